@@ -1,0 +1,60 @@
+/**
+ * The backend interface: one typed table of kernels keyed by primitive name. A backend that
+ * lacks a kernel does not compile. Kernels read inputs and write a preallocated `out`
+ * (allocated by the same backend, so a WebAssembly backend can keep it in its own memory);
+ * they never allocate tensors and never record gradients. Shapes are validated by the ops
+ * before a kernel runs.
+ */
+import type { Shape } from '../tensor/shape.js';
+import type { Buf, DType } from '../tensor/tensor.js';
+
+/** Elementwise functions of one input. `step` and `sign` have zero gradient. */
+export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sigmoid', 'tanh', 'softplus', 'erf', 'step'] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** Elementwise functions of two inputs with NumPy broadcasting; comparisons give 0/1. */
+export const BINARY_OPS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum',
+  'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+export const REDUCE_OPS = ['sum', 'max', 'min'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export type UnaryKernel = (x: Buf, out: Buf) => void;
+export type BinaryKernel = (a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: Buf, outShape: Shape) => void;
+/** Reduces `axes` (sorted, normalized) of `x`; `out` has the reduced size. */
+export type ReduceKernel = (x: Buf, shape: Shape, axes: readonly number[], out: Buf) => void;
+
+export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, BinaryKernel>, Record<ReduceOp, ReduceKernel> {
+  /** out = cond != 0 ? a : b, all three broadcast to outShape. */
+  where(cond: Buf, cShape: Shape, a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: Buf, outShape: Shape): void;
+  /**
+   * Batched matrix product out = op(a)·op(b), where op transposes the last two axes when the
+   * flag is set. Batch axes broadcast. `out` has shape [...batch, m, n].
+   */
+  matmul(a: Buf, aShape: Shape, b: Buf, bShape: Shape, transA: boolean, transB: boolean, out: Buf, outShape: Shape): void;
+  /** out = x with axes permuted: out.shape[i] = x.shape[perm[i]]. */
+  transpose(x: Buf, shape: Shape, perm: readonly number[], out: Buf): void;
+  /** Index of the largest value along `axis` (first one on ties; NaN wins). */
+  argmax(x: Buf, shape: Shape, axis: number, out: Buf): void;
+  argmin(x: Buf, shape: Shape, axis: number, out: Buf): void;
+  /** out = x[begin : begin + size] per axis. */
+  slice(x: Buf, shape: Shape, begin: readonly number[], out: Buf, outShape: Shape): void;
+  /** out (zero-filled by the kernel) with x written at offset `before` per axis. */
+  pad(x: Buf, shape: Shape, before: readonly number[], out: Buf, outShape: Shape): void;
+  /** Selects `indices` along `axis`. */
+  gather(x: Buf, shape: Shape, indices: Int32Array, axis: number, out: Buf): void;
+  /** Inverse of gather for gradients: out (zeroed by the kernel) [.., idx[q], ..] += g[.., q, ..]. */
+  scatterAdd(g: Buf, indices: Int32Array, axis: number, out: Buf, outShape: Shape): void;
+  /** Joins inputs along `axis`. */
+  concat(xs: readonly Buf[], shapes: readonly Shape[], axis: number, out: Buf): void;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Zero-filled storage for `n` values. */
+  alloc(n: number, dtype: DType): Buf;
+  readonly kernels: Kernels;
+}

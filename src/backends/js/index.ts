@@ -1,0 +1,25 @@
+/**
+ * The TypeScript reference backend: plain loops over typed arrays, float32 or float64.
+ * Every other backend is tested against it.
+ */
+import type { Backend, Kernels } from '../backend.js';
+import { binaryKernels, unaryKernels, where } from './elementwise.js';
+import { concat, gather, pad, scatterAdd, slice, transpose } from './layout.js';
+import { matmul } from './matmul.js';
+import { argmax, argmin, max, min, sum } from './reduce.js';
+
+const kernels: Kernels = {
+  ...unaryKernels,
+  ...binaryKernels,
+  sum, max, min,
+  where, matmul, transpose, argmax, argmin, slice, pad, gather, scatterAdd, concat,
+};
+
+/** Creates the reference backend. */
+export function jsBackend(): Backend {
+  return {
+    name: 'js',
+    alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
+    kernels,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The context: which backend runs kernels, whether gradients are recorded, which generator
+ * supplies randomness, and the storage precision. There is one default; code that needs its
+ * own (a test, a gradient check in float64) runs inside `withContext`.
+ *
+ * @example
+ * setSeed(678);                     // like tf.random.set_seed(678)
+ * const y = noGrad(() => model(x)); // no graph recorded
+ */
+import type { Backend } from '../backends/backend.js';
+import { jsBackend } from '../backends/js/index.js';
+import { Rng } from '../tensor/random.js';
+import type { Shape } from '../tensor/shape.js';
+import { sizeOf } from '../tensor/shape.js';
+import { type DType, Tensor } from '../tensor/tensor.js';
+
+export interface Context {
+  backend: Backend;
+  rng: Rng;
+  /** When false, ops record no graph (inference, optimizer updates, backward rules). */
+  gradEnabled: boolean;
+  /** Storage precision of new tensors; float64 is for gradient checking. */
+  dtype: DType;
+}
+
+/** Creates a fresh context (reference backend, seed 0 unless given). */
+export function createContext(options: Partial<Context> & { seed?: number } = {}): Context {
+  return {
+    backend: options.backend ?? jsBackend(),
+    rng: options.rng ?? new Rng(options.seed ?? 0),
+    gradEnabled: options.gradEnabled ?? true,
+    dtype: options.dtype ?? 'float32',
+  };
+}
+
+let current: Context = createContext();
+
+/** The context ops run in now. */
+export function getContext(): Context {
+  return current;
+}
+
+/**
+ * Runs `fn` with some context fields replaced, restoring the previous context afterwards
+ * (also on throw). For synchronous code only.
+ */
+export function withContext<T>(overrides: Partial<Context>, fn: () => T): T {
+  const saved = current;
+  current = { ...saved, ...overrides };
+  try {
+    return fn();
+  } finally {
+    current = saved;
+  }
+}
+
+/** Runs `fn` without recording gradients (PyTorch `torch.no_grad()`). */
+export function noGrad<T>(fn: () => T): T {
+  return withContext({ gradEnabled: false }, fn);
+}
+
+/** Re-seeds the current context's generator (TensorFlow's `tf.random.set_seed`). */
+export function setSeed(seed: number): void {
+  current.rng.seed(seed);
+}
+
+/** Replaces the current context's backend. */
+export function setBackend(backend: Backend): void {
+  current.backend = backend;
+}
+
+/** Name of the backend ops run on now. */
+export function getBackend(): string {
+  return current.backend.name;
+}
+
+/** @internal A zero-filled tensor in the current precision, for kernels to write into. */
+export function emptyTensor(shape: Shape, ctx: Context = current): Tensor {
+  return new Tensor(ctx.backend.alloc(sizeOf(shape), ctx.dtype), shape);
+}

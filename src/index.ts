@@ -1,0 +1,40 @@
+/**
+ * neurite: neural networks in TypeScript. The public API; nothing else is exported.
+ */
+import './autograd/methods.js';
+import './ops/methods.js';
+
+export { Tensor } from './tensor/tensor.js';
+export type { Buf, DType, NestedArray, TensorOptions } from './tensor/tensor.js';
+export { Rng } from './tensor/random.js';
+export type { Shape } from './tensor/shape.js';
+
+export type { Backend, Kernels, UnaryOp, BinaryOp, ReduceOp } from './backends/backend.js';
+export { jsBackend } from './backends/js/index.js';
+
+export { createContext, getContext, withContext, noGrad, setSeed, setBackend, getBackend } from './context/context.js';
+export type { Context } from './context/context.js';
+
+export { backward, computeGrads } from './autograd/engine.js';
+export { grad, valueAndGrad, detach } from './autograd/grad.js';
+export type { ValueAndGrads } from './autograd/grad.js';
+export { gradCheck, numericalGradient } from './autograd/gradcheck.js';
+export type { GradCheckOptions, GradCheckResult, GradCheckInputReport } from './autograd/gradcheck.js';
+
+export {
+  tensor, scalar, variable, fill, zeros, ones, zerosLike, onesLike, eye, range,
+  randomUniform, randomNormal, truncatedNormal, oneHot,
+} from './ops/creation.js';
+export type { TensorInput, RandomOptions } from './ops/creation.js';
+export type { TensorLike } from './ops/primitive.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, sign, reciprocal, clip,
+  greater, greaterEqual, less, lessEqual, equal, notEqual, where,
+  sigmoid, tanh, softplus, erf, step,
+} from './ops/elementwise.js';
+export { relu, relu6, leakyRelu, elu, selu, softsign, gelu, swish, softmax, logSoftmax } from './ops/activations.js';
+export { matmul } from './ops/matmul.js';
+export type { MatmulOptions } from './ops/matmul.js';
+export { reshape, transpose, slice, pad, gather, concat, stack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
+export { sum, mean, max, min, argmax, argmin, logSumExp } from './ops/reduce.js';
+export type { Axes } from './ops/reduce.js';

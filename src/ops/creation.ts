@@ -1,0 +1,193 @@
+/**
+ * Creating tensors: from values, constant fills, ranges, identity, one-hot and seeded random
+ * draws. Random functions use the context's generator unless given their own `seed` or `rng`.
+ */
+import { emptyTensor, getContext } from '../context/context.js';
+import { Rng } from '../tensor/random.js';
+import { type Shape, checkShape, fmt, sizeOf } from '../tensor/shape.js';
+import { type Buf, type NestedArray, Tensor, type TensorOptions } from '../tensor/tensor.js';
+
+/** Values accepted by `tensor`: a number, nested arrays of numbers, or a flat typed array. */
+export type TensorInput = number | NestedArray | readonly number[] | Float32Array | Float64Array | Int32Array | Uint8Array;
+
+function inferShape(values: TensorInput): number[] {
+  const shape: number[] = [];
+  let v: unknown = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
+function flattenInto(values: unknown, shape: readonly number[], depth: number, out: Buf, pos: { i: number }, path: number[]): void {
+  if (depth === shape.length) {
+    if (typeof values !== 'number') {
+      throw new Error(`tensor: expected a number at [${path.join('][')}], got ${Array.isArray(values) ? 'an array (ragged nesting)' : typeof values}`);
+    }
+    out[pos.i++] = values;
+    return;
+  }
+  if (!Array.isArray(values) || values.length !== shape[depth]) {
+    throw new Error(`tensor: ragged nested array: expected ${shape[depth]} entries at depth ${depth} (index [${path.join('][')}]), got ${Array.isArray(values) ? values.length : typeof values}`);
+  }
+  for (let k = 0; k < values.length; k++) flattenInto(values[k], shape, depth + 1, out, pos, [...path, k]);
+}
+
+/**
+ * A tensor from values. Nested arrays give their own shape; a flat array or typed array
+ * needs `shape` unless it is meant as 1-D.
+ *
+ * @example tensor([[1, 2], [3, 4]])          // shape [2, 2]
+ * @example tensor([1, 2, 3, 4], [2, 2])      // same
+ * @example tensor([0.3, 0.5], undefined, { requiresGrad: true })
+ */
+export function tensor(values: TensorInput, shape?: Shape, options: TensorOptions = {}): Tensor {
+  const ctx = getContext();
+  if (typeof values === 'number') {
+    const target = shape ?? [];
+    checkShape(target, 'tensor');
+    if (sizeOf(target) !== 1) throw new Error(`tensor: shape ${fmt(target)} needs ${sizeOf(target)} values but 1 was given`);
+    const buf = ctx.backend.alloc(1, ctx.dtype);
+    buf[0] = values;
+    return new Tensor(buf, target, options);
+  }
+  if (ArrayBuffer.isView(values)) {
+    const target = shape ?? [values.length];
+    checkShape(target, 'tensor');
+    if (sizeOf(target) !== values.length) {
+      throw new Error(`tensor: shape ${fmt(target)} needs ${sizeOf(target)} values but ${values.length} were given`);
+    }
+    const buf = ctx.backend.alloc(values.length, ctx.dtype);
+    buf.set(values);
+    return new Tensor(buf, target, options);
+  }
+  const inferred = inferShape(values);
+  const n = sizeOf(inferred);
+  const buf = ctx.backend.alloc(n, ctx.dtype);
+  flattenInto(values, inferred, 0, buf, { i: 0 }, []);
+  const target = shape ?? inferred;
+  checkShape(target, 'tensor');
+  if (sizeOf(target) !== n) throw new Error(`tensor: shape ${fmt(target)} needs ${sizeOf(target)} values but ${n} were given`);
+  return new Tensor(buf, target, options);
+}
+
+/** A 0-D tensor. */
+export function scalar(value: number, options: TensorOptions = {}): Tensor {
+  return tensor(value, [], options);
+}
+
+/**
+ * A trainable leaf (tfjs `tf.variable`, PyTorch `nn.Parameter`): `requiresGrad` is on unless
+ * `trainable: false`.
+ */
+export function variable(initial: Tensor | TensorInput, options: { trainable?: boolean; name?: string } = {}): Tensor {
+  const src = initial instanceof Tensor ? initial : tensor(initial);
+  const opts: TensorOptions = { requiresGrad: options.trainable ?? true };
+  if (options.name !== undefined) opts.name = options.name;
+  return new Tensor(src.values.slice(), src.shape, opts);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function fill(shape: Shape, value: number): Tensor {
+  checkShape(shape, 'fill');
+  const t = emptyTensor(shape);
+  if (value !== 0) t.values.fill(value);
+  return t;
+}
+
+export function zeros(shape: Shape): Tensor {
+  return fill(shape, 0);
+}
+
+export function ones(shape: Shape): Tensor {
+  return fill(shape, 1);
+}
+
+export function zerosLike(t: Tensor): Tensor {
+  return fill(t.shape, 0);
+}
+
+export function onesLike(t: Tensor): Tensor {
+  return fill(t.shape, 1);
+}
+
+/** The n×m identity matrix (m defaults to n). */
+export function eye(n: number, m = n): Tensor {
+  const t = zeros([n, m]);
+  for (let i = 0; i < Math.min(n, m); i++) t.values[i * m + i] = 1;
+  return t;
+}
+
+/** start, start + step, … up to but excluding stop (NumPy `arange`, tfjs `range`). */
+export function range(start: number, stop?: number, step = 1): Tensor {
+  if (stop === undefined) {
+    stop = start;
+    start = 0;
+  }
+  if (step === 0 || !Number.isFinite(step)) throw new Error(`range: step must be a non-zero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const t = emptyTensor([n]);
+  for (let i = 0; i < n; i++) t.values[i] = start + i * step;
+  return t;
+}
+
+/** Which generator a random op uses: its own seed, a given Rng, or the context's. */
+export interface RandomOptions {
+  seed?: number;
+  rng?: Rng;
+}
+
+function pickRng(options: RandomOptions): Rng {
+  if (options.rng !== undefined) return options.rng;
+  if (options.seed !== undefined) return new Rng(options.seed);
+  return getContext().rng;
+}
+
+function randomFill(shape: Shape, op: string, options: RandomOptions, draw: (rng: Rng) => number): Tensor {
+  checkShape(shape, op);
+  const t = emptyTensor(shape);
+  const rng = pickRng(options);
+  for (let i = 0; i < t.size; i++) t.values[i] = draw(rng);
+  return t;
+}
+
+/** Uniform in [min, max). */
+export function randomUniform(shape: Shape, min = 0, max = 1, options: RandomOptions = {}): Tensor {
+  if (!(min <= max)) throw new Error(`randomUniform: min (${min}) must not exceed max (${max})`);
+  return randomFill(shape, 'randomUniform', options, (r) => min + (max - min) * r.uniform());
+}
+
+/** Normal with the given mean and standard deviation. */
+export function randomNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
+  return randomFill(shape, 'randomNormal', options, (r) => mean + stddev * r.normal());
+}
+
+/** Normal, redrawn until within two standard deviations of the mean (as TensorFlow). */
+export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
+  return randomFill(shape, 'truncatedNormal', options, (r) => {
+    for (;;) {
+      const z = r.normal();
+      if (Math.abs(z) <= 2) return mean + stddev * z;
+    }
+  });
+}
+
+/**
+ * One-hot rows: indices [n] → [n, depth] with `on` at each index and `off` elsewhere.
+ * @example oneHot([0, 2], 3) // [[1, 0, 0], [0, 0, 1]]
+ */
+export function oneHot(indices: Tensor | ArrayLike<number>, depth: number, on = 1, off = 0): Tensor {
+  if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
+  const src = indices instanceof Tensor ? indices.values : indices;
+  const lead = indices instanceof Tensor ? indices.shape : [src.length];
+  const t = fill([...lead, depth], off);
+  for (let i = 0; i < src.length; i++) {
+    const k = src[i]!;
+    if (!Number.isInteger(k) || k < 0 || k >= depth) {
+      throw new Error(`oneHot: index ${k} at position ${i} is out of range [0, ${depth})`);
+    }
+    t.values[i * depth + k] = on;
+  }
+  return t;
+}

@@ -1,0 +1,41 @@
+/**
+ * Helpers for declaring primitives: run a kernel into a fresh output and convert numbers
+ * to scalar tensors. A primitive = a kernel call + `record` with its backward rule.
+ */
+import type { BinaryOp, UnaryOp } from '../backends/backend.js';
+import { emptyTensor, getContext } from '../context/context.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** A tensor, or a number standing for a scalar tensor. */
+export type TensorLike = Tensor | number;
+
+/** Numbers become scalar tensors in the current precision; tensors pass through. */
+export function asTensor(x: TensorLike, op = 'op'): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x !== 'number') throw new Error(`${op}: expected a Tensor or a number, got ${describe(x)}`);
+  const t = emptyTensor([]);
+  t.values[0] = x;
+  return t;
+}
+
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  return typeof x;
+}
+
+/** Runs a unary kernel into a new tensor of the same shape. */
+export function runUnary(op: UnaryOp, x: Tensor): Tensor {
+  const out = emptyTensor(x.shape);
+  getContext().backend.kernels[op](x.values, out.values);
+  return out;
+}
+
+/** Runs a broadcasting binary kernel into a new tensor of the broadcast shape. */
+export function runBinary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = emptyTensor(shape);
+  getContext().backend.kernels[op](a.values, a.shape, b.values, b.shape, out.values, shape);
+  return out;
+}
