@@ -38,3 +38,37 @@ export type { MatmulOptions } from './ops/matmul.js';
 export { reshape, transpose, slice, pad, gather, concat, stack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
 export { sum, mean, max, min, argmax, argmin, logSumExp } from './ops/reduce.js';
 export type { Axes } from './ops/reduce.js';
+
+// ---- Keras-style models (layers, losses, optimizers, metrics, training) -------------------
+export { layers } from './nn/index.js';
+export { Layer, type LayerArgs, type CallOptions, type SymbolicShape, type LayerWeight } from './nn/layer.js';
+export { Dense, type DenseConfig } from './nn/dense.js';
+export { BatchNormalization, type BatchNormalizationConfig } from './nn/batchnorm.js';
+export { Maxout, type MaxoutConfig } from './nn/maxout.js';
+export {
+  Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, LeakyReLU, type LeakyReLUConfig, InputLayer, type InputConfig,
+} from './nn/simple.js';
+export { ACTIVATIONS, getActivation, hardSigmoid, type ActivationFn, type ActivationIdentifier } from './nn/activations.js';
+export * as initializers from './nn/initializers.js';
+export type { Initializer, InitializerIdentifier } from './nn/initializers.js';
+export * as regularizers from './nn/regularizers.js';
+export type { Regularizer } from './nn/regularizers.js';
+export { losses, getLoss, type LossSpec, type LossIdentifier, type LossFunction, type LossOptions } from './losses/index.js';
+export {
+  train, getOptimizer, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax,
+  exponentialDecay, piecewiseConstantDecay, cosineDecay,
+  type OptimizerIdentifier, type OptimizerOptions, type SGDOptions, type AdamOptions, type AdamWOptions, type RMSpropOptions,
+  type AdagradOptions, type AdadeltaOptions, type AdamaxOptions, type LearningRateSchedule,
+} from './optim/index.js';
+export * as metrics from './metrics/index.js';
+export type { Metric, MetricIdentifier, MetricFunction } from './metrics/index.js';
+export { Sequential, sequential, type CompileArgs } from './models/sequential.js';
+export type { FitArgs } from './models/fit.js';
+export { Callback, History, type CallbackHooks } from './models/callbacks.js';
+export {
+  callbacks, EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, LearningRateScheduler, CSVLogger,
+  type EarlyStoppingOptions, type ReduceLROnPlateauOptions,
+} from './models/builtin-callbacks.js';
+export type { Logs } from './models/types.js';
+export type { OutputStream } from './models/progress.js';
+export { Perceptron, perceptron, type PerceptronOptions, type PerceptronResult } from './models/perceptron.js';

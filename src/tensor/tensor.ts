@@ -128,6 +128,11 @@ export class Tensor {
     return this;
   }
 
+  /** A copy with its own storage and no graph. */
+  clone(): Tensor {
+    return new Tensor(this.values.slice(), this.shape);
+  }
+
   toString(): string {
     const body = JSON.stringify(this.arraySync());
     return `Tensor(${fmt(this.shape)}${this.requiresGrad ? ', requiresGrad' : ''}) ${body}`;

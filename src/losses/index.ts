@@ -1,0 +1,65 @@
+/**
+ * Losses by name (`'mse'`, `'binary_crossentropy'`, `'categoricalCrossentropy'`…) and as
+ * functions returning the scalar loss, for the manual loop:
+ *
+ * @example
+ * const loss = losses.binaryCrossentropy(y, model.apply(x)); // (yTrue, yPred), as Keras
+ * loss.backward();
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { lookup } from '../nn/names.js';
+import { type LossOptions, type PerSampleLoss, perSample, reduceLoss } from './losses.js';
+
+export interface LossSpec {
+  /** Canonical camelCase name. */
+  readonly name: string;
+  readonly perSample: PerSampleLoss;
+  readonly reduction: 'mean' | 'sum';
+  /** The output activation whose logits this loss can take directly (fused, stable). */
+  readonly fusesWith?: 'sigmoid' | 'softmax';
+}
+
+const spec = (name: keyof typeof perSample, reduction: 'mean' | 'sum' = 'mean', fusesWith?: 'sigmoid' | 'softmax'): LossSpec =>
+  fusesWith === undefined ? { name, perSample: perSample[name], reduction } : { name, perSample: perSample[name], reduction, fusesWith };
+
+const LOSSES: Readonly<Record<string, LossSpec>> = {
+  meanSquaredError: spec('meanSquaredError'),
+  mse: spec('meanSquaredError'),
+  sumSquaredError: spec('sumSquaredError', 'sum'),
+  sse: spec('sumSquaredError', 'sum'),
+  meanAbsoluteError: spec('meanAbsoluteError'),
+  mae: spec('meanAbsoluteError'),
+  huber: spec('huber'),
+  hinge: spec('hinge'),
+  binaryCrossentropy: spec('binaryCrossentropy', 'mean', 'sigmoid'),
+  categoricalCrossentropy: spec('categoricalCrossentropy', 'mean', 'softmax'),
+  sparseCategoricalCrossentropy: spec('sparseCategoricalCrossentropy', 'mean', 'softmax'),
+};
+
+/** A user loss: (yTrue, yPred) → per-sample values or a scalar. */
+export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
+export type LossIdentifier = string | LossFunction;
+
+export function getLoss(id: LossIdentifier): LossSpec {
+  if (typeof id === 'function') return { name: id.name || 'custom', perSample: (t, p) => id(t, p), reduction: 'mean' };
+  return lookup('loss', LOSSES, id);
+}
+
+const scalarLoss = (name: keyof typeof perSample, reduction: 'mean' | 'sum' = 'mean') =>
+  (yTrue: Tensor, yPred: Tensor, options: LossOptions & { sampleWeight?: Tensor } = {}): Tensor =>
+    reduceLoss(perSample[name](yTrue, yPred, options), reduction, options.sampleWeight);
+
+/** Scalar losses (mean over the batch; SSE sums). Arguments (yTrue, yPred). */
+export const losses = {
+  meanSquaredError: scalarLoss('meanSquaredError'),
+  sumSquaredError: scalarLoss('sumSquaredError', 'sum'),
+  meanAbsoluteError: scalarLoss('meanAbsoluteError'),
+  huber: scalarLoss('huber'),
+  hinge: scalarLoss('hinge'),
+  binaryCrossentropy: scalarLoss('binaryCrossentropy'),
+  categoricalCrossentropy: scalarLoss('categoricalCrossentropy'),
+  sparseCategoricalCrossentropy: scalarLoss('sparseCategoricalCrossentropy'),
+};
+
+export { EPSILON, reduceLoss } from './losses.js';
+export type { LossOptions, PerSampleLoss } from './losses.js';

@@ -1,0 +1,49 @@
+/**
+ * Metrics by name or function. `'accuracy'` (or `'acc'`) becomes binary, categorical or sparse
+ * categorical accuracy depending on the loss and output width, as Keras decides.
+ */
+import { canonical } from '../nn/names.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  type Metric, auc, binaryAccuracy, categoricalAccuracy, meanAbsoluteErrorMetric, meanMetric, meanSquaredErrorMetric,
+  precision, recall, sparseCategoricalAccuracy,
+} from './metrics.js';
+
+/** A user metric: (yTrue, yPred) → per-sample values or a scalar, averaged over the epoch. */
+export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
+export type MetricIdentifier = string | MetricFunction | Metric;
+
+const NAMED: Readonly<Record<string, (name: string) => Metric>> = {
+  binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy,
+  mse: meanSquaredErrorMetric, meanSquaredError: meanSquaredErrorMetric,
+  mae: meanAbsoluteErrorMetric, meanAbsoluteError: meanAbsoluteErrorMetric,
+  precision, recall, auc: (name) => auc(name),
+};
+
+/**
+ * Resolves a metric. For 'accuracy'/'acc': sparse if the loss is sparse categorical
+ * cross-entropy; binary if the loss is binary cross-entropy or the output has width 1;
+ * categorical otherwise.
+ */
+export function getMetric(id: MetricIdentifier, context: { lossName: string; outputWidth: number }): Metric {
+  if (typeof id === 'object') return id;
+  if (typeof id === 'function') {
+    return meanMetric(id.name || 'metric', (t, p) => {
+      const v = id(t, p);
+      let s = 0;
+      for (let i = 0; i < v.size; i++) s += v.values[i]!;
+      return { sum: s, count: v.size };
+    });
+  }
+  const key = canonical(id);
+  if (key === 'accuracy' || key === 'acc') {
+    const loss = canonical(context.lossName);
+    if (loss === 'sparsecategoricalcrossentropy') return sparseCategoricalAccuracy(id);
+    if (loss === 'binarycrossentropy' || context.outputWidth === 1) return binaryAccuracy(id);
+    return categoricalAccuracy(id);
+  }
+  for (const [k, make] of Object.entries(NAMED)) if (canonical(k) === key) return make(id);
+  throw new Error(`Unknown metric '${id}'. Valid metrics: accuracy, acc, ${Object.keys(NAMED).join(', ')}, or a function (yTrue, yPred) => Tensor`);
+}
+
+export { type Metric, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, precision, recall, auc, meanMetric } from './metrics.js';

@@ -1,0 +1,39 @@
+/** Input checks and batching helpers for fit/evaluate/predict. */
+import { gather } from '../ops/layout.js';
+import { fmt } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Throws at the first NaN or infinite value, naming its row and column. */
+export function checkFinite(t: Tensor, what: string, op: string): void {
+  const width = t.rank <= 1 ? 1 : t.size / t.shape[0]!;
+  for (let i = 0; i < t.size; i++) {
+    const v = t.values[i]!;
+    if (!Number.isFinite(v)) {
+      throw new Error(`${op}: ${what} contains ${v} at row ${Math.floor(i / width)}, column ${i % width} (shape ${fmt(t.shape)})`);
+    }
+  }
+}
+
+export function checkSamples(op: string, x: Tensor, y: Tensor, xName = 'x', yName = 'y'): number {
+  if (x.rank === 0 || y.rank === 0) throw new Error(`${op}: ${x.rank === 0 ? xName : yName} must have a sample axis, got a scalar`);
+  const n = x.shape[0]!;
+  if (y.shape[0] !== n) {
+    throw new Error(`${op}: ${xName} has ${n} samples (shape ${fmt(x.shape)}) but ${yName} has ${y.shape[0]} (shape ${fmt(y.shape)})`);
+  }
+  return n;
+}
+
+export function checkBatchSize(op: string, batchSize: number): void {
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}`);
+}
+
+/** Rows `[start, end)` of `order` gathered from `t` (a copy of just that batch). */
+export function takeRows(t: Tensor, order: Int32Array, start: number, end: number): Tensor {
+  return gather(t, order.subarray(start, end));
+}
+
+export function identityOrder(n: number): Int32Array {
+  const o = new Int32Array(n);
+  for (let i = 0; i < n; i++) o[i] = i;
+  return o;
+}

@@ -1,0 +1,195 @@
+/**
+ * The training loop behind `fit`: epochs of shuffled mini-batches (gathered per batch, never a
+ * copy of the dataset per epoch), one gradient step per batch — or one update per
+ * `accumulateSteps` batches with their gradients averaged — metrics, validation, callbacks,
+ * and regular yields to the event loop so progress output and UIs stay live.
+ */
+import { getContext } from '../context/context.js';
+import type { Metric } from '../metrics/index.js';
+import { argmax } from '../ops/reduce.js';
+import { tensor } from '../ops/creation.js';
+import { fmt } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type CallbackHooks, CallbackList, History } from './callbacks.js';
+import { checkBatchSize, checkFinite, checkSamples, identityOrder, takeRows } from './data.js';
+import { type OutputStream, ProgbarLogger } from './progress.js';
+import type { Sequential } from './sequential.js';
+import { gradientStep } from './step.js';
+import type { Logs, TrainingParams } from './types.js';
+
+export interface FitArgs {
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Shuffle the sample order every epoch (default true), with the context's seeded Rng. */
+  shuffle?: boolean;
+  /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  /** Evaluate on these after each epoch: [x, y] or [x, y, sampleWeight]. */
+  validationData?: [Tensor, Tensor] | [Tensor, Tensor, Tensor];
+  /** Hold out this fraction of the samples (the last ones, before shuffling) for validation. */
+  validationSplit?: number;
+  /** Epoch to start counting from (for resumed runs). */
+  initialEpoch?: number;
+  /** Weight per class index, e.g. {0: 1, 1: 5}. */
+  classWeight?: Record<number, number>;
+  /** Weight per sample, shape [n]. */
+  sampleWeight?: Tensor;
+  callbacks?: CallbackHooks | CallbackHooks[];
+  /** 'auto' (default: at most every 25 ms), 'batch', 'epoch', 'never', or milliseconds. */
+  yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
+  /** Apply one update every k batches, from their averaged gradients (default 1). */
+  accumulateSteps?: number;
+  /** Where progress goes (default process.stdout). */
+  stream?: OutputStream;
+}
+
+const nextTick: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((r) => setImmediate(r)) : () => new Promise((r) => setTimeout(r, 0));
+
+function classWeights(y: Tensor, weights: Record<number, number>): Tensor {
+  const width = y.rank >= 2 ? y.shape[y.rank - 1]! : 1;
+  const labels = width > 1 ? argmax(y, -1) : y;
+  const w = new Float32Array(labels.size);
+  for (let i = 0; i < labels.size; i++) {
+    const c = width > 1 ? labels.values[i]! : Math.round(labels.values[i]!);
+    w[i] = weights[c] ?? 1;
+  }
+  return tensor(w);
+}
+
+function splitTail(t: Tensor, at: number): [Tensor, Tensor] {
+  const n = t.shape[0]!;
+  const order = identityOrder(n);
+  return [takeRows(t, order, 0, at), takeRows(t, order, at, n)];
+}
+
+export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, args: FitArgs): Promise<History> {
+  const compiled = model.compiledOrThrow('fit');
+  const epochs = args.epochs ?? 1;
+  const batchSize = args.batchSize ?? 32;
+  const accumulate = args.accumulateSteps ?? 1;
+  const verbose = args.verbose ?? 1;
+  checkBatchSize('fit', batchSize);
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(accumulate) || accumulate < 1) throw new Error(`fit: accumulateSteps must be a positive integer, got ${accumulate}`);
+  checkSamples('fit', xAll, yAll);
+  checkFinite(xAll, 'x', 'fit');
+  checkFinite(yAll, 'y', 'fit');
+  warnBinaryOnSoftmax(model, compiled.loss.name, yAll);
+
+  let x = xAll;
+  let y = yAll;
+  let weights = args.sampleWeight ?? (args.classWeight === undefined ? undefined : classWeights(yAll, args.classWeight));
+  if (weights !== undefined && weights.shape[0] !== xAll.shape[0]) {
+    throw new Error(`fit: sampleWeight has ${weights.shape[0]} entries (shape ${fmt(weights.shape)}) but x has ${xAll.shape[0]} samples`);
+  }
+  let val = args.validationData;
+  if (args.validationSplit !== undefined && args.validationSplit > 0) {
+    if (!(args.validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${args.validationSplit}`);
+    const at = Math.floor(xAll.shape[0]! * (1 - args.validationSplit));
+    if (at === 0 || at === xAll.shape[0]) throw new Error(`fit: validationSplit ${args.validationSplit} leaves no samples for training or for validation (${xAll.shape[0]} samples)`);
+    const [xt, xv] = splitTail(xAll, at);
+    const [yt, yv] = splitTail(yAll, at);
+    x = xt;
+    y = yt;
+    val = [xv, yv];
+    if (weights !== undefined) weights = splitTail(weights, at)[0];
+  }
+  if (val !== undefined) checkSamples('fit', val[0], val[1], 'validationData x', 'validationData y');
+
+  const n = x.shape[0]!;
+  const steps = Math.ceil(n / batchSize);
+  const metrics: Metric[] = model.makeMetrics();
+  const history = new History();
+  const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+  const list: CallbackHooks[] = [history, ...(verbose === 0 ? [] : [new ProgbarLogger(verbose, args.stream)]), ...user];
+  const params: TrainingParams = { epochs, initialEpoch: args.initialEpoch ?? 0, steps, samples: n, batchSize, verbose, metrics: metrics.map((m) => m.name) };
+  const cbs = new CallbackList(list, model, params);
+  const optimizer = compiled.optimizer;
+  const trainable = model.trainableWeights;
+  if (optimizer.params.length === 0) optimizer.params = trainable;
+  const rng = getContext().rng;
+  const yieldMs = args.yieldEvery === 'never' || args.yieldEvery === 'epoch' ? Infinity : args.yieldEvery === 'batch' ? 0 : typeof args.yieldEvery === 'number' ? args.yieldEvery : 25;
+  let lastYield = performance.now();
+
+  model.stopTraining = false;
+  await cbs.trainBegin({});
+  for (let epoch = params.initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    await cbs.epochBegin(epoch, {});
+    const order = (args.shuffle ?? true) ? rng.permutation(n) : identityOrder(n);
+    for (const m of metrics) m.reset();
+    let lossSum = 0;
+    let seen = 0;
+    let pending: Float32Array[] | null = null;
+    let pendingCount = 0;
+    for (let b = 0; b < steps; b++) {
+      const start = b * batchSize;
+      const end = Math.min(n, start + batchSize);
+      await cbs.batchBegin(b, { batch: b, size: end - start });
+      const xb = takeRows(x, order, start, end);
+      const yb = takeRows(y, order, start, end);
+      const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
+      const r = gradientStep(model.layers, xb, yb, compiled.loss, wb);
+      if (accumulate === 1) {
+        optimizer.applyGradients(trainable.filter((w) => r.grads.has(w)).map((w) => [w, r.grads.get(w)!] as const));
+      } else {
+        pending ??= trainable.map((w) => new Float32Array(w.size));
+        trainable.forEach((w, i) => {
+          const g = r.grads.get(w);
+          const acc = pending![i]!;
+          if (g !== undefined) for (let k = 0; k < acc.length; k++) acc[k] = acc[k]! + g.values[k]!;
+        });
+        pendingCount++;
+        if (pendingCount === accumulate || b === steps - 1) {
+          const scale = 1 / pendingCount;
+          optimizer.applyGradients(trainable.map((w, i) => [w, tensor(pending![i]!.map((v) => v * scale), w.shape)] as const));
+          pending = null;
+          pendingCount = 0;
+        }
+      }
+      for (const m of metrics) m.update(yb, r.pred);
+      lossSum += r.loss * (end - start);
+      seen += end - start;
+      const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
+      for (const m of metrics) logs[m.name] = m.result();
+      await cbs.batchEnd(b, logs);
+      if (performance.now() - lastYield >= yieldMs) {
+        await nextTick();
+        lastYield = performance.now();
+      }
+      if (model.stopTraining) break;
+    }
+    const logs: Logs = { loss: lossSum / Math.max(1, seen) };
+    for (const m of metrics) logs[m.name] = m.result();
+    if (val !== undefined) {
+      const v = model.evaluateValues(val[0], val[1], { batchSize, ...(val[2] === undefined ? {} : { sampleWeight: val[2] }) });
+      logs.val_loss = v[0]!;
+      metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1]!));
+    }
+    await cbs.epochEnd(epoch, logs);
+    if (args.yieldEvery !== 'never') {
+      await nextTick();
+      lastYield = performance.now();
+    }
+  }
+  await cbs.trainEnd({});
+  return history;
+}
+
+/**
+ * Binary cross-entropy on a softmax output with one-hot targets wider than 1 trains, but its
+ * 'accuracy' is per-element binary accuracy and overstates the real figure. Keras lets it
+ * run; we warn once, as the mistake is common.
+ */
+function warnBinaryOnSoftmax(model: Sequential, lossName: string, y: Tensor): void {
+  const last = model.layers[model.layers.length - 1] as { activationName?: string } | undefined;
+  const width = y.rank >= 2 ? y.shape[y.rank - 1]! : 1;
+  if (lossName === 'binaryCrossentropy' && last?.activationName === 'softmax' && width > 1) {
+    console.warn(
+      `fit: binaryCrossentropy with a softmax output over ${width} one-hot classes treats each class as a separate yes/no question; ` +
+        "for one label per sample use loss 'categoricalCrossentropy' (or 'sparseCategoricalCrossentropy' with integer labels).",
+    );
+  }
+}

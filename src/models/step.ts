@@ -1,0 +1,70 @@
+/**
+ * One forward pass with its loss, shared by fit, trainOnBatch and evaluate. When the loss can
+ * take logits (cross-entropy after a softmax or sigmoid output), the last activation is
+ * skipped and the fused form is used: stable at saturated outputs, gradient p − y.
+ */
+import { computeGrads } from '../autograd/engine.js';
+import { noGrad, withContext } from '../context/context.js';
+import type { LossSpec } from '../losses/index.js';
+import { reduceLoss } from '../losses/losses.js';
+import { getActivation } from '../nn/activations.js';
+import { add } from '../ops/elementwise.js';
+import { Dense } from '../nn/dense.js';
+import type { Layer } from '../nn/layer.js';
+import { Activation } from '../nn/simple.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface ForwardResult {
+  /** The model's output (probabilities, not logits), without graph. */
+  pred: Tensor;
+  /** The scalar data loss (with graph when training). */
+  loss: Tensor;
+}
+
+/** The logits of the last layer when `loss` fuses with its activation, else null. */
+function fusedLogits(last: Layer, h: Tensor, loss: LossSpec): { logits: Tensor; act: string } | null {
+  if (loss.fusesWith === undefined) return null;
+  if (last instanceof Dense && last.activationName === loss.fusesWith) return { logits: last.preActivation(h), act: loss.fusesWith };
+  if (last instanceof Activation && last.activationName === loss.fusesWith) return { logits: h, act: loss.fusesWith };
+  return null;
+}
+
+export function forwardWithLoss(layers: readonly Layer[], x: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor): ForwardResult {
+  let h = x;
+  for (let i = 0; i < layers.length - 1; i++) h = layers[i]!.apply(h, { training });
+  const last = layers[layers.length - 1]!;
+  const fused = fusedLogits(last, h, loss);
+  if (fused !== null) {
+    const per = loss.perSample(y, fused.logits, { fromLogits: true });
+    const pred = noGrad(() => getActivation(fused.act)(fused.logits));
+    return { pred, loss: reduceLoss(per, loss.reduction, sampleWeight) };
+  }
+  const out = last.apply(h, { training });
+  return { pred: out.detach(), loss: reduceLoss(loss.perSample(y, out), loss.reduction, sampleWeight) };
+}
+
+/** Total loss = data loss + every layer's weight penalty. */
+export function totalLoss(layers: readonly Layer[], dataLoss: Tensor): Tensor {
+  let total = dataLoss;
+  for (const l of layers) {
+    const r = l.regularizationLoss();
+    if (r !== null) total = add(total, r);
+  }
+  return total;
+}
+
+export interface StepResult {
+  pred: Tensor;
+  /** The data loss value (what Keras reports as `loss` also includes penalties; so do we). */
+  loss: number;
+  grads: Map<Tensor, Tensor>;
+}
+
+/** Forward in training mode, loss, and gradients with respect to every trainable weight. */
+export function gradientStep(layers: readonly Layer[], x: Tensor, y: Tensor, loss: LossSpec, sampleWeight?: Tensor): StepResult {
+  return withContext({ gradEnabled: true }, () => {
+    const r = forwardWithLoss(layers, x, y, loss, true, sampleWeight);
+    const total = totalLoss(layers, r.loss);
+    return { pred: r.pred, loss: total.item(), grads: computeGrads(total) };
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * `model.summary()`: Keras's table of layers, output shapes and parameter counts.
+ *
+ *   Layer (type)                Output Shape              Param #
+ *   dense (Dense)               (None, 30)                23550
+ */
+import { type Layer, type SymbolicShape, formatShape } from '../nn/layer.js';
+
+const POSITIONS = [29, 55, 65];
+
+function row(cells: string[]): string {
+  let line = '';
+  cells.forEach((c, i) => {
+    line += c;
+    line = line.slice(0, POSITIONS[i]! - 1).padEnd(POSITIONS[i]!);
+  });
+  return line.trimEnd();
+}
+
+const grouped = (n: number): string => n.toLocaleString('en-US');
+
+export function summaryLines(name: string, layers: readonly Layer[], inputShape: SymbolicShape): string[] {
+  const rule = (ch: string): string => ch.repeat(POSITIONS[POSITIONS.length - 1]!);
+  const lines = [`Model: "${name}"`, rule('_'), row(['Layer (type)', 'Output Shape', 'Param #']), rule('=')];
+  let shape = inputShape;
+  let total = 0;
+  let trainable = 0;
+  layers.forEach((layer, i) => {
+    shape = layer.computeOutputShape(shape);
+    const params = layer.countParams();
+    total += params;
+    trainable += layer.trainableWeights.reduce((n, w) => n + w.size, 0);
+    lines.push(row([`${layer.name} (${layer.className})`, formatShape(shape), String(params)]));
+    lines.push(i === layers.length - 1 ? rule('=') : rule('_'));
+  });
+  if (layers.length === 0) lines.push(rule('='));
+  lines.push(`Total params: ${grouped(total)}`, `Trainable params: ${grouped(trainable)}`, `Non-trainable params: ${grouped(total - trainable)}`, rule('_'));
+  return lines;
+}

@@ -1,0 +1,21 @@
+/**
+ * `layers.*` factories, named as in TensorFlow.js (`layers.dense({units: 30})`).
+ */
+import { BatchNormalization, type BatchNormalizationConfig } from './batchnorm.js';
+import { Dense, type DenseConfig } from './dense.js';
+import { Maxout, type MaxoutConfig } from './maxout.js';
+import {
+  Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig,
+} from './simple.js';
+import type { LayerArgs } from './layer.js';
+
+export const layers = {
+  dense: (config: DenseConfig): Dense => new Dense(config),
+  activation: (config: ActivationConfig): Activation => new Activation(config),
+  dropout: (config: DropoutConfig): Dropout => new Dropout(config),
+  batchNormalization: (config: BatchNormalizationConfig = {}): BatchNormalization => new BatchNormalization(config),
+  flatten: (config: LayerArgs = {}): Flatten => new Flatten(config),
+  leakyReLU: (config: LeakyReLUConfig = {}): LeakyReLU => new LeakyReLU(config),
+  maxout: (config: MaxoutConfig): Maxout => new Maxout(config),
+  input: (config: InputConfig): InputLayer => new InputLayer(config),
+};

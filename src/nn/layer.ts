@@ -1,0 +1,166 @@
+/**
+ * The layer lifecycle, as in Keras: the constructor takes a config object (also what
+ * `getConfig` returns and what serialization writes); `build(inputShape)` creates the weights
+ * on first use, when the input width is known; `call(x, {training})` computes the output;
+ * `computeOutputShape` answers without computing.
+ */
+import { getContext } from '../context/context.js';
+import { add } from '../ops/elementwise.js';
+import { Tensor } from '../tensor/tensor.js';
+import { type Initializer, type InitializerIdentifier, getInitializer } from './initializers.js';
+import type { Regularizer } from './regularizers.js';
+
+/** A shape whose batch (or other) dimensions may be unknown: `[null, 784]`. */
+export type SymbolicShape = ReadonlyArray<number | null>;
+
+/** Options every layer accepts. */
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  /** Input shape without the batch axis (first layer only). */
+  inputShape?: readonly number[];
+  /** Input shape with the batch axis, which may be null. */
+  batchInputShape?: ReadonlyArray<number | null>;
+  /** Shorthand for `inputShape: [inputDim]` (Keras's `input_dim`). */
+  inputDim?: number;
+  batchSize?: number;
+}
+
+export interface CallOptions {
+  /** True inside `fit`: dropout drops, batch normalization uses batch statistics. */
+  training?: boolean;
+}
+
+export interface LayerWeight {
+  /** Short name within the layer: `kernel`, `bias`, `gamma`, `moving_mean`… */
+  readonly name: string;
+  readonly value: Tensor;
+  readonly trainable: boolean;
+  readonly regularizer: Regularizer | undefined;
+}
+
+export function formatShape(shape: SymbolicShape): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+export abstract class Layer<C extends LayerArgs = LayerArgs> {
+  /** The Keras class name (`Dense`, `Dropout`…), as written in model files. */
+  abstract readonly className: string;
+  /** Assigned when the layer joins a model, unless given in the config. */
+  name: string | undefined;
+  built = false;
+  readonly config: C;
+  private readonly weightList: LayerWeight[] = [];
+  private trainableFlag: boolean;
+
+  constructor(config: C) {
+    this.config = config;
+    this.name = config.name;
+    this.trainableFlag = config.trainable ?? true;
+  }
+
+  /** The input shape this layer declares (first layer of a model), batch axis included. */
+  get batchInputShape(): SymbolicShape | null {
+    const c = this.config;
+    if (c.batchInputShape !== undefined) return c.batchInputShape;
+    if (c.inputShape !== undefined) return [c.batchSize ?? null, ...c.inputShape];
+    if (c.inputDim !== undefined) return [c.batchSize ?? null, c.inputDim];
+    return null;
+  }
+
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  /** Freezing a layer stops gradients to all its weights. */
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const w of this.weightList) w.value.requiresGrad = value && w.trainable;
+  }
+
+  /** Creates the weights for inputs of `inputShape`. Layers without weights keep this. */
+  build(inputShape: SymbolicShape): void {
+    void inputShape;
+    this.built = true;
+  }
+
+  /** The output for input `x`. */
+  abstract call(x: Tensor, options: CallOptions): Tensor;
+
+  /** The output shape for `inputShape`, without computing anything. */
+  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+
+  /** Builds on first use, then calls. */
+  apply(x: Tensor, options: CallOptions = {}): Tensor {
+    if (!this.built) {
+      this.build([null, ...x.shape.slice(1)]);
+      this.built = true;
+    }
+    return this.call(x, options);
+  }
+
+  /** The layer's configuration (Keras `get_config`), name included. */
+  getConfig(): C & { name: string | undefined; trainable: boolean } {
+    return { ...this.config, name: this.name, trainable: this.trainable };
+  }
+
+  protected addWeight(
+    name: string, shape: readonly number[], initializer: InitializerIdentifier,
+    options: { trainable?: boolean; regularizer?: Regularizer | undefined } = {},
+  ): Tensor {
+    const init: Initializer = getInitializer(initializer);
+    const trainable = options.trainable ?? true;
+    const value = new Tensor(init.init(shape, getContext().rng), shape, { requiresGrad: trainable && this.trainable });
+    value.name = `${this.name ?? this.className.toLowerCase()}/${name}`;
+    this.weightList.push({ name, value, trainable, regularizer: options.regularizer });
+    return value;
+  }
+
+  /** All weights with their names, in creation order. */
+  get weightEntries(): readonly LayerWeight[] {
+    return this.weightList;
+  }
+
+  get weights(): Tensor[] {
+    return this.weightList.map((w) => w.value);
+  }
+
+  get trainableWeights(): Tensor[] {
+    return this.trainable ? this.weightList.filter((w) => w.trainable).map((w) => w.value) : [];
+  }
+
+  get nonTrainableWeights(): Tensor[] {
+    return this.weightList.filter((w) => !w.trainable || !this.trainable).map((w) => w.value);
+  }
+
+  countParams(): number {
+    return this.weightList.reduce((n, w) => n + w.value.size, 0);
+  }
+
+  /** Sum of the weight penalties (null when the layer has none). */
+  regularizationLoss(): Tensor | null {
+    let total: Tensor | null = null;
+    for (const w of this.weightList) {
+      if (w.regularizer === undefined) continue;
+      const p = w.regularizer.penalty(w.value);
+      total = total === null ? p : add(total, p);
+    }
+    return total;
+  }
+
+  /** Renames weights after the layer is (re)named, so they read `dense_1/kernel`. */
+  syncWeightNames(): void {
+    for (const w of this.weightList) w.value.name = `${this.name}/${w.name}`;
+  }
+}
+
+/** Throws unless the last dimension of `shape` is known. */
+export function lastDim(shape: SymbolicShape, layer: string): number {
+  const d = shape[shape.length - 1];
+  if (d === undefined || d === null) {
+    throw new Error(`${layer}: the last dimension of the input shape ${formatShape(shape)} must be known to build the layer`);
+  }
+  return d;
+}

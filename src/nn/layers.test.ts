@@ -1,0 +1,144 @@
+import { describe, expect, test } from 'vitest';
+import { layers, noGrad, tensor, setSeed, Rng, mean, sum } from '../index.js';
+import { testLayer } from '../../test/harness/layer.js';
+
+testLayer('dense', {
+  make: () => layers.dense({ units: 3, activation: 'tanh' }),
+  input: [4, 5], output: [4, 3], params: 5 * 3 + 3, weightNames: ['kernel', 'bias'],
+});
+testLayer('dense without bias, linear, on rank-3 input', {
+  make: () => layers.dense({ units: 2, useBias: false }),
+  input: [2, 3, 4], output: [2, 3, 2], params: 8, weightNames: ['kernel'],
+});
+testLayer('dense with l1l2 regularizers', {
+  make: () => layers.dense({ units: 2, kernelRegularizer: { name: 'l2', config: { l1: 0, l2: 0.01 }, penalty: (w) => sum(w) }, activation: 'softmax' }),
+  input: [3, 4], output: [3, 2], params: 10, weightNames: ['kernel', 'bias'],
+});
+testLayer('activation', { make: () => layers.activation({ activation: 'elu' }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('flatten', { make: () => layers.flatten(), input: [2, 3, 4], output: [2, 12], params: 0, weightNames: [] });
+testLayer('leakyReLU', { make: () => layers.leakyReLU(), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('dropout (inference: identity)', { make: () => layers.dropout({ rate: 0.5 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('dropout (training, fixed seed)', {
+  make: () => layers.dropout({ rate: 0.5, seed: 1 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [], training: true, gradCheck: false,
+});
+testLayer('batchNormalization (inference)', {
+  make: () => layers.batchNormalization(), input: [6, 3], output: [6, 3], params: 12,
+  weightNames: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+});
+testLayer('maxout', {
+  make: () => layers.maxout({ units: 3, pieces: 2 }), input: [4, 5], output: [4, 3], params: 5 * 6 + 6, weightNames: ['kernel', 'bias'],
+});
+
+describe('layer behaviour', () => {
+  test('dense computes x·W + b with W of shape [in, units]', () => {
+    // x = [1, 2], W = [[1, 0, 2], [0, 1, 3]], b = [0.5, 0.5, 0.5]: x·W = [1, 2, 8], + b = [1.5, 2.5, 8.5].
+    const d = layers.dense({ units: 3, inputDim: 2 });
+    d.build([null, 2]);
+    d.kernel!.assign([1, 0, 2, 0, 1, 3]);
+    d.bias!.assign([0.5, 0.5, 0.5]);
+    expect(d.apply(tensor([[1, 2]])).arraySync()).toEqual([[1.5, 2.5, 8.5]]);
+  });
+
+  test('dense glorotUniform init stays within ±√(6/(in+out)) and is seeded', () => {
+    setSeed(3);
+    const a = layers.dense({ units: 30, inputDim: 784 });
+    a.build([null, 784]);
+    setSeed(3);
+    const b = layers.dense({ units: 30, inputDim: 784 });
+    b.build([null, 784]);
+    const limit = Math.sqrt(6 / (784 + 30));
+    expect(Math.max(...a.kernel!.values.map(Math.abs))).toBeLessThanOrEqual(limit);
+    expect(a.kernel!.values).toEqual(b.kernel!.values);
+  });
+
+  test('dropout zeroes about `rate` of the inputs and scales the rest by 1/(1 − rate)', () => {
+    const d = layers.dropout({ rate: 0.25, seed: 5 });
+    const y = d.apply(tensor(new Float32Array(10000).fill(1), [100, 100]), { training: true });
+    const zeros = y.values.filter((v) => v === 0).length;
+    expect(zeros / 10000).toBeGreaterThan(0.23);
+    expect(zeros / 10000).toBeLessThan(0.27);
+    expect(y.values.find((v) => v !== 0)).toBeCloseTo(1 / 0.75, 6);
+  });
+
+  test('batchNormalization normalizes batch statistics in training and moves its averages', () => {
+    // Column [1, 3]: μ = 2, σ² = 1 → normalized ±1/√(1 + 0.001); moving mean 0·0.99 + 2·0.01 = 0.02.
+    const bn = layers.batchNormalization();
+    bn.build([null, 1]);
+    const y = bn.apply(tensor([[1], [3]]), { training: true });
+    expect(y.values[0]).toBeCloseTo(-1 / Math.sqrt(1.001), 5);
+    expect(bn.movingMean!.item()).toBeCloseTo(0.02, 6);
+    expect(bn.movingVariance!.item()).toBeCloseTo(0.99 + 0.01, 6);
+    // Inference uses the moving averages: (1 − 0.02)/√(1 + 0.001).
+    expect(bn.apply(tensor([[1]])).item()).toBeCloseTo(0.98 / Math.sqrt(1.001), 5);
+  });
+
+  test('batchNormalization gradient check in training mode', async () => {
+    const { layerGradCheck, built } = await import('../../test/harness/layer.js');
+    const bn = built(() => layers.batchNormalization(), [5, 3]);
+    const x = tensor(Float32Array.from({ length: 15 }, (_, i) => Math.sin(i) * 2), [5, 3]);
+    expect(layerGradCheck(bn, x, true).passed).toBe(true);
+  });
+
+  test('maxout takes the larger of its pieces: the notes max(w₁x + b₁, w₂x + b₂)', () => {
+    const m = layers.maxout({ units: 1, pieces: 2 });
+    m.build([null, 1]);
+    m.kernel!.assign([2, -1]); // pieces: 2x and −x
+    m.bias!.assign([0, 1]);    // 2x + 0 and −x + 1
+    // x = 3: max(6, −2) = 6; x = −1: max(−2, 2) = 2.
+    expect(m.apply(tensor([[3], [-1]])).arraySync()).toEqual([[6], [2]]);
+  });
+
+  test('freezing a layer stops its gradients', () => {
+    const d = layers.dense({ units: 1, inputDim: 2 });
+    d.build([null, 2]);
+    d.trainable = false;
+    expect(d.trainableWeights).toHaveLength(0);
+    expect(d.kernel!.requiresGrad).toBe(false);
+  });
+
+  test('the step activation predicts but refuses to train, pointing to the perceptron rule', () => {
+    const d = layers.dense({ units: 1, inputDim: 2, activation: 'step' });
+    d.build([null, 2]);
+    d.kernel!.assign([1, 1]);
+    expect(noGrad(() => d.apply(tensor([[1, 1], [-1, -1]]))).arraySync()).toEqual([[1], [0]]);
+    expect(() => mean(d.apply(tensor([[1, 1]]))).backward()).toThrow(/step activation: its gradient is zero everywhere.*perceptron/);
+  });
+
+  test('errors: bad units, rates, pieces, unknown activation, wrong input width', () => {
+    expect(() => layers.dense({ units: 0 })).toThrow('dense: units must be a positive integer, got 0');
+    expect(() => layers.dropout({ rate: 1 })).toThrow('dropout: rate must be in [0, 1), got 1');
+    expect(() => layers.maxout({ units: 2, pieces: 1 })).toThrow('maxout: pieces must be an integer ≥ 2, got 1');
+    expect(() => layers.dense({ units: 2, activation: 'relux' })).toThrow("Unknown activation 'relux'. Valid activations: linear, sigmoid, tanh, relu");
+    const d = layers.dense({ units: 2, inputDim: 3 });
+    d.name = 'dense';
+    d.build([null, 3]);
+    expect(() => d.apply(tensor([[1, 2]]))).toThrow("dense 'dense': expected input of shape [batch, 3], got [1,2]");
+  });
+
+  test('activation names in camelCase and snake_case', () => {
+    const a = layers.activation({ activation: 'hard_sigmoid' });
+    const b = layers.activation({ activation: 'hardSigmoid' });
+    // hard sigmoid (tfjs/Keras 2): clip(0.2x + 0.5, 0, 1): at x = 1 → 0.7.
+    expect(a.apply(tensor([1])).item()).toBeCloseTo(0.7, 6);
+    expect(b.apply(tensor([1])).item()).toBeCloseTo(0.7, 6);
+    expect(layers.activation({ activation: 'leaky_relu' }).apply(tensor([-1])).item()).toBeCloseTo(-0.2, 6);
+  });
+
+  test('initializers: Keras ranges and orthogonality', async () => {
+    const init = await import('./initializers.js');
+    const rng = new Rng(1);
+    const he = init.heUniform().init([100, 50], rng);
+    expect(Math.max(...he.map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / 100));
+    const tn = init.truncatedNormalInit({ stddev: 1 }).init([1000], rng);
+    expect(Math.max(...tn.map(Math.abs))).toBeLessThanOrEqual(2);
+    expect(Array.from(init.constant(3).init([2], rng))).toEqual([3, 3]);
+    // Orthogonal 4×3: the 3 columns are orthonormal, so Qᵀ·Q = I.
+    const q = init.orthogonal().init([4, 3], rng);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+      let d = 0;
+      for (let r = 0; r < 4; r++) d += q[r * 3 + a]! * q[r * 3 + b]!;
+      expect(d).toBeCloseTo(a === b ? 1 : 0, 5);
+    }
+    expect(() => init.getInitializer('glorot')).toThrow("Unknown initializer 'glorot'. Valid initializers: glorotUniform");
+  });
+});

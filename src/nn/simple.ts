@@ -1,0 +1,99 @@
+/** Layers without weights: Activation, Flatten, LeakyReLU, Dropout, and the Input spec. */
+import { getContext } from '../context/context.js';
+import { leakyRelu } from '../ops/activations.js';
+import { div, greaterEqual, mul } from '../ops/elementwise.js';
+import { randomUniform } from '../ops/creation.js';
+import { reshape } from '../ops/layout.js';
+import { Rng } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+
+export interface ActivationConfig extends LayerArgs {
+  activation: ActivationIdentifier;
+}
+
+/** Applies an activation as its own layer (Keras `Activation('softmax')`). */
+export class Activation extends Layer<ActivationConfig> {
+  readonly className = 'Activation';
+  constructor(config: ActivationConfig) {
+    super(config);
+    getActivation(config.activation);
+  }
+  get activationName(): string {
+    return activationName(this.config.activation);
+  }
+  call(x: Tensor): Tensor {
+    return getActivation(this.config.activation)(x);
+  }
+}
+
+/** [batch, d1, d2, …] → [batch, d1·d2·…]. */
+export class Flatten extends Layer<LayerArgs> {
+  readonly className = 'Flatten';
+  call(x: Tensor): Tensor {
+    return reshape(x, [x.shape[0]!, -1]);
+  }
+  override computeOutputShape(s: SymbolicShape): SymbolicShape {
+    const rest = s.slice(1);
+    return [s[0] ?? null, rest.some((d) => d === null) ? null : rest.reduce<number>((p, d) => p * d!, 1)];
+  }
+}
+
+export interface LeakyReLUConfig extends LayerArgs {
+  /** Slope for x < 0; Keras's layer default 0.3. */
+  alpha?: number;
+}
+
+/** Keras's LeakyReLU layer: x for x > 0, αx otherwise, α = 0.3 by default. */
+export class LeakyReLU extends Layer<LeakyReLUConfig> {
+  readonly className = 'LeakyReLU';
+  call(x: Tensor): Tensor {
+    return leakyRelu(x, this.config.alpha ?? 0.3);
+  }
+}
+
+export interface DropoutConfig extends LayerArgs {
+  /** Fraction of inputs to zero during training, in [0, 1). */
+  rate: number;
+  /** A seed of its own; otherwise the context's generator. */
+  seed?: number;
+}
+
+/**
+ * Inverted dropout: in training, zeroes each input with probability `rate` and scales the
+ * rest by 1/(1 − rate), so inference needs no change. Outside training it is the identity.
+ */
+export class Dropout extends Layer<DropoutConfig> {
+  readonly className = 'Dropout';
+  private readonly rng: Rng | null;
+  constructor(config: DropoutConfig) {
+    super(config);
+    if (!(config.rate >= 0 && config.rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${config.rate}`);
+    this.rng = config.seed === undefined ? null : new Rng(config.seed);
+  }
+  call(x: Tensor, options: CallOptions): Tensor {
+    const rate = this.config.rate;
+    if (!(options.training ?? false) || rate === 0) return x;
+    const u = randomUniform(x.shape, 0, 1, { rng: this.rng ?? getContext().rng });
+    return mul(x, div(greaterEqual(u, rate), 1 - rate));
+  }
+}
+
+export interface InputConfig {
+  /** Shape without the batch axis. */
+  shape: readonly number[];
+  batchSize?: number;
+  name?: string;
+}
+
+/** Declares a model's input shape (`layers.input({shape: [784]})`); computes nothing. */
+export class InputLayer extends Layer<LayerArgs> {
+  readonly className = 'InputLayer';
+  constructor(config: InputConfig) {
+    super({ inputShape: config.shape, ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }), ...(config.name === undefined ? {} : { name: config.name }) });
+  }
+  call(x: Tensor): Tensor {
+    return x;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Adagrad (Keras): a ← a + g²; w ← w − η·g/√(a + ε). Defaults: η = 0.001, a₀ = 0.1, ε = 1e-7.
+ */
+import type { Buf } from '../tensor/tensor.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
+
+export interface AdagradOptions extends OptimizerOptions {
+  initialAccumulatorValue?: number;
+  epsilon?: number;
+}
+
+export class Adagrad extends Optimizer {
+  readonly className = 'Adagrad';
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+  protected readonly slotNames = ['accumulator'] as const;
+
+  constructor(options: AdagradOptions = {}) {
+    super(options, 0.001);
+    this.initialAccumulatorValue = options.initialAccumulatorValue ?? 0.1;
+    this.epsilon = options.epsilon ?? 1e-7;
+  }
+
+  protected override slotInit(): number {
+    return this.initialAccumulatorValue;
+  }
+
+  protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number): void {
+    const a = slots[0]!;
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]!;
+      a[i] = a[i]! + gi * gi;
+      p[i] = p[i]! - (lr * gi) / Math.sqrt(a[i]! + this.epsilon);
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Adam (Keras): m ← m + (g − m)(1 − β₁); v ← v + (g² − v)(1 − β₂);
+ * w ← w − α·m / (√v̂ + ε) with α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ) (bias correction folded into the
+ * step), v̂ = v or, with amsgrad, the running maximum of v. Defaults: η = 0.001, β₁ = 0.9,
+ * β₂ = 0.999, ε = 1e-7.
+ */
+import type { Buf } from '../tensor/tensor.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
+
+export interface AdamOptions extends OptimizerOptions {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  amsgrad?: boolean;
+}
+
+export class Adam extends Optimizer {
+  readonly className: string = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  protected readonly slotNames: readonly string[];
+
+  constructor(options: AdamOptions = {}) {
+    super(options, 0.001);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-7;
+    this.amsgrad = options.amsgrad ?? false;
+    this.slotNames = this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v'];
+  }
+
+  protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
+    const [m, v, vhat] = slots as [Float32Array, Float32Array, Float32Array | undefined];
+    const b1 = this.beta1;
+    const b2 = this.beta2;
+    const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]!;
+      const mi = m[i]! + (gi - m[i]!) * (1 - b1);
+      let vi = v[i]! + (gi * gi - v[i]!) * (1 - b2);
+      m[i] = mi;
+      v[i] = vi;
+      if (vhat !== undefined) {
+        vi = Math.max(vhat[i]!, vi);
+        vhat[i] = vi;
+      }
+      p[i] = p[i]! - (alpha * mi) / (Math.sqrt(vi) + this.epsilon);
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}

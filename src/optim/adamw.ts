@@ -1,0 +1,29 @@
+/**
+ * AdamW (Keras): decoupled weight decay w ← w − η·λ·w, then the Adam step. Default λ = 0.004.
+ */
+import type { Buf } from '../tensor/tensor.js';
+import { Adam, type AdamOptions } from './adam.js';
+
+export interface AdamWOptions extends AdamOptions {
+  weightDecay?: number;
+}
+
+export class AdamW extends Adam {
+  override readonly className = 'AdamW';
+  readonly weightDecay: number;
+
+  constructor(options: AdamWOptions = {}) {
+    super(options);
+    this.weightDecay = options.weightDecay ?? 0.004;
+  }
+
+  protected override update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
+    const k = 1 - lr * this.weightDecay;
+    for (let i = 0; i < p.length; i++) p[i] = p[i]! * k;
+    super.update(p, g, slots, lr, t);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The optimizer base: learning rate (a number or a schedule), gradient clipping, per-variable
+ * state slots, and the two front doors: `applyGradients` (what `fit` calls) and PyTorch's
+ * `step()` / `zeroGrad()` over `.grad`. A concrete optimizer only writes `update`: one
+ * variable, in place, on typed arrays.
+ */
+import type { Buf, Tensor } from '../tensor/tensor.js';
+import { fmt } from '../tensor/shape.js';
+import type { LearningRateSchedule } from './schedules.js';
+
+export interface OptimizerOptions {
+  learningRate?: number | LearningRateSchedule;
+  /** Clip each gradient to this L2 norm (Keras `clipnorm`). */
+  clipNorm?: number;
+  /** Clip each gradient element to [−v, v] (Keras `clipvalue`). */
+  clipValue?: number;
+  /** Clip all gradients together to this global L2 norm (Keras `global_clipnorm`). */
+  globalClipNorm?: number;
+  /** Parameters for `step()` / `zeroGrad()` in the manual loop. */
+  params?: Tensor[];
+}
+
+export abstract class Optimizer {
+  abstract readonly className: string;
+  learningRate: number | LearningRateSchedule;
+  /** Updates applied so far. */
+  iterations = 0;
+  readonly clipNorm: number | undefined;
+  readonly clipValue: number | undefined;
+  readonly globalClipNorm: number | undefined;
+  params: Tensor[];
+  private readonly slots = new Map<Tensor, Float32Array[]>();
+
+  constructor(options: OptimizerOptions, defaultLearningRate: number) {
+    this.learningRate = options.learningRate ?? defaultLearningRate;
+    this.clipNorm = options.clipNorm;
+    this.clipValue = options.clipValue;
+    this.globalClipNorm = options.globalClipNorm;
+    this.params = options.params ?? [];
+    if (typeof this.learningRate === 'number' && !(this.learningRate >= 0)) {
+      throw new Error(`${this.constructor.name}: learningRate must be a non-negative number, got ${this.learningRate}`);
+    }
+  }
+
+  /** Names of the per-variable state arrays this optimizer keeps. */
+  protected abstract readonly slotNames: readonly string[];
+
+  /** Initial value of a slot (zeros unless overridden). */
+  protected slotInit(_slot: string): number {
+    return 0;
+  }
+
+  /** Applies one update to `p` in place. `t` counts updates from 1. */
+  protected abstract update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void;
+
+  /** The learning rate the next update will use. */
+  currentLearningRate(): number {
+    const lr = this.learningRate;
+    return typeof lr === 'number' ? lr : lr(this.iterations);
+  }
+
+  /** Applies one update from (parameter, gradient) pairs; counts one iteration. */
+  applyGradients(pairs: ReadonlyArray<readonly [Tensor, Tensor]>): void {
+    const grads = this.clip(pairs);
+    const lr = this.currentLearningRate();
+    const t = this.iterations + 1;
+    pairs.forEach(([p], i) => {
+      const g = grads[i]!;
+      if (g.length !== p.size) throw new Error(`${this.className}: gradient of ${p.name ?? 'a parameter'} has ${g.length} values, parameter shape ${fmt(p.shape)} needs ${p.size}`);
+      this.update(p.values, g, this.slotsFor(p), lr, t);
+    });
+    this.iterations = t;
+  }
+
+  /** PyTorch `optimizer.step()`: updates every parameter that has a `.grad`. */
+  step(params: Tensor[] = this.params): void {
+    if (params.length === 0) throw new Error(`${this.className}.step: no parameters; pass them as {params: model.trainableWeights} or to step(params)`);
+    this.applyGradients(params.filter((p) => p.grad !== null).map((p) => [p, p.grad!] as const));
+  }
+
+  /** PyTorch `optimizer.zero_grad()`: clears `.grad` of the parameters. */
+  zeroGrad(params: Tensor[] = this.params): void {
+    for (const p of params) p.grad = null;
+  }
+
+  /** Per-variable state, in slot order (for saving and exact resumption). */
+  slotsFor(p: Tensor): Float32Array[] {
+    let s = this.slots.get(p);
+    if (s === undefined) {
+      s = this.slotNames.map((name) => new Float32Array(p.size).fill(this.slotInit(name)));
+      this.slots.set(p, s);
+    }
+    return s;
+  }
+
+  private clip(pairs: ReadonlyArray<readonly [Tensor, Tensor]>): Buf[] {
+    const grads: Buf[] = pairs.map(([, g]) => g.values);
+    if (this.clipNorm === undefined && this.clipValue === undefined && this.globalClipNorm === undefined) return grads;
+    const out = grads.map((g) => Float32Array.from(g));
+    const scaleBy = (g: Float32Array, s: number): void => {
+      for (let i = 0; i < g.length; i++) g[i] = g[i]! * s;
+    };
+    const norm2 = (g: Float32Array): number => g.reduce((acc, v) => acc + v * v, 0);
+    if (this.clipValue !== undefined) {
+      const v = this.clipValue;
+      for (const g of out) for (let i = 0; i < g.length; i++) g[i] = Math.min(v, Math.max(-v, g[i]!));
+    }
+    if (this.clipNorm !== undefined) {
+      for (const g of out) {
+        const n = Math.sqrt(norm2(g));
+        if (n > this.clipNorm) scaleBy(g, this.clipNorm / n);
+      }
+    }
+    if (this.globalClipNorm !== undefined) {
+      const n = Math.sqrt(out.reduce((acc, g) => acc + norm2(g), 0));
+      if (n > this.globalClipNorm) for (const g of out) scaleBy(g, this.globalClipNorm / n);
+    }
+    return out;
+  }
+
+  /** Serializable settings (Keras `get_config`). */
+  getConfig(): Record<string, unknown> {
+    const lr = this.learningRate;
+    return {
+      learningRate: typeof lr === 'number' ? lr : lr.config,
+      ...(this.clipNorm === undefined ? {} : { clipNorm: this.clipNorm }),
+      ...(this.clipValue === undefined ? {} : { clipValue: this.clipValue }),
+      ...(this.globalClipNorm === undefined ? {} : { globalClipNorm: this.globalClipNorm }),
+    };
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * SGD (Keras): v ← μv − η·g; w ← w + v, or with Nesterov w ← w + μv − η·g. With μ = 0 this is
+ * plain gradient descent, w ← w − η·g. Defaults: η = 0.01, μ = 0.
+ */
+import type { Buf } from '../tensor/tensor.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
+
+export interface SGDOptions extends OptimizerOptions {
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+export class SGD extends Optimizer {
+  readonly className = 'SGD';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  protected readonly slotNames: readonly string[];
+
+  constructor(options: SGDOptions = {}) {
+    super(options, 0.01);
+    this.momentum = options.momentum ?? 0;
+    this.nesterov = options.nesterov ?? false;
+    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`SGD: momentum must be in [0, 1], got ${this.momentum}`);
+    this.slotNames = this.momentum > 0 ? ['momentum'] : [];
+  }
+
+  protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number): void {
+    const mu = this.momentum;
+    if (mu === 0) {
+      for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * g[i]!;
+      return;
+    }
+    const v = slots[0]!;
+    for (let i = 0; i < p.length; i++) {
+      const vi = mu * v[i]! - lr * g[i]!;
+      v[i] = vi;
+      p[i] = p[i]! + (this.nesterov ? mu * vi - lr * g[i]! : vi);
+    }
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
