@@ -1,6 +1,6 @@
 // The notes' computation graph, J = 3(a + b·c), differentiated by neurite's autograd.
-// Run after `npm ci` (which builds dist/): node examples/autograd.mjs
-import { variable } from '../dist/index.js';
+// Run: npm run build && node examples/autograd.mjs
+import { variable } from 'neurite';
 
 const a = variable(5);
 const b = variable(3);

@@ -78,6 +78,7 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   checkFinite(xAll, 'x', 'fit');
   checkFinite(yAll, 'y', 'fit');
   warnBinaryOnSoftmax(model, compiled.loss.name, yAll);
+  checkSparseLabels(model, compiled.loss.name, yAll, 'fit');
 
   let x = xAll;
   let y = yAll;
@@ -104,7 +105,8 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   const metrics: Metric[] = model.makeMetrics();
   const history = new History();
   const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
-  const list: CallbackHooks[] = [history, ...(verbose === 0 ? [] : [new ProgbarLogger(verbose, args.stream)]), ...user];
+  // As Keras: user callbacks first, so History and the progress bar see what they add to the logs.
+  const list: CallbackHooks[] = [...user, history, ...(verbose === 0 ? [] : [new ProgbarLogger(verbose, args.stream)])];
   const params: TrainingParams = { epochs, initialEpoch: args.initialEpoch ?? 0, steps, samples: n, batchSize, verbose, metrics: metrics.map((m) => m.name) };
   const cbs = new CallbackList(list, model, params);
   const optimizer = compiled.optimizer;
@@ -176,6 +178,20 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   }
   await cbs.trainEnd({});
   return history;
+}
+
+/** Integer labels for sparse cross-entropy, checked over the whole dataset so the row is the dataset's. */
+export function checkSparseLabels(model: Sequential, lossName: string, y: Tensor, op: string): void {
+  if (lossName !== 'sparseCategoricalCrossentropy') return;
+  const shape = model.outputShape;
+  const classes = shape[shape.length - 1];
+  if (classes === null || classes === undefined) return;
+  for (let i = 0; i < y.size; i++) {
+    const v = y.values[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= classes) {
+      throw new Error(`${op}: label ${v} at row ${i} of y is not an integer class in [0, ${classes}) (sparseCategoricalCrossentropy over ${classes} outputs)`);
+    }
+  }
 }
 
 /**

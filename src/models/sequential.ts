@@ -18,7 +18,7 @@ import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { History } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSamples, identityOrder, takeRows } from './data.js';
-import { type FitArgs, fitLoop } from './fit.js';
+import { type FitArgs, checkSparseLabels, fitLoop } from './fit.js';
 import { forwardWithLoss, gradientStep } from './step.js';
 import { summaryLines } from './summary.js';
 import type { TrainingModel } from './types.js';
@@ -177,7 +177,7 @@ export class Sequential implements TrainingModel {
   }
 
   /** Trains for a number of epochs; resolves to the History. */
-  fit(x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
+  async fit(x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
     this.compiledOrThrow('fit');
     this.checkInput(x, 'fit');
     return fitLoop(this, x, y, args);
@@ -212,6 +212,7 @@ export class Sequential implements TrainingModel {
     const n = checkSamples('evaluate', x, y);
     checkFinite(x, 'x', 'evaluate');
     checkFinite(y, 'y', 'evaluate');
+    checkSparseLabels(this, c.loss.name, y, 'evaluate');
     const metrics = this.makeMetrics();
     const order = identityOrder(n);
     let lossSum = 0;
