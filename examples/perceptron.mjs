@@ -5,6 +5,7 @@ import { perceptron, tensor } from 'neurite';
 
 export function main({ log = console.log } = {}) {
   const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+  /** @type {Record<string, import('neurite').PerceptronResult>} */
   const results = {};
   for (const [name, y] of [['AND', [0, 0, 0, 1]], ['OR', [0, 1, 1, 1]], ['XOR', [0, 1, 1, 0]]]) {
     const p = perceptron({ inputDim: 2 });

@@ -28,7 +28,7 @@ describe('examples', () => {
   test('toy-3-3-1: the SSE falls and the outputs match [0, 1, 1, 0]', async () => {
     const { main } = await import('../examples/toy-3-3-1.mjs');
     const r = await main(quiet);
-    expect(r.last).toBeLessThan(r.first / 4);
+    expect(r.last).toBeLessThan(r.first! / 4);
     expect((r.predictions as number[][]).map(([p]) => Math.round(p!))).toEqual([0, 1, 1, 0]);
   });
 
@@ -42,7 +42,7 @@ describe('examples', () => {
   test('perceptron: AND and OR converge, XOR does not', async () => {
     const { main } = await import('../examples/perceptron.mjs');
     const r = main(quiet);
-    expect([r.AND.converged, r.OR.converged, r.XOR.converged]).toEqual([true, true, false]);
+    expect([r.AND!.converged, r.OR!.converged, r.XOR!.converged]).toEqual([true, true, false]);
   });
 
   test('gradient-accumulation: 4 × 8 accumulated equals 32', async () => {
