@@ -142,3 +142,18 @@ describe('layer behaviour', () => {
     expect(() => init.getInitializer('glorot')).toThrow("Unknown initializer 'glorot'. Valid initializers: glorotUniform");
   });
 });
+
+describe('every named activation', () => {
+  test('is gradient-checked against float64 central differences (step: predict only)', async () => {
+    const { ACTIVATIONS, gradCheck, randomUniform } = await import('../index.js');
+    for (const [name, fn] of Object.entries(ACTIVATIONS)) {
+      if (name === 'step' || name === 'heaviside') continue;
+      // Inputs away from the kinks of relu/relu6/hardSigmoid (0, 6, ±2.5).
+      const x = randomUniform([2, 5], 0.1, 2, { seed: name.length });
+      x.values[0] = -1.3;
+      x.values[3] = -0.4;
+      const res = gradCheck((t) => fn(t), [x]);
+      expect(res.passed, `${name}: max abs error ${res.inputs[0]!.maxAbsError}`).toBe(true);
+    }
+  });
+});
