@@ -3,6 +3,8 @@
  */
 import './autograd/methods.js';
 import './ops/methods.js';
+import { modelCheckpoint } from './io/index.js';
+import { callbacks as coreCallbacks } from './models/builtin-callbacks.js';
 
 export { Tensor } from './tensor/tensor.js';
 export type { Buf, DType, NestedArray, TensorOptions } from './tensor/tensor.js';
@@ -66,9 +68,25 @@ export { Sequential, sequential, type CompileArgs } from './models/sequential.js
 export type { FitArgs } from './models/fit.js';
 export { Callback, History, type CallbackHooks } from './models/callbacks.js';
 export {
-  callbacks, EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, LearningRateScheduler, CSVLogger,
+  EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, LearningRateScheduler, CSVLogger,
   type EarlyStoppingOptions, type ReduceLROnPlateauOptions,
 } from './models/builtin-callbacks.js';
 export type { Logs } from './models/types.js';
 export type { OutputStream } from './models/progress.js';
 export { Perceptron, perceptron, type PerceptronOptions, type PerceptronResult } from './models/perceptron.js';
+
+// ---- data --------------------------------------------------------------------------------
+export {
+  datasets, parseIdx, encodeIdx, loadCsv, parseCsv, encodeCsv, inferSchema, Scaler, standardScaler, minMaxScaler,
+  trainTestSplit, batches,
+  type IdxData, type MnistSplit, type MnistOptions, type Dataset2D, type SyntheticOptions, type CsvDataset, type CsvOptions,
+  type CsvSchema, type ColumnSpec, type TargetSpec, type ScalerJSON, type SplitOptions,
+} from './data/index.js';
+
+// ---- saving and loading --------------------------------------------------------------------
+export {
+  saveModel, loadLayersModel, saveWeights, loadWeights, ModelCheckpoint, modelCheckpoint, encodeSafetensors, decodeSafetensors,
+  modelToArtifacts, modelFromArtifacts, type ModelCheckpointOptions, type SaveOptions, type LoadOptions, type SafeTensor,
+} from './io/index.js';
+/** tfjs-style callback factories: `callbacks.earlyStopping({...})`, `callbacks.modelCheckpoint(path)`… */
+export const callbacks = { ...coreCallbacks, modelCheckpoint };

@@ -1,0 +1,11 @@
+/** Datasets and data utilities: `datasets.mnist()`, synthetic 2-D sets, CSV, scalers, splits. */
+import { mnist } from './mnist.js';
+import { blobs, circles, moons, spiral, xorData } from './synthetic.js';
+
+export const datasets = { mnist, xor: xorData, circles, moons, spiral, blobs };
+
+export { parseIdx, encodeIdx, type IdxData } from './idx.js';
+export type { MnistSplit, MnistOptions } from './mnist.js';
+export type { Dataset2D, SyntheticOptions } from './synthetic.js';
+export { loadCsv, parseCsv, encodeCsv, inferSchema, type CsvDataset, type CsvOptions, type CsvSchema, type ColumnSpec, type TargetSpec } from './csv.js';
+export { Scaler, standardScaler, minMaxScaler, trainTestSplit, batches, type ScalerJSON, type SplitOptions } from './preprocessing.js';

@@ -1,0 +1,186 @@
+/**
+ * Saving and loading (Node): `model.save('file://dir')` writes `dir/model.json` and
+ * `dir/weights.bin` in the TensorFlow.js Layers format; `loadLayersModel('file://dir/model.json')`
+ * reads it back, including files written by TensorFlow.js; `saveWeights`/`loadWeights` use
+ * safetensors. Every write is atomic; every read checks sizes before allocating.
+ */
+import { getContext } from '../context/context.js';
+import { Callback } from '../models/callbacks.js';
+import { Sequential } from '../models/sequential.js';
+import type { Logs } from '../models/types.js';
+import { fmt } from '../tensor/shape.js';
+import { crc32, pathFromUrl, fsModules, readChecked, writeAtomic, writeAtomicGroup } from './files.js';
+import { type LoadedModel, OPTIMIZER_FILE, WEIGHTS_FILE, type SaveOptions, modelFromArtifacts, modelToArtifacts, namedWeights, readManifest } from './model-format.js';
+import { MAX_HEADER, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import type { Json, JsonObject } from './topology.js';
+
+const MAX_MODEL_JSON = 64 * 1024 * 1024;
+const MAX_WEIGHTS = 8 * 1024 * 1024 * 1024;
+
+/** Writes the model (and, with includeOptimizer, its training state) into directory `url`. */
+export async function saveModel(model: Sequential, url: string, options: SaveOptions = {}): Promise<void> {
+  const { fs, path } = await fsModules();
+  const dir = pathFromUrl(url);
+  const { json, files } = modelToArtifacts(model, options);
+  await fs.mkdir(dir, { recursive: true });
+  // model.json records a checksum of the weights it goes with, so a save torn between the
+  // renames is refused on load instead of pairing one save's topology with another's weights.
+  const meta = (json.userDefinedMetadata ??= {}) as JsonObject;
+  const own = (meta.neurite ??= {}) as JsonObject;
+  own.weightsCrc32 = crc32(files.get(WEIGHTS_FILE)!);
+  await writeAtomicGroup([...[...files].map(([name, data]) => [path.join(dir, name), data] as const), [path.join(dir, 'model.json'), JSON.stringify(json)] as const]);
+}
+
+export interface LoadOptions {
+  /** Restore the random generator's state saved with includeOptimizer (exact resumption). */
+  restoreRng?: boolean;
+}
+
+/** Reads a model written by neurite or TensorFlow.js: `file://dir/model.json` (or the directory). */
+export async function loadLayersModel(url: string, options: LoadOptions = {}): Promise<Sequential> {
+  return (await loadModelDetailed(url, options)).model;
+}
+
+/** @internal loadLayersModel with the optimizer and generator state it found. */
+export async function loadModelDetailed(url: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  const { fs, path } = await fsModules();
+  let file = pathFromUrl(url);
+  try {
+    if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'model.json');
+  } catch {
+    // Reported by readChecked below.
+  }
+  const dir = path.dirname(file);
+  const text = new TextDecoder().decode(await readChecked(file, MAX_MODEL_JSON, 'model file'));
+  let json: Json;
+  try {
+    json = JSON.parse(text) as Json;
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: expected a JSON object with modelTopology and weightsManifest`);
+  const { paths, total } = readManifest(json, file);
+  // Sizes first: nothing is read or allocated beyond what the files on disk hold.
+  let onDisk = 0;
+  for (const p of paths) {
+    const full = path.join(dir, p);
+    try {
+      onDisk += (await fs.stat(full)).size;
+    } catch {
+      throw new Error(`${file}: weight file ${p} is missing`);
+    }
+  }
+  if (onDisk !== total) throw new Error(`${file}: the weights manifest describes ${total} bytes but ${paths.join(', ')} hold${paths.length === 1 ? 's' : ''} ${onDisk}`);
+  const parts = await Promise.all(paths.map((p) => readChecked(path.join(dir, p), MAX_WEIGHTS, 'weight file')));
+  const data = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    data.set(p, off);
+    off += p.length;
+  }
+  let optimizerData: Uint8Array | null = null;
+  const meta = (json as JsonObject).userDefinedMetadata;
+  if (meta !== null && typeof meta === 'object' && !Array.isArray(meta) && meta !== undefined && 'neurite' in meta) {
+    const optFile = path.join(dir, OPTIMIZER_FILE);
+    optimizerData = await readChecked(optFile, MAX_WEIGHTS, 'optimizer file').catch(() => null);
+  }
+  const expectedCrc = (meta as JsonObject | undefined)?.neurite;
+  if (expectedCrc !== null && typeof expectedCrc === 'object' && !Array.isArray(expectedCrc) && typeof expectedCrc.weightsCrc32 === 'number' && crc32(data) !== expectedCrc.weightsCrc32) {
+    throw new Error(`${file}: the weight files do not match this model.json (checksum differs); a save was probably interrupted`);
+  }
+  const loaded = modelFromArtifacts(json, data, file, optimizerData);
+  if (options.restoreRng && loaded.rngState !== null) getContext().rng.setState(loaded.rngState);
+  return loaded;
+}
+
+/** Writes the model's weights as safetensors, named `<layer>/<weight>`. */
+export async function saveWeights(model: Sequential, file: string): Promise<void> {
+  if (!model.built) throw new Error('saveWeights: the model must be built first');
+  const tensors = namedWeights(model).map((w) => ({ name: w.name, shape: w.value.shape, values: w.value.values }));
+  await writeAtomic(pathFromUrl(file), encodeSafetensors(tensors, { format: 'neurite', model: model.name }));
+}
+
+/** Loads safetensors weights into the model by name; shapes must match. */
+export async function loadWeights(model: Sequential, file: string): Promise<void> {
+  const p = pathFromUrl(file);
+  const bytes = await readChecked(p, MAX_WEIGHTS + MAX_HEADER, 'weights file');
+  const { tensors } = decodeSafetensors(bytes, p);
+  const byName = new Map(tensors.map((t) => [t.name, t]));
+  const own = namedWeights(model);
+  // Check everything before changing anything.
+  for (const w of own) {
+    const t = byName.get(w.name);
+    if (t === undefined) throw new Error(`${p}: no tensor named '${w.name}' (the file has: ${tensors.map((x) => x.name).join(', ') || 'none'})`);
+    if (t.shape.length !== w.value.rank || t.shape.some((d, i) => d !== w.value.shape[i])) {
+      throw new Error(`${p}: tensor '${w.name}' has shape ${fmt(t.shape)} but the layer needs ${fmt(w.value.shape)}`);
+    }
+  }
+  for (const w of own) w.value.assign(byName.get(w.name)!.values);
+}
+
+export interface ModelCheckpointOptions {
+  /** Default 'val_loss'. */
+  monitor?: string;
+  /** Save only when the monitored value improves (default false: every epoch). */
+  saveBestOnly?: boolean;
+  mode?: 'auto' | 'min' | 'max';
+  /** Also save optimizer state (for resuming). */
+  includeOptimizer?: boolean;
+  /** Save weights only (safetensors) instead of the whole model. */
+  saveWeightsOnly?: boolean;
+}
+
+/** Saves the model after each epoch (or its best one); `{epoch}` in the path is replaced (1-based). */
+export class ModelCheckpoint extends Callback {
+  private best = Number.NaN;
+  /** Paths written, in order. */
+  readonly saved: string[] = [];
+
+  constructor(private readonly filepath: string, private readonly options: ModelCheckpointOptions = {}) {
+    super();
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    const model = this.trainingModel;
+    if (!(model instanceof Sequential)) throw new Error('modelCheckpoint: only Sequential models can be saved');
+    const monitor = this.options.monitor ?? 'val_loss';
+    if (this.options.saveBestOnly) {
+      const current = logs[monitor];
+      if (current === undefined) throw new Error(`modelCheckpoint: monitored key '${monitor}' is not in the logs; available: ${Object.keys(logs).join(', ')}`);
+      const mode = this.options.mode === undefined || this.options.mode === 'auto' ? (/(acc|accuracy|auc)$/.test(monitor) ? 'max' : 'min') : this.options.mode;
+      const better = Number.isNaN(this.best) || (mode === 'min' ? current < this.best : current > this.best);
+      if (!better) return;
+      this.best = current;
+    }
+    const target = this.filepath.replace(/\{epoch(?::0?(\d+)d)?\}/g, (_m, width: string | undefined) => String(epoch + 1).padStart(Number(width ?? 0), '0'));
+    if (this.options.saveWeightsOnly) await saveWeights(model, target);
+    else await saveModel(model, target, { includeOptimizer: this.options.includeOptimizer ?? false });
+    this.saved.push(target);
+  }
+}
+
+export const modelCheckpoint = (filepath: string, options?: ModelCheckpointOptions): ModelCheckpoint => new ModelCheckpoint(filepath, options);
+
+declare module '../models/sequential.js' {
+  interface Sequential {
+    /** Saves to `file://dir` in the TensorFlow.js Layers format (tfjs `model.save`). */
+    save(url: string, options?: SaveOptions): Promise<void>;
+    /** Writes the weights as safetensors. */
+    saveWeights(file: string): Promise<void>;
+    /** Reads safetensors weights by name. */
+    loadWeights(file: string): Promise<void>;
+  }
+}
+
+Sequential.prototype.save = function (this: Sequential, url: string, options?: SaveOptions) {
+  return saveModel(this, url, options);
+};
+Sequential.prototype.saveWeights = function (this: Sequential, file: string) {
+  return saveWeights(this, file);
+};
+Sequential.prototype.loadWeights = function (this: Sequential, file: string) {
+  return loadWeights(this, file);
+};
+
+export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './safetensors.js';
+export { modelToArtifacts, modelFromArtifacts, type SaveOptions } from './model-format.js';

@@ -1,0 +1,224 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import {
+  Adam, callbacks, decodeSafetensors, encodeSafetensors, layers, loadLayersModel, randomNormal, sequential, setSeed, tensor, oneHot, type Sequential,
+} from '../index.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'neurite-io-'));
+
+function small(): Sequential {
+  setSeed(2);
+  const m = sequential();
+  m.add(layers.dense({ units: 3, activation: 'relu', inputShape: [2] }));
+  m.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+  return m;
+}
+
+async function saved(): Promise<{ dir: string; json: Record<string, unknown>; weights: Buffer }> {
+  const dir = tmp();
+  await small().save(`file://${dir}`);
+  return { dir, json: JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')), weights: readFileSync(join(dir, 'weights.bin')) };
+}
+
+function rewrite(dir: string, json: unknown, weights?: Uint8Array): string {
+  writeFileSync(join(dir, 'model.json'), typeof json === 'string' ? json : JSON.stringify(json));
+  if (weights !== undefined) writeFileSync(join(dir, 'weights.bin'), weights);
+  return join(dir, 'model.json');
+}
+
+describe('save and load', () => {
+  test('round trip: same predictions, same layers and names; files as tfjs lays them out', async () => {
+    const m = small();
+    const dir = tmp();
+    await m.save(`file://${dir}`);
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    // 2·3 + 3 + 3·1 + 1 = 13 floats = 52 bytes.
+    expect(readFileSync(join(dir, 'weights.bin')).length).toBe(52);
+    const back = await loadLayersModel(`file://${dir}/model.json`);
+    expect(back.layers.map((l) => l.name)).toEqual(['dense', 'dense_1']);
+    const x = randomNormal([4, 2], 0, 1, { seed: 3 });
+    expect(Array.from(back.predict(x).values)).toEqual(Array.from(m.predict(x).values));
+  });
+
+  test('safetensors weights round trip with the layer weight names', async () => {
+    const m = small();
+    const file = join(tmp(), 'w.safetensors');
+    await m.saveWeights(file);
+    const { tensors, metadata } = decodeSafetensors(new Uint8Array(readFileSync(file)));
+    expect(tensors.map((t) => t.name)).toEqual(['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias']);
+    expect(metadata.format).toBe('neurite');
+    const other = small();
+    other.layers[0]!.weights[0]!.assign(new Float32Array(6));
+    await other.loadWeights(file);
+    expect(other.getWeights().map((w) => Array.from(w.values))).toEqual(m.getWeights().map((w) => Array.from(w.values)));
+  });
+
+  test('resuming from a save with the optimizer equals an uninterrupted run (same seed)', async () => {
+    const x = randomNormal([48, 2], 0, 1, { seed: 4 });
+    const y = oneHot(Array.from({ length: 48 }, (_, i) => (x.values[2 * i]! > 0 ? 1 : 0)), 2);
+    const make = (): Sequential => {
+      setSeed(8);
+      const m = sequential({ layers: [layers.dense({ units: 4, activation: 'tanh', inputShape: [2] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 2, activation: 'softmax' })] });
+      m.compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    };
+    const whole = make();
+    await whole.fit(x, y, { epochs: 8, batchSize: 8, verbose: 0 });
+    const first = make();
+    await first.fit(x, y, { epochs: 4, batchSize: 8, verbose: 0 });
+    const dir = tmp();
+    await first.save(`file://${dir}`, { includeOptimizer: true });
+    setSeed(12345); // disturb the generator: the saved state must be what resumes
+    const resumed = await loadLayersModel(`file://${dir}`, { restoreRng: true });
+    expect(resumed.optimizer.iterations).toBe(24);
+    await resumed.fit(x, y, { epochs: 8, initialEpoch: 4, batchSize: 8, verbose: 0 });
+    const a = whole.getWeights().flatMap((w) => Array.from(w.values));
+    const b = resumed.getWeights().flatMap((w) => Array.from(w.values));
+    a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(1e-6));
+  });
+
+  test('modelCheckpoint saves every epoch, or only the best', async () => {
+    const m = small();
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const dir = tmp();
+    const every = callbacks.modelCheckpoint(join(dir, 'epoch-{epoch:02d}'));
+    const x = tensor([[0, 1], [1, 0]]);
+    const y = tensor([[1], [0]]);
+    await m.fit(x, y, { epochs: 3, verbose: 0, callbacks: every });
+    expect(every.saved).toEqual(['01', '02', '03'].map((e) => join(dir, `epoch-${e}`)));
+    expect(existsSync(join(dir, 'epoch-03', 'model.json'))).toBe(true);
+    const best = callbacks.modelCheckpoint(join(dir, 'best'), { monitor: 'loss', saveBestOnly: true, includeOptimizer: true });
+    await m.fit(x, y, { epochs: 3, verbose: 0, callbacks: best });
+    expect(best.saved.length).toBeGreaterThanOrEqual(1);
+    expect((await loadLayersModel(join(dir, 'best'))).optimizer.className).toBe('SGD');
+  });
+});
+
+describe('safe I/O', () => {
+  test('weights shorter or longer than the manifest', async () => {
+    const { dir, json, weights } = await saved();
+    const file = rewrite(dir, json, weights.subarray(0, 40));
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: the weights manifest describes 52 bytes but weights.bin holds 40`);
+    rewrite(dir, json, Buffer.concat([weights, Buffer.alloc(8)]));
+    await expect(loadLayersModel(file)).rejects.toThrow('describes 52 bytes but weights.bin holds 60');
+  });
+
+  test('shapes that do not match the topology', async () => {
+    const { dir, json } = await saved();
+    const manifest = json.weightsManifest as Array<{ weights: Array<{ shape: number[] }> }>;
+    manifest[0]!.weights[0]!.shape = [3, 2]; // same byte count, wrong shape
+    const file = rewrite(dir, json);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: weight 'dense/kernel' has shape [3,2] in the file but the layer needs [2,3]`);
+  });
+
+  test('an absurd size (1e12 elements) is refused before anything is allocated', async () => {
+    const { dir, json } = await saved();
+    const manifest = json.weightsManifest as Array<{ weights: Array<{ shape: number[] }> }>;
+    manifest[0]!.weights[0]!.shape = [1_000_000, 1_000_000];
+    const file = rewrite(dir, json);
+    await expect(loadLayersModel(file)).rejects.toThrow(/the weights manifest describes 4000000000\d+ bytes but weights.bin holds 52/);
+  });
+
+  test('unknown layer classes list the supported ones', async () => {
+    const { dir, json } = await saved();
+    (json.modelTopology as { config: { layers: Array<{ class_name: string }> } }).config.layers[1]!.class_name = 'Conv2D';
+    const file = rewrite(dir, json);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'Conv2D'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, BatchNormalization`);
+  });
+
+  test('__proto__ and constructor keys are refused', async () => {
+    const { dir, json } = await saved();
+    const text = JSON.stringify(json).replace('"units":3', '"units":3,"__proto__":{"polluted":true}');
+    const file = rewrite(dir, text);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: forbidden key '__proto__' at model.json.modelTopology.config.layers[0].config`);
+    rewrite(dir, JSON.stringify(json).replace('"format"', '"constructor":1,"format"'));
+    await expect(loadLayersModel(file)).rejects.toThrow("forbidden key 'constructor' at model.json");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('weight paths outside the model directory, corrupted JSON, missing files, a checksum mismatch', async () => {
+    const { dir, json, weights } = await saved();
+    (json.weightsManifest as Array<{ paths: string[] }>)[0]!.paths = ['../../etc/passwd'];
+    const file = rewrite(dir, json);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: weight file path "../../etc/passwd" must be a plain relative name beside model.json`);
+    rewrite(dir, '{"modelTopology": {');
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: not valid JSON`);
+    await expect(loadLayersModel(join(dir, 'nope.json'))).rejects.toThrow(`${join(dir, 'nope.json')}: no such model file`);
+    const ok = await saved();
+    const flipped = Buffer.from(ok.weights);
+    flipped[0] = flipped[0]! ^ 0xff;
+    writeFileSync(join(ok.dir, 'weights.bin'), flipped);
+    await expect(loadLayersModel(ok.dir)).rejects.toThrow('the weight files do not match this model.json (checksum differs); a save was probably interrupted');
+    void weights;
+  });
+});
+
+describe('hostile safetensors', () => {
+  const good = (): Uint8Array => encodeSafetensors([{ name: 'a', shape: [2], values: [1, 2] }, { name: 'b', shape: [1], values: [3] }]);
+  const withHeader = (header: string, data: Uint8Array): Uint8Array => {
+    const h = new TextEncoder().encode(header);
+    const out = new Uint8Array(8 + h.length + data.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+    out.set(h, 8);
+    out.set(data, 8 + h.length);
+    return out;
+  };
+
+  test('a well-formed file decodes; the header is padded to 8 bytes', () => {
+    const bytes = good();
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect((8 + n) % 8).toBe(0);
+    expect(decodeSafetensors(bytes).tensors.map((t) => [t.name, Array.from(t.values)])).toEqual([['a', [1, 2]], ['b', [3]]]);
+  });
+
+  test('scalars, empty tensors and other dtypes (F16, I32) are read', () => {
+    const data = new Uint8Array([0x00, 0x3c, 5, 0, 0, 0]); // F16 1.0, I32 5
+    const f = withHeader('{"s":{"dtype":"F16","shape":[],"data_offsets":[0,2]},"e":{"dtype":"F32","shape":[0,3],"data_offsets":[2,2]},"i":{"dtype":"I32","shape":[1],"data_offsets":[2,6]}}', data);
+    const t = decodeSafetensors(f).tensors;
+    expect(t.map((x) => [x.name, x.shape, Array.from(x.values)])).toEqual([['s', [], [1]], ['e', [0, 3], []], ['i', [1], [5]]]);
+  });
+
+  test('a header that lies about offsets: holes, overlaps, sizes, total length', () => {
+    const data = new Uint8Array(12);
+    expect(() => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}', data), 'x.safetensors'))
+      .toThrow("x.safetensors: data offsets are not contiguous: tensor 'a' starts at 4, expected 0");
+    expect(() => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}', data), 'x'))
+      .toThrow("x: data offsets are not contiguous: tensor 'b' starts at 4, expected 8");
+    expect(() => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,12]}}', data), 'x'))
+      .toThrow("x: tensor 'a' (F32, shape [2]) needs 8 bytes but its offsets [0, 12] span 12");
+    expect(() => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', data), 'x'))
+      .toThrow('x: the header describes 8 bytes of data but the file holds 12');
+  });
+
+  test('a header over 100 MB, or longer than the file, is refused before reading it', () => {
+    const huge = new Uint8Array(16);
+    new DataView(huge.buffer).setBigUint64(0, BigInt(200 * 1024 * 1024), true);
+    expect(() => decodeSafetensors(huge, 'x')).toThrow('x: header length 209715200 exceeds the 100 MB limit');
+    new DataView(huge.buffer).setBigUint64(0, 1000n, true);
+    expect(() => decodeSafetensors(huge, 'x')).toThrow('x: header length 1000 runs past the end of the file (16 bytes)');
+    expect(() => decodeSafetensors(new Uint8Array(4), 'x')).toThrow('x: too short for a safetensors file');
+  });
+
+  test('duplicate names, bad dtypes, non-JSON headers, forbidden names', () => {
+    const d = new Uint8Array(8);
+    expect(() => decodeSafetensors(withHeader('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', d), 'x'))
+      .toThrow("x: tensor name 'a' appears twice in the header");
+    expect(() => decodeSafetensors(withHeader('{"a":{"dtype":"Q4","shape":[1],"data_offsets":[0,4]}}', d.subarray(0, 4)), 'x')).toThrow('x: tensor \'a\' has unknown dtype "Q4"');
+    expect(() => decodeSafetensors(withHeader('[1,2]', d), 'x')).toThrow("x: the header must be a JSON object starting with '{'");
+    expect(() => decodeSafetensors(withHeader('{"a":', d), 'x')).toThrow('x: the header is not valid JSON');
+    expect(() => decodeSafetensors(withHeader('{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', d.subarray(0, 4)), 'x')).toThrow("x: forbidden tensor name '__proto__'");
+  });
+
+  test('loadWeights with a missing name or a wrong shape changes nothing', async () => {
+    const m = small();
+    const before = m.getWeights().map((w) => Array.from(w.values));
+    const file = join(tmp(), 'bad.safetensors');
+    writeFileSync(file, encodeSafetensors([{ name: 'dense/kernel', shape: [3, 2], values: [1, 2, 3, 4, 5, 6] }]));
+    await expect(m.loadWeights(file)).rejects.toThrow(`${file}: tensor 'dense/kernel' has shape [3,2] but the layer needs [2,3]`);
+    writeFileSync(file, encodeSafetensors([{ name: 'dense/kernel', shape: [2, 3], values: [1, 2, 3, 4, 5, 6] }]));
+    await expect(m.loadWeights(file)).rejects.toThrow(`${file}: no tensor named 'dense/bias' (the file has: dense/kernel)`);
+    expect(m.getWeights().map((w) => Array.from(w.values))).toEqual(before);
+  });
+});

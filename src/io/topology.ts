@@ -1,0 +1,233 @@
+/**
+ * Layers ⇄ Keras/TensorFlow.js topology JSON (`{class_name, config}` with snake_case keys).
+ * Reading is strict: unknown layer classes, initializers and activations are errors naming
+ * what is supported, and keys that could reach an object's prototype are refused.
+ */
+import { activationName } from '../nn/activations.js';
+import { BatchNormalization } from '../nn/batchnorm.js';
+import { Dense } from '../nn/dense.js';
+import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
+import * as init from '../nn/initializers.js';
+import type { Layer, SymbolicShape } from '../nn/layer.js';
+import { Maxout } from '../nn/maxout.js';
+import { l1l2, type Regularizer } from '../nn/regularizers.js';
+import { Activation, Dropout, Flatten, LeakyReLU } from '../nn/simple.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Refuses `__proto__`, `constructor` and `prototype` keys anywhere in parsed JSON. */
+export function checkKeys(value: Json, where: string, file: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkKeys(v, `${where}[${i}]`, file));
+  } else if (value !== null && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new Error(`${file}: forbidden key '${k}' at ${where}`);
+      checkKeys(value[k]!, `${where}.${k}`, file);
+    }
+  }
+}
+
+// ---- writing --------------------------------------------------------------------------------
+
+const KERAS_ACTIVATION: Record<string, string> = { hardSigmoid: 'hard_sigmoid', leakyRelu: 'leaky_relu' };
+
+function activationJson(id: Parameters<typeof activationName>[0]): string {
+  const name = activationName(id);
+  if (name === 'custom') throw new Error('save: a layer uses a custom activation function, which cannot be serialized; use a registered name');
+  return KERAS_ACTIVATION[name] ?? name;
+}
+
+const INIT_CLASS: Record<string, string> = {
+  glorotUniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', heNormal: 'HeNormal', heUniform: 'HeUniform',
+  lecunNormal: 'LecunNormal', lecunUniform: 'LecunUniform', randomNormal: 'RandomNormal', randomUniform: 'RandomUniform',
+  truncatedNormal: 'TruncatedNormal', zeros: 'Zeros', ones: 'Ones', constant: 'Constant', orthogonal: 'Orthogonal',
+  varianceScaling: 'VarianceScaling',
+};
+
+function initializerJson(id: InitializerIdentifier | undefined, fallback: string): JsonObject {
+  const i: Initializer = init.getInitializer(id ?? fallback);
+  return { class_name: INIT_CLASS[i.name] ?? 'VarianceScaling', config: { ...i.config, ...(i.name.startsWith('glorot') || i.name.startsWith('he') || i.name.startsWith('lecun') ? { seed: null } : {}) } };
+}
+
+function regularizerJson(r: Regularizer | undefined): Json {
+  return r === undefined ? null : { class_name: 'L1L2', config: { l1: r.config.l1, l2: r.config.l2 } };
+}
+
+function shapeJson(s: SymbolicShape | null): JsonObject {
+  return s === null ? {} : { batch_input_shape: [...s] };
+}
+
+/** One layer as `{class_name, config}`. `first` carries the model's input shape. */
+export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): JsonObject {
+  const base = { name: layer.name ?? null, trainable: layer.trainable, ...shapeJson(inputShape), dtype: 'float32' };
+  if (layer instanceof Dense) {
+    const c = layer.config;
+    return { class_name: 'Dense', config: {
+      units: c.units, activation: activationJson(c.activation), use_bias: c.useBias ?? true,
+      kernel_initializer: initializerJson(c.kernelInitializer, 'glorotUniform'), bias_initializer: initializerJson(c.biasInitializer, 'zeros'),
+      kernel_regularizer: regularizerJson(c.kernelRegularizer), bias_regularizer: regularizerJson(c.biasRegularizer),
+      activity_regularizer: null, kernel_constraint: null, bias_constraint: null, ...base,
+    } };
+  }
+  if (layer instanceof Dropout) return { class_name: 'Dropout', config: { rate: layer.config.rate, noise_shape: null, seed: layer.config.seed ?? null, ...base } };
+  if (layer instanceof Activation) return { class_name: 'Activation', config: { activation: activationJson(layer.config.activation), ...base } };
+  if (layer instanceof Flatten) return { class_name: 'Flatten', config: { ...base } };
+  if (layer instanceof LeakyReLU) return { class_name: 'LeakyReLU', config: { alpha: layer.config.alpha ?? 0.3, ...base } };
+  if (layer instanceof BatchNormalization) {
+    const c = layer.config;
+    return { class_name: 'BatchNormalization', config: {
+      axis: c.axis ?? -1, momentum: c.momentum ?? 0.99, epsilon: c.epsilon ?? 1e-3, center: c.center ?? true, scale: c.scale ?? true,
+      beta_initializer: initializerJson(c.betaInitializer, 'zeros'), gamma_initializer: initializerJson(c.gammaInitializer, 'ones'),
+      moving_mean_initializer: initializerJson(c.movingMeanInitializer, 'zeros'), moving_variance_initializer: initializerJson(c.movingVarianceInitializer, 'ones'),
+      beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null, ...base,
+    } };
+  }
+  if (layer instanceof Maxout) {
+    const c = layer.config;
+    return { class_name: 'Maxout', config: { units: c.units, pieces: c.pieces ?? 2, kernel_initializer: initializerJson(c.kernelInitializer, 'glorotUniform'), bias_initializer: initializerJson(c.biasInitializer, 'zeros'), ...base } };
+  }
+  throw new Error(`save: layer '${layer.name}' of class ${layer.className} cannot be serialized`);
+}
+
+// ---- reading --------------------------------------------------------------------------------
+
+export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'BatchNormalization', 'Maxout', 'InputLayer'];
+
+class Reader {
+  constructor(readonly file: string, readonly where: string, readonly config: JsonObject) {}
+
+  private fail(msg: string): never {
+    throw new Error(`${this.file}: ${this.where}: ${msg}`);
+  }
+
+  num(key: string, fallback?: number): number {
+    const v = this.config[key];
+    if (v === undefined || v === null) {
+      if (fallback === undefined) this.fail(`missing '${key}'`);
+      return fallback;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`'${key}' must be a number, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  int(key: string, fallback?: number): number {
+    const v = this.num(key, fallback);
+    if (!Number.isInteger(v) || v < 1 || v > 1e8) this.fail(`'${key}' must be a positive integer, got ${v}`);
+    return v;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.config[key];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'boolean') this.fail(`'${key}' must be true or false, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  str(key: string, fallback?: string): string {
+    const v = this.config[key];
+    if (v === undefined || v === null) {
+      if (fallback === undefined) this.fail(`missing '${key}'`);
+      return fallback;
+    }
+    if (typeof v !== 'string') this.fail(`'${key}' must be a string, got ${JSON.stringify(v)}`);
+    return v;
+  }
+
+  initializer(key: string, fallback: string): InitializerIdentifier {
+    const v = this.config[key];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v === 'string') return v;
+    if (typeof v !== 'object' || Array.isArray(v) || typeof v.class_name !== 'string') this.fail(`'${key}' must be {class_name, config}`);
+    const cls = v.class_name as string;
+    const cfg = (v.config ?? {}) as JsonObject;
+    const n = (k: string, d: number): number => (typeof cfg[k] === 'number' ? (cfg[k] as number) : d);
+    switch (cls) {
+      case 'VarianceScaling': {
+        const mode = ({ fan_in: 'fanIn', fan_out: 'fanOut', fan_avg: 'fanAvg' } as const)[String(cfg.mode ?? 'fan_in') as 'fan_in'];
+        const dist = String(cfg.distribution ?? 'truncated_normal');
+        if (mode === undefined) this.fail(`unknown VarianceScaling mode ${JSON.stringify(cfg.mode)}`);
+        return init.varianceScaling({ scale: n('scale', 1), mode, distribution: dist.includes('uniform') ? 'uniform' : 'truncatedNormal' });
+      }
+      case 'RandomNormal': return init.randomNormalInit({ mean: n('mean', 0), stddev: n('stddev', 0.05) });
+      case 'RandomUniform': return init.randomUniformInit({ minval: n('minval', -0.05), maxval: n('maxval', 0.05) });
+      case 'TruncatedNormal': return init.truncatedNormalInit({ mean: n('mean', 0), stddev: n('stddev', 0.05) });
+      case 'Constant': return init.constant(n('value', 0));
+      case 'Orthogonal': return init.orthogonal({ gain: n('gain', 1) });
+      default: {
+        const name = Object.keys(INIT_CLASS).find((k) => INIT_CLASS[k] === cls);
+        if (name === undefined) this.fail(`unknown initializer class '${cls}'; supported: ${Object.values(INIT_CLASS).join(', ')}`);
+        return name;
+      }
+    }
+  }
+
+  regularizer(key: string): Regularizer | undefined {
+    const v = this.config[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'object' || Array.isArray(v) || typeof v.config !== 'object' || v.config === null || Array.isArray(v.config)) this.fail(`'${key}' must be {class_name, config}`);
+    const c = v.config;
+    return l1l2({ l1: typeof c.l1 === 'number' ? c.l1 : 0, l2: typeof c.l2 === 'number' ? c.l2 : 0 });
+  }
+
+  shape(): { batchInputShape?: Array<number | null> } {
+    const c = this.config;
+    const check = (s: Json, key: string): Array<number | null> => {
+      if (!Array.isArray(s) || s.length > 8 || s.some((d) => d !== null && (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 1e8))) {
+        this.fail(`'${key}' must be a list of sizes (or null), got ${JSON.stringify(s)}`);
+      }
+      return s as Array<number | null>;
+    };
+    if (c.batch_input_shape !== undefined && c.batch_input_shape !== null) return { batchInputShape: check(c.batch_input_shape, 'batch_input_shape') };
+    if (c.batch_shape !== undefined && c.batch_shape !== null) return { batchInputShape: check(c.batch_shape, 'batch_shape') };
+    if (c.input_shape !== undefined && c.input_shape !== null) return { batchInputShape: [null, ...check(c.input_shape, 'input_shape')] };
+    if (c.input_dim !== undefined && c.input_dim !== null) return { batchInputShape: [null, this.int('input_dim')] };
+    return {};
+  }
+}
+
+/** A layer from `{class_name, config}`; InputLayer yields its shape instead. */
+export function layerFromJson(json: Json, file: string, where: string): Layer | { inputShape: Array<number | null> } {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || typeof json.class_name !== 'string') {
+    throw new Error(`${file}: ${where}: expected {class_name, config}`);
+  }
+  const cls = json.class_name;
+  const cfg = json.config;
+  if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) throw new Error(`${file}: ${where} (${cls}): 'config' must be an object`);
+  const r = new Reader(file, `${where} (${cls})`, cfg);
+  const common = { ...(typeof cfg.name === 'string' ? { name: cfg.name } : {}), trainable: r.bool('trainable', true), ...r.shape() };
+  switch (cls) {
+    case 'Dense': {
+      const reg = { kernelRegularizer: r.regularizer('kernel_regularizer'), biasRegularizer: r.regularizer('bias_regularizer') };
+      return new Dense({
+        ...common, units: r.int('units'), activation: r.str('activation', 'linear'), useBias: r.bool('use_bias', true),
+        kernelInitializer: r.initializer('kernel_initializer', 'glorotUniform'), biasInitializer: r.initializer('bias_initializer', 'zeros'),
+        ...(reg.kernelRegularizer ? { kernelRegularizer: reg.kernelRegularizer } : {}), ...(reg.biasRegularizer ? { biasRegularizer: reg.biasRegularizer } : {}),
+      });
+    }
+    case 'Dropout': {
+      const rate = r.num('rate');
+      const seed = cfg.seed;
+      return new Dropout({ ...common, rate, ...(typeof seed === 'number' ? { seed } : {}) });
+    }
+    case 'Activation': return new Activation({ ...common, activation: r.str('activation') });
+    case 'Flatten': return new Flatten(common);
+    case 'LeakyReLU': return new LeakyReLU({ ...common, alpha: r.num('alpha', r.num('negative_slope', 0.3)) });
+    case 'BatchNormalization': {
+      const axis = Array.isArray(cfg.axis) && cfg.axis.length === 1 ? (cfg.axis[0] as number) : r.num('axis', -1);
+      return new BatchNormalization({
+        ...common, axis, momentum: r.num('momentum', 0.99), epsilon: r.num('epsilon', 1e-3), center: r.bool('center', true), scale: r.bool('scale', true),
+        betaInitializer: r.initializer('beta_initializer', 'zeros'), gammaInitializer: r.initializer('gamma_initializer', 'ones'),
+        movingMeanInitializer: r.initializer('moving_mean_initializer', 'zeros'), movingVarianceInitializer: r.initializer('moving_variance_initializer', 'ones'),
+      });
+    }
+    case 'Maxout': return new Maxout({ ...common, units: r.int('units'), pieces: r.int('pieces', 2), kernelInitializer: r.initializer('kernel_initializer', 'glorotUniform'), biasInitializer: r.initializer('bias_initializer', 'zeros') });
+    case 'InputLayer': {
+      const s = common.batchInputShape;
+      if (s === undefined) throw new Error(`${file}: ${where} (InputLayer): missing 'batch_input_shape'`);
+      return { inputShape: s };
+    }
+    default:
+      throw new Error(`${file}: ${where}: unknown layer class '${cls}'; supported: ${SUPPORTED_LAYERS.join(', ')}`);
+  }
+}
