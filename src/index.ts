@@ -90,3 +90,7 @@ export {
 } from './io/index.js';
 /** tfjs-style callback factories: `callbacks.earlyStopping({...})`, `callbacks.modelCheckpoint(path)`… */
 export const callbacks = { ...coreCallbacks, modelCheckpoint };
+
+// ---- plots -------------------------------------------------------------------------------
+export { plotHistory, plotDecisionBoundary, plotNetwork, historySvg, decisionBoundarySvg, networkSvg } from './viz/plots.js';
+export { niceTicks } from './viz/svg.js';
