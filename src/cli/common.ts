@@ -1,0 +1,58 @@
+/** Shared CLI plumbing: streams, the error type for one-line failures, tables, the model directory. */
+import type { CsvSchema, ScalerJSON } from '../index.js';
+
+export interface CliIO {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+}
+
+/** A failure the user can fix: printed as one line, exit code 1 (2 for usage). */
+export class CliError extends Error {
+  constructor(message: string, readonly code = 1) {
+    super(message);
+  }
+}
+
+/** What `neurite train` stores beside model.json to turn CSV rows into inputs and outputs back into labels. */
+export interface Preprocessing {
+  format: 'neurite-preprocessing';
+  version: 1;
+  task: 'classification' | 'regression';
+  schema: CsvSchema;
+  scaler: ScalerJSON;
+}
+
+export const PREPROCESSING_FILE = 'preprocessing.json';
+
+export function table(rows: Array<[string, string]>): string {
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const v = Math.max(...rows.map(([, x]) => x.length));
+  const rule = `+${'-'.repeat(w + 2)}+${'-'.repeat(v + 2)}+`;
+  return [rule, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), rule].join('\n') + '\n';
+}
+
+export async function readPreprocessing(dir: string): Promise<Preprocessing> {
+  const { readFile, stat } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new CliError(`${dir} is not a model directory (it is a file)`);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${dir}: no such model directory`);
+  }
+  const file = join(dir, PREPROCESSING_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new CliError(`${dir} is not a neurite model directory: ${PREPROCESSING_FILE} is missing (train one with: neurite train data.csv --target <column> --out ${dir})`);
+  }
+  let p: Preprocessing;
+  try {
+    p = JSON.parse(text) as Preprocessing;
+  } catch (e) {
+    throw new CliError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  if (p.format !== 'neurite-preprocessing' || (p.task !== 'classification' && p.task !== 'regression')) throw new CliError(`${file}: not a neurite preprocessing file`);
+  return p;
+}
