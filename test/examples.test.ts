@@ -62,3 +62,16 @@ describe('examples', () => {
     expect(lines).toEqual(['J = 33', 'dJ/da = 3, dJ/db = 6, dJ/dc = 9']);
   });
 });
+
+describe('plots example', () => {
+  test('writes the two decision boundaries and the network diagram', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-plots-'));
+    const { main } = await import('../examples/plots.mjs');
+    const files = await main({ dir, log: () => undefined });
+    expect(files).toHaveLength(3);
+    for (const f of files) expect(readFileSync(f, 'utf8')).toMatch(/^<svg/);
+  });
+});

@@ -35,15 +35,16 @@ export function historySvg(history: { history: Record<string, number[]> }, optio
   if (keys.length === 0) throw new Error('plotHistory: the history has no recorded quantities (did fit run any epochs?)');
   const pw = 380;
   const ph = 240;
-  const svg = new Svg(keys.length * (pw + 90) + 30, ph + 110);
-  if (options.title !== undefined) svg.text(svg.width / 2, 20, options.title, { size: 15, anchor: 'middle', weight: 'bold' });
+  const top = options.title === undefined ? 50 : 75;
+  const svg = new Svg(keys.length * (pw + 90) + 30, ph + top + 60);
+  if (options.title !== undefined) svg.text(svg.width / 2, 22, options.title, { size: 15, anchor: 'middle', weight: 'bold' });
   keys.forEach((key, k) => {
     const train = history.history[key]!;
     const val = history.history[`val_${key}`];
     const all = [...train, ...(val ?? [])].filter(Number.isFinite);
     const lo = Math.min(...all);
     const hi = Math.max(...all);
-    const panel = new Panel(svg, 70 + k * (pw + 90), 50, pw, ph, [1, Math.max(2, train.length)], [Math.min(0, lo), hi]);
+    const panel = new Panel(svg, 70 + k * (pw + 90), top, pw, ph, [1, Math.max(2, train.length)], [Math.min(0, lo), hi]);
     panel.axes(key, 'epoch', key);
     const pts = (s: number[]): Array<[number, number]> => s.map((v, i) => [panel.sx(i + 1), panel.sy(v)] as [number, number]).filter(([, y]) => Number.isFinite(y));
     svg.polyline(pts(train), PALETTE[0]!, 2.5);
@@ -99,16 +100,29 @@ export function decisionBoundarySvg(model: Sequential, x: Tensor, y: Tensor, opt
   const ch = (panel.sy(y0) - panel.sy(y1)) / res;
   // Opaque, pre-mixed colours: overlapping translucent cells would show seams.
   const light = PALETTE.map((c) => mix('#ffffff', c, 0.55));
-  for (let j = 0; j < res; j++) for (let i = 0; i < res; i++) {
-    const k = j * res + i;
-    let color: string;
-    if (width === 1) color = mix(light[0]!, light[1]!, Math.min(1, Math.max(0, out.values[k]!)));
-    else {
-      let best = 0;
-      for (let c = 1; c < width; c++) if (out.values[k * width + c]! > out.values[k * width + best]!) best = c;
-      color = mix('#ffffff', PALETTE[best % PALETTE.length]!, 0.15 + 0.45 * out.values[k * width + best]!);
+  // Colours are quantized to 32 levels and equal neighbours in a row merged into one
+  // rectangle, which keeps the file small.
+  const q = (v: number): number => Math.round(Math.min(1, Math.max(0, v)) * 32) / 32;
+  for (let j = 0; j < res; j++) {
+    let runStart = 0;
+    let runColor = '';
+    for (let i = 0; i <= res; i++) {
+      let color = '';
+      if (i < res) {
+        const k = j * res + i;
+        if (width === 1) color = mix(light[0]!, light[1]!, q(out.values[k]!));
+        else {
+          let best = 0;
+          for (let c = 1; c < width; c++) if (out.values[k * width + c]! > out.values[k * width + best]!) best = c;
+          color = mix('#ffffff', PALETTE[best % PALETTE.length]!, 0.15 + 0.45 * q(out.values[k * width + best]!));
+        }
+      }
+      if (color !== runColor) {
+        if (runColor !== '') svg.rect(panel.sx(x0) + runStart * cw, panel.sy(y1) + j * ch, (i - runStart) * cw + 0.6, ch + 0.6, { fill: runColor });
+        runStart = i;
+        runColor = color;
+      }
     }
-    svg.rect(panel.sx(x0) + i * cw, panel.sy(y1) + j * ch, cw + 0.6, ch + 0.6, { fill: color });
   }
   const labels = y.rank === 2 && y.shape[1]! > 1 ? null : y;
   for (let i = 0; i < n; i++) {
