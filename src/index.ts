@@ -13,6 +13,7 @@ export type { Shape } from './tensor/shape.js';
 
 export type { Backend, Kernels, UnaryOp, BinaryOp, ReduceOp } from './backends/backend.js';
 export { jsBackend } from './backends/js/index.js';
+export { wasmBackend, wasmSimdSupported, type WasmBackend } from './backends/wasm/index.js';
 
 export { createContext, getContext, withContext, noGrad, setSeed, setBackend, getBackend } from './context/context.js';
 export type { Context } from './context/context.js';

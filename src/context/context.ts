@@ -9,6 +9,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
+import { defaultBackend } from '../backends/wasm/index.js';
 import { Rng } from '../tensor/random.js';
 import type { Shape } from '../tensor/shape.js';
 import { sizeOf } from '../tensor/shape.js';
@@ -23,10 +24,22 @@ export interface Context {
   dtype: DType;
 }
 
-/** Creates a fresh context (reference backend, seed 0 unless given). */
+/**
+ * The backend a new context gets: WebAssembly SIMD where the runtime has it, else the
+ * TypeScript reference. NEURITE_BACKEND=js (or wasm) in the environment forces one, e.g. to
+ * run the whole test suite on the reference backend.
+ */
+function initialBackend(): Backend {
+  const forced = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NEURITE_BACKEND;
+  if (forced === 'js') return jsBackend();
+  if (forced !== undefined && forced !== 'wasm') throw new Error(`NEURITE_BACKEND must be 'js' or 'wasm', got '${forced}'`);
+  return defaultBackend();
+}
+
+/** Creates a fresh context (the default backend, seed 0 unless given). */
 export function createContext(options: Partial<Context> & { seed?: number } = {}): Context {
   return {
-    backend: options.backend ?? jsBackend(),
+    backend: options.backend ?? initialBackend(),
     rng: options.rng ?? new Rng(options.seed ?? 0),
     gradEnabled: options.gradEnabled ?? true,
     dtype: options.dtype ?? 'float32',

@@ -54,6 +54,22 @@ for (const ta of [false, true]) {
       ],
       reference: (a, b) => matmulRef(a, b, ta, tb),
     });
+    // Large enough for the WebAssembly kernel, with odd sizes (1, 3, 17, 31, 129) that exercise
+    // its edge tiles. Forward only: the gradient rules are checked on the shapes above.
+    // Float32 sums of up to 129 products of values in ±2 carry errors near 1e-5.
+    testOp(`matmul transposeA=${ta} transposeB=${tb}, kernel-sized`, {
+      fn: (a, b) => matmul(a, b, { transposeA: ta, transposeB: tb }),
+      cases: [
+        [sa([129, 31]), sb([31, 17])],
+        [sa([3, 129]), sb([129, 129])],
+        [sa([1, 129]), sb([129, 257])],
+        [sa([2, 31, 33]), sb([33, 35])],
+        [sa([33, 47]), sb([3, 47, 29])],
+      ],
+      reference: (a, b) => matmulRef(a, b, ta, tb),
+      grad: false,
+      atol: 1e-4,
+    });
   }
 }
 

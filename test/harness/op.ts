@@ -7,12 +7,12 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  type Backend, Rng, type Shape, Tensor, gradCheck, jsBackend, tensor, withContext,
+  type Backend, Rng, type Shape, Tensor, gradCheck, jsBackend, tensor, wasmBackend, wasmSimdSupported, withContext,
 } from '../../src/index.js';
 
-/** Backends every op test runs on. The WebAssembly backend joins this list when it lands. */
+/** Backends every op test runs on: the reference, and WebAssembly SIMD where it exists. */
 export function backendsUnderTest(): Backend[] {
-  return [jsBackend()];
+  return wasmSimdSupported() ? [jsBackend(), wasmBackend()] : [jsBackend()];
 }
 
 export interface OpSpec {
@@ -29,6 +29,8 @@ export interface OpSpec {
   grad?: boolean;
   /** Forward relative tolerance against the reference (default 1e-5). */
   rtol?: number;
+  /** Forward absolute tolerance (default 1e-6); long float32 sums need more. */
+  atol?: number;
   gradOptions?: { eps?: number; rtol?: number; atol?: number };
 }
 
@@ -103,7 +105,7 @@ export function testOp(name: string, spec: OpSpec): void {
               const y = spec.fn(...xs);
               const ref = spec.reference !== undefined ? spec.reference(...xs) : broadcastReference(spec.elementwise!, xs);
               expect([...y.shape]).toEqual([...ref.shape]);
-              expectClose(y.values, ref.values, spec.rtol ?? 1e-5);
+              expectClose(y.values, ref.values, spec.rtol ?? 1e-5, spec.atol ?? 1e-6);
             });
           });
         }

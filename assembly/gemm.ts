@@ -1,0 +1,147 @@
+// SGEMM for WebAssembly SIMD: C[m×n] = op(A)[m×k] · op(B)[k×n], row-major, with op a transpose
+// when the flag is set. B is packed into panels of 8 columns and A into panels of 4 rows,
+// the transposes folded into that packing, so one 4×8 micro-kernel serves all four variants.
+// k is processed in blocks of KC so the panels stay in cache; C accumulates across blocks.
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+
+// Scratch for packed panels; set by the host with setScratch (bytes, 16-aligned).
+let packA: usize = 0;
+let packB: usize = 0;
+
+export function setScratch(aPtr: usize, bPtr: usize): void {
+  packA = aPtr;
+  packB = bPtr;
+}
+
+/** Bytes of scratch the packed A and B need for an m×n product. */
+export function scratchA(m: i32): i32 {
+  return ((m + MR - 1) / MR) * MR * KC * 4;
+}
+export function scratchB(n: i32): i32 {
+  return ((n + NR - 1) / NR) * NR * KC * 4;
+}
+
+// op(B)[p][j] for depth p0..p0+kc, columns j0.., into panels [panel][p][NR].
+function packPanelsB(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32): void {
+  let dst = packB;
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const full = j0 + NR <= n;
+    for (let p = 0; p < kc; p++) {
+      if (!transB && full) {
+        const src = b + (<usize>((p0 + p) * n + j0) << 2);
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      } else {
+        for (let c = 0; c < NR; c++) {
+          const j = j0 + c;
+          let v: f32 = 0;
+          if (j < n) v = transB ? load<f32>(b + (<usize>(j * k + p0 + p) << 2)) : load<f32>(b + (<usize>((p0 + p) * n + j) << 2));
+          store<f32>(dst + (<usize>c << 2), v);
+        }
+      }
+      dst += NR * 4;
+    }
+  }
+}
+
+// Multiplies one packed A panel (MR rows) by one packed B panel (NR columns) over kc and
+// adds (or writes, when first) the MR×NR block into C at (i0, j0), clipped to m×n.
+@inline
+function microKernel(pa: usize, pb: usize, kc: i32, c: usize, n: i32, i0: i32, j0: i32, m: i32, first: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = f32x4.splat(load<f32>(pa));
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = f32x4.splat(load<f32>(pa, 4));
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = f32x4.splat(load<f32>(pa, 8));
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = f32x4.splat(load<f32>(pa, 12));
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += MR * 4;
+    pb += NR * 4;
+  }
+  if (i0 + MR <= m && j0 + NR <= n) {
+    let row = c + (<usize>(i0 * n + j0) << 2);
+    const stride = <usize>n << 2;
+    if (first) {
+      v128.store(row, c00); v128.store(row, c01, 16); row += stride;
+      v128.store(row, c10); v128.store(row, c11, 16); row += stride;
+      v128.store(row, c20); v128.store(row, c21, 16); row += stride;
+      v128.store(row, c30); v128.store(row, c31, 16);
+    } else {
+      v128.store(row, f32x4.add(v128.load(row), c00)); v128.store(row, f32x4.add(v128.load(row, 16), c01), 16); row += stride;
+      v128.store(row, f32x4.add(v128.load(row), c10)); v128.store(row, f32x4.add(v128.load(row, 16), c11), 16); row += stride;
+      v128.store(row, f32x4.add(v128.load(row), c20)); v128.store(row, f32x4.add(v128.load(row, 16), c21), 16); row += stride;
+      v128.store(row, f32x4.add(v128.load(row), c30)); v128.store(row, f32x4.add(v128.load(row, 16), c31), 16);
+    }
+    return;
+  }
+  // Edge block: spill to a stack buffer and copy the valid part.
+  const tmp = memory.data(MR * NR * 4, 16);
+  v128.store(tmp, c00); v128.store(tmp, c01, 16);
+  v128.store(tmp, c10, 32); v128.store(tmp, c11, 48);
+  v128.store(tmp, c20, 64); v128.store(tmp, c21, 80);
+  v128.store(tmp, c30, 96); v128.store(tmp, c31, 112);
+  for (let r = 0; r < MR; r++) {
+    const i = i0 + r;
+    if (i >= m) break;
+    for (let cc = 0; cc < NR; cc++) {
+      const j = j0 + cc;
+      if (j >= n) break;
+      const dst = c + (<usize>(i * n + j) << 2);
+      const v = load<f32>(tmp + (<usize>(r * NR + cc) << 2));
+      store<f32>(dst, first ? v : load<f32>(dst) + v);
+    }
+  }
+}
+
+/** C = op(A)·op(B) for rows [rowStart, rowEnd) of C (so threads can split the rows). */
+export function sgemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, rowStart: i32, rowEnd: i32): void {
+  const rows = rowEnd - rowStart;
+  if (rows <= 0 || n <= 0) return;
+  if (k == 0) {
+    memory.fill(c + (<usize>(rowStart * n) << 2), 0, <usize>(rows * n) << 2);
+    return;
+  }
+  // Row offset into A: op(A) rows rowStart.. are A rows (or A columns when transposed).
+  const aBase = transA ? a + (<usize>rowStart << 2) : a + (<usize>(rowStart * k) << 2);
+  const cBase = c + (<usize>(rowStart * n) << 2);
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    packPanelsB(b, k, n, transB, p0, kc);
+    packPanelsAStrided(aBase, rows, m, k, transA, p0, kc);
+    for (let j0 = 0; j0 < n; j0 += NR) {
+      const pb = packB + (<usize>((j0 / NR) * kc * NR) << 2);
+      for (let i0 = 0; i0 < rows; i0 += MR) {
+        const pa = packA + (<usize>((i0 / MR) * kc * MR) << 2);
+        microKernel(pa, pb, kc, cBase, n, i0, j0, rows, p0 == 0);
+      }
+    }
+  }
+}
+
+// Like packPanelsA, for a band of `rows` rows of op(A) whose full height is m (the leading
+// dimension when A is transposed).
+function packPanelsAStrided(a: usize, rows: i32, m: i32, k: i32, transA: bool, p0: i32, kc: i32): void {
+  let dst = packA;
+  for (let i0 = 0; i0 < rows; i0 += MR) {
+    for (let p = 0; p < kc; p++) {
+      for (let r = 0; r < MR; r++) {
+        const i = i0 + r;
+        let v: f32 = 0;
+        if (i < rows) v = transA ? load<f32>(a + (<usize>((p0 + p) * m + i) << 2)) : load<f32>(a + (<usize>(i * k + p0 + p) << 2));
+        store<f32>(dst, v);
+        dst += 4;
+      }
+    }
+  }
+}
