@@ -1,0 +1,83 @@
+// `npm run bench`: neurite and its peers (@tensorflow/tfjs cpu and wasm backends) on the same
+// workloads, each run in its own process, interleaved, repeated; prints medians with min–max
+// and the ratio peer/neurite, and writes bench/results.json. Options: --reps N (default 3),
+// --only W1,K1, --libs neurite,tfjs-wasm.
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const reps = Number(opt('reps', '3'));
+const workloads = opt('only', 'W1,W2,W3,W4,K1').split(',');
+const libs = opt('libs', 'neurite,neurite-js,tfjs-cpu,tfjs-wasm').split(',');
+const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs });
+
+const raw = {};
+for (const w of workloads) {
+  for (let r = 0; r < reps; r++) {
+    // Interleave the libraries within each repetition so drift in the machine hits all alike.
+    for (const lib of libs) {
+      if (w === 'W3' && lib === 'neurite-js' && r > 0) continue; // a full epoch on the reference backend is slow; once is enough
+      process.stderr.write(`${w} ${lib} run ${r + 1}/${reps}\n`);
+      const out = execFileSync(process.execPath, [worker, lib, w], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
+      const line = out.trim().split('\n').pop();
+      ((raw[w] ??= {})[lib] ??= []).push(JSON.parse(line));
+    }
+  }
+}
+
+const summary = {};
+for (const [w, byLib] of Object.entries(raw)) {
+  for (const [lib, runs] of Object.entries(byLib)) {
+    const s = { maxRssMB: stats(runs.map((r) => r.maxRssMB)) };
+    if (w === 'K1') {
+      for (const shape of Object.keys(runs[0].gflops)) s[shape] = stats(runs.map((r) => r.gflops[shape]));
+    } else {
+      s.seconds = stats(runs.map((r) => r.seconds));
+      if (runs[0].accuracy !== undefined) s.accuracy = stats(runs.map((r) => r.accuracy));
+      if (runs[0].samplesPerSecond !== undefined) s.samplesPerSecond = stats(runs.map((r) => r.samplesPerSecond));
+      if (runs[0].extrapolatedFrom) s.extrapolatedFrom = runs[0].extrapolatedFrom;
+    }
+    (summary[w] ??= {})[lib] = s;
+  }
+}
+
+const f = (v, d = 2) => (v === undefined ? '—' : v.toFixed(d));
+const cell = (s, d) => (s ? `${f(s.median, d)} (${f(s.min, d)}–${f(s.max, d)})` : '—');
+const lines = [];
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+lines.push(`neurite benchmark — ${machine}; ${reps} runs each, median (min–max)`);
+lines.push('');
+lines.push(`| workload | ${libs.join(' | ')} | tfjs-cpu / neurite | tfjs-wasm / neurite |`);
+lines.push(`|---|${libs.map(() => '---|').join('')}---|---|`);
+const ratio = (w, lib, key) => {
+  const a = summary[w]?.[lib]?.[key]?.median;
+  const b = summary[w]?.neurite?.[key]?.median;
+  return a && b ? `${(a / b).toFixed(1)}×` : '—';
+};
+const names = { W1: 'W1 xor 2-2-1, 50,000 epochs (s)', W2: 'W2 mnist 784-30-30-10, 1 epoch (s)', W3: 'W3 mnist 784-512-512-10, 1 epoch (s)', W4: 'W4 predict 10,000 (s)' };
+for (const w of ['W1', 'W2', 'W3', 'W4']) {
+  if (!summary[w]) continue;
+  lines.push(`| ${names[w]} | ${libs.map((l) => cell(summary[w][l]?.seconds, w === 'W4' ? 3 : 2) + (summary[w][l]?.extrapolatedFrom ? '*' : '')).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |`);
+  if (summary[w].neurite?.accuracy) lines.push(`| ${w} test accuracy | ${libs.map((l) => cell(summary[w][l]?.accuracy, 4)).join(' | ')} | | |`);
+  lines.push(`| ${w} peak RSS (MB) | ${libs.map((l) => cell(summary[w][l]?.maxRssMB, 0)).join(' | ')} | | |`);
+}
+if (summary.K1) {
+  for (const shape of Object.keys(summary.K1[libs[0]]).filter((k) => k !== 'maxRssMB')) {
+    const inv = (lib) => { const a = summary.K1[lib]?.[shape]?.median; const b = summary.K1.neurite?.[shape]?.median; return a && b ? `${(a / b).toFixed(2)}×` : '—'; };
+    lines.push(`| K1 sgemm ${shape} (GFLOPS, 1 thread) | ${libs.map((l) => cell(summary.K1[l]?.[shape], 1)).join(' | ')} | ${inv('tfjs-cpu')} | ${inv('tfjs-wasm')} |`);
+  }
+}
+lines.push('');
+lines.push('* extrapolated: W1 peers from 2,000 epochs, W3 peers from 50 batches. Ratios: peer time / neurite time (K1: peer GFLOPS / neurite GFLOPS).');
+const text = lines.join('\n');
+console.log(text);
+writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), JSON.stringify({ machine, reps, date: new Date().toISOString(), summary, table: text }, null, 2));

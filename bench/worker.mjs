@@ -1,0 +1,146 @@
+// One benchmark workload for one library, in its own process; prints one JSON line.
+// Usage: node bench/worker.mjs <neurite|neurite-js|tfjs-cpu|tfjs-wasm> <W1|W2|W3|W4|K1>
+const [lib, workload] = process.argv.slice(2);
+const now = () => performance.now();
+
+async function setup() {
+  if (lib.startsWith('neurite')) {
+    if (lib === 'neurite-js') process.env.NEURITE_BACKEND = 'js';
+    const nt = await import('../dist/index.js');
+    return { kind: 'neurite', nt };
+  }
+  const silence = console.log;
+  console.log = () => {};
+  const tf = await import('@tensorflow/tfjs');
+  if (lib === 'tfjs-wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend('wasm');
+  } else await tf.setBackend('cpu');
+  await tf.ready();
+  console.log = silence;
+  return { kind: 'tfjs', tf };
+}
+
+function mlp(env, sizes, activations, inputDim) {
+  if (env.kind === 'neurite') {
+    const { sequential, layers } = env.nt;
+    return sequential({ layers: sizes.map((units, i) => layers.dense({ units, activation: activations[i], ...(i === 0 ? { inputShape: [inputDim] } : {}) })) });
+  }
+  const { tf } = env;
+  return tf.sequential({ layers: sizes.map((units, i) => tf.layers.dense({ units, activation: activations[i], ...(i === 0 ? { inputShape: [inputDim] } : {}) })) });
+}
+
+async function mnistData(env, trainLimit) {
+  const { datasets, oneHot } = await import('../dist/index.js');
+  const { train, test } = await datasets.mnist(trainLimit ? { trainLimit } : {});
+  const yTrain = oneHot(train.labels, 10);
+  const yTest = oneHot(test.labels, 10);
+  if (env.kind === 'neurite') return { x: train.images, y: yTrain, xt: test.images, yt: yTest };
+  const { tf } = env;
+  const t = (v) => tf.tensor(Array.from(v.values), [...v.shape]);
+  return { x: t(train.images), y: t(yTrain), xt: t(test.images), yt: t(yTest) };
+}
+
+async function accuracy(env, model, xt, yt) {
+  if (env.kind === 'neurite') return model.evaluate(xt, yt, { batchSize: 1000 })[1].item();
+  const r = model.evaluate(xt, yt, { batchSize: 1000 });
+  return (await r[1].data())[0];
+}
+
+const workloads = {
+  // 2-2-1 sigmoid XOR, binary cross-entropy, SGD 0.1, batch 4: time for 50,000 epochs.
+  async W1(env) {
+    const epochs = env.kind === 'neurite' ? 50000 : 2000;
+    const model = mlp(env, [2, 1], ['sigmoid', 'sigmoid'], 2);
+    const data = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const labels = [[0], [1], [1], [0]];
+    let x; let y;
+    if (env.kind === 'neurite') {
+      model.compile({ optimizer: new env.nt.SGD({ learningRate: 0.1 }), loss: 'binaryCrossentropy' });
+      x = env.nt.tensor(data); y = env.nt.tensor(labels);
+    } else {
+      model.compile({ optimizer: env.tf.train.sgd(0.1), loss: 'binaryCrossentropy' });
+      x = env.tf.tensor(data); y = env.tf.tensor(labels);
+    }
+    const t0 = now();
+    await model.fit(x, y, { epochs, batchSize: 4, verbose: 0 });
+    const s = (now() - t0) / 1000;
+    return { seconds: s * (50000 / epochs), extrapolatedFrom: epochs < 50000 ? `${epochs} epochs` : undefined };
+  },
+  // 784-30-30-10 relu/relu/softmax, categorical cross-entropy, SGD 0.01, batch 32: one epoch.
+  async W2(env) {
+    const d = await mnistData(env);
+    const model = mlp(env, [30, 30, 10], ['relu', 'relu', 'softmax'], 784);
+    model.compile({ optimizer: env.kind === 'neurite' ? new env.nt.SGD({ learningRate: 0.01 }) : env.tf.train.sgd(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const t0 = now();
+    await model.fit(d.x, d.y, { epochs: 1, batchSize: 32, verbose: 0 });
+    const seconds = (now() - t0) / 1000;
+    return { seconds, accuracy: await accuracy(env, model, d.xt, d.yt) };
+  },
+  // 784-512-512-10, Adam 1e-3, batch 128: one epoch (peers: 50 batches, extrapolated).
+  async W3(env) {
+    const full = env.kind === 'neurite';
+    const d = await mnistData(env, full ? undefined : 50 * 128);
+    const model = mlp(env, [512, 512, 10], ['relu', 'relu', 'softmax'], 784);
+    model.compile({ optimizer: env.kind === 'neurite' ? new env.nt.Adam({ learningRate: 1e-3 }) : env.tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const t0 = now();
+    await model.fit(d.x, d.y, { epochs: 1, batchSize: 128, verbose: 0 });
+    const s = (now() - t0) / 1000;
+    const seconds = full ? s : s * (60000 / (50 * 128));
+    return { seconds, samplesPerSecond: 60000 / seconds, accuracy: full ? await accuracy(env, model, d.xt, d.yt) : undefined, extrapolatedFrom: full ? undefined : '50 batches' };
+  },
+  // Predict the 10,000 test images with the W3 network, batch 1000.
+  async W4(env) {
+    const d = await mnistData(env, 1);
+    const model = mlp(env, [512, 512, 10], ['relu', 'relu', 'softmax'], 784);
+    const run = async () => {
+      const p = model.predict(d.xt, { batchSize: 1000 });
+      if (env.kind === 'tfjs') { await p.data(); p.dispose(); }
+    };
+    await run();
+    const t0 = now();
+    await run();
+    return { seconds: (now() - t0) / 1000 };
+  },
+  // SGEMM GFLOPS: squares and the W3 forward and backward shapes, including transposed ones.
+  async K1(env) {
+    const shapes = [
+      ['256³', 256, 256, 256, false, false], ['512³', 512, 512, 512, false, false], ['1024³', 1024, 1024, 1024, false, false],
+      ['W3 fwd 128·784·512', 128, 784, 512, false, false], ['W3 fwd 128·512·512', 128, 512, 512, false, false],
+      ['W3 dW1 = xᵀ·g (784·128·512)', 784, 128, 512, true, false], ['W3 dW2 = hᵀ·g (512·128·512)', 512, 128, 512, true, false],
+      ['W3 dh = g·Wᵀ (128·512·512)', 128, 512, 512, false, true],
+    ];
+    const out = {};
+    for (const [name, m, k, n, ta, tb] of shapes) {
+      const flops = 2 * m * n * k;
+      const reps = Math.max(3, Math.min(50, Math.round(2e9 / flops)));
+      let t;
+      if (env.kind === 'neurite') {
+        const { randomNormal, matmul, noGrad } = env.nt;
+        const a = randomNormal(ta ? [k, m] : [m, k]);
+        const b = randomNormal(tb ? [n, k] : [k, n]);
+        noGrad(() => matmul(a, b, { transposeA: ta, transposeB: tb }));
+        const t0 = now();
+        for (let r = 0; r < reps; r++) noGrad(() => matmul(a, b, { transposeA: ta, transposeB: tb }));
+        t = (now() - t0) / reps;
+      } else {
+        const { tf } = env;
+        const a = tf.randomNormal(ta ? [k, m] : [m, k]);
+        const b = tf.randomNormal(tb ? [n, k] : [k, n]);
+        const one = () => { const c = tf.matMul(a, b, ta, tb); c.dataSync(); c.dispose(); };
+        one();
+        const r2 = ta || tb ? Math.max(1, Math.min(reps, 3)) : reps;
+        const t0 = now();
+        for (let r = 0; r < r2; r++) one();
+        t = (now() - t0) / r2;
+      }
+      out[name] = flops / t / 1e6;
+    }
+    return { gflops: out };
+  },
+};
+
+const env = await setup();
+const result = await workloads[workload](env);
+result.maxRssMB = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`${JSON.stringify({ lib, workload, ...result })}\n`);
