@@ -35,6 +35,11 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
    * flag is set. Batch axes broadcast. `out` has shape [...batch, m, n].
    */
   matmul(a: Buf, aShape: Shape, b: Buf, bShape: Shape, transA: boolean, transB: boolean, out: Buf, outShape: Shape): void;
+  /**
+   * One 2-D product out[m×n] = op(a)·op(b) over row-major buffers (op transposes when the flag
+   * is set), overwriting `out`. The allocation-free training step calls this directly.
+   */
+  gemm(a: Buf, b: Buf, out: Buf, m: number, n: number, k: number, transA: boolean, transB: boolean): void;
   /** out = x with axes permuted: out.shape[i] = x.shape[perm[i]]. */
   transpose(x: Buf, shape: Shape, perm: readonly number[], out: Buf): void;
   /** Index of the largest value along `axis` (first one on ties; NaN wins). */

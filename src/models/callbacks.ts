@@ -34,7 +34,11 @@ export abstract class Callback {
 
 /** Runs hooks of several callbacks in order, awaiting each. */
 export class CallbackList {
+  /** Whether any callback listens to batches (if not, fit skips building per-batch logs). */
+  readonly hasBatchHooks: boolean;
+
   constructor(private readonly list: CallbackHooks[], model: TrainingModel, params: TrainingParams) {
+    this.hasBatchHooks = list.some((c) => c.onBatchBegin !== undefined || c.onBatchEnd !== undefined);
     for (const c of list) {
       if (c instanceof Callback) {
         c.setModel(model);

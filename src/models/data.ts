@@ -5,6 +5,12 @@ import type { Tensor } from '../tensor/tensor.js';
 
 /** Throws at the first NaN or infinite value, naming its row and column. */
 export function checkFinite(t: Tensor, what: string, op: string): void {
+  // One fast pass: v·0 is 0 for finite v and NaN for NaN or ±∞, so the sum is NaN exactly
+  // when some value is not finite. Only then look for where.
+  const v = t.values;
+  let probe = 0;
+  for (let i = 0; i < v.length; i++) probe += v[i]! * 0;
+  if (probe === 0) return;
   const width = t.rank <= 1 ? 1 : t.size / t.shape[0]!;
   for (let i = 0; i < t.size; i++) {
     const v = t.values[i]!;

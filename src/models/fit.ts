@@ -14,6 +14,7 @@ import { type CallbackHooks, CallbackList, History } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSamples, identityOrder, takeRows } from './data.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
 import type { Sequential } from './sequential.js';
+import { planStep } from './plan.js';
 import { gradientStep } from './step.js';
 import type { Logs, TrainingParams } from './types.js';
 
@@ -113,6 +114,11 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   const trainable = model.trainableWeights;
   if (optimizer.params.length === 0) optimizer.params = trainable;
   const rng = getContext().rng;
+  // The allocation-free planned step, when the model and options allow it.
+  const sparse = compiled.loss.name === 'sparseCategoricalCrossentropy';
+  const outWidth = model.outputShape[model.outputShape.length - 1];
+  const yFits = sparse ? y.size === y.shape[0] : y.rank === 2 && y.shape[1] === outWidth;
+  const plan = weights === undefined && accumulate === 1 && yFits ? planStep(model.layers, compiled.loss, optimizer, getContext().backend) : null;
   const yieldMs = args.yieldEvery === 'never' || args.yieldEvery === 'epoch' ? Infinity : args.yieldEvery === 'batch' ? 0 : typeof args.yieldEvery === 'number' ? args.yieldEvery : 25;
   let lastYield = performance.now();
 
@@ -129,7 +135,26 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
-      await cbs.batchBegin(b, { batch: b, size: end - start });
+      if (cbs.hasBatchHooks) await cbs.batchBegin(b, { batch: b, size: end - start });
+      if (plan !== null) {
+        const step = plan.forBatch(end - start);
+        const loss = step.step(x, y, order, start, end);
+        const { pred, target } = step.lastBatch();
+        for (const m of metrics) m.update(target, pred);
+        lossSum += loss * (end - start);
+        seen += end - start;
+        if (cbs.hasBatchHooks) {
+          const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
+          for (const m of metrics) logs[m.name] = m.result();
+          await cbs.batchEnd(b, logs);
+        }
+        if (performance.now() - lastYield >= yieldMs) {
+          await nextTick();
+          lastYield = performance.now();
+        }
+        if (model.stopTraining) break;
+        continue;
+      }
       const xb = takeRows(x, order, start, end);
       const yb = takeRows(y, order, start, end);
       const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
@@ -154,9 +179,11 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
       for (const m of metrics) m.update(yb, r.pred);
       lossSum += r.loss * (end - start);
       seen += end - start;
-      const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
-      for (const m of metrics) logs[m.name] = m.result();
-      await cbs.batchEnd(b, logs);
+      if (cbs.hasBatchHooks) {
+        const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
+        for (const m of metrics) logs[m.name] = m.result();
+        await cbs.batchEnd(b, logs);
+      }
       if (performance.now() - lastYield >= yieldMs) {
         await nextTick();
         lastYield = performance.now();

@@ -61,14 +61,16 @@ export abstract class Optimizer {
 
   /** Applies one update from (parameter, gradient) pairs; counts one iteration. */
   applyGradients(pairs: ReadonlyArray<readonly [Tensor, Tensor]>): void {
-    const grads = this.clip(pairs);
+    // Without clipping the gradients are used as they are: no copies, no per-step arrays.
+    const clipped = this.clipNorm === undefined && this.clipValue === undefined && this.globalClipNorm === undefined ? null : this.clip(pairs);
     const lr = this.currentLearningRate();
     const t = this.iterations + 1;
-    pairs.forEach(([p], i) => {
-      const g = grads[i]!;
+    for (let i = 0; i < pairs.length; i++) {
+      const [p, grad] = pairs[i]!;
+      const g = clipped === null ? grad.values : clipped[i]!;
       if (g.length !== p.size) throw new Error(`${this.className}: gradient of ${p.name ?? 'a parameter'} has ${g.length} values, parameter shape ${fmt(p.shape)} needs ${p.size}`);
       this.update(p.values, g, this.slotsFor(p), lr, t);
-    });
+    }
     this.iterations = t;
   }
 

@@ -5,14 +5,15 @@
 import type { Backend, Kernels } from '../backend.js';
 import { binaryKernels, unaryKernels, where } from './elementwise.js';
 import { concat, gather, pad, scatterAdd, slice, transpose } from './layout.js';
-import { matmul } from './matmul.js';
+import { gemm, matmul } from './matmul.js';
 import { argmax, argmin, max, min, sum } from './reduce.js';
 
 const kernels: Kernels = {
   ...unaryKernels,
   ...binaryKernels,
   sum, max, min,
-  where, matmul, transpose, argmax, argmin, slice, pad, gather, scatterAdd, concat,
+  where, matmul, transpose,
+  gemm: (a, b, out, m, n, k, transA, transB) => gemm(a, 0, b, 0, out, 0, m, k, n, transA, transB), argmax, argmin, slice, pad, gather, scatterAdd, concat,
 };
 
 /** Creates the reference backend. */

@@ -41,7 +41,7 @@ function decode(base64: string): Uint8Array {
 const align16 = (x: number): number => (x + 15) & ~15;
 
 /** Products below this many multiply-adds run in the reference kernel. */
-export const WASM_MATMUL_MIN = 32 * 32 * 32;
+export const WASM_MATMUL_MIN = 16 * 16 * 16;
 
 export interface WasmBackend extends Backend {
   /** Kernels that run in WebAssembly; the rest use the reference implementation. */
@@ -122,11 +122,29 @@ export function wasmBackend(): WasmBackend {
     }
   };
 
+  const gemm: Kernels['gemm'] = (a, b, out, m, n, k, transA, transB) => {
+    if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || !(out instanceof Float32Array) || m * n * k < WASM_MATMUL_MIN) {
+      reference.gemm(a, b, out, m, n, k, transA, transB);
+      return;
+    }
+    const pA = base;
+    const pB = align16(pA + e.scratchA(m));
+    const pa = align16(pB + e.scratchB(n));
+    const pb = align16(pa + m * k * 4);
+    const pc = align16(pb + k * n * 4);
+    ensure(pc + m * n * 4);
+    e.setScratch(pA, pB);
+    f32.set(a.subarray(0, m * k), pa >> 2);
+    f32.set(b.subarray(0, k * n), pb >> 2);
+    e.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, 0, m);
+    out.set(f32.subarray(pc >> 2, (pc >> 2) + m * n));
+  };
+
   return {
     name: 'wasm',
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
-    kernels: { ...reference, matmul },
-    nativeKernels: ['matmul'],
+    kernels: { ...reference, matmul, gemm },
+    nativeKernels: ['matmul', 'gemm'],
   };
 }
 

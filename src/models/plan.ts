@@ -1,0 +1,221 @@
+/**
+ * The planned training step: for a stack of Dense layers with common activations and losses,
+ * `fit` builds the step once per batch size — every activation, gradient and batch buffer
+ * allocated up front — and then runs forward, loss gradient and backward as plain loops and
+ * backend GEMM calls writing into those buffers, updating the weights in place. No tensors, no
+ * graph, no garbage per step. Models outside that set (other layers, regularizers, sample
+ * weights…) use the general path; both give the same weights (tested).
+ */
+import type { Backend } from '../backends/backend.js';
+import type { LossSpec } from '../losses/index.js';
+import { Dense } from '../nn/dense.js';
+import type { Layer } from '../nn/layer.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { Tensor } from '../tensor/tensor.js';
+
+const ACTS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax']);
+
+type Head = 'softmaxCE' | 'sparseSoftmaxCE' | 'sigmoidBCE' | 'mse';
+
+interface LayerPlan {
+  units: number;
+  inputs: number;
+  act: string;
+  kernel: Tensor;
+  bias: Tensor | null;
+  /** Activations of this layer, [batch, units]. */
+  a: Float32Array;
+  /** Gradient with respect to the pre-activation, [batch, units]. */
+  dz: Float32Array;
+  dW: Float32Array;
+  dB: Float32Array | null;
+  gradW: Tensor;
+  gradB: Tensor | null;
+}
+
+export interface PlannedStep {
+  /** One training step on rows order[start..end); returns the batch's loss. */
+  step(x: Tensor, y: Tensor, order: Int32Array, start: number, end: number): number;
+  /** The batch's predictions and targets, as tensors over the plan's buffers (for metrics). */
+  lastBatch(): { pred: Tensor; target: Tensor };
+}
+
+function headFor(layers: readonly Dense[], loss: LossSpec): Head | null {
+  const last = layers[layers.length - 1]!.activationName;
+  if (loss.name === 'categoricalCrossentropy' && last === 'softmax') return 'softmaxCE';
+  if (loss.name === 'sparseCategoricalCrossentropy' && last === 'softmax') return 'sparseSoftmaxCE';
+  if (loss.name === 'binaryCrossentropy' && last === 'sigmoid') return 'sigmoidBCE';
+  if (loss.name === 'meanSquaredError' && last !== 'softmax') return 'mse';
+  return null;
+}
+
+/**
+ * A planned step for this model and loss, or null when the model is outside what the plan
+ * covers (the caller then uses the general path).
+ */
+export function planStep(modelLayers: readonly Layer[], loss: LossSpec, optimizer: Optimizer, backend: Backend): { forBatch(size: number): PlannedStep } | null {
+  if (modelLayers.length === 0 || !modelLayers.every((l) => l instanceof Dense)) return null;
+  const dense = modelLayers as readonly Dense[];
+  for (const [i, d] of dense.entries()) {
+    if (!d.built || d.kernel === null || !d.trainable) return null;
+    if (!ACTS.has(d.activationName) || (d.activationName === 'softmax' && i !== dense.length - 1)) return null;
+    if (d.config.kernelRegularizer !== undefined || d.config.biasRegularizer !== undefined) return null;
+    if (!(d.kernel.values instanceof Float32Array)) return null;
+  }
+  const head = headFor(dense, loss);
+  if (head === null) return null;
+  const plans = new Map<number, PlannedStep>();
+  return {
+    forBatch(size: number): PlannedStep {
+      let p = plans.get(size);
+      if (p === undefined) {
+        p = build(dense, head, optimizer, backend, size);
+        plans.set(size, p);
+      }
+      return p;
+    },
+  };
+}
+
+function build(dense: readonly Dense[], head: Head, optimizer: Optimizer, backend: Backend, B: number): PlannedStep {
+  const gemm = backend.kernels.gemm;
+  const inputs = dense[0]!.kernel!.shape[0]!;
+  const outUnits = dense[dense.length - 1]!.config.units;
+  const X: Float32Array = new Float32Array(B * inputs);
+  const Y = new Float32Array(B * (head === 'sparseSoftmaxCE' ? 1 : outUnits));
+  const layers: LayerPlan[] = dense.map((d) => {
+    const units = d.config.units;
+    const fanIn = d.kernel!.shape[0]!;
+    const dW = new Float32Array(fanIn * units);
+    const dB = d.bias === null ? null : new Float32Array(units);
+    return {
+      units, inputs: fanIn, act: d.activationName, kernel: d.kernel!, bias: d.bias,
+      a: new Float32Array(B * units), dz: new Float32Array(B * units), dW, dB,
+      gradW: new Tensor(dW, d.kernel!.shape), gradB: dB === null ? null : new Tensor(dB, [units]),
+    };
+  });
+  const pairs: Array<readonly [Tensor, Tensor]> = layers.flatMap((l) => [[l.kernel, l.gradW] as const, ...(l.bias === null ? [] : [[l.bias, l.gradB!] as const])]);
+  const predTensor = new Tensor(layers[layers.length - 1]!.a, [B, outUnits]);
+  const targetTensor = new Tensor(Y, head === 'sparseSoftmaxCE' ? [B] : [B, outUnits]);
+
+  const gather = (src: Float32Array | Float64Array, width: number, dst: Float32Array, order: Int32Array, start: number, end: number): void => {
+    for (let i = start, r = 0; i < end; i++, r += width) {
+      const o = order[i]! * width;
+      if (width === 1) dst[r] = src[o]!;
+      else dst.set(src.subarray(o, o + width), r);
+    }
+  };
+
+  function forward(): void {
+    let input: Float32Array = X;
+    for (const l of layers) {
+      const a = l.a;
+      const n = l.units;
+      gemm(input, l.kernel.values, a, B, n, l.inputs, false, false);
+      const bias = l.bias?.values;
+      if (bias !== undefined) for (let r = 0; r < B * n; r += n) for (let j = 0; j < n; j++) a[r + j] = a[r + j]! + bias[j]!;
+      switch (l.act) {
+        case 'relu': for (let i = 0; i < a.length; i++) if (!(a[i]! > 0)) a[i] = a[i]! !== a[i]! ? a[i]! : 0; break;
+        case 'tanh': for (let i = 0; i < a.length; i++) a[i] = Math.tanh(a[i]!); break;
+        case 'sigmoid': for (let i = 0; i < a.length; i++) { const z = a[i]!; a[i] = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)); } break;
+        default: break; // linear; softmax is applied with the loss
+      }
+      input = a;
+    }
+  }
+
+  /** Turns the last layer's pre-activations into predictions and dL/dz; returns the loss. */
+  function lossAndGradient(): number {
+    const l = layers[layers.length - 1]!;
+    const a = l.a;
+    const dz = l.dz;
+    const n = l.units;
+    let loss = 0;
+    if (head === 'softmaxCE' || head === 'sparseSoftmaxCE') {
+      for (let r = 0; r < B; r++) {
+        const o = r * n;
+        let max = -Infinity;
+        for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
+        const lse = max + Math.log(sum);
+        for (let j = 0; j < n; j++) {
+          const z = a[o + j]!;
+          const t = head === 'sparseSoftmaxCE' ? (Y[r] === j ? 1 : 0) : Y[o + j]!;
+          const p = Math.exp(z - lse);
+          if (t !== 0) loss += t * (lse - z);
+          a[o + j] = p;
+          dz[o + j] = (p - t) / B;
+        }
+      }
+      return loss / B;
+    }
+    if (head === 'sigmoidBCE') {
+      // a holds the logits z: the fused head skips the sigmoid in the forward pass.
+      for (let i = 0; i < a.length; i++) {
+        const z = a[i]!;
+        const t = Y[i]!;
+        loss += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+        const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        a[i] = p;
+        dz[i] = (p - t) / (B * n);
+      }
+      return loss / (B * n);
+    }
+    // Mean squared error on the activated output: dL/da = 2(a − y)/(B·n), then through the
+    // activation's derivative.
+    for (let i = 0; i < a.length; i++) {
+      const e = a[i]! - Y[i]!;
+      loss += e * e;
+      dz[i] = (2 * e) / (B * n);
+    }
+    activationBackward(l.act, a, dz);
+    return loss / (B * n);
+  }
+
+  /** dz ← dz ⊙ act′, with the derivative written from the activation's output a. */
+  function activationBackward(act: string, a: Float32Array, dz: Float32Array): void {
+    switch (act) {
+      case 'relu': for (let i = 0; i < dz.length; i++) if (!(a[i]! > 0)) dz[i] = 0; break;
+      case 'tanh': for (let i = 0; i < dz.length; i++) dz[i] = dz[i]! * (1 - a[i]! * a[i]!); break;
+      case 'sigmoid': for (let i = 0; i < dz.length; i++) dz[i] = dz[i]! * a[i]! * (1 - a[i]!); break;
+      default: break;
+    }
+  }
+
+  function backward(): void {
+    for (let li = layers.length - 1; li >= 0; li--) {
+      const l = layers[li]!;
+      const input = li === 0 ? X : layers[li - 1]!.a;
+      // dW = inputᵀ·dz, db = Σ_rows dz, d(input) = dz·Wᵀ.
+      gemm(input, l.dz, l.dW, l.inputs, l.units, B, true, false);
+      if (l.dB !== null) {
+        l.dB.fill(0);
+        for (let r = 0; r < B * l.units; r += l.units) for (let j = 0; j < l.units; j++) l.dB[j] = l.dB[j]! + l.dz[r + j]!;
+      }
+      if (li > 0) {
+        const below = layers[li - 1]!;
+        gemm(l.dz, l.kernel.values, below.dz, B, below.units, l.units, false, true);
+        activationBackward(below.act, below.a, below.dz);
+      }
+    }
+  }
+
+  // With a fused sigmoid head the forward pass must leave logits in the last layer.
+  if (head === 'sigmoidBCE') layers[layers.length - 1]!.act = 'linear';
+
+  return {
+    step(x, y, order, start, end) {
+      gather(x.values, inputs, X, order, start, end);
+      gather(y.values, head === 'sparseSoftmaxCE' ? 1 : outUnits, Y, order, start, end);
+      forward();
+      const loss = lossAndGradient();
+      backward();
+      optimizer.applyGradients(pairs);
+      return loss;
+    },
+    lastBatch() {
+      return { pred: predTensor, target: targetTensor };
+    },
+  };
+}
