@@ -98,11 +98,11 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer, backen
   const predTensor = new Tensor(layers[layers.length - 1]!.a, [B, outUnits]);
   const targetTensor = new Tensor(Y, head === 'sparseSoftmaxCE' ? [B] : [B, outUnits]);
 
+  // Plain loops, not set(subarray()): a subarray is a new object per row.
   const gather = (src: Float32Array | Float64Array, width: number, dst: Float32Array, order: Int32Array, start: number, end: number): void => {
     for (let i = start, r = 0; i < end; i++, r += width) {
       const o = order[i]! * width;
-      if (width === 1) dst[r] = src[o]!;
-      else dst.set(src.subarray(o, o + width), r);
+      for (let j = 0; j < width; j++) dst[r + j] = src[o + j]!;
     }
   };
 

@@ -44,7 +44,7 @@ export function gemm(
   if (!transB) {
     for (let i = 0; i < m; i++) {
       const o = oOff + i * n;
-      out.fill(0, o, o + n);
+      for (let j = 0; j < n; j++) out[o + j] = 0;
       for (let p = 0; p < k; p++) {
         const av = transA ? a[aOff + p * m + i]! : a[aOff + i * k + p]!;
         const br = bOff + p * n;

@@ -9,6 +9,7 @@
 import type { Backend, Kernels } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { broadcastShapes, broadcastStrides } from '../../tensor/shape.js';
+import type { Buf } from '../../tensor/tensor.js';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
 /** The smallest module using v128: validates only where WebAssembly SIMD exists. */
@@ -40,6 +41,12 @@ function decode(base64: string): Uint8Array {
 
 const align16 = (x: number): number => (x + 15) & ~15;
 
+/**
+ * float32 storage? Checked by element width: in Node 20's V8, `x instanceof Float32Array`
+ * on this hot path allocated ~0.6 KB per call (measured), which the training step must not.
+ */
+const isF32 = (x: Buf): boolean => x.BYTES_PER_ELEMENT === 4;
+
 /** Products below this many multiply-adds run in the reference kernel. */
 export const WASM_MATMUL_MIN = 16 * 16 * 16;
 
@@ -68,13 +75,29 @@ export function wasmBackend(): WasmBackend {
 
   const reference = jsBackend().kernels;
 
+  // Result views by region, reused across calls (a training step repeats the same few
+  // products); dropped when the memory grows and its buffer changes.
+  let views = new Map<number, Map<number, Float32Array>>();
+  let viewsOf: ArrayBuffer = e.memory.buffer;
+  const resultView = (ptr: number, length: number): Float32Array => {
+    if (viewsOf !== e.memory.buffer) {
+      views = new Map();
+      viewsOf = e.memory.buffer;
+    }
+    let byLength = views.get(ptr);
+    if (byLength === undefined) views.set(ptr, (byLength = new Map()));
+    let view = byLength.get(length);
+    if (view === undefined) byLength.set(length, (view = f32.subarray(ptr >> 2, (ptr >> 2) + length)));
+    return view;
+  };
+
   const matmul: Kernels['matmul'] = (a, aShape, b, bShape, transA, transB, out, outShape) => {
     const ra = aShape.length;
     const rb = bShape.length;
     const m = transA ? aShape[ra - 1]! : aShape[ra - 2]!;
     const k = transA ? aShape[ra - 2]! : aShape[ra - 1]!;
     const n = transB ? bShape[rb - 2]! : bShape[rb - 1]!;
-    if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || !(out instanceof Float32Array) || m * n * k < WASM_MATMUL_MIN) {
+    if (!isF32(a) || !isF32(b) || !isF32(out) || m * n * k < WASM_MATMUL_MIN) {
       reference.matmul(a, aShape, b, bShape, transA, transB, out, outShape);
       return;
     }
@@ -123,7 +146,7 @@ export function wasmBackend(): WasmBackend {
   };
 
   const gemm: Kernels['gemm'] = (a, b, out, m, n, k, transA, transB) => {
-    if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || !(out instanceof Float32Array) || m * n * k < WASM_MATMUL_MIN) {
+    if (!isF32(a) || !isF32(b) || !isF32(out) || m * n * k < WASM_MATMUL_MIN) {
       reference.gemm(a, b, out, m, n, k, transA, transB);
       return;
     }
@@ -134,10 +157,11 @@ export function wasmBackend(): WasmBackend {
     const pc = align16(pb + k * n * 4);
     ensure(pc + m * n * 4);
     e.setScratch(pA, pB);
-    f32.set(a.subarray(0, m * k), pa >> 2);
-    f32.set(b.subarray(0, k * n), pb >> 2);
+    // Whole arrays go in as they are; views only when needed (each is a new object).
+    f32.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> 2);
+    f32.set(b.length === k * n ? b : b.subarray(0, k * n), pb >> 2);
     e.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, 0, m);
-    out.set(f32.subarray(pc >> 2, (pc >> 2) + m * n));
+    out.set(resultView(pc, m * n));
   };
 
   return {
