@@ -32,39 +32,70 @@ export abstract class Callback {
   }
 }
 
-/** Runs hooks of several callbacks in order, awaiting each. */
+type HookName = keyof CallbackHooks;
+
+/**
+ * Runs hooks of several callbacks in order, awaiting each. Only callbacks that define a hook
+ * are called for it, and a list with no listener for a hook returns at once: training with
+ * 50,000 one-batch epochs should not pay for hooks nobody wrote.
+ */
 export class CallbackList {
   /** Whether any callback listens to batches (if not, fit skips building per-batch logs). */
   readonly hasBatchHooks: boolean;
+  private readonly byHook: Record<HookName, CallbackHooks[]>;
 
-  constructor(private readonly list: CallbackHooks[], model: TrainingModel, params: TrainingParams) {
-    this.hasBatchHooks = list.some((c) => c.onBatchBegin !== undefined || c.onBatchEnd !== undefined);
+  constructor(list: CallbackHooks[], model: TrainingModel, params: TrainingParams) {
     for (const c of list) {
       if (c instanceof Callback) {
         c.setModel(model);
         c.setParams(params);
       }
     }
+    const names: HookName[] = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+    this.byHook = Object.fromEntries(names.map((n) => [n, list.filter((c) => typeof c[n] === 'function')])) as Record<HookName, CallbackHooks[]>;
+    this.hasBatchHooks = this.byHook.onBatchBegin.length > 0 || this.byHook.onBatchEnd.length > 0;
   }
 
-  async trainBegin(logs: Logs): Promise<void> {
-    for (const c of this.list) await c.onTrainBegin?.(logs);
+  /** Whether any callback defines this hook. */
+  listens(hook: HookName): boolean {
+    return this.byHook[hook].length > 0;
   }
-  async trainEnd(logs: Logs): Promise<void> {
-    for (const c of this.list) await c.onTrainEnd?.(logs);
+
+  trainBegin(logs: Logs): Promise<void> | undefined {
+    return run(this.byHook.onTrainBegin, (c) => c.onTrainBegin!(logs));
   }
-  async epochBegin(epoch: number, logs: Logs): Promise<void> {
-    for (const c of this.list) await c.onEpochBegin?.(epoch, logs);
+  trainEnd(logs: Logs): Promise<void> | undefined {
+    return run(this.byHook.onTrainEnd, (c) => c.onTrainEnd!(logs));
   }
-  async epochEnd(epoch: number, logs: Logs): Promise<void> {
-    for (const c of this.list) await c.onEpochEnd?.(epoch, logs);
+  epochBegin(epoch: number, logs: Logs): Promise<void> | undefined {
+    return run(this.byHook.onEpochBegin, (c) => c.onEpochBegin!(epoch, logs));
   }
-  async batchBegin(batch: number, logs: Logs): Promise<void> {
-    for (const c of this.list) await c.onBatchBegin?.(batch, logs);
+  epochEnd(epoch: number, logs: Logs): Promise<void> | undefined {
+    return run(this.byHook.onEpochEnd, (c) => c.onEpochEnd!(epoch, logs));
   }
-  async batchEnd(batch: number, logs: Logs): Promise<void> {
-    for (const c of this.list) await c.onBatchEnd?.(batch, logs);
+  batchBegin(batch: number, logs: Logs): Promise<void> | undefined {
+    return run(this.byHook.onBatchBegin, (c) => c.onBatchBegin!(batch, logs));
   }
+  batchEnd(batch: number, logs: Logs): Promise<void> | undefined {
+    return run(this.byHook.onBatchEnd, (c) => c.onBatchEnd!(batch, logs));
+  }
+}
+
+/**
+ * Calls `call` on each callback in order. Synchronous hooks run synchronously (no promise,
+ * no microtask); from the first hook that returns a promise on, the rest wait in turn.
+ */
+function run(list: CallbackHooks[], call: (c: CallbackHooks) => void | Promise<void>): Promise<void> | undefined {
+  for (let i = 0; i < list.length; i++) {
+    const r = call(list[i]!);
+    if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
+      return (async () => {
+        await r;
+        for (let j = i + 1; j < list.length; j++) await call(list[j]!);
+      })();
+    }
+  }
+  return undefined;
 }
 
 /** What `fit` returns: every epoch's logs, by key (`history.history.loss[epoch]`). */
@@ -78,8 +109,12 @@ export class History extends Callback {
 
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
-    for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
-    // tfjs writes 'acc' where Keras writes 'accuracy'; both names read the same series.
+    for (const k in logs) (this.history[k] ??= []).push(logs[k]!);
+    if (this.epoch.length === 1) this.addAliases();
+  }
+
+  /** tfjs writes 'acc' where Keras writes 'accuracy'; both names read the same series. */
+  private addAliases(): void {
     for (const [a, b] of [['accuracy', 'acc'], ['val_accuracy', 'val_acc']] as const) {
       if (a in this.history && !(b in this.history)) Object.defineProperty(this.history, b, { get: () => this.history[a], enumerable: false, configurable: true });
       if (b in this.history && !(a in this.history)) Object.defineProperty(this.history, a, { get: () => this.history[b], enumerable: false, configurable: true });

@@ -123,10 +123,12 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   let lastYield = performance.now();
 
   model.stopTraining = false;
-  await cbs.trainBegin({});
+  { const p = cbs.trainBegin({}); if (p) await p; }
+  const orderBuffer = new Int32Array(n);
+  const identity = identityOrder(n);
   for (let epoch = params.initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    await cbs.epochBegin(epoch, {});
-    const order = (args.shuffle ?? true) ? rng.permutation(n) : identityOrder(n);
+    if (cbs.listens('onEpochBegin')) { const p = cbs.epochBegin(epoch, {}); if (p) await p; }
+    const order = (args.shuffle ?? true) ? rng.permuteInto(orderBuffer) : identity;
     for (const m of metrics) m.reset();
     let lossSum = 0;
     let seen = 0;
@@ -135,7 +137,7 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
-      if (cbs.hasBatchHooks) await cbs.batchBegin(b, { batch: b, size: end - start });
+      if (cbs.hasBatchHooks) { const p = cbs.batchBegin(b, { batch: b, size: end - start }); if (p) await p; }
       if (plan !== null) {
         const step = plan.forBatch(end - start);
         const loss = step.step(x, y, order, start, end);
@@ -146,7 +148,7 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
         if (cbs.hasBatchHooks) {
           const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
           for (const m of metrics) logs[m.name] = m.result();
-          await cbs.batchEnd(b, logs);
+          { const p = cbs.batchEnd(b, logs); if (p) await p; }
         }
         if (performance.now() - lastYield >= yieldMs) {
           await nextTick();
@@ -182,7 +184,7 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
       if (cbs.hasBatchHooks) {
         const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
         for (const m of metrics) logs[m.name] = m.result();
-        await cbs.batchEnd(b, logs);
+        { const p = cbs.batchEnd(b, logs); if (p) await p; }
       }
       if (performance.now() - lastYield >= yieldMs) {
         await nextTick();
@@ -197,13 +199,15 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
       logs.val_loss = v[0]!;
       metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1]!));
     }
-    await cbs.epochEnd(epoch, logs);
-    if (args.yieldEvery !== 'never') {
+    { const p = cbs.epochEnd(epoch, logs); if (p) await p; }
+    // Yield at epoch ends too, but by time (or every epoch when asked): 50,000 one-batch
+    // epochs should not each wait for the event loop.
+    if (args.yieldEvery === 'epoch' || (args.yieldEvery !== 'never' && performance.now() - lastYield >= yieldMs)) {
       await nextTick();
       lastYield = performance.now();
     }
   }
-  await cbs.trainEnd({});
+  { const p = cbs.trainEnd({}); if (p) await p; }
   return history;
 }
 

@@ -95,7 +95,12 @@ export class Rng {
 
   /** Fisher–Yates shuffle of `0..n-1` into a new Int32Array. */
   permutation(n: number): Int32Array {
-    const p = new Int32Array(n);
+    return this.permuteInto(new Int32Array(n));
+  }
+
+  /** Fills `p` with a shuffle of `0..p.length-1` (the same stream as `permutation`). */
+  permuteInto(p: Int32Array): Int32Array {
+    const n = p.length;
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {
       const j = this.int(i + 1);
