@@ -7,14 +7,21 @@ const MR: i32 = 4;
 const NR: i32 = 8;
 const KC: i32 = 256;
 
-// Scratch for packed panels; set by the host with setScratch (bytes, 16-aligned).
+// Scratch for packed panels and the edge tile; set by the host with setScratch (bytes,
+// 16-aligned). Each thread has its own instance, so its own globals and its own regions: with
+// shared memory, nothing may live at a fixed address.
 let packA: usize = 0;
 let packB: usize = 0;
+let edge: usize = 0;
 
-export function setScratch(aPtr: usize, bPtr: usize): void {
+export function setScratch(aPtr: usize, bPtr: usize, edgePtr: usize): void {
   packA = aPtr;
   packB = bPtr;
+  edge = edgePtr;
 }
+
+/** Bytes of scratch the edge tile needs. */
+export const EDGE_BYTES: i32 = MR * NR * 4;
 
 /** Bytes of scratch the packed A and B need for an m×n product. */
 export function scratchA(m: i32): i32 {
@@ -86,7 +93,7 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, n: i32, i0: i32, j
     return;
   }
   // Edge block: spill to a stack buffer and copy the valid part.
-  const tmp = memory.data(MR * NR * 4, 16);
+  const tmp = edge;
   v128.store(tmp, c00); v128.store(tmp, c01, 16);
   v128.store(tmp, c10, 32); v128.store(tmp, c11, 48);
   v128.store(tmp, c20, 64); v128.store(tmp, c21, 80);

@@ -65,6 +65,8 @@ for (const ta of [false, true]) {
         [sa([1, 129]), sb([129, 257])],
         [sa([2, 31, 33]), sb([33, 35])],
         [sa([33, 47]), sb([3, 47, 29])],
+        // Over a million multiply-adds: split across threads on the 2-thread backend.
+        [sa([129, 257]), sb([257, 65])],
       ],
       reference: (a, b) => matmulRef(a, b, ta, tb),
       grad: false,

@@ -10,9 +10,11 @@ import {
   type Backend, Rng, type Shape, Tensor, gradCheck, jsBackend, tensor, wasmBackend, wasmSimdSupported, withContext,
 } from '../../src/index.js';
 
-/** Backends every op test runs on: the reference, and WebAssembly SIMD where it exists. */
+/** Backends every op test runs on: the reference, and WebAssembly SIMD on 1 and 2 threads where it exists. */
+let cached: Backend[] | null = null;
 export function backendsUnderTest(): Backend[] {
-  return wasmSimdSupported() ? [jsBackend(), wasmBackend()] : [jsBackend()];
+  cached ??= wasmSimdSupported() ? [jsBackend(), wasmBackend({ threads: 1 }), wasmBackend({ threads: 2 })] : [jsBackend()];
+  return cached;
 }
 
 export interface OpSpec {

@@ -10,7 +10,8 @@ import type { Backend, Kernels } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { broadcastShapes, broadcastStrides } from '../../tensor/shape.js';
 import type { Buf } from '../../tensor/tensor.js';
-import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { type Band, GemmPool } from './pool.js';
 
 /** The smallest module using v128: validates only where WebAssembly SIMD exists. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -25,9 +26,10 @@ export function wasmSimdSupported(): boolean {
 }
 
 interface GemmExports {
-  memory: WebAssembly.Memory;
+  memory?: WebAssembly.Memory;
   __heap_base?: WebAssembly.Global;
-  setScratch(a: number, b: number): void;
+  EDGE_BYTES: WebAssembly.Global;
+  setScratch(a: number, b: number, edge: number): void;
   scratchA(m: number): number;
   scratchB(n: number): number;
   sgemm(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number, rowStart: number, rowEnd: number): void;
@@ -49,47 +51,125 @@ const isF32 = (x: Buf): boolean => x.BYTES_PER_ELEMENT === 4;
 
 /** Products below this many multiply-adds run in the reference kernel. */
 export const WASM_MATMUL_MIN = 16 * 16 * 16;
+/** Products below this many multiply-adds stay on one thread. */
+export const THREAD_MIN = 1 << 20;
+/** Rows per micro-kernel panel (bands are multiples of it). */
+const MR = 4;
+
+export interface WasmOptions {
+  /** Threads for large products (default: the cores available; 1 disables workers). */
+  threads?: number;
+  /** Called once if worker threads cannot be used (default: console.warn). */
+  warn?: (message: string) => void;
+}
 
 export interface WasmBackend extends Backend {
   /** Kernels that run in WebAssembly; the rest use the reference implementation. */
   readonly nativeKernels: readonly string[];
+  /** Threads products are split across (1 when workers are unavailable). */
+  readonly threads: number;
+}
+
+function defaultThreads(): number {
+  const os = (globalThis as { process?: { getBuiltinModule?: (m: string) => { availableParallelism?: () => number } | undefined } }).process?.getBuiltinModule?.('node:os');
+  return Math.max(1, Math.min(8, os?.availableParallelism?.() ?? 1));
 }
 
 /** Creates the WebAssembly backend; throws where WebAssembly SIMD is unavailable. */
-export function wasmBackend(): WasmBackend {
+export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   if (!wasmSimdSupported()) throw new Error('wasmBackend: this runtime does not support WebAssembly SIMD; use jsBackend()');
-  const module = new WebAssembly.Module(decode(KERNELS_WASM_BASE64) as BufferSource);
-  const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('wasm kernel aborted'); } } });
-  const e = instance.exports as unknown as GemmExports;
+  let threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  if (threads > 1 && typeof SharedArrayBuffer === 'undefined') threads = 1;
+  const env = { abort: () => { throw new Error('wasm kernel aborted'); } };
+  let e: GemmExports;
+  let memory: WebAssembly.Memory;
+  let pool: GemmPool | null = null;
+  if (threads > 1) {
+    memory = new WebAssembly.Memory({ initial: 32, maximum: 32768, shared: true });
+    const module = new WebAssembly.Module(decode(KERNELS_SHARED_WASM_BASE64) as BufferSource);
+    e = new WebAssembly.Instance(module, { env: { ...env, memory } }).exports as unknown as GemmExports;
+    const created = GemmPool.create(module, memory, threads);
+    if (typeof created === 'string') {
+      (options.warn ?? console.warn)(`neurite: running WebAssembly kernels on one thread: ${created}`);
+      threads = 1;
+    } else pool = created;
+  } else {
+    const module = new WebAssembly.Module(decode(KERNELS_WASM_BASE64) as BufferSource);
+    e = new WebAssembly.Instance(module, { env }).exports as unknown as GemmExports;
+    memory = e.memory!;
+  }
   const base = align16(e.__heap_base?.value ?? 65536);
-  let f32 = new Float32Array(e.memory.buffer);
+  const edgeBytes = e.EDGE_BYTES.value as number;
+  let f32 = new Float32Array(memory.buffer);
 
-  /** Makes the memory at least `bytes` long; views are refreshed after growth. */
+  // Result views by region, reused across calls (a training step repeats the same few
+  // products); dropped when the memory grows.
+  let views = new Map<number, Map<number, Float32Array>>();
+
+  /**
+   * Makes the memory at least `bytes` long. Only this function grows it (workers never do), so
+   * the size is tracked here: reading `memory.buffer` of a shared memory makes a new object.
+   */
   const ensure = (bytes: number): void => {
-    const have = e.memory.buffer.byteLength;
-    if (bytes > have) {
-      e.memory.grow(Math.ceil((bytes - have) / 65536));
-      f32 = new Float32Array(e.memory.buffer);
-    }
+    const have = f32.length * 4;
+    if (bytes <= have) return;
+    memory.grow(Math.ceil((bytes - have) / 65536));
+    f32 = new Float32Array(memory.buffer);
+    views = new Map();
   };
 
   const reference = jsBackend().kernels;
 
-  // Result views by region, reused across calls (a training step repeats the same few
-  // products); dropped when the memory grows and its buffer changes.
-  let views = new Map<number, Map<number, Float32Array>>();
-  let viewsOf: ArrayBuffer = e.memory.buffer;
   const resultView = (ptr: number, length: number): Float32Array => {
-    if (viewsOf !== e.memory.buffer) {
-      views = new Map();
-      viewsOf = e.memory.buffer;
-    }
     let byLength = views.get(ptr);
     if (byLength === undefined) views.set(ptr, (byLength = new Map()));
     let view = byLength.get(length);
     if (view === undefined) byLength.set(length, (view = f32.subarray(ptr >> 2, (ptr >> 2) + length)));
     return view;
   };
+
+  const bands: Band[] = Array.from({ length: threads }, () => ({ rowStart: 0, rowEnd: 0, packA: 0, packB: 0, edge: 0 }));
+  const params = new Array<number>(8).fill(0);
+
+  // Operand addresses set by layout() (variables, not a returned array: no garbage per call).
+  let pa = 0;
+  let pb = 0;
+  let pc = 0;
+
+  /** Lays out scratch for each thread and the operands, making sure the memory holds them. */
+  const layout = (m: number, n: number, k: number, parts: number): void => {
+    const rowsPer = Math.ceil(m / parts / MR) * MR;
+    let at = base;
+    for (let t = 0; t < parts; t++) {
+      const band = bands[t]!;
+      band.rowStart = Math.min(m, t * rowsPer);
+      band.rowEnd = Math.min(m, (t + 1) * rowsPer);
+      band.packA = at;
+      at = align16(at + e.scratchA(rowsPer));
+      band.packB = at;
+      at = align16(at + e.scratchB(n));
+      band.edge = at;
+      at = align16(at + edgeBytes);
+    }
+    pa = at;
+    pb = align16(pa + m * k * 4);
+    pc = align16(pb + k * n * 4);
+    ensure(pc + m * n * 4);
+  };
+
+  const own = (band: Band): void => {
+    e.setScratch(band.packA, band.packB, band.edge);
+    e.sgemm(params[0]!, params[1]!, params[2]!, params[3]!, params[4]!, params[5]!, params[6]!, params[7]!, band.rowStart, band.rowEnd);
+  };
+
+  /** C = op(A)·op(B) for operands already in memory, split across threads when large. */
+  const runProduct = (m: number, n: number, k: number, ta: boolean, tb: boolean, parts: number): void => {
+    params[0] = pa; params[1] = pb; params[2] = pc; params[3] = m; params[4] = n; params[5] = k; params[6] = ta ? 1 : 0; params[7] = tb ? 1 : 0;
+    if (parts > 1 && pool !== null && pool.healthy) pool.run(params, bands, parts, own);
+    else for (let t = 0; t < parts; t++) own(bands[t]!);
+  };
+
+  const partsFor = (m: number, n: number, k: number): number => (pool !== null && m * n * k >= THREAD_MIN && m >= 2 * MR ? threads : 1);
 
   const matmul: Kernels['matmul'] = (a, aShape, b, bShape, transA, transB, out, outShape) => {
     const ra = aShape.length;
@@ -108,13 +188,8 @@ export function wasmBackend(): WasmBackend {
     const sizeA = m * k;
     const sizeB = k * n;
     const sizeC = m * n;
-    const pA = base;
-    const pB = align16(pA + e.scratchA(m));
-    const pa = align16(pB + e.scratchB(n));
-    const pb = align16(pa + sizeA * 4);
-    const pc = align16(pb + sizeB * 4);
-    ensure(pc + sizeC * 4);
-    e.setScratch(pA, pB);
+    const parts = partsFor(m, n, k);
+    layout(m, n, k, parts);
     const sa = broadcastStrides(batchA, batch);
     const sb = broadcastStrides(batchB, batch);
     const idx = new Array<number>(batch.length).fill(0);
@@ -132,7 +207,7 @@ export function wasmBackend(): WasmBackend {
         f32.set(b.subarray(offB * sizeB, offB * sizeB + sizeB), pb >> 2);
         ib = offB;
       }
-      e.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, 0, m);
+      runProduct(m, n, k, transA, transB, parts);
       out.set(f32.subarray(pc >> 2, (pc >> 2) + sizeC), t * sizeC);
       for (let d = batch.length - 1; d >= 0; d--) {
         offA += sa[d]!;
@@ -150,25 +225,21 @@ export function wasmBackend(): WasmBackend {
       reference.gemm(a, b, out, m, n, k, transA, transB);
       return;
     }
-    const pA = base;
-    const pB = align16(pA + e.scratchA(m));
-    const pa = align16(pB + e.scratchB(n));
-    const pb = align16(pa + m * k * 4);
-    const pc = align16(pb + k * n * 4);
-    ensure(pc + m * n * 4);
-    e.setScratch(pA, pB);
+    const parts = partsFor(m, n, k);
+    layout(m, n, k, parts);
     // Whole arrays go in as they are; views only when needed (each is a new object).
     f32.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> 2);
     f32.set(b.length === k * n ? b : b.subarray(0, k * n), pb >> 2);
-    e.sgemm(pa, pb, pc, m, n, k, transA ? 1 : 0, transB ? 1 : 0, 0, m);
+    runProduct(m, n, k, transA, transB, parts);
     out.set(resultView(pc, m * n));
   };
 
   return {
-    name: 'wasm',
+    name: threads > 1 ? `wasm (${threads} threads)` : 'wasm',
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
     kernels: { ...reference, matmul, gemm },
     nativeKernels: ['matmul', 'gemm'],
+    threads,
   };
 }
 
