@@ -54,6 +54,14 @@ function packPanelsB(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32): 
   }
 }
 
+// c + a·b: one fused multiply-add where the build enables relaxed SIMD (detected by the host
+// at startup), a multiply and an add otherwise.
+@inline
+function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // Multiplies one packed A panel (MR rows) by one packed B panel (NR columns) over kc and
 // adds (or writes, when first) the MR×NR block into C at (i0, j0), clipped to m×n.
 @inline
@@ -65,14 +73,14 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, n: i32, i0: i32, j
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let a = f32x4.splat(load<f32>(pa));
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = f32x4.splat(load<f32>(pa, 4));
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = f32x4.splat(load<f32>(pa, 8));
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = f32x4.splat(load<f32>(pa, 12));
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    let a = v128.load32_splat(pa);
+    c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
+    a = v128.load32_splat(pa, 8);
+    c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
+    a = v128.load32_splat(pa, 12);
+    c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
     pa += MR * 4;
     pb += NR * 4;
   }

@@ -10,7 +10,9 @@ import type { Backend, Kernels } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { broadcastShapes, broadcastStrides } from '../../tensor/shape.js';
 import type { Buf } from '../../tensor/tensor.js';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import {
+  KERNELS_RELAXED_SHARED_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_PROBE_BASE64,
+} from './kernels.generated.js';
 import { type Band, GemmPool } from './pool.js';
 
 /** The smallest module using v128: validates only where WebAssembly SIMD exists. */
@@ -20,6 +22,15 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
 export function wasmSimdSupported(): boolean {
   try {
     return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this runtime has relaxed SIMD (fused multiply-add in the GEMM kernel). */
+export function wasmRelaxedSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(decode(RELAXED_PROBE_BASE64) as BufferSource);
   } catch {
     return false;
   }
@@ -61,6 +72,8 @@ export interface WasmOptions {
   threads?: number;
   /** Called once if worker threads cannot be used (default: console.warn). */
   warn?: (message: string) => void;
+  /** Use relaxed SIMD where the runtime has it (default true). */
+  relaxed?: boolean;
 }
 
 export interface WasmBackend extends Backend {
@@ -68,6 +81,8 @@ export interface WasmBackend extends Backend {
   readonly nativeKernels: readonly string[];
   /** Threads products are split across (1 when workers are unavailable). */
   readonly threads: number;
+  /** Whether the kernel uses relaxed SIMD's fused multiply-add. */
+  readonly relaxed: boolean;
 }
 
 function defaultThreads(): number {
@@ -80,21 +95,25 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   if (!wasmSimdSupported()) throw new Error('wasmBackend: this runtime does not support WebAssembly SIMD; use jsBackend()');
   let threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
   if (threads > 1 && typeof SharedArrayBuffer === 'undefined') threads = 1;
+  const relaxed = (options.relaxed ?? true) && wasmRelaxedSimdSupported();
   const env = { abort: () => { throw new Error('wasm kernel aborted'); } };
   let e: GemmExports;
   let memory: WebAssembly.Memory;
   let pool: GemmPool | null = null;
   if (threads > 1) {
     memory = new WebAssembly.Memory({ initial: 32, maximum: 32768, shared: true });
-    const module = new WebAssembly.Module(decode(KERNELS_SHARED_WASM_BASE64) as BufferSource);
+    const plainShared = new WebAssembly.Module(decode(KERNELS_SHARED_WASM_BASE64) as BufferSource);
+    const module = relaxed ? new WebAssembly.Module(decode(KERNELS_RELAXED_SHARED_WASM_BASE64) as BufferSource) : plainShared;
     e = new WebAssembly.Instance(module, { env: { ...env, memory } }).exports as unknown as GemmExports;
-    const created = GemmPool.create(module, memory, threads);
+    // A worker that cannot use the relaxed build (a runtime flag the workers lack) falls back
+    // to plain SIMD: results then agree within float tolerance rather than bit for bit.
+    const created = GemmPool.create(relaxed ? [module, plainShared] : [module], memory, threads);
     if (typeof created === 'string') {
       (options.warn ?? console.warn)(`neurite: running WebAssembly kernels on one thread: ${created}`);
       threads = 1;
     } else pool = created;
   } else {
-    const module = new WebAssembly.Module(decode(KERNELS_WASM_BASE64) as BufferSource);
+    const module = new WebAssembly.Module(decode(relaxed ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64) as BufferSource);
     e = new WebAssembly.Instance(module, { env }).exports as unknown as GemmExports;
     memory = e.memory!;
   }
@@ -165,7 +184,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   /** C = op(A)·op(B) for operands already in memory, split across threads when large. */
   const runProduct = (m: number, n: number, k: number, ta: boolean, tb: boolean, parts: number): void => {
     params[0] = pa; params[1] = pb; params[2] = pc; params[3] = m; params[4] = n; params[5] = k; params[6] = ta ? 1 : 0; params[7] = tb ? 1 : 0;
-    if (parts > 1 && pool !== null && pool.healthy) pool.run(params, bands, parts, own);
+    if (parts > 1 && pool !== null) pool.run(params, bands, parts, own);
     else for (let t = 0; t < parts; t++) own(bands[t]!);
   };
 
@@ -235,11 +254,12 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   };
 
   return {
-    name: threads > 1 ? `wasm (${threads} threads)` : 'wasm',
+    name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
     kernels: { ...reference, matmul, gemm },
     nativeKernels: ['matmul', 'gemm'],
     threads,
+    relaxed,
   };
 }
 
