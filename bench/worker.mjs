@@ -79,7 +79,7 @@ const workloads = {
   },
   // 784-512-512-10, Adam 1e-3, batch 128: one epoch (peers: 50 batches, extrapolated).
   async W3(env) {
-    const full = env.kind === 'neurite';
+    const full = env.kind === 'neurite' && lib !== 'neurite-js';
     const d = await mnistData(env, full ? undefined : 50 * 128);
     const model = mlp(env, [512, 512, 10], ['relu', 'relu', 'softmax'], 784);
     model.compile({ optimizer: env.kind === 'neurite' ? new env.nt.Adam({ learningRate: 1e-3 }) : env.tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

@@ -56,6 +56,17 @@ describe('planned training step equals the general path', () => {
   test('linear + mean squared error, SGD', () => compare('relu', 'linear', 'meanSquaredError', regression, sgd));
   test('sigmoid + mean squared error, Adam', () => compare('tanh', 'sigmoid', 'meanSquaredError', binary, adam));
 
+  test('planned predict equals the general forward pass', () => {
+    for (const [hidden, out] of [['relu', 'softmax'], ['tanh', 'sigmoid'], ['sigmoid', 'linear'], ['linear', 'tanh']]) {
+      const m = model(hidden!, out!, 3, 5);
+      const x = randomNormal([37, 3], 0, 1, { seed: 6 });
+      const planned = m.predict(x, { batchSize: 16 });
+      const general = m.apply(x);
+      expect(planned.shape).toEqual([37, 3]);
+      planned.values.forEach((v, i) => expect(Math.abs(v - general.values[i]!), `${hidden}/${out} element ${i}`).toBeLessThan(1e-6));
+    }
+  });
+
   test('models outside the plan use the general path', () => {
     const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [2] }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 1 })] });
     m.compile({ optimizer: 'sgd', loss: 'mse' });

@@ -36,6 +36,8 @@ interface LayerPlan {
 export interface PlannedStep {
   /** One training step on rows order[start..end); returns the batch's loss. */
   step(x: Tensor, y: Tensor, order: Int32Array, start: number, end: number): number;
+  /** Inference on rows [start, end) of x, writing the outputs into `out` at row `start`. */
+  predict(x: Tensor, start: number, end: number, out: Float32Array): void;
   /** The batch's predictions and targets, as tensors over the plan's buffers (for metrics). */
   lastBatch(): { pred: Tensor; target: Tensor };
 }
@@ -49,11 +51,8 @@ function headFor(layers: readonly Dense[], loss: LossSpec): Head | null {
   return null;
 }
 
-/**
- * A planned step for this model and loss, or null when the model is outside what the plan
- * covers (the caller then uses the general path).
- */
-export function planStep(modelLayers: readonly Layer[], loss: LossSpec, optimizer: Optimizer, backend: Backend): { forBatch(size: number): PlannedStep } | null {
+/** The Dense layers when the whole model is a plannable Dense stack, else null. */
+function plannable(modelLayers: readonly Layer[]): readonly Dense[] | null {
   if (modelLayers.length === 0 || !modelLayers.every((l) => l instanceof Dense)) return null;
   const dense = modelLayers as readonly Dense[];
   for (const [i, d] of dense.entries()) {
@@ -62,22 +61,39 @@ export function planStep(modelLayers: readonly Layer[], loss: LossSpec, optimize
     if (d.config.kernelRegularizer !== undefined || d.config.biasRegularizer !== undefined) return null;
     if (!(d.kernel.values instanceof Float32Array)) return null;
   }
-  const head = headFor(dense, loss);
-  if (head === null) return null;
+  return dense;
+}
+
+function cache(make: (size: number) => PlannedStep): { forBatch(size: number): PlannedStep } {
   const plans = new Map<number, PlannedStep>();
   return {
     forBatch(size: number): PlannedStep {
       let p = plans.get(size);
-      if (p === undefined) {
-        p = build(dense, head, optimizer, backend, size);
-        plans.set(size, p);
-      }
+      if (p === undefined) plans.set(size, (p = make(size)));
       return p;
     },
   };
 }
 
-function build(dense: readonly Dense[], head: Head, optimizer: Optimizer, backend: Backend, B: number): PlannedStep {
+/** Planned inference (forward only, every buffer allocated once per batch size), or null. */
+export function planForward(modelLayers: readonly Layer[], backend: Backend): { forBatch(size: number): PlannedStep } | null {
+  const dense = plannable(modelLayers);
+  return dense === null ? null : cache((size) => build(dense, 'mse', null, backend, size));
+}
+
+/**
+ * A planned step for this model and loss, or null when the model is outside what the plan
+ * covers (the caller then uses the general path).
+ */
+export function planStep(modelLayers: readonly Layer[], loss: LossSpec, optimizer: Optimizer, backend: Backend): { forBatch(size: number): PlannedStep } | null {
+  const dense = plannable(modelLayers);
+  if (dense === null) return null;
+  const head = headFor(dense, loss);
+  if (head === null) return null;
+  return cache((size) => build(dense, head, optimizer, backend, size));
+}
+
+function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null, backend: Backend, B: number): PlannedStep {
   const gemm = backend.kernels.gemm;
   const inputs = dense[0]!.kernel!.shape[0]!;
   const outUnits = dense[dense.length - 1]!.config.units;
@@ -211,8 +227,28 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer, backen
       forward();
       const loss = lossAndGradient();
       backward();
+      if (optimizer === null) throw new Error('planned step: built for inference only');
       optimizer.applyGradients(pairs);
       return loss;
+    },
+    predict(x, start, end, out) {
+      const rows = end - start;
+      for (let r = 0; r < rows; r++) for (let j = 0; j < inputs; j++) X[r * inputs + j] = x.values[(start + r) * inputs + j]!;
+      forward();
+      const last = layers[layers.length - 1]!;
+      const a = last.a;
+      const n = last.units;
+      if (last.act === 'softmax') {
+        for (let r = 0; r < rows; r++) {
+          const o = r * n;
+          let max = -Infinity;
+          for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
+          let sum = 0;
+          for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
+          for (let j = 0; j < n; j++) a[o + j] = Math.exp(a[o + j]! - max) / sum;
+        }
+      }
+      for (let i = 0; i < rows * n; i++) out[start * n + i] = a[i]!;
     },
     lastBatch() {
       return { pred: predTensor, target: targetTensor };

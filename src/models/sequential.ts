@@ -4,13 +4,13 @@
  * `getWeights`/`setWeights` — and PyTorch's front door for the manual loop (`apply`,
  * `trainableWeights`). One set of layers serves both.
  */
-import { noGrad } from '../context/context.js';
+import { getContext, noGrad } from '../context/context.js';
 import { type LossIdentifier, type LossSpec, getLoss } from '../losses/index.js';
 import { getMetric, type MetricIdentifier, type Metric } from '../metrics/index.js';
 import type { Layer, SymbolicShape } from '../nn/layer.js';
 import { formatShape } from '../nn/layer.js';
 import { InputLayer } from '../nn/simple.js';
-import { scalar } from '../ops/creation.js';
+import { scalar, tensor } from '../ops/creation.js';
 import { concat } from '../ops/layout.js';
 import { type OptimizerIdentifier, getOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -19,6 +19,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { History } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSamples, identityOrder, takeRows } from './data.js';
 import { type FitArgs, checkSparseLabels, fitLoop } from './fit.js';
+import { planForward } from './plan.js';
 import { forwardWithLoss, gradientStep } from './step.js';
 import { summaryLines } from './summary.js';
 import type { TrainingModel } from './types.js';
@@ -45,6 +46,8 @@ export class Sequential implements TrainingModel {
   stopTraining = false;
   private declaredInput: SymbolicShape | null = null;
   private compiledState: Compiled | null = null;
+  /** The planned inference for the current layers (undefined: not made yet; null: not plannable). */
+  private forwardPlan: ReturnType<typeof planForward> | undefined;
 
   constructor(args: { layers?: Layer[]; name?: string } = {}) {
     this.name = args.name ?? 'sequential';
@@ -74,6 +77,7 @@ export class Sequential implements TrainingModel {
     }
     layer.syncWeightNames();
     this.layers.push(layer);
+    this.forwardPlan = undefined;
     if (this.declaredInput !== null) this.build(this.declaredInput);
   }
 
@@ -135,6 +139,19 @@ export class Sequential implements TrainingModel {
     const batchSize = args.batchSize ?? 32;
     checkBatchSize('predict', batchSize);
     this.checkInput(x, 'predict');
+    // A Dense stack runs planned: buffers allocated once per batch size, no tensor per op.
+    if (this.forwardPlan === undefined) this.forwardPlan = planForward(this.layers, getContext().backend);
+    const plan = x.rank === 2 && x.dtype === 'float32' ? this.forwardPlan : null;
+    if (plan !== null) {
+      const n = x.shape[0]!;
+      const width = this.outputShape[this.outputShape.length - 1]!;
+      const out = new Float32Array(n * width);
+      for (let s = 0; s < n; s += batchSize) {
+        const e = Math.min(n, s + batchSize);
+        plan.forBatch(e - s).predict(x, s, e, out);
+      }
+      return tensor(out, [n, width]);
+    }
     return noGrad(() => {
       const n = x.shape[0]!;
       if (n <= batchSize) return this.apply(x);
