@@ -4,7 +4,7 @@
 // --only W1,K1, --libs neurite,tfjs-wasm.
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
@@ -21,7 +21,8 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs });
 
 const raw = {};
-for (const w of workloads) {
+// --report: only print the table from bench/results.json.
+for (const w of args.includes('--report') ? [] : workloads) {
   for (let r = 0; r < reps; r++) {
     // Interleave the libraries within each repetition so drift in the machine hits all alike.
     for (const lib of libs) {
@@ -37,8 +38,11 @@ for (const w of workloads) {
   }
 }
 
-const summary = {};
+// --merge: keep the other workloads of an earlier run in bench/results.json.
+const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
+const summary = (args.includes('--merge') || args.includes('--report')) && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).summary : {};
 for (const [w, byLib] of Object.entries(raw)) {
+  summary[w] = {};
   for (const [lib, runs] of Object.entries(byLib)) {
     const s = { maxRssMB: stats(runs.map((r) => r.maxRssMB)) };
     if (w === 'K1') {
@@ -74,13 +78,16 @@ for (const w of ['W1', 'W2', 'W3', 'W4']) {
   lines.push(`| ${w} peak RSS (MB) | ${libs.map((l) => cell(summary[w][l]?.maxRssMB, 0)).join(' | ')} | | |`);
 }
 if (summary.K1) {
-  for (const shape of Object.keys(summary.K1[libs[0]]).filter((k) => k !== 'maxRssMB')) {
-    const inv = (lib) => { const a = summary.K1[lib]?.[shape]?.median; const b = summary.K1.neurite?.[shape]?.median; return a && b ? `${(a / b).toFixed(2)}×` : '—'; };
-    lines.push(`| K1 sgemm ${shape} (GFLOPS, 1 thread) | ${libs.map((l) => cell(summary.K1[l]?.[shape], 1)).join(' | ')} | ${inv('tfjs-cpu')} | ${inv('tfjs-wasm')} |`);
+  // Rows per shape and thread count (×1, ×2); peers run one thread in Node.
+  for (const key of Object.keys(summary.K1.neurite ?? summary.K1[libs[0]]).filter((k) => k !== 'maxRssMB')) {
+    const one = key.replace(/×\d$/, '×1');
+    const inv = (lib) => { const a = summary.K1[lib]?.[one]?.median; const b = summary.K1.neurite?.[key]?.median; return a && b ? `${(b / a).toFixed(1)}×` : '—'; };
+    const threads = Number(key.slice(-1));
+    lines.push(`| K1 sgemm ${key.slice(0, -3)}, GFLOPS on ${threads} thread${threads > 1 ? 's' : ''} | ${libs.map((l) => cell(summary.K1[l]?.[key], 1)).join(' | ')} | ${inv('tfjs-cpu')} | ${inv('tfjs-wasm')} |`);
   }
 }
 lines.push('');
-lines.push('* extrapolated: W1 peers from 2,000 epochs, W3 peers and neurite-js from 50 batches. Ratios: peer time / neurite time (K1: peer GFLOPS / neurite GFLOPS).');
+lines.push('* extrapolated: W1 peers from 2,000 epochs, W3 peers and neurite-js from 50 batches. Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
 const text = lines.join('\n');
 console.log(text);
-writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), JSON.stringify({ machine, reps, date: new Date().toISOString(), summary, table: text }, null, 2));
+writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), summary, table: text }, null, 2));

@@ -116,13 +116,21 @@ const workloads = {
       const reps = Math.max(3, Math.min(50, Math.round(2e9 / flops)));
       let t;
       if (env.kind === 'neurite') {
-        const { randomNormal, matmul, noGrad } = env.nt;
+        // neurite: measured on one thread and on two (the default splits large products).
+        const { randomNormal, matmul, noGrad, withContext, wasmBackend, jsBackend } = env.nt;
         const a = randomNormal(ta ? [k, m] : [m, k]);
         const b = randomNormal(tb ? [n, k] : [k, n]);
-        noGrad(() => matmul(a, b, { transposeA: ta, transposeB: tb }));
-        const t0 = now();
-        for (let r = 0; r < reps; r++) noGrad(() => matmul(a, b, { transposeA: ta, transposeB: tb }));
-        t = (now() - t0) / reps;
+        const backends = lib === 'neurite-js' ? [[1, jsBackend()]] : [[1, wasmBackend({ threads: 1 })], [2, wasmBackend({ threads: 2 })]];
+        for (const [threads, backend] of backends) {
+          withContext({ backend }, () => {
+            noGrad(() => matmul(a, b, { transposeA: ta, transposeB: tb }));
+            const r = lib === 'neurite-js' ? 3 : reps;
+            const t0 = now();
+            for (let i = 0; i < r; i++) noGrad(() => matmul(a, b, { transposeA: ta, transposeB: tb }));
+            out[`${name} ×${threads}`] = flops / ((now() - t0) / r) / 1e6;
+          });
+        }
+        continue;
       } else {
         const { tf } = env;
         const a = tf.randomNormal(ta ? [k, m] : [m, k]);
@@ -134,7 +142,7 @@ const workloads = {
         for (let r = 0; r < r2; r++) one();
         t = (now() - t0) / r2;
       }
-      out[name] = flops / t / 1e6;
+      out[`${name} ×1`] = flops / t / 1e6;
     }
     return { gflops: out };
   },
