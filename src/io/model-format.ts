@@ -5,6 +5,7 @@
  * exact resumption) travel in `userDefinedMetadata.neurite` and a separate `optimizer.bin`, so
  * the tfjs manifest stays exactly what tfjs expects.
  */
+import { decodeHalf } from './half.js';
 import { getContext } from '../context/context.js';
 import type { Layer } from '../nn/layer.js';
 import { getOptimizer } from '../optim/index.js';
@@ -162,14 +163,6 @@ export function readManifest(json: JsonObject, file: string): { paths: string[];
   return { paths, specs, total };
 }
 
-function decodeHalf(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? Number.NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 /** Decodes one manifest entry to float32 values. */
 export function decodeWeight(data: Uint8Array, spec: WeightSpec & { offset: number; bytes: number }): Float32Array {

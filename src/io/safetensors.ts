@@ -5,6 +5,7 @@
  * header ≤ 100 MB, offsets sorted, contiguous from 0 with no holes, sizes equal to
  * numel × dtype width, no duplicate names, total length exact.
  */
+import { decodeHalf } from './half.js';
 import { fmt, sizeOf } from '../tensor/shape.js';
 
 export const MAX_HEADER = 100 * 1024 * 1024;
@@ -80,14 +81,6 @@ function topLevelKeys(text: string): string[] {
   return keys;
 }
 
-function f16(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? Number.NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
 
 function convert(view: DataView, dtype: string, n: number): Float32Array {
   const out = new Float32Array(n);
@@ -97,7 +90,7 @@ function convert(view: DataView, dtype: string, n: number): Float32Array {
     switch (dtype) {
       case 'F32': out[i] = view.getFloat32(o, true); break;
       case 'F64': out[i] = view.getFloat64(o, true); break;
-      case 'F16': out[i] = f16(view.getUint16(o, true)); break;
+      case 'F16': out[i] = decodeHalf(view.getUint16(o, true)); break;
       case 'BF16': out[i] = new Float32Array(new Uint32Array([view.getUint16(o, true) << 16]).buffer)[0]!; break;
       case 'I32': out[i] = view.getInt32(o, true); break;
       case 'U32': out[i] = view.getUint32(o, true); break;

@@ -138,53 +138,46 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
       if (cbs.hasBatchHooks) { const p = cbs.batchBegin(b, { batch: b, size: end - start }); if (p) await p; }
+      // One step, planned or general; either gives the batch's loss, targets and predictions.
+      let loss: number;
+      let target: Tensor;
+      let pred: Tensor;
       if (plan !== null) {
         const step = plan.forBatch(end - start);
-        const loss = step.step(x, y, order, start, end);
-        const { pred, target } = step.lastBatch();
-        for (const m of metrics) m.update(target, pred);
-        lossSum += loss * (end - start);
-        seen += end - start;
-        if (cbs.hasBatchHooks) {
-          const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
-          for (const m of metrics) logs[m.name] = m.result();
-          { const p = cbs.batchEnd(b, logs); if (p) await p; }
-        }
-        if (performance.now() - lastYield >= yieldMs) {
-          await nextTick();
-          lastYield = performance.now();
-        }
-        if (model.stopTraining) break;
-        continue;
-      }
-      const xb = takeRows(x, order, start, end);
-      const yb = takeRows(y, order, start, end);
-      const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
-      const r = gradientStep(model.layers, xb, yb, compiled.loss, wb);
-      if (accumulate === 1) {
-        optimizer.applyGradients(trainable.filter((w) => r.grads.has(w)).map((w) => [w, r.grads.get(w)!] as const));
+        loss = step.step(x, y, order, start, end);
+        ({ pred, target } = step.lastBatch());
       } else {
-        pending ??= trainable.map((w) => new Float32Array(w.size));
-        trainable.forEach((w, i) => {
-          const g = r.grads.get(w);
-          const acc = pending![i]!;
-          if (g !== undefined) for (let k = 0; k < acc.length; k++) acc[k] = acc[k]! + g.values[k]!;
-        });
-        pendingCount++;
-        if (pendingCount === accumulate || b === steps - 1) {
-          const scale = 1 / pendingCount;
-          optimizer.applyGradients(trainable.map((w, i) => [w, tensor(pending![i]!.map((v) => v * scale), w.shape)] as const));
-          pending = null;
-          pendingCount = 0;
+        target = takeRows(y, order, start, end);
+        const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
+        const r = gradientStep(model.layers, takeRows(x, order, start, end), target, compiled.loss, wb);
+        loss = r.loss;
+        pred = r.pred;
+        if (accumulate === 1) {
+          optimizer.applyGradients(trainable.filter((w) => r.grads.has(w)).map((w) => [w, r.grads.get(w)!] as const));
+        } else {
+          pending ??= trainable.map((w) => new Float32Array(w.size));
+          trainable.forEach((w, i) => {
+            const g = r.grads.get(w);
+            const acc = pending![i]!;
+            if (g !== undefined) for (let k = 0; k < acc.length; k++) acc[k] = acc[k]! + g.values[k]!;
+          });
+          pendingCount++;
+          if (pendingCount === accumulate || b === steps - 1) {
+            const scale = 1 / pendingCount;
+            optimizer.applyGradients(trainable.map((w, i) => [w, tensor(pending![i]!.map((v) => v * scale), w.shape)] as const));
+            pending = null;
+            pendingCount = 0;
+          }
         }
       }
-      for (const m of metrics) m.update(yb, r.pred);
-      lossSum += r.loss * (end - start);
+      for (const m of metrics) m.update(target, pred);
+      lossSum += loss * (end - start);
       seen += end - start;
       if (cbs.hasBatchHooks) {
         const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
         for (const m of metrics) logs[m.name] = m.result();
-        { const p = cbs.batchEnd(b, logs); if (p) await p; }
+        const p = cbs.batchEnd(b, logs);
+        if (p) await p;
       }
       if (performance.now() - lastYield >= yieldMs) {
         await nextTick();
