@@ -42,6 +42,15 @@ export interface PlannedStep {
   lastBatch(): { pred: Tensor; target: Tensor };
 }
 
+/** log Σ exp over a[o .. o+n), shifted by the row's maximum so it never overflows. */
+function rowLogSumExp(a: Float32Array, o: number, n: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
+  return max + Math.log(sum);
+}
+
 function headFor(layers: readonly Dense[], loss: LossSpec): Head | null {
   const last = layers[layers.length - 1]!.activationName;
   if (loss.name === 'categoricalCrossentropy' && last === 'softmax') return 'softmaxCE';
@@ -150,11 +159,7 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
     if (head === 'softmaxCE' || head === 'sparseSoftmaxCE') {
       for (let r = 0; r < B; r++) {
         const o = r * n;
-        let max = -Infinity;
-        for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
-        let sum = 0;
-        for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
-        const lse = max + Math.log(sum);
+        const lse = rowLogSumExp(a, o, n);
         for (let j = 0; j < n; j++) {
           const z = a[o + j]!;
           const t = head === 'sparseSoftmaxCE' ? (Y[r] === j ? 1 : 0) : Y[o + j]!;
@@ -241,11 +246,8 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
       if (last.act === 'softmax') {
         for (let r = 0; r < rows; r++) {
           const o = r * n;
-          let max = -Infinity;
-          for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
-          let sum = 0;
-          for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
-          for (let j = 0; j < n; j++) a[o + j] = Math.exp(a[o + j]! - max) / sum;
+          const lse = rowLogSumExp(a, o, n);
+          for (let j = 0; j < n; j++) a[o + j] = Math.exp(a[o + j]! - lse);
         }
       }
       for (let i = 0; i < rows * n; i++) out[start * n + i] = a[i]!;

@@ -3,37 +3,15 @@
  * backward never materializes a transpose. Loop orders keep the innermost loop contiguous:
  * i-k-j for A·B and Aᵀ·B, row dot products for A·Bᵀ.
  */
-import { type Shape, broadcastShapes, broadcastStrides } from '../../tensor/shape.js';
+import type { Shape } from '../../tensor/shape.js';
+import { batchPlan } from '../batch.js';
 import type { Buf } from '../../tensor/tensor.js';
 
-export function matmul(a: Buf, aShape: Shape, b: Buf, bShape: Shape, transA: boolean, transB: boolean, out: Buf, outShape: Shape): void {
-  const ra = aShape.length;
-  const rb = bShape.length;
-  const m = transA ? aShape[ra - 1]! : aShape[ra - 2]!;
-  const k = transA ? aShape[ra - 2]! : aShape[ra - 1]!;
-  const n = transB ? bShape[rb - 2]! : bShape[rb - 1]!;
-  const batchA = aShape.slice(0, ra - 2);
-  const batchB = bShape.slice(0, rb - 2);
-  const batch = broadcastShapes('matmul', batchA, batchB);
-  const count = batch.reduce((p, d) => p * d, 1);
-  // Strides in units of whole matrices.
-  const sa = broadcastStrides(batchA, batch);
-  const sb = broadcastStrides(batchB, batch);
-  const idx = new Array<number>(batch.length).fill(0);
-  let ia = 0;
-  let ib = 0;
-  for (let t = 0; t < count; t++) {
-    gemm(a, ia * m * k, b, ib * k * n, out, t * m * n, m, k, n, transA, transB);
-    for (let d = batch.length - 1; d >= 0; d--) {
-      ia += sa[d]!;
-      ib += sb[d]!;
-      if (++idx[d]! < batch[d]!) break;
-      ia -= sa[d]! * batch[d]!;
-      ib -= sb[d]! * batch[d]!;
-      idx[d] = 0;
-    }
+export function matmul(a: Buf, aShape: Shape, b: Buf, bShape: Shape, transA: boolean, transB: boolean, out: Buf, _outShape: Shape): void {
+  const { m, k, n, aIndex, bIndex } = batchPlan(aShape, bShape, transA, transB);
+  for (let t = 0; t < aIndex.length; t++) {
+    gemm(a, aIndex[t]! * m * k, b, bIndex[t]! * k * n, out, t * m * n, m, k, n, transA, transB);
   }
-  void outShape;
 }
 
 /** One product of an m×k and a k×n matrix (as seen through the transpose flags). */

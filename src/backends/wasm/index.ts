@@ -8,7 +8,7 @@
  */
 import type { Backend, Kernels } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { broadcastShapes, broadcastStrides } from '../../tensor/shape.js';
+import { batchPlan } from '../batch.js';
 import type { Buf } from '../../tensor/tensor.js';
 import {
   KERNELS_RELAXED_SHARED_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_PROBE_BASE64,
@@ -191,33 +191,26 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   const partsFor = (m: number, n: number, k: number): number => (pool !== null && m * n * k >= THREAD_MIN && m >= 2 * MR ? threads : 1);
 
   const matmul: Kernels['matmul'] = (a, aShape, b, bShape, transA, transB, out, outShape) => {
+    // Decide from the last two axes first: the reference kernel plans its own batches.
     const ra = aShape.length;
-    const rb = bShape.length;
-    const m = transA ? aShape[ra - 1]! : aShape[ra - 2]!;
-    const k = transA ? aShape[ra - 2]! : aShape[ra - 1]!;
-    const n = transB ? bShape[rb - 2]! : bShape[rb - 1]!;
-    if (!isF32(a) || !isF32(b) || !isF32(out) || m * n * k < WASM_MATMUL_MIN) {
+    const mk = aShape[ra - 1]! * aShape[ra - 2]!;
+    const nOut = transB ? bShape[bShape.length - 2]! : bShape[bShape.length - 1]!;
+    if (!isF32(a) || !isF32(b) || !isF32(out) || mk * nOut < WASM_MATMUL_MIN) {
       reference.matmul(a, aShape, b, bShape, transA, transB, out, outShape);
       return;
     }
-    const batchA = aShape.slice(0, ra - 2);
-    const batchB = bShape.slice(0, rb - 2);
-    const batch = broadcastShapes('matmul', batchA, batchB);
-    const count = batch.reduce((p, d) => p * d, 1);
+    const { m, k, n, aIndex, bIndex } = batchPlan(aShape, bShape, transA, transB);
     const sizeA = m * k;
     const sizeB = k * n;
     const sizeC = m * n;
     const parts = partsFor(m, n, k);
     layout(m, n, k, parts);
-    const sa = broadcastStrides(batchA, batch);
-    const sb = broadcastStrides(batchB, batch);
-    const idx = new Array<number>(batch.length).fill(0);
     let ia = -1;
     let ib = -1;
-    let offA = 0;
-    let offB = 0;
-    for (let t = 0; t < count; t++) {
-      // Copy each operand only when the batch index moves to a different matrix.
+    for (let t = 0; t < aIndex.length; t++) {
+      // Copy each operand only when the batch moves to a different matrix.
+      const offA = aIndex[t]!;
+      const offB = bIndex[t]!;
       if (offA !== ia) {
         f32.set(a.subarray(offA * sizeA, offA * sizeA + sizeA), pa >> 2);
         ia = offA;
@@ -228,14 +221,6 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
       }
       runProduct(m, n, k, transA, transB, parts);
       out.set(f32.subarray(pc >> 2, (pc >> 2) + sizeC), t * sizeC);
-      for (let d = batch.length - 1; d >= 0; d--) {
-        offA += sa[d]!;
-        offB += sb[d]!;
-        if (++idx[d]! < batch[d]!) break;
-        offA -= sa[d]! * batch[d]!;
-        offB -= sb[d]! * batch[d]!;
-        idx[d] = 0;
-      }
     }
   };
 
