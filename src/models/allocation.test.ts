@@ -20,10 +20,16 @@ describe('the planned training step allocates nothing per step', () => {
     const plan = planStep(m.layers, getLoss('categoricalCrossentropy'), m.optimizer, getContext().backend)!;
     const step = plan.forBatch(32);
     for (let i = 0; i < 400; i++) step.step(x, y, order, (i % 10) * 32, (i % 10) * 32 + 32);
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 100; i++) step.step(x, y, order, (i % 10) * 32, (i % 10) * 32 + 32);
-    const grown = process.memoryUsage().heapUsed - before;
+    // Five windows of 100 steps, keeping the smallest growth: garbage made per step shows in
+    // every window, while a one-off event (V8 compiling an optimized function, whose code also
+    // lands in the heap) shows in one.
+    let grown = Infinity;
+    for (let w = 0; w < 5; w++) {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 100; i++) step.step(x, y, order, (i % 10) * 32, (i % 10) * 32 + 32);
+      grown = Math.min(grown, process.memoryUsage().heapUsed - before);
+    }
     // Measured: 3.3 KB in all (noise). One batch copy per step would be 100 × 32·784·4 ≈ 10 MB,
     // one typed-array view per row about 6 KB per step.
     expect(grown).toBeLessThan(16 * 1024);
