@@ -31,27 +31,57 @@ export function scratchB(n: i32): i32 {
   return ((n + NR - 1) / NR) * NR * KC * 4;
 }
 
-// op(B)[p][j] for depth p0..p0+kc, columns j0.., into panels [panel][p][NR].
+// op(B)[p][j] for depth p0..p0+kc, columns j0.., into panels [panel][p][NR]. Full panels copy
+// whole vectors; a transposed full panel reads 4×4 blocks of B and transposes them in
+// registers, so Aᵀ-free backward products (dX = dZ·Wᵀ) pack as fast as plain ones.
 function packPanelsB(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32): void {
   let dst = packB;
   for (let j0 = 0; j0 < n; j0 += NR) {
     const full = j0 + NR <= n;
-    for (let p = 0; p < kc; p++) {
-      if (!transB && full) {
+    let p = 0;
+    if (full && !transB) {
+      for (; p < kc; p++) {
         const src = b + (<usize>((p0 + p) * n + j0) << 2);
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
-      } else {
-        for (let c = 0; c < NR; c++) {
-          const j = j0 + c;
-          let v: f32 = 0;
-          if (j < n) v = transB ? load<f32>(b + (<usize>(j * k + p0 + p) << 2)) : load<f32>(b + (<usize>((p0 + p) * n + j) << 2));
-          store<f32>(dst + (<usize>c << 2), v);
-        }
+        dst += NR * 4;
+      }
+    } else if (full) {
+      const stride = <usize>k << 2;
+      for (; p + 4 <= kc; p += 4) {
+        transpose4(b + (<usize>(j0 * k + p0 + p) << 2), stride, dst, NR * 4);
+        transpose4(b + (<usize>((j0 + 4) * k + p0 + p) << 2), stride, dst + 16, NR * 4);
+        dst += NR * 16;
+      }
+    }
+    for (; p < kc; p++) {
+      for (let c = 0; c < NR; c++) {
+        const j = j0 + c;
+        let v: f32 = 0;
+        if (j < n) v = transB ? load<f32>(b + (<usize>(j * k + p0 + p) << 2)) : load<f32>(b + (<usize>((p0 + p) * n + j) << 2));
+        store<f32>(dst + (<usize>c << 2), v);
       }
       dst += NR * 4;
     }
   }
+}
+
+// Reads 4 rows of 4 floats (rows `stride` bytes apart) and writes them transposed as 4 rows
+// `to` bytes apart (NR floats in a B panel, MR in an A panel).
+@inline
+function transpose4(src: usize, stride: usize, dst: usize, to: usize): void {
+  const x0 = v128.load(src);
+  const x1 = v128.load(src + stride);
+  const x2 = v128.load(src + 2 * stride);
+  const x3 = v128.load(src + 3 * stride);
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f64>(t0, t1, 0, 2));
+  v128.store(dst + to, v128.shuffle<f64>(t0, t1, 1, 3));
+  v128.store(dst + 2 * to, v128.shuffle<f64>(t2, t3, 0, 2));
+  v128.store(dst + 3 * to, v128.shuffle<f64>(t2, t3, 1, 3));
 }
 
 // c + a·b: one fused multiply-add where the build enables relaxed SIMD (detected by the host
@@ -149,7 +179,24 @@ export function sgemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, tran
 function packPanelsAStrided(a: usize, rows: i32, m: i32, k: i32, transA: bool, p0: i32, kc: i32): void {
   let dst = packA;
   for (let i0 = 0; i0 < rows; i0 += MR) {
-    for (let p = 0; p < kc; p++) {
+    if (transA && i0 + MR <= rows) {
+      // op(A) rows are A columns: MR adjacent floats per depth, one vector.
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(a + (<usize>((p0 + p) * m + i0) << 2)));
+        dst += MR * 4;
+      }
+      continue;
+    }
+    let p = 0;
+    if (i0 + MR <= rows) {
+      // MR rows of A, 4 depths at a time, transposed in registers.
+      const stride = <usize>k << 2;
+      for (; p + 4 <= kc; p += 4) {
+        transpose4(a + (<usize>(i0 * k + p0 + p) << 2), stride, dst, MR * 4);
+        dst += MR * 16;
+      }
+    }
+    for (; p < kc; p++) {
       for (let r = 0; r < MR; r++) {
         const i = i0 + r;
         let v: f32 = 0;

@@ -14,7 +14,7 @@ const opt = (name, fallback) => {
 };
 const reps = Number(opt('reps', '3'));
 const workloads = opt('only', 'W1,W2,W3,W4,K1').split(',');
-const libs = opt('libs', 'neurite,neurite-relaxed,neurite-js,tfjs-cpu,tfjs-wasm').split(',');
+const libs = opt('libs', 'neurite,neurite-plain,neurite-js,tfjs-cpu,tfjs-wasm').split(',');
 const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -29,9 +29,7 @@ for (const w of args.includes('--report') ? [] : workloads) {
       // A full W3 epoch on the reference backend takes minutes; it is measured on 50 batches like the peers.
 
       process.stderr.write(`${w} ${lib} run ${r + 1}/${reps}\n`);
-      // neurite-relaxed: the same code in a Node with relaxed SIMD on (not the default in Node 20).
-      const flags = lib === 'neurite-relaxed' ? ['--experimental-wasm-relaxed-simd'] : [];
-      const out = execFileSync(process.execPath, [...flags, worker, lib, w], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
+      const out = execFileSync(process.execPath, [worker, lib, w], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
       const line = out.trim().split('\n').pop();
       ((raw[w] ??= {})[lib] ??= []).push(JSON.parse(line));
     }

@@ -1,11 +1,14 @@
 // One benchmark workload for one library, in its own process; prints one JSON line.
-// Usage: node bench/worker.mjs <neurite|neurite-js|tfjs-cpu|tfjs-wasm> <W1|W2|W3|W4|K1>
+// Usage: node bench/worker.mjs <neurite|neurite-plain|neurite-js|tfjs-cpu|tfjs-wasm> <W1|W2|W3|W4|K1>
+// neurite: the default backend (WebAssembly, relaxed SIMD where the runtime has or allows it);
+// neurite-plain: WebAssembly with plain SIMD only; neurite-js: the TypeScript reference.
 const [lib, workload] = process.argv.slice(2);
 const now = () => performance.now();
 
 async function setup() {
   if (lib.startsWith('neurite')) {
     if (lib === 'neurite-js') process.env.NEURITE_BACKEND = 'js';
+    if (lib === 'neurite-plain') process.env.NEURITE_BACKEND = 'wasm-plain';
     const nt = await import('../dist/index.js');
     return { kind: 'neurite', nt };
   }
@@ -120,7 +123,7 @@ const workloads = {
         const { randomNormal, matmul, noGrad, withContext, wasmBackend, jsBackend } = env.nt;
         const a = randomNormal(ta ? [k, m] : [m, k]);
         const b = randomNormal(tb ? [n, k] : [k, n]);
-        const backends = lib === 'neurite-js' ? [[1, jsBackend()]] : [[1, wasmBackend({ threads: 1 })], [2, wasmBackend({ threads: 2 })]];
+        const backends = lib === 'neurite-js' ? [[1, jsBackend()]] : [[1, wasmBackend({ threads: 1, relaxed: lib !== 'neurite-plain' })], [2, wasmBackend({ threads: 2, relaxed: lib !== 'neurite-plain' })]];
         for (const [threads, backend] of backends) {
           withContext({ backend }, () => {
             noGrad(() => matmul(a, b, { transposeA: ta, transposeB: tb }));

@@ -26,14 +26,14 @@ export interface Context {
 
 /**
  * The backend a new context gets: WebAssembly SIMD where the runtime has it, else the
- * TypeScript reference. NEURITE_BACKEND=js (or wasm) in the environment forces one, e.g. to
- * run the whole test suite on the reference backend.
+ * TypeScript reference. NEURITE_BACKEND=js, wasm or wasm-plain (WebAssembly without relaxed
+ * SIMD) in the environment forces one, e.g. to run the whole test suite on the reference backend.
  */
 function initialBackend(): Backend {
   const forced = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NEURITE_BACKEND;
   if (forced === 'js') return jsBackend();
-  if (forced !== undefined && forced !== 'wasm') throw new Error(`NEURITE_BACKEND must be 'js' or 'wasm', got '${forced}'`);
-  return defaultBackend();
+  if (forced !== undefined && forced !== 'wasm' && forced !== 'wasm-plain') throw new Error(`NEURITE_BACKEND must be 'js', 'wasm' or 'wasm-plain', got '${forced}'`);
+  return defaultBackend(forced === 'wasm-plain');
 }
 
 /** Creates a fresh context (the default backend, seed 0 unless given). */

@@ -36,6 +36,26 @@ export function wasmRelaxedSimdSupported(): boolean {
   }
 }
 
+type NodeProcess = { versions?: { node?: string }; getBuiltinModule?: (m: string) => unknown };
+
+/**
+ * Node 20 and 21 carry V8's relaxed SIMD (the fused multiply-add the GEMM kernel wants, on by
+ * default from Node 22 and in current browsers) behind a flag. V8 reads wasm feature flags when
+ * it compiles a module, and flags are process-wide, so setting it before compiling ours turns it
+ * on here and in our worker threads. Only there, only on those versions, and only if the probe
+ * then validates. Returns whether relaxed SIMD is available.
+ */
+export function enableRelaxedSimd(): boolean {
+  if (wasmRelaxedSimdSupported()) return true;
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const major = Number(proc?.versions?.node?.split('.')[0]);
+  if (major !== 20 && major !== 21) return false;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  if (v8?.setFlagsFromString === undefined) return false;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return wasmRelaxedSimdSupported();
+}
+
 interface GemmExports {
   memory?: WebAssembly.Memory;
   __heap_base?: WebAssembly.Global;
@@ -72,7 +92,10 @@ export interface WasmOptions {
   threads?: number;
   /** Called once if worker threads cannot be used (default: console.warn). */
   warn?: (message: string) => void;
-  /** Use relaxed SIMD where the runtime has it (default true). */
+  /**
+   * Use relaxed SIMD (fused multiply-add) where the runtime has it or can turn it on (Node 20–21;
+   * see enableRelaxedSimd). Default true; false keeps the plain-SIMD build.
+   */
   relaxed?: boolean;
 }
 
@@ -95,7 +118,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   if (!wasmSimdSupported()) throw new Error('wasmBackend: this runtime does not support WebAssembly SIMD; use jsBackend()');
   let threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
   if (threads > 1 && typeof SharedArrayBuffer === 'undefined') threads = 1;
-  const relaxed = (options.relaxed ?? true) && wasmRelaxedSimdSupported();
+  const relaxed = (options.relaxed ?? true) && enableRelaxedSimd();
   const env = { abort: () => { throw new Error('wasm kernel aborted'); } };
   let e: GemmExports;
   let memory: WebAssembly.Memory;
@@ -248,8 +271,11 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   };
 }
 
-/** The default backend: WebAssembly SIMD where available, else the reference backend. */
-export function defaultBackend(): Backend {
-  return wasmSimdSupported() ? wasmBackend() : jsBackend();
+/**
+ * The default backend: WebAssembly SIMD where available (relaxed SIMD unless `plain`), else the
+ * reference backend.
+ */
+export function defaultBackend(plain = false): Backend {
+  return wasmSimdSupported() ? wasmBackend(plain ? { relaxed: false } : {}) : jsBackend();
 }
 

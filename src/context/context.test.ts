@@ -1,0 +1,28 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { createContext } from './context.js';
+import { wasmSimdSupported } from '../backends/wasm/index.js';
+
+describe('NEURITE_BACKEND', () => {
+  const saved = process.env.NEURITE_BACKEND;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.NEURITE_BACKEND;
+    else process.env.NEURITE_BACKEND = saved;
+  });
+
+  test('js forces the reference backend', () => {
+    process.env.NEURITE_BACKEND = 'js';
+    expect(createContext().backend.name).toBe('js');
+  });
+
+  test.runIf(wasmSimdSupported())('wasm-plain forces WebAssembly without relaxed SIMD', () => {
+    process.env.NEURITE_BACKEND = 'wasm-plain';
+    const b = createContext().backend as { relaxed?: boolean; name: string };
+    expect(b.name).toMatch(/^wasm/);
+    expect(b.relaxed).toBe(false);
+  });
+
+  test('an unknown value is refused, naming the valid ones and the value given', () => {
+    process.env.NEURITE_BACKEND = 'gpu';
+    expect(() => createContext()).toThrow("NEURITE_BACKEND must be 'js', 'wasm' or 'wasm-plain', got 'gpu'");
+  });
+});
