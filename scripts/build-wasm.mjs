@@ -5,7 +5,7 @@
 import asc from 'assemblyscript/asc';
 import { writeFileSync } from 'node:fs';
 
-async function compile(extra, source = 'assembly/gemm.ts') {
+async function compile(extra, source = 'assembly/index.ts') {
   const outputs = {};
   const { error, stderr } = await asc.main(
     [source, '--outFile', 'gemm.wasm', '--optimize', '-O3', '--runtime', 'stub', '--enable', 'simd', '--exportRuntime', '--noAssert', ...extra],

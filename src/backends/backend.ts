@@ -27,6 +27,9 @@ export type BinaryKernel = (a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: B
 /** Reduces `axes` (sorted, normalized) of `x`; `out` has the reduced size. */
 export type ReduceKernel = (x: Buf, shape: Shape, axes: readonly number[], out: Buf) => void;
 
+/** Activations the training step's fused kernels know. */
+export type StepActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
 export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, BinaryKernel>, Record<ReduceOp, ReduceKernel> {
   /** out = cond != 0 ? a : b, all three broadcast to outShape. */
   where(cond: Buf, cShape: Shape, a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: Buf, outShape: Shape): void;
@@ -55,11 +58,32 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   scatterAdd(g: Buf, indices: Int32Array, axis: number, out: Buf, outShape: Shape): void;
   /** Joins inputs along `axis`. */
   concat(xs: readonly Buf[], shapes: readonly Shape[], axis: number, out: Buf): void;
+
+  // The planned training step's fused kernels, in place on float32 arrays (src/backends/js/train.ts
+  // is the reference; every backend gives its results bit for bit).
+  /** z[r][j] ← act(z[r][j] + bias[j]) for a rows×n block. */
+  biasAct(z: Float32Array, bias: Float32Array | null, rows: number, n: number, act: StepActivation): void;
+  /** dz ← dz ⊙ act′(·), the derivative written from the activation's output a. */
+  actGrad(a: Float32Array, dz: Float32Array, len: number, act: StepActivation): void;
+  /** db[j] = Σ_r dz[r][j]. */
+  biasGrad(dz: Float32Array, db: Float32Array, rows: number, n: number): void;
+  /** SGD step on len values; v (momentum) null when μ = 0. */
+  sgdUpdate(p: Buf, g: Buf, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean): void;
+  /** Adam step on len values; alpha carries the bias correction. */
+  adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number): void;
 }
 
 export interface Backend {
   readonly name: string;
   /** Zero-filled storage for `n` values. */
   alloc(n: number, dtype: DType): Buf;
+  /**
+   * Zero-filled float32 storage the backend's kernels use in place, without copies (WebAssembly
+   * memory), for long-lived buffers: weights, optimizer state, the planned step's activations.
+   * Freed when the array is garbage. Absent where the backend has no such memory.
+   */
+  allocResident?(n: number): Float32Array;
+  /** Whether `x` came from allocResident (kernels then use it in place). */
+  isResident?(x: Buf): boolean;
   readonly kernels: Kernels;
 }

@@ -6,7 +6,7 @@
  * graph, no garbage per step. Models outside that set (other layers, regularizers, sample
  * weights…) use the general path; both give the same weights (tested).
  */
-import type { Backend } from '../backends/backend.js';
+import type { Backend, StepActivation } from '../backends/backend.js';
 import type { LossSpec } from '../losses/index.js';
 import { Dense } from '../nn/dense.js';
 import type { Layer } from '../nn/layer.js';
@@ -20,7 +20,8 @@ type Head = 'softmaxCE' | 'sparseSoftmaxCE' | 'sigmoidBCE' | 'mse';
 interface LayerPlan {
   units: number;
   inputs: number;
-  act: string;
+  /** The activation the fused kernels apply; softmax is applied with the loss. */
+  act: StepActivation;
   kernel: Tensor;
   bias: Tensor | null;
   /** Activations of this layer, [batch, units]. */
@@ -102,20 +103,36 @@ export function planStep(modelLayers: readonly Layer[], loss: LossSpec, optimize
   return cache((size) => build(dense, head, optimizer, backend, size));
 }
 
+/**
+ * Moves a weight into the backend's kernel memory (WebAssembly), where the planned step's
+ * kernels and the optimizer update it in place; the tensor keeps working as before.
+ */
+function adopt(t: Tensor, backend: Backend): void {
+  if (backend.allocResident === undefined || backend.isResident?.(t.values) === true || !(t.values instanceof Float32Array)) return;
+  const v = backend.allocResident(t.size);
+  v.set(t.values);
+  t.values = v;
+}
+
 function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null, backend: Backend, B: number): PlannedStep {
-  const gemm = backend.kernels.gemm;
+  const { gemm, biasAct, actGrad, biasGrad } = backend.kernels;
+  // Every buffer where the kernels use it in place when the backend has such memory.
+  const buffer = (n: number): Float32Array => backend.allocResident?.(n) ?? new Float32Array(n);
   const inputs = dense[0]!.kernel!.shape[0]!;
   const outUnits = dense[dense.length - 1]!.config.units;
-  const X: Float32Array = new Float32Array(B * inputs);
-  const Y = new Float32Array(B * (head === 'sparseSoftmaxCE' ? 1 : outUnits));
+  const X = buffer(B * inputs);
+  const Y = buffer(B * (head === 'sparseSoftmaxCE' ? 1 : outUnits));
   const layers: LayerPlan[] = dense.map((d) => {
+    adopt(d.kernel!, backend);
+    if (d.bias !== null) adopt(d.bias, backend);
     const units = d.config.units;
     const fanIn = d.kernel!.shape[0]!;
-    const dW = new Float32Array(fanIn * units);
-    const dB = d.bias === null ? null : new Float32Array(units);
+    const dW = buffer(fanIn * units);
+    const dB = d.bias === null ? null : buffer(units);
+    const act = d.activationName === 'softmax' ? 'linear' : (d.activationName as StepActivation);
     return {
-      units, inputs: fanIn, act: d.activationName, kernel: d.kernel!, bias: d.bias,
-      a: new Float32Array(B * units), dz: new Float32Array(B * units), dW, dB,
+      units, inputs: fanIn, act, kernel: d.kernel!, bias: d.bias,
+      a: buffer(B * units), dz: buffer(B * units), dW, dB,
       gradW: new Tensor(dW, d.kernel!.shape), gradB: dB === null ? null : new Tensor(dB, [units]),
     };
   });
@@ -137,14 +154,7 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
       const a = l.a;
       const n = l.units;
       gemm(input, l.kernel.values, a, B, n, l.inputs, false, false);
-      const bias = l.bias?.values;
-      if (bias !== undefined) for (let r = 0; r < B * n; r += n) for (let j = 0; j < n; j++) a[r + j] = a[r + j]! + bias[j]!;
-      switch (l.act) {
-        case 'relu': for (let i = 0; i < a.length; i++) if (!(a[i]! > 0)) a[i] = a[i]! !== a[i]! ? a[i]! : 0; break;
-        case 'tanh': for (let i = 0; i < a.length; i++) a[i] = Math.tanh(a[i]!); break;
-        case 'sigmoid': for (let i = 0; i < a.length; i++) { const z = a[i]!; a[i] = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)); } break;
-        default: break; // linear; softmax is applied with the loss
-      }
+      biasAct(a, l.bias === null ? null : (l.bias.values as Float32Array), B, n, l.act);
       input = a;
     }
   }
@@ -190,18 +200,8 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
       loss += e * e;
       dz[i] = (2 * e) / (B * n);
     }
-    activationBackward(l.act, a, dz);
+    actGrad(a, dz, B * n, l.act);
     return loss / (B * n);
-  }
-
-  /** dz ← dz ⊙ act′, with the derivative written from the activation's output a. */
-  function activationBackward(act: string, a: Float32Array, dz: Float32Array): void {
-    switch (act) {
-      case 'relu': for (let i = 0; i < dz.length; i++) if (!(a[i]! > 0)) dz[i] = 0; break;
-      case 'tanh': for (let i = 0; i < dz.length; i++) dz[i] = dz[i]! * (1 - a[i]! * a[i]!); break;
-      case 'sigmoid': for (let i = 0; i < dz.length; i++) dz[i] = dz[i]! * a[i]! * (1 - a[i]!); break;
-      default: break;
-    }
   }
 
   function backward(): void {
@@ -210,18 +210,16 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
       const input = li === 0 ? X : layers[li - 1]!.a;
       // dW = inputᵀ·dz, db = Σ_rows dz, d(input) = dz·Wᵀ.
       gemm(input, l.dz, l.dW, l.inputs, l.units, B, true, false);
-      if (l.dB !== null) {
-        l.dB.fill(0);
-        for (let r = 0; r < B * l.units; r += l.units) for (let j = 0; j < l.units; j++) l.dB[j] = l.dB[j]! + l.dz[r + j]!;
-      }
+      if (l.dB !== null) biasGrad(l.dz, l.dB, B, l.units);
       if (li > 0) {
         const below = layers[li - 1]!;
         gemm(l.dz, l.kernel.values, below.dz, B, below.units, l.units, false, true);
-        activationBackward(below.act, below.a, below.dz);
+        actGrad(below.a, below.dz, B * below.units, below.act);
       }
     }
   }
 
+  const softmaxOut = dense[dense.length - 1]!.activationName === 'softmax';
   // With a fused sigmoid head the forward pass must leave logits in the last layer.
   if (head === 'sigmoidBCE') layers[layers.length - 1]!.act = 'linear';
 
@@ -243,7 +241,7 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
       const last = layers[layers.length - 1]!;
       const a = last.a;
       const n = last.units;
-      if (last.act === 'softmax') {
+      if (softmaxOut) {
         for (let r = 0; r < rows; r++) {
           const o = r * n;
           const lse = rowLogSumExp(a, o, n);

@@ -5,6 +5,7 @@
  * β₂ = 0.999, ε = 1e-7.
  */
 import type { Buf } from '../tensor/tensor.js';
+import { getContext } from '../context/context.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 export interface AdamOptions extends OptimizerOptions {
@@ -36,6 +37,10 @@ export class Adam extends Optimizer {
     const b1 = this.beta1;
     const b2 = this.beta2;
     const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    if (vhat === undefined) {
+      getContext().backend.kernels.adamUpdate(p, g, m, v, p.length, alpha, b1, b2, this.epsilon);
+      return;
+    }
     for (let i = 0; i < p.length; i++) {
       const gi = g[i]!;
       const mi = m[i]! + (gi - m[i]!) * (1 - b1);

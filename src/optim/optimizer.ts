@@ -5,6 +5,7 @@
  * variable, in place, on typed arrays.
  */
 import type { Buf, Tensor } from '../tensor/tensor.js';
+import { getContext } from '../context/context.js';
 import { fmt } from '../tensor/shape.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -85,11 +86,15 @@ export abstract class Optimizer {
     for (const p of params) p.grad = null;
   }
 
-  /** Per-variable state, in slot order (for saving and exact resumption). */
+  /**
+   * Per-variable state, in slot order (for saving and exact resumption). Kept where the
+   * backend's kernels use it in place (WebAssembly memory) when it has such memory.
+   */
   slotsFor(p: Tensor): Float32Array[] {
     let s = this.slots.get(p);
     if (s === undefined) {
-      s = this.slotNames.map((name) => new Float32Array(p.size).fill(this.slotInit(name)));
+      const backend = getContext().backend;
+      s = this.slotNames.map((name) => (backend.allocResident?.(p.size) ?? new Float32Array(p.size)).fill(this.slotInit(name)));
       this.slots.set(p, s);
     }
     return s;

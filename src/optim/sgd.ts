@@ -3,6 +3,7 @@
  * plain gradient descent, w ← w − η·g. Defaults: η = 0.01, μ = 0.
  */
 import type { Buf } from '../tensor/tensor.js';
+import { getContext } from '../context/context.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 export interface SGDOptions extends OptimizerOptions {
@@ -26,16 +27,7 @@ export class SGD extends Optimizer {
 
   protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number): void {
     const mu = this.momentum;
-    if (mu === 0) {
-      for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * g[i]!;
-      return;
-    }
-    const v = slots[0]!;
-    for (let i = 0; i < p.length; i++) {
-      const vi = mu * v[i]! - lr * g[i]!;
-      v[i] = vi;
-      p[i] = p[i]! + (this.nesterov ? mu * vi - lr * g[i]! : vi);
-    }
+    getContext().backend.kernels.sgdUpdate(p, g, mu === 0 ? null : slots[0]!, p.length, lr, mu, this.nesterov);
   }
 
   override getConfig(): Record<string, unknown> {

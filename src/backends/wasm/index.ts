@@ -1,18 +1,24 @@
 /**
  * The WebAssembly SIMD backend. Matrix products, where training spends its time, run in a
  * packed, register-blocked SIMD kernel (assembly/gemm.ts) with the transposes folded into
- * packing; every other kernel falls back, explicitly, to the TypeScript reference backend
- * (`nativeKernels` lists what is native). Small products and float64 data (gradient checks)
- * also use the reference kernels: copying into WebAssembly memory would cost more than the
- * work.
+ * packing; the planned training step's elementwise kernels and optimizer updates run in
+ * assembly/train.ts. Everything else falls back, explicitly, to the TypeScript reference
+ * backend (`nativeKernels` lists what is native).
+ *
+ * Long-lived buffers (weights, optimizer state, the planned step's activations) live in the
+ * module's memory (`allocResident`), and kernels given such arrays work on them in place; other
+ * operands of a product are copied in and out. Small products and float64 data (gradient checks)
+ * use the reference kernels: copying would cost more than the work. Where SharedArrayBuffer
+ * exists the memory is shared, so it can grow without detaching the arrays handed out.
  */
-import type { Backend, Kernels } from '../backend.js';
+import type { Backend, Kernels, StepActivation } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { batchPlan } from '../batch.js';
 import type { Buf } from '../../tensor/tensor.js';
 import {
   KERNELS_RELAXED_SHARED_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_PROBE_BASE64,
 } from './kernels.generated.js';
+import { Arena } from './arena.js';
 import { type Band, GemmPool } from './pool.js';
 
 /** The smallest module using v128: validates only where WebAssembly SIMD exists. */
@@ -56,7 +62,7 @@ export function enableRelaxedSimd(): boolean {
   return wasmRelaxedSimdSupported();
 }
 
-interface GemmExports {
+interface KernelExports {
   memory?: WebAssembly.Memory;
   __heap_base?: WebAssembly.Global;
   EDGE_BYTES: WebAssembly.Global;
@@ -64,6 +70,11 @@ interface GemmExports {
   scratchA(m: number): number;
   scratchB(n: number): number;
   sgemm(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number, rowStart: number, rowEnd: number): void;
+  biasAct(z: number, bias: number, rows: number, n: number, act: number): void;
+  actGrad(a: number, dz: number, len: number, act: number): void;
+  biasGrad(dz: number, db: number, rows: number, n: number): void;
+  sgdUpdate(p: number, g: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
+  adamUpdate(p: number, g: number, m: number, v: number, len: number, alpha: number, b1: number, b2: number, eps: number): void;
 }
 
 function decode(base64: string): Uint8Array {
@@ -71,8 +82,6 @@ function decode(base64: string): Uint8Array {
   const bin = atob(base64);
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
-
-const align16 = (x: number): number => (x + 15) & ~15;
 
 /**
  * float32 storage? Checked by element width: in Node 20's V8, `x instanceof Float32Array`
@@ -97,6 +106,11 @@ export interface WasmOptions {
    * see enableRelaxedSimd). Default true; false keeps the plain-SIMD build.
    */
   relaxed?: boolean;
+  /**
+   * Shared memory (default: where SharedArrayBuffer exists). Without it there are no worker
+   * threads and no resident arrays: every operand is copied in and out.
+   */
+  shared?: boolean;
 }
 
 export interface WasmBackend extends Backend {
@@ -106,6 +120,8 @@ export interface WasmBackend extends Backend {
   readonly threads: number;
   /** Whether the kernel uses relaxed SIMD's fused multiply-add. */
   readonly relaxed: boolean;
+  /** Bytes of kernel memory in live allocations (resident arrays, scratch, staging). */
+  residentBytes(): number;
 }
 
 function defaultThreads(): number {
@@ -113,51 +129,78 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(8, os?.availableParallelism?.() ?? 1));
 }
 
+const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
 /** Creates the WebAssembly backend; throws where WebAssembly SIMD is unavailable. */
 export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   if (!wasmSimdSupported()) throw new Error('wasmBackend: this runtime does not support WebAssembly SIMD; use jsBackend()');
-  let threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
-  if (threads > 1 && typeof SharedArrayBuffer === 'undefined') threads = 1;
+  const shared = (options.shared ?? true) && typeof SharedArrayBuffer !== 'undefined';
+  let threads = shared ? Math.max(1, Math.floor(options.threads ?? defaultThreads())) : 1;
   const relaxed = (options.relaxed ?? true) && enableRelaxedSimd();
   const env = { abort: () => { throw new Error('wasm kernel aborted'); } };
-  let e: GemmExports;
+  let e: KernelExports;
   let memory: WebAssembly.Memory;
   let pool: GemmPool | null = null;
-  if (threads > 1) {
+  if (shared) {
     memory = new WebAssembly.Memory({ initial: 32, maximum: 32768, shared: true });
     const plainShared = new WebAssembly.Module(decode(KERNELS_SHARED_WASM_BASE64) as BufferSource);
     const module = relaxed ? new WebAssembly.Module(decode(KERNELS_RELAXED_SHARED_WASM_BASE64) as BufferSource) : plainShared;
-    e = new WebAssembly.Instance(module, { env: { ...env, memory } }).exports as unknown as GemmExports;
-    // A worker that cannot use the relaxed build (a runtime flag the workers lack) falls back
-    // to plain SIMD: results then agree within float tolerance rather than bit for bit.
-    const created = GemmPool.create(relaxed ? [module, plainShared] : [module], memory, threads);
-    if (typeof created === 'string') {
-      (options.warn ?? console.warn)(`neurite: running WebAssembly kernels on one thread: ${created}`);
-      threads = 1;
-    } else pool = created;
+    e = new WebAssembly.Instance(module, { env: { ...env, memory } }).exports as unknown as KernelExports;
+    if (threads > 1) {
+      // A worker that cannot use the relaxed build (a runtime flag the workers lack) falls back
+      // to plain SIMD: results then agree within float tolerance rather than bit for bit.
+      const created = GemmPool.create(relaxed ? [module, plainShared] : [module], memory, threads);
+      if (typeof created === 'string') {
+        (options.warn ?? console.warn)(`neurite: running WebAssembly kernels on one thread: ${created}`);
+        threads = 1;
+      } else pool = created;
+    }
   } else {
     const module = new WebAssembly.Module(decode(relaxed ? KERNELS_RELAXED_WASM_BASE64 : KERNELS_WASM_BASE64) as BufferSource);
-    e = new WebAssembly.Instance(module, { env }).exports as unknown as GemmExports;
+    e = new WebAssembly.Instance(module, { env }).exports as unknown as KernelExports;
     memory = e.memory!;
   }
-  const base = align16(e.__heap_base?.value ?? 65536);
   const edgeBytes = e.EDGE_BYTES.value as number;
   let f32 = new Float32Array(memory.buffer);
+  /** Every buffer object our arrays were made on: an array on one of them is resident. */
+  const buffers = new Set<ArrayBufferLike>([f32.buffer]);
 
   // Result views by region, reused across calls (a training step repeats the same few
   // products); dropped when the memory grows.
   let views = new Map<number, Map<number, Float32Array>>();
 
-  /**
-   * Makes the memory at least `bytes` long. Only this function grows it (workers never do), so
-   * the size is tracked here: reading `memory.buffer` of a shared memory makes a new object.
-   */
-  const ensure = (bytes: number): void => {
-    const have = f32.length * 4;
-    if (bytes <= have) return;
-    memory.grow(Math.ceil((bytes - have) / 65536));
+  // Only the arena grows the memory (workers never do), so the size is tracked here: reading
+  // `memory.buffer` of a shared memory makes a new object.
+  const arena = new Arena(e.__heap_base?.value ?? 65536, f32.length * 4, (pages) => {
+    memory.grow(pages);
     f32 = new Float32Array(memory.buffer);
+    if (shared) buffers.add(f32.buffer);
     views = new Map();
+  });
+
+  const registry = shared && typeof FinalizationRegistry !== 'undefined' ? new FinalizationRegistry<number>((ptr) => arena.release(ptr)) : null;
+
+  const allocResident = (n: number): Float32Array => {
+    const ptr = arena.alloc(Math.max(1, n) * 4);
+    const view = new Float32Array(f32.buffer, ptr, n);
+    view.fill(0);
+    registry!.register(view, ptr);
+    return view;
+  };
+
+  const resident = (x: Buf): boolean => shared && buffers.has(x.buffer);
+
+  /** Staging regions (A, B, C operands; per-thread scratch), grown when too small. */
+  const staging: Array<{ ptr: number; size: number }> = [];
+  const stage = (slot: number, bytes: number): number => {
+    let s = staging[slot];
+    if (s === undefined) staging[slot] = s = { ptr: -1, size: 0 };
+    if (s.size < bytes) {
+      if (s.ptr >= 0) arena.release(s.ptr);
+      s.size = Math.max(bytes, s.size * 2);
+      s.ptr = arena.alloc(s.size);
+    }
+    return s.ptr;
   };
 
   const reference = jsBackend().kernels;
@@ -173,30 +216,19 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   const bands: Band[] = Array.from({ length: threads }, () => ({ rowStart: 0, rowEnd: 0, packA: 0, packB: 0, edge: 0 }));
   const params = new Array<number>(8).fill(0);
 
-  // Operand addresses set by layout() (variables, not a returned array: no garbage per call).
-  let pa = 0;
-  let pb = 0;
-  let pc = 0;
-
-  /** Lays out scratch for each thread and the operands, making sure the memory holds them. */
-  const layout = (m: number, n: number, k: number, parts: number): void => {
+  /** Splits the rows into bands and gives each thread its scratch. */
+  const layoutBands = (m: number, n: number, parts: number): void => {
     const rowsPer = Math.ceil(m / parts / MR) * MR;
-    let at = base;
+    const bytesA = e.scratchA(rowsPer);
+    const bytesB = e.scratchB(n);
     for (let t = 0; t < parts; t++) {
       const band = bands[t]!;
       band.rowStart = Math.min(m, t * rowsPer);
       band.rowEnd = Math.min(m, (t + 1) * rowsPer);
-      band.packA = at;
-      at = align16(at + e.scratchA(rowsPer));
-      band.packB = at;
-      at = align16(at + e.scratchB(n));
-      band.edge = at;
-      at = align16(at + edgeBytes);
+      band.packA = stage(3 + 3 * t, bytesA);
+      band.packB = stage(4 + 3 * t, bytesB);
+      band.edge = stage(5 + 3 * t, edgeBytes);
     }
-    pa = at;
-    pb = align16(pa + m * k * 4);
-    pc = align16(pb + k * n * 4);
-    ensure(pc + m * n * 4);
   };
 
   const own = (band: Band): void => {
@@ -204,14 +236,14 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     e.sgemm(params[0]!, params[1]!, params[2]!, params[3]!, params[4]!, params[5]!, params[6]!, params[7]!, band.rowStart, band.rowEnd);
   };
 
-  /** C = op(A)·op(B) for operands already in memory, split across threads when large. */
-  const runProduct = (m: number, n: number, k: number, ta: boolean, tb: boolean, parts: number): void => {
+  /** C = op(A)·op(B) for operands at pa, pb, pc, split across threads when large. */
+  const runProduct = (pa: number, pb: number, pc: number, m: number, n: number, k: number, ta: boolean, tb: boolean): void => {
+    const parts = pool !== null && m * n * k >= THREAD_MIN && m >= 2 * MR ? threads : 1;
+    layoutBands(m, n, parts);
     params[0] = pa; params[1] = pb; params[2] = pc; params[3] = m; params[4] = n; params[5] = k; params[6] = ta ? 1 : 0; params[7] = tb ? 1 : 0;
     if (parts > 1 && pool !== null) pool.run(params, bands, parts, own);
     else for (let t = 0; t < parts; t++) own(bands[t]!);
   };
-
-  const partsFor = (m: number, n: number, k: number): number => (pool !== null && m * n * k >= THREAD_MIN && m >= 2 * MR ? threads : 1);
 
   const matmul: Kernels['matmul'] = (a, aShape, b, bShape, transA, transB, out, outShape) => {
     // Decide from the last two axes first: the reference kernel plans its own batches.
@@ -226,8 +258,10 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     const sizeA = m * k;
     const sizeB = k * n;
     const sizeC = m * n;
-    const parts = partsFor(m, n, k);
-    layout(m, n, k, parts);
+    // Stage all three first: a growing memory replaces f32.
+    const pa = stage(0, sizeA * 4);
+    const pb = stage(1, sizeB * 4);
+    const pc = stage(2, sizeC * 4);
     let ia = -1;
     let ib = -1;
     for (let t = 0; t < aIndex.length; t++) {
@@ -242,7 +276,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
         f32.set(b.subarray(offB * sizeB, offB * sizeB + sizeB), pb >> 2);
         ib = offB;
       }
-      runProduct(m, n, k, transA, transB, parts);
+      runProduct(pa, pb, pc, m, n, k, transA, transB);
       out.set(f32.subarray(pc >> 2, (pc >> 2) + sizeC), t * sizeC);
     }
   };
@@ -252,22 +286,53 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
       reference.gemm(a, b, out, m, n, k, transA, transB);
       return;
     }
-    const parts = partsFor(m, n, k);
-    layout(m, n, k, parts);
+    // Resident operands are used where they are; the others are staged (all staging first: a
+    // growing memory replaces f32).
+    const ra = resident(a);
+    const rb = resident(b);
+    const rc = resident(out);
+    const pa = ra ? a.byteOffset : stage(0, m * k * 4);
+    const pb = rb ? b.byteOffset : stage(1, k * n * 4);
+    const pc = rc ? out.byteOffset : stage(2, m * n * 4);
     // Whole arrays go in as they are; views only when needed (each is a new object).
-    f32.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> 2);
-    f32.set(b.length === k * n ? b : b.subarray(0, k * n), pb >> 2);
-    runProduct(m, n, k, transA, transB, parts);
-    out.set(resultView(pc, m * n));
+    if (!ra) f32.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> 2);
+    if (!rb) f32.set(b.length === k * n ? b : b.subarray(0, k * n), pb >> 2);
+    runProduct(pa, pb, pc, m, n, k, transA, transB);
+    if (!rc) out.set(resultView(pc, m * n));
+  };
+
+  // The step's elementwise kernels run natively on resident arrays; the reference otherwise
+  // (copying in and out would cost more than the work).
+  const biasAct: Kernels['biasAct'] = (z, bias, rows, n, act) => {
+    if (resident(z) && (bias === null || resident(bias))) e.biasAct(z.byteOffset, bias === null ? 0 : bias.byteOffset, rows, n, ACT_CODES[act]);
+    else reference.biasAct(z, bias, rows, n, act);
+  };
+  const actGrad: Kernels['actGrad'] = (a, dz, len, act) => {
+    if (resident(a) && resident(dz)) e.actGrad(a.byteOffset, dz.byteOffset, len, ACT_CODES[act]);
+    else reference.actGrad(a, dz, len, act);
+  };
+  const biasGrad: Kernels['biasGrad'] = (dz, db, rows, n) => {
+    if (resident(dz) && resident(db)) e.biasGrad(dz.byteOffset, db.byteOffset, rows, n);
+    else reference.biasGrad(dz, db, rows, n);
+  };
+  const sgdUpdate: Kernels['sgdUpdate'] = (p, g, v, len, lr, mu, nesterov) => {
+    if (resident(p) && resident(g) && (v === null || resident(v))) e.sgdUpdate(p.byteOffset, g.byteOffset, v === null ? 0 : v.byteOffset, len, lr, mu, nesterov ? 1 : 0);
+    else reference.sgdUpdate(p, g, v, len, lr, mu, nesterov);
+  };
+  const adamUpdate: Kernels['adamUpdate'] = (p, g, m, v, len, alpha, b1, b2, eps) => {
+    if (resident(p) && resident(g) && resident(m) && resident(v)) e.adamUpdate(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, len, alpha, b1, b2, eps);
+    else reference.adamUpdate(p, g, m, v, len, alpha, b1, b2, eps);
   };
 
   return {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
-    kernels: { ...reference, matmul, gemm },
-    nativeKernels: ['matmul', 'gemm'],
+    ...(registry === null ? {} : { allocResident, isResident: resident }),
+    kernels: { ...reference, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate },
+    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate'],
     threads,
     relaxed,
+    residentBytes: () => arena.used,
   };
 }
 

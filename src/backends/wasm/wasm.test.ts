@@ -6,7 +6,7 @@ import { wasmBackend, wasmSimdSupported } from './index.js';
 describe.runIf(wasmSimdSupported())('WebAssembly backend', () => {
   test('reports its native kernels and threads', () => {
     const b = wasmBackend({ threads: 1 });
-    expect(b.nativeKernels).toEqual(['matmul', 'gemm']);
+    expect(b.nativeKernels).toEqual(['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate']);
     expect(b.threads).toBe(1);
   });
 

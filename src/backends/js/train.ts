@@ -1,0 +1,59 @@
+/**
+ * Reference kernels of the planned training step (see Kernels in ../backend.ts): bias +
+ * activation, the activation's derivative, the bias gradient, and the SGD and Adam updates.
+ * Arithmetic in float64, rounded once when stored; the WebAssembly kernels (assembly/train.ts)
+ * reproduce these results bit for bit.
+ */
+import type { StepActivation } from '../backend.js';
+import type { Buf } from '../../tensor/tensor.js';
+
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+export function biasAct(z: Float32Array, bias: Float32Array | null, rows: number, n: number, act: StepActivation): void {
+  const len = rows * n;
+  if (bias !== null) for (let r = 0; r < len; r += n) for (let j = 0; j < n; j++) z[r + j] = z[r + j]! + bias[j]!;
+  switch (act) {
+    // NaN stays NaN (terminateOnNaN must see it); −0 becomes +0.
+    case 'relu': for (let i = 0; i < len; i++) { const v = z[i]!; if (!(v > 0) && v === v) z[i] = 0; } break;
+    case 'tanh': for (let i = 0; i < len; i++) z[i] = Math.tanh(z[i]!); break;
+    case 'sigmoid': for (let i = 0; i < len; i++) z[i] = sigmoid(z[i]!); break;
+    default: break;
+  }
+}
+
+export function actGrad(a: Float32Array, dz: Float32Array, len: number, act: StepActivation): void {
+  switch (act) {
+    case 'relu': for (let i = 0; i < len; i++) if (!(a[i]! > 0)) dz[i] = 0; break;
+    case 'tanh': for (let i = 0; i < len; i++) dz[i] = dz[i]! * (1 - a[i]! * a[i]!); break;
+    case 'sigmoid': for (let i = 0; i < len; i++) dz[i] = dz[i]! * a[i]! * (1 - a[i]!); break;
+    default: break;
+  }
+}
+
+export function biasGrad(dz: Float32Array, db: Float32Array, rows: number, n: number): void {
+  db.fill(0, 0, n);
+  for (let r = 0; r < rows * n; r += n) for (let j = 0; j < n; j++) db[j] = db[j]! + dz[r + j]!;
+}
+
+export function sgdUpdate(p: Buf, g: Buf, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean): void {
+  if (v === null) {
+    for (let i = 0; i < len; i++) p[i] = p[i]! - lr * g[i]!;
+    return;
+  }
+  for (let i = 0; i < len; i++) {
+    const vi = mu * v[i]! - lr * g[i]!;
+    v[i] = vi;
+    p[i] = p[i]! + (nesterov ? mu * vi - lr * g[i]! : vi);
+  }
+}
+
+export function adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number): void {
+  for (let i = 0; i < len; i++) {
+    const gi = g[i]!;
+    const mi = m[i]! + (gi - m[i]!) * (1 - b1);
+    const vi = v[i]! + (gi * gi - v[i]!) * (1 - b2);
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i]! - (alpha * mi) / (Math.sqrt(vi) + eps);
+  }
+}
