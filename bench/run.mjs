@@ -29,7 +29,7 @@ for (const w of args.includes('--report') ? [] : workloads) {
       // A full W3 epoch on the reference backend takes minutes; it is measured on 50 batches like the peers.
 
       process.stderr.write(`${w} ${lib} run ${r + 1}/${reps}\n`);
-      const out = execFileSync(process.execPath, [worker, lib, w], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
+      const out = execFileSync(process.execPath, [worker, lib, w, String(r + 1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
       const line = out.trim().split('\n').pop();
       ((raw[w] ??= {})[lib] ??= []).push(JSON.parse(line));
     }

@@ -2,7 +2,9 @@
 // Usage: node bench/worker.mjs <neurite|neurite-plain|neurite-js|tfjs-cpu|tfjs-wasm> <W1|W2|W3|W4|K1>
 // neurite: the default backend (WebAssembly, relaxed SIMD where the runtime has or allows it);
 // neurite-plain: WebAssembly with plain SIMD only; neurite-js: the TypeScript reference.
-const [lib, workload] = process.argv.slice(2);
+// The third argument seeds neurite's weights and shuffling (the run number, so accuracy is
+// reported over several initializations rather than one).
+const [lib, workload, seedArg] = process.argv.slice(2);
 const now = () => performance.now();
 
 async function setup() {
@@ -10,6 +12,7 @@ async function setup() {
     if (lib === 'neurite-js') process.env.NEURITE_BACKEND = 'js';
     if (lib === 'neurite-plain') process.env.NEURITE_BACKEND = 'wasm-plain';
     const nt = await import('../dist/index.js');
+    nt.setSeed(Number(seedArg ?? 1));
     return { kind: 'neurite', nt };
   }
   const silence = console.log;

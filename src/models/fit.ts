@@ -129,7 +129,7 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   for (let epoch = params.initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     if (cbs.listens('onEpochBegin')) { const p = cbs.epochBegin(epoch, {}); if (p) await p; }
     const order = (args.shuffle ?? true) ? rng.permuteInto(orderBuffer) : identity;
-    for (const m of metrics) m.reset();
+    for (let i = 0; i < metrics.length; i++) metrics[i]!.reset();
     let lossSum = 0;
     let seen = 0;
     let pending: Float32Array[] | null = null;
@@ -145,7 +145,8 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
       if (plan !== null) {
         const step = plan.forBatch(end - start);
         loss = step.step(x, y, order, start, end);
-        ({ pred, target } = step.lastBatch());
+        pred = step.pred;
+        target = step.target;
       } else {
         target = takeRows(y, order, start, end);
         const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
@@ -170,7 +171,7 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
           }
         }
       }
-      for (const m of metrics) m.update(target, pred);
+      for (let i = 0; i < metrics.length; i++) metrics[i]!.update(target, pred);
       lossSum += loss * (end - start);
       seen += end - start;
       if (cbs.hasBatchHooks) {
@@ -186,16 +187,16 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
       if (model.stopTraining) break;
     }
     const logs: Logs = { loss: lossSum / Math.max(1, seen) };
-    for (const m of metrics) logs[m.name] = m.result();
+    for (let i = 0; i < metrics.length; i++) logs[metrics[i]!.name] = metrics[i]!.result();
     if (val !== undefined) {
       const v = model.evaluateValues(val[0], val[1], { batchSize, ...(val[2] === undefined ? {} : { sampleWeight: val[2] }) });
       logs.val_loss = v[0]!;
       metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1]!));
     }
     { const p = cbs.epochEnd(epoch, logs); if (p) await p; }
-    // Yield at epoch ends too, but by time (or every epoch when asked): 50,000 one-batch
-    // epochs should not each wait for the event loop.
-    if (args.yieldEvery === 'epoch' || (args.yieldEvery !== 'never' && performance.now() - lastYield >= yieldMs)) {
+    // Yield at epoch ends when asked; by time, the batch loop has just checked (50,000
+    // one-batch epochs should not each wait for the event loop, or read the clock twice).
+    if (args.yieldEvery === 'epoch') {
       await nextTick();
       lastYield = performance.now();
     }

@@ -39,8 +39,9 @@ export interface PlannedStep {
   step(x: Tensor, y: Tensor, order: Int32Array, start: number, end: number): number;
   /** Inference on rows [start, end) of x, writing the outputs into `out` at row `start`. */
   predict(x: Tensor, start: number, end: number, out: Float32Array): void;
-  /** The batch's predictions and targets, as tensors over the plan's buffers (for metrics). */
-  lastBatch(): { pred: Tensor; target: Tensor };
+  /** The last batch's predictions and targets, as tensors over the plan's buffers (for metrics). */
+  readonly pred: Tensor;
+  readonly target: Tensor;
 }
 
 /** log Σ exp over a[o .. o+n), shifted by the row's maximum so it never overflows. */
@@ -150,7 +151,8 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
 
   function forward(): void {
     let input: Float32Array = X;
-    for (const l of layers) {
+    for (let li = 0; li < layers.length; li++) {
+      const l = layers[li]!;
       const a = l.a;
       const n = l.units;
       gemm(input, l.kernel.values, a, B, n, l.inputs, false, false);
@@ -250,8 +252,7 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
       }
       for (let i = 0; i < rows * n; i++) out[start * n + i] = a[i]!;
     },
-    lastBatch() {
-      return { pred: predTensor, target: targetTensor };
-    },
+    pred: predTensor,
+    target: targetTensor,
   };
 }

@@ -93,6 +93,8 @@ const isF32 = (x: Buf): boolean => x.BYTES_PER_ELEMENT === 4;
 export const WASM_MATMUL_MIN = 16 * 16 * 16;
 /** Products below this many multiply-adds stay on one thread. */
 export const THREAD_MIN = 1 << 20;
+/** Elementwise step kernels on fewer values than this run in the reference kernel. */
+export const NATIVE_MIN = 64;
 /** Rows per micro-kernel panel (bands are multiples of it). */
 const MR = 4;
 
@@ -282,7 +284,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   };
 
   const gemm: Kernels['gemm'] = (a, b, out, m, n, k, transA, transB) => {
-    if (!isF32(a) || !isF32(b) || !isF32(out) || m * n * k < WASM_MATMUL_MIN) {
+    if (m * n * k < WASM_MATMUL_MIN || !isF32(a) || !isF32(b) || !isF32(out)) {
       reference.gemm(a, b, out, m, n, k, transA, transB);
       return;
     }
@@ -301,26 +303,27 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     if (!rc) out.set(resultView(pc, m * n));
   };
 
-  // The step's elementwise kernels run natively on resident arrays; the reference otherwise
-  // (copying in and out would cost more than the work).
+  // The step's elementwise kernels run natively on resident arrays of some size; the reference
+  // otherwise (copying in and out, or a call into WebAssembly for a handful of values, would
+  // cost more than the work).
   const biasAct: Kernels['biasAct'] = (z, bias, rows, n, act) => {
-    if (resident(z) && (bias === null || resident(bias))) e.biasAct(z.byteOffset, bias === null ? 0 : bias.byteOffset, rows, n, ACT_CODES[act]);
+    if (rows * n >= NATIVE_MIN && resident(z) && (bias === null || resident(bias))) e.biasAct(z.byteOffset, bias === null ? 0 : bias.byteOffset, rows, n, ACT_CODES[act]);
     else reference.biasAct(z, bias, rows, n, act);
   };
   const actGrad: Kernels['actGrad'] = (a, dz, len, act) => {
-    if (resident(a) && resident(dz)) e.actGrad(a.byteOffset, dz.byteOffset, len, ACT_CODES[act]);
+    if (len >= NATIVE_MIN && resident(a) && resident(dz)) e.actGrad(a.byteOffset, dz.byteOffset, len, ACT_CODES[act]);
     else reference.actGrad(a, dz, len, act);
   };
   const biasGrad: Kernels['biasGrad'] = (dz, db, rows, n) => {
-    if (resident(dz) && resident(db)) e.biasGrad(dz.byteOffset, db.byteOffset, rows, n);
+    if (rows * n >= NATIVE_MIN && resident(dz) && resident(db)) e.biasGrad(dz.byteOffset, db.byteOffset, rows, n);
     else reference.biasGrad(dz, db, rows, n);
   };
   const sgdUpdate: Kernels['sgdUpdate'] = (p, g, v, len, lr, mu, nesterov) => {
-    if (resident(p) && resident(g) && (v === null || resident(v))) e.sgdUpdate(p.byteOffset, g.byteOffset, v === null ? 0 : v.byteOffset, len, lr, mu, nesterov ? 1 : 0);
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && (v === null || resident(v))) e.sgdUpdate(p.byteOffset, g.byteOffset, v === null ? 0 : v.byteOffset, len, lr, mu, nesterov ? 1 : 0);
     else reference.sgdUpdate(p, g, v, len, lr, mu, nesterov);
   };
   const adamUpdate: Kernels['adamUpdate'] = (p, g, m, v, len, alpha, b1, b2, eps) => {
-    if (resident(p) && resident(g) && resident(m) && resident(v)) e.adamUpdate(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, len, alpha, b1, b2, eps);
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(m) && resident(v)) e.adamUpdate(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, len, alpha, b1, b2, eps);
     else reference.adamUpdate(p, g, m, v, len, alpha, b1, b2, eps);
   };
 

@@ -20,7 +20,7 @@ describe.runIf(wasmSimdSupported())('WebAssembly training-step kernels', () => {
 
   for (const be of backends) {
     test(`${be.name}: biasAct, actGrad and biasGrad equal the reference bit for bit (odd sizes)`, () => {
-      for (const [rows, n] of [[1, 1], [3, 17], [5, 31], [2, 129]] as const) {
+      for (const [rows, n] of [[1, 1], [3, 17], [5, 31], [2, 129], [3, 33], [65, 1], [1, 67]] as const) {
         for (const act of ACTS) {
           for (const withBias of [true, false]) {
             const [z, zRef] = pair(be, rows * n, 8);
@@ -52,7 +52,7 @@ describe.runIf(wasmSimdSupported())('WebAssembly training-step kernels', () => {
     });
 
     test(`${be.name}: sgdUpdate and adamUpdate equal the reference bit for bit over several steps`, () => {
-      for (const n of [1, 3, 17, 130]) {
+      for (const n of [1, 3, 17, 65, 67, 130, 131]) {
         for (const [mu, nesterov] of [[0, false], [0.9, false], [0.9, true]] as const) {
           const [p, pRef] = pair(be, n);
           const [v, vRef] = pair(be, n, 0.1);
