@@ -34,10 +34,10 @@ export function scratchB(n: i32): i32 {
 // op(B)[p][j] for depth p0..p0+kc, columns j0.., into panels [panel][p][NR]. Full panels copy
 // whole vectors; a transposed full panel reads 4×4 blocks of B and transposes them in
 // registers, so Aᵀ-free backward products (dX = dZ·Wᵀ) pack as fast as plain ones.
-function packPanelsB(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32): void {
+function packPanelsB(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, colStart: i32, colEnd: i32): void {
   let dst = packB;
-  for (let j0 = 0; j0 < n; j0 += NR) {
-    const full = j0 + NR <= n;
+  for (let j0 = colStart; j0 < colEnd; j0 += NR) {
+    const full = j0 + NR <= colEnd;
     let p = 0;
     if (full && !transB) {
       for (; p < kc; p++) {
@@ -58,7 +58,7 @@ function packPanelsB(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32): 
       for (let c = 0; c < NR; c++) {
         const j = j0 + c;
         let v: f32 = 0;
-        if (j < n) v = transB ? load<f32>(b + (<usize>(j * k + p0 + p) << 2)) : load<f32>(b + (<usize>((p0 + p) * n + j) << 2));
+        if (j < colEnd) v = transB ? load<f32>(b + (<usize>(j * k + p0 + p) << 2)) : load<f32>(b + (<usize>((p0 + p) * n + j) << 2));
         store<f32>(dst + (<usize>c << 2), v);
       }
       dst += NR * 4;
@@ -93,9 +93,10 @@ function fma(a: v128, b: v128, c: v128): v128 {
 }
 
 // Multiplies one packed A panel (MR rows) by one packed B panel (NR columns) over kc and
-// adds (or writes, when first) the MR×NR block into C at (i0, j0), clipped to m×n.
+// adds (or writes, when first) the MR×NR block into C (row stride n) at (i0, j0), clipped to
+// rows below m and columns below nEnd.
 @inline
-function microKernel(pa: usize, pb: usize, kc: i32, c: usize, n: i32, i0: i32, j0: i32, m: i32, first: bool): void {
+function microKernel(pa: usize, pb: usize, kc: i32, c: usize, n: i32, i0: i32, j0: i32, m: i32, nEnd: i32, first: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -114,7 +115,7 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, n: i32, i0: i32, j
     pa += MR * 4;
     pb += NR * 4;
   }
-  if (i0 + MR <= m && j0 + NR <= n) {
+  if (i0 + MR <= m && j0 + NR <= nEnd) {
     let row = c + (<usize>(i0 * n + j0) << 2);
     const stride = <usize>n << 2;
     if (first) {
@@ -141,7 +142,7 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, n: i32, i0: i32, j
     if (i >= m) break;
     for (let cc = 0; cc < NR; cc++) {
       const j = j0 + cc;
-      if (j >= n) break;
+      if (j >= nEnd) break;
       const dst = c + (<usize>(i * n + j) << 2);
       const v = load<f32>(tmp + (<usize>(r * NR + cc) << 2));
       store<f32>(dst, first ? v : load<f32>(dst) + v);
@@ -149,26 +150,33 @@ function microKernel(pa: usize, pb: usize, kc: i32, c: usize, n: i32, i0: i32, j
   }
 }
 
-/** C = op(A)·op(B) for rows [rowStart, rowEnd) of C (so threads can split the rows). */
-export function sgemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, rowStart: i32, rowEnd: i32): void {
+/**
+ * C = op(A)·op(B) for the block of C in rows [rowStart, rowEnd) and columns [colStart, colEnd),
+ * so threads can split the rows or the columns (colStart a multiple of the panel width NR).
+ */
+export function sgemm(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool, rowStart: i32, rowEnd: i32, colStart: i32, colEnd: i32): void {
   const rows = rowEnd - rowStart;
-  if (rows <= 0 || n <= 0) return;
+  if (rows <= 0 || colEnd <= colStart) return;
   if (k == 0) {
-    memory.fill(c + (<usize>(rowStart * n) << 2), 0, <usize>(rows * n) << 2);
+    for (let i = rowStart; i < rowEnd; i++) memory.fill(c + (<usize>(i * n + colStart) << 2), 0, <usize>(colEnd - colStart) << 2);
     return;
   }
   // Row offset into A: op(A) rows rowStart.. are A rows (or A columns when transposed).
   const aBase = transA ? a + (<usize>rowStart << 2) : a + (<usize>(rowStart * k) << 2);
   const cBase = c + (<usize>(rowStart * n) << 2);
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = min(KC, k - p0);
-    packPanelsB(b, k, n, transB, p0, kc);
+  // k in equal blocks of at most KC (784 = 4 × 196, not 3 × 256 + 16: a thin last block costs
+  // a pass over C for little work).
+  const blocks = (k + KC - 1) / KC;
+  const step = min(KC, (((k + blocks - 1) / blocks) + 3) & ~3);
+  for (let p0 = 0; p0 < k; p0 += step) {
+    const kc = min(step, k - p0);
+    packPanelsB(b, k, n, transB, p0, kc, colStart, colEnd);
     packPanelsAStrided(aBase, rows, m, k, transA, p0, kc);
-    for (let j0 = 0; j0 < n; j0 += NR) {
-      const pb = packB + (<usize>((j0 / NR) * kc * NR) << 2);
+    for (let j0 = colStart; j0 < colEnd; j0 += NR) {
+      const pb = packB + (<usize>(((j0 - colStart) / NR) * kc * NR) << 2);
       for (let i0 = 0; i0 < rows; i0 += MR) {
         const pa = packA + (<usize>((i0 / MR) * kc * MR) << 2);
-        microKernel(pa, pb, kc, cBase, n, i0, j0, rows, p0 == 0);
+        microKernel(pa, pb, kc, cBase, n, i0, j0, rows, colEnd, p0 == 0);
       }
     }
   }

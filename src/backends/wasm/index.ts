@@ -69,7 +69,7 @@ interface KernelExports {
   setScratch(a: number, b: number, edge: number): void;
   scratchA(m: number): number;
   scratchB(n: number): number;
-  sgemm(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number, rowStart: number, rowEnd: number): void;
+  sgemm(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number, rowStart: number, rowEnd: number, colStart: number, colEnd: number): void;
   biasAct(z: number, bias: number, rows: number, n: number, act: number): void;
   actGrad(a: number, dz: number, len: number, act: number): void;
   biasGrad(dz: number, db: number, rows: number, n: number): void;
@@ -95,8 +95,9 @@ export const WASM_MATMUL_MIN = 16 * 16 * 16;
 export const THREAD_MIN = 1 << 20;
 /** Elementwise step kernels on fewer values than this run in the reference kernel. */
 export const NATIVE_MIN = 64;
-/** Rows per micro-kernel panel (bands are multiples of it). */
+/** Rows and columns of the micro-kernel's panels (bands are multiples of them). */
 const MR = 4;
+const NR = 8;
 
 export interface WasmOptions {
   /** Threads for large products (default: the cores available; 1 disables workers). */
@@ -215,18 +216,26 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     return view;
   };
 
-  const bands: Band[] = Array.from({ length: threads }, () => ({ rowStart: 0, rowEnd: 0, packA: 0, packB: 0, edge: 0 }));
+  const bands: Band[] = Array.from({ length: threads }, () => ({ rowStart: 0, rowEnd: 0, colStart: 0, colEnd: 0, packA: 0, packB: 0, edge: 0 }));
   const params = new Array<number>(8).fill(0);
 
-  /** Splits the rows into bands and gives each thread its scratch. */
+  /**
+   * Splits C into one block per thread and gives each its scratch. Each thread packs its rows
+   * of A and its columns of B, so the split goes along the longer side: by columns when C is
+   * wider than tall (W3's forward products, 128 × 512), else by rows.
+   */
   const layoutBands = (m: number, n: number, parts: number): void => {
-    const rowsPer = Math.ceil(m / parts / MR) * MR;
+    const byColumns = parts > 1 && n > m;
+    const rowsPer = byColumns ? m : Math.ceil(m / parts / MR) * MR;
+    const colsPer = byColumns ? Math.ceil(n / parts / NR) * NR : n;
     const bytesA = e.scratchA(rowsPer);
-    const bytesB = e.scratchB(n);
+    const bytesB = e.scratchB(colsPer);
     for (let t = 0; t < parts; t++) {
       const band = bands[t]!;
-      band.rowStart = Math.min(m, t * rowsPer);
-      band.rowEnd = Math.min(m, (t + 1) * rowsPer);
+      band.rowStart = byColumns ? 0 : Math.min(m, t * rowsPer);
+      band.rowEnd = byColumns ? m : Math.min(m, (t + 1) * rowsPer);
+      band.colStart = byColumns ? Math.min(n, t * colsPer) : 0;
+      band.colEnd = byColumns ? Math.min(n, (t + 1) * colsPer) : n;
       band.packA = stage(3 + 3 * t, bytesA);
       band.packB = stage(4 + 3 * t, bytesB);
       band.edge = stage(5 + 3 * t, edgeBytes);
@@ -235,12 +244,12 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
 
   const own = (band: Band): void => {
     e.setScratch(band.packA, band.packB, band.edge);
-    e.sgemm(params[0]!, params[1]!, params[2]!, params[3]!, params[4]!, params[5]!, params[6]!, params[7]!, band.rowStart, band.rowEnd);
+    e.sgemm(params[0]!, params[1]!, params[2]!, params[3]!, params[4]!, params[5]!, params[6]!, params[7]!, band.rowStart, band.rowEnd, band.colStart, band.colEnd);
   };
 
   /** C = op(A)·op(B) for operands at pa, pb, pc, split across threads when large. */
   const runProduct = (pa: number, pb: number, pc: number, m: number, n: number, k: number, ta: boolean, tb: boolean): void => {
-    const parts = pool !== null && m * n * k >= THREAD_MIN && m >= 2 * MR ? threads : 1;
+    const parts = pool !== null && m * n * k >= THREAD_MIN && (m >= 2 * MR || n >= 2 * NR) ? threads : 1;
     layoutBands(m, n, parts);
     params[0] = pa; params[1] = pb; params[2] = pc; params[3] = m; params[4] = n; params[5] = k; params[6] = ta ? 1 : 0; params[7] = tb ? 1 : 0;
     if (parts > 1 && pool !== null) pool.run(params, bands, parts, own);

@@ -14,7 +14,7 @@
 
 /** Control block layout (Int32): [sequence, unused, then SLOT ints per worker]. */
 const HEADER = 2;
-const SLOT = 16;
+const SLOT = 20;
 /** Slot fields after the 8 product parameters. */
 const ROW_START = 8;
 const ROW_END = 9;
@@ -23,6 +23,8 @@ const PACK_B = 11;
 const EDGE = 12;
 const STATE = 13;
 const READY = 14;
+const COL_START = 15;
+const COL_END = 16;
 /** Band states. */
 const PENDING = 1;
 const BY_WORKER = 2;
@@ -56,16 +58,19 @@ if (e === null) {
     if (Atomics.compareExchange(ctl, slot + ${STATE}, ${PENDING}, ${BY_WORKER}) !== ${PENDING}) continue;
     const p = slot;
     e.setScratch(ctl[p + ${PACK_A}], ctl[p + ${PACK_B}], ctl[p + ${EDGE}]);
-    e.sgemm(ctl[p], ctl[p + 1], ctl[p + 2], ctl[p + 3], ctl[p + 4], ctl[p + 5], ctl[p + 6], ctl[p + 7], ctl[p + ${ROW_START}], ctl[p + ${ROW_END}]);
+    e.sgemm(ctl[p], ctl[p + 1], ctl[p + 2], ctl[p + 3], ctl[p + 4], ctl[p + 5], ctl[p + 6], ctl[p + 7], ctl[p + ${ROW_START}], ctl[p + ${ROW_END}], ctl[p + ${COL_START}], ctl[p + ${COL_END}]);
     Atomics.store(ctl, p + ${STATE}, ${DONE});
     Atomics.notify(ctl, p + ${STATE});
   }
 }
 `;
 
+/** One thread's block of C: rows [rowStart, rowEnd), columns [colStart, colEnd), and its scratch. */
 export interface Band {
   rowStart: number;
   rowEnd: number;
+  colStart: number;
+  colEnd: number;
   packA: number;
   packB: number;
   edge: number;
@@ -149,6 +154,8 @@ export class GemmPool {
       for (let i = 0; i < 8; i++) ctl[p + i] = params[i]!;
       ctl[p + ROW_START] = band.rowStart;
       ctl[p + ROW_END] = band.rowEnd;
+      ctl[p + COL_START] = band.colStart;
+      ctl[p + COL_END] = band.colEnd;
       ctl[p + PACK_A] = band.packA;
       ctl[p + PACK_B] = band.packB;
       ctl[p + EDGE] = band.edge;

@@ -10,13 +10,14 @@ describe.runIf(wasmSimdSupported())('WebAssembly backend', () => {
     expect(b.threads).toBe(1);
   });
 
-  test('1 and 2 threads give bit-identical products (odd sizes, every transpose)', () => {
+  test('1 and 2 threads give bit-identical products (odd sizes, every transpose, split by rows and by columns)', () => {
     const one = wasmBackend({ threads: 1 });
     const two = wasmBackend({ threads: 2 });
     expect(two.threads).toBe(2);
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-      const a = randomNormal(ta ? [129, 257] : [257, 129], 0, 1, { seed: 1 });
-      const b = randomNormal(tb ? [513, 129] : [129, 513], 0, 1, { seed: 2 });
+    // 257×513 is wider than tall (split by columns), 513×257 taller than wide (by rows).
+    for (const [ta, tb, m, n] of [[false, false, 257, 513], [true, false, 257, 513], [false, true, 257, 513], [true, true, 257, 513], [false, false, 513, 257], [true, true, 513, 257]] as const) {
+      const a = randomNormal(ta ? [129, m] : [m, 129], 0, 1, { seed: 1 });
+      const b = randomNormal(tb ? [n, 129] : [129, n], 0, 1, { seed: 2 });
       const r1 = withContext({ backend: one }, () => matmul(a, b, { transposeA: ta, transposeB: tb }));
       const r2 = withContext({ backend: two }, () => matmul(a, b, { transposeA: ta, transposeB: tb }));
       const js = matmul(a, b, { transposeA: ta, transposeB: tb });
@@ -51,7 +52,7 @@ describe.runIf(wasmSimdSupported())('WebAssembly backend', () => {
     expect(p.failed(1)).toBe(true);
     expect(p.readyWorkers()).toBe(0);
     const done: number[] = [];
-    const bands = [0, 1].map((i) => ({ rowStart: i * 4, rowEnd: i * 4 + 4, packA: 0, packB: 0, edge: 0 }));
+    const bands = [0, 1].map((i) => ({ rowStart: i * 4, rowEnd: i * 4 + 4, colStart: 0, colEnd: 8, packA: 0, packB: 0, edge: 0 }));
     p.run([0, 0, 0, 8, 8, 8, 0, 0], bands, 2, (band) => void done.push(band.rowStart));
     expect(done).toEqual([0, 4]);
   });
