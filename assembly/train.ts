@@ -138,36 +138,40 @@ export function sgdUpdate(p: usize, g: usize, v: usize, len: i32, lr: f64, mu: f
 }
 
 /**
- * Adam (Keras form): m ← m + (g − m)(1 − β₁); v ← v + (g² − v)(1 − β₂);
- * p ← p − α·m / (√v + ε), with α carrying the bias correction.
+ * Adam (Keras form), in float32 arithmetic as TensorFlow does on float32 variables (every
+ * operation rounded to float32; the reference rounds the same way): m ← m + (g − m)(1 − β₁);
+ * v ← v + (g² − v)(1 − β₂); p ← p − α·m / (√v + ε), with α carrying the bias correction.
  */
 export function adamUpdate(p: usize, g: usize, m: usize, v: usize, len: i32, alpha: f64, b1: f64, b2: f64, eps: f64): void {
-  const c1 = f64x2.splat(1 - b1);
-  const c2 = f64x2.splat(1 - b2);
-  const av = f64x2.splat(alpha);
-  const ev = f64x2.splat(eps);
+  const c1s = <f32>(1 - b1);
+  const c2s = <f32>(1 - b2);
+  const as = <f32>alpha;
+  const es = <f32>eps;
+  const c1 = f32x4.splat(c1s);
+  const c2 = f32x4.splat(c2s);
+  const av = f32x4.splat(as);
+  const ev = f32x4.splat(es);
   let i = 0;
-  for (; i + 2 <= len; i += 2) {
+  for (; i + 4 <= len; i += 4) {
     const o = <usize>i << 2;
-    const gv = load2(g + o);
-    const m0 = load2(m + o);
-    const v0 = load2(v + o);
-    // The new m and v are stored rounded but used unrounded, as in the reference.
-    const m1 = f64x2.add(m0, f64x2.mul(f64x2.sub(gv, m0), c1));
-    const v1 = f64x2.add(v0, f64x2.mul(f64x2.sub(f64x2.mul(gv, gv), v0), c2));
-    store2(m + o, m1);
-    store2(v + o, v1);
-    store2(p + o, f64x2.sub(load2(p + o), f64x2.div(f64x2.mul(av, m1), f64x2.add(f64x2.sqrt(v1), ev))));
+    const gv = v128.load(g + o);
+    const m0 = v128.load(m + o);
+    const v0 = v128.load(v + o);
+    const m1 = f32x4.add(m0, f32x4.mul(f32x4.sub(gv, m0), c1));
+    const v1 = f32x4.add(v0, f32x4.mul(f32x4.sub(f32x4.mul(gv, gv), v0), c2));
+    v128.store(m + o, m1);
+    v128.store(v + o, v1);
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(av, m1), f32x4.add(f32x4.sqrt(v1), ev))));
   }
   for (; i < len; i++) {
     const o = <usize>i << 2;
-    const gi = <f64>load<f32>(g + o);
-    const m0 = <f64>load<f32>(m + o);
-    const v0 = <f64>load<f32>(v + o);
-    const mi = m0 + (gi - m0) * (1 - b1);
-    const vi = v0 + (gi * gi - v0) * (1 - b2);
-    store<f32>(m + o, <f32>mi);
-    store<f32>(v + o, <f32>vi);
-    store<f32>(p + o, <f32>(<f64>load<f32>(p + o) - (alpha * mi) / (Math.sqrt(vi) + eps)));
+    const gi = load<f32>(g + o);
+    const m0 = load<f32>(m + o);
+    const v0 = load<f32>(v + o);
+    const mi = m0 + (gi - m0) * c1s;
+    const vi = v0 + (gi * gi - v0) * c2s;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(p + o, load<f32>(p + o) - (as * mi) / (Mathf.sqrt(vi) + es));
   }
 }

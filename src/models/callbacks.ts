@@ -62,40 +62,66 @@ export class CallbackList {
   }
 
   trainBegin(logs: Logs): Promise<void> | undefined {
-    return run(this.byHook.onTrainBegin, (c) => c.onTrainBegin!(logs));
+    const list = this.byHook.onTrainBegin;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!.onTrainBegin!(logs);
+      if (isPromise(r)) return rest(r, list, i, (c) => c.onTrainBegin!(logs));
+    }
+    return undefined;
   }
   trainEnd(logs: Logs): Promise<void> | undefined {
-    return run(this.byHook.onTrainEnd, (c) => c.onTrainEnd!(logs));
+    const list = this.byHook.onTrainEnd;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!.onTrainEnd!(logs);
+      if (isPromise(r)) return rest(r, list, i, (c) => c.onTrainEnd!(logs));
+    }
+    return undefined;
   }
+  // The per-epoch and per-batch hooks make no closure unless a hook returns a promise: 50,000
+  // one-batch epochs call them 50,000 times.
   epochBegin(epoch: number, logs: Logs): Promise<void> | undefined {
-    return run(this.byHook.onEpochBegin, (c) => c.onEpochBegin!(epoch, logs));
+    const list = this.byHook.onEpochBegin;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!.onEpochBegin!(epoch, logs);
+      if (isPromise(r)) return rest(r, list, i, (c) => c.onEpochBegin!(epoch, logs));
+    }
+    return undefined;
   }
   epochEnd(epoch: number, logs: Logs): Promise<void> | undefined {
-    return run(this.byHook.onEpochEnd, (c) => c.onEpochEnd!(epoch, logs));
+    const list = this.byHook.onEpochEnd;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!.onEpochEnd!(epoch, logs);
+      if (isPromise(r)) return rest(r, list, i, (c) => c.onEpochEnd!(epoch, logs));
+    }
+    return undefined;
   }
   batchBegin(batch: number, logs: Logs): Promise<void> | undefined {
-    return run(this.byHook.onBatchBegin, (c) => c.onBatchBegin!(batch, logs));
+    const list = this.byHook.onBatchBegin;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!.onBatchBegin!(batch, logs);
+      if (isPromise(r)) return rest(r, list, i, (c) => c.onBatchBegin!(batch, logs));
+    }
+    return undefined;
   }
   batchEnd(batch: number, logs: Logs): Promise<void> | undefined {
-    return run(this.byHook.onBatchEnd, (c) => c.onBatchEnd!(batch, logs));
+    const list = this.byHook.onBatchEnd;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!.onBatchEnd!(batch, logs);
+      if (isPromise(r)) return rest(r, list, i, (c) => c.onBatchEnd!(batch, logs));
+    }
+    return undefined;
   }
 }
 
+const isPromise = (r: unknown): r is Promise<void> => r !== undefined && r !== null && typeof (r as Promise<void>).then === 'function';
+
 /**
- * Calls `call` on each callback in order. Synchronous hooks run synchronously (no promise,
- * no microtask); from the first hook that returns a promise on, the rest wait in turn.
+ * Synchronous hooks run synchronously (no promise, no microtask); from the first hook that
+ * returns a promise on (`first`, at index i), the rest wait in turn.
  */
-function run(list: CallbackHooks[], call: (c: CallbackHooks) => void | Promise<void>): Promise<void> | undefined {
-  for (let i = 0; i < list.length; i++) {
-    const r = call(list[i]!);
-    if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
-      return (async () => {
-        await r;
-        for (let j = i + 1; j < list.length; j++) await call(list[j]!);
-      })();
-    }
-  }
-  return undefined;
+async function rest(first: Promise<void>, list: CallbackHooks[], i: number, call: (c: CallbackHooks) => void | Promise<void>): Promise<void> {
+  await first;
+  for (let j = i + 1; j < list.length; j++) await call(list[j]!);
 }
 
 /** What `fit` returns: every epoch's logs, by key (`history.history.loss[epoch]`). */

@@ -18,6 +18,21 @@ import { planStep } from './plan.js';
 import { gradientStep } from './step.js';
 import type { Logs, TrainingParams } from './types.js';
 
+/**
+ * The planned step of each model, kept across `fit` calls while its layers, loss, optimizer and
+ * backend stay the same: repeated fits reuse one set of buffers instead of allocating new ones
+ * (in WebAssembly memory, which never shrinks) and waiting for the collector to free the old.
+ */
+const plans = new WeakMap<Sequential, { key: readonly unknown[]; plan: ReturnType<typeof planStep> }>();
+
+function cachedPlan(model: Sequential, key: readonly unknown[], make: () => ReturnType<typeof planStep>): ReturnType<typeof planStep> {
+  const hit = plans.get(model);
+  if (hit !== undefined && hit.key.length === key.length && hit.key.every((k, i) => k === key[i])) return hit.plan;
+  const plan = make();
+  plans.set(model, { key, plan });
+  return plan;
+}
+
 export interface FitArgs {
   /** Default 1. */
   epochs?: number;
@@ -118,7 +133,10 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   const sparse = compiled.loss.name === 'sparseCategoricalCrossentropy';
   const outWidth = model.outputShape[model.outputShape.length - 1];
   const yFits = sparse ? y.size === y.shape[0] : y.rank === 2 && y.shape[1] === outWidth;
-  const plan = weights === undefined && accumulate === 1 && yFits ? planStep(model.layers, compiled.loss, optimizer, getContext().backend) : null;
+  const backend = getContext().backend;
+  const plan = weights === undefined && accumulate === 1 && yFits
+    ? cachedPlan(model, [compiled.loss, optimizer, backend, ...model.layers, ...model.layers.map((l) => l.built && l.trainable)], () => planStep(model.layers, compiled.loss, optimizer, backend))
+    : null;
   const yieldMs = args.yieldEvery === 'never' || args.yieldEvery === 'epoch' ? Infinity : args.yieldEvery === 'batch' ? 0 : typeof args.yieldEvery === 'number' ? args.yieldEvery : 25;
   let lastYield = performance.now();
 

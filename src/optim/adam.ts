@@ -2,7 +2,7 @@
  * Adam (Keras): m ← m + (g − m)(1 − β₁); v ← v + (g² − v)(1 − β₂);
  * w ← w − α·m / (√v̂ + ε) with α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ) (bias correction folded into the
  * step), v̂ = v or, with amsgrad, the running maximum of v. Defaults: η = 0.001, β₁ = 0.9,
- * β₂ = 0.999, ε = 1e-7.
+ * β₂ = 0.999, ε = 1e-7. Computed in float32 arithmetic, as TensorFlow does on float32 variables.
  */
 import type { Buf } from '../tensor/tensor.js';
 import { getContext } from '../context/context.js';
@@ -41,17 +41,21 @@ export class Adam extends Optimizer {
       getContext().backend.kernels.adamUpdate(p, g, m, v, p.length, alpha, b1, b2, this.epsilon);
       return;
     }
+    // AMSGrad: the same float32 arithmetic as the kernel, with v̂ the running maximum of v.
+    const f = Math.fround;
+    const c1 = f(1 - b1);
+    const c2 = f(1 - b2);
+    const a = f(alpha);
+    const e = f(this.epsilon);
     for (let i = 0; i < p.length; i++) {
-      const gi = g[i]!;
-      const mi = m[i]! + (gi - m[i]!) * (1 - b1);
-      let vi = v[i]! + (gi * gi - v[i]!) * (1 - b2);
+      const gi = f(g[i]!);
+      const mi = f(m[i]! + f(f(gi - m[i]!) * c1));
+      const vi = f(v[i]! + f(f(f(gi * gi) - v[i]!) * c2));
       m[i] = mi;
       v[i] = vi;
-      if (vhat !== undefined) {
-        vi = Math.max(vhat[i]!, vi);
-        vhat[i] = vi;
-      }
-      p[i] = p[i]! - (alpha * mi) / (Math.sqrt(vi) + this.epsilon);
+      const vh = Math.max(vhat[i]!, vi);
+      vhat[i] = vh;
+      p[i] = p[i]! - f(f(a * mi) / f(f(Math.sqrt(vh)) + e));
     }
   }
 

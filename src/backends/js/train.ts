@@ -1,8 +1,8 @@
 /**
  * Reference kernels of the planned training step (see Kernels in ../backend.ts): bias +
  * activation, the activation's derivative, the bias gradient, and the SGD and Adam updates.
- * Arithmetic in float64, rounded once when stored; the WebAssembly kernels (assembly/train.ts)
- * reproduce these results bit for bit.
+ * Arithmetic in float64, rounded once when stored, except Adam (float32 throughout, as
+ * TensorFlow); the WebAssembly kernels (assembly/train.ts) reproduce these results bit for bit.
  */
 import type { StepActivation } from '../backend.js';
 import type { Buf } from '../../tensor/tensor.js';
@@ -47,13 +47,22 @@ export function sgdUpdate(p: Buf, g: Buf, v: Float32Array | null, len: number, l
   }
 }
 
+/**
+ * Adam in float32 arithmetic, as TensorFlow does on float32 variables: every operation rounded
+ * to float32 (Math.fround after each gives exactly IEEE float32 results, square root included).
+ */
 export function adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number): void {
+  const f = Math.fround;
+  const c1 = f(1 - b1);
+  const c2 = f(1 - b2);
+  const a = f(alpha);
+  const e = f(eps);
   for (let i = 0; i < len; i++) {
-    const gi = g[i]!;
-    const mi = m[i]! + (gi - m[i]!) * (1 - b1);
-    const vi = v[i]! + (gi * gi - v[i]!) * (1 - b2);
+    const gi = f(g[i]!);
+    const mi = f(m[i]! + f(f(gi - m[i]!) * c1));
+    const vi = f(v[i]! + f(f(f(gi * gi) - v[i]!) * c2));
     m[i] = mi;
     v[i] = vi;
-    p[i] = p[i]! - (alpha * mi) / (Math.sqrt(vi) + eps);
+    p[i] = p[i]! - f(f(a * mi) / f(f(Math.sqrt(vi)) + e));
   }
 }
