@@ -53,6 +53,29 @@ async function accuracy(env, model, xt, yt) {
   return (await r[1].data())[0];
 }
 
+/**
+ * Seconds per call of fn: run for at least 0.3 s first (WebAssembly starts in a baseline
+ * compiler and is optimized after a while, in every worker thread separately), then time five
+ * rounds of about 0.2 s each and keep the median round (one round of one call when a call takes
+ * over half a second: the reference kernels at 1024³).
+ */
+function timeCalls(fn) {
+  const warm = now();
+  let calls = 0;
+  do { fn(); calls++; } while (now() - warm < 300);
+  const each = (now() - warm) / calls;
+  const slow = each > 500;
+  const reps = slow ? 1 : Math.max(1, Math.round(200 / each));
+  const per = [];
+  for (let r = 0; r < (slow ? 1 : 5); r++) {
+    const t0 = now();
+    for (let i = 0; i < reps; i++) fn();
+    per.push((now() - t0) / reps);
+  }
+  per.sort((x, y) => x - y);
+  return per[(per.length - 1) >> 1];
+}
+
 const workloads = {
   // 2-2-1 sigmoid XOR, binary cross-entropy, SGD 0.1, batch 4: time for 50,000 epochs.
   async W1(env) {
@@ -108,7 +131,8 @@ const workloads = {
     await run();
     return { seconds: (now() - t0) / 1000 };
   },
-  // SGEMM GFLOPS: squares and the W3 forward and backward shapes, including transposed ones.
+  // SGEMM GFLOPS: squares and the W3 forward and backward shapes, including transposed ones,
+  // each timed by timeCalls (warm-up, then the median of five rounds).
   async K1(env) {
     const shapes = [
       ['256³', 256, 256, 256, false, false], ['512³', 512, 512, 512, false, false], ['1024³', 1024, 1024, 1024, false, false],
@@ -117,26 +141,23 @@ const workloads = {
       ['W3 dh = g·Wᵀ (128·512·512)', 128, 512, 512, false, true],
     ];
     const out = {};
+    // neurite's backends are made once: each two-thread backend starts its own workers, whose
+    // WebAssembly is optimized separately.
+    const nb = env.kind !== 'neurite' ? [] : lib === 'neurite-js' ? [[1, env.nt.jsBackend()]] : [1, 2].map((threads) => [threads, env.nt.wasmBackend({ threads, relaxed: lib !== 'neurite-plain' })]);
     for (const [name, m, k, n, ta, tb] of shapes) {
       const flops = 2 * m * n * k;
-      const reps = Math.max(3, Math.min(50, Math.round(2e9 / flops)));
       let t;
       if (env.kind === 'neurite') {
         // neurite: the GEMM kernel as the training step calls it, on operands in kernel memory
         // (as tfjs-wasm's tensors are in its memory), on one thread and on two.
-        const { jsBackend, wasmBackend, Rng } = env.nt;
-        const backends = lib === 'neurite-js' ? [[1, jsBackend()]] : [[1, wasmBackend({ threads: 1, relaxed: lib !== 'neurite-plain' })], [2, wasmBackend({ threads: 2, relaxed: lib !== 'neurite-plain' })]];
-        const rng = new Rng(1);
-        for (const [threads, backend] of backends) {
+        const rng = new env.nt.Rng(1);
+        for (const [threads, backend] of nb) {
           const buf = (size) => { const x = backend.allocResident?.(size) ?? new Float32Array(size); for (let i = 0; i < size; i++) x[i] = rng.normal(); return x; };
           const a = buf(m * k);
           const b = buf(k * n);
           const c = buf(m * n);
-          backend.kernels.gemm(a, b, c, m, n, k, ta, tb);
-          const r = lib === 'neurite-js' ? 3 : reps;
-          const t0 = now();
-          for (let i = 0; i < r; i++) backend.kernels.gemm(a, b, c, m, n, k, ta, tb);
-          out[`${name} ×${threads}`] = flops / ((now() - t0) / r) / 1e6;
+          const call = () => backend.kernels.gemm(a, b, c, m, n, k, ta, tb);
+          out[`${name} ×${threads}`] = flops / timeCalls(call) / 1e6;
         }
         continue;
       } else {
@@ -145,11 +166,7 @@ const workloads = {
         const b = tf.randomNormal(tb ? [n, k] : [k, n]);
         // Both tfjs backends compute synchronously when the op is called: no read-back timed.
         const one = () => { tf.matMul(a, b, ta, tb).dispose(); };
-        one();
-        const r2 = ta || tb ? Math.max(1, Math.min(reps, 3)) : reps;
-        const t0 = now();
-        for (let r = 0; r < r2; r++) one();
-        t = (now() - t0) / r2;
+        t = timeCalls(one);
       }
       out[`${name} ×1`] = flops / t / 1e6;
     }

@@ -12,6 +12,14 @@ import { Dense } from '../nn/dense.js';
 import type { Layer } from '../nn/layer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
+import { jsBackend } from '../backends/js/index.js';
+
+/**
+ * Below this many multiply-adds in every product of the step, the plan calls the reference
+ * kernels directly: for a network as small as the notes' 2-2-1 XOR, a call into WebAssembly (or
+ * even the backend's check that would route it to the reference) costs more than the work.
+ */
+const TINY_PRODUCT = 16 * 16 * 16;
 
 const ACTS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax']);
 
@@ -116,7 +124,8 @@ function adopt(t: Tensor, backend: Backend): void {
 }
 
 function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null, backend: Backend, B: number): PlannedStep {
-  const { gemm, biasAct, actGrad, biasGrad } = backend.kernels;
+  const tiny = dense.every((d) => B * d.config.units * d.kernel!.shape[0]! < TINY_PRODUCT);
+  const { gemm, biasAct, actGrad, biasGrad } = tiny ? jsBackend().kernels : backend.kernels;
   // Every buffer where the kernels use it in place when the backend has such memory.
   const buffer = (n: number): Float32Array => backend.allocResident?.(n) ?? new Float32Array(n);
   const inputs = dense[0]!.kernel!.shape[0]!;
@@ -196,8 +205,10 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
       for (let i = 0; i < a.length; i++) {
         const z = a[i]!;
         const t = Y[i]!;
-        loss += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
-        const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        // One exponential serves both: e = exp(−|z|) is exp(−z) for z ≥ 0 and exp(z) below.
+        const e = Math.exp(-Math.abs(z));
+        loss += Math.max(z, 0) - z * t + Math.log1p(e);
+        const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
         a[i] = p;
         dz[i] = (p - t) / (B * n);
       }
