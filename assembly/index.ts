@@ -1,3 +1,5 @@
-// The kernel module: matrix products and the training step's elementwise kernels.
+// The kernel module: matrix products, the training step's elementwise kernels, and the fused
+// step of small Dense stacks.
 export * from './gemm';
 export * from './train';
+export * from './dense-step';

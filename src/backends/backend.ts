@@ -85,5 +85,11 @@ export interface Backend {
   allocResident?(n: number): Float32Array;
   /** Whether `x` came from allocResident (kernels then use it in place). */
   isResident?(x: Buf): boolean;
+  /**
+   * Runs one whole training step of a small Dense stack described in resident memory (layout in
+   * assembly/dense-step.ts) and returns the batch's loss. Absent where the backend has none;
+   * the planned step then calls the kernels one by one.
+   */
+  denseStep?(descriptor: Float32Array): number;
   readonly kernels: Kernels;
 }

@@ -13,6 +13,8 @@ import type { Layer } from '../nn/layer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { jsBackend } from '../backends/js/index.js';
+import { Adam } from '../optim/adam.js';
+import { SGD } from '../optim/sgd.js';
 
 /**
  * Below this many multiply-adds in every product of the step, the plan calls the reference
@@ -121,6 +123,48 @@ function adopt(t: Tensor, backend: Backend): void {
   const v = backend.allocResident(t.size);
   v.set(t.values);
   t.values = v;
+}
+
+const HEADS: Record<Head, number> = { softmaxCE: 0, sparseSoftmaxCE: 1, sigmoidBCE: 2, mse: 3 };
+const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
+/**
+ * The whole step of a tiny Dense stack as one call into the backend (assembly/dense-step.ts),
+ * where it has one and everything it touches is in its memory; plain SGD or Adam without
+ * clipping (others use the kernels one by one). Same arithmetic as the step below (tested).
+ * Returns the step (loss out), or null.
+ */
+function fusedStep(layers: readonly LayerPlan[], head: Head, optimizer: Optimizer, backend: Backend, B: number, X: Float32Array, Y: Float32Array): (() => number) | null {
+  const run = backend.denseStep;
+  const resident = backend.isResident;
+  if (run === undefined || resident === undefined || backend.allocResident === undefined) return null;
+  const sgd = optimizer.constructor === SGD ? (optimizer as SGD) : null;
+  const adam = optimizer.constructor === Adam && !(optimizer as Adam).amsgrad ? (optimizer as Adam) : null;
+  if ((sgd === null && adam === null) || optimizer.clipNorm !== undefined || optimizer.clipValue !== undefined || optimizer.globalClipNorm !== undefined) return null;
+  const slots = layers.map((l) => [optimizer.slotsFor(l.kernel), l.bias === null ? [] : optimizer.slotsFor(l.bias)] as const);
+  const arrays = [X, Y, ...layers.flatMap((l) => [l.kernel.values, l.a, l.dz, l.dW, ...(l.bias === null ? [] : [l.bias.values, l.dB!])]), ...slots.flat(2)];
+  if (!arrays.every((a) => resident(a))) return null;
+  // Layout: see assembly/dense-step.ts (80-byte header, 64 bytes per layer).
+  const block = backend.allocResident((80 + 64 * layers.length) / 4);
+  const words = new Int32Array(block.buffer, block.byteOffset, block.length);
+  const reals = new Float64Array(block.buffer, block.byteOffset + 32, 6);
+  const ptr = (a: { byteOffset: number } | undefined): number => (a === undefined ? 0 : a.byteOffset);
+  words.set([layers.length, B, HEADS[head], adam !== null ? 1 : 0, X.byteOffset, Y.byteOffset, sgd?.nesterov === true ? 1 : 0, 0]);
+  layers.forEach((l, i) => {
+    const [sw, sb] = slots[i]!;
+    words.set([l.inputs, l.units, ACT_CODES[l.act], l.kernel.values.byteOffset, ptr(l.bias?.values), l.a.byteOffset, l.dz.byteOffset, l.dW.byteOffset, ptr(l.dB ?? undefined), ptr(sw[0]), ptr(sw[1]), ptr(sb[0]), ptr(sb[1])], 20 + 16 * i);
+  });
+  if (adam !== null) reals.set([0, 0, 0, adam.beta1, adam.beta2, adam.epsilon]);
+  else reals.set([0, sgd!.momentum, 0, 0, 0, 0]);
+  return () => {
+    const lr = optimizer.currentLearningRate();
+    const t = optimizer.iterations + 1;
+    reals[0] = lr;
+    if (adam !== null) reals[2] = adam.stepSize(lr, t);
+    const loss = run(block);
+    optimizer.iterations = t;
+    return loss;
+  };
 }
 
 function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null, backend: Backend, B: number): PlannedStep {
@@ -244,10 +288,13 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
   // With a fused sigmoid head the forward pass must leave logits in the last layer.
   if (head === 'sigmoidBCE') layers[layers.length - 1]!.act = 'linear';
 
+  const fused = tiny && optimizer !== null ? fusedStep(layers, head, optimizer, backend, B, X, Y) : null;
+
   return {
     step(x, y, order, start, end) {
       gather(x.values, inputs, X, order, start, end);
       gather(y.values, head === 'sparseSoftmaxCE' ? 1 : outUnits, Y, order, start, end);
+      if (fused !== null) return fused();
       forward();
       const loss = lossAndGradient();
       backward();

@@ -32,11 +32,16 @@ export class Adam extends Optimizer {
     this.slotNames = this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v'];
   }
 
+  /** α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ): the learning rate with the bias correction folded in. */
+  stepSize(lr: number, t: number): number {
+    return (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+  }
+
   protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
     const [m, v, vhat] = slots as [Float32Array, Float32Array, Float32Array | undefined];
     const b1 = this.beta1;
     const b2 = this.beta2;
-    const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    const alpha = this.stepSize(lr, t);
     if (vhat === undefined) {
       getContext().backend.kernels.adamUpdate(p, g, m, v, p.length, alpha, b1, b2, this.epsilon);
       return;

@@ -75,6 +75,7 @@ interface KernelExports {
   biasGrad(dz: number, db: number, rows: number, n: number): void;
   sgdUpdate(p: number, g: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
   adamUpdate(p: number, g: number, m: number, v: number, len: number, alpha: number, b1: number, b2: number, eps: number): void;
+  denseStep(desc: number): number;
 }
 
 function decode(base64: string): Uint8Array {
@@ -339,7 +340,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   return {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
-    ...(registry === null ? {} : { allocResident, isResident: resident }),
+    ...(registry === null ? {} : { allocResident, isResident: resident, denseStep: (d: Float32Array) => e.denseStep(d.byteOffset) }),
     kernels: { ...reference, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate },
     nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate'],
     threads,
