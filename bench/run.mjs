@@ -71,7 +71,7 @@ const ratio = (w, lib, key) => {
 const names = { W1: 'W1 xor 2-2-1, 50,000 epochs (s)', W2: 'W2 mnist 784-30-30-10, 1 epoch (s)', W3: 'W3 mnist 784-512-512-10, 1 epoch (s)', W4: 'W4 predict 10,000 (s)' };
 for (const w of ['W1', 'W2', 'W3', 'W4']) {
   if (!summary[w]) continue;
-  lines.push(`| ${names[w]} | ${libs.map((l) => cell(summary[w][l]?.seconds, w === 'W4' ? 3 : 2) + (summary[w][l]?.extrapolatedFrom ? '*' : '')).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |`);
+  lines.push(`| ${names[w]} | ${libs.map((l) => cell(summary[w][l]?.seconds, w === 'W4' || w === 'W1' ? 3 : 2) + (summary[w][l]?.extrapolatedFrom ? '*' : '')).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |`);
   if (summary[w].neurite?.accuracy) lines.push(`| ${w} test accuracy | ${libs.map((l) => cell(summary[w][l]?.accuracy, 4)).join(' | ')} | | |`);
   lines.push(`| ${w} peak RSS (MB) | ${libs.map((l) => cell(summary[w][l]?.maxRssMB, 0)).join(' | ')} | | |`);
 }
