@@ -30,6 +30,34 @@ export type ReduceKernel = (x: Buf, shape: Shape, axes: readonly number[], out: 
 /** Activations the training step's fused kernels know. */
 export type StepActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
+/** Loss heads of the planned step: softmax or sigmoid fused with its cross-entropy, or MSE. */
+export type StepHead = 'softmaxCE' | 'sparseSoftmaxCE' | 'sigmoidBCE' | 'mse';
+
+/** One Dense layer of a fused step: its buffers, and its optimizer slots (kernel, bias). */
+export interface DenseStepLayer {
+  inputs: number;
+  units: number;
+  act: StepActivation;
+  W: Float32Array;
+  b: Float32Array | null;
+  a: Float32Array;
+  dz: Float32Array;
+  dW: Float32Array;
+  dB: Float32Array | null;
+  slotsW: readonly Float32Array[];
+  slotsB: readonly Float32Array[];
+}
+
+/** A whole training step of a small Dense stack, for Backend.denseStep. */
+export interface DenseStepSpec {
+  batch: number;
+  head: StepHead;
+  X: Float32Array;
+  Y: Float32Array;
+  layers: readonly DenseStepLayer[];
+  optimizer: { kind: 'sgd'; momentum: number; nesterov: boolean } | { kind: 'adam'; beta1: number; beta2: number; epsilon: number };
+}
+
 export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, BinaryKernel>, Record<ReduceOp, ReduceKernel> {
   /** out = cond != 0 ? a : b, all three broadcast to outShape. */
   where(cond: Buf, cShape: Shape, a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: Buf, outShape: Shape): void;
@@ -86,10 +114,11 @@ export interface Backend {
   /** Whether `x` came from allocResident (kernels then use it in place). */
   isResident?(x: Buf): boolean;
   /**
-   * Runs one whole training step of a small Dense stack described in resident memory (layout in
-   * assembly/dense-step.ts) and returns the batch's loss. Absent where the backend has none;
-   * the planned step then calls the kernels one by one.
+   * Prepares one whole training step of a small Dense stack as a single call: the returned
+   * function runs it with this step's learning rate (and Adam's step size α) and returns the
+   * batch's loss. Null when some buffer is not resident; absent where the backend has no such
+   * step. The planned step then calls the kernels one by one.
    */
-  denseStep?(descriptor: Float32Array): number;
+  denseStep?(spec: DenseStepSpec): ((lr: number, alpha: number) => number) | null;
   readonly kernels: Kernels;
 }

@@ -9,7 +9,13 @@ import { Adam, RMSprop, SGD, layers, oneHot, randomNormal, sequential, setSeed, 
 describe.runIf(wasmSimdSupported())('fused Dense step', () => {
   const wasm = wasmBackend({ threads: 1 });
   let calls = 0;
-  const counted: Backend = { ...wasm, denseStep: (d: Float32Array) => { calls++; return wasm.denseStep!(d); } };
+  const counted: Backend = {
+    ...wasm,
+    denseStep: (spec) => {
+      const run = wasm.denseStep!(spec);
+      return run === null ? null : (lr, alpha) => { calls++; return run(lr, alpha); };
+    },
+  };
 
   async function train(backend: Backend, hidden: string, out: string, loss: string, y: Tensor, opt: () => Optimizer): Promise<{ weights: number[]; losses: number[] }> {
     return withContext({ backend }, async () => {

@@ -6,7 +6,7 @@
  * graph, no garbage per step. Models outside that set (other layers, regularizers, sample
  * weights…) use the general path; both give the same weights (tested).
  */
-import type { Backend, StepActivation } from '../backends/backend.js';
+import type { Backend, Kernels, StepActivation, StepHead } from '../backends/backend.js';
 import type { LossSpec } from '../losses/index.js';
 import { Dense } from '../nn/dense.js';
 import type { Layer } from '../nn/layer.js';
@@ -22,10 +22,11 @@ import { SGD } from '../optim/sgd.js';
  * even the backend's check that would route it to the reference) costs more than the work.
  */
 const TINY_PRODUCT = 16 * 16 * 16;
+const reference: Kernels = jsBackend().kernels;
 
 const ACTS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax']);
 
-type Head = 'softmaxCE' | 'sparseSoftmaxCE' | 'sigmoidBCE' | 'mse';
+type Head = StepHead;
 
 interface LayerPlan {
   units: number;
@@ -125,43 +126,29 @@ function adopt(t: Tensor, backend: Backend): void {
   t.values = v;
 }
 
-const HEADS: Record<Head, number> = { softmaxCE: 0, sparseSoftmaxCE: 1, sigmoidBCE: 2, mse: 3 };
-const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
-
 /**
- * The whole step of a tiny Dense stack as one call into the backend (assembly/dense-step.ts),
- * where it has one and everything it touches is in its memory; plain SGD or Adam without
- * clipping (others use the kernels one by one). Same arithmetic as the step below (tested).
- * Returns the step (loss out), or null.
+ * The whole step of a tiny Dense stack as one call into the backend (Backend.denseStep), where
+ * it has one; plain SGD or Adam without clipping (others use the kernels one by one). Same
+ * arithmetic as the step below (tested). Returns the step (loss out), or null.
  */
 function fusedStep(layers: readonly LayerPlan[], head: Head, optimizer: Optimizer, backend: Backend, B: number, X: Float32Array, Y: Float32Array): (() => number) | null {
-  const run = backend.denseStep;
-  const resident = backend.isResident;
-  if (run === undefined || resident === undefined || backend.allocResident === undefined) return null;
+  if (backend.denseStep === undefined) return null;
   const sgd = optimizer.constructor === SGD ? (optimizer as SGD) : null;
   const adam = optimizer.constructor === Adam && !(optimizer as Adam).amsgrad ? (optimizer as Adam) : null;
   if ((sgd === null && adam === null) || optimizer.clipNorm !== undefined || optimizer.clipValue !== undefined || optimizer.globalClipNorm !== undefined) return null;
-  const slots = layers.map((l) => [optimizer.slotsFor(l.kernel), l.bias === null ? [] : optimizer.slotsFor(l.bias)] as const);
-  const arrays = [X, Y, ...layers.flatMap((l) => [l.kernel.values, l.a, l.dz, l.dW, ...(l.bias === null ? [] : [l.bias.values, l.dB!])]), ...slots.flat(2)];
-  if (!arrays.every((a) => resident(a))) return null;
-  // Layout: see assembly/dense-step.ts (80-byte header, 64 bytes per layer).
-  const block = backend.allocResident((80 + 64 * layers.length) / 4);
-  const words = new Int32Array(block.buffer, block.byteOffset, block.length);
-  const reals = new Float64Array(block.buffer, block.byteOffset + 32, 6);
-  const ptr = (a: { byteOffset: number } | undefined): number => (a === undefined ? 0 : a.byteOffset);
-  words.set([layers.length, B, HEADS[head], adam !== null ? 1 : 0, X.byteOffset, Y.byteOffset, sgd?.nesterov === true ? 1 : 0, 0]);
-  layers.forEach((l, i) => {
-    const [sw, sb] = slots[i]!;
-    words.set([l.inputs, l.units, ACT_CODES[l.act], l.kernel.values.byteOffset, ptr(l.bias?.values), l.a.byteOffset, l.dz.byteOffset, l.dW.byteOffset, ptr(l.dB ?? undefined), ptr(sw[0]), ptr(sw[1]), ptr(sb[0]), ptr(sb[1])], 20 + 16 * i);
+  const run = backend.denseStep({
+    batch: B, head, X, Y,
+    layers: layers.map((l) => ({
+      inputs: l.inputs, units: l.units, act: l.act, W: l.kernel.values as Float32Array, b: (l.bias?.values ?? null) as Float32Array | null,
+      a: l.a, dz: l.dz, dW: l.dW, dB: l.dB, slotsW: optimizer.slotsFor(l.kernel), slotsB: l.bias === null ? [] : optimizer.slotsFor(l.bias),
+    })),
+    optimizer: adam !== null ? { kind: 'adam', beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon } : { kind: 'sgd', momentum: sgd!.momentum, nesterov: sgd!.nesterov },
   });
-  if (adam !== null) reals.set([0, 0, 0, adam.beta1, adam.beta2, adam.epsilon]);
-  else reals.set([0, sgd!.momentum, 0, 0, 0, 0]);
+  if (run === null) return null;
   return () => {
     const lr = optimizer.currentLearningRate();
     const t = optimizer.iterations + 1;
-    reals[0] = lr;
-    if (adam !== null) reals[2] = adam.stepSize(lr, t);
-    const loss = run(block);
+    const loss = run(lr, adam === null ? 0 : adam.stepSize(lr, t));
     optimizer.iterations = t;
     return loss;
   };
@@ -169,7 +156,7 @@ function fusedStep(layers: readonly LayerPlan[], head: Head, optimizer: Optimize
 
 function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null, backend: Backend, B: number): PlannedStep {
   const tiny = dense.every((d) => B * d.config.units * d.kernel!.shape[0]! < TINY_PRODUCT);
-  const { gemm, biasAct, actGrad, biasGrad } = tiny ? jsBackend().kernels : backend.kernels;
+  const { gemm, biasAct, actGrad, biasGrad } = tiny ? reference : backend.kernels;
   // Every buffer where the kernels use it in place when the backend has such memory.
   const buffer = (n: number): Float32Array => backend.allocResident?.(n) ?? new Float32Array(n);
   const inputs = dense[0]!.kernel!.shape[0]!;

@@ -11,7 +11,7 @@
  * use the reference kernels: copying would cost more than the work. Where SharedArrayBuffer
  * exists the memory is shared, so it can grow without detaching the arrays handed out.
  */
-import type { Backend, Kernels, StepActivation } from '../backend.js';
+import type { Backend, DenseStepSpec, Kernels, StepActivation, StepHead } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { batchPlan } from '../batch.js';
 import type { Buf } from '../../tensor/tensor.js';
@@ -134,6 +134,7 @@ function defaultThreads(): number {
 }
 
 const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+const HEAD_CODES: Record<StepHead, number> = { softmaxCE: 0, sparseSoftmaxCE: 1, sigmoidBCE: 2, mse: 3 };
 
 /** Creates the WebAssembly backend; throws where WebAssembly SIMD is unavailable. */
 export function wasmBackend(options: WasmOptions = {}): WasmBackend {
@@ -337,10 +338,31 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     else reference.adamUpdate(p, g, m, v, len, alpha, b1, b2, eps);
   };
 
+  /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
+  const denseStep = (spec: DenseStepSpec): ((lr: number, alpha: number) => number) | null => {
+    const arrays = [spec.X, spec.Y, ...spec.layers.flatMap((l) => [l.W, l.a, l.dz, l.dW, ...(l.b === null ? [] : [l.b, l.dB!]), ...l.slotsW, ...l.slotsB])];
+    if (!arrays.every(resident)) return null;
+    const block = allocResident((80 + 64 * spec.layers.length) / 4);
+    const words = new Int32Array(block.buffer, block.byteOffset, block.length);
+    const reals = new Float64Array(block.buffer, block.byteOffset + 32, 6);
+    const ptr = (a: Float32Array | null | undefined): number => (a == null ? 0 : a.byteOffset);
+    const o = spec.optimizer;
+    words.set([spec.layers.length, spec.batch, HEAD_CODES[spec.head], o.kind === 'adam' ? 1 : 0, spec.X.byteOffset, spec.Y.byteOffset, o.kind === 'sgd' && o.nesterov ? 1 : 0, 0]);
+    spec.layers.forEach((l, i) => {
+      words.set([l.inputs, l.units, ACT_CODES[l.act], l.W.byteOffset, ptr(l.b), l.a.byteOffset, l.dz.byteOffset, l.dW.byteOffset, ptr(l.dB), ptr(l.slotsW[0]), ptr(l.slotsW[1]), ptr(l.slotsB[0]), ptr(l.slotsB[1])], 20 + 16 * i);
+    });
+    reals.set(o.kind === 'adam' ? [0, 0, 0, o.beta1, o.beta2, o.epsilon] : [0, o.momentum, 0, 0, 0, 0]);
+    return (lr, alpha) => {
+      reals[0] = lr;
+      reals[2] = alpha;
+      return e.denseStep(block.byteOffset);
+    };
+  };
+
   return {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
-    ...(registry === null ? {} : { allocResident, isResident: resident, denseStep: (d: Float32Array) => e.denseStep(d.byteOffset) }),
+    ...(registry === null ? {} : { allocResident, isResident: resident, denseStep }),
     kernels: { ...reference, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate },
     nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate'],
     threads,
