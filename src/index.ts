@@ -15,7 +15,7 @@ export type { Backend, Kernels, UnaryOp, BinaryOp, ReduceOp } from './backends/b
 export { jsBackend } from './backends/js/index.js';
 export { wasmBackend, wasmSimdSupported, type WasmBackend } from './backends/wasm/index.js';
 
-export { createContext, getContext, withContext, noGrad, setSeed, setBackend, getBackend } from './context/context.js';
+export { createContext, getContext, withContext, noGrad, setSeed, setBackend, getBackend, ready } from './context/context.js';
 export type { Context } from './context/context.js';
 
 export { backward, computeGrads } from './autograd/engine.js';

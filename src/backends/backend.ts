@@ -120,5 +120,7 @@ export interface Backend {
    * step. The planned step then calls the kernels one by one.
    */
   denseStep?(spec: DenseStepSpec): ((lr: number, alpha: number) => number) | null;
+  /** Resolves, with the threads running, once the backend's worker threads have started (or failed). */
+  ready?(): Promise<number>;
   readonly kernels: Kernels;
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { createContext } from './context.js';
+import { createContext, ready, withContext } from './context.js';
+import { jsBackend } from '../backends/js/index.js';
 import { wasmSimdSupported } from '../backends/wasm/index.js';
 
 describe('NEURITE_BACKEND', () => {
@@ -24,5 +25,15 @@ describe('NEURITE_BACKEND', () => {
   test('an unknown value is refused, naming the valid ones and the value given', () => {
     process.env.NEURITE_BACKEND = 'gpu';
     expect(() => createContext()).toThrow("NEURITE_BACKEND must be 'js', 'wasm' or 'wasm-plain', got 'gpu'");
+  });
+});
+
+describe('ready()', () => {
+  test('waits for the backend to start its threads, and resolves at once for backends without any', async () => {
+    let started = false;
+    const slow = { ...jsBackend(), ready: () => new Promise<number>((r) => setTimeout(() => { started = true; r(2); }, 20)) };
+    await withContext({ backend: slow }, () => ready());
+    expect(started).toBe(true);
+    await expect(withContext({ backend: jsBackend() }, () => ready())).resolves.toBeUndefined();
   });
 });

@@ -82,6 +82,15 @@ export function setBackend(backend: Backend): void {
   current.backend = backend;
 }
 
+/**
+ * Resolves once the current backend is ready: its worker threads started (TensorFlow.js's
+ * `tf.ready()`). Optional: until then their share of the work runs on the calling thread. In a
+ * browser workers start only after the page's script yields, so await this before timing.
+ */
+export async function ready(): Promise<void> {
+  await current.backend.ready?.();
+}
+
 /** Name of the backend ops run on now. */
 export function getBackend(): string {
   return current.backend.name;

@@ -19,7 +19,7 @@ import {
   KERNELS_RELAXED_SHARED_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_PROBE_BASE64,
 } from './kernels.generated.js';
 import { Arena } from './arena.js';
-import { type Band, GemmPool } from './pool.js';
+import { type Band, GemmPool, PoolOp } from './pool.js';
 
 /** The smallest module using v128: validates only where WebAssembly SIMD exists. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -94,6 +94,8 @@ const isF32 = (x: Buf): boolean => x.BYTES_PER_ELEMENT === 4;
 export const WASM_MATMUL_MIN = 16 * 16 * 16;
 /** Products below this many multiply-adds stay on one thread. */
 export const THREAD_MIN = 1 << 20;
+/** Optimizer updates on fewer values than this stay on one thread. */
+export const UPDATE_THREAD_MIN = 1 << 16;
 /** Elementwise step kernels on fewer values than this run in the reference kernel. */
 export const NATIVE_MIN = 64;
 /** Rows and columns of the micro-kernel's panels (bands are multiples of them). */
@@ -126,11 +128,17 @@ export interface WasmBackend extends Backend {
   readonly relaxed: boolean;
   /** Bytes of kernel memory in live allocations (resident arrays, scratch, staging). */
   residentBytes(): number;
+  /** Resolves once every worker thread has started (or failed), with the threads then running. */
+  ready(): Promise<number>;
+  /** Shares of kernel calls computed by worker threads so far (diagnostics). */
+  workerBands(): number;
 }
 
+/** The cores available (Node's availableParallelism, a browser's hardwareConcurrency), at most 8. */
 function defaultThreads(): number {
-  const os = (globalThis as { process?: { getBuiltinModule?: (m: string) => { availableParallelism?: () => number } | undefined } }).process?.getBuiltinModule?.('node:os');
-  return Math.max(1, Math.min(8, os?.availableParallelism?.() ?? 1));
+  const rt = globalThis as { process?: { getBuiltinModule?: (m: string) => { availableParallelism?: () => number } | undefined }; navigator?: { hardwareConcurrency?: number } };
+  const cores = rt.process?.getBuiltinModule?.('node:os')?.availableParallelism?.() ?? rt.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(8, cores));
 }
 
 const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
@@ -154,9 +162,10 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     if (threads > 1) {
       // A worker that cannot use the relaxed build (a runtime flag the workers lack) falls back
       // to plain SIMD: results then agree within float tolerance rather than bit for bit.
-      const created = GemmPool.create(relaxed ? [module, plainShared] : [module], memory, threads);
+      const warn = options.warn ?? console.warn;
+      const created = GemmPool.create(relaxed ? [module, plainShared] : [module], memory, threads, (why) => warn(`neurite: a WebAssembly worker thread is not running: ${why}`));
       if (typeof created === 'string') {
-        (options.warn ?? console.warn)(`neurite: running WebAssembly kernels on one thread: ${created}`);
+        warn(`neurite: running WebAssembly kernels on one thread: ${created}`);
         threads = 1;
       } else pool = created;
     }
@@ -218,8 +227,10 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     return view;
   };
 
-  const bands: Band[] = Array.from({ length: threads }, () => ({ rowStart: 0, rowEnd: 0, colStart: 0, colEnd: 0, packA: 0, packB: 0, edge: 0 }));
+  const bands: Band[] = Array.from({ length: threads }, () => ({ start: 0, end: 0, colStart: 0, colEnd: 0, packA: 0, packB: 0, edge: 0 }));
   const params = new Array<number>(8).fill(0);
+  const updateParams = new Array<number>(4).fill(0);
+  const updateFloats = new Array<number>(4).fill(0);
 
   /**
    * Splits C into one block per thread and gives each its scratch. Each thread packs its rows
@@ -234,8 +245,8 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     const bytesB = e.scratchB(colsPer);
     for (let t = 0; t < parts; t++) {
       const band = bands[t]!;
-      band.rowStart = byColumns ? 0 : Math.min(m, t * rowsPer);
-      band.rowEnd = byColumns ? m : Math.min(m, (t + 1) * rowsPer);
+      band.start = byColumns ? 0 : Math.min(m, t * rowsPer);
+      band.end = byColumns ? m : Math.min(m, (t + 1) * rowsPer);
       band.colStart = byColumns ? Math.min(n, t * colsPer) : 0;
       band.colEnd = byColumns ? Math.min(n, (t + 1) * colsPer) : n;
       band.packA = stage(3 + 3 * t, bytesA);
@@ -246,7 +257,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
 
   const own = (band: Band): void => {
     e.setScratch(band.packA, band.packB, band.edge);
-    e.sgemm(params[0]!, params[1]!, params[2]!, params[3]!, params[4]!, params[5]!, params[6]!, params[7]!, band.rowStart, band.rowEnd, band.colStart, band.colEnd);
+    e.sgemm(params[0]!, params[1]!, params[2]!, params[3]!, params[4]!, params[5]!, params[6]!, params[7]!, band.start, band.end, band.colStart, band.colEnd);
   };
 
   /** C = op(A)·op(B) for operands at pa, pb, pc, split across threads when large. */
@@ -254,8 +265,29 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     const parts = pool !== null && m * n * k >= THREAD_MIN && (m >= 2 * MR || n >= 2 * NR) ? threads : 1;
     layoutBands(m, n, parts);
     params[0] = pa; params[1] = pb; params[2] = pc; params[3] = m; params[4] = n; params[5] = k; params[6] = ta ? 1 : 0; params[7] = tb ? 1 : 0;
-    if (parts > 1 && pool !== null) pool.run(params, bands, parts, own);
+    if (parts > 1 && pool !== null) pool.run(PoolOp.Gemm, params, [], bands, parts, own);
     else for (let t = 0; t < parts; t++) own(bands[t]!);
+  };
+
+  /** Threads for an update of `len` values, with bands of whole 16-value blocks laid out. */
+  const updateParts = (len: number): number => {
+    if (pool === null || len < UPDATE_THREAD_MIN) return 1;
+    const per = Math.ceil(len / threads / 16) * 16;
+    for (let t = 0; t < threads; t++) {
+      bands[t]!.start = Math.min(len, t * per);
+      bands[t]!.end = Math.min(len, (t + 1) * per);
+    }
+    return threads;
+  };
+  const ownAdam = (band: Band): void => {
+    const o = band.start * 4;
+    const [p, g, m, v] = updateParams as [number, number, number, number];
+    e.adamUpdate(p + o, g + o, m + o, v + o, band.end - band.start, updateFloats[0]!, updateFloats[1]!, updateFloats[2]!, updateFloats[3]!);
+  };
+  const ownSgd = (band: Band): void => {
+    const o = band.start * 4;
+    const [p, g, v, nesterov] = updateParams as [number, number, number, number];
+    e.sgdUpdate(p + o, g + o, v === 0 ? 0 : v + o, band.end - band.start, updateFloats[0]!, updateFloats[1]!, nesterov);
   };
 
   const matmul: Kernels['matmul'] = (a, aShape, b, bShape, transA, transB, out, outShape) => {
@@ -330,12 +362,29 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     else reference.biasGrad(dz, db, rows, n);
   };
   const sgdUpdate: Kernels['sgdUpdate'] = (p, g, v, len, lr, mu, nesterov) => {
-    if (len >= NATIVE_MIN && resident(p) && resident(g) && (v === null || resident(v))) e.sgdUpdate(p.byteOffset, g.byteOffset, v === null ? 0 : v.byteOffset, len, lr, mu, nesterov ? 1 : 0);
-    else reference.sgdUpdate(p, g, v, len, lr, mu, nesterov);
+    if (len < NATIVE_MIN || !resident(p) || !resident(g) || (v !== null && !resident(v))) {
+      reference.sgdUpdate(p, g, v, len, lr, mu, nesterov);
+      return;
+    }
+    updateParams[0] = p.byteOffset; updateParams[1] = g.byteOffset; updateParams[2] = v === null ? 0 : v.byteOffset; updateParams[3] = nesterov ? 1 : 0;
+    updateFloats[0] = lr; updateFloats[1] = mu;
+    const parts = updateParts(len);
+    if (parts > 1) pool!.run(PoolOp.Sgd, updateParams, updateFloats, bands, parts, ownSgd);
+    else e.sgdUpdate(p.byteOffset, g.byteOffset, updateParams[2]!, len, lr, mu, updateParams[3]!);
   };
   const adamUpdate: Kernels['adamUpdate'] = (p, g, m, v, len, alpha, b1, b2, eps) => {
-    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(m) && resident(v)) e.adamUpdate(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, len, alpha, b1, b2, eps);
-    else reference.adamUpdate(p, g, m, v, len, alpha, b1, b2, eps);
+    if (len < NATIVE_MIN || !resident(p) || !resident(g) || !resident(m) || !resident(v)) {
+      reference.adamUpdate(p, g, m, v, len, alpha, b1, b2, eps);
+      return;
+    }
+    const parts = updateParts(len);
+    if (parts === 1) {
+      e.adamUpdate(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, len, alpha, b1, b2, eps);
+      return;
+    }
+    updateParams[0] = p.byteOffset; updateParams[1] = g.byteOffset; updateParams[2] = m.byteOffset; updateParams[3] = v.byteOffset;
+    updateFloats[0] = alpha; updateFloats[1] = b1; updateFloats[2] = b2; updateFloats[3] = eps;
+    pool!.run(PoolOp.Adam, updateParams, updateFloats, bands, parts, ownAdam);
   };
 
   /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
@@ -368,6 +417,11 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     threads,
     relaxed,
     residentBytes: () => arena.used,
+    ready: async () => {
+      while (pool !== null && pool.startingWorkers() > 0) await new Promise((r) => setTimeout(r, 2));
+      return pool === null ? 1 : 1 + pool.readyWorkers();
+    },
+    workerBands: () => (pool === null ? 0 : pool.workerBands()),
   };
 }
 

@@ -1,0 +1,121 @@
+/**
+ * Runs a script against the built library (dist/) in headless Chromium and returns what it
+ * returned. A local server serves the page, dist/ and csv-parse's browser build (mapped by an
+ * import map), with the headers that make the page cross-origin isolated unless told otherwise;
+ * the page posts its result back. Chromium comes from NEURITE_CHROMIUM or the PATH (`.ci/run`
+ * installs Debian's `chromium`).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVED = ['dist/', 'node_modules/csv-parse/dist/esm/'];
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json' };
+
+export function findChromium(): string {
+  const candidates = [process.env.NEURITE_CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome'].filter((c): c is string => !!c);
+  for (const c of candidates) if (spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0) return c;
+  throw new Error(`browser tests need Chromium (tried ${candidates.join(', ')}): apt-get install chromium, or set NEURITE_CHROMIUM to its path`);
+}
+
+export interface PageOptions {
+  /** Serve with Cross-Origin-Opener-Policy and -Embedder-Policy (default true). */
+  isolated?: boolean;
+  /** Extra response headers for the page (e.g. a Content-Security-Policy). */
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface PageResult<T> {
+  value: T;
+  /** What the page printed with console.warn. */
+  warnings: string[];
+}
+
+const page = (body: string): string => `<!doctype html>
+<meta charset="utf-8">
+<script type="importmap">{ "imports": { "csv-parse/sync": "/node_modules/csv-parse/dist/esm/sync.js" } }</script>
+<script type="module">
+const warnings = [];
+const warn = console.warn;
+console.warn = (...args) => { warnings.push(args.join(' ')); warn(...args); };
+const post = (r) => fetch('/result', { method: 'POST', body: JSON.stringify(r) });
+try {
+  const value = await (async () => {
+${body}
+  })();
+  await post({ ok: true, value, warnings });
+} catch (e) {
+  await post({ ok: false, error: String(e && e.stack || e), warnings });
+}
+</script>
+`;
+
+/** Runs `body` (the body of an async function; its return value must be JSON) in a page. */
+export async function runInChromium<T>(body: string, options: PageOptions = {}): Promise<PageResult<T>> {
+  const chromium = findChromium();
+  const isolation = options.isolated ?? true ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
+  let settle!: (r: { ok: boolean; value?: T; error?: string; warnings: string[] }) => void;
+  const result = new Promise<{ ok: boolean; value?: T; error?: string; warnings: string[] }>((r) => (settle = r));
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'POST' && url.pathname === '/result') {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => {
+        res.end('ok');
+        settle(JSON.parse(data));
+      });
+      return;
+    }
+    const headers = { ...isolation, 'Cache-Control': 'no-store' };
+    if (url.pathname === '/') {
+      res.writeHead(200, { ...headers, ...options.headers, 'Content-Type': 'text/html' });
+      res.end(page(body));
+      return;
+    }
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
+    if (!SERVED.some((p) => rel.startsWith(p))) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const data = readFileSync(join(ROOT, rel));
+      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(rel)] ?? 'application/octet-stream' });
+      res.end(data);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const profile = mkdtempSync(join(tmpdir(), 'neurite-chromium-'));
+  const child = spawn(chromium, ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', `--user-data-dir=${profile}`, `http://127.0.0.1:${port}/`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the page sent no result within ${options.timeoutMs ?? 60_000} ms; chromium said:\n${stderr}`)), options.timeoutMs ?? 60_000);
+    });
+    const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`chromium exited (${code}) before the page sent a result:\n${stderr}`))));
+    const r = await Promise.race([result, timeout, exited]);
+    // The page's stack is shown as text (test runners would try to map its URLs to files).
+    if (!r.ok) throw new Error(`the page threw: ${r.error!.replace(/http:\/\/127\.0\.0\.1:\d+\//g, '').replace(/^\s*at /gm, '  in ')}`);
+    return { value: r.value as T, warnings: r.warnings };
+  } finally {
+    clearTimeout(timer);
+    // Chromium's helper processes share its process group: end them all.
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((r) => child.once('exit', r));
+      process.kill(-child.pid!, 'SIGKILL');
+      await gone;
+    }
+    server.close();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  }
+}
