@@ -8,7 +8,7 @@
 // The step is described by a block of memory the host writes once (layout below) and updates
 // per step (learning rate, Adam's step size).
 
-import { actGrad, adamUpdate, biasAct, biasGrad, sgdUpdate } from './train';
+import { actGrad, adamUpdate, biasAct, biasGrad, lossHead, sgdUpdate } from './train';
 
 // Header, i32 words: layers, batch, head, optimizer, X, Y, nesterov, unused.
 // Then f64 at byte 32: lr, momentum, alpha, beta1, beta2, epsilon.
@@ -17,9 +17,7 @@ import { actGrad, adamUpdate, biasAct, biasGrad, sgdUpdate } from './train';
 export const DENSE_STEP_HEADER: i32 = 80;
 export const DENSE_STEP_LAYER: i32 = 64;
 
-// Heads: 0 softmax + categorical cross-entropy, 1 softmax + sparse categorical cross-entropy,
-// 2 sigmoid + binary cross-entropy (the layer's output holds logits), 3 mean squared error.
-// Optimizers: 0 SGD, 1 Adam.
+// Heads as lossHead in train.ts numbers them. Optimizers: 0 SGD, 1 Adam.
 
 @inline function i32At(d: usize, word: i32): i32 {
   return load<i32>(d + (<usize>word << 2));
@@ -79,50 +77,7 @@ export function denseStep(desc: usize): f64 {
   const n = i32At(last, 1);
   const a = <usize>i32At(last, 5);
   const dz = <usize>i32At(last, 6);
-  let loss: f64 = 0;
-  if (head <= 1) {
-    for (let r = 0; r < B; r++) {
-      const o = a + (<usize>(r * n) << 2);
-      let max = -Infinity;
-      for (let j = 0; j < n; j++) { const v = <f64>load<f32>(o + (<usize>j << 2)); if (v > max) max = v; }
-      let sum: f64 = 0;
-      for (let j = 0; j < n; j++) sum += Math.exp(<f64>load<f32>(o + (<usize>j << 2)) - max);
-      const lse = max + Math.log(sum);
-      for (let j = 0; j < n; j++) {
-        const q = <usize>(r * n + j) << 2;
-        const z = <f64>load<f32>(a + q);
-        const t: f64 = head == 1 ? (<i32>load<f32>(Y + (<usize>r << 2)) == j ? 1 : 0) : <f64>load<f32>(Y + q);
-        const p = Math.exp(z - lse);
-        if (t != 0) loss += t * (lse - z);
-        store<f32>(a + q, <f32>p);
-        store<f32>(dz + q, <f32>((p - t) / <f64>B));
-      }
-    }
-    loss /= <f64>B;
-  } else if (head == 2) {
-    const len = B * n;
-    for (let i = 0; i < len; i++) {
-      const q = <usize>i << 2;
-      const z = <f64>load<f32>(a + q);
-      const t = <f64>load<f32>(Y + q);
-      const e = Math.exp(-Math.abs(z));
-      loss += Math.max(z, 0) - z * t + Math.log1p(e);
-      const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-      store<f32>(a + q, <f32>p);
-      store<f32>(dz + q, <f32>((p - t) / <f64>len));
-    }
-    loss /= <f64>len;
-  } else {
-    const len = B * n;
-    for (let i = 0; i < len; i++) {
-      const q = <usize>i << 2;
-      const e = <f64>load<f32>(a + q) - <f64>load<f32>(Y + q);
-      loss += e * e;
-      store<f32>(dz + q, <f32>((2 * e) / <f64>len));
-    }
-    actGrad(a, dz, len, i32At(last, 2));
-    loss /= <f64>len;
-  }
+  const loss = lossHead(head, a, Y, dz, B, n, i32At(last, 2));
 
   // Backward: dW = inputᵀ·dz, db = Σ dz, d(input) = dz·Wᵀ through the activation below.
   for (let l = L - 1; l >= 0; l--) {

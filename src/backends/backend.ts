@@ -99,6 +99,13 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   sgdUpdate(p: Buf, g: Buf, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean): void;
   /** Adam step on len values; alpha carries the bias correction. */
   adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number): void;
+  /**
+   * The loss and its gradient on the last layer's rows×n output `a` against targets `y` (one
+   * class index per row for sparseSoftmaxCE): returns the batch's mean loss and writes
+   * dz = dL/dz. Softmax and sigmoid heads take logits in `a` and leave the probabilities there;
+   * mse takes the activated output and applies `act`'s derivative to dz.
+   */
+  lossHead(head: StepHead, a: Float32Array, y: Float32Array, dz: Float32Array, rows: number, n: number, act: StepActivation): number;
 }
 
 export interface Backend {

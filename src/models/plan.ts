@@ -156,7 +156,7 @@ function fusedStep(layers: readonly LayerPlan[], head: Head, optimizer: Optimize
 
 function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null, backend: Backend, B: number): PlannedStep {
   const tiny = dense.every((d) => B * d.config.units * d.kernel!.shape[0]! < TINY_PRODUCT);
-  const { gemm, biasAct, actGrad, biasGrad } = tiny ? reference : backend.kernels;
+  const { gemm, biasAct, actGrad, biasGrad, lossHead } = tiny ? reference : backend.kernels;
   // Every buffer where the kernels use it in place when the backend has such memory.
   const buffer = (n: number): Float32Array => backend.allocResident?.(n) ?? new Float32Array(n);
   const inputs = dense[0]!.kernel!.shape[0]!;
@@ -212,48 +212,7 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
   /** Turns the last layer's pre-activations into predictions and dL/dz; returns the loss. */
   function lossAndGradient(): number {
     const l = layers[layers.length - 1]!;
-    const a = l.a;
-    const dz = l.dz;
-    const n = l.units;
-    let loss = 0;
-    if (head === 'softmaxCE' || head === 'sparseSoftmaxCE') {
-      for (let r = 0; r < B; r++) {
-        const o = r * n;
-        const lse = rowLogSumExp(a, o, n);
-        for (let j = 0; j < n; j++) {
-          const z = a[o + j]!;
-          const t = head === 'sparseSoftmaxCE' ? (Y[r] === j ? 1 : 0) : Y[o + j]!;
-          const p = Math.exp(z - lse);
-          if (t !== 0) loss += t * (lse - z);
-          a[o + j] = p;
-          dz[o + j] = (p - t) / B;
-        }
-      }
-      return loss / B;
-    }
-    if (head === 'sigmoidBCE') {
-      // a holds the logits z: the fused head skips the sigmoid in the forward pass.
-      for (let i = 0; i < a.length; i++) {
-        const z = a[i]!;
-        const t = Y[i]!;
-        // One exponential serves both: e = exp(−|z|) is exp(−z) for z ≥ 0 and exp(z) below.
-        const e = Math.exp(-Math.abs(z));
-        loss += Math.max(z, 0) - z * t + Math.log1p(e);
-        const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-        a[i] = p;
-        dz[i] = (p - t) / (B * n);
-      }
-      return loss / (B * n);
-    }
-    // Mean squared error on the activated output: dL/da = 2(a − y)/(B·n), then through the
-    // activation's derivative.
-    for (let i = 0; i < a.length; i++) {
-      const e = a[i]! - Y[i]!;
-      loss += e * e;
-      dz[i] = (2 * e) / (B * n);
-    }
-    actGrad(a, dz, B * n, l.act);
-    return loss / (B * n);
+    return lossHead(head, l.a, Y, l.dz, B, l.units, l.act);
   }
 
   function backward(): void {

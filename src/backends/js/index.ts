@@ -7,7 +7,7 @@ import { binaryKernels, unaryKernels, where } from './elementwise.js';
 import { concat, gather, pad, scatterAdd, slice, transpose } from './layout.js';
 import { gemm, matmul } from './matmul.js';
 import { argmax, argmin, max, min, sum } from './reduce.js';
-import { actGrad, adamUpdate, biasAct, biasGrad, sgdUpdate } from './train.js';
+import { actGrad, adamUpdate, biasAct, biasGrad, lossHead, sgdUpdate } from './train.js';
 
 const kernels: Kernels = {
   ...unaryKernels,
@@ -15,7 +15,7 @@ const kernels: Kernels = {
   sum, max, min,
   where, matmul, transpose,
   gemm: (a, b, out, m, n, k, transA, transB) => gemm(a, 0, b, 0, out, 0, m, k, n, transA, transB), argmax, argmin, slice, pad, gather, scatterAdd, concat,
-  biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate,
+  biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, lossHead,
 };
 
 /** Creates the reference backend. */

@@ -76,6 +76,7 @@ interface KernelExports {
   sgdUpdate(p: number, g: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
   adamUpdate(p: number, g: number, m: number, v: number, len: number, alpha: number, b1: number, b2: number, eps: number): void;
   denseStep(desc: number): number;
+  lossHead(head: number, a: number, y: number, dz: number, rows: number, n: number, act: number): number;
 }
 
 function decode(base64: string): Uint8Array {
@@ -387,6 +388,11 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     pool!.run(PoolOp.Adam, updateParams, updateFloats, bands, parts, ownAdam);
   };
 
+  const lossHead: Kernels['lossHead'] = (head, a, y, dz, rows, n, act) => {
+    if (rows * n >= NATIVE_MIN && resident(a) && resident(y) && resident(dz)) return e.lossHead(HEAD_CODES[head], a.byteOffset, y.byteOffset, dz.byteOffset, rows, n, ACT_CODES[act]);
+    return reference.lossHead(head, a, y, dz, rows, n, act);
+  };
+
   /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
   const denseStep = (spec: DenseStepSpec): ((lr: number, alpha: number) => number) | null => {
     const arrays = [spec.X, spec.Y, ...spec.layers.flatMap((l) => [l.W, l.a, l.dz, l.dW, ...(l.b === null ? [] : [l.b, l.dB!]), ...l.slotsW, ...l.slotsB])];
@@ -412,8 +418,8 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
     ...(registry === null ? {} : { allocResident, isResident: resident, denseStep }),
-    kernels: { ...reference, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate },
-    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate'],
+    kernels: { ...reference, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, lossHead },
+    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'lossHead'],
     threads,
     relaxed,
     residentBytes: () => arena.used,
