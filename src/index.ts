@@ -50,6 +50,7 @@ export { BatchNormalization, type BatchNormalizationConfig } from './nn/batchnor
 export { Maxout, type MaxoutConfig } from './nn/maxout.js';
 export {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, LeakyReLU, type LeakyReLUConfig, InputLayer, type InputConfig,
+  Rescaling, type RescalingConfig,
 } from './nn/simple.js';
 export { ACTIVATIONS, getActivation, hardSigmoid, type ActivationFn, type ActivationIdentifier } from './nn/activations.js';
 export * as initializers from './nn/initializers.js';

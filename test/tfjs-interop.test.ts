@@ -31,7 +31,8 @@ async function saveTfjs(model: tf.LayersModel, dir: string, legacy = false): Pro
 
 function tfjsModel(): tf.Sequential {
   const m = tf.sequential();
-  m.add(tf.layers.flatten({ inputShape: [2, 3] }));
+  m.add(tf.layers.rescaling({ scale: 0.5, offset: -0.25, inputShape: [2, 3] }));
+  m.add(tf.layers.flatten());
   m.add(tf.layers.dense({ units: 8, activation: 'relu' }));
   m.add(tf.layers.dropout({ rate: 0.3 }));
   m.add(tf.layers.batchNormalization());
@@ -40,7 +41,7 @@ function tfjsModel(): tf.Sequential {
   m.add(tf.layers.dense({ units: 3 }));
   m.add(tf.layers.activation({ activation: 'softmax' }));
   // Non-trivial batch-norm statistics: moving mean and variance away from 0 and 1.
-  const bn = m.layers[3]!;
+  const bn = m.layers[4]!;
   const [gamma, beta, mean, variance] = bn.getWeights();
   bn.setWeights([gamma!.add(0.5), beta!.add(-0.2), mean!.add(tf.randomUniform([8], -1, 1, 'float32', 1)), variance!.mul(tf.randomUniform([8], 0.5, 2, 'float32', 2))]);
   return m;
@@ -61,7 +62,7 @@ describe('TensorFlow.js interop', () => {
       await saveTfjs(tfModel, dir, legacy);
       const expected = await (tfModel.predict(tf.tensor(input, [4, 2, 3])) as tf.Tensor).data();
       const model = await loadLayersModel(`file://${dir}/model.json`);
-      expect(model.layers.map((l) => l.className)).toEqual(['Flatten', 'Dense', 'Dropout', 'BatchNormalization', 'LeakyReLU', 'Dense', 'Dense', 'Activation']);
+      expect(model.layers.map((l) => l.className)).toEqual(['Rescaling', 'Flatten', 'Dense', 'Dropout', 'BatchNormalization', 'LeakyReLU', 'Dense', 'Dense', 'Activation']);
       closeTo(model.predict(tensor(input, [4, 2, 3])).values, expected);
     });
   }
@@ -69,7 +70,8 @@ describe('TensorFlow.js interop', () => {
   test('a model saved by neurite loads in tfjs and predicts the same', async () => {
     setSeed(5);
     const model = sequential();
-    model.add(layers.dense({ units: 6, activation: 'relu', inputShape: [4] }));
+    model.add(layers.rescaling({ scale: 2, offset: -1, inputShape: [4] }));
+    model.add(layers.dense({ units: 6, activation: 'relu' }));
     model.add(layers.dropout({ rate: 0.25 }));
     model.add(layers.batchNormalization());
     model.add(layers.leakyReLU({ alpha: 0.2 }));

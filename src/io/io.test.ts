@@ -125,7 +125,7 @@ describe('safe I/O', () => {
     const { dir, json } = await saved();
     (json.modelTopology as { config: { layers: Array<{ class_name: string }> } }).config.layers[1]!.class_name = 'Conv2D';
     const file = rewrite(dir, json);
-    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'Conv2D'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, BatchNormalization`);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'Conv2D'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, Rescaling, BatchNormalization`);
   });
 
   test('__proto__ and constructor keys are refused', async () => {

@@ -11,7 +11,7 @@ import * as init from '../nn/initializers.js';
 import type { Layer, SymbolicShape } from '../nn/layer.js';
 import { Maxout } from '../nn/maxout.js';
 import { l1l2, type Regularizer } from '../nn/regularizers.js';
-import { Activation, Dropout, Flatten, LeakyReLU } from '../nn/simple.js';
+import { Activation, Dropout, Flatten, LeakyReLU, Rescaling } from '../nn/simple.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -74,6 +74,7 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
   if (layer instanceof Activation) return { class_name: 'Activation', config: { activation: activationJson(layer.config.activation), ...base } };
   if (layer instanceof Flatten) return { class_name: 'Flatten', config: { ...base } };
   if (layer instanceof LeakyReLU) return { class_name: 'LeakyReLU', config: { alpha: layer.config.alpha ?? 0.3, ...base } };
+  if (layer instanceof Rescaling) return { class_name: 'Rescaling', config: { scale: layer.scale, offset: layer.offset, ...base } };
   if (layer instanceof BatchNormalization) {
     const c = layer.config;
     return { class_name: 'BatchNormalization', config: {
@@ -92,7 +93,7 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
 
 // ---- reading --------------------------------------------------------------------------------
 
-export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'BatchNormalization', 'Maxout', 'InputLayer'];
+export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer'];
 
 class Reader {
   constructor(readonly file: string, readonly where: string, readonly config: JsonObject) {}
@@ -213,6 +214,7 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
     case 'Activation': return new Activation({ ...common, activation: r.str('activation') });
     case 'Flatten': return new Flatten(common);
     case 'LeakyReLU': return new LeakyReLU({ ...common, alpha: r.num('alpha', r.num('negative_slope', 0.3)) });
+    case 'Rescaling': return new Rescaling({ ...common, scale: r.num('scale'), offset: r.num('offset', 0) });
     case 'BatchNormalization': {
       const axis = Array.isArray(cfg.axis) && cfg.axis.length === 1 ? (cfg.axis[0] as number) : r.num('axis', -1);
       return new BatchNormalization({

@@ -9,16 +9,18 @@ import { getContext } from '../context/context.js';
  * configuration trains twice from the same weights on the same batches — once through fit
  * (planned) and once through trainOnBatch (general) — and the weights must agree.
  */
-function model(hidden: string, out: string, units: number, seed: number): Sequential {
+function model(hidden: string, out: string, units: number, seed: number, rescale = false): Sequential {
   setSeed(seed);
-  return sequential({ layers: [layers.dense({ units: 5, activation: hidden, inputShape: [3] }), layers.dense({ units: 4, activation: hidden }), layers.dense({ units, activation: out })] });
+  // Two leading Rescaling layers (the plan folds them into gathering the rows): (x/3 + 0.25)·2 − 1.
+  const pre = rescale ? [layers.rescaling({ scale: 1 / 3, offset: 0.25, inputShape: [3] }), layers.rescaling({ scale: 2, offset: -1 })] : [];
+  return sequential({ layers: [...pre, layers.dense({ units: 5, activation: hidden, ...(rescale ? {} : { inputShape: [3] }) }), layers.dense({ units: 4, activation: hidden }), layers.dense({ units, activation: out })] });
 }
 
-async function compare(hidden: string, out: string, loss: string, y: Tensor, makeOpt: () => Optimizer): Promise<void> {
+async function compare(hidden: string, out: string, loss: string, y: Tensor, makeOpt: () => Optimizer, rescale = false): Promise<void> {
   const units = loss === 'sparseCategoricalCrossentropy' ? 3 : y.shape[1]!;
   const x = randomNormal([22, 3], 0, 1, { seed: 4 });
-  const a = model(hidden, out, units, 7);
-  const b = model(hidden, out, units, 7);
+  const a = model(hidden, out, units, 7, rescale);
+  const b = model(hidden, out, units, 7, rescale);
   a.compile({ optimizer: makeOpt(), loss });
   b.compile({ optimizer: makeOpt(), loss });
   expect(planStep(a.layers, getLoss(loss), a.optimizer, getContext().backend), 'the plan applies').not.toBeNull();
@@ -55,10 +57,11 @@ describe('planned training step equals the general path', () => {
   test('sigmoid + binary cross-entropy, Adam', () => compare('tanh', 'sigmoid', 'binaryCrossentropy', binary, adam));
   test('linear + mean squared error, SGD', () => compare('relu', 'linear', 'meanSquaredError', regression, sgd));
   test('sigmoid + mean squared error, Adam', () => compare('tanh', 'sigmoid', 'meanSquaredError', binary, adam));
+  test('after leading Rescaling layers, softmax + categorical cross-entropy, SGD', () => compare('relu', 'softmax', 'categoricalCrossentropy', onehot, sgd, true));
 
   test('planned predict equals the general forward pass', () => {
-    for (const [hidden, out] of [['relu', 'softmax'], ['tanh', 'sigmoid'], ['sigmoid', 'linear'], ['linear', 'tanh']]) {
-      const m = model(hidden!, out!, 3, 5);
+    for (const [hidden, out, rescale] of [['relu', 'softmax', false], ['tanh', 'sigmoid', false], ['sigmoid', 'linear', false], ['linear', 'tanh', false], ['relu', 'softmax', true]] as const) {
+      const m = model(hidden, out, 3, 5, rescale);
       const x = randomNormal([37, 3], 0, 1, { seed: 6 });
       const planned = m.predict(x, { batchSize: 16 });
       const general = m.apply(x);
@@ -74,5 +77,9 @@ describe('planned training step equals the general path', () => {
     const h = sequential({ layers: [layers.dense({ units: 2, inputShape: [2], activation: 'softmax' })] });
     h.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
     expect(planStep(h.layers, getLoss('binaryCrossentropy'), h.optimizer, getContext().backend)).toBeNull();
+    // Rescaling is folded in only before the first Dense layer.
+    const r = sequential({ layers: [layers.dense({ units: 2, inputShape: [2] }), layers.rescaling({ scale: 2 }), layers.dense({ units: 1 })] });
+    r.compile({ optimizer: 'sgd', loss: 'mse' });
+    expect(planStep(r.layers, getLoss('mse'), r.optimizer, getContext().backend)).toBeNull();
   });
 });

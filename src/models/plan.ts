@@ -1,5 +1,6 @@
 /**
- * The planned training step: for a stack of Dense layers with common activations and losses,
+ * The planned training step: for a stack of Dense layers with common activations and losses
+ * (after any Rescaling layers, applied as the batch rows are gathered),
  * `fit` builds the step once per batch size — every activation, gradient and batch buffer
  * allocated up front — and then runs forward, loss gradient and backward as plain loops and
  * backend GEMM calls writing into those buffers, updating the weights in place. No tensors, no
@@ -9,6 +10,7 @@
 import type { Backend, Kernels, StepActivation, StepHead } from '../backends/backend.js';
 import type { LossSpec } from '../losses/index.js';
 import { Dense } from '../nn/dense.js';
+import { Rescaling } from '../nn/simple.js';
 import type { Layer } from '../nn/layer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -73,17 +75,26 @@ function headFor(layers: readonly Dense[], loss: LossSpec): Head | null {
   return null;
 }
 
-/** The Dense layers when the whole model is a plannable Dense stack, else null. */
-function plannable(modelLayers: readonly Layer[]): readonly Dense[] | null {
-  if (modelLayers.length === 0 || !modelLayers.every((l) => l instanceof Dense)) return null;
-  const dense = modelLayers as readonly Dense[];
+/** A model the plan covers: Rescaling layers (folded into the gathering of rows), then Dense layers. */
+interface Plannable {
+  pre: readonly Rescaling[];
+  dense: readonly Dense[];
+}
+
+/** The model's layers split as the plan takes them, or null when it is not a plannable stack. */
+function plannable(modelLayers: readonly Layer[]): Plannable | null {
+  let k = 0;
+  while (k < modelLayers.length && modelLayers[k] instanceof Rescaling) k++;
+  const rest = modelLayers.slice(k);
+  if (rest.length === 0 || !rest.every((l) => l instanceof Dense)) return null;
+  const dense = rest as readonly Dense[];
   for (const [i, d] of dense.entries()) {
     if (!d.built || d.kernel === null || !d.trainable) return null;
     if (!ACTS.has(d.activationName) || (d.activationName === 'softmax' && i !== dense.length - 1)) return null;
     if (d.config.kernelRegularizer !== undefined || d.config.biasRegularizer !== undefined) return null;
     if (!(d.kernel.values instanceof Float32Array)) return null;
   }
-  return dense;
+  return { pre: modelLayers.slice(0, k).filter((l): l is Rescaling => l instanceof Rescaling), dense };
 }
 
 function cache(make: (size: number) => PlannedStep): { forBatch(size: number): PlannedStep } {
@@ -99,8 +110,8 @@ function cache(make: (size: number) => PlannedStep): { forBatch(size: number): P
 
 /** Planned inference (forward only, every buffer allocated once per batch size), or null. */
 export function planForward(modelLayers: readonly Layer[], backend: Backend): { forBatch(size: number): PlannedStep } | null {
-  const dense = plannable(modelLayers);
-  return dense === null ? null : cache((size) => build(dense, 'mse', null, backend, size));
+  const p = plannable(modelLayers);
+  return p === null ? null : cache((size) => build(p, 'mse', null, backend, size));
 }
 
 /**
@@ -108,11 +119,11 @@ export function planForward(modelLayers: readonly Layer[], backend: Backend): { 
  * covers (the caller then uses the general path).
  */
 export function planStep(modelLayers: readonly Layer[], loss: LossSpec, optimizer: Optimizer, backend: Backend): { forBatch(size: number): PlannedStep } | null {
-  const dense = plannable(modelLayers);
-  if (dense === null) return null;
-  const head = headFor(dense, loss);
+  const p = plannable(modelLayers);
+  if (p === null) return null;
+  const head = headFor(p.dense, loss);
   if (head === null) return null;
-  return cache((size) => build(dense, head, optimizer, backend, size));
+  return cache((size) => build(p, head, optimizer, backend, size));
 }
 
 /**
@@ -154,7 +165,7 @@ function fusedStep(layers: readonly LayerPlan[], head: Head, optimizer: Optimize
   };
 }
 
-function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null, backend: Backend, B: number): PlannedStep {
+function build({ pre, dense }: Plannable, head: Head, optimizer: Optimizer | null, backend: Backend, B: number): PlannedStep {
   const tiny = dense.every((d) => B * d.config.units * d.kernel!.shape[0]! < TINY_PRODUCT);
   const { gemm, biasAct, actGrad, biasGrad, lossHead } = tiny ? reference : backend.kernels;
   // Every buffer where the kernels use it in place when the backend has such memory.
@@ -193,8 +204,19 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
     }
     for (; j < width; j++) dst[r + j] = src[o + j]!;
   };
-  const gather = (src: Float32Array | Float64Array, width: number, dst: Float32Array, order: Int32Array, start: number, end: number): void => {
-    for (let i = start, r = 0; i < end; i++, r += width) copyRow(src, order[i]! * width, dst, r, width);
+  // Leading Rescaling layers applied while the input rows are copied, with their arithmetic:
+  // float32 scale and offset, each operation rounded to float32 as the layer's ops round it.
+  const affine = Float64Array.from(pre.flatMap((l) => [Math.fround(l.scale), Math.fround(l.offset)]));
+  const rescaleRow = (src: Float32Array | Float64Array, o: number, dst: Float32Array, r: number, width: number): void => {
+    for (let j = 0; j < width; j++) {
+      let v = src[o + j]!;
+      for (let q = 0; q < affine.length; q += 2) v = Math.fround(Math.fround(v * affine[q]!) + affine[q + 1]!);
+      dst[r + j] = v;
+    }
+  };
+  const inputRow = affine.length === 0 ? copyRow : rescaleRow;
+  const gather = (src: Float32Array | Float64Array, width: number, dst: Float32Array, order: Int32Array, start: number, end: number, row = copyRow): void => {
+    for (let i = start, r = 0; i < end; i++, r += width) row(src, order[i]! * width, dst, r, width);
   };
 
   function forward(): void {
@@ -238,7 +260,7 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
 
   return {
     step(x, y, order, start, end) {
-      gather(x.values, inputs, X, order, start, end);
+      gather(x.values, inputs, X, order, start, end, inputRow);
       gather(y.values, head === 'sparseSoftmaxCE' ? 1 : outUnits, Y, order, start, end);
       if (fused !== null) return fused();
       forward();
@@ -250,7 +272,7 @@ function build(dense: readonly Dense[], head: Head, optimizer: Optimizer | null,
     },
     predict(x, start, end, out) {
       const rows = end - start;
-      for (let r = 0; r < rows; r++) copyRow(x.values, (start + r) * inputs, X, r * inputs, inputs);
+      for (let r = 0; r < rows; r++) inputRow(x.values, (start + r) * inputs, X, r * inputs, inputs);
       forward();
       const last = layers[layers.length - 1]!;
       const a = last.a;

@@ -5,7 +5,7 @@ import { BatchNormalization, type BatchNormalizationConfig } from './batchnorm.j
 import { Dense, type DenseConfig } from './dense.js';
 import { Maxout, type MaxoutConfig } from './maxout.js';
 import {
-  Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig,
+  Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
 } from './simple.js';
 import type { LayerArgs } from './layer.js';
 
@@ -16,6 +16,7 @@ export const layers = {
   batchNormalization: (config: BatchNormalizationConfig = {}): BatchNormalization => new BatchNormalization(config),
   flatten: (config: LayerArgs = {}): Flatten => new Flatten(config),
   leakyReLU: (config: LeakyReLUConfig = {}): LeakyReLU => new LeakyReLU(config),
+  rescaling: (config: RescalingConfig): Rescaling => new Rescaling(config),
   maxout: (config: MaxoutConfig): Maxout => new Maxout(config),
   input: (config: InputConfig): InputLayer => new InputLayer(config),
 };

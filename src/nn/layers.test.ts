@@ -17,6 +17,7 @@ testLayer('dense with l1l2 regularizers', {
 testLayer('activation', { make: () => layers.activation({ activation: 'elu' }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
 testLayer('flatten', { make: () => layers.flatten(), input: [2, 3, 4], output: [2, 12], params: 0, weightNames: [] });
 testLayer('leakyReLU', { make: () => layers.leakyReLU(), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('rescaling', { make: () => layers.rescaling({ scale: 1 / 0.3, offset: -0.5 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
 testLayer('dropout (inference: identity)', { make: () => layers.dropout({ rate: 0.5 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
 testLayer('dropout (training, fixed seed)', {
   make: () => layers.dropout({ rate: 0.5, seed: 1 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [], training: true, gradCheck: false,
@@ -155,5 +156,20 @@ describe('every named activation', () => {
       const res = gradCheck((t) => fn(t), [x]);
       expect(res.passed, `${name}: max abs error ${res.inputs[0]!.maxAbsError}`).toBe(true);
     }
+  });
+});
+
+describe('rescaling', () => {
+  test('x·scale + offset: pixels 0, 51, 255 with scale 1/255 → 0, 0.2, 1; standardizing with μ = 0.5, σ = 0.25', () => {
+    const px = Array.from(layers.rescaling({ scale: 1 / 255 }).apply(tensor([[0, 51, 255]])).values);
+    [0, 0.2, 1].forEach((v, i) => expect(px[i]).toBeCloseTo(v, 7));
+    // (x − μ)/σ = x·4 − 2: 0 → −2, 0.5 → 0, 1 → 2.
+    expect(Array.from(layers.rescaling({ scale: 4, offset: -2 }).apply(tensor([[0, 0.5, 1]])).values)).toEqual([-2, 0, 2]);
+  });
+
+  test('refuses a missing or non-finite scale or offset, naming it', () => {
+    expect(() => layers.rescaling({} as never)).toThrow('rescaling: scale is required (e.g. {scale: 1/255})');
+    expect(() => layers.rescaling({ scale: Number.NaN })).toThrow('rescaling: scale must be a finite number, got NaN');
+    expect(() => layers.rescaling({ scale: 1, offset: '2' as never })).toThrow('rescaling: offset must be a finite number, got 2');
   });
 });

@@ -1,7 +1,7 @@
-/** Layers without weights: Activation, Flatten, LeakyReLU, Dropout, and the Input spec. */
+/** Layers without weights: Activation, Flatten, LeakyReLU, Dropout, Rescaling, and the Input spec. */
 import { getContext } from '../context/context.js';
 import { leakyRelu } from '../ops/activations.js';
-import { div, greaterEqual, mul } from '../ops/elementwise.js';
+import { add, div, greaterEqual, mul } from '../ops/elementwise.js';
 import { randomUniform } from '../ops/creation.js';
 import { reshape } from '../ops/layout.js';
 import { Rng } from '../tensor/random.js';
@@ -77,6 +77,39 @@ export class Dropout extends Layer<DropoutConfig> {
     if (!(options.training ?? false) || rate === 0) return x;
     const u = randomUniform(x.shape, 0, 1, { rng: this.rng ?? getContext().rng });
     return mul(x, div(greaterEqual(u, rate), 1 - rate));
+  }
+}
+
+export interface RescalingConfig extends LayerArgs {
+  /** Multiplies the inputs. */
+  scale: number;
+  /** Added after scaling (default 0). */
+  offset?: number;
+}
+
+/**
+ * x·scale + offset (Keras and TensorFlow.js `Rescaling`): input preprocessing kept inside the
+ * model, so a saved model takes raw data. `rescaling({scale: 1/255})` maps pixels to [0, 1];
+ * `{scale: 1/σ, offset: −μ/σ}` standardizes with a mean and deviation measured on the training set.
+ */
+export class Rescaling extends Layer<RescalingConfig> {
+  readonly className = 'Rescaling';
+  constructor(config: RescalingConfig) {
+    super(config);
+    for (const key of ['scale', 'offset'] as const) {
+      const v = config[key];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new Error(`rescaling: ${key} must be a finite number, got ${String(v)}`);
+    }
+    if (config.scale === undefined) throw new Error('rescaling: scale is required (e.g. {scale: 1/255})');
+  }
+  get scale(): number {
+    return this.config.scale;
+  }
+  get offset(): number {
+    return this.config.offset ?? 0;
+  }
+  call(x: Tensor): Tensor {
+    return add(mul(x, this.scale), this.offset);
   }
 }
 
