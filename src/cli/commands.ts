@@ -118,6 +118,18 @@ export interface MnistArgs {
   seed: number;
   out: string | undefined;
   trainLimit: number | undefined;
+  /** 'standardized': a Rescaling layer maps pixels to (x − μ)/σ, μ and σ of the training images; 'unit': pixels in [0, 1] as loaded. */
+  inputs: 'standardized' | 'unit';
+}
+
+/** Mean and standard deviation over every value of `x` (float64 sums). */
+function meanStd(x: ArrayLike<number>): { mean: number; std: number } {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i]!;
+  const mean = sum / x.length;
+  let sq = 0;
+  for (let i = 0; i < x.length; i++) sq += (x[i]! - mean) ** 2;
+  return { mean, std: Math.sqrt(sq / x.length) };
 }
 
 /** The notes' MNIST network: 784-30-30-10, ReLU, softmax, SGD, categorical cross-entropy. */
@@ -128,7 +140,13 @@ export async function mnist(a: MnistArgs, io: CliIO): Promise<{ accuracy: number
   const yTest = oneHot(test.labels, 10);
   setSeed(a.seed);
   const model = sequential({ name: 'mnist_784_30_30_10' });
-  model.add(layers.dense({ units: 30, activation: 'relu', inputShape: [784] }));
+  if (a.inputs === 'standardized') {
+    // Inside the model, so the saved model takes raw [0, 1] pixels like the unstandardized one.
+    const { mean, std } = meanStd(tr.images.values);
+    model.add(layers.rescaling({ scale: 1 / std, offset: -mean / std, inputShape: [784], name: 'standardize' }));
+    io.stdout.write(`Inputs standardized in the model: (x − ${mean.toFixed(4)}) / ${std.toFixed(4)}, the mean and deviation of the training pixels\n`);
+  }
+  model.add(layers.dense({ units: 30, activation: 'relu', ...(a.inputs === 'unit' ? { inputShape: [784] } : {}) }));
   model.add(layers.dense({ units: 30, activation: 'relu' }));
   model.add(layers.dense({ units: 10, activation: 'softmax' }));
   model.compile({ optimizer: new SGD({ learningRate: a.lr }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

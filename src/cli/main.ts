@@ -31,6 +31,8 @@ train options:
 
 mnist options:
   --epochs 5  --batch-size 32  --lr 0.01  --seed 1  --out <dir>  --train-limit <n>
+  --inputs standardized      standardized (a Rescaling layer: (x − mean)/std of the training
+                             pixels) or unit (pixels in [0, 1] as loaded)
 
 Other:
   --verbose                  show the stack trace on errors
@@ -42,8 +44,13 @@ const OPTIONS = {
   target: { type: 'string' }, out: { type: 'string' }, layers: { type: 'string' }, activation: { type: 'string' },
   epochs: { type: 'string' }, 'batch-size': { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
   'validation-split': { type: 'string' }, seed: { type: 'string' }, task: { type: 'string' }, 'train-limit': { type: 'string' },
-  verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
+  inputs: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
 } as const;
+
+function inputsMode(value: string | undefined): 'standardized' | 'unit' {
+  if (value === undefined || value === 'standardized' || value === 'unit') return value ?? 'standardized';
+  throw new CliError(`--inputs must be 'standardized' or 'unit', got '${value}'`, 2);
+}
 
 function number(name: string, value: string | undefined, fallback: number, check: (v: number) => boolean, expected: string): number {
   if (value === undefined) return fallback;
@@ -122,6 +129,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           seed: number('seed', o.seed, 1, Number.isInteger, 'an integer'),
           out: o.out,
           trainLimit: o['train-limit'] === undefined ? undefined : number('train-limit', o['train-limit'], 0, positiveInt, 'a positive integer'),
+          inputs: inputsMode(o.inputs),
         }, io);
         return 0;
       }
