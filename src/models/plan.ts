@@ -15,6 +15,7 @@ import type { Layer } from '../nn/layer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { jsBackend } from '../backends/js/index.js';
+import { rowLogSumExp } from '../backends/js/train.js';
 import { Adam } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
 
@@ -55,15 +56,6 @@ export interface PlannedStep {
   /** The last batch's predictions and targets, as tensors over the plan's buffers (for metrics). */
   readonly pred: Tensor;
   readonly target: Tensor;
-}
-
-/** log Σ exp over a[o .. o+n), shifted by the row's maximum so it never overflows. */
-function rowLogSumExp(a: Float32Array, o: number, n: number): number {
-  let max = -Infinity;
-  for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
-  let sum = 0;
-  for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
-  return max + Math.log(sum);
 }
 
 function headFor(layers: readonly Dense[], loss: LossSpec): Head | null {

@@ -68,6 +68,15 @@ export function adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len
   }
 }
 
+/** log Σ exp over a[o .. o+n), shifted by the row's maximum so it never overflows. */
+export function rowLogSumExp(a: Float32Array, o: number, n: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
+  return max + Math.log(sum);
+}
+
 /**
  * The loss head. Softmax cross-entropy: with lse = log Σ exp z (shifted by the row's maximum),
  * p = exp(z − lse), loss = Σ t·(lse − z), dz = (p − t)/rows. Sigmoid cross-entropy on logits:
@@ -80,11 +89,7 @@ export function lossHead(head: StepHead, a: Float32Array, y: Float32Array, dz: F
     const sparse = head === 'sparseSoftmaxCE';
     for (let r = 0; r < rows; r++) {
       const o = r * n;
-      let max = -Infinity;
-      for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
-      const lse = max + Math.log(sum);
+      const lse = rowLogSumExp(a, o, n);
       for (let j = 0; j < n; j++) {
         const z = a[o + j]!;
         const t = sparse ? (y[r] === j ? 1 : 0) : y[o + j]!;
