@@ -5,8 +5,12 @@
  * they never allocate tensors and never record gradients. Shapes are validated by the ops
  * before a kernel runs.
  */
+import type { Rng } from '../tensor/random.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Buf, DType } from '../tensor/tensor.js';
+
+/** Distributions `fillRandom` draws from: uniform [a, b), normal (mean a, deviation b), and normal redrawn beyond 2 deviations. */
+export type Distribution = 'uniform' | 'normal' | 'truncatedNormal';
 
 /** Elementwise functions of one input. `step` and `sign` have zero gradient. */
 export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sigmoid', 'tanh', 'softplus', 'erf', 'step'] as const;
@@ -86,6 +90,15 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   scatterAdd(g: Buf, indices: Int32Array, axis: number, out: Buf, outShape: Shape): void;
   /** Joins inputs along `axis`. */
   concat(xs: readonly Buf[], shapes: readonly Shape[], axis: number, out: Buf): void;
+  /** out = x (same length). */
+  copy(x: Buf, out: Buf): void;
+  /**
+   * Fills `out` with draws from `rng`, in order: a recorded step that replays this call draws
+   * new values each time (a new dropout mask per step), from the same seeded sequence.
+   */
+  fillRandom(out: Buf, rng: Rng, dist: Distribution, a: number, b: number): void;
+  /** Rows of `depth` values: `on` at column indices[i] (a float holding an integer), `off` elsewhere. */
+  oneHot(indices: Buf, depth: number, on: number, off: number, out: Buf): void;
 
   // The planned training step's fused kernels, in place on float32 arrays (src/backends/js/train.ts
   // is the reference; every backend gives its results bit for bit).

@@ -22,6 +22,11 @@ export interface Context {
   gradEnabled: boolean;
   /** Storage precision of new tensors; float64 is for gradient checking. */
   dtype: DType;
+  /**
+   * Set while a step is being recorded into a program (compile/): code that computes on tensor
+   * values outside kernels calls `notTraceable`, which ends the recording with its reason.
+   */
+  trace?: { unsupported(what: string): never };
 }
 
 /**
@@ -65,6 +70,14 @@ export function withContext<T>(overrides: Partial<Context>, fn: () => T): T {
   } finally {
     current = saved;
   }
+}
+
+/**
+ * Declares that the caller is about to compute on tensor values in plain code: fine when ops run
+ * eagerly, impossible to replay from a recorded program, so a recording stops here with `what`.
+ */
+export function notTraceable(what: string): void {
+  current.trace?.unsupported(what);
 }
 
 /** Runs `fn` without recording gradients (PyTorch `torch.no_grad()`). */

@@ -6,8 +6,8 @@
 import { noGrad } from '../context/context.js';
 import { oneHot } from '../ops/creation.js';
 import { logSoftmax } from '../ops/activations.js';
-import { abs, add, clip, div, less, log, maximum, mul, neg, softplus, square, sub, where } from '../ops/elementwise.js';
-import { mean, sum } from '../ops/reduce.js';
+import { abs, add, clip, div, equal, less, log, maximum, mul, neg, softplus, square, sub, where } from '../ops/elementwise.js';
+import { mean, min, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/layout.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -57,8 +57,12 @@ export const perSample = {
   /** max(1 − y·ŷ, 0) with labels in {−1, 1}; 0/1 labels are converted as Keras does. */
   hinge: ((yTrue, yPred) => {
     checkSame('hinge', yTrue, yPred);
-    const isBinary = noGrad(() => yTrue.values.every((v) => v === 0 || v === 1));
-    const y = isBinary ? sub(mul(yTrue, 2), 1) : yTrue;
+    // Written with ops (not a test of the values in plain code) so a recorded step replays it:
+    // 1 when every label is 0 or 1.
+    const y = noGrad(() => {
+      const allBinary = min(add(equal(yTrue, 0), equal(yTrue, 1)));
+      return where(allBinary, sub(mul(yTrue, 2), 1), yTrue);
+    });
     return lastMean(maximum(sub(1, mul(y, yPred)), 0));
   }) as PerSampleLoss,
   /**

@@ -11,7 +11,8 @@ import { tensor } from '../ops/creation.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallbackHooks, CallbackList, History } from './callbacks.js';
-import { checkBatchSize, checkFinite, checkSamples, identityOrder, takeRows } from './data.js';
+import { checkBatchSize, checkFinite, checkSamples, gatherRows, identityOrder, takeRows } from './data.js';
+import { type CompiledStep, type NotCompiled, compileStep } from './compiled.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
 import type { Sequential } from './sequential.js';
 import { planStep } from './plan.js';
@@ -24,6 +25,17 @@ import type { Logs, TrainingParams } from './types.js';
  * (in WebAssembly memory, which never shrinks) and waiting for the collector to free the old.
  */
 const plans = new WeakMap<Sequential, { key: readonly unknown[]; plan: ReturnType<typeof planStep> }>();
+
+/** The compiled steps of each model, by batch size, kept while the key (layers, loss, weights…) stays the same. */
+const programs = new WeakMap<Sequential, { key: readonly unknown[]; steps: Map<number, CompiledStep | NotCompiled> }>();
+
+function compiledSteps(model: Sequential, key: readonly unknown[]): Map<number, CompiledStep | NotCompiled> {
+  const hit = programs.get(model);
+  if (hit !== undefined && hit.key.length === key.length && hit.key.every((k, i) => k === key[i])) return hit.steps;
+  const steps = new Map<number, CompiledStep | NotCompiled>();
+  programs.set(model, { key, steps });
+  return steps;
+}
 
 function cachedPlan(model: Sequential, key: readonly unknown[], make: () => ReturnType<typeof planStep>): ReturnType<typeof planStep> {
   const hit = plans.get(model);
@@ -123,20 +135,55 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
   // As Keras: user callbacks first, so History and the progress bar see what they add to the logs.
   const list: CallbackHooks[] = [...user, history, ...(verbose === 0 ? [] : [new ProgbarLogger(verbose, args.stream)])];
-  const params: TrainingParams = { epochs, initialEpoch: args.initialEpoch ?? 0, steps, samples: n, batchSize, verbose, metrics: metrics.map((m) => m.name) };
+  const params: TrainingParams = { path: 'eager', epochs, initialEpoch: args.initialEpoch ?? 0, steps, samples: n, batchSize, verbose, metrics: metrics.map((m) => m.name) };
   const cbs = new CallbackList(list, model, params);
   const optimizer = compiled.optimizer;
   const trainable = model.trainableWeights;
   if (optimizer.params.length === 0) optimizer.params = trainable;
   const rng = getContext().rng;
-  // The allocation-free planned step, when the model and options allow it.
+  const backend = getContext().backend;
+  // The road: the planned Dense step where it applies, else the compiled step, else eager.
   const sparse = compiled.loss.name === 'sparseCategoricalCrossentropy';
   const outWidth = model.outputShape[model.outputShape.length - 1];
   const yFits = sparse ? y.size === y.shape[0] : y.rank === 2 && y.shape[1] === outWidth;
-  const backend = getContext().backend;
-  const plan = weights === undefined && accumulate === 1 && yFits
+  const plan = !compiled.runEagerly && weights === undefined && accumulate === 1 && yFits
     ? cachedPlan(model, [compiled.loss, optimizer, backend, ...model.layers, ...model.layers.map((l) => l.built && l.trainable)], () => planStep(model.layers, compiled.loss, optimizer, backend))
     : null;
+  const programs = plan === null && !compiled.runEagerly ? compiledSteps(model, [compiled.loss, backend, weights !== undefined, ...model.layers, ...trainable, ...model.weights.map((w) => w.values)]) : null;
+  const programFor = (size: number): CompiledStep | NotCompiled => {
+    let p = programs!.get(size);
+    if (p === undefined) {
+      p = compileStep({ layers: model.layers, loss: compiled.loss, batch: size, x, y, weighted: weights !== undefined, training: true, backend }, trainable);
+      programs!.set(size, p);
+    }
+    return p;
+  };
+  const first = programs === null || n === 0 ? null : programFor(Math.min(batchSize, n));
+  params.path = plan !== null ? 'planned' : first !== null && !('why' in first) ? 'compiled' : 'eager';
+  if (first !== null && 'why' in first) params.pathReason = `the step could not be compiled: ${first.why}`;
+  if (compiled.runEagerly) params.pathReason = 'compile({runEagerly: true})';
+  const xWidth = x.size / Math.max(1, n);
+  const yWidth = y.size / Math.max(1, n);
+  const applyGradients = (pairs: ReadonlyArray<readonly [Tensor, Tensor]>, last: boolean): void => {
+    if (accumulate === 1) {
+      optimizer.applyGradients(pairs);
+      return;
+    }
+    pending ??= trainable.map((w) => new Float32Array(w.size));
+    for (const [w, g] of pairs) {
+      const acc = pending[trainable.indexOf(w)]!;
+      for (let k = 0; k < acc.length; k++) acc[k] = acc[k]! + g.values[k]!;
+    }
+    pendingCount++;
+    if (pendingCount === accumulate || last) {
+      const scale = 1 / pendingCount;
+      optimizer.applyGradients(trainable.map((w, i) => [w, tensor(pending![i]!.map((v) => v * scale), w.shape)] as const));
+      pending = null;
+      pendingCount = 0;
+    }
+  };
+  let pending: Float32Array[] | null = null;
+  let pendingCount = 0;
   const yieldMs = args.yieldEvery === 'never' || args.yieldEvery === 'epoch' ? Infinity : args.yieldEvery === 'batch' ? 0 : typeof args.yieldEvery === 'number' ? args.yieldEvery : 25;
   let lastYield = performance.now();
 
@@ -150,8 +197,6 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
     for (let i = 0; i < metrics.length; i++) metrics[i]!.reset();
     let lossSum = 0;
     let seen = 0;
-    let pending: Float32Array[] | null = null;
-    let pendingCount = 0;
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
@@ -166,27 +211,22 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
         pred = step.pred;
         target = step.target;
       } else {
-        target = takeRows(y, order, start, end);
-        const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
-        const r = gradientStep(model.layers, takeRows(x, order, start, end), target, compiled.loss, wb);
-        loss = r.loss;
-        pred = r.pred;
-        if (accumulate === 1) {
-          optimizer.applyGradients(trainable.filter((w) => r.grads.has(w)).map((w) => [w, r.grads.get(w)!] as const));
+        const program = programs === null ? null : programFor(end - start);
+        if (program !== null && !('why' in program)) {
+          gatherRows(x.values, xWidth, program.x.values, order, start, end);
+          gatherRows(y.values, yWidth, program.y.values, order, start, end);
+          if (program.w !== null) gatherRows(weights!.values, 1, program.w.values, order, start, end);
+          loss = program.run();
+          pred = program.pred;
+          target = program.y;
+          applyGradients(program.grads, b === steps - 1);
         } else {
-          pending ??= trainable.map((w) => new Float32Array(w.size));
-          trainable.forEach((w, i) => {
-            const g = r.grads.get(w);
-            const acc = pending![i]!;
-            if (g !== undefined) for (let k = 0; k < acc.length; k++) acc[k] = acc[k]! + g.values[k]!;
-          });
-          pendingCount++;
-          if (pendingCount === accumulate || b === steps - 1) {
-            const scale = 1 / pendingCount;
-            optimizer.applyGradients(trainable.map((w, i) => [w, tensor(pending![i]!.map((v) => v * scale), w.shape)] as const));
-            pending = null;
-            pendingCount = 0;
-          }
+          target = takeRows(y, order, start, end);
+          const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
+          const r = gradientStep(model.layers, takeRows(x, order, start, end), target, compiled.loss, wb);
+          loss = r.loss;
+          pred = r.pred;
+          applyGradients(trainable.filter((w) => r.grads.has(w)).map((w) => [w, r.grads.get(w)!] as const), b === steps - 1);
         }
       }
       for (let i = 0; i < metrics.length; i++) metrics[i]!.update(target, pred);

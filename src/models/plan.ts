@@ -18,6 +18,8 @@ import { jsBackend } from '../backends/js/index.js';
 import { rowLogSumExp } from '../backends/js/train.js';
 import { Adam } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
+import { adopt } from './compiled.js';
+import { copyRow, gatherRows } from './data.js';
 
 /**
  * Below this many multiply-adds in every product of the step, the plan calls the reference
@@ -119,17 +121,6 @@ export function planStep(modelLayers: readonly Layer[], loss: LossSpec, optimize
 }
 
 /**
- * Moves a weight into the backend's kernel memory (WebAssembly), where the planned step's
- * kernels and the optimizer update it in place; the tensor keeps working as before.
- */
-function adopt(t: Tensor, backend: Backend): void {
-  if (backend.allocResident === undefined || backend.isResident?.(t.values) === true || !(t.values instanceof Float32Array)) return;
-  const v = backend.allocResident(t.size);
-  v.set(t.values);
-  t.values = v;
-}
-
-/**
  * The whole step of a tiny Dense stack as one call into the backend (Backend.denseStep), where
  * it has one; plain SGD or Adam without clipping (others use the kernels one by one). Same
  * arithmetic as the step below (tested). Returns the step (loss out), or null.
@@ -184,22 +175,10 @@ function build({ pre, dense }: Plannable, head: Head, optimizer: Optimizer | nul
   const predTensor = new Tensor(layers[layers.length - 1]!.a, [B, outUnits]);
   const targetTensor = new Tensor(Y, head === 'sparseSoftmaxCE' ? [B] : [B, outUnits]);
 
-  // Rows copied by plain loops, not set(subarray()): a subarray is a new object per row. Four
-  // elements per iteration: V8 then copies MNIST's rows about 1.7 times as fast (measured).
-  const copyRow = (src: Float32Array | Float64Array, o: number, dst: Float32Array, r: number, width: number): void => {
-    let j = 0;
-    for (; j + 4 <= width; j += 4) {
-      dst[r + j] = src[o + j]!;
-      dst[r + j + 1] = src[o + j + 1]!;
-      dst[r + j + 2] = src[o + j + 2]!;
-      dst[r + j + 3] = src[o + j + 3]!;
-    }
-    for (; j < width; j++) dst[r + j] = src[o + j]!;
-  };
   // Leading Rescaling layers applied while the input rows are copied, with their arithmetic:
   // float32 scale and offset, each operation rounded to float32 as the layer's ops round it.
   const affine = Float64Array.from(pre.flatMap((l) => [Math.fround(l.scale), Math.fround(l.offset)]));
-  const rescaleRow = (src: Float32Array | Float64Array, o: number, dst: Float32Array, r: number, width: number): void => {
+  const rescaleRow = (src: Float32Array | Float64Array, o: number, dst: Float32Array | Float64Array, r: number, width: number): void => {
     for (let j = 0; j < width; j++) {
       let v = src[o + j]!;
       for (let q = 0; q < affine.length; q += 2) v = Math.fround(Math.fround(v * affine[q]!) + affine[q + 1]!);
@@ -210,7 +189,7 @@ function build({ pre, dense }: Plannable, head: Head, optimizer: Optimizer | nul
   // general loop's speed on MNIST rows (measured).
   const scale = affine[0] ?? 1;
   const offset = affine[1] ?? 0;
-  const rescaleRow1 = (src: Float32Array | Float64Array, o: number, dst: Float32Array, r: number, width: number): void => {
+  const rescaleRow1 = (src: Float32Array | Float64Array, o: number, dst: Float32Array | Float64Array, r: number, width: number): void => {
     let j = 0;
     for (; j + 4 <= width; j += 4) {
       dst[r + j] = Math.fround(src[o + j]! * scale) + offset;
@@ -221,10 +200,6 @@ function build({ pre, dense }: Plannable, head: Head, optimizer: Optimizer | nul
     for (; j < width; j++) dst[r + j] = Math.fround(src[o + j]! * scale) + offset;
   };
   const inputRow = affine.length === 0 ? copyRow : affine.length === 2 ? rescaleRow1 : rescaleRow;
-  const gather = (src: Float32Array | Float64Array, width: number, dst: Float32Array, order: Int32Array, start: number, end: number, row = copyRow): void => {
-    for (let i = start, r = 0; i < end; i++, r += width) row(src, order[i]! * width, dst, r, width);
-  };
-
   function forward(): void {
     let input: Float32Array = X;
     for (let li = 0; li < layers.length; li++) {
@@ -266,8 +241,8 @@ function build({ pre, dense }: Plannable, head: Head, optimizer: Optimizer | nul
 
   return {
     step(x, y, order, start, end) {
-      gather(x.values, inputs, X, order, start, end, inputRow);
-      gather(y.values, head === 'sparseSoftmaxCE' ? 1 : outUnits, Y, order, start, end);
+      gatherRows(x.values, inputs, X, order, start, end, inputRow);
+      gatherRows(y.values, head === 'sparseSoftmaxCE' ? 1 : outUnits, Y, order, start, end);
       if (fused !== null) return fused();
       forward();
       const loss = lossAndGradient();

@@ -72,6 +72,14 @@ export class ProgbarLogger extends Callback {
     return [...metricKeys, ...val, ...Object.keys(logs).filter((k) => !metricKeys.includes(k) && !val.includes(k) && k !== 'batch' && k !== 'size')];
   }
 
+  /** verbose 1 opens with the road the step takes, and why when it is the slow one. */
+  onTrainBegin(): void {
+    const p = this.params!;
+    if (this.verbose !== 1) return;
+    const road = p.path === 'eager' ? `eager${p.pathReason === undefined ? '' : ` (${p.pathReason})`}` : p.path;
+    this.stream.write(`Training step: ${road}\n`);
+  }
+
   onEpochBegin(epoch: number): void {
     const p = this.params!;
     this.stream.write(`Epoch ${epoch + 1}/${p.epochs}\n`);

@@ -281,9 +281,11 @@ describe('progress output', () => {
     const text = await fitWith(1, false);
     expect(text).not.toMatch(/[\r\u001b]/);
     const lines = text.trim().split('\n');
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toBe('Epoch 1/2');
-    expect(lines[1]).toMatch(/^4\/4 \[={30}\] - \d+s \d+(us|ms)\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}$/);
+    expect(lines).toHaveLength(5);
+    // The header names the road the step takes (a Dense stack: the planned step).
+    expect(lines[0]).toBe('Training step: planned');
+    expect(lines[1]).toBe('Epoch 1/2');
+    expect(lines[2]).toMatch(/^4\/4 \[={30}\] - \d+s \d+(us|ms)\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}$/);
   });
 
   test('verbose 2 writes one line per epoch', async () => {

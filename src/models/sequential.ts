@@ -28,12 +28,18 @@ export interface CompileArgs {
   optimizer: OptimizerIdentifier;
   loss: LossIdentifier;
   metrics?: MetricIdentifier | MetricIdentifier[];
+  /**
+   * Run every step through ops and autograd, batch by batch, instead of a compiled program
+   * (Keras `run_eagerly`): slower, for debugging a layer.
+   */
+  runEagerly?: boolean;
 }
 
 export interface Compiled {
   optimizer: Optimizer;
   loss: LossSpec;
   metricIds: MetricIdentifier[];
+  runEagerly: boolean;
 }
 
 function snake(className: string): string {
@@ -169,7 +175,7 @@ export class Sequential implements TrainingModel {
   /** Configures training: optimizer, loss and metrics, by name or object. */
   compile(args: CompileArgs): void {
     const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics];
-    this.compiledState = { optimizer: getOptimizer(args.optimizer), loss: getLoss(args.loss), metricIds: metrics };
+    this.compiledState = { optimizer: getOptimizer(args.optimizer), loss: getLoss(args.loss), metricIds: metrics, runEagerly: args.runEagerly ?? false };
     if (this.compiledState.optimizer.params.length === 0 && this.built) this.compiledState.optimizer.params = this.trainableWeights;
   }
 

@@ -14,6 +14,13 @@ export interface TrainingModel {
 }
 
 export interface TrainingParams {
+  /**
+   * The road `fit` took: 'planned' (the allocation-free Dense step), 'compiled' (a recorded
+   * program of kernel calls, replayed per batch) or 'eager' (ops and autograd per batch).
+   */
+  path: 'planned' | 'compiled' | 'eager';
+  /** Why the step is eager, when it is. */
+  pathReason?: string;
   epochs: number;
   initialEpoch: number;
   /** Batches per epoch. */

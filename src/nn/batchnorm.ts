@@ -5,7 +5,7 @@
  */
 import { noGrad } from '../context/context.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/elementwise.js';
-import { reshape } from '../ops/layout.js';
+import { assignValues, reshape } from '../ops/layout.js';
 import { mean } from '../ops/reduce.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -64,8 +64,8 @@ export class BatchNormalization extends Layer<BatchNormalizationConfig> {
       variance = mean(square(sub(x, mu)), reduceAxes, true);
       const m = c.momentum ?? 0.99;
       noGrad(() => {
-        this.movingMean!.assign(add(mul(this.movingMean!, m), mul(reshape(mu, [-1]), 1 - m)));
-        this.movingVariance!.assign(add(mul(this.movingVariance!, m), mul(reshape(variance, [-1]), 1 - m)));
+        assignValues(this.movingMean!, add(mul(this.movingMean!, m), mul(reshape(mu, [-1]), 1 - m)));
+        assignValues(this.movingVariance!, add(mul(this.movingVariance!, m), mul(reshape(variance, [-1]), 1 - m)));
       });
     } else {
       mu = param(this.movingMean!);

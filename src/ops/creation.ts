@@ -2,6 +2,7 @@
  * Creating tensors: from values, constant fills, ranges, identity, one-hot and seeded random
  * draws. Random functions use the context's generator unless given their own `seed` or `rng`.
  */
+import type { Distribution } from '../backends/backend.js';
 import { emptyTensor, getContext } from '../context/context.js';
 import { Rng } from '../tensor/random.js';
 import { type Shape, checkShape, fmt, sizeOf } from '../tensor/shape.js';
@@ -144,33 +145,27 @@ function pickRng(options: RandomOptions): Rng {
   return getContext().rng;
 }
 
-function randomFill(shape: Shape, op: string, options: RandomOptions, draw: (rng: Rng) => number): Tensor {
+function randomFill(shape: Shape, op: string, options: RandomOptions, dist: Distribution, a: number, b: number): Tensor {
   checkShape(shape, op);
   const t = emptyTensor(shape);
-  const rng = pickRng(options);
-  for (let i = 0; i < t.size; i++) t.values[i] = draw(rng);
+  getContext().backend.kernels.fillRandom(t.values, pickRng(options), dist, a, b);
   return t;
 }
 
 /** Uniform in [min, max). */
 export function randomUniform(shape: Shape, min = 0, max = 1, options: RandomOptions = {}): Tensor {
   if (!(min <= max)) throw new Error(`randomUniform: min (${min}) must not exceed max (${max})`);
-  return randomFill(shape, 'randomUniform', options, (r) => min + (max - min) * r.uniform());
+  return randomFill(shape, 'randomUniform', options, 'uniform', min, max);
 }
 
 /** Normal with the given mean and standard deviation. */
 export function randomNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
-  return randomFill(shape, 'randomNormal', options, (r) => mean + stddev * r.normal());
+  return randomFill(shape, 'randomNormal', options, 'normal', mean, stddev);
 }
 
 /** Normal, redrawn until within two standard deviations of the mean (as TensorFlow). */
 export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
-  return randomFill(shape, 'truncatedNormal', options, (r) => {
-    for (;;) {
-      const z = r.normal();
-      if (Math.abs(z) <= 2) return mean + stddev * z;
-    }
-  });
+  return randomFill(shape, 'truncatedNormal', options, 'truncatedNormal', mean, stddev);
 }
 
 /**
@@ -179,15 +174,16 @@ export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: Ran
  */
 export function oneHot(indices: Tensor | ArrayLike<number>, depth: number, on = 1, off = 0): Tensor {
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
-  const src = indices instanceof Tensor ? indices.values : indices;
-  const lead = indices instanceof Tensor ? indices.shape : [src.length];
-  const t = fill([...lead, depth], off);
-  for (let i = 0; i < src.length; i++) {
-    const k = src[i]!;
+  const src = indices instanceof Tensor ? indices : tensor(Array.from(indices));
+  // Checked where the call is made; a recorded step replays the kernel alone, on labels its
+  // caller (fit) has checked over the whole dataset.
+  for (let i = 0; i < src.size; i++) {
+    const k = src.values[i]!;
     if (!Number.isInteger(k) || k < 0 || k >= depth) {
       throw new Error(`oneHot: index ${k} at position ${i} is out of range [0, ${depth})`);
     }
-    t.values[i * depth + k] = on;
   }
+  const t = emptyTensor([...(indices instanceof Tensor ? indices.shape : [src.size]), depth]);
+  getContext().backend.kernels.oneHot(src.values, depth, on, off, t.values);
   return t;
 }

@@ -3,7 +3,7 @@
  * broadcastTo and the axis helpers. Each primitive's backward is the inverse rearrangement.
  */
 import { record } from '../autograd/engine.js';
-import { emptyTensor, getContext } from '../context/context.js';
+import { emptyTensor, getContext, notTraceable } from '../context/context.js';
 import { type Shape, broadcastShapes, checkShape, fmt, normalizeAxis, sameShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, asTensor } from './primitive.js';
@@ -88,6 +88,7 @@ export function pad(xl: TensorLike, paddings: ReadonlyArray<readonly [number, nu
 }
 
 function toIndices(indices: Tensor | ArrayLike<number>, limit: number, op: string): Int32Array {
+  if (indices instanceof Tensor) notTraceable(`${op} with indices from a tensor (their values are read in plain code)`);
   const src = indices instanceof Tensor ? indices.values : indices;
   const out = new Int32Array(src.length);
   for (let i = 0; i < src.length; i++) {
@@ -198,4 +199,13 @@ export function flatten(xl: TensorLike): Tensor {
   const x = asTensor(xl, 'flatten');
   if (x.rank < 1) throw new Error('flatten: expected a tensor of rank ≥ 1, got a scalar');
   return reshape(x, [x.shape[0]!, x.rank === 1 ? 1 : sizeOf(x.shape.slice(1))]);
+}
+
+/**
+ * Overwrites `target`'s values with `source`'s in place, through a kernel (so a recorded step
+ * replays it): a layer's state update such as batch normalization's moving averages.
+ */
+export function assignValues(target: Tensor, source: Tensor): void {
+  if (!sameShape(target.shape, source.shape)) throw new Error(`assign: cannot assign shape ${fmt(source.shape)} to a tensor of shape ${fmt(target.shape)}`);
+  getContext().backend.kernels.copy(source.values, target.values);
 }

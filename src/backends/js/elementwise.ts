@@ -6,10 +6,12 @@
 import type { BinaryKernel, BinaryOp, UnaryKernel, UnaryOp } from '../backend.js';
 import { type Shape, broadcastStrides, sameShape } from '../../tensor/shape.js';
 import type { Buf } from '../../tensor/tensor.js';
+import { specialize } from './specialize.js';
 
-const unary = (f: (x: number) => number): UnaryKernel => (x, out) => {
+const unaryLoop = (f: (x: number) => number): UnaryKernel => (x, out) => {
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]!);
 };
+const unary = (f: (x: number) => number): UnaryKernel => specialize(unaryLoop)(f);
 
 /** Numerically stable logistic: never evaluates exp of a large positive number. */
 export function sigmoidScalar(x: number): number {
@@ -68,10 +70,14 @@ export const unaryKernels: Record<UnaryOp, UnaryKernel> = {
 };
 
 function binary(f: (a: number, b: number) => number): BinaryKernel {
+  return specialize(binaryLoops)(f, sameShape, walk2);
+}
+
+function binaryLoops(f: (a: number, b: number) => number, same: typeof sameShape, walk: typeof walk2): BinaryKernel {
   return (a, aShape, b, bShape, out, outShape) => {
     const n = out.length;
     if (n === 0) return;
-    if (a.length === n && b.length === n && sameShape(aShape, bShape)) {
+    if (a.length === n && b.length === n && same(aShape, bShape)) {
       for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);
       return;
     }
@@ -85,7 +91,7 @@ function binary(f: (a: number, b: number) => number): BinaryKernel {
       for (let i = 0; i < n; i++) out[i] = f(av, b[i]!);
       return;
     }
-    walk2(aShape, bShape, outShape, (o, ao, as, bo, bs, len) => {
+    walk(aShape, bShape, outShape, (o, ao, as, bo, bs, len) => {
       for (let j = 0; j < len; j++) out[o + j] = f(a[ao + j * as]!, b[bo + j * bs]!);
     });
   };
@@ -140,6 +146,19 @@ export const binaryKernels: Record<BinaryOp, BinaryKernel> = {
 export function where(cond: Buf, cShape: Shape, a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: Buf, outShape: Shape): void {
   const n = out.length;
   if (n === 0) return;
+  // The common cases without broadcasting walks: relu's where(x > 0, x, 0) and its gradient.
+  if (cond.length === n && a.length === n && (b.length === n || b.length === 1)) {
+    if (b.length === 1) {
+      const bv = b[0]!;
+      for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i]! : bv;
+    } else for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? a[i]! : b[i]!;
+    return;
+  }
+  if (cond.length === n && a.length === 1 && b.length === n) {
+    const av = a[0]!;
+    for (let i = 0; i < n; i++) out[i] = cond[i] !== 0 ? av : b[i]!;
+    return;
+  }
   const rank = outShape.length;
   const sc = broadcastStrides(cShape, outShape);
   const sa = broadcastStrides(aShape, outShape);

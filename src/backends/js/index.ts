@@ -4,7 +4,8 @@
  */
 import type { Backend, Kernels } from '../backend.js';
 import { binaryKernels, unaryKernels, where } from './elementwise.js';
-import { concat, gather, pad, scatterAdd, slice, transpose } from './layout.js';
+import { concat, copy, gather, oneHot, pad, scatterAdd, slice, transpose } from './layout.js';
+import { fillRandom } from './random.js';
 import { gemm, matmul } from './matmul.js';
 import { argmax, argmin, max, min, sum } from './reduce.js';
 import { actGrad, adamUpdate, biasAct, biasGrad, lossHead, sgdUpdate } from './train.js';
@@ -14,7 +15,7 @@ const kernels: Kernels = {
   ...binaryKernels,
   sum, max, min,
   where, matmul, transpose,
-  gemm: (a, b, out, m, n, k, transA, transB) => gemm(a, 0, b, 0, out, 0, m, k, n, transA, transB), argmax, argmin, slice, pad, gather, scatterAdd, concat,
+  gemm: (a, b, out, m, n, k, transA, transB) => gemm(a, 0, b, 0, out, 0, m, k, n, transA, transB), argmax, argmin, slice, pad, gather, scatterAdd, concat, copy, fillRandom, oneHot,
   biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, lossHead,
 };
 

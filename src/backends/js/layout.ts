@@ -103,3 +103,12 @@ export function concat(xs: readonly Buf[], shapes: readonly Shape[], axis: numbe
     }
   }
 }
+
+export function copy(x: Buf, out: Buf): void {
+  out.set(x);
+}
+
+export function oneHot(indices: Buf, depth: number, on: number, off: number, out: Buf): void {
+  out.fill(off);
+  for (let i = 0; i < indices.length; i++) out[i * depth + indices[i]!] = on;
+}

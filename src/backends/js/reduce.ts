@@ -5,8 +5,13 @@
 import type { ReduceKernel } from '../backend.js';
 import { type Shape, stridesOf } from '../../tensor/shape.js';
 import type { Buf } from '../../tensor/tensor.js';
+import { specialize } from './specialize.js';
 
 function reducer(init: number, combine: (acc: number, v: number) => number): ReduceKernel {
+  return specialize(reducerLoops)(init, combine, stridesOf);
+}
+
+function reducerLoops(init: number, combine: (acc: number, v: number) => number, strides: typeof stridesOf): ReduceKernel {
   return (x, shape, axes, out) => {
     out.fill(init);
     const n = x.length;
@@ -24,8 +29,18 @@ function reducer(init: number, combine: (acc: number, v: number) => number): Red
       }
       return;
     }
+    // Reducing only the leading axes (a bias gradient: columns of [batch, units]).
+    let leading = true;
+    for (let i = 0; i < axes.length; i++) if (axes[i] !== i) leading = false;
+    if (leading) {
+      const inner = out.length;
+      for (let p = 0; p < n; p += inner) {
+        for (let j = 0; j < inner; j++) out[j] = combine(out[j]!, x[p + j]!);
+      }
+      return;
+    }
     const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    const keptStrides = stridesOf(kept);
+    const keptStrides = strides(kept);
     const os = shape.map((_, i) => (axes.includes(i) ? 0 : keptStrides[i]!));
     const idx = new Array<number>(rank).fill(0);
     let o = 0;

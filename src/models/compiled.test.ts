@@ -1,0 +1,154 @@
+// The compiled step against the eager path it is recorded from: same updates for every layer,
+// activation, loss, optimizer, regularizer and fit option; dropout masks new per step and
+// reproducible by seed; the road reported, with the reason when a step stays eager.
+import { describe, expect, test } from 'vitest';
+import {
+  ACTIVATIONS, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Sequential, type Tensor,
+  gather, layers, mul, oneHot, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
+} from '../index.js';
+import { getContext } from '../context/context.js';
+import { compileStep } from './compiled.js';
+
+const X = randomNormal([24, 4], 0, 1, { seed: 3 });
+const LABELS = tensor(Array.from({ length: 24 }, (_, i) => i % 3));
+const Y3 = oneHot(LABELS, 3);
+const Y1 = tensor(Array.from({ length: 24 }, (_, i) => [i % 2]));
+
+/** Trains the model eagerly and compiled from the same seed; returns both runs' weights and roads. */
+async function both(make: () => Sequential, compile: () => CompileArgs, x: Tensor, y: Tensor, fit: FitArgs = {}) {
+  const run = async (runEagerly: boolean) => {
+    setSeed(7);
+    const m = make();
+    m.compile({ ...compile(), runEagerly });
+    const h = await m.fit(x, y, { epochs: 2, batchSize: 5, verbose: 0, ...fit });
+    return { weights: m.getWeights().map((w) => Array.from(w.values)), history: h, model: m };
+  };
+  return { eager: await run(true), compiled: await run(false) };
+}
+
+function expectSameWeights(a: number[][], b: number[][]): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((w, i) => {
+    const worst = w.reduce((m, v, j) => Math.max(m, Math.abs(v - b[i]![j]!)), 0);
+    expect(worst, `weight ${i}`).toBeLessThanOrEqual(1e-6);
+  });
+}
+
+const cases: Array<[string, () => Sequential, () => CompileArgs, Tensor, FitArgs?]> = [
+  ['dense + dropout, softmax CE, Adam', () => sequential({ layers: [layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.3 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] }), Y3],
+  ['batch normalization + leakyReLU, sigmoid BCE, centered RMSprop with momentum', () => sequential({ layers: [layers.dense({ units: 5, inputShape: [4] }), layers.batchNormalization(), layers.leakyReLU(), layers.dense({ units: 1, activation: 'sigmoid' })] }), () => ({ optimizer: new RMSprop({ learningRate: 0.01, momentum: 0.5, centered: true }), loss: 'binaryCrossentropy' }), Y1],
+  ['maxout, MSE, Nesterov SGD with clipNorm', () => sequential({ layers: [layers.maxout({ units: 4, pieces: 3, inputShape: [4] }), layers.dense({ units: 1 })] }), () => ({ optimizer: new SGD({ learningRate: 0.05, momentum: 0.9, nesterov: true, clipNorm: 0.5 }), loss: 'meanSquaredError' }), Y1],
+  ['rescaling + L2 regularizer, huber, Adagrad', () => sequential({ layers: [layers.rescaling({ scale: 0.5, offset: 0.1, inputShape: [4] }), layers.dense({ units: 5, activation: 'tanh', kernelRegularizer: regularizers.l2({ l2: 0.01 }), biasRegularizer: regularizers.l1({ l1: 0.01 }) }), layers.dense({ units: 1 })] }), () => ({ optimizer: new Adagrad({ learningRate: 0.1 }), loss: 'huber' }), Y1],
+  ['activation layer, sparse CE, Adadelta, global clipping', () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.activation({ activation: 'softmax' })] }), () => ({ optimizer: new Adadelta({ learningRate: 1, globalClipNorm: 1 }), loss: 'sparseCategoricalCrossentropy' }), LABELS],
+  ['dropout, hinge, AdamW', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.5, seed: 11 }), layers.dense({ units: 1, activation: 'tanh' })] }), () => ({ optimizer: new AdamW({ learningRate: 0.01 }), loss: 'hinge' }), Y1],
+  ['dropout, MAE, Adamax with clipValue', () => sequential({ layers: [layers.dense({ units: 4, activation: 'elu', inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3 })] }), () => ({ optimizer: new Adamax({ learningRate: 0.01, clipValue: 0.1 }), loss: 'meanAbsoluteError' }), Y3],
+  ['dropout, SSE, amsgrad Adam', () => sequential({ layers: [layers.dense({ units: 3, activation: 'sigmoid', inputShape: [4] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1, activation: 'sigmoid' })] }), () => ({ optimizer: new Adam({ learningRate: 0.01, amsgrad: true }), loss: 'sumSquaredError' }), Y1],
+  ['sample weights (a Dense stack leaves the planned step)', () => sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }), () => ({ optimizer: 'sgd', loss: 'categoricalCrossentropy' }), Y3, { sampleWeight: tensor(Array.from({ length: 24 }, (_, i) => 1 + (i % 4))) }],
+  ['class weights', () => sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }), () => ({ optimizer: 'adam', loss: 'categoricalCrossentropy' }), Y3, { classWeight: { 0: 1, 1: 3, 2: 0.5 } }],
+  ['accumulateSteps and validation data', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.25 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] }), Y3, { accumulateSteps: 2, validationData: [X, Y3] }],
+];
+
+describe('the compiled step makes the eager path\'s updates', () => {
+  test.each(cases)('%s', async (_name, make, compile, y, fit) => {
+    const { eager, compiled } = await both(make, compile, X, y, fit);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expect(eager.history.params!.path).toBe('eager');
+    expect(eager.history.params!.pathReason).toBe('compile({runEagerly: true})');
+    expectSameWeights(compiled.weights, eager.weights);
+    for (const k of Object.keys(eager.history.history)) {
+      eager.history.history[k]!.forEach((v, i) => expect(compiled.history.history[k]![i]).toBeCloseTo(v, 5));
+    }
+  });
+
+  // Every activation a layer accepts by name, but the step function (whose gradient refuses).
+  const trainable = Object.keys(ACTIVATIONS).filter((a) => a !== 'step' && a !== 'heaviside');
+  test.each(trainable)('activation %s', async (activation) => {
+    const make = () => sequential({ layers: [layers.dense({ units: 4, activation, inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3, activation: 'softmax' })] });
+    const { eager, compiled } = await both(make, () => ({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' }), X, Y3);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
+  });
+});
+
+class Doubler extends Layer {
+  readonly className = 'Doubler';
+  call(x: Tensor): Tensor {
+    return mul(x, 2);
+  }
+}
+
+/** Reads its input's values in plain code (as indices), which a recorded program cannot replay. */
+class FirstRowOnly extends Layer {
+  readonly className = 'FirstRowOnly';
+  call(x: Tensor): Tensor {
+    return gather(x, tensor(Array.from({ length: x.shape[0]! }, () => 0)));
+  }
+}
+
+describe('the road taken', () => {
+  test('a custom layer written with ops compiles', async () => {
+    const { eager, compiled } = await both(() => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), new Doubler({}), layers.dense({ units: 1 })] }), () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
+  });
+
+  test('a layer that reads values in plain code stays eager, says why, and trains as before', async () => {
+    const make = () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), new FirstRowOnly({}), layers.dense({ units: 1 })] });
+    const { eager, compiled } = await both(make, () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
+    expect(compiled.history.params!.path).toBe('eager');
+    expect(compiled.history.params!.pathReason).toBe('the step could not be compiled: gather with indices from a tensor (their values are read in plain code)');
+    expectSameWeights(compiled.weights, eager.weights);
+    // verbose 1 opens with it.
+    let out = '';
+    const m = make();
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    await m.fit(X, Y1, { epochs: 1, verbose: 1, stream: { write: (s: string) => void (out += s) } });
+    expect(out.split('\n')[0]).toBe('Training step: eager (the step could not be compiled: gather with indices from a tensor (their values are read in plain code))');
+  });
+
+  test('a Dense stack takes the planned step; the header says so', async () => {
+    const m = sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] });
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const h = await m.fit(X, Y3, { verbose: 0 });
+    expect(h.params!.path).toBe('planned');
+  });
+});
+
+describe('dropout in the compiled step', () => {
+  const model = () => sequential({ layers: [layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.5 }), layers.dense({ units: 2 })] });
+
+  test('a new mask every replay', () => {
+    setSeed(1);
+    const m = model();
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const y = randomUniform([6, 2], 0, 1, { seed: 2 });
+    const step = compileStep({ layers: m.layers, loss: m.compiledOrThrow('t').loss, batch: 6, x: X, y, weighted: false, training: true, backend: getContext().backend }, m.trainableWeights);
+    if ('why' in step) throw new Error(step.why);
+    step.run();
+    const first = Array.from(step.pred.values);
+    step.run();
+    expect(Array.from(step.pred.values)).not.toEqual(first);
+  });
+
+  test('the same seed reproduces the whole run, bit for bit', async () => {
+    const run = async () => {
+      setSeed(5);
+      const m = model();
+      m.compile({ optimizer: 'adam', loss: 'mse' });
+      await m.fit(X, randomUniform([24, 2], 0, 1, { seed: 2 }), { epochs: 3, batchSize: 4, verbose: 0 });
+      return m.getWeights().map((w) => Array.from(w.values));
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  test('inference applies no mask', async () => {
+    setSeed(5);
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    await m.fit(X, randomUniform([24, 2], 0, 1, { seed: 2 }), { epochs: 1, batchSize: 4, verbose: 0 });
+    const a = m.predict(X).values;
+    expect(Array.from(m.predict(X).values)).toEqual(Array.from(a));
+    const manual = m.layers[2]!.apply(m.layers[0]!.apply(X));
+    Array.from(manual.values).forEach((v, i) => expect(a[i]).toBeCloseTo(v, 6));
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The compiled step: for each batch size, the ordinary eager step (forward through every layer,
+ * loss, penalties, backward) runs once on the first rows while compile/trace.ts records its
+ * kernel calls (and then undoes its effects); every batch copies its rows into the program's
+ * input buffers and replays it. The
+ * optimizer then updates the weights from the program's gradient buffers, in place. One
+ * definition of every op: the program is what the ops did, not a copy of their maths.
+ *
+ * Where the recording cannot be made (a layer computing on values in plain code), `why` says
+ * which part and why, and the caller runs the eager step instead, saying so.
+ */
+import type { Backend } from '../backends/backend.js';
+import { computeGrads } from '../autograd/engine.js';
+import { NotTraceableError, compile, record } from '../compile/trace.js';
+import type { LossSpec } from '../losses/index.js';
+import type { Layer } from '../nn/layer.js';
+import { Tensor } from '../tensor/tensor.js';
+import { forwardWithLoss, totalLoss } from './step.js';
+
+/** A program with input tensors to fill before each replay. */
+export interface CompiledStep {
+  readonly x: Tensor;
+  readonly y: Tensor;
+  /** Sample weights of the batch, when the step takes them. */
+  readonly w: Tensor | null;
+  /** Replays the step; returns the batch's loss (penalties included when training). */
+  run(): number;
+  /** The last replay's predictions, over the program's buffer. */
+  readonly pred: Tensor;
+  /** (weight, gradient) for the optimizer, gradients over the program's buffers. */
+  readonly grads: ReadonlyArray<readonly [Tensor, Tensor]>;
+  /** Kernel calls per replay, and as recorded (before pruning). */
+  readonly calls: number;
+  readonly recorded: number;
+}
+
+/** Why a step could not be compiled. */
+export interface NotCompiled {
+  why: string;
+}
+
+/**
+ * Moves a weight into the backend's kernel memory (WebAssembly), where the kernels and the
+ * optimizer use it in place; the tensor keeps working as before.
+ */
+export function adopt(t: Tensor, backend: Backend): void {
+  if (backend.allocResident === undefined || backend.isResident?.(t.values) === true || !(t.values instanceof Float32Array)) return;
+  const v = backend.allocResident(t.size);
+  v.set(t.values);
+  t.values = v;
+}
+
+/** Copies the leading rows of `src` into `dst` (fewer rows than dst holds: the rest stay 0). */
+function firstRows(src: Tensor, dst: Tensor): void {
+  dst.values.set(src.values.subarray(0, Math.min(src.size, dst.size)));
+}
+
+function input(shape: readonly number[], backend: Backend, like: Tensor): Tensor {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const values = like.dtype === 'float32' ? (backend.allocResident?.(n) ?? new Float32Array(n)) : new Float64Array(n);
+  return new Tensor(values, shape);
+}
+
+export interface StepSpec {
+  layers: readonly Layer[];
+  loss: LossSpec;
+  /** Rows per batch. */
+  batch: number;
+  /** Example tensors: the dataset's x and y (their rows give the shapes), and sample weights. */
+  x: Tensor;
+  y: Tensor;
+  weighted: boolean;
+  /** true: forward, loss and gradients; false: forward and loss (evaluate). */
+  training: boolean;
+  backend: Backend;
+}
+
+/**
+ * Records one step of `spec.layers` on the first rows of the data and compiles it, or says why
+ * it cannot. Recording changes nothing: weights, layer state and generators are as before.
+ */
+export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): CompiledStep | NotCompiled {
+  const { backend, batch } = spec;
+  for (const l of spec.layers) for (const w of l.weights) adopt(w, backend);
+  const x = input([batch, ...spec.x.shape.slice(1)], backend, spec.x);
+  const y = input([batch, ...spec.y.shape.slice(1)], backend, spec.y);
+  const w = spec.weighted ? input([batch], backend, spec.y) : null;
+  firstRows(spec.x, x);
+  firstRows(spec.y, y);
+  if (w !== null) w.values.fill(1);
+  try {
+    const rec = record(backend, () => {
+      const r = forwardWithLoss(spec.layers, x, y, spec.loss, spec.training, w ?? undefined);
+      if (!spec.training) return { pred: r.pred, loss: r.loss, grads: new Map<Tensor, Tensor>() };
+      const total = totalLoss(spec.layers, r.loss);
+      return { pred: r.pred, loss: total, grads: computeGrads(total) };
+    }, { gradEnabled: spec.training });
+    const { pred, loss, grads } = rec.result;
+    const pairs = trainable.filter((t) => grads.has(t)).map((t) => [t, grads.get(t)!] as const);
+    const { program, calls, recorded } = compile(rec, [loss.values, pred.values, ...pairs.map(([, g]) => g.values)], backend);
+    const lossValues = loss.values;
+    return { x, y, w, pred, grads: pairs, calls, recorded, run: () => { program(); return lossValues[0]!; } };
+  } catch (e) {
+    if (e instanceof NotTraceableError) return { why: e.message };
+    throw e;
+  }
+}
+
+/** Recorded inference: the layers' outputs for a batch of rows (training off). */
+export function compileForward(layers: readonly Layer[], batch: number, x: Tensor, backend: Backend): { x: Tensor; out: Tensor; run(): void } | NotCompiled {
+  for (const l of layers) for (const w of l.weights) adopt(w, backend);
+  const xb = input([batch, ...x.shape.slice(1)], backend, x);
+  firstRows(x, xb);
+  try {
+    const rec = record(backend, () => layers.reduce((h, l) => l.apply(h, { training: false }), xb), { gradEnabled: false });
+    const { program } = compile(rec, [rec.result.values], backend);
+    return { x: xb, out: rec.result, run: program };
+  } catch (e) {
+    if (e instanceof NotTraceableError) return { why: e.message };
+    throw e;
+  }
+}
