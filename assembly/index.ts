@@ -3,3 +3,4 @@
 export * from './gemm';
 export * from './train';
 export * from './dense-step';
+export * from './elementwise';

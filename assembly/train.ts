@@ -225,3 +225,29 @@ export function lossHead(head: i32, a: usize, y: usize, dz: usize, rows: i32, n:
   actGrad(a, dz, len, act);
   return loss / <f64>len;
 }
+
+/**
+ * RMSprop (src/optim/rmsprop.ts) in the reference's float64 arithmetic, each state value
+ * rounded to float32 when stored and read back as stored: s ← ρs + (1 − ρ)g²; d = s + ε
+ * (centered: ḡ ← ρḡ + (1 − ρ)g, d −= ḡ²); Δ = η·g/√d; with momentum μ > 0, m ← μm + Δ and
+ * w ← w − m, else w ← w − Δ.
+ */
+export function rmspropUpdate(p: usize, g: usize, s: usize, m: usize, avg: usize, len: i32, lr: f64, rho: f64, mu: f64, eps: f64, centered: bool): void {
+  const c = 1 - rho;
+  for (let i = 0; i < len; i++) {
+    const o = <usize>i << 2;
+    const gi = <f64>load<f32>(g + o);
+    store<f32>(s + o, <f32>(rho * <f64>load<f32>(s + o) + c * gi * gi));
+    let d = <f64>load<f32>(s + o) + eps;
+    if (centered) {
+      store<f32>(avg + o, <f32>(rho * <f64>load<f32>(avg + o) + c * gi));
+      const a = <f64>load<f32>(avg + o);
+      d -= a * a;
+    }
+    const inc = (lr * gi) / Math.sqrt(d);
+    if (mu > 0) {
+      store<f32>(m + o, <f32>(mu * <f64>load<f32>(m + o) + inc));
+      store<f32>(p + o, <f32>(<f64>load<f32>(p + o) - <f64>load<f32>(m + o)));
+    } else store<f32>(p + o, <f32>(<f64>load<f32>(p + o) - inc));
+  }
+}

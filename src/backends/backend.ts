@@ -110,6 +110,8 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   biasGrad(dz: Float32Array, db: Float32Array, rows: number, n: number): void;
   /** SGD step on len values; v (momentum) null when μ = 0. */
   sgdUpdate(p: Buf, g: Buf, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean): void;
+  /** RMSprop step on len values (src/optim/rmsprop.ts); s, m, avg its three slots. */
+  rmspropUpdate(p: Buf, g: Buf, s: Float32Array, m: Float32Array, avg: Float32Array, len: number, lr: number, rho: number, mu: number, eps: number, centered: boolean): void;
   /** Adam step on len values; alpha carries the bias correction. */
   adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number): void;
   /**

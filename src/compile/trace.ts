@@ -32,7 +32,7 @@ const WRITES: Record<KernelName, { out: readonly number[]; inPlace?: true; retur
   slice: { out: [3] }, pad: { out: [3] }, gather: { out: [4] }, scatterAdd: { out: [3] }, concat: { out: [3] },
   copy: { out: [1] }, fillRandom: { out: [0] }, oneHot: { out: [4] },
   biasAct: { out: [0], inPlace: true }, actGrad: { out: [1], inPlace: true }, biasGrad: { out: [1] },
-  sgdUpdate: { out: [0, 2], inPlace: true }, adamUpdate: { out: [0, 2, 3], inPlace: true },
+  sgdUpdate: { out: [0, 2], inPlace: true }, adamUpdate: { out: [0, 2, 3], inPlace: true }, rmspropUpdate: { out: [0, 2, 3, 4], inPlace: true },
   lossHead: { out: [1, 3], inPlace: true, returns: true },
 };
 

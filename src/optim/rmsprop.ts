@@ -4,6 +4,7 @@
  * Defaults: η = 0.001, ρ = 0.9, μ = 0, ε = 1e-7.
  */
 import type { Buf } from '../tensor/tensor.js';
+import { getContext } from '../context/context.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
@@ -31,21 +32,7 @@ export class RMSprop extends Optimizer {
 
   protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number): void {
     const [s, m, avg] = slots as [Float32Array, Float32Array, Float32Array];
-    const rho = this.rho;
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]!;
-      s[i] = rho * s[i]! + (1 - rho) * gi * gi;
-      let d = s[i]! + this.epsilon;
-      if (this.centered) {
-        avg[i] = rho * avg[i]! + (1 - rho) * gi;
-        d -= avg[i]! * avg[i]!;
-      }
-      const inc = (lr * gi) / Math.sqrt(d);
-      if (this.momentum > 0) {
-        m[i] = this.momentum * m[i]! + inc;
-        p[i] = p[i]! - m[i]!;
-      } else p[i] = p[i]! - inc;
-    }
+    getContext().backend.kernels.rmspropUpdate(p, g, s, m, avg, p.length, lr, this.rho, this.momentum, this.epsilon, this.centered);
   }
 
   override getConfig(): Record<string, unknown> {

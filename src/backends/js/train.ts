@@ -48,6 +48,24 @@ export function sgdUpdate(p: Buf, g: Buf, v: Float32Array | null, len: number, l
   }
 }
 
+/** RMSprop (src/optim/rmsprop.ts gives the rule), in float64 with each state value stored as float32. */
+export function rmspropUpdate(p: Buf, g: Buf, s: Float32Array, m: Float32Array, avg: Float32Array, len: number, lr: number, rho: number, mu: number, eps: number, centered: boolean): void {
+  for (let i = 0; i < len; i++) {
+    const gi = g[i]!;
+    s[i] = rho * s[i]! + (1 - rho) * gi * gi;
+    let d = s[i]! + eps;
+    if (centered) {
+      avg[i] = rho * avg[i]! + (1 - rho) * gi;
+      d -= avg[i]! * avg[i]!;
+    }
+    const inc = (lr * gi) / Math.sqrt(d);
+    if (mu > 0) {
+      m[i] = mu * m[i]! + inc;
+      p[i] = p[i]! - m[i]!;
+    } else p[i] = p[i]! - inc;
+  }
+}
+
 /**
  * Adam in float32 arithmetic, as TensorFlow does on float32 variables: every operation rounded
  * to float32 (Math.fround after each gives exactly IEEE float32 results, square root included).

@@ -15,6 +15,7 @@ import type { Backend, DenseStepSpec, Kernels, StepActivation, StepHead } from '
 import { jsBackend } from '../js/index.js';
 import { batchPlan } from '../batch.js';
 import type { Buf } from '../../tensor/tensor.js';
+import type { Shape } from '../../tensor/shape.js';
 import {
   KERNELS_RELAXED_SHARED_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_PROBE_BASE64,
 } from './kernels.generated.js';
@@ -75,8 +76,12 @@ interface KernelExports {
   biasGrad(dz: number, db: number, rows: number, n: number): void;
   sgdUpdate(p: number, g: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
   adamUpdate(p: number, g: number, m: number, v: number, len: number, alpha: number, b1: number, b2: number, eps: number): void;
+  rmspropUpdate(p: number, g: number, s: number, m: number, avg: number, len: number, lr: number, rho: number, mu: number, eps: number, centered: number): void;
   denseStep(desc: number): number;
   lossHead(head: number, a: number, y: number, dz: number, rows: number, n: number, act: number): number;
+  binary(op: number, layout: number, a: number, b: number, out: number, rows: number, n: number): void;
+  select(cond: number, a: number, b: number, out: number, len: number, layout: number): void;
+  sumRows(x: number, out: number, rows: number, n: number): void;
 }
 
 function decode(base64: string): Uint8Array {
@@ -140,6 +145,25 @@ function defaultThreads(): number {
   const rt = globalThis as { process?: { getBuiltinModule?: (m: string) => { availableParallelism?: () => number } | undefined }; navigator?: { hardwareConcurrency?: number } };
   const cores = rt.process?.getBuiltinModule?.('node:os')?.availableParallelism?.() ?? rt.navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(8, cores));
+}
+
+/** assembly/elementwise.ts's op codes. */
+const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, greater: 4, greaterEqual: 5, less: 6, lessEqual: 7, equal: 8, notEqual: 9 } as const;
+type NativeBinary = keyof typeof BINARY_CODES;
+
+/**
+ * How a binary op's operands lie, in assembly/elementwise.ts's layout codes: 0 alike, 1 or 2 one
+ * value, 3 or 4 one row under every row of the other; -1 for any other broadcast.
+ */
+function binaryLayout(aLen: number, aShape: Shape, bLen: number, bShape: Shape, n: number): number {
+  if (aLen === n && bLen === n) return aShape.length === bShape.length && aShape.every((d, i) => d === bShape[i]) ? 0 : -1;
+  if (bLen === 1 && aLen === n) return 1;
+  if (aLen === 1 && bLen === n) return 2;
+  const isRow = (shape: Shape, len: number, other: Shape): boolean =>
+    len === other[other.length - 1] && shape[shape.length - 1] === len && shape.slice(0, -1).every((d) => d === 1);
+  if (aLen === n && isRow(bShape, bLen, aShape)) return 3;
+  if (bLen === n && isRow(aShape, aLen, bShape)) return 4;
+  return -1;
 }
 
 const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
@@ -388,9 +412,50 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     pool!.run(PoolOp.Adam, updateParams, updateFloats, bands, parts, ownAdam);
   };
 
+  const rmspropUpdate: Kernels['rmspropUpdate'] = (p, g, sq, m, avg, len, lr, rho, mu, eps, centered) => {
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(sq) && resident(m) && resident(avg)) {
+      e.rmspropUpdate(p.byteOffset, g.byteOffset, sq.byteOffset, m.byteOffset, avg.byteOffset, len, lr, rho, mu, eps, centered ? 1 : 0);
+    } else reference.rmspropUpdate(p, g, sq, m, avg, len, lr, rho, mu, eps, centered);
+  };
+
   const lossHead: Kernels['lossHead'] = (head, a, y, dz, rows, n, act) => {
     if (rows * n >= NATIVE_MIN && resident(a) && resident(y) && resident(dz)) return e.lossHead(HEAD_CODES[head], a.byteOffset, y.byteOffset, dz.byteOffset, rows, n, ACT_CODES[act]);
     return reference.lossHead(head, a, y, dz, rows, n, act);
+  };
+
+  // Elementwise kernels: native on resident float32 arrays of some size (a compiled step's
+  // buffers), the reference otherwise.
+  const nativeBinary = (op: NativeBinary): Kernels[NativeBinary] => {
+    const code = BINARY_CODES[op];
+    const ref = reference[op];
+    return (a, aShape, b, bShape, out, outShape) => {
+      const n = out.length;
+      if (n >= NATIVE_MIN && resident(a) && resident(b) && resident(out)) {
+        const layout = binaryLayout(a.length, aShape, b.length, bShape, n);
+        if (layout >= 0) {
+          const rowLen = layout >= 3 ? outShape[outShape.length - 1]! : n;
+          e.binary(code, layout, a.byteOffset, b.byteOffset, out.byteOffset, n / rowLen, rowLen);
+          return;
+        }
+      }
+      ref(a, aShape, b, bShape, out, outShape);
+    };
+  };
+  const where: Kernels['where'] = (cond, cShape, a, aShape, b, bShape, out, outShape) => {
+    const n = out.length;
+    const layout = cond.length !== n ? -1 : a.length === n && b.length === n ? 0 : a.length === n && b.length === 1 ? 1 : a.length === 1 && b.length === n ? 2 : -1;
+    if (layout >= 0 && n >= NATIVE_MIN && resident(cond) && resident(a) && resident(b) && resident(out)) e.select(cond.byteOffset, a.byteOffset, b.byteOffset, out.byteOffset, n, layout);
+    else reference.where(cond, cShape, a, aShape, b, bShape, out, outShape);
+  };
+  const sum: Kernels['sum'] = (x, shape, axes, out) => {
+    // Leading axes of a resident float32 array: column sums.
+    if (x.length >= NATIVE_MIN && out.length > 0 && axes.every((a, i) => a === i) && resident(x) && resident(out)) e.sumRows(x.byteOffset, out.byteOffset, x.length / out.length, out.length);
+    else reference.sum(x, shape, axes, out);
+  };
+  const elementwise = {
+    add: nativeBinary('add'), sub: nativeBinary('sub'), mul: nativeBinary('mul'), div: nativeBinary('div'),
+    greater: nativeBinary('greater'), greaterEqual: nativeBinary('greaterEqual'), less: nativeBinary('less'), lessEqual: nativeBinary('lessEqual'),
+    equal: nativeBinary('equal'), notEqual: nativeBinary('notEqual'), where, sum,
   };
 
   /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
@@ -418,8 +483,8 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
     ...(registry === null ? {} : { allocResident, isResident: resident, denseStep }),
-    kernels: { ...reference, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, lossHead },
-    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'lossHead'],
+    kernels: { ...reference, ...elementwise, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, lossHead },
+    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'lossHead', ...Object.keys(elementwise)],
     threads,
     relaxed,
     residentBytes: () => arena.used,

@@ -81,6 +81,24 @@ describe.runIf(wasmSimdSupported())('WebAssembly training-step kernels', () => {
       }
     });
 
+    test(`${be.name}: rmspropUpdate equals the reference bit for bit over several steps`, () => {
+      for (const n of [1, 64, 67, 131]) {
+        for (const [mu, centered] of [[0, false], [0.9, false], [0, true], [0.5, true]] as const) {
+          const [p, pRef] = pair(be, n);
+          const slots = [be.allocResident!(n), be.allocResident!(n), be.allocResident!(n)] as const;
+          const refSlots = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+          for (let t = 0; t < 3; t++) {
+            const [g, gRef] = pair(be, n);
+            be.kernels.rmspropUpdate(p, g, ...slots, n, 1e-3, 0.9, mu, 1e-7, centered);
+            ref.rmspropUpdate(pRef, gRef, ...refSlots, n, 1e-3, 0.9, mu, 1e-7, centered);
+          }
+          const what = `rmsprop μ=${mu} centered=${centered} n=${n}`;
+          expect(Array.from(p), what).toEqual(Array.from(pRef));
+          slots.forEach((sl, i) => expect(Array.from(sl), what).toEqual(Array.from(refSlots[i]!)));
+        }
+      }
+    });
+
     test(`${be.name}: lossHead equals the reference for every head (odd sizes, extreme logits)`, () => {
       for (const [rows, n] of [[65, 1], [7, 10], [13, 17], [3, 33]] as const) {
         for (const head of ['softmaxCE', 'sparseSoftmaxCE', 'sigmoidBCE', 'mse'] as const) {

@@ -8,7 +8,10 @@ import { UPDATE_THREAD_MIN, wasmBackend, wasmSimdSupported } from './index.js';
 describe.runIf(wasmSimdSupported())('WebAssembly backend', () => {
   test('reports its native kernels and threads', () => {
     const b = wasmBackend({ threads: 1 });
-    expect(b.nativeKernels).toEqual(['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'lossHead']);
+    expect(b.nativeKernels).toEqual([
+      'matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'lossHead',
+      'add', 'sub', 'mul', 'div', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual', 'where', 'sum',
+    ]);
     expect(b.threads).toBe(1);
   });
 

