@@ -7,7 +7,8 @@
 //
 // Binary op codes: 0 add, 1 sub, 2 mul, 3 div, 4 greater, 5 greaterEqual, 6 less,
 // 7 lessEqual, 8 equal, 9 notEqual. Layouts: 0 a and b alike, 1 b one value, 2 a one value,
-// 3 b one row of n under every row of a, 4 a one row under every row of b.
+// 3 b one row of n under every row of a, 4 a one row under every row of b, 5 b one value per
+// row of a, 6 a one value per row of b.
 
 @inline
 function op4(op: i32, x: v128, y: v128): v128 {
@@ -80,8 +81,11 @@ export function binary(op: i32, layout: i32, a: usize, b: usize, out: usize, row
     const rowBytes = <usize>n << 2;
     for (let r = 0; r < rows; r++) {
       const off = <usize>r * rowBytes;
+      const one = <usize>r << 2;
       if (layout == 3) run(op, a + off, 1, b, 1, out + off, n);
-      else run(op, a, 1, b + off, 1, out + off, n);
+      else if (layout == 4) run(op, a, 1, b + off, 1, out + off, n);
+      else if (layout == 5) run(op, a + off, 1, b + one, 0, out + off, n);
+      else run(op, a + one, 0, b + off, 1, out + off, n);
     }
   }
 }

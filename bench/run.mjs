@@ -13,9 +13,24 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const reps = Number(opt('reps', '3'));
-const workloads = opt('only', 'W1,W2,W3,W4,K1').split(',');
-const libs = opt('libs', 'neurite,neurite-plain,neurite-js,tfjs-cpu,tfjs-wasm').split(',');
+const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,K1').split(',');
 const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
+const torchWorker = fileURLToPath(new URL('./torch_worker.py', import.meta.url));
+
+// PyTorch, where Debian's python3-torch is installed (W5 and W6 only), on one thread, with
+// OpenBLAS's CPU type set to the fastest of those it knows for this CPU: Debian's OpenBLAS 0.3.21
+// misdetects some new CPUs and runs slow generic kernels.
+const PYTHON = '/usr/bin/python3';
+const hasTorch = (() => { try { execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+let coretype = process.env.OPENBLAS_CORETYPE;
+if (hasTorch && coretype === undefined) {
+  const probe = 'import torch,time;torch.set_num_threads(1);a=torch.randn(512,512);[a@a for _ in range(3)];t=time.perf_counter();[a@a for _ in range(20)];print(2*512**3*20/(time.perf_counter()-t)/1e9)';
+  const rates = ['', 'SkylakeX', 'Haswell', 'Zen'].map((c) => [c, Number(execFileSync(PYTHON, ['-c', probe], { encoding: 'utf8', env: { ...process.env, OPENBLAS_CORETYPE: c, OPENBLAS_NUM_THREADS: '1' } }))]);
+  coretype = rates.reduce((best, r) => (r[1] > best[1] ? r : best))[0];
+  process.stderr.write(`pytorch: OpenBLAS GFLOPS by OPENBLAS_CORETYPE: ${rates.map(([c, g]) => `${c || 'auto'} ${g.toFixed(0)}`).join(', ')}; using ${coretype || 'auto'}\n`);
+}
+const libs = opt('libs', `neurite,neurite-plain,neurite-js,tfjs-cpu,tfjs-wasm${hasTorch ? ',pytorch' : ''}`).split(',');
+if (!hasTorch) process.stderr.write('pytorch: not installed (apt-get install python3-torch libopenblas0-pthread); W5 and W6 run without it\n');
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs });
@@ -28,8 +43,11 @@ for (const w of args.includes('--report') ? [] : workloads) {
     for (const lib of libs) {
       // A full W3 epoch on the reference backend takes minutes; it is measured on 50 batches like the peers.
 
+      if (lib === 'pytorch' && w !== 'W5' && w !== 'W6') continue;
       process.stderr.write(`${w} ${lib} run ${r + 1}/${reps}\n`);
-      const out = execFileSync(process.execPath, [worker, lib, w, String(r + 1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
+      const out = lib === 'pytorch'
+        ? execFileSync(PYTHON, [torchWorker, w, String(r + 1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', OPENBLAS_CORETYPE: coretype ?? '' } })
+        : execFileSync(process.execPath, [worker, lib, w, String(r + 1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
       const line = out.trim().split('\n').pop();
       ((raw[w] ??= {})[lib] ??= []).push(JSON.parse(line));
     }
@@ -61,17 +79,21 @@ const lines = [];
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 lines.push(`neurite benchmark — ${machine}; ${reps} runs each, median (min–max)`);
 lines.push('');
-lines.push(`| workload | ${libs.join(' | ')} | tfjs-cpu / neurite | tfjs-wasm / neurite |`);
-lines.push(`|---|${libs.map(() => '---|').join('')}---|---|`);
+lines.push(`| workload | ${libs.join(' | ')} | tfjs-cpu / neurite | tfjs-wasm / neurite |${libs.includes('pytorch') ? ' pytorch / neurite |' : ''}`);
+lines.push(`|---|${libs.map(() => '---|').join('')}---|---|${libs.includes('pytorch') ? '---|' : ''}`);
 const ratio = (w, lib, key) => {
   const a = summary[w]?.[lib]?.[key]?.median;
   const b = summary[w]?.neurite?.[key]?.median;
   return a && b ? `${(a / b).toFixed(1)}×` : '—';
 };
-const names = { W1: 'W1 xor 2-2-1, 50,000 epochs (s)', W2: 'W2 mnist 784-30-30-10, 1 epoch (s)', W3: 'W3 mnist 784-512-512-10, 1 epoch (s)', W4: 'W4 predict 10,000 (s)' };
-for (const w of ['W1', 'W2', 'W3', 'W4']) {
+const names = {
+  W1: 'W1 xor 2-2-1, 50,000 epochs (s)', W2: 'W2 mnist 784-30-30-10, 1 epoch (s)', W3: 'W3 mnist 784-512-512-10, 1 epoch (s)', W4: 'W4 predict 10,000 (s)',
+  W5: 'W5 Keras mnist_mlp (dropout, RMSprop), 1 epoch (s)', W6: 'W6 784-800-10 SGD momentum, 1 epoch (s)',
+};
+for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6']) {
   if (!summary[w]) continue;
-  lines.push(`| ${names[w]} | ${libs.map((l) => cell(summary[w][l]?.seconds, w === 'W4' || w === 'W1' ? 3 : 2) + (summary[w][l]?.extrapolatedFrom ? '*' : '')).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |`);
+  const torchRatio = libs.includes('pytorch') ? ` ${ratio(w, 'pytorch', 'seconds')} |` : '';
+  lines.push(`| ${names[w]} | ${libs.map((l) => cell(summary[w][l]?.seconds, w === 'W4' || w === 'W1' ? 3 : 2) + (summary[w][l]?.extrapolatedFrom ? '*' : '')).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |${torchRatio}`);
   if (summary[w].neurite?.accuracy) lines.push(`| ${w} test accuracy | ${libs.map((l) => cell(summary[w][l]?.accuracy, 4)).join(' | ')} | | |`);
   lines.push(`| ${w} peak RSS (MB) | ${libs.map((l) => cell(summary[w][l]?.maxRssMB, 0)).join(' | ')} | | |`);
 }
@@ -85,7 +107,8 @@ if (summary.K1) {
   }
 }
 lines.push('');
-lines.push('* extrapolated: W1 peers from 2,000 epochs, W3 peers and neurite-js from 50 batches. Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
+lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches. Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
+if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread, OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);
 const text = lines.join('\n');
 console.log(text);
 writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), summary, table: text }, null, 2));

@@ -76,6 +76,23 @@ function timeCalls(fn) {
   return per[(per.length - 1) >> 1];
 }
 
+/** One epoch of an MNIST MLP (neurite: the whole epoch; tfjs and neurite-js: 50 batches, extrapolated). */
+async function mlpEpoch(env, batch, makeLayers, makeOptimizer) {
+  const full = env.kind === 'neurite' && lib !== 'neurite-js';
+  const d = await mnistData(env, full ? undefined : 50 * batch);
+  const L = env.kind === 'neurite' ? env.nt.layers : env.tf.layers;
+  const model = env.kind === 'neurite' ? env.nt.sequential({ layers: makeLayers(L) }) : env.tf.sequential({ layers: makeLayers(L) });
+  model.compile({ optimizer: makeOptimizer(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const t0 = now();
+  const h = await model.fit(d.x, d.y, { epochs: 1, batchSize: batch, verbose: 0 });
+  const s = (now() - t0) / 1000;
+  const seconds = full ? s : s * (60000 / (50 * batch));
+  return {
+    seconds, accuracy: full ? await accuracy(env, model, d.xt, d.yt) : undefined,
+    extrapolatedFrom: full ? undefined : '50 batches', ...(env.kind === 'neurite' ? { path: h.params.path } : {}),
+  };
+}
+
 const workloads = {
   // 2-2-1 sigmoid XOR, binary cross-entropy, SGD 0.1, batch 4: time for 50,000 epochs.
   async W1(env) {
@@ -117,6 +134,18 @@ const workloads = {
     const s = (now() - t0) / 1000;
     const seconds = full ? s : s * (60000 / (50 * 128));
     return { seconds, samplesPerSecond: 60000 / seconds, accuracy: full ? await accuracy(env, model, d.xt, d.yt) : undefined, extrapolatedFrom: full ? undefined : '50 batches' };
+  },
+  // Keras's mnist_mlp recipe as a TensorFlow.js user writes it: 784-512-512-10 relu with
+  // Dropout 0.2 after each hidden layer, RMSprop 1e-3, batch 128, one epoch (peers but PyTorch,
+  // which has bench/torch_worker.py: 50 batches, extrapolated).
+  async W5(env) {
+    return mlpEpoch(env, 128, (L) => [L.dense({ units: 512, activation: 'relu', inputShape: [784] }), L.dropout({ rate: 0.2 }), L.dense({ units: 512, activation: 'relu' }), L.dropout({ rate: 0.2 }), L.dense({ units: 10, activation: 'softmax' })],
+      () => (env.kind === 'neurite' ? new env.nt.RMSprop({ learningRate: 1e-3 }) : env.tf.train.rmsprop(1e-3, 0.9, 0, 1e-7)));
+  },
+  // 784-800-10 relu, SGD 0.1 with momentum 0.9, batch 64, one epoch.
+  async W6(env) {
+    return mlpEpoch(env, 64, (L) => [L.dense({ units: 800, activation: 'relu', inputShape: [784] }), L.dense({ units: 10, activation: 'softmax' })],
+      () => (env.kind === 'neurite' ? new env.nt.SGD({ learningRate: 0.1, momentum: 0.9 }) : env.tf.train.momentum(0.1, 0.9)));
   },
   // Predict the 10,000 test images with the W3 network, batch 1000.
   async W4(env) {

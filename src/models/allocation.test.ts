@@ -48,3 +48,49 @@ describe('the planned training step allocates nothing per step', () => {
     expect(grown).toBeLessThan(64 * 1024);
   });
 });
+
+const compiled = fileURLToPath(new URL('../../dist/models/compiled.js', import.meta.url));
+const data = fileURLToPath(new URL('../../dist/models/data.js', import.meta.url));
+
+const COMPILED = `
+const { RMSprop, layers, oneHot, randomNormal, regularizers, sequential, setSeed } = await import(${JSON.stringify(index)});
+const { compileStep } = await import(${JSON.stringify(compiled)});
+const { gatherRows } = await import(${JSON.stringify(data)});
+const { getContext } = await import(${JSON.stringify(context)});
+setSeed(1);
+const m = sequential({ layers: [
+  layers.dense({ units: 30, activation: 'relu', inputShape: [784], kernelRegularizer: regularizers.l2({ l2: 1e-4 }) }), layers.dropout({ rate: 0.2 }),
+  layers.dense({ units: 30, activation: 'relu' }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 10, activation: 'softmax' })] });
+m.compile({ optimizer: new RMSprop(), loss: 'categoricalCrossentropy' });
+const x = randomNormal([320, 784], 0, 1, { seed: 1 });
+const y = oneHot(Array.from({ length: 320 }, (_, i) => i % 10), 10);
+const order = Int32Array.from({ length: 320 }, (_, i) => i);
+const step = compileStep({ layers: m.layers, loss: m.compiledOrThrow('t').loss, batch: 32, x, y, weighted: false, training: true, backend: getContext().backend }, m.trainableWeights);
+const once = (i) => {
+  const s = (i % 10) * 32;
+  gatherRows(x.values, 784, step.x.values, order, s, s + 32);
+  gatherRows(y.values, 10, step.y.values, order, s, s + 32);
+  step.run();
+  m.optimizer.applyGradients(step.grads);
+};
+for (let i = 0; i < 1000; i++) once(i);
+let grown = Infinity;
+for (let w = 0; w < 10; w++) {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 100; i++) once(i);
+  grown = Math.min(grown, process.memoryUsage().heapUsed - before);
+}
+console.log(grown);
+process.exit(0);
+`;
+
+describe('the compiled training step allocates nothing per step', () => {
+  test('heap growth over 100 steps with dropout, RMSprop and L2 stays under 64 KB (784-30-30-10)', () => {
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', COMPILED], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const grown = Number(r.stdout.trim().split('\n').pop());
+    // One tensor per op per step would be 100 × ~60 × ~100 bytes ≈ 600 KB.
+    expect(grown).toBeLessThan(64 * 1024);
+  });
+});

@@ -70,10 +70,31 @@ export const unaryKernels: Record<UnaryOp, UnaryKernel> = {
 };
 
 function binary(f: (a: number, b: number) => number): BinaryKernel {
-  return specialize(binaryLoops)(f, sameShape, walk2);
+  return specialize(binaryLoops)(f, sameShape, walkBinary, broadcastKind);
 }
 
-function binaryLoops(f: (a: number, b: number) => number, same: typeof sameShape, walk: typeof walk2): BinaryKernel {
+/**
+ * How `shape` broadcasts to `outShape` in the two cases a training step is full of, handled
+ * without the general walk (which allocates its index arrays): 1 when it is one row of the last
+ * axis (a bias), 2 when it is one value per row (a softmax's max or sum), 0 otherwise.
+ */
+export function broadcastKind(shape: Shape, outShape: Shape): 0 | 1 | 2 {
+  const rank = outShape.length;
+  const r = shape.length;
+  if (rank === 0 || r === 0) return 0;
+  const last = outShape[rank - 1]!;
+  if (shape[r - 1] === last && last !== 1) {
+    for (let i = 0; i < r - 1; i++) if (shape[i] !== 1) return 0;
+    return 1;
+  }
+  if (shape[r - 1] === 1 && r === rank) {
+    for (let i = 0; i < r - 1; i++) if (shape[i] !== outShape[i]) return 0;
+    return 2;
+  }
+  return 0;
+}
+
+function binaryLoops(f: (a: number, b: number) => number, same: typeof sameShape, walk: typeof walkBinary, kind: typeof broadcastKind): BinaryKernel {
   return (a, aShape, b, bShape, out, outShape) => {
     const n = out.length;
     if (n === 0) return;
@@ -91,10 +112,36 @@ function binaryLoops(f: (a: number, b: number) => number, same: typeof sameShape
       for (let i = 0; i < n; i++) out[i] = f(av, b[i]!);
       return;
     }
-    walk(aShape, bShape, outShape, (o, ao, as, bo, bs, len) => {
-      for (let j = 0; j < len; j++) out[o + j] = f(a[ao + j * as]!, b[bo + j * bs]!);
-    });
+    // Each operand as a 2-D [rows, len] view with a row step and a column step: the whole
+    // array (len, 1), one row (0, 1), one value per row (1, 0), or one value (0, 0). Covers a
+    // training step's broadcasts without the general walk, which allocates.
+    const len = outShape[outShape.length - 1]!;
+    const ka = a.length === n ? 3 : a.length === 1 ? 0 : kind(aShape, outShape);
+    const kb = b.length === n ? 3 : b.length === 1 ? 0 : kind(bShape, outShape);
+    if (len > 0 && (ka !== 0 || a.length === 1) && (kb !== 0 || b.length === 1)) {
+      const ar = ka === 3 ? len : ka === 2 ? 1 : 0;
+      const ac = ka === 3 || ka === 1 ? 1 : 0;
+      const br = kb === 3 ? len : kb === 2 ? 1 : 0;
+      const bc = kb === 3 || kb === 1 ? 1 : 0;
+      for (let o = 0, r = 0; o < n; o += len, r++) {
+        const ao = r * ar;
+        const bo = r * br;
+        for (let j = 0; j < len; j++) out[o + j] = f(a[ao + j * ac]!, b[bo + j * bc]!);
+      }
+      return;
+    }
+    walk(f, a, aShape, b, bShape, out, outShape);
   };
+}
+
+/**
+ * The general broadcast, in a function of its own: a closure inside the kernel would make every
+ * call of the kernel allocate a context for the variables it captures.
+ */
+function walkBinary(f: (a: number, b: number) => number, a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: Buf, outShape: Shape): void {
+  walk2(aShape, bShape, outShape, (o, ao, as, bo, bs, len) => {
+    for (let j = 0; j < len; j++) out[o + j] = f(a[ao + j * as]!, b[bo + j * bs]!);
+  });
 }
 
 /**

@@ -8,12 +8,33 @@ import type { Buf } from '../../tensor/tensor.js';
 import { specialize } from './specialize.js';
 
 function reducer(init: number, combine: (acc: number, v: number) => number): ReduceKernel {
-  return specialize(reducerLoops)(init, combine, stridesOf);
+  return specialize(reducerLoops)(init, combine, reduceAny);
 }
 
-function reducerLoops(init: number, combine: (acc: number, v: number) => number, strides: typeof stridesOf): ReduceKernel {
+/** Any set of axes, walked with an odometer (out already holds the initial value). In a function of its own: its closures would otherwise make every call of the kernel allocate. */
+function reduceAny(x: Buf, shape: Shape, axes: readonly number[], out: Buf, combine: (acc: number, v: number) => number): void {
+  const n = x.length;
+  const rank = shape.length;
+  const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const keptStrides = stridesOf(kept);
+  const os = shape.map((_, i) => (axes.includes(i) ? 0 : keptStrides[i]!));
+  const idx = new Array<number>(rank).fill(0);
+  let o = 0;
+  for (let p = 0; p < n; p++) {
+    out[o] = combine(out[o]!, x[p]!);
+    for (let d = rank - 1; d >= 0; d--) {
+      o += os[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      o -= os[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+function reducerLoops(init: number, combine: (acc: number, v: number) => number, general: typeof reduceAny): ReduceKernel {
   return (x, shape, axes, out) => {
-    out.fill(init);
+    // A plain loop, not out.fill(init): the builtin boxes a non-integer init (−∞) on every call.
+    for (let i = 0; i < out.length; i++) out[i] = init;
     const n = x.length;
     if (n === 0) return;
     const rank = shape.length;
@@ -21,10 +42,10 @@ function reducerLoops(init: number, combine: (acc: number, v: number) => number,
     let trailing = true;
     for (let i = 0; i < axes.length; i++) if (axes[axes.length - 1 - i] !== rank - 1 - i) trailing = false;
     if (trailing) {
-      const inner = n / out.length;
+      const inner = (n / out.length) | 0;
       for (let o = 0, p = 0; o < out.length; o++) {
         let acc = init;
-        for (let j = 0; j < inner; j++) acc = combine(acc, x[p++]!);
+        for (let j = 0; j < inner; j++, p++) acc = combine(acc, x[p]!);
         out[o] = acc;
       }
       return;
@@ -39,20 +60,7 @@ function reducerLoops(init: number, combine: (acc: number, v: number) => number,
       }
       return;
     }
-    const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    const keptStrides = strides(kept);
-    const os = shape.map((_, i) => (axes.includes(i) ? 0 : keptStrides[i]!));
-    const idx = new Array<number>(rank).fill(0);
-    let o = 0;
-    for (let p = 0; p < n; p++) {
-      out[o] = combine(out[o]!, x[p]!);
-      for (let d = rank - 1; d >= 0; d--) {
-        o += os[d]!;
-        if (++idx[d]! < shape[d]!) break;
-        o -= os[d]! * shape[d]!;
-        idx[d] = 0;
-      }
-    }
+    general(x, shape, axes, out, combine);
   };
 }
 

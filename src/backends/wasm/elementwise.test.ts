@@ -50,6 +50,9 @@ describe.runIf(wasmSimdSupported())('WebAssembly elementwise kernels', () => {
           check(op, [rows, n], [n], [rows, n]);
           check(op, [n], [rows, n], [rows, n]);
           check(op, [rows, n], [1, n], [rows, n]);
+          check(op, [rows, n], [rows, 1], [rows, n]);
+          check(op, [rows, 1], [rows, n], [rows, n]);
+          check(op, [2, rows, n], [2, rows, 1], [2, rows, n]);
         }
         // Broadcasts outside the native layouts take the reference path.
         check(op, [65, 1], [1, 3], [65, 3]);

@@ -13,6 +13,7 @@
  */
 import type { Backend, DenseStepSpec, Kernels, StepActivation, StepHead } from '../backend.js';
 import { jsBackend } from '../js/index.js';
+import { broadcastKind } from '../js/elementwise.js';
 import { batchPlan } from '../batch.js';
 import type { Buf } from '../../tensor/tensor.js';
 import type { Shape } from '../../tensor/shape.js';
@@ -153,17 +154,35 @@ type NativeBinary = keyof typeof BINARY_CODES;
 
 /**
  * How a binary op's operands lie, in assembly/elementwise.ts's layout codes: 0 alike, 1 or 2 one
- * value, 3 or 4 one row under every row of the other; -1 for any other broadcast.
+ * value, 3 or 4 one row under every row of the other, 5 or 6 one value per row; -1 for any
+ * other broadcast.
  */
-function binaryLayout(aLen: number, aShape: Shape, bLen: number, bShape: Shape, n: number): number {
-  if (aLen === n && bLen === n) return aShape.length === bShape.length && aShape.every((d, i) => d === bShape[i]) ? 0 : -1;
+function binaryLayout(aLen: number, aShape: Shape, bLen: number, bShape: Shape, outShape: Shape, n: number): number {
+  if (aLen === n && bLen === n) return sameDims(aShape, bShape) ? 0 : -1;
   if (bLen === 1 && aLen === n) return 1;
   if (aLen === 1 && bLen === n) return 2;
-  const isRow = (shape: Shape, len: number, other: Shape): boolean =>
-    len === other[other.length - 1] && shape[shape.length - 1] === len && shape.slice(0, -1).every((d) => d === 1);
-  if (aLen === n && isRow(bShape, bLen, aShape)) return 3;
-  if (bLen === n && isRow(aShape, aLen, bShape)) return 4;
+  if (aLen === n) {
+    const k = broadcastKind(bShape, outShape);
+    if (k !== 0) return k === 1 ? 3 : 5;
+  }
+  if (bLen === n) {
+    const k = broadcastKind(aShape, outShape);
+    if (k !== 0) return k === 1 ? 4 : 6;
+  }
   return -1;
+}
+
+// A plain loop: this runs on every kernel call of a compiled step, which must not allocate.
+function sameDims(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether `axes` are 0, 1, …: the leading axes. */
+function leadingAxes(axes: readonly number[]): boolean {
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return false;
+  return true;
 }
 
 const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
@@ -431,7 +450,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     return (a, aShape, b, bShape, out, outShape) => {
       const n = out.length;
       if (n >= NATIVE_MIN && resident(a) && resident(b) && resident(out)) {
-        const layout = binaryLayout(a.length, aShape, b.length, bShape, n);
+        const layout = binaryLayout(a.length, aShape, b.length, bShape, outShape, n);
         if (layout >= 0) {
           const rowLen = layout >= 3 ? outShape[outShape.length - 1]! : n;
           e.binary(code, layout, a.byteOffset, b.byteOffset, out.byteOffset, n / rowLen, rowLen);
@@ -449,7 +468,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   };
   const sum: Kernels['sum'] = (x, shape, axes, out) => {
     // Leading axes of a resident float32 array: column sums.
-    if (x.length >= NATIVE_MIN && out.length > 0 && axes.every((a, i) => a === i) && resident(x) && resident(out)) e.sumRows(x.byteOffset, out.byteOffset, x.length / out.length, out.length);
+    if (x.length >= NATIVE_MIN && out.length > 0 && leadingAxes(axes) && resident(x) && resident(out)) e.sumRows(x.byteOffset, out.byteOffset, x.length / out.length, out.length);
     else reference.sum(x, shape, axes, out);
   };
   const elementwise = {
