@@ -67,6 +67,7 @@ export {
 export * as metrics from './metrics/index.js';
 export type { Metric, MetricIdentifier, MetricFunction } from './metrics/index.js';
 export { Sequential, sequential, type CompileArgs } from './models/sequential.js';
+export { Model, type TrainStepResult } from './models/model.js';
 export type { FitArgs } from './models/fit.js';
 export { Callback, History, type CallbackHooks } from './models/callbacks.js';
 export {

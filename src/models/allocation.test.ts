@@ -65,7 +65,7 @@ m.compile({ optimizer: new RMSprop(), loss: 'categoricalCrossentropy' });
 const x = randomNormal([320, 784], 0, 1, { seed: 1 });
 const y = oneHot(Array.from({ length: 320 }, (_, i) => i % 10), 10);
 const order = Int32Array.from({ length: 320 }, (_, i) => i);
-const step = compileStep({ layers: m.layers, loss: m.compiledOrThrow('t').loss, batch: 32, x, y, weighted: false, training: true, backend: getContext().backend }, m.trainableWeights);
+const step = compileStep({ step: (xb, yb) => m.trainStep(xb, yb), layers: m.layers, batch: 32, x, y, weighted: false, backend: getContext().backend }, m.trainableWeights);
 const once = (i) => {
   const s = (i % 10) * 32;
   gatherRows(x.values, 784, step.x.values, order, s, s + 32);

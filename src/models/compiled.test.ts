@@ -3,8 +3,8 @@
 // reproducible by seed; the road reported, with the reason when a step stays eager.
 import { describe, expect, test } from 'vitest';
 import {
-  ACTIVATIONS, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Sequential, type Tensor,
-  gather, layers, mul, oneHot, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
+  ACTIVATIONS, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Tensor,
+  Sequential, gather, layers, mul, oneHot, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
 } from '../index.js';
 import { getContext } from '../context/context.js';
 import { compileStep } from './compiled.js';
@@ -122,7 +122,7 @@ describe('dropout in the compiled step', () => {
     const m = model();
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const y = randomUniform([6, 2], 0, 1, { seed: 2 });
-    const step = compileStep({ layers: m.layers, loss: m.compiledOrThrow('t').loss, batch: 6, x: X, y, weighted: false, training: true, backend: getContext().backend }, m.trainableWeights);
+    const step = compileStep({ step: (xb, yb) => m.trainStep(xb, yb), layers: m.layers, batch: 6, x: X, y, weighted: false, backend: getContext().backend }, m.trainableWeights);
     if ('why' in step) throw new Error(step.why);
     step.run();
     const first = Array.from(step.pred.values);
@@ -150,5 +150,48 @@ describe('dropout in the compiled step', () => {
     expect(Array.from(m.predict(X).values)).toEqual(Array.from(a));
     const manual = m.layers[2]!.apply(m.layers[0]!.apply(X));
     Array.from(manual.values).forEach((v, i) => expect(a[i]).toBeCloseTo(v, 6));
+  });
+});
+
+describe('the Model base class and its steps', () => {
+  /** A Sequential whose step doubles the loss (so the gradients): trainStep is the model's to change. */
+  class DoubledLoss extends Sequential {
+    override trainStep(x: Tensor, y: Tensor, sampleWeight?: Tensor) {
+      const r = super.trainStep(x, y, sampleWeight);
+      return { ...r, loss: mul(r.loss, 2), grads: new Map([...r.grads].map(([w, g]) => [w, mul(g, 2)] as const)) };
+    }
+  }
+
+  test('an overridden trainStep is what fit compiles (and no planned step replaces it)', async () => {
+    const make = (doubled: boolean) => {
+      const layersList = [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })];
+      return doubled ? new DoubledLoss({ layers: layersList }) : sequential({ layers: layersList });
+    };
+    const { eager, compiled } = await both(() => make(true), () => ({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' }), X, Y3);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
+    // Doubling the gradient with SGD = doubling the learning rate.
+    const plain = await both(() => make(false), () => ({ optimizer: new SGD({ learningRate: 0.2 }), loss: 'categoricalCrossentropy' }), X, Y3);
+    expect(plain.compiled.history.params!.path).toBe('planned');
+    expectSameWeights(compiled.weights, plain.compiled.weights);
+    compiled.history.history.loss!.forEach((v, i) => expect(v).toBeCloseTo(2 * plain.compiled.history.history.loss![i]!, 5));
+  });
+
+  test('evaluate and predict replay compiled programs with the eager results (dropout and batch normalization at inference)', async () => {
+    setSeed(2);
+    const m = sequential({ layers: [layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), layers.batchNormalization(), layers.dropout({ rate: 0.5 }), layers.dense({ units: 3, activation: 'softmax' })] });
+    m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    await m.fit(X, Y3, { epochs: 2, batchSize: 8, verbose: 0 });
+    const compiledEval = m.evaluateValues(X, Y3, { batchSize: 7 });
+    const compiledPred = Array.from(m.predict(X, { batchSize: 7 }).values);
+    m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'], runEagerly: true });
+    const eagerEval = m.evaluateValues(X, Y3, { batchSize: 7 });
+    const eagerPred = Array.from(m.layers.reduce((h, l) => l.apply(h, { training: false }), X).values);
+    compiledEval.forEach((v, i) => expect(v).toBeCloseTo(eagerEval[i]!, 6));
+    compiledPred.forEach((v, i) => expect(v).toBeCloseTo(eagerPred[i]!, 6));
+    // A second call reuses the programs and still follows the weights.
+    m.layers[3]!.weights[1]!.values.fill(0.5);
+    const after = m.predict(X, { batchSize: 7 });
+    expect(Array.from(after.values)).not.toEqual(compiledPred);
   });
 });

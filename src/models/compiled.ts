@@ -10,12 +10,9 @@
  * which part and why, and the caller runs the eager step instead, saying so.
  */
 import type { Backend } from '../backends/backend.js';
-import { computeGrads } from '../autograd/engine.js';
 import { NotTraceableError, compile, record } from '../compile/trace.js';
-import type { LossSpec } from '../losses/index.js';
 import type { Layer } from '../nn/layer.js';
 import { Tensor } from '../tensor/tensor.js';
-import { forwardWithLoss, totalLoss } from './step.js';
 
 /** A program with input tensors to fill before each replay. */
 export interface CompiledStep {
@@ -62,22 +59,22 @@ function input(shape: readonly number[], backend: Backend, like: Tensor): Tensor
 }
 
 export interface StepSpec {
+  /** The step to record: a model's trainStep (gradients) or testStep (none), written with ops. */
+  step(x: Tensor, y: Tensor, sampleWeight: Tensor | undefined): { loss: Tensor; pred: Tensor; grads?: Map<Tensor, Tensor> };
+  /** The model's layers: their weights move into kernel memory first. */
   layers: readonly Layer[];
-  loss: LossSpec;
   /** Rows per batch. */
   batch: number;
   /** Example tensors: the dataset's x and y (their rows give the shapes), and sample weights. */
   x: Tensor;
   y: Tensor;
   weighted: boolean;
-  /** true: forward, loss and gradients; false: forward and loss (evaluate). */
-  training: boolean;
   backend: Backend;
 }
 
 /**
- * Records one step of `spec.layers` on the first rows of the data and compiles it, or says why
- * it cannot. Recording changes nothing: weights, layer state and generators are as before.
+ * Records one step on the first rows of the data and compiles it, or says why it cannot.
+ * Recording changes nothing: weights, layer state and generators are as before.
  */
 export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): CompiledStep | NotCompiled {
   const { backend, batch } = spec;
@@ -89,13 +86,9 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
   firstRows(spec.y, y);
   if (w !== null) w.values.fill(1);
   try {
-    const rec = record(backend, () => {
-      const r = forwardWithLoss(spec.layers, x, y, spec.loss, spec.training, w ?? undefined);
-      if (!spec.training) return { pred: r.pred, loss: r.loss, grads: new Map<Tensor, Tensor>() };
-      const total = totalLoss(spec.layers, r.loss);
-      return { pred: r.pred, loss: total, grads: computeGrads(total) };
-    }, { gradEnabled: spec.training });
-    const { pred, loss, grads } = rec.result;
+    const rec = record(backend, () => spec.step(x, y, w ?? undefined));
+    const { pred, loss } = rec.result;
+    const grads = rec.result.grads ?? new Map<Tensor, Tensor>();
     const pairs = trainable.filter((t) => grads.has(t)).map((t) => [t, grads.get(t)!] as const);
     const { program, calls, recorded } = compile(rec, [loss.values, pred.values, ...pairs.map(([, g]) => g.values)], backend);
     const lossValues = loss.values;
@@ -106,13 +99,13 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
   }
 }
 
-/** Recorded inference: the layers' outputs for a batch of rows (training off). */
-export function compileForward(layers: readonly Layer[], batch: number, x: Tensor, backend: Backend): { x: Tensor; out: Tensor; run(): void } | NotCompiled {
+/** Recorded inference: `forward` (the model's call, training off) on a batch of rows. */
+export function compileForward(layers: readonly Layer[], forward: (x: Tensor) => Tensor, batch: number, x: Tensor, backend: Backend): { x: Tensor; out: Tensor; run(): void } | NotCompiled {
   for (const l of layers) for (const w of l.weights) adopt(w, backend);
   const xb = input([batch, ...x.shape.slice(1)], backend, x);
   firstRows(x, xb);
   try {
-    const rec = record(backend, () => layers.reduce((h, l) => l.apply(h, { training: false }), xb), { gradEnabled: false });
+    const rec = record(backend, () => forward(xb), { gradEnabled: false });
     const { program } = compile(rec, [rec.result.values], backend);
     return { x: xb, out: rec.result, run: program };
   } catch (e) {

@@ -12,11 +12,10 @@ import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallbackHooks, CallbackList, History } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSamples, gatherRows, identityOrder, takeRows } from './data.js';
-import { type CompiledStep, type NotCompiled, compileStep } from './compiled.js';
+import type { CompiledStep, NotCompiled } from './compiled.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
-import type { Sequential } from './sequential.js';
+import type { Model } from './model.js';
 import { planStep } from './plan.js';
-import { gradientStep } from './step.js';
 import type { Logs, TrainingParams } from './types.js';
 
 /**
@@ -24,20 +23,9 @@ import type { Logs, TrainingParams } from './types.js';
  * backend stay the same: repeated fits reuse one set of buffers instead of allocating new ones
  * (in WebAssembly memory, which never shrinks) and waiting for the collector to free the old.
  */
-const plans = new WeakMap<Sequential, { key: readonly unknown[]; plan: ReturnType<typeof planStep> }>();
+const plans = new WeakMap<Model, { key: readonly unknown[]; plan: ReturnType<typeof planStep> }>();
 
-/** The compiled steps of each model, by batch size, kept while the key (layers, loss, weights…) stays the same. */
-const programs = new WeakMap<Sequential, { key: readonly unknown[]; steps: Map<number, CompiledStep | NotCompiled> }>();
-
-function compiledSteps(model: Sequential, key: readonly unknown[]): Map<number, CompiledStep | NotCompiled> {
-  const hit = programs.get(model);
-  if (hit !== undefined && hit.key.length === key.length && hit.key.every((k, i) => k === key[i])) return hit.steps;
-  const steps = new Map<number, CompiledStep | NotCompiled>();
-  programs.set(model, { key, steps });
-  return steps;
-}
-
-function cachedPlan(model: Sequential, key: readonly unknown[], make: () => ReturnType<typeof planStep>): ReturnType<typeof planStep> {
+function cachedPlan(model: Model, key: readonly unknown[], make: () => ReturnType<typeof planStep>): ReturnType<typeof planStep> {
   const hit = plans.get(model);
   if (hit !== undefined && hit.key.length === key.length && hit.key.every((k, i) => k === key[i])) return hit.plan;
   const plan = make();
@@ -93,7 +81,7 @@ function splitTail(t: Tensor, at: number): [Tensor, Tensor] {
   return [takeRows(t, order, 0, at), takeRows(t, order, at, n)];
 }
 
-export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, args: FitArgs): Promise<History> {
+export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: FitArgs): Promise<History> {
   const compiled = model.compiledOrThrow('fit');
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
@@ -146,19 +134,14 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
   const sparse = compiled.loss.name === 'sparseCategoricalCrossentropy';
   const outWidth = model.outputShape[model.outputShape.length - 1];
   const yFits = sparse ? y.size === y.shape[0] : y.rank === 2 && y.shape[1] === outWidth;
-  const plan = !compiled.runEagerly && weights === undefined && accumulate === 1 && yFits
-    ? cachedPlan(model, [compiled.loss, optimizer, backend, ...model.layers, ...model.layers.map((l) => l.built && l.trainable)], () => planStep(model.layers, compiled.loss, optimizer, backend))
+  const chain = model.chain;
+  // The planned step is the default trainStep's maths: a model that overrides it is recorded.
+  const plan = !compiled.runEagerly && chain !== null && model.hasDefaultTrainStep && weights === undefined && accumulate === 1 && yFits
+    ? cachedPlan(model, [compiled.loss, optimizer, backend, ...chain, ...chain.map((l) => l.built && l.trainable)], () => planStep(chain, compiled.loss, optimizer, backend))
     : null;
-  const programs = plan === null && !compiled.runEagerly ? compiledSteps(model, [compiled.loss, backend, weights !== undefined, ...model.layers, ...trainable, ...model.weights.map((w) => w.values)]) : null;
-  const programFor = (size: number): CompiledStep | NotCompiled => {
-    let p = programs!.get(size);
-    if (p === undefined) {
-      p = compileStep({ layers: model.layers, loss: compiled.loss, batch: size, x, y, weighted: weights !== undefined, training: true, backend }, trainable);
-      programs!.set(size, p);
-    }
-    return p;
-  };
-  const first = programs === null || n === 0 ? null : programFor(Math.min(batchSize, n));
+  const compiling = plan === null && !compiled.runEagerly;
+  const programFor = (size: number): CompiledStep | NotCompiled => model.compiledTrainStep(x, y, size, weights !== undefined);
+  const first = !compiling || n === 0 ? null : programFor(Math.min(batchSize, n));
   params.path = plan !== null ? 'planned' : first !== null && !('why' in first) ? 'compiled' : 'eager';
   if (first !== null && 'why' in first) params.pathReason = `the step could not be compiled: ${first.why}`;
   if (compiled.runEagerly) params.pathReason = 'compile({runEagerly: true})';
@@ -211,7 +194,7 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
         pred = step.pred;
         target = step.target;
       } else {
-        const program = programs === null ? null : programFor(end - start);
+        const program = compiling ? programFor(end - start) : null;
         if (program !== null && !('why' in program)) {
           gatherRows(x.values, xWidth, program.x.values, order, start, end);
           gatherRows(y.values, yWidth, program.y.values, order, start, end);
@@ -223,8 +206,8 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
         } else {
           target = takeRows(y, order, start, end);
           const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
-          const r = gradientStep(model.layers, takeRows(x, order, start, end), target, compiled.loss, wb);
-          loss = r.loss;
+          const r = model.trainStep(takeRows(x, order, start, end), target, wb);
+          loss = r.loss.item();
           pred = r.pred;
           applyGradients(trainable.filter((w) => r.grads.has(w)).map((w) => [w, r.grads.get(w)!] as const), b === steps - 1);
         }
@@ -264,7 +247,7 @@ export async function fitLoop(model: Sequential, xAll: Tensor, yAll: Tensor, arg
 }
 
 /** Integer labels for sparse cross-entropy, checked over the whole dataset so the row is the dataset's. */
-export function checkSparseLabels(model: Sequential, lossName: string, y: Tensor, op: string): void {
+export function checkSparseLabels(model: Model, lossName: string, y: Tensor, op: string): void {
   if (lossName !== 'sparseCategoricalCrossentropy') return;
   const shape = model.outputShape;
   const classes = shape[shape.length - 1];
@@ -282,7 +265,7 @@ export function checkSparseLabels(model: Sequential, lossName: string, y: Tensor
  * 'accuracy' is per-element binary accuracy and overstates the real figure. Keras lets it
  * run; we warn once, as the mistake is common.
  */
-function warnBinaryOnSoftmax(model: Sequential, lossName: string, y: Tensor): void {
+function warnBinaryOnSoftmax(model: Model, lossName: string, y: Tensor): void {
   const last = model.layers[model.layers.length - 1] as { activationName?: string } | undefined;
   const width = y.rank >= 2 ? y.shape[y.rank - 1]! : 1;
   if (lossName === 'binaryCrossentropy' && last?.activationName === 'softmax' && width > 1) {

@@ -14,8 +14,12 @@ const nt = await import(${JSON.stringify(index)});
 nt.setSeed(1);
 const x = nt.randomNormal([2048, 64], 0, 1, { seed: 1 });
 const y = nt.oneHot(Array.from({ length: 2048 }, (_, i) => i % 10), 10);
+const compiled = process.argv.includes('compiled');
 const make = () => {
-  const m = nt.sequential({ layers: [nt.layers.dense({ units: 64, activation: 'relu', inputShape: [64] }), nt.layers.dense({ units: 10, activation: 'softmax' })] });
+  const L = nt.layers;
+  const m = nt.sequential({ layers: compiled
+    ? [L.dense({ units: 64, activation: 'relu', inputShape: [64] }), L.batchNormalization(), L.dropout({ rate: 0.2 }), L.dense({ units: 10, activation: 'softmax' })]
+    : [L.dense({ units: 64, activation: 'relu', inputShape: [64] }), L.dense({ units: 10, activation: 'softmax' })] });
   m.compile({ optimizer: new nt.Adam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return m;
 };
@@ -24,7 +28,7 @@ const backend = nt.getBackend();
 const out = { rss: [], resident: [], fresh: [] };
 const m = make();
 for (let i = 0; i < 20; i++) {
-  await m.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0 });
+  await m.fit(x, y, { epochs: 1, batchSize: 32, verbose: 0, ...(compiled ? { validationData: [x, y] } : {}) });
   m.predict(x, { batchSize: 256 });
   await settle();
   out.rss.push(process.memoryUsage().rss);
@@ -40,8 +44,11 @@ process.exit(0);
 `;
 
 describe('no leaks across fits', () => {
-  test('20 fits of one model: kernel memory in use constant, resident set flat', () => {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', SCRIPT], { encoding: 'utf8' });
+  test.each([
+    ['a Dense stack (the planned step)', 'planned'],
+    ['batch normalization and dropout, with validation (compiled steps, evaluate and predict)', 'compiled'],
+  ])('20 fits of one model, %s: kernel memory in use constant, resident set flat', (_name, kind) => {
+    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', SCRIPT, kind], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { rss: number[]; resident: number[]; fresh: number[] };
     // The same buffers every time after the first fit and predict.

@@ -1,10 +1,9 @@
 /**
- * One forward pass with its loss, shared by fit, trainOnBatch and evaluate. When the loss can
+ * One forward pass of a layer stack with its loss (Sequential's steps). When the loss can
  * take logits (cross-entropy after a softmax or sigmoid output), the last activation is
  * skipped and the fused form is used: stable at saturated outputs, gradient p − y.
  */
-import { computeGrads } from '../autograd/engine.js';
-import { noGrad, withContext } from '../context/context.js';
+import { noGrad } from '../context/context.js';
 import type { LossSpec } from '../losses/index.js';
 import { reduceLoss } from '../losses/losses.js';
 import { getActivation } from '../nn/activations.js';
@@ -51,20 +50,4 @@ export function totalLoss(layers: readonly Layer[], dataLoss: Tensor): Tensor {
     if (r !== null) total = add(total, r);
   }
   return total;
-}
-
-export interface StepResult {
-  pred: Tensor;
-  /** The data loss value (what Keras reports as `loss` also includes penalties; so do we). */
-  loss: number;
-  grads: Map<Tensor, Tensor>;
-}
-
-/** Forward in training mode, loss, and gradients with respect to every trainable weight. */
-export function gradientStep(layers: readonly Layer[], x: Tensor, y: Tensor, loss: LossSpec, sampleWeight?: Tensor): StepResult {
-  return withContext({ gradEnabled: true }, () => {
-    const r = forwardWithLoss(layers, x, y, loss, true, sampleWeight);
-    const total = totalLoss(layers, r.loss);
-    return { pred: r.pred, loss: total.item(), grads: computeGrads(total) };
-  });
 }
