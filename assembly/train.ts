@@ -251,3 +251,31 @@ export function rmspropUpdate(p: usize, g: usize, s: usize, m: usize, avg: usize
     } else store<f32>(p + o, <f32>(<f64>load<f32>(p + o) - inc));
   }
 }
+
+// xoshiro128** on the four state words at `state` (src/tensor/random.ts), in place.
+@inline
+function nextU32(state: usize): u32 {
+  const s0 = load<u32>(state);
+  const s1 = load<u32>(state, 4);
+  const s2 = load<u32>(state, 8) ^ s0;
+  const s3 = load<u32>(state, 12) ^ s1;
+  const result = rotl<u32>(s1 * 5, 7) * 9;
+  store<u32>(state, s0 ^ s3);
+  store<u32>(state, s1 ^ s2, 4);
+  store<u32>(state, s2 ^ (s1 << 9), 8);
+  store<u32>(state, rotl<u32>(s3, 11), 12);
+  return result;
+}
+
+/**
+ * out[i] = a + (b − a)·u with u uniform in [0, 1) from 53 random bits, drawn in order from the
+ * generator state at `state`: the same values as Rng.uniform() and the reference fillRandom.
+ */
+export function fillUniform(state: usize, out: usize, len: i32, a: f64, b: f64): void {
+  for (let i = 0; i < len; i++) {
+    const hi = <f64>(nextU32(state) >>> 5);
+    const lo = <f64>(nextU32(state) >>> 6);
+    const u = (hi * 67108864 + lo) / 9007199254740992;
+    store<f32>(out + (<usize>i << 2), <f32>(a + (b - a) * u));
+  }
+}

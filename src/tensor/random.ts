@@ -35,6 +35,11 @@ export class Rng {
     this.hasSpare = false;
   }
 
+  /** @internal The four xoshiro128** state words, live: a native kernel draws from them in place. */
+  get words(): Int32Array {
+    return this.s;
+  }
+
   /** The full generator state, for saving and resuming a run exactly. */
   getState(): number[] {
     const s = this.s;

@@ -83,8 +83,24 @@ describe.runIf(wasmSimdSupported())('WebAssembly elementwise kernels', () => {
       }
     });
 
+    test(`${be.name}: uniform draws are the reference's stream, and leave the generator where it would`, () => {
+      for (const n of [64, 67, 1001]) {
+        const mine = new Rng(n);
+        const theirs = new Rng(n);
+        mine.normal(); // a spare normal pending: uniform draws must not touch it
+        theirs.normal();
+        const out = be.allocResident!(n);
+        const expected = new Float32Array(n);
+        be.kernels.fillRandom(out, mine, 'uniform', -0.5, 2);
+        ref.fillRandom(expected, theirs, 'uniform', -0.5, 2);
+        sameBits(out, expected, `${be.name} uniform ${n}`);
+        expect(mine.getState()).toEqual(theirs.getState());
+        expect(mine.uniform()).toBe(theirs.uniform());
+      }
+    });
+
     test(`${be.name}: the native kernels are listed`, () => {
-      for (const k of [...OPS, 'where', 'sum']) expect(be.nativeKernels).toContain(k);
+      for (const k of [...OPS, 'where', 'sum', 'fillRandom']) expect(be.nativeKernels).toContain(k);
     });
   }
 });

@@ -83,6 +83,7 @@ interface KernelExports {
   binary(op: number, layout: number, a: number, b: number, out: number, rows: number, n: number): void;
   select(cond: number, a: number, b: number, out: number, len: number, layout: number): void;
   sumRows(x: number, out: number, rows: number, n: number): void;
+  fillUniform(state: number, out: number, len: number, a: number, b: number): void;
 }
 
 function decode(base64: string): Uint8Array {
@@ -471,10 +472,26 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     if (x.length >= NATIVE_MIN && out.length > 0 && leadingAxes(axes) && resident(x) && resident(out)) e.sumRows(x.byteOffset, out.byteOffset, x.length / out.length, out.length);
     else reference.sum(x, shape, axes, out);
   };
+  // Uniform draws natively (dropout masks): the generator's state words copied in, drawn from,
+  // and copied back, so the stream is the one the reference would have drawn.
+  let rngWords: Int32Array | null = null;
+  const fillRandom: Kernels['fillRandom'] = (out, rng, dist, a, b) => {
+    if (dist !== 'uniform' || out.length < NATIVE_MIN || !resident(out)) {
+      reference.fillRandom(out, rng, dist, a, b);
+      return;
+    }
+    if (rngWords === null) {
+      const block = allocResident(4);
+      rngWords = new Int32Array(block.buffer, block.byteOffset, 4);
+    }
+    rngWords.set(rng.words);
+    e.fillUniform(rngWords.byteOffset, out.byteOffset, out.length, a, b);
+    rng.words.set(rngWords);
+  };
   const elementwise = {
     add: nativeBinary('add'), sub: nativeBinary('sub'), mul: nativeBinary('mul'), div: nativeBinary('div'),
     greater: nativeBinary('greater'), greaterEqual: nativeBinary('greaterEqual'), less: nativeBinary('less'), lessEqual: nativeBinary('lessEqual'),
-    equal: nativeBinary('equal'), notEqual: nativeBinary('notEqual'), where, sum,
+    equal: nativeBinary('equal'), notEqual: nativeBinary('notEqual'), where, sum, fillRandom,
   };
 
   /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */

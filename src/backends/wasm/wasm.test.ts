@@ -10,7 +10,7 @@ describe.runIf(wasmSimdSupported())('WebAssembly backend', () => {
     const b = wasmBackend({ threads: 1 });
     expect(b.nativeKernels).toEqual([
       'matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'lossHead',
-      'add', 'sub', 'mul', 'div', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual', 'where', 'sum',
+      'add', 'sub', 'mul', 'div', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual', 'where', 'sum', 'fillRandom',
     ]);
     expect(b.threads).toBe(1);
   });
