@@ -279,3 +279,50 @@ export function fillUniform(state: usize, out: usize, len: i32, a: f64, b: f64):
     store<f32>(out + (<usize>i << 2), <f32>(a + (b - a) * u));
   }
 }
+
+// Adagrad, Adadelta, Adamax and AdamW's decay, in the reference's float64 arithmetic with each
+// state value rounded to float32 when stored and read back as stored (src/backends/js/train.ts).
+@inline
+function f(p: usize): f64 {
+  return <f64>load<f32>(p);
+}
+
+export function adagradUpdate(p: usize, g: usize, a: usize, len: i32, lr: f64, eps: f64): void {
+  for (let i = 0; i < len; i++) {
+    const o = <usize>i << 2;
+    const gi = f(g + o);
+    store<f32>(a + o, <f32>(f(a + o) + gi * gi));
+    store<f32>(p + o, <f32>(f(p + o) - (lr * gi) / Math.sqrt(f(a + o) + eps)));
+  }
+}
+
+export function adadeltaUpdate(p: usize, g: usize, eg: usize, ed: usize, len: i32, lr: f64, rho: f64, eps: f64): void {
+  for (let i = 0; i < len; i++) {
+    const o = <usize>i << 2;
+    const gi = f(g + o);
+    store<f32>(eg + o, <f32>(rho * f(eg + o) + (1 - rho) * gi * gi));
+    const delta = (-Math.sqrt(f(ed + o) + eps) / Math.sqrt(f(eg + o) + eps)) * gi;
+    store<f32>(ed + o, <f32>(rho * f(ed + o) + (1 - rho) * delta * delta));
+    store<f32>(p + o, <f32>(f(p + o) + lr * delta));
+  }
+}
+
+export function adamaxUpdate(p: usize, g: usize, m: usize, u: usize, len: i32, lr: f64, b1: f64, b2: f64, eps: f64, corr: f64): void {
+  for (let i = 0; i < len; i++) {
+    const o = <usize>i << 2;
+    const gi = f(g + o);
+    store<f32>(m + o, <f32>(f(m + o) + (gi - f(m + o)) * (1 - b1)));
+    // Math.max as JavaScript's: NaN wins.
+    const bu = b2 * f(u + o);
+    const ag = Math.abs(gi);
+    store<f32>(u + o, <f32>(bu != bu || ag != ag ? NaN : Math.max(bu, ag)));
+    store<f32>(p + o, <f32>(f(p + o) - (lr * f(m + o)) / (corr * (f(u + o) + eps))));
+  }
+}
+
+export function scaleUpdate(p: usize, len: i32, k: f64): void {
+  for (let i = 0; i < len; i++) {
+    const o = <usize>i << 2;
+    store<f32>(p + o, <f32>(f(p + o) * k));
+  }
+}

@@ -57,9 +57,9 @@ export * as initializers from './nn/initializers.js';
 export type { Initializer, InitializerIdentifier } from './nn/initializers.js';
 export * as regularizers from './nn/regularizers.js';
 export type { Regularizer } from './nn/regularizers.js';
-export { losses, getLoss, type LossSpec, type LossIdentifier, type LossFunction, type LossOptions } from './losses/index.js';
+export { losses, getLoss, lossNames, type LossSpec, type LossIdentifier, type LossFunction, type LossOptions } from './losses/index.js';
 export {
-  train, getOptimizer, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax,
+  train, getOptimizer, optimizerNames, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax,
   exponentialDecay, piecewiseConstantDecay, cosineDecay,
   type OptimizerIdentifier, type OptimizerOptions, type SGDOptions, type AdamOptions, type AdamWOptions, type RMSpropOptions,
   type AdagradOptions, type AdadeltaOptions, type AdamaxOptions, type LearningRateSchedule,

@@ -112,6 +112,14 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   sgdUpdate(p: Buf, g: Buf, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean): void;
   /** RMSprop step on len values (src/optim/rmsprop.ts); s, m, avg its three slots. */
   rmspropUpdate(p: Buf, g: Buf, s: Float32Array, m: Float32Array, avg: Float32Array, len: number, lr: number, rho: number, mu: number, eps: number, centered: boolean): void;
+  /** Adagrad step (src/optim/adagrad.ts); a its accumulator. */
+  adagradUpdate(p: Buf, g: Buf, a: Float32Array, len: number, lr: number, eps: number): void;
+  /** Adadelta step (src/optim/adadelta.ts); eg, ed its running averages. */
+  adadeltaUpdate(p: Buf, g: Buf, eg: Float32Array, ed: Float32Array, len: number, lr: number, rho: number, eps: number): void;
+  /** Adamax step (src/optim/adamax.ts); corr = 1 − β₁ᵗ. */
+  adamaxUpdate(p: Buf, g: Buf, m: Float32Array, u: Float32Array, len: number, lr: number, b1: number, b2: number, eps: number, corr: number): void;
+  /** p ← p·k in float64, rounded once (AdamW's weight decay). */
+  scaleUpdate(p: Buf, len: number, k: number): void;
   /** Adam step on len values; alpha carries the bias correction. */
   adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number): void;
   /**

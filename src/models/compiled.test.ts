@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   ACTIVATIONS, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Tensor,
-  Sequential, gather, layers, mul, oneHot, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
+  Sequential, gather, layers, lossNames, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
 } from '../index.js';
 import { getContext } from '../context/context.js';
 import { compileStep } from './compiled.js';
@@ -193,5 +193,57 @@ describe('the Model base class and its steps', () => {
     m.layers[3]!.weights[1]!.values.fill(0.5);
     const after = m.predict(X, { batchSize: 7 });
     expect(Array.from(after.values)).not.toEqual(compiledPred);
+  });
+});
+
+// Every loss, optimizer, layer and regularizer the library has, enumerated from its registries:
+// a new one without an entry here fails the coverage check.
+describe('everything in the library trains on the compiled step', () => {
+  const dropoutNet = (last: () => ReturnType<typeof layers.dense>) => () => sequential({ layers: [layers.dense({ units: 5, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.2 }), last()] });
+
+  test.each([...lossNames])('loss %s', async (loss) => {
+    const sparse = loss === 'sparseCategoricalCrossentropy';
+    const wide = sparse || loss === 'categoricalCrossentropy';
+    const last = () => layers.dense({ units: wide ? 3 : 1, activation: wide ? 'softmax' : loss === 'binaryCrossentropy' ? 'sigmoid' : 'linear' });
+    const { eager, compiled } = await both(dropoutNet(last), () => ({ optimizer: 'adam', loss }), X, sparse ? LABELS : wide ? Y3 : Y1);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
+  });
+
+  test.each([...optimizerNames])('optimizer %s', async (optimizer) => {
+    const { eager, compiled } = await both(dropoutNet(() => layers.dense({ units: 3, activation: 'softmax' })), () => ({ optimizer, loss: 'categoricalCrossentropy' }), X, Y3);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
+  });
+
+  // One model per layer factory (input excepted: it computes nothing).
+  const LAYER_MODELS: Record<string, () => Sequential> = {
+    dense: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })] }),
+    activation: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.activation({ activation: 'tanh' }), layers.dense({ units: 1 })] }),
+    dropout: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.dropout({ rate: 0.4 }), layers.dense({ units: 1 })] }),
+    batchNormalization: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.batchNormalization({ momentum: 0.5 }), layers.dense({ units: 1 })] }),
+    flatten: () => sequential({ layers: [layers.flatten({ inputShape: [2, 2] }), layers.dense({ units: 1 })] }),
+    leakyReLU: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.leakyReLU({ alpha: 0.1 }), layers.dense({ units: 1 })] }),
+    rescaling: () => sequential({ layers: [layers.rescaling({ scale: 2, offset: -1, inputShape: [4] }), layers.dense({ units: 3 }), layers.leakyReLU(), layers.dense({ units: 1 })] }),
+    maxout: () => sequential({ layers: [layers.maxout({ units: 2, inputShape: [4] }), layers.dense({ units: 1 })] }),
+    input: () => sequential({ layers: [layers.input({ shape: [4] }), layers.dense({ units: 3 }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })] }),
+  };
+  test('every layer factory has a model here', () => {
+    expect(Object.keys(LAYER_MODELS).sort()).toEqual(Object.keys(layers).sort());
+  });
+  test.each(Object.keys(LAYER_MODELS))('layer %s', async (name) => {
+    const x = name === 'flatten' ? X.reshape([24, 2, 2]) : X;
+    const { eager, compiled } = await both(LAYER_MODELS[name]!, () => ({ optimizer: 'rmsprop', loss: 'mse' }), x, Y1);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
+  });
+
+  test.each(['l1', 'l2', 'l1l2'] as const)('regularizer %s', async (name) => {
+    expect(Object.keys(regularizers)).toContain(name);
+    const reg = regularizers[name]({});
+    const make = () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4], kernelRegularizer: reg, biasRegularizer: reg }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })] });
+    const { eager, compiled } = await both(make, () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
   });
 });

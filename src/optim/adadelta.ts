@@ -3,6 +3,7 @@
  * E[Δ²] ← ρE[Δ²] + (1 − ρ)Δ²; w ← w + η·Δ. Defaults: η = 0.001, ρ = 0.95, ε = 1e-7.
  */
 import type { Buf } from '../tensor/tensor.js';
+import { getContext } from '../context/context.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 export interface AdadeltaOptions extends OptimizerOptions {
@@ -23,17 +24,9 @@ export class Adadelta extends Optimizer {
   }
 
   protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number): void {
-    const [eg, ed] = slots as [Float32Array, Float32Array];
-    const rho = this.rho;
-    const eps = this.epsilon;
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]!;
-      eg[i] = rho * eg[i]! + (1 - rho) * gi * gi;
-      const delta = (-Math.sqrt(ed[i]! + eps) / Math.sqrt(eg[i]! + eps)) * gi;
-      ed[i] = rho * ed[i]! + (1 - rho) * delta * delta;
-      p[i] = p[i]! + lr * delta;
-    }
+    getContext().backend.kernels.adadeltaUpdate(p, g, slots[0]!, slots[1]!, p.length, lr, this.rho, this.epsilon);
   }
+
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rho: this.rho, epsilon: this.epsilon };

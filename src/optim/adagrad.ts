@@ -2,6 +2,7 @@
  * Adagrad (Keras): a ← a + g²; w ← w − η·g/√(a + ε). Defaults: η = 0.001, a₀ = 0.1, ε = 1e-7.
  */
 import type { Buf } from '../tensor/tensor.js';
+import { getContext } from '../context/context.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 export interface AdagradOptions extends OptimizerOptions {
@@ -26,13 +27,9 @@ export class Adagrad extends Optimizer {
   }
 
   protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number): void {
-    const a = slots[0]!;
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]!;
-      a[i] = a[i]! + gi * gi;
-      p[i] = p[i]! - (lr * gi) / Math.sqrt(a[i]! + this.epsilon);
-    }
+    getContext().backend.kernels.adagradUpdate(p, g, slots[0]!, p.length, lr, this.epsilon);
   }
+
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };

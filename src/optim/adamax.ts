@@ -3,6 +3,7 @@
  * Defaults: η = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-7.
  */
 import type { Buf } from '../tensor/tensor.js';
+import { getContext } from '../context/context.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 export interface AdamaxOptions extends OptimizerOptions {
@@ -26,16 +27,9 @@ export class Adamax extends Optimizer {
   }
 
   protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
-    const [m, u] = slots as [Float32Array, Float32Array];
-    const b1 = this.beta1;
-    const corr = 1 - b1 ** t;
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i]!;
-      m[i] = m[i]! + (gi - m[i]!) * (1 - b1);
-      u[i] = Math.max(this.beta2 * u[i]!, Math.abs(gi));
-      p[i] = p[i]! - (lr * m[i]!) / (corr * (u[i]! + this.epsilon));
-    }
+    getContext().backend.kernels.adamaxUpdate(p, g, slots[0]!, slots[1]!, p.length, lr, this.beta1, this.beta2, this.epsilon, 1 - this.beta1 ** t);
   }
+
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };

@@ -2,6 +2,7 @@
  * AdamW (Keras): decoupled weight decay w ← w − η·λ·w, then the Adam step. Default λ = 0.004.
  */
 import type { Buf } from '../tensor/tensor.js';
+import { getContext } from '../context/context.js';
 import { Adam, type AdamOptions } from './adam.js';
 
 export interface AdamWOptions extends AdamOptions {
@@ -18,8 +19,7 @@ export class AdamW extends Adam {
   }
 
   protected override update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
-    const k = 1 - lr * this.weightDecay;
-    for (let i = 0; i < p.length; i++) p[i] = p[i]! * k;
+    getContext().backend.kernels.scaleUpdate(p, p.length, 1 - lr * this.weightDecay);
     super.update(p, g, slots, lr, t);
   }
 

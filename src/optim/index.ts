@@ -22,6 +22,10 @@ const OPTIMIZERS: Readonly<Record<string, () => Optimizer>> = {
   adamax: () => new Adamax(),
 };
 
+/** Every optimizer name `compile({optimizer})` accepts. */
+export const optimizerNames: readonly string[] = Object.keys(OPTIMIZERS);
+
+
 export type OptimizerIdentifier = string | Optimizer;
 
 export function getOptimizer(id: OptimizerIdentifier): Optimizer {

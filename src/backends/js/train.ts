@@ -66,6 +66,41 @@ export function rmspropUpdate(p: Buf, g: Buf, s: Float32Array, m: Float32Array, 
   }
 }
 
+/** Adagrad: a ← a + g²; w ← w − η·g/√(a + ε), in float64 with a stored as float32. */
+export function adagradUpdate(p: Buf, g: Buf, a: Float32Array, len: number, lr: number, eps: number): void {
+  for (let i = 0; i < len; i++) {
+    const gi = g[i]!;
+    a[i] = a[i]! + gi * gi;
+    p[i] = p[i]! - (lr * gi) / Math.sqrt(a[i]! + eps);
+  }
+}
+
+/** Adadelta: E[g²] ← ρE[g²] + (1 − ρ)g²; Δ = −√(E[Δ²] + ε)/√(E[g²] + ε)·g; E[Δ²] ← ρE[Δ²] + (1 − ρ)Δ²; w ← w + η·Δ. */
+export function adadeltaUpdate(p: Buf, g: Buf, eg: Float32Array, ed: Float32Array, len: number, lr: number, rho: number, eps: number): void {
+  for (let i = 0; i < len; i++) {
+    const gi = g[i]!;
+    eg[i] = rho * eg[i]! + (1 - rho) * gi * gi;
+    const delta = (-Math.sqrt(ed[i]! + eps) / Math.sqrt(eg[i]! + eps)) * gi;
+    ed[i] = rho * ed[i]! + (1 - rho) * delta * delta;
+    p[i] = p[i]! + lr * delta;
+  }
+}
+
+/** Adamax: m ← m + (g − m)(1 − β₁); u ← max(β₂u, |g|); w ← w − η·m/(c·(u + ε)), c = 1 − β₁ᵗ. */
+export function adamaxUpdate(p: Buf, g: Buf, m: Float32Array, u: Float32Array, len: number, lr: number, b1: number, b2: number, eps: number, corr: number): void {
+  for (let i = 0; i < len; i++) {
+    const gi = g[i]!;
+    m[i] = m[i]! + (gi - m[i]!) * (1 - b1);
+    u[i] = Math.max(b2 * u[i]!, Math.abs(gi));
+    p[i] = p[i]! - (lr * m[i]!) / (corr * (u[i]! + eps));
+  }
+}
+
+/** w ← w·k in float64, rounded once (AdamW's decoupled weight decay, k = 1 − η·λ). */
+export function scaleUpdate(p: Buf, len: number, k: number): void {
+  for (let i = 0; i < len; i++) p[i] = p[i]! * k;
+}
+
 /**
  * Adam in float32 arithmetic, as TensorFlow does on float32 variables: every operation rounded
  * to float32 (Math.fround after each gives exactly IEEE float32 results, square root included).

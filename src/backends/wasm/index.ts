@@ -78,6 +78,10 @@ interface KernelExports {
   sgdUpdate(p: number, g: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
   adamUpdate(p: number, g: number, m: number, v: number, len: number, alpha: number, b1: number, b2: number, eps: number): void;
   rmspropUpdate(p: number, g: number, s: number, m: number, avg: number, len: number, lr: number, rho: number, mu: number, eps: number, centered: number): void;
+  adagradUpdate(p: number, g: number, a: number, len: number, lr: number, eps: number): void;
+  adadeltaUpdate(p: number, g: number, eg: number, ed: number, len: number, lr: number, rho: number, eps: number): void;
+  adamaxUpdate(p: number, g: number, m: number, u: number, len: number, lr: number, b1: number, b2: number, eps: number, corr: number): void;
+  scaleUpdate(p: number, len: number, k: number): void;
   denseStep(desc: number): number;
   lossHead(head: number, a: number, y: number, dz: number, rows: number, n: number, act: number): number;
   binary(op: number, layout: number, a: number, b: number, out: number, rows: number, n: number): void;
@@ -438,6 +442,23 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     } else reference.rmspropUpdate(p, g, sq, m, avg, len, lr, rho, mu, eps, centered);
   };
 
+  const adagradUpdate: Kernels['adagradUpdate'] = (p, g, a, len, lr, eps) => {
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(a)) e.adagradUpdate(p.byteOffset, g.byteOffset, a.byteOffset, len, lr, eps);
+    else reference.adagradUpdate(p, g, a, len, lr, eps);
+  };
+  const adadeltaUpdate: Kernels['adadeltaUpdate'] = (p, g, eg, ed, len, lr, rho, eps) => {
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(eg) && resident(ed)) e.adadeltaUpdate(p.byteOffset, g.byteOffset, eg.byteOffset, ed.byteOffset, len, lr, rho, eps);
+    else reference.adadeltaUpdate(p, g, eg, ed, len, lr, rho, eps);
+  };
+  const adamaxUpdate: Kernels['adamaxUpdate'] = (p, g, m, u, len, lr, b1, b2, eps, corr) => {
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(m) && resident(u)) e.adamaxUpdate(p.byteOffset, g.byteOffset, m.byteOffset, u.byteOffset, len, lr, b1, b2, eps, corr);
+    else reference.adamaxUpdate(p, g, m, u, len, lr, b1, b2, eps, corr);
+  };
+  const scaleUpdate: Kernels['scaleUpdate'] = (p, len, k) => {
+    if (len >= NATIVE_MIN && resident(p)) e.scaleUpdate(p.byteOffset, len, k);
+    else reference.scaleUpdate(p, len, k);
+  };
+
   const lossHead: Kernels['lossHead'] = (head, a, y, dz, rows, n, act) => {
     if (rows * n >= NATIVE_MIN && resident(a) && resident(y) && resident(dz)) return e.lossHead(HEAD_CODES[head], a.byteOffset, y.byteOffset, dz.byteOffset, rows, n, ACT_CODES[act]);
     return reference.lossHead(head, a, y, dz, rows, n, act);
@@ -519,8 +540,8 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
     ...(registry === null ? {} : { allocResident, isResident: resident, denseStep }),
-    kernels: { ...reference, ...elementwise, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, lossHead },
-    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'lossHead', ...Object.keys(elementwise)],
+    kernels: { ...reference, ...elementwise, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, lossHead },
+    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'lossHead', ...Object.keys(elementwise)],
     threads,
     relaxed,
     residentBytes: () => arena.used,

@@ -99,6 +99,28 @@ describe.runIf(wasmSimdSupported())('WebAssembly training-step kernels', () => {
       }
     });
 
+    test(`${be.name}: adagrad, adadelta, adamax and AdamW's decay equal the reference bit for bit over several steps`, () => {
+      for (const n of [1, 64, 67, 131]) {
+        const run = (name: string, step: (k: typeof be.kernels, p: Float32Array, g: Float32Array, s: readonly Float32Array[], t: number) => void, slots: number) => {
+          const [p, pRef] = pair(be, n);
+          const mine = Array.from({ length: slots }, () => be.allocResident!(n).fill(0.1));
+          const theirs = Array.from({ length: slots }, () => new Float32Array(n).fill(0.1));
+          for (let t = 1; t <= 3; t++) {
+            const [g, gRef] = pair(be, n);
+            if (t === 2) g[0] = gRef[0] = 0; // an exact zero gradient among the others
+            step(be.kernels, p, g, mine, t);
+            step(ref, pRef, gRef, theirs, t);
+          }
+          expect(Array.from(p), `${name} n=${n}`).toEqual(Array.from(pRef));
+          mine.forEach((sl, i) => expect(Array.from(sl), `${name} slot ${i} n=${n}`).toEqual(Array.from(theirs[i]!)));
+        };
+        run('adagrad', (k, p, g, s) => k.adagradUpdate(p, g, s[0]!, n, 0.01, 1e-7), 1);
+        run('adadelta', (k, p, g, s) => k.adadeltaUpdate(p, g, s[0]!, s[1]!, n, 1, 0.95, 1e-7), 2);
+        run('adamax', (k, p, g, s, t) => k.adamaxUpdate(p, g, s[0]!, s[1]!, n, 0.002, 0.9, 0.999, 1e-7, 1 - 0.9 ** t), 2);
+        run('scale', (k, p) => k.scaleUpdate(p, n, 1 - 0.001 * 0.004), 0);
+      }
+    });
+
     test(`${be.name}: lossHead equals the reference for every head (odd sizes, extreme logits)`, () => {
       for (const [rows, n] of [[65, 1], [7, 10], [13, 17], [3, 33]] as const) {
         for (const head of ['softmaxCE', 'sparseSoftmaxCE', 'sigmoidBCE', 'mse'] as const) {
