@@ -30,6 +30,8 @@ export abstract class Optimizer {
   readonly clipValue: number | undefined;
   readonly globalClipNorm: number | undefined;
   params: Tensor[];
+  /** The parameters the last `step(params)` updated, for `zeroGrad()` on an optimizer made without any. */
+  private stepped: Tensor[] = [];
   private readonly slots = new Map<Tensor, Float32Array[]>();
 
   constructor(options: OptimizerOptions, defaultLearningRate: number) {
@@ -78,11 +80,16 @@ export abstract class Optimizer {
   /** PyTorch `optimizer.step()`: updates every parameter that has a `.grad`. */
   step(params: Tensor[] = this.params): void {
     if (params.length === 0) throw new Error(`${this.className}.step: no parameters; pass them as {params: model.trainableWeights} or to step(params)`);
+    this.stepped = params;
     this.applyGradients(params.filter((p) => p.grad !== null).map((p) => [p, p.grad!] as const));
   }
 
-  /** PyTorch `optimizer.zero_grad()`: clears `.grad` of the parameters. */
-  zeroGrad(params: Tensor[] = this.params): void {
+  /**
+   * PyTorch `optimizer.zero_grad()`: clears `.grad` of the parameters — those given, else the
+   * optimizer's `params`, else the ones its last `step(params)` updated (so a loop that passes
+   * the parameters to `step` only still starts each step from zero).
+   */
+  zeroGrad(params: Tensor[] = this.params.length > 0 ? this.params : this.stepped): void {
     for (const p of params) p.grad = null;
   }
 

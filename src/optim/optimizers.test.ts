@@ -182,3 +182,32 @@ describe('clipping, schedules, names', () => {
     expect(() => new SGD().step()).toThrow('SGD.step: no parameters; pass them as {params: model.trainableWeights} or to step(params)');
   });
 });
+
+describe('zeroGrad in the PyTorch-style loop', () => {
+  // XOR, 2-2-1 sigmoid, Adam 0.05: the optimizer made with its parameters, or given them at step.
+  const train = async (withParams: boolean): Promise<number> => {
+    const { layers, losses, sequential, setSeed, tensor, train: tfTrain } = await import('../index.js');
+    setSeed(1);
+    const model = sequential({ layers: [layers.dense({ units: 4, inputDim: 2, activation: 'tanh' }), layers.dense({ units: 1, activation: 'sigmoid' })] });
+    const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const y = tensor([[0], [1], [1], [0]]);
+    const optim = withParams ? new Adam({ learningRate: 0.05, params: model.trainableWeights }) : tfTrain.adam(0.05);
+    let last = Infinity;
+    for (let epoch = 0; epoch < 300; epoch++) {
+      optim.zeroGrad();
+      const loss = losses.binaryCrossentropy(y, model.apply(x));
+      loss.backward();
+      if (withParams) optim.step();
+      else optim.step(model.trainableWeights);
+      last = loss.item();
+    }
+    return last;
+  };
+
+  test('zeroes the parameters it steps, with or without params at construction (both loops learn XOR alike)', async () => {
+    const a = await train(true);
+    const b = await train(false);
+    expect(a).toBeLessThan(0.1);
+    expect(b).toBe(a);
+  });
+});
