@@ -16,10 +16,28 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVED = ['dist/', 'node_modules/csv-parse/dist/esm/'];
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json' };
 
+const CANDIDATES = [
+  process.env.NEURITE_CHROMIUM === 'none' ? undefined : process.env.NEURITE_CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable',
+  '/usr/bin/chromium', '/usr/bin/google-chrome', '/snap/bin/chromium', '/opt/google/chrome/chrome',
+].filter((c): c is string => !!c);
+
+/**
+ * A Chromium or Chrome that runs here (NEURITE_CHROMIUM first, then the PATH and the usual
+ * places), or null. NEURITE_CHROMIUM=none acts as a machine without one.
+ */
+export function chromiumOrNull(): string | null {
+  if (process.env.NEURITE_CHROMIUM === 'none') return null;
+  for (const c of CANDIDATES) if (spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0) return c;
+  return null;
+}
+
+/** Why there is no browser, and how to get one. */
+export const NO_CHROMIUM = `browser tests need Chromium or Chrome (tried ${CANDIDATES.join(', ')}): apt-get install chromium, or set NEURITE_CHROMIUM to its path`;
+
 export function findChromium(): string {
-  const candidates = [process.env.NEURITE_CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome'].filter((c): c is string => !!c);
-  for (const c of candidates) if (spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0) return c;
-  throw new Error(`browser tests need Chromium (tried ${candidates.join(', ')}): apt-get install chromium, or set NEURITE_CHROMIUM to its path`);
+  const c = chromiumOrNull();
+  if (c === null) throw new Error(NO_CHROMIUM);
+  return c;
 }
 
 export interface PageOptions {
