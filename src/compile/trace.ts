@@ -224,9 +224,36 @@ export function link(calls: readonly Call[], backend: Backend): Program {
   };
 }
 
+export interface Compiled {
+  program: Program;
+  /** Kernel calls per replay, and as recorded. */
+  calls: number;
+  recorded: number;
+  /** What a replay changes besides its own buffers: buffers it does not own, and generators. */
+  effects: { buffers: Buf[]; generators: Rng[] };
+}
+
 /** Prune, share, rewrite, link: the whole pipeline from a recording to a program. */
-export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): { program: Program; calls: number; recorded: number } {
+export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): Compiled {
   const out = new Set(outputs);
   const calls = productsAsGemm(shareBuffers(prune(rec.calls, out, rec.owned), out, rec.owned));
-  return { program: link(calls, backend), calls: calls.length, recorded: rec.calls.length };
+  const buffers = new Set<Buf>();
+  const generators = new Set<Rng>();
+  for (const c of calls) {
+    for (const b of writes(c)) if (!rec.owned.has(b)) buffers.add(b);
+    if (c.kernel === 'fillRandom') generators.add(c.args[1] as Rng);
+  }
+  return { program: link(calls, backend), calls: calls.length, recorded: rec.calls.length, effects: { buffers: [...buffers], generators: [...generators] } };
+}
+
+/** Runs `fn`, then puts back what `effects` names as it was before. */
+export function withoutEffects<T>(effects: Compiled['effects'], fn: () => T): T {
+  const buffers = effects.buffers.map((b) => b.slice());
+  const states = effects.generators.map((g) => g.getState());
+  try {
+    return fn();
+  } finally {
+    effects.buffers.forEach((b, i) => b.set(buffers[i]!));
+    effects.generators.forEach((g, i) => g.setState(states[i]!));
+  }
 }

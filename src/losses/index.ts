@@ -36,6 +36,11 @@ const LOSSES: Readonly<Record<string, LossSpec>> = {
   sparseCategoricalCrossentropy: spec('sparseCategoricalCrossentropy', 'mean', 'softmax'),
 };
 
+/** Whether `spec` is one of the library's losses (not a function of the user's). */
+export function isBuiltinLoss(spec: LossSpec): boolean {
+  return Object.values(LOSSES).includes(spec);
+}
+
 /** Every name `compile({loss})` accepts (camelCase; snake_case spellings resolve to these). */
 export const lossNames: readonly string[] = Object.keys(LOSSES);
 

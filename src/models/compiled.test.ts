@@ -85,7 +85,30 @@ class FirstRowOnly extends Layer {
   }
 }
 
+/** Scales its input by its own mean, computed in plain code from .values: invisible to a recording. */
+class MeanScaled extends Layer {
+  readonly className = 'MeanScaled';
+  call(x: Tensor): Tensor {
+    let m = 0;
+    for (const v of x.values) m += Math.abs(v);
+    return mul(x, 1 / (1 + m / x.size));
+  }
+}
+
 describe('the road taken', () => {
+  test('a custom layer that computes on values unseen is caught on a second batch: eager, with the reason, same training', async () => {
+    const make = () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), new MeanScaled({}), layers.dense({ units: 1 })] });
+    const { eager, compiled } = await both(make, () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
+    expect(compiled.history.params!.path).toBe('eager');
+    expect(compiled.history.params!.pathReason).toMatch(/^the step could not be compiled: replayed on a second batch, the recorded step gives the loss .* where the eager step gives .*: some code computes on tensor values outside ops/);
+    expectSameWeights(compiled.weights, eager.weights);
+    // predict checks its program too: the eager forward pass, not a replay of the first batch.
+    // (The layer's output depends on its batch: compare batch by batch, 8 rows each.)
+    const m = compiled.model;
+    const manual = [0, 8, 16].flatMap((s) => Array.from(m.predictOnBatch(X.slice([s, 0], [8, 4])).values));
+    Array.from(m.predict(X, { batchSize: 8 }).values).forEach((v, i) => expect(v).toBeCloseTo(manual[i]!, 5));
+  });
+
   test('a custom layer written with ops compiles', async () => {
     const { eager, compiled } = await both(() => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), new Doubler({}), layers.dense({ units: 1 })] }), () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
     expect(compiled.history.params!.path).toBe('compiled');

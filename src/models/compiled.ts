@@ -10,7 +10,7 @@
  * which part and why, and the caller runs the eager step instead, saying so.
  */
 import type { Backend } from '../backends/backend.js';
-import { NotTraceableError, compile, record } from '../compile/trace.js';
+import { NotTraceableError, compile, record, withoutEffects } from '../compile/trace.js';
 import type { Layer } from '../nn/layer.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -70,6 +70,12 @@ export interface StepSpec {
   y: Tensor;
   weighted: boolean;
   backend: Backend;
+  /**
+   * Check the program on a second batch against the eager step before using it: for steps with
+   * code the library does not know (a custom layer or trainStep), which could compute on tensor
+   * values behind the ops' back, and would then replay its first batch's numbers.
+   */
+  verify?: boolean;
 }
 
 /**
@@ -90,24 +96,78 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
     const { pred, loss } = rec.result;
     const grads = rec.result.grads ?? new Map<Tensor, Tensor>();
     const pairs = trainable.filter((t) => grads.has(t)).map((t) => [t, grads.get(t)!] as const);
-    const { program, calls, recorded } = compile(rec, [loss.values, pred.values, ...pairs.map(([, g]) => g.values)], backend);
-    const lossValues = loss.values;
-    return { x, y, w, pred, grads: pairs, calls, recorded, run: () => { program(); return lossValues[0]!; } };
+    const outputs = [loss, pred, ...pairs.map(([, g]) => g)];
+    const compiled = compile(rec, outputs.map((t) => t.values), backend);
+    const step: CompiledStep = { x, y, w, pred, grads: pairs, calls: compiled.calls, recorded: compiled.recorded, run: () => { compiled.program(); return loss.values[0]!; } };
+    if (spec.verify === true) {
+      const why = mismatch(spec, step, outputs, trainable, () => withoutEffects(compiled.effects, () => step.run()));
+      if (why !== null) return { why };
+    }
+    return step;
   } catch (e) {
     if (e instanceof NotTraceableError) return { why: e.message };
     throw e;
   }
 }
 
-/** Recorded inference: `forward` (the model's call, training off) on a batch of rows. */
-export function compileForward(layers: readonly Layer[], forward: (x: Tensor) => Tensor, batch: number, x: Tensor, backend: Backend): { x: Tensor; out: Tensor; run(): void } | NotCompiled {
+/**
+ * Replays the program on another batch (the last rows, reversed, x scaled by 7/8) and compares
+ * it with the eager step there; null when they agree, else what differs. Neither run changes
+ * weights, layer state or generators.
+ */
+function mismatch(spec: StepSpec, step: CompiledStep, outputs: readonly Tensor[], trainable: readonly Tensor[], replay: () => void): string | null {
+  const n = spec.x.shape[0]!;
+  const fill = (src: Tensor, dst: Tensor, scale: number): void => {
+    const width = dst.size / spec.batch;
+    for (let r = 0; r < spec.batch; r++) {
+      const from = (n - 1 - (r % n)) * width;
+      for (let j = 0; j < width; j++) dst.values[r * width + j] = src.values[from + j]! * scale;
+    }
+  };
+  fill(spec.x, step.x, 0.875);
+  fill(spec.y, step.y, 1);
+  const eager = record(spec.backend, () => spec.step(step.x, step.y, step.w ?? undefined));
+  const expected = [eager.result.loss, eager.result.pred, ...trainable.filter((t) => eager.result.grads?.has(t)).map((t) => eager.result.grads!.get(t)!)];
+  replay();
+  const names = ['the loss', 'the predictions', ...trainable.filter((t) => eager.result.grads?.has(t)).map((t) => `the gradient of ${t.name ?? 'a weight'}`)];
+  for (let i = 0; i < outputs.length; i++) {
+    const a = outputs[i]!.values;
+    const b = expected[i]?.values;
+    if (b === undefined || a.length !== b.length) return `the recorded step and the eager one give different outputs on a second batch (${names[i]})`;
+    for (let k = 0; k < a.length; k++) {
+      const same = a[k] === b[k] || (Number.isNaN(a[k]) && Number.isNaN(b[k])) || Math.abs(a[k]! - b[k]!) <= 1e-5 * Math.max(1, Math.abs(b[k]!));
+      if (!same) {
+        return `replayed on a second batch, the recorded step gives ${names[i]} ${a[k]} where the eager step gives ${b[k]}: some code computes on tensor values outside ops (a custom layer or trainStep reading .values?), which a recording cannot repeat`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Recorded inference: `forward` (the model's call, training off) on a batch of rows; checked on a second batch when `verify`. */
+export function compileForward(layers: readonly Layer[], forward: (x: Tensor) => Tensor, batch: number, x: Tensor, backend: Backend, verify = false): { x: Tensor; out: Tensor; run(): void } | NotCompiled {
   for (const l of layers) for (const w of l.weights) adopt(w, backend);
   const xb = input([batch, ...x.shape.slice(1)], backend, x);
   firstRows(x, xb);
   try {
     const rec = record(backend, () => forward(xb), { gradEnabled: false });
     const { program } = compile(rec, [rec.result.values], backend);
-    return { x: xb, out: rec.result, run: program };
+    const out = rec.result;
+    if (verify) {
+      const n = x.shape[0]!;
+      const width = xb.size / batch;
+      for (let r = 0; r < batch; r++) for (let j = 0; j < width; j++) xb.values[r * width + j] = x.values[(n - 1 - (r % n)) * width + j]! * 0.875;
+      const eager = record(backend, () => forward(xb), { gradEnabled: false }).result.values;
+      program();
+      for (let k = 0; k < eager.length; k++) {
+        const a = out.values[k]!;
+        const b = eager[k]!;
+        if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)))) {
+          return { why: `replayed on a second batch, the recorded forward pass gives ${a} where the eager one gives ${b}: some code computes on tensor values outside ops (a custom layer reading .values?), which a recording cannot repeat` };
+        }
+      }
+    }
+    return { x: xb, out, run: program };
   } catch (e) {
     if (e instanceof NotTraceableError) return { why: e.message };
     throw e;

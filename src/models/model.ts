@@ -8,7 +8,8 @@
  */
 import { computeGrads } from '../autograd/engine.js';
 import { getContext, noGrad, withContext } from '../context/context.js';
-import { type LossIdentifier, type LossSpec, getLoss } from '../losses/index.js';
+import { type LossIdentifier, type LossSpec, getLoss, isBuiltinLoss } from '../losses/index.js';
+import { BUILTIN_LAYERS } from '../nn/index.js';
 import { reduceLoss } from '../losses/losses.js';
 import { getMetric, type Metric, type MetricIdentifier } from '../metrics/index.js';
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
@@ -89,6 +90,17 @@ export abstract class Model implements TrainingModel {
     return this.trainStep === Model.prototype.trainStep;
   }
 
+  /**
+   * @internal Whether the steps run code the library does not know — a custom layer, an
+   * activation or loss given as a function, an overridden trainStep or testStep — which could
+   * compute on tensor values outside ops. Compiled steps are then checked on a second batch.
+   */
+  get runsCustomCode(): boolean {
+    const c = this.compiledState;
+    return !this.hasDefaultTrainStep || this.testStep !== Model.prototype.testStep || (c !== null && !isBuiltinLoss(c.loss)) ||
+      this.layers.some((l) => !BUILTIN_LAYERS.has(l.constructor) || typeof (l.config as { activation?: unknown }).activation === 'function');
+  }
+
   /** @internal Forgets planned and compiled inference (the layers changed). */
   protected layersChanged(): void {
     this.forwardPlan = undefined;
@@ -116,7 +128,7 @@ export abstract class Model implements TrainingModel {
     const backend = getContext().backend;
     const key = () => [c.loss, backend, weighted, x.dtype, ...x.shape.slice(1), ...y.shape.slice(1), ...this.layers, ...this.trainableWeights, ...this.weights.map((w) => w.values)];
     return this.cachedProgram('train', key, batch, () =>
-      compileStep({ step: (xb, yb, wb) => this.trainStep(xb, yb, wb), layers: this.layers, batch, x, y, weighted, backend }, this.trainableWeights));
+      compileStep({ step: (xb, yb, wb) => this.trainStep(xb, yb, wb), layers: this.layers, batch, x, y, weighted, backend, verify: this.runsCustomCode }, this.trainableWeights));
   }
 
   private compiledTestStep(x: Tensor, y: Tensor, batch: number, weighted: boolean): CompiledStep | NotCompiled {
@@ -124,7 +136,7 @@ export abstract class Model implements TrainingModel {
     const backend = getContext().backend;
     const key = () => [c.loss, backend, weighted, x.dtype, ...x.shape.slice(1), ...y.shape.slice(1), ...this.layers, ...this.weights.map((w) => w.values)];
     return this.cachedProgram('test', key, batch, () =>
-      compileStep({ step: (xb, yb, wb) => this.testStep(xb, yb, wb), layers: this.layers, batch, x, y, weighted, backend }, []));
+      compileStep({ step: (xb, yb, wb) => this.testStep(xb, yb, wb), layers: this.layers, batch, x, y, weighted, backend, verify: this.runsCustomCode }, []));
   }
 
   /**
@@ -260,7 +272,7 @@ export abstract class Model implements TrainingModel {
   private forwardProgram(x: Tensor, batch: number): Program {
     const backend = getContext().backend;
     const key = () => [backend, x.dtype, ...x.shape.slice(1), ...this.layers, ...this.weights.map((w) => w.values)];
-    return this.cachedProgram('forward', key, batch, () => compileForward(this.layers, (t) => this.call(t, { training: false }), batch, x, backend));
+    return this.cachedProgram('forward', key, batch, () => compileForward(this.layers, (t) => this.call(t, { training: false }), batch, x, backend, this.runsCustomCode));
   }
 
   predictOnBatch(x: Tensor): Tensor {

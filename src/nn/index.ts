@@ -9,6 +9,9 @@ import {
 } from './simple.js';
 import type { LayerArgs } from './layer.js';
 
+/** The library's layer classes: their code is known to compute through ops only. */
+export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, Rescaling, Maxout, InputLayer]);
+
 export const layers = {
   dense: (config: DenseConfig): Dense => new Dense(config),
   activation: (config: ActivationConfig): Activation => new Activation(config),
