@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { add, exp, getContext, mul, randomUniform, tensor, Rng } from '../index.js';
 import { assignValues } from '../ops/layout.js';
-import { NotTraceableError, compile, prune, record, shareBuffers } from './trace.js';
+import { NotTraceableError, compile, fold, prune, record, shareBuffers } from './trace.js';
 import { notTraceable } from '../context/context.js';
 
 describe('trace', () => {
@@ -29,6 +29,19 @@ describe('trace', () => {
     const kept = prune(rec.calls, [rec.result.values], rec.owned);
     expect(rec.calls.map((c) => c.kernel)).toEqual(['exp', 'add', 'copy', 'mul']);
     expect(kept.map((c) => c.kernel)).toEqual(['add', 'copy', 'mul']);
+  });
+
+  test('calls on constants alone are folded: done once while recording, not on every replay', () => {
+    const x = tensor([1, 2]);
+    const rec = record(backend(), () => mul(x, add(mul(tensor([3]), 2), 1)));
+    const folded = fold(rec.calls, rec.owned);
+    // (3·2 + 1) depends on nothing that changes; x·7 does.
+    expect(rec.calls.map((c) => c.kernel)).toEqual(['mul', 'add', 'mul']);
+    expect(folded.map((c) => c.kernel)).toEqual(['mul']);
+    const { program } = compile(rec, [rec.result.values], backend());
+    x.values.set([10, 20]);
+    program();
+    expect(Array.from(rec.result.values)).toEqual([70, 140]);
   });
 
   test('recording undoes its effects on outside buffers and generators', () => {

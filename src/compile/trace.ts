@@ -2,7 +2,7 @@
  * Recording a computation into a program, and replaying it. `trace(fn)` runs `fn` once through
  * the ordinary ops and autograd on a backend wrapper that, besides running each kernel, writes
  * the call down with its arguments: the buffers the ops allocated stay the program's buffers.
- * The program is then pruned (calls nothing reads from), its intermediate buffers shared by
+ * The program is then pruned (calls nothing reads from), constant calls folded, its intermediate buffers shared by
  * liveness, 2-D products rewritten as in-place GEMMs, and bound into closures: replaying it
  * runs the same kernels on the same buffers with no tensors, no graph and no allocation.
  *
@@ -142,6 +142,24 @@ export function prune(calls: readonly Call[], outputs: Iterable<Buf>, owned: Rea
 }
 
 /**
+ * Constant folding: a call that reads only buffers no replay changes (the program's own, written
+ * by no remaining call: scalars, the gradient seed and what follows from them) gives the same
+ * result every time, which the recording already left in its output: the call is dropped.
+ * Inputs, weights and state (buffers the program does not own) and random draws vary.
+ */
+export function fold(calls: readonly Call[], owned: ReadonlySet<Buf>): Call[] {
+  const varying = new Set<Buf>();
+  const kept: Call[] = [];
+  for (const c of calls) {
+    const r = reads(c);
+    if (c.kernel !== 'fillRandom' && WRITES[c.kernel].inPlace !== true && r.every((b) => owned.has(b) && !varying.has(b)) && writes(c).every((b) => owned.has(b))) continue;
+    for (const b of writes(c)) varying.add(b);
+    kept.push(c);
+  }
+  return kept;
+}
+
+/**
  * Lets intermediate buffers share storage when their lifetimes do not overlap. A buffer can be
  * shared when the program owns it, it is not an output, and its first use fully overwrites it
  * (buffers read before any write hold constants). Exact length and type are required.
@@ -236,7 +254,7 @@ export interface Compiled {
 /** Prune, share, rewrite, link: the whole pipeline from a recording to a program. */
 export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): Compiled {
   const out = new Set(outputs);
-  const calls = productsAsGemm(shareBuffers(prune(rec.calls, out, rec.owned), out, rec.owned));
+  const calls = productsAsGemm(shareBuffers(fold(prune(rec.calls, out, rec.owned), rec.owned), out, rec.owned));
   const buffers = new Set<Buf>();
   const generators = new Set<Rng>();
   for (const c of calls) {

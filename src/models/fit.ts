@@ -140,7 +140,13 @@ export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: Fi
     ? cachedPlan(model, [compiled.loss, optimizer, backend, ...chain, ...chain.map((l) => l.built && l.trainable)], () => planStep(chain, compiled.loss, optimizer, backend))
     : null;
   const compiling = plan === null && !compiled.runEagerly;
-  const programFor = (size: number): CompiledStep | NotCompiled => model.compiledTrainStep(x, y, size, weights !== undefined);
+  // Looked up once per batch size for this fit (the model's cache builds a key on each lookup).
+  const programs = new Map<number, CompiledStep | NotCompiled>();
+  const programFor = (size: number): CompiledStep | NotCompiled => {
+    let p = programs.get(size);
+    if (p === undefined) programs.set(size, (p = model.compiledTrainStep(x, y, size, weights !== undefined)));
+    return p;
+  };
   const first = !compiling || n === 0 ? null : programFor(Math.min(batchSize, n));
   params.path = plan !== null ? 'planned' : first !== null && !('why' in first) ? 'compiled' : 'eager';
   if (first !== null && 'why' in first) params.pathReason = `the step could not be compiled: ${first.why}`;

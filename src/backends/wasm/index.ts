@@ -13,10 +13,11 @@
  */
 import type { Backend, DenseStepSpec, Kernels, StepActivation, StepHead } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { broadcastKind } from '../js/elementwise.js';
+import { ELEMENTWISE_KERNELS, type ElementwiseExports, NATIVE_MIN, nativeElementwise } from './elementwise.js';
+
+export { NATIVE_MIN };
 import { batchPlan } from '../batch.js';
 import type { Buf } from '../../tensor/tensor.js';
-import type { Shape } from '../../tensor/shape.js';
 import {
   KERNELS_RELAXED_SHARED_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_PROBE_BASE64,
 } from './kernels.generated.js';
@@ -64,7 +65,7 @@ export function enableRelaxedSimd(): boolean {
   return wasmRelaxedSimdSupported();
 }
 
-interface KernelExports {
+interface KernelExports extends ElementwiseExports {
   memory?: WebAssembly.Memory;
   __heap_base?: WebAssembly.Global;
   EDGE_BYTES: WebAssembly.Global;
@@ -77,17 +78,8 @@ interface KernelExports {
   biasGrad(dz: number, db: number, rows: number, n: number): void;
   sgdUpdate(p: number, g: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
   adamUpdate(p: number, g: number, m: number, v: number, len: number, alpha: number, b1: number, b2: number, eps: number): void;
-  rmspropUpdate(p: number, g: number, s: number, m: number, avg: number, len: number, lr: number, rho: number, mu: number, eps: number, centered: number): void;
-  adagradUpdate(p: number, g: number, a: number, len: number, lr: number, eps: number): void;
-  adadeltaUpdate(p: number, g: number, eg: number, ed: number, len: number, lr: number, rho: number, eps: number): void;
-  adamaxUpdate(p: number, g: number, m: number, u: number, len: number, lr: number, b1: number, b2: number, eps: number, corr: number): void;
-  scaleUpdate(p: number, len: number, k: number): void;
   denseStep(desc: number): number;
   lossHead(head: number, a: number, y: number, dz: number, rows: number, n: number, act: number): number;
-  binary(op: number, layout: number, a: number, b: number, out: number, rows: number, n: number): void;
-  select(cond: number, a: number, b: number, out: number, len: number, layout: number): void;
-  sumRows(x: number, out: number, rows: number, n: number): void;
-  fillUniform(state: number, out: number, len: number, a: number, b: number): void;
 }
 
 function decode(base64: string): Uint8Array {
@@ -108,8 +100,6 @@ export const WASM_MATMUL_MIN = 16 * 16 * 16;
 export const THREAD_MIN = 1 << 20;
 /** Optimizer updates on fewer values than this stay on one thread. */
 export const UPDATE_THREAD_MIN = 1 << 16;
-/** Elementwise step kernels on fewer values than this run in the reference kernel. */
-export const NATIVE_MIN = 64;
 /** Rows and columns of the micro-kernel's panels (bands are multiples of them). */
 const MR = 4;
 const NR = 8;
@@ -151,43 +141,6 @@ function defaultThreads(): number {
   const rt = globalThis as { process?: { getBuiltinModule?: (m: string) => { availableParallelism?: () => number } | undefined }; navigator?: { hardwareConcurrency?: number } };
   const cores = rt.process?.getBuiltinModule?.('node:os')?.availableParallelism?.() ?? rt.navigator?.hardwareConcurrency ?? 1;
   return Math.max(1, Math.min(8, cores));
-}
-
-/** assembly/elementwise.ts's op codes. */
-const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, greater: 4, greaterEqual: 5, less: 6, lessEqual: 7, equal: 8, notEqual: 9 } as const;
-type NativeBinary = keyof typeof BINARY_CODES;
-
-/**
- * How a binary op's operands lie, in assembly/elementwise.ts's layout codes: 0 alike, 1 or 2 one
- * value, 3 or 4 one row under every row of the other, 5 or 6 one value per row; -1 for any
- * other broadcast.
- */
-function binaryLayout(aLen: number, aShape: Shape, bLen: number, bShape: Shape, outShape: Shape, n: number): number {
-  if (aLen === n && bLen === n) return sameDims(aShape, bShape) ? 0 : -1;
-  if (bLen === 1 && aLen === n) return 1;
-  if (aLen === 1 && bLen === n) return 2;
-  if (aLen === n) {
-    const k = broadcastKind(bShape, outShape);
-    if (k !== 0) return k === 1 ? 3 : 5;
-  }
-  if (bLen === n) {
-    const k = broadcastKind(aShape, outShape);
-    if (k !== 0) return k === 1 ? 4 : 6;
-  }
-  return -1;
-}
-
-// A plain loop: this runs on every kernel call of a compiled step, which must not allocate.
-function sameDims(a: Shape, b: Shape): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Whether `axes` are 0, 1, …: the leading axes. */
-function leadingAxes(axes: readonly number[]): boolean {
-  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return false;
-  return true;
 }
 
 const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
@@ -436,84 +389,12 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     pool!.run(PoolOp.Adam, updateParams, updateFloats, bands, parts, ownAdam);
   };
 
-  const rmspropUpdate: Kernels['rmspropUpdate'] = (p, g, sq, m, avg, len, lr, rho, mu, eps, centered) => {
-    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(sq) && resident(m) && resident(avg)) {
-      e.rmspropUpdate(p.byteOffset, g.byteOffset, sq.byteOffset, m.byteOffset, avg.byteOffset, len, lr, rho, mu, eps, centered ? 1 : 0);
-    } else reference.rmspropUpdate(p, g, sq, m, avg, len, lr, rho, mu, eps, centered);
-  };
-
-  const adagradUpdate: Kernels['adagradUpdate'] = (p, g, a, len, lr, eps) => {
-    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(a)) e.adagradUpdate(p.byteOffset, g.byteOffset, a.byteOffset, len, lr, eps);
-    else reference.adagradUpdate(p, g, a, len, lr, eps);
-  };
-  const adadeltaUpdate: Kernels['adadeltaUpdate'] = (p, g, eg, ed, len, lr, rho, eps) => {
-    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(eg) && resident(ed)) e.adadeltaUpdate(p.byteOffset, g.byteOffset, eg.byteOffset, ed.byteOffset, len, lr, rho, eps);
-    else reference.adadeltaUpdate(p, g, eg, ed, len, lr, rho, eps);
-  };
-  const adamaxUpdate: Kernels['adamaxUpdate'] = (p, g, m, u, len, lr, b1, b2, eps, corr) => {
-    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(m) && resident(u)) e.adamaxUpdate(p.byteOffset, g.byteOffset, m.byteOffset, u.byteOffset, len, lr, b1, b2, eps, corr);
-    else reference.adamaxUpdate(p, g, m, u, len, lr, b1, b2, eps, corr);
-  };
-  const scaleUpdate: Kernels['scaleUpdate'] = (p, len, k) => {
-    if (len >= NATIVE_MIN && resident(p)) e.scaleUpdate(p.byteOffset, len, k);
-    else reference.scaleUpdate(p, len, k);
-  };
-
   const lossHead: Kernels['lossHead'] = (head, a, y, dz, rows, n, act) => {
     if (rows * n >= NATIVE_MIN && resident(a) && resident(y) && resident(dz)) return e.lossHead(HEAD_CODES[head], a.byteOffset, y.byteOffset, dz.byteOffset, rows, n, ACT_CODES[act]);
     return reference.lossHead(head, a, y, dz, rows, n, act);
   };
 
-  // Elementwise kernels: native on resident float32 arrays of some size (a compiled step's
-  // buffers), the reference otherwise.
-  const nativeBinary = (op: NativeBinary): Kernels[NativeBinary] => {
-    const code = BINARY_CODES[op];
-    const ref = reference[op];
-    return (a, aShape, b, bShape, out, outShape) => {
-      const n = out.length;
-      if (n >= NATIVE_MIN && resident(a) && resident(b) && resident(out)) {
-        const layout = binaryLayout(a.length, aShape, b.length, bShape, outShape, n);
-        if (layout >= 0) {
-          const rowLen = layout >= 3 ? outShape[outShape.length - 1]! : n;
-          e.binary(code, layout, a.byteOffset, b.byteOffset, out.byteOffset, n / rowLen, rowLen);
-          return;
-        }
-      }
-      ref(a, aShape, b, bShape, out, outShape);
-    };
-  };
-  const where: Kernels['where'] = (cond, cShape, a, aShape, b, bShape, out, outShape) => {
-    const n = out.length;
-    const layout = cond.length !== n ? -1 : a.length === n && b.length === n ? 0 : a.length === n && b.length === 1 ? 1 : a.length === 1 && b.length === n ? 2 : -1;
-    if (layout >= 0 && n >= NATIVE_MIN && resident(cond) && resident(a) && resident(b) && resident(out)) e.select(cond.byteOffset, a.byteOffset, b.byteOffset, out.byteOffset, n, layout);
-    else reference.where(cond, cShape, a, aShape, b, bShape, out, outShape);
-  };
-  const sum: Kernels['sum'] = (x, shape, axes, out) => {
-    // Leading axes of a resident float32 array: column sums.
-    if (x.length >= NATIVE_MIN && out.length > 0 && leadingAxes(axes) && resident(x) && resident(out)) e.sumRows(x.byteOffset, out.byteOffset, x.length / out.length, out.length);
-    else reference.sum(x, shape, axes, out);
-  };
-  // Uniform draws natively (dropout masks): the generator's state words copied in, drawn from,
-  // and copied back, so the stream is the one the reference would have drawn.
-  let rngWords: Int32Array | null = null;
-  const fillRandom: Kernels['fillRandom'] = (out, rng, dist, a, b) => {
-    if (dist !== 'uniform' || out.length < NATIVE_MIN || !resident(out)) {
-      reference.fillRandom(out, rng, dist, a, b);
-      return;
-    }
-    if (rngWords === null) {
-      const block = allocResident(4);
-      rngWords = new Int32Array(block.buffer, block.byteOffset, 4);
-    }
-    rngWords.set(rng.words);
-    e.fillUniform(rngWords.byteOffset, out.byteOffset, out.length, a, b);
-    rng.words.set(rngWords);
-  };
-  const elementwise = {
-    add: nativeBinary('add'), sub: nativeBinary('sub'), mul: nativeBinary('mul'), div: nativeBinary('div'),
-    greater: nativeBinary('greater'), greaterEqual: nativeBinary('greaterEqual'), less: nativeBinary('less'), lessEqual: nativeBinary('lessEqual'),
-    equal: nativeBinary('equal'), notEqual: nativeBinary('notEqual'), where, sum, fillRandom,
-  };
+  const more = nativeElementwise(e, resident, allocResident);
 
   /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
   const denseStep = (spec: DenseStepSpec): ((lr: number, alpha: number) => number) | null => {
@@ -540,8 +421,8 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
     ...(registry === null ? {} : { allocResident, isResident: resident, denseStep }),
-    kernels: { ...reference, ...elementwise, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, lossHead },
-    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'lossHead', ...Object.keys(elementwise)],
+    kernels: { ...reference, ...more, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, lossHead },
+    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'lossHead', ...ELEMENTWISE_KERNELS],
     threads,
     relaxed,
     residentBytes: () => arena.used,
