@@ -13,60 +13,16 @@
 import type { Backend, Kernels } from '../backends/backend.js';
 import { type Context, withContext } from '../context/context.js';
 import type { Rng } from '../tensor/random.js';
-import type { Buf } from '../tensor/tensor.js';
+import { fuseBiasActivation } from './fuse.js';
+import { type Call, type KernelName, WRITES, isBuf, readsOf, writesOf } from './program.js';
 
-type KernelName = keyof Kernels;
+export type { Call } from './program.js';
+
 type AnyKernel = (...args: never[]) => unknown;
-
-/**
- * The arguments each kernel writes; its other buffer arguments are read. Kernels marked
- * `inPlace` also read what they write. A kernel missing here does not compile.
- */
-const WRITES: Record<KernelName, { out: readonly number[]; inPlace?: true; returns?: true }> = {
-  neg: { out: [1] }, exp: { out: [1] }, log: { out: [1] }, sqrt: { out: [1] }, abs: { out: [1] }, sign: { out: [1] },
-  sigmoid: { out: [1] }, tanh: { out: [1] }, softplus: { out: [1] }, erf: { out: [1] }, step: { out: [1] },
-  add: { out: [4] }, sub: { out: [4] }, mul: { out: [4] }, div: { out: [4] }, pow: { out: [4] }, maximum: { out: [4] }, minimum: { out: [4] },
-  greater: { out: [4] }, greaterEqual: { out: [4] }, less: { out: [4] }, lessEqual: { out: [4] }, equal: { out: [4] }, notEqual: { out: [4] },
-  sum: { out: [3] }, max: { out: [3] }, min: { out: [3] },
-  where: { out: [6] }, matmul: { out: [6] }, gemm: { out: [2] }, transpose: { out: [3] }, argmax: { out: [3] }, argmin: { out: [3] },
-  slice: { out: [3] }, pad: { out: [3] }, gather: { out: [4] }, scatterAdd: { out: [3] }, concat: { out: [3] },
-  copy: { out: [1] }, fillRandom: { out: [0] }, oneHot: { out: [4] },
-  biasAct: { out: [0], inPlace: true }, actGrad: { out: [1], inPlace: true }, biasGrad: { out: [1] },
-  sgdUpdate: { out: [0, 2], inPlace: true }, adamUpdate: { out: [0, 2, 3], inPlace: true }, rmspropUpdate: { out: [0, 2, 3, 4], inPlace: true },
-  adagradUpdate: { out: [0, 2], inPlace: true }, adadeltaUpdate: { out: [0, 2, 3], inPlace: true }, adamaxUpdate: { out: [0, 2, 3], inPlace: true }, scaleUpdate: { out: [0], inPlace: true },
-  lossHead: { out: [1, 3], inPlace: true, returns: true },
-};
-
-/** One recorded kernel call. */
-export interface Call {
-  kernel: KernelName;
-  args: unknown[];
-}
+import type { Buf } from '../tensor/tensor.js';
 
 /** Thrown (and caught by `trace`) when the computation cannot be recorded. */
 export class NotTraceableError extends Error {}
-
-const isBuf = (x: unknown): x is Buf => x instanceof Float32Array || x instanceof Float64Array;
-
-function buffersIn(arg: unknown, out: Buf[]): void {
-  if (isBuf(arg)) out.push(arg);
-  else if (Array.isArray(arg)) for (const a of arg) if (isBuf(a)) out.push(a);
-}
-
-function reads(c: Call): Buf[] {
-  const w = WRITES[c.kernel];
-  const r: Buf[] = [];
-  c.args.forEach((a, i) => {
-    if (w.inPlace === true || !w.out.includes(i)) buffersIn(a, r);
-  });
-  return r;
-}
-
-function writes(c: Call): Buf[] {
-  const r: Buf[] = [];
-  for (const i of WRITES[c.kernel].out) buffersIn(c.args[i], r);
-  return r;
-}
 
 export interface Recording<T> {
   /** What `fn` returned (its tensors hold the program's output buffers). */
@@ -93,7 +49,7 @@ export function record<T>(backend: Backend, fn: () => T, overrides: Partial<Cont
     kernels[name] = ((...args: unknown[]) => {
       if (WRITES[name].returns === true) throw new NotTraceableError(`kernel '${name}' returns a value a replay would lose`);
       const call = { kernel: name, args };
-      for (const b of writes(call)) if (!owned.has(b) && !saved.has(b)) saved.set(b, b.slice());
+      for (const b of writesOf(call)) if (!owned.has(b) && !saved.has(b)) saved.set(b, b.slice());
       if (name === 'fillRandom') {
         const rng = args[1] as Rng;
         if (!generators.has(rng)) generators.set(rng, rng.getState());
@@ -134,9 +90,9 @@ export function prune(calls: readonly Call[], outputs: Iterable<Buf>, owned: Rea
   const kept: Call[] = [];
   for (let i = calls.length - 1; i >= 0; i--) {
     const c = calls[i]!;
-    if (!writes(c).some((b) => live.has(b) || !owned.has(b))) continue;
+    if (!writesOf(c).some((b) => live.has(b) || !owned.has(b))) continue;
     kept.push(c);
-    for (const b of reads(c)) live.add(b);
+    for (const b of readsOf(c)) live.add(b);
   }
   return kept.reverse();
 }
@@ -151,9 +107,9 @@ export function fold(calls: readonly Call[], owned: ReadonlySet<Buf>): Call[] {
   const varying = new Set<Buf>();
   const kept: Call[] = [];
   for (const c of calls) {
-    const r = reads(c);
-    if (c.kernel !== 'fillRandom' && WRITES[c.kernel].inPlace !== true && r.every((b) => owned.has(b) && !varying.has(b)) && writes(c).every((b) => owned.has(b))) continue;
-    for (const b of writes(c)) varying.add(b);
+    const r = readsOf(c);
+    if (c.kernel !== 'fillRandom' && WRITES[c.kernel].inPlace !== true && r.every((b) => owned.has(b) && !varying.has(b)) && writesOf(c).every((b) => owned.has(b))) continue;
+    for (const b of writesOf(c)) varying.add(b);
     kept.push(c);
   }
   return kept;
@@ -169,11 +125,11 @@ export function shareBuffers(calls: readonly Call[], outputs: ReadonlySet<Buf>, 
   const last = new Map<Buf, number>();
   const constant = new Set<Buf>();
   calls.forEach((c, i) => {
-    for (const b of reads(c)) {
+    for (const b of readsOf(c)) {
       if (!first.has(b)) constant.add(b);
       last.set(b, i);
     }
-    for (const b of writes(c)) {
+    for (const b of writesOf(c)) {
       if (!first.has(b)) first.set(b, i);
       last.set(b, i);
     }
@@ -186,7 +142,7 @@ export function shareBuffers(calls: readonly Call[], outputs: ReadonlySet<Buf>, 
   const key = (b: Buf): string => `${b.BYTES_PER_ELEMENT}:${b.length}`;
   const home = new Map<Buf, Buf>();
   calls.forEach((c, i) => {
-    for (const b of writes(c)) {
+    for (const b of writesOf(c)) {
       if (first.get(b) !== i || !shareable(b)) continue;
       const pool = free.get(key(b));
       home.set(b, pool !== undefined && pool.length > 0 ? pool.pop()! : b);
@@ -254,11 +210,11 @@ export interface Compiled {
 /** Prune, share, rewrite, link: the whole pipeline from a recording to a program. */
 export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): Compiled {
   const out = new Set(outputs);
-  const calls = productsAsGemm(shareBuffers(fold(prune(rec.calls, out, rec.owned), rec.owned), out, rec.owned));
+  const calls = productsAsGemm(shareBuffers(fuseBiasActivation(fold(prune(rec.calls, out, rec.owned), rec.owned), out, rec.owned), out, rec.owned));
   const buffers = new Set<Buf>();
   const generators = new Set<Rng>();
   for (const c of calls) {
-    for (const b of writes(c)) if (!rec.owned.has(b)) buffers.add(b);
+    for (const b of writesOf(c)) if (!rec.owned.has(b)) buffers.add(b);
     if (c.kernel === 'fillRandom') generators.add(c.args[1] as Rng);
   }
   return { program: link(calls, backend), calls: calls.length, recorded: rec.calls.length, effects: { buffers: [...buffers], generators: [...generators] } };
