@@ -90,6 +90,11 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   scatterAdd(g: Buf, indices: Int32Array, axis: number, out: Buf, outShape: Shape): void;
   /** Joins inputs along `axis`. */
   concat(xs: readonly Buf[], shapes: readonly Shape[], axis: number, out: Buf): void;
+  /**
+   * Softmax cross-entropy over `rows` rows of `n` logits against targets of the same shape:
+   * loss[r] = lse·Σy − Σ y·z with lse = log Σ exp z, and the row's softmax into `probs`.
+   */
+  softmaxCrossEntropy(logits: Buf, labels: Buf, rows: number, n: number, loss: Buf, probs: Buf): void;
   /** out = x (same length). */
   copy(x: Buf, out: Buf): void;
   /**

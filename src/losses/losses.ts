@@ -5,7 +5,7 @@
  */
 import { noGrad } from '../context/context.js';
 import { oneHot } from '../ops/creation.js';
-import { logSoftmax } from '../ops/activations.js';
+import { softmaxCrossEntropy } from '../ops/crossentropy.js';
 import { abs, add, clip, div, equal, less, log, maximum, mul, neg, softplus, square, sub, where } from '../ops/elementwise.js';
 import { mean, min, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/layout.js';
@@ -81,7 +81,7 @@ export const perSample = {
    */
   categoricalCrossentropy: ((yTrue, yPred, options = {}) => {
     checkSame('categoricalCrossentropy', yTrue, yPred);
-    if (options.fromLogits) return neg(sum(mul(yTrue, logSoftmax(yPred)), -1));
+    if (options.fromLogits) return softmaxCrossEntropy(yTrue, yPred);
     const p = clip(div(yPred, sum(yPred, -1, true)), EPSILON, 1 - EPSILON);
     return neg(sum(mul(yTrue, log(p)), -1));
   }) as PerSampleLoss,

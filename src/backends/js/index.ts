@@ -8,7 +8,7 @@ import { concat, copy, gather, oneHot, pad, scatterAdd, slice, transpose } from 
 import { fillRandom } from './random.js';
 import { gemm, matmul } from './matmul.js';
 import { argmax, argmin, max, min, sum } from './reduce.js';
-import { actGrad, adadeltaUpdate, adagradUpdate, adamaxUpdate, adamUpdate, biasAct, biasGrad, lossHead, rmspropUpdate, scaleUpdate, sgdUpdate } from './train.js';
+import { actGrad, adadeltaUpdate, adagradUpdate, adamaxUpdate, adamUpdate, biasAct, biasGrad, lossHead, rmspropUpdate, scaleUpdate, sgdUpdate, softmaxCrossEntropy } from './train.js';
 
 const kernels: Kernels = {
   ...unaryKernels,
@@ -16,7 +16,7 @@ const kernels: Kernels = {
   sum, max, min,
   where, matmul, transpose,
   gemm: (a, b, out, m, n, k, transA, transB) => gemm(a, 0, b, 0, out, 0, m, k, n, transA, transB), argmax, argmin, slice, pad, gather, scatterAdd, concat, copy, fillRandom, oneHot,
-  biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, lossHead,
+  biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, lossHead, softmaxCrossEntropy,
 };
 
 /** Creates the reference backend. */

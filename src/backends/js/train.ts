@@ -122,7 +122,7 @@ export function adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len
 }
 
 /** log Σ exp over a[o .. o+n), shifted by the row's maximum so it never overflows. */
-export function rowLogSumExp(a: Float32Array, o: number, n: number): number {
+export function rowLogSumExp(a: Buf, o: number, n: number): number {
   let max = -Infinity;
   for (let j = 0; j < n; j++) if (a[o + j]! > max) max = a[o + j]!;
   let sum = 0;
@@ -175,4 +175,24 @@ export function lossHead(head: StepHead, a: Float32Array, y: Float32Array, dz: F
   }
   actGrad(a, dz, len, act);
   return loss / len;
+}
+
+/**
+ * Softmax cross-entropy on rows of logits z against targets y, in float64 and rounded once:
+ * with lse = log Σ exp z (shifted by the row's maximum), loss = lse·Σy − Σ y·z and
+ * p = exp(z − lse). (For one-hot or probability targets, loss = −Σ y·log softmax(z).)
+ */
+export function softmaxCrossEntropy(z: Buf, y: Buf, rows: number, n: number, loss: Buf, probs: Buf): void {
+  for (let r = 0, o = 0; r < rows; r++, o += n) {
+    const lse = rowLogSumExp(z, o, n);
+    let ys = 0;
+    let yz = 0;
+    for (let j = 0; j < n; j++) {
+      const t = y[o + j]!;
+      ys += t;
+      if (t !== 0) yz += t * z[o + j]!;
+      probs[o + j] = Math.exp(z[o + j]! - lse);
+    }
+    loss[r] = lse * ys - yz;
+  }
 }
