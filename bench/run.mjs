@@ -23,6 +23,8 @@ const torchWorker = fileURLToPath(new URL('./torch_worker.py', import.meta.url))
 const PYTHON = '/usr/bin/python3';
 const hasTorch = (() => { try { execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
 let coretype = process.env.OPENBLAS_CORETYPE;
+// --report reprints a stored run: its core type is the stored one.
+if (args.includes('--report') && existsSync(fileURLToPath(new URL('./results.json', import.meta.url)))) coretype ??= JSON.parse(readFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), 'utf8')).openblasCoretype;
 if (hasTorch && coretype === undefined) {
   const probe = 'import torch,time;torch.set_num_threads(1);a=torch.randn(512,512);[a@a for _ in range(3)];t=time.perf_counter();[a@a for _ in range(20)];print(2*512**3*20/(time.perf_counter()-t)/1e9)';
   const rates = ['', 'SkylakeX', 'Haswell', 'Zen'].map((c) => [c, Number(execFileSync(PYTHON, ['-c', probe], { encoding: 'utf8', env: { ...process.env, OPENBLAS_CORETYPE: c, OPENBLAS_NUM_THREADS: '1' } }))]);
@@ -111,4 +113,4 @@ lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers
 if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread, OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);
 const text = lines.join('\n');
 console.log(text);
-writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), summary, table: text }, null, 2));
+writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), openblasCoretype: coretype ?? '', summary, table: text }, null, 2));
