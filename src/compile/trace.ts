@@ -1,10 +1,11 @@
 /**
- * Recording a computation into a program, and replaying it. `trace(fn)` runs `fn` once through
- * the ordinary ops and autograd on a backend wrapper that, besides running each kernel, writes
- * the call down with its arguments: the buffers the ops allocated stay the program's buffers.
- * The program is then pruned (calls nothing reads from), constant calls folded, its intermediate buffers shared by
- * liveness, 2-D products rewritten as in-place GEMMs, and bound into closures: replaying it
- * runs the same kernels on the same buffers with no tensors, no graph and no allocation.
+ * Recording a computation into a program, and replaying it. `record(backend, fn)` runs `fn`
+ * once through the ordinary ops and autograd on a backend wrapper that, besides running each
+ * kernel, writes the call down with its arguments: the buffers the ops allocated stay the
+ * program's buffers. `compile` then prunes calls nothing reads from, folds constant calls, fuses
+ * bias + activation (fuse.ts), shares intermediate buffers by liveness, rewrites 2-D products as
+ * in-place GEMMs and binds the calls into closures: replaying it runs the same kernels on the
+ * same buffers with no tensors, no graph and no allocation.
  *
  * A recording is sound when everything the computation does to values goes through kernels.
  * Code that reads values in plain code calls `notTraceable` (context), which stops the
@@ -14,14 +15,14 @@ import type { Backend, Kernels } from '../backends/backend.js';
 import { type Context, withContext } from '../context/context.js';
 import type { Rng } from '../tensor/random.js';
 import { fuseBiasActivation } from './fuse.js';
+import type { Buf } from '../tensor/tensor.js';
 import { type Call, type KernelName, WRITES, isBuf, readsOf, writesOf } from './program.js';
 
 export type { Call } from './program.js';
 
 type AnyKernel = (...args: never[]) => unknown;
-import type { Buf } from '../tensor/tensor.js';
 
-/** Thrown (and caught by `trace`) when the computation cannot be recorded. */
+/** Thrown while recording when the computation cannot be replayed (the compiling caller catches it and says why). */
 export class NotTraceableError extends Error {}
 
 export interface Recording<T> {

@@ -44,7 +44,6 @@ export function isBuiltinLoss(spec: LossSpec): boolean {
 /** Every name `compile({loss})` accepts (camelCase; snake_case spellings resolve to these). */
 export const lossNames: readonly string[] = Object.keys(LOSSES);
 
-
 /** A user loss: (yTrue, yPred) → per-sample values or a scalar. */
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 export type LossIdentifier = string | LossFunction;

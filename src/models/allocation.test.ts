@@ -11,6 +11,31 @@ const index = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 const losses = fileURLToPath(new URL('../../dist/losses/index.js', import.meta.url));
 const context = fileURLToPath(new URL('../../dist/context/context.js', import.meta.url));
 
+/**
+ * The measurement both scripts end with, around their `once(i)` (one step on batch i % 10):
+ * 1,000 warm-up steps, then ten windows of 100 steps keeping the smallest growth: garbage made
+ * per step shows in every window, a one-off event (V8 compiling an optimized function) in one.
+ */
+const WINDOWS = `
+for (let i = 0; i < 1000; i++) once(i);
+let grown = Infinity;
+for (let w = 0; w < 10; w++) {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 100; i++) once(i);
+  grown = Math.min(grown, process.memoryUsage().heapUsed - before);
+}
+console.log(grown);
+process.exit(0);
+`;
+
+/** Runs a script in a Node process of its own and returns the heap growth it printed. */
+function growth(script: string): number {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return Number(r.stdout.trim().split('\n').pop());
+}
+
 const SCRIPT = `
 const { Adam, layers, oneHot, randomNormal, sequential, setSeed } = await import(${JSON.stringify(index)});
 const { planStep } = await import(${JSON.stringify(plan)});
@@ -23,25 +48,12 @@ const x = randomNormal([320, 784], 0, 1, { seed: 1 });
 const y = oneHot(Array.from({ length: 320 }, (_, i) => i % 10), 10);
 const order = Int32Array.from({ length: 320 }, (_, i) => i);
 const step = planStep(m.layers, getLoss('categoricalCrossentropy'), m.optimizer, getContext().backend).forBatch(32);
-for (let i = 0; i < 1000; i++) step.step(x, y, order, (i % 10) * 32, (i % 10) * 32 + 32);
-// Ten windows of 100 steps, keeping the smallest: garbage made per step shows in every
-// window, a one-off event (V8 compiling an optimized function) in one.
-let grown = Infinity;
-for (let w = 0; w < 10; w++) {
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < 100; i++) step.step(x, y, order, (i % 10) * 32, (i % 10) * 32 + 32);
-  grown = Math.min(grown, process.memoryUsage().heapUsed - before);
-}
-console.log(grown);
-process.exit(0);
-`;
+const once = (i) => step.step(x, y, order, (i % 10) * 32, (i % 10) * 32 + 32);
+${WINDOWS}`;
 
 describe('the planned training step allocates nothing per step', () => {
   test('heap growth over 100 steps after warm-up stays under 64 KB (an MNIST-sized 784-30-30-10 step)', () => {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', SCRIPT], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    const grown = Number(r.stdout.trim().split('\n').pop());
+    const grown = growth(SCRIPT);
     // Measured in isolation after 1,000 warm-up steps: 1.8 KB per 100 steps (with 400 warm-up
     // steps, V8 was sometimes still tiering up and a window grew 30-240 KB). What this guards against is far larger: one batch copy
     // per step is 100 × 32·784·4 ≈ 10 MB, one typed-array view per row about 600 KB.
@@ -73,23 +85,11 @@ const once = (i) => {
   step.run();
   m.optimizer.applyGradients(step.grads);
 };
-for (let i = 0; i < 1000; i++) once(i);
-let grown = Infinity;
-for (let w = 0; w < 10; w++) {
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < 100; i++) once(i);
-  grown = Math.min(grown, process.memoryUsage().heapUsed - before);
-}
-console.log(grown);
-process.exit(0);
-`;
+${WINDOWS}`;
 
 describe('the compiled training step allocates nothing per step', () => {
   test('heap growth over 100 steps with dropout, RMSprop and L2 stays under 64 KB (784-30-30-10)', () => {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', COMPILED], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    const grown = Number(r.stdout.trim().split('\n').pop());
+    const grown = growth(COMPILED);
     // One tensor per op per step would be 100 × ~60 × ~100 bytes ≈ 600 KB.
     expect(grown).toBeLessThan(64 * 1024);
   });

@@ -2,9 +2,9 @@
  * The compiled step: for each batch size, the ordinary eager step (forward through every layer,
  * loss, penalties, backward) runs once on the first rows while compile/trace.ts records its
  * kernel calls (and then undoes its effects); every batch copies its rows into the program's
- * input buffers and replays it. The
- * optimizer then updates the weights from the program's gradient buffers, in place. One
- * definition of every op: the program is what the ops did, not a copy of their maths.
+ * input buffers and replays it. The optimizer then updates the weights from the program's
+ * gradient buffers, in place. One definition of every op: the program is what the ops did, not
+ * a copy of their maths.
  *
  * Where the recording cannot be made (a layer computing on values in plain code), `why` says
  * which part and why, and the caller runs the eager step instead, saying so.
@@ -12,7 +12,7 @@
 import type { Backend } from '../backends/backend.js';
 import { NotTraceableError, compile, record, withoutEffects } from '../compile/trace.js';
 import type { Layer } from '../nn/layer.js';
-import { Tensor } from '../tensor/tensor.js';
+import { type Buf, Tensor } from '../tensor/tensor.js';
 
 /** A program with input tensors to fill before each replay. */
 export interface CompiledStep {
@@ -29,6 +29,11 @@ export interface CompiledStep {
   /** Kernel calls per replay, and as recorded (before pruning). */
   readonly calls: number;
   readonly recorded: number;
+}
+
+/** (weight, gradient) for each trainable weight the gradients reach, in the weights' order. */
+export function gradientPairs(trainable: readonly Tensor[], grads: ReadonlyMap<Tensor, Tensor> | undefined): Array<readonly [Tensor, Tensor]> {
+  return grads === undefined ? [] : trainable.filter((t) => grads.has(t)).map((t) => [t, grads.get(t)!] as const);
 }
 
 /** Why a step could not be compiled. */
@@ -94,8 +99,7 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
   try {
     const rec = record(backend, () => spec.step(x, y, w ?? undefined));
     const { pred, loss } = rec.result;
-    const grads = rec.result.grads ?? new Map<Tensor, Tensor>();
-    const pairs = trainable.filter((t) => grads.has(t)).map((t) => [t, grads.get(t)!] as const);
+    const pairs = gradientPairs(trainable, rec.result.grads);
     const outputs = [loss, pred, ...pairs.map(([, g]) => g)];
     const compiled = compile(rec, outputs.map((t) => t.values), backend);
     const step: CompiledStep = { x, y, w, pred, grads: pairs, calls: compiled.calls, recorded: compiled.recorded, run: () => { compiled.program(); return loss.values[0]!; } };
@@ -116,32 +120,43 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
  * weights, layer state or generators.
  */
 function mismatch(spec: StepSpec, step: CompiledStep, outputs: readonly Tensor[], trainable: readonly Tensor[], replay: () => void): string | null {
-  const n = spec.x.shape[0]!;
-  const fill = (src: Tensor, dst: Tensor, scale: number): void => {
-    const width = dst.size / spec.batch;
-    for (let r = 0; r < spec.batch; r++) {
-      const from = (n - 1 - (r % n)) * width;
-      for (let j = 0; j < width; j++) dst.values[r * width + j] = src.values[from + j]! * scale;
-    }
-  };
-  fill(spec.x, step.x, 0.875);
-  fill(spec.y, step.y, 1);
+  otherRows(spec.x, step.x, spec.batch, 0.875);
+  otherRows(spec.y, step.y, spec.batch, 1);
   const eager = record(spec.backend, () => spec.step(step.x, step.y, step.w ?? undefined));
-  const expected = [eager.result.loss, eager.result.pred, ...trainable.filter((t) => eager.result.grads?.has(t)).map((t) => eager.result.grads!.get(t)!)];
+  const pairs = gradientPairs(trainable, eager.result.grads);
+  const expected = [eager.result.loss, eager.result.pred, ...pairs.map(([, g]) => g)];
   replay();
-  const names = ['the loss', 'the predictions', ...trainable.filter((t) => eager.result.grads?.has(t)).map((t) => `the gradient of ${t.name ?? 'a weight'}`)];
+  const names = ['the loss', 'the predictions', ...pairs.map(([t]) => `the gradient of ${t.name ?? 'a weight'}`)];
   for (let i = 0; i < outputs.length; i++) {
     const a = outputs[i]!.values;
     const b = expected[i]?.values;
     if (b === undefined || a.length !== b.length) return `the recorded step and the eager one give different outputs on a second batch (${names[i]})`;
-    for (let k = 0; k < a.length; k++) {
-      const same = a[k] === b[k] || (Number.isNaN(a[k]) && Number.isNaN(b[k])) || Math.abs(a[k]! - b[k]!) <= 1e-5 * Math.max(1, Math.abs(b[k]!));
-      if (!same) {
-        return `replayed on a second batch, the recorded step gives ${names[i]} ${a[k]} where the eager step gives ${b[k]}: some code computes on tensor values outside ops (a custom layer or trainStep reading .values?), which a recording cannot repeat`;
-      }
+    const k = firstDifference(a, b);
+    if (k >= 0) {
+      return `replayed on a second batch, the recorded step gives ${names[i]} ${a[k]} where the eager step gives ${b[k]}: some code computes on tensor values outside ops (a custom layer or trainStep reading .values?), which a recording cannot repeat`;
     }
   }
   return null;
+}
+
+/** The check's other batch: the data's last rows, reversed, scaled by `scale` (x by 7/8, so values differ from the recorded ones). */
+function otherRows(src: Tensor, dst: Tensor, batch: number, scale: number): void {
+  const n = src.shape[0]!;
+  const width = dst.size / batch;
+  for (let r = 0; r < batch; r++) {
+    const from = (n - 1 - (r % n)) * width;
+    for (let j = 0; j < width; j++) dst.values[r * width + j] = src.values[from + j]! * scale;
+  }
+}
+
+/** The first index where a replay and the eager run differ beyond float tolerance (NaN equal to NaN), or −1. */
+function firstDifference(a: Buf, b: Buf): number {
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k]!;
+    const y = b[k]!;
+    if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)) || Math.abs(x - y) <= 1e-5 * Math.max(1, Math.abs(y)))) return k;
+  }
+  return -1;
 }
 
 /** Recorded inference: `forward` (the model's call, training off) on a batch of rows; checked on a second batch when `verify`. */
@@ -154,17 +169,12 @@ export function compileForward(layers: readonly Layer[], forward: (x: Tensor) =>
     const { program } = compile(rec, [rec.result.values], backend);
     const out = rec.result;
     if (verify) {
-      const n = x.shape[0]!;
-      const width = xb.size / batch;
-      for (let r = 0; r < batch; r++) for (let j = 0; j < width; j++) xb.values[r * width + j] = x.values[(n - 1 - (r % n)) * width + j]! * 0.875;
+      otherRows(x, xb, batch, 0.875);
       const eager = record(backend, () => forward(xb), { gradEnabled: false }).result.values;
       program();
-      for (let k = 0; k < eager.length; k++) {
-        const a = out.values[k]!;
-        const b = eager[k]!;
-        if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)))) {
-          return { why: `replayed on a second batch, the recorded forward pass gives ${a} where the eager one gives ${b}: some code computes on tensor values outside ops (a custom layer reading .values?), which a recording cannot repeat` };
-        }
+      const k = firstDifference(out.values, eager);
+      if (k >= 0) {
+        return { why: `replayed on a second batch, the recorded forward pass gives ${out.values[k]} where the eager one gives ${eager[k]}: some code computes on tensor values outside ops (a custom layer reading .values?), which a recording cannot repeat` };
       }
     }
     return { x: xb, out, run: program };

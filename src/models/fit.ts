@@ -12,7 +12,7 @@ import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallbackHooks, CallbackList, History } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSamples, gatherRows, identityOrder, takeRows } from './data.js';
-import type { CompiledStep, NotCompiled } from './compiled.js';
+import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
 import type { Model } from './model.js';
 import { planStep } from './plan.js';
@@ -215,7 +215,7 @@ export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: Fi
           const r = model.trainStep(takeRows(x, order, start, end), target, wb);
           loss = r.loss.item();
           pred = r.pred;
-          applyGradients(trainable.filter((w) => r.grads.has(w)).map((w) => [w, r.grads.get(w)!] as const), b === steps - 1);
+          applyGradients(gradientPairs(trainable, r.grads), b === steps - 1);
         }
       }
       for (let i = 0; i < metrics.length; i++) metrics[i]!.update(target, pred);

@@ -20,7 +20,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { History } from './callbacks.js';
-import { type CompiledStep, compileForward, compileStep, type NotCompiled } from './compiled.js';
+import { type CompiledStep, compileForward, compileStep, gradientPairs, type NotCompiled } from './compiled.js';
 import { checkBatchSize, checkFinite, checkSamples, identityOrder, takeRows } from './data.js';
 import { type FitArgs, checkSparseLabels, fitLoop } from './fit.js';
 import { planForward } from './plan.js';
@@ -122,11 +122,17 @@ export abstract class Model implements TrainingModel {
     return entry.byBatch.get(batch) as T;
   }
 
+  /** What a program for inputs like `x` depends on, besides `extra`: backend, shapes, layers, the weights' buffers. */
+  private programKey(x: Tensor, extra: readonly unknown[]): () => readonly unknown[] {
+    const backend = getContext().backend;
+    return () => [backend, x.dtype, ...x.shape.slice(1), ...extra, ...this.layers, ...this.weights.map((w) => w.values)];
+  }
+
   /** @internal The compiled training step (`trainStep` recorded) for batches of `batch` rows. */
   compiledTrainStep(x: Tensor, y: Tensor, batch: number, weighted: boolean): CompiledStep | NotCompiled {
     const c = this.compiledOrThrow('fit');
     const backend = getContext().backend;
-    const key = () => [c.loss, backend, weighted, x.dtype, ...x.shape.slice(1), ...y.shape.slice(1), ...this.layers, ...this.trainableWeights, ...this.weights.map((w) => w.values)];
+    const key = this.programKey(x, [c.loss, weighted, ...y.shape.slice(1), ...this.trainableWeights]);
     return this.cachedProgram('train', key, batch, () =>
       compileStep({ step: (xb, yb, wb) => this.trainStep(xb, yb, wb), layers: this.layers, batch, x, y, weighted, backend, verify: this.runsCustomCode }, this.trainableWeights));
   }
@@ -134,7 +140,7 @@ export abstract class Model implements TrainingModel {
   private compiledTestStep(x: Tensor, y: Tensor, batch: number, weighted: boolean): CompiledStep | NotCompiled {
     const c = this.compiledOrThrow('evaluate');
     const backend = getContext().backend;
-    const key = () => [c.loss, backend, weighted, x.dtype, ...x.shape.slice(1), ...y.shape.slice(1), ...this.layers, ...this.weights.map((w) => w.values)];
+    const key = this.programKey(x, [c.loss, weighted, ...y.shape.slice(1)]);
     return this.cachedProgram('test', key, batch, () =>
       compileStep({ step: (xb, yb, wb) => this.testStep(xb, yb, wb), layers: this.layers, batch, x, y, weighted, backend, verify: this.runsCustomCode }, []));
   }
@@ -224,8 +230,7 @@ export abstract class Model implements TrainingModel {
       c.optimizer.applyGradients(program.grads);
     } else {
       const r = this.trainStep(x, y);
-      const weights = this.trainableWeights;
-      c.optimizer.applyGradients(weights.filter((w) => r.grads.has(w)).map((w) => [w, r.grads.get(w)!] as const));
+      c.optimizer.applyGradients(gradientPairs(this.trainableWeights, r.grads));
       loss = r.loss.item();
       pred = r.pred;
     }
@@ -255,6 +260,7 @@ export abstract class Model implements TrainingModel {
     }
     const parts: Tensor[] = [];
     const order = identityOrder(n);
+    const rowWidth = x.size / Math.max(1, n);
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
       const program = this.forwardProgram(x, e - s);
@@ -262,7 +268,7 @@ export abstract class Model implements TrainingModel {
         parts.push(noGrad(() => this.call(e - s === n ? x : takeRows(x, order, s, e), { training: false })));
         continue;
       }
-      program.x.values.set(x.values.subarray(s * (x.size / Math.max(1, n)), e * (x.size / Math.max(1, n))));
+      program.x.values.set(x.values.subarray(s * rowWidth, e * rowWidth));
       program.run();
       parts.push(program.out.clone());
     }
@@ -271,8 +277,7 @@ export abstract class Model implements TrainingModel {
 
   private forwardProgram(x: Tensor, batch: number): Program {
     const backend = getContext().backend;
-    const key = () => [backend, x.dtype, ...x.shape.slice(1), ...this.layers, ...this.weights.map((w) => w.values)];
-    return this.cachedProgram('forward', key, batch, () => compileForward(this.layers, (t) => this.call(t, { training: false }), batch, x, backend, this.runsCustomCode));
+    return this.cachedProgram('forward', this.programKey(x, []), batch, () => compileForward(this.layers, (t) => this.call(t, { training: false }), batch, x, backend, this.runsCustomCode));
   }
 
   predictOnBatch(x: Tensor): Tensor {
@@ -299,6 +304,8 @@ export abstract class Model implements TrainingModel {
     const metrics = this.makeMetrics();
     const order = identityOrder(n);
     const weighted = args.sampleWeight !== undefined;
+    const xw = x.size / Math.max(1, n);
+    const yw = y.size / Math.max(1, n);
     let lossSum = 0;
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
@@ -307,8 +314,6 @@ export abstract class Model implements TrainingModel {
       let pred: Tensor;
       let target: Tensor;
       if (program !== undefined && !('why' in program)) {
-        const xw = x.size / n;
-        const yw = y.size / n;
         program.x.values.set(x.values.subarray(s * xw, e * xw));
         program.y.values.set(y.values.subarray(s * yw, e * yw));
         if (program.w !== null) program.w.values.set(args.sampleWeight!.values.subarray(s, e));

@@ -25,7 +25,6 @@ const OPTIMIZERS: Readonly<Record<string, () => Optimizer>> = {
 /** Every optimizer name `compile({optimizer})` accepts. */
 export const optimizerNames: readonly string[] = Object.keys(OPTIMIZERS);
 
-
 export type OptimizerIdentifier = string | Optimizer;
 
 export function getOptimizer(id: OptimizerIdentifier): Optimizer {

@@ -70,75 +70,75 @@ export const ELEMENTWISE_KERNELS = [
 
 type Provided = (typeof ELEMENTWISE_KERNELS)[number] | 'rmspropUpdate' | 'adagradUpdate' | 'adadeltaUpdate' | 'adamaxUpdate' | 'scaleUpdate';
 
+/** The kernels above, bound to a module's exports and its resident-memory test. */
 export function nativeElementwise(e: ElementwiseExports, resident: (x: Buf) => boolean, allocResident: (n: number) => Float32Array): Pick<Kernels, Provided> {
   const reference = jsBackend().kernels;
-// Elementwise kernels: native on resident float32 arrays of some size (a compiled step's
-// buffers), the reference otherwise.
-const nativeBinary = (op: NativeBinary): Kernels[NativeBinary] => {
-  const code = BINARY_CODES[op];
-  const ref = reference[op];
-  return (a, aShape, b, bShape, out, outShape) => {
-    const n = out.length;
-    if (n >= NATIVE_MIN && resident(a) && resident(b) && resident(out)) {
-      const layout = binaryLayout(a.length, aShape, b.length, bShape, outShape, n);
-      if (layout >= 0) {
-        const rowLen = layout >= 3 ? outShape[outShape.length - 1]! : n;
-        e.binary(code, layout, a.byteOffset, b.byteOffset, out.byteOffset, n / rowLen, rowLen);
-        return;
+  // Elementwise kernels: native on resident float32 arrays of some size (a compiled step's
+  // buffers), the reference otherwise.
+  const nativeBinary = (op: NativeBinary): Kernels[NativeBinary] => {
+    const code = BINARY_CODES[op];
+    const ref = reference[op];
+    return (a, aShape, b, bShape, out, outShape) => {
+      const n = out.length;
+      if (n >= NATIVE_MIN && resident(a) && resident(b) && resident(out)) {
+        const layout = binaryLayout(a.length, aShape, b.length, bShape, outShape, n);
+        if (layout >= 0) {
+          const rowLen = layout >= 3 ? outShape[outShape.length - 1]! : n;
+          e.binary(code, layout, a.byteOffset, b.byteOffset, out.byteOffset, n / rowLen, rowLen);
+          return;
+        }
       }
-    }
-    ref(a, aShape, b, bShape, out, outShape);
+      ref(a, aShape, b, bShape, out, outShape);
+    };
   };
-};
-const where: Kernels['where'] = (cond, cShape, a, aShape, b, bShape, out, outShape) => {
-  const n = out.length;
-  const layout = cond.length !== n ? -1 : a.length === n && b.length === n ? 0 : a.length === n && b.length === 1 ? 1 : a.length === 1 && b.length === n ? 2 : -1;
-  if (layout >= 0 && n >= NATIVE_MIN && resident(cond) && resident(a) && resident(b) && resident(out)) e.select(cond.byteOffset, a.byteOffset, b.byteOffset, out.byteOffset, n, layout);
-  else reference.where(cond, cShape, a, aShape, b, bShape, out, outShape);
-};
-const sum: Kernels['sum'] = (x, shape, axes, out) => {
-  // Leading axes of a resident float32 array: column sums.
-  if (x.length >= NATIVE_MIN && out.length > 0 && leadingAxes(axes) && resident(x) && resident(out)) e.sumRows(x.byteOffset, out.byteOffset, x.length / out.length, out.length);
-  else reference.sum(x, shape, axes, out);
-};
-// Uniform draws natively (dropout masks): the generator's state words copied in, drawn from,
-// and copied back, so the stream is the one the reference would have drawn.
-let rngWords: Int32Array | null = null;
-const fillRandom: Kernels['fillRandom'] = (out, rng, dist, a, b) => {
-  if (dist !== 'uniform' || out.length < NATIVE_MIN || !resident(out)) {
-    reference.fillRandom(out, rng, dist, a, b);
-    return;
-  }
-  if (rngWords === null) {
-    const block = allocResident(4);
-    rngWords = new Int32Array(block.buffer, block.byteOffset, 4);
-  }
-  rngWords.set(rng.words);
-  e.fillUniform(rngWords.byteOffset, out.byteOffset, out.length, a, b);
-  rng.words.set(rngWords);
-};
-const rmspropUpdate: Kernels['rmspropUpdate'] = (p, g, sq, m, avg, len, lr, rho, mu, eps, centered) => {
-  if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(sq) && resident(m) && resident(avg)) {
-    e.rmspropUpdate(p.byteOffset, g.byteOffset, sq.byteOffset, m.byteOffset, avg.byteOffset, len, lr, rho, mu, eps, centered ? 1 : 0);
-  } else reference.rmspropUpdate(p, g, sq, m, avg, len, lr, rho, mu, eps, centered);
-};
-
-const adagradUpdate: Kernels['adagradUpdate'] = (p, g, a, len, lr, eps) => {
-  if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(a)) e.adagradUpdate(p.byteOffset, g.byteOffset, a.byteOffset, len, lr, eps);
-  else reference.adagradUpdate(p, g, a, len, lr, eps);
-};
-const adadeltaUpdate: Kernels['adadeltaUpdate'] = (p, g, eg, ed, len, lr, rho, eps) => {
-  if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(eg) && resident(ed)) e.adadeltaUpdate(p.byteOffset, g.byteOffset, eg.byteOffset, ed.byteOffset, len, lr, rho, eps);
-  else reference.adadeltaUpdate(p, g, eg, ed, len, lr, rho, eps);
-};
-const adamaxUpdate: Kernels['adamaxUpdate'] = (p, g, m, u, len, lr, b1, b2, eps, corr) => {
-  if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(m) && resident(u)) e.adamaxUpdate(p.byteOffset, g.byteOffset, m.byteOffset, u.byteOffset, len, lr, b1, b2, eps, corr);
-  else reference.adamaxUpdate(p, g, m, u, len, lr, b1, b2, eps, corr);
-};
-const scaleUpdate: Kernels['scaleUpdate'] = (p, len, k) => {
-  if (len >= NATIVE_MIN && resident(p)) e.scaleUpdate(p.byteOffset, len, k);
-  else reference.scaleUpdate(p, len, k);
-};
+  const where: Kernels['where'] = (cond, cShape, a, aShape, b, bShape, out, outShape) => {
+    const n = out.length;
+    const layout = cond.length !== n ? -1 : a.length === n && b.length === n ? 0 : a.length === n && b.length === 1 ? 1 : a.length === 1 && b.length === n ? 2 : -1;
+    if (layout >= 0 && n >= NATIVE_MIN && resident(cond) && resident(a) && resident(b) && resident(out)) e.select(cond.byteOffset, a.byteOffset, b.byteOffset, out.byteOffset, n, layout);
+    else reference.where(cond, cShape, a, aShape, b, bShape, out, outShape);
+  };
+  const sum: Kernels['sum'] = (x, shape, axes, out) => {
+    // Leading axes of a resident float32 array: column sums.
+    if (x.length >= NATIVE_MIN && out.length > 0 && leadingAxes(axes) && resident(x) && resident(out)) e.sumRows(x.byteOffset, out.byteOffset, x.length / out.length, out.length);
+    else reference.sum(x, shape, axes, out);
+  };
+  // Uniform draws natively (dropout masks): the generator's state words copied in, drawn from,
+  // and copied back, so the stream is the one the reference would have drawn.
+  let rngWords: Int32Array | null = null;
+  const fillRandom: Kernels['fillRandom'] = (out, rng, dist, a, b) => {
+    if (dist !== 'uniform' || out.length < NATIVE_MIN || !resident(out)) {
+      reference.fillRandom(out, rng, dist, a, b);
+      return;
+    }
+    if (rngWords === null) {
+      const block = allocResident(4);
+      rngWords = new Int32Array(block.buffer, block.byteOffset, 4);
+    }
+    rngWords.set(rng.words);
+    e.fillUniform(rngWords.byteOffset, out.byteOffset, out.length, a, b);
+    rng.words.set(rngWords);
+  };
+  const rmspropUpdate: Kernels['rmspropUpdate'] = (p, g, sq, m, avg, len, lr, rho, mu, eps, centered) => {
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(sq) && resident(m) && resident(avg)) {
+      e.rmspropUpdate(p.byteOffset, g.byteOffset, sq.byteOffset, m.byteOffset, avg.byteOffset, len, lr, rho, mu, eps, centered ? 1 : 0);
+    } else reference.rmspropUpdate(p, g, sq, m, avg, len, lr, rho, mu, eps, centered);
+  };
+  const adagradUpdate: Kernels['adagradUpdate'] = (p, g, a, len, lr, eps) => {
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(a)) e.adagradUpdate(p.byteOffset, g.byteOffset, a.byteOffset, len, lr, eps);
+    else reference.adagradUpdate(p, g, a, len, lr, eps);
+  };
+  const adadeltaUpdate: Kernels['adadeltaUpdate'] = (p, g, eg, ed, len, lr, rho, eps) => {
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(eg) && resident(ed)) e.adadeltaUpdate(p.byteOffset, g.byteOffset, eg.byteOffset, ed.byteOffset, len, lr, rho, eps);
+    else reference.adadeltaUpdate(p, g, eg, ed, len, lr, rho, eps);
+  };
+  const adamaxUpdate: Kernels['adamaxUpdate'] = (p, g, m, u, len, lr, b1, b2, eps, corr) => {
+    if (len >= NATIVE_MIN && resident(p) && resident(g) && resident(m) && resident(u)) e.adamaxUpdate(p.byteOffset, g.byteOffset, m.byteOffset, u.byteOffset, len, lr, b1, b2, eps, corr);
+    else reference.adamaxUpdate(p, g, m, u, len, lr, b1, b2, eps, corr);
+  };
+  const scaleUpdate: Kernels['scaleUpdate'] = (p, len, k) => {
+    if (len >= NATIVE_MIN && resident(p)) e.scaleUpdate(p.byteOffset, len, k);
+    else reference.scaleUpdate(p, len, k);
+  };
 
   return {
     add: nativeBinary('add'), sub: nativeBinary('sub'), mul: nativeBinary('mul'), div: nativeBinary('div'),
