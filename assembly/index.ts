@@ -4,3 +4,4 @@ export * from './gemm';
 export * from './train';
 export * from './dense-step';
 export * from './elementwise';
+export * from './window';

@@ -41,6 +41,8 @@ export type { MatmulOptions } from './ops/matmul.js';
 export { reshape, transpose, slice, pad, gather, concat, stack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
 export { sum, mean, max, min, argmax, argmin, logSumExp } from './ops/reduce.js';
 export type { Axes } from './ops/reduce.js';
+export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d, im2col, col2im, window2d } from './ops/conv.js';
+export type { Padding, Size2, WindowOptions, PoolOptions, Window1dOptions, Pool1dOptions } from './ops/conv.js';
 
 // ---- Keras-style models (layers, losses, optimizers, metrics, training) -------------------
 export { layers } from './nn/index.js';
@@ -52,6 +54,15 @@ export {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, LeakyReLU, type LeakyReLUConfig, InputLayer, type InputConfig,
   Rescaling, type RescalingConfig,
 } from './nn/simple.js';
+export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, type ConvConfig, type DataFormat } from './nn/conv.js';
+export {
+  MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+  type PoolingConfig, type GlobalPoolingConfig,
+} from './nn/pooling.js';
+export {
+  ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector,
+  type ZeroPadding2DConfig, type Cropping2DConfig, type UpSampling2DConfig, type ReshapeConfig, type PermuteConfig, type RepeatVectorConfig, type Sides2,
+} from './nn/reshaping.js';
 export { ACTIVATIONS, getActivation, hardSigmoid, type ActivationFn, type ActivationIdentifier } from './nn/activations.js';
 export * as initializers from './nn/initializers.js';
 export type { Initializer, InitializerIdentifier } from './nn/initializers.js';

@@ -31,6 +31,29 @@ export type BinaryKernel = (a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: B
 /** Reduces `axes` (sorted, normalized) of `x`; `out` has the reduced size. */
 export type ReduceKernel = (x: Buf, shape: Shape, axes: readonly number[], out: Buf) => void;
 
+/**
+ * A sliding window over a batch of NHWC images, for convolution and pooling: kH×kW taps
+ * `dilation` apart, moved `stride` at a time, the image padded by `padTop`/`padLeft` (and as
+ * much as the output size needs at the bottom and right). Output position (oy, ox) reads rows
+ * oy·strideH − padTop + ky·dilationH.
+ */
+export interface Window2d {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly channels: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
 /** Activations the training step's fused kernels know. */
 export type StepActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
@@ -95,6 +118,20 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
    * loss[r] = lse·Σy − Σ y·z with lse = log Σ exp z, and the row's softmax into `probs`.
    */
   softmaxCrossEntropy(logits: Buf, labels: Buf, rows: number, n: number, loss: Buf, probs: Buf): void;
+  /**
+   * Each window's taps as one row: out [batch, outH, outW, kH, kW, channels] from NHWC x, with
+   * `fill` for taps outside the image (0 for convolution, −∞ for max pooling).
+   */
+  im2col(x: Buf, window: Window2d, fill: number, out: Buf): void;
+  /** im2col's adjoint: out (zeroed by the kernel) NHWC, each row's taps added back where they were read. */
+  col2im(cols: Buf, window: Window2d, out: Buf): void;
+  /**
+   * Max pooling: out [batch, outH, outW, C] the largest tap inside each window (the first on
+   * ties, NaN wins), `taps` its tap index ky·kW + kx (−1, with −∞, for a window wholly outside).
+   */
+  maxPool(x: Buf, window: Window2d, out: Buf, taps: Buf): void;
+  /** maxPool's gradient: out (zeroed by the kernel) NHWC with each g added at its window's tap. */
+  maxPoolGrad(g: Buf, taps: Buf, window: Window2d, out: Buf): void;
   /** out = x (same length). */
   copy(x: Buf, out: Buf): void;
   /**

@@ -31,7 +31,8 @@ export function fuseBiasActivation(input: readonly Call[], keep: ReadonlySet<Buf
     if (add.kernel !== 'add') continue;
     const [z, zShape, bias, bShape, u, uShape] = add.args as [Buf, Shape, Buf, Shape, Buf, Shape];
     const n = uShape[uShape.length - 1]!;
-    if (uShape.length !== 2 || bShape.length !== 1 || bShape[0] !== n || z.length !== u.length || zShape.length !== 2) continue;
+    // Rows of n along the last axis: a Dense layer's [batch, n], a convolution's [batch, h, w, n].
+    if (uShape.length < 2 || bShape.length !== 1 || bShape[0] !== n || z.length !== u.length || zShape.length !== uShape.length) continue;
     if (!(z instanceof Float32Array) || !(bias instanceof Float32Array) || !owned.has(z) || keep.has(z) || keep.has(u)) continue;
     if (writers(z).length !== 1 || readers(z).join() !== String(i)) continue;
     const uReaders = readers(u);

@@ -239,7 +239,12 @@ describe('everything in the library trains on the compiled step', () => {
     expectSameWeights(compiled.weights, eager.weights);
   });
 
-  // One model per layer factory (input excepted: it computes nothing).
+  /** dense 4 → reshape to `shape` → `layer` → flatten → dense 1: the layer gets gradients from both sides. */
+  const around = (shape: number[], layer: Layer): Sequential => sequential({ layers: [
+    layers.dense({ units: 4, inputShape: [4], activation: 'tanh' }), layers.reshape({ targetShape: shape }), layer, layers.flatten(), layers.dense({ units: 1 }),
+  ] });
+
+  // One model per layer factory.
   const LAYER_MODELS: Record<string, () => Sequential> = {
     dense: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })] }),
     activation: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.activation({ activation: 'tanh' }), layers.dense({ units: 1 })] }),
@@ -250,6 +255,21 @@ describe('everything in the library trains on the compiled step', () => {
     rescaling: () => sequential({ layers: [layers.rescaling({ scale: 2, offset: -1, inputShape: [4] }), layers.dense({ units: 3 }), layers.leakyReLU(), layers.dense({ units: 1 })] }),
     maxout: () => sequential({ layers: [layers.maxout({ units: 2, inputShape: [4] }), layers.dense({ units: 1 })] }),
     input: () => sequential({ layers: [layers.input({ shape: [4] }), layers.dense({ units: 3 }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })] }),
+    conv1d: () => around([4, 1], layers.conv1d({ filters: 2, kernelSize: 2, padding: 'causal', activation: 'relu' })),
+    conv2d: () => around([2, 2, 1], layers.conv2d({ filters: 2, kernelSize: 2, padding: 'same', activation: 'relu' })),
+    conv2dTranspose: () => around([2, 2, 1], layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2 })),
+    depthwiseConv2d: () => around([2, 2, 1], layers.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 2, padding: 'same' })),
+    separableConv2d: () => around([2, 2, 1], layers.separableConv2d({ filters: 2, kernelSize: 2, padding: 'same' })),
+    ...Object.fromEntries(['maxPooling1d', 'maxPool1d', 'averagePooling1d', 'avgPool1d', 'avgPooling1d'].map((f) => [f, () => around([4, 1], layers[f as 'maxPooling1d']({ poolSize: 2 }))])),
+    ...Object.fromEntries(['maxPooling2d', 'maxPool2d', 'averagePooling2d', 'avgPool2d', 'avgPooling2d'].map((f) => [f, () => around([2, 2, 1], layers[f as 'maxPooling2d']({ poolSize: 2, strides: 1, padding: 'same' }))])),
+    ...Object.fromEntries(['globalMaxPooling1d', 'globalMaxPool1d', 'globalAveragePooling1d'].map((f) => [f, () => around([2, 2], layers[f as 'globalMaxPooling1d']())])),
+    ...Object.fromEntries(['globalMaxPooling2d', 'globalMaxPool2d', 'globalAveragePooling2d'].map((f) => [f, () => around([2, 1, 2], layers[f as 'globalMaxPooling2d']())])),
+    zeroPadding2d: () => around([2, 2, 1], layers.zeroPadding2d({ padding: 1 })),
+    cropping2D: () => around([2, 2, 1], layers.cropping2D({ cropping: [[1, 0], [0, 0]] })),
+    upSampling2d: () => around([2, 2, 1], layers.upSampling2d({ size: 2 })),
+    reshape: () => around([2, 2], layers.reshape({ targetShape: [4, 1] })),
+    permute: () => around([2, 2], layers.permute({ dims: [2, 1] })),
+    repeatVector: () => around([4], layers.repeatVector({ n: 2 })),
   };
   test('every layer factory has a model here', () => {
     expect(Object.keys(LAYER_MODELS).sort()).toEqual(Object.keys(layers).sort());

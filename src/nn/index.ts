@@ -8,9 +8,30 @@ import {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
 } from './simple.js';
 import type { LayerArgs } from './layer.js';
+import { Conv1D, Conv2D, Conv2DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
+import {
+  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, type GlobalPoolingConfig,
+  MaxPooling1D, MaxPooling2D, type PoolingConfig,
+} from './pooling.js';
+import {
+  Cropping2D, type Cropping2DConfig, Permute, type PermuteConfig, RepeatVector, type RepeatVectorConfig, Reshape, type ReshapeConfig,
+  UpSampling2D, type UpSampling2DConfig, ZeroPadding2D, type ZeroPadding2DConfig,
+} from './reshaping.js';
 
 /** The library's layer classes: their code is known to compute through ops only. */
-export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, Rescaling, Maxout, InputLayer]);
+export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
+  Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, Rescaling, Maxout, InputLayer,
+  Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
+  MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+  ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector,
+]);
+
+const maxPooling1d = (config: PoolingConfig = {}): MaxPooling1D => new MaxPooling1D(config);
+const maxPooling2d = (config: PoolingConfig = {}): MaxPooling2D => new MaxPooling2D(config);
+const averagePooling1d = (config: PoolingConfig = {}): AveragePooling1D => new AveragePooling1D(config);
+const averagePooling2d = (config: PoolingConfig = {}): AveragePooling2D => new AveragePooling2D(config);
+const globalMaxPooling1d = (config: GlobalPoolingConfig = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(config);
+const globalMaxPooling2d = (config: GlobalPoolingConfig = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(config);
 
 export const layers = {
   dense: (config: DenseConfig): Dense => new Dense(config),
@@ -22,4 +43,23 @@ export const layers = {
   rescaling: (config: RescalingConfig): Rescaling => new Rescaling(config),
   maxout: (config: MaxoutConfig): Maxout => new Maxout(config),
   input: (config: InputConfig): InputLayer => new InputLayer(config),
+  conv1d: (config: ConvConfig): Conv1D => new Conv1D(config),
+  conv2d: (config: ConvConfig): Conv2D => new Conv2D(config),
+  conv2dTranspose: (config: ConvConfig): Conv2DTranspose => new Conv2DTranspose(config),
+  depthwiseConv2d: (config: ConvConfig): DepthwiseConv2D => new DepthwiseConv2D(config),
+  separableConv2d: (config: ConvConfig): SeparableConv2D => new SeparableConv2D(config),
+  maxPooling1d, maxPool1d: maxPooling1d,
+  maxPooling2d, maxPool2d: maxPooling2d,
+  averagePooling1d, avgPool1d: averagePooling1d, avgPooling1d: averagePooling1d,
+  averagePooling2d, avgPool2d: averagePooling2d, avgPooling2d: averagePooling2d,
+  globalMaxPooling1d, globalMaxPool1d: globalMaxPooling1d,
+  globalMaxPooling2d, globalMaxPool2d: globalMaxPooling2d,
+  globalAveragePooling1d: (config: GlobalPoolingConfig = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(config),
+  globalAveragePooling2d: (config: GlobalPoolingConfig = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(config),
+  zeroPadding2d: (config: ZeroPadding2DConfig = {}): ZeroPadding2D => new ZeroPadding2D(config),
+  cropping2D: (config: Cropping2DConfig): Cropping2D => new Cropping2D(config),
+  upSampling2d: (config: UpSampling2DConfig = {}): UpSampling2D => new UpSampling2D(config),
+  reshape: (config: ReshapeConfig): Reshape => new Reshape(config),
+  permute: (config: PermuteConfig): Permute => new Permute(config),
+  repeatVector: (config: RepeatVectorConfig): RepeatVector => new RepeatVector(config),
 };

@@ -14,6 +14,7 @@
 import type { Backend, DenseStepSpec, Kernels, StepActivation, StepHead } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { ELEMENTWISE_KERNELS, type ElementwiseExports, NATIVE_MIN, nativeElementwise } from './elementwise.js';
+import { WINDOW_KERNELS, type WindowExports, nativeWindow } from './window.js';
 
 export { NATIVE_MIN };
 import { batchPlan } from '../batch.js';
@@ -65,7 +66,7 @@ export function enableRelaxedSimd(): boolean {
   return wasmRelaxedSimdSupported();
 }
 
-interface KernelExports extends ElementwiseExports {
+interface KernelExports extends ElementwiseExports, WindowExports {
   memory?: WebAssembly.Memory;
   __heap_base?: WebAssembly.Global;
   EDGE_BYTES: WebAssembly.Global;
@@ -394,7 +395,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     return reference.lossHead(head, a, y, dz, rows, n, act);
   };
 
-  const more = nativeElementwise(e, resident, allocResident);
+  const more = { ...nativeElementwise(e, resident, allocResident), ...nativeWindow(e, resident, allocResident) };
 
   /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
   const denseStep = (spec: DenseStepSpec): ((lr: number, alpha: number) => number) | null => {
@@ -422,7 +423,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
     ...(registry === null ? {} : { allocResident, isResident: resident, denseStep }),
     kernels: { ...reference, ...more, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, lossHead },
-    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'lossHead', ...ELEMENTWISE_KERNELS],
+    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'lossHead', ...ELEMENTWISE_KERNELS, ...WINDOW_KERNELS],
     threads,
     relaxed,
     residentBytes: () => arena.used,

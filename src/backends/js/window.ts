@@ -1,0 +1,118 @@
+/**
+ * Reference kernels for sliding windows (convolution and pooling): `im2col` copies each
+ * window's taps into a row, `col2im` adds rows back onto the image (its adjoint).
+ */
+import type { Window2d } from '../backend.js';
+import type { Buf } from '../../tensor/tensor.js';
+
+/** out[n, oy, ox, ky, kx, c] = x[n, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, c], or `fill` outside the image. */
+export function im2col(x: Buf, w: Window2d, fill: number, out: Buf): void {
+  const { batch, inH, inW, channels: C, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = w;
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const image = n * inH * inW * C;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ky = 0; ky < kH; ky++) {
+          const iy = oy * strideH - padTop + ky * dilationH;
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = ox * strideW - padLeft + kx * dilationW;
+            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
+              out.fill(fill, o, o + C);
+            } else {
+              const src = image + (iy * inW + ix) * C;
+              for (let c = 0; c < C; c++) out[o + c] = x[src + c]!;
+            }
+            o += C;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** out (zeroed here) [n, iy, ix, c] += cols[n, oy, ox, ky, kx, c] for every tap inside the image. */
+export function col2im(cols: Buf, w: Window2d, out: Buf): void {
+  const { batch, inH, inW, channels: C, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = w;
+  out.fill(0);
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const image = n * inH * inW * C;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ky = 0; ky < kH; ky++) {
+          const iy = oy * strideH - padTop + ky * dilationH;
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = ox * strideW - padLeft + kx * dilationW;
+            if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+              const dst = image + (iy * inW + ix) * C;
+              for (let c = 0; c < C; c++) out[dst + c] = out[dst + c]! + cols[o + c]!;
+            }
+            o += C;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * out[n, oy, ox, c] = the largest of the window's taps inside the image, taps[…] = its tap index
+ * ky·kW + kx (the first on ties; NaN wins), or −∞ and −1 for a window wholly outside.
+ */
+export function maxPool(x: Buf, w: Window2d, out: Buf, taps: Buf): void {
+  const { batch, inH, inW, channels: C, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = w;
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const image = n * inH * inW * C;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        out.fill(-Infinity, o, o + C);
+        taps.fill(-1, o, o + C);
+        for (let ky = 0; ky < kH; ky++) {
+          const iy = oy * strideH - padTop + ky * dilationH;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = ox * strideW - padLeft + kx * dilationW;
+            if (ix < 0 || ix >= inW) continue;
+            const src = image + (iy * inW + ix) * C;
+            const t = ky * kW + kx;
+            for (let c = 0; c < C; c++) {
+              const v = x[src + c]!;
+              const best = out[o + c]!;
+              if (v > best || (v !== v && best === best) || taps[o + c] === -1) {
+                out[o + c] = v;
+                taps[o + c] = t;
+              }
+            }
+          }
+        }
+        o += C;
+      }
+    }
+  }
+}
+
+/** maxPool's gradient: out (zeroed here) NHWC, each g[n, oy, ox, c] added at its window's chosen tap. */
+export function maxPoolGrad(g: Buf, taps: Buf, w: Window2d, out: Buf): void {
+  const { batch, inH, inW, channels: C, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = w;
+  out.fill(0);
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const image = n * inH * inW * C;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let c = 0; c < C; c++) {
+          const t = taps[o + c]!;
+          if (t < 0) continue;
+          const ky = Math.floor(t / kW);
+          const iy = oy * strideH - padTop + ky * dilationH;
+          const ix = ox * strideW - padLeft + (t - ky * kW) * dilationW;
+          const dst = image + (iy * inW + ix) * C + c;
+          out[dst] = out[dst]! + g[o + c]!;
+        }
+        o += C;
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The native sliding-window kernels (assembly/window.ts) against the reference, bit for bit
+// (NaN counted as NaN), on odd sizes: strides, dilations, padding on every side, a kernel
+// larger than the image, channel counts that are and are not multiples of 4, −∞ fill.
+import { describe, expect, test } from 'vitest';
+import type { Window2d } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import { window2d } from '../../ops/conv.js';
+import { Rng } from '../../tensor/random.js';
+import { wasmBackend, wasmSimdSupported } from './index.js';
+
+function sameBits(actual: Float32Array, expected: Float32Array, label: string): void {
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    if (Number.isNaN(expected[i]) && Number.isNaN(actual[i])) continue;
+    if (a[i] !== e[i]) expect.fail(`${label}: element ${i} is ${actual[i]}, the reference ${expected[i]}`);
+  }
+}
+
+const WINDOWS: Array<[number[], [number, number], Parameters<typeof window2d>[3]]> = [
+  [[2, 7, 6, 3], [3, 3], { padding: 'same' }],
+  [[1, 9, 8, 4], [3, 2], { strides: [2, 3], padding: 'same' }],
+  [[2, 8, 9, 5], [2, 3], { dilations: [2, 3], padding: 'same' }],
+  [[1, 3, 3, 8], [5, 5], { padding: 'same' }], // kernel larger than the image
+  [[3, 10, 7, 1], [3, 3], {}],
+  [[1, 12, 11, 6], [2, 2], { strides: 3 }], // stride > kernel
+  [[1, 1, 13, 7], [1, 4], { padding: 'causal', dilations: [1, 2] }],
+];
+
+describe.runIf(wasmSimdSupported())('WebAssembly sliding-window kernels', () => {
+  const ref = jsBackend().kernels;
+  const backend = wasmBackend({ threads: 1, relaxed: false });
+  const rng = new Rng(5);
+  const values = (n: number, specials = false): Float32Array => {
+    const r = backend.allocResident!(n);
+    // Halves repeat often, so max pooling meets ties; NaN and ±∞ where asked.
+    for (let i = 0; i < n; i++) r[i] = specials && rng.uniform() < 0.05 ? [NaN, Infinity, -Infinity][rng.int(3)]! : Math.round((rng.uniform() - 0.5) * 8) / 2;
+    return r;
+  };
+  const cols = (w: Window2d): number => w.batch * w.outH * w.outW * w.kH * w.kW * w.channels;
+
+  for (const [shape, kernel, options] of WINDOWS) {
+    const w = window2d('test', shape, kernel, options);
+    const label = `[${shape}] ${kernel.join('×')} ${JSON.stringify(options)}`;
+    const image = shape.reduce((p, d) => p * d, 1);
+    const pooled = w.batch * w.outH * w.outW * w.channels;
+
+    test(`im2col and col2im ${label}`, () => {
+      for (const fill of [0, -Infinity]) {
+        const x = values(image);
+        const out = backend.allocResident!(cols(w));
+        const expected = new Float32Array(out.length);
+        backend.kernels.im2col(x, w, fill, out);
+        ref.im2col(Float32Array.from(x), w, fill, expected);
+        sameBits(out, expected, `im2col fill ${fill}`);
+      }
+      const c = values(cols(w));
+      const back = backend.allocResident!(image).fill(7); // the kernel zeroes it
+      const expected = new Float32Array(image);
+      backend.kernels.col2im(c, w, back);
+      ref.col2im(Float32Array.from(c), w, expected);
+      sameBits(back, expected, 'col2im');
+    });
+
+    test(`maxPool and maxPoolGrad ${label}`, () => {
+      const x = values(image, true);
+      const out = backend.allocResident!(pooled);
+      const taps = backend.allocResident!(pooled);
+      const eOut = new Float32Array(pooled);
+      const eTaps = new Float32Array(pooled);
+      backend.kernels.maxPool(x, w, out, taps);
+      ref.maxPool(Float32Array.from(x), w, eOut, eTaps);
+      sameBits(out, eOut, 'maxPool values');
+      sameBits(taps, eTaps, 'maxPool taps');
+      const g = values(pooled);
+      const dx = backend.allocResident!(image).fill(3);
+      const eDx = new Float32Array(image);
+      backend.kernels.maxPoolGrad(g, taps, w, dx);
+      ref.maxPoolGrad(Float32Array.from(g), eTaps, w, eDx);
+      sameBits(dx, eDx, 'maxPoolGrad');
+    });
+  }
+});

@@ -1,0 +1,55 @@
+/**
+ * The WebAssembly backend's sliding-window kernels (assembly/window.ts): im2col, col2im and max
+ * pooling, native on resident float32 arrays (a compiled step's buffers), the reference kernels
+ * otherwise.
+ */
+import type { Kernels, Window2d } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import type { Buf } from '../../tensor/tensor.js';
+import { NATIVE_MIN } from './elementwise.js';
+
+/** What these kernels call in the module. */
+export interface WindowExports {
+  im2col(x: number, win: number, fill: number, out: number): void;
+  col2im(cols: number, win: number, out: number): void;
+  maxPool(x: number, win: number, out: number, taps: number): void;
+  maxPoolGrad(g: number, taps: number, win: number, out: number): void;
+}
+
+/** The kernels this file makes native, for `nativeKernels`. */
+export const WINDOW_KERNELS = ['im2col', 'col2im', 'maxPool', 'maxPoolGrad'] as const;
+
+/** The kernels above, bound to a module's exports and its resident-memory test. */
+export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, allocResident: (n: number) => Float32Array): Pick<Kernels, (typeof WINDOW_KERNELS)[number]> {
+  const reference = jsBackend().kernels;
+  let block: Int32Array | null = null;
+  /** The window's 14 numbers in module memory, in assembly/window.ts's order. */
+  const place = (w: Window2d): number => {
+    if (block === null) {
+      const f = allocResident(14);
+      block = new Int32Array(f.buffer, f.byteOffset, 14);
+    }
+    const b = block;
+    b[0] = w.batch; b[1] = w.inH; b[2] = w.inW; b[3] = w.channels; b[4] = w.kH; b[5] = w.kW; b[6] = w.strideH;
+    b[7] = w.strideW; b[8] = w.dilationH; b[9] = w.dilationW; b[10] = w.padTop; b[11] = w.padLeft; b[12] = w.outH; b[13] = w.outW;
+    return b.byteOffset;
+  };
+  return {
+    im2col: (x, w, fill, out) => {
+      if (out.length >= NATIVE_MIN && resident(x) && resident(out)) e.im2col(x.byteOffset, place(w), fill, out.byteOffset);
+      else reference.im2col(x, w, fill, out);
+    },
+    col2im: (cols, w, out) => {
+      if (cols.length >= NATIVE_MIN && resident(cols) && resident(out)) e.col2im(cols.byteOffset, place(w), out.byteOffset);
+      else reference.col2im(cols, w, out);
+    },
+    maxPool: (x, w, out, taps) => {
+      if (x.length >= NATIVE_MIN && resident(x) && resident(out) && resident(taps)) e.maxPool(x.byteOffset, place(w), out.byteOffset, taps.byteOffset);
+      else reference.maxPool(x, w, out, taps);
+    },
+    maxPoolGrad: (g, taps, w, out) => {
+      if (out.length >= NATIVE_MIN && resident(g) && resident(taps) && resident(out)) e.maxPoolGrad(g.byteOffset, taps.byteOffset, place(w), out.byteOffset);
+      else reference.maxPoolGrad(g, taps, w, out);
+    },
+  };
+}
