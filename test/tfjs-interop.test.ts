@@ -112,3 +112,61 @@ describe('training matches TensorFlow.js', () => {
     closeTo(ours, theirs, 1e-6);
   });
 });
+
+describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () => {
+  /** Models built in tfjs, each with weights drawn by tfjs: [name, input shape, builder]. */
+  const MODELS: Array<[string, number[], () => tf.Sequential]> = [
+    ['images', [9, 8, 3], () => tf.sequential({ layers: [
+      tf.layers.zeroPadding2d({ padding: [[1, 0], [2, 1]], inputShape: [9, 8, 3] }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', biasInitializer: 'randomNormal' }),
+      tf.layers.separableConv2d({ filters: 5, kernelSize: 2, activation: 'tanh', biasInitializer: 'randomNormal' }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 1 }),
+      tf.layers.upSampling2d({ size: [2, 1] }),
+      tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, biasInitializer: 'randomNormal' }),
+      tf.layers.cropping2D({ cropping: [[1, 2], [0, 1]] }),
+      tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
+      tf.layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, padding: 'same', activation: 'sigmoid' }),
+      tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2, padding: 'same' }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 3 }),
+    ] })],
+    ['channels first', [3, 7, 6], () => tf.sequential({ layers: [
+      tf.layers.conv2d({ filters: 4, kernelSize: [3, 2], dataFormat: 'channelsFirst', inputShape: [3, 7, 6], biasInitializer: 'randomNormal' }),
+      tf.layers.maxPooling2d({ poolSize: 2, dataFormat: 'channelsFirst' }),
+      tf.layers.globalMaxPooling2d({ dataFormat: 'channelsFirst' }),
+    ] })],
+    ['sequences', [10, 3], () => tf.sequential({ layers: [
+      tf.layers.conv1d({ filters: 4, kernelSize: 3, dilationRate: 2, activation: 'relu', inputShape: [10, 3], biasInitializer: 'randomNormal' }),
+      tf.layers.maxPooling1d({ poolSize: 2 }),
+      tf.layers.conv1d({ filters: 6, kernelSize: 2, strides: 2, padding: 'same' }),
+      tf.layers.averagePooling1d({ poolSize: 2, strides: 1, padding: 'same' }),
+      tf.layers.permute({ dims: [2, 1] }),
+      tf.layers.reshape({ targetShape: [3, 4] }),
+      tf.layers.globalMaxPooling1d({}),
+      tf.layers.repeatVector({ n: 2 }),
+      tf.layers.globalAveragePooling1d({}),
+      tf.layers.dense({ units: 2 }),
+    ] })],
+  ];
+
+  for (const [name, shape, build] of MODELS) {
+    test(`${name}: tfjs → neurite predicts the same, and neurite → tfjs again`, async () => {
+      const tfModel = build();
+      const size = shape.reduce((p, d) => p * d, 1);
+      const input = Array.from({ length: 3 * size }, (_, i) => Math.sin(i * 0.37) * 2);
+      const expected = await (tfModel.predict(tf.tensor(input, [3, ...shape])) as tf.Tensor).data();
+      const dir = tmp();
+      await saveTfjs(tfModel, dir);
+      const model = await loadLayersModel(`file://${dir}/model.json`);
+      expect(model.layers.map((l) => l.className)).toEqual(tfModel.layers.map((l) => l.getClassName()));
+      closeTo(model.predict(tensor(input, [3, ...shape])).values, expected);
+      const back = tmp();
+      await model.save(`file://${back}`);
+      const json = JSON.parse(readFileSync(join(back, 'model.json'), 'utf8'));
+      const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
+      const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+      closeTo(await (again.predict(tf.tensor(input, [3, ...shape])) as tf.Tensor).data(), expected);
+    });
+  }
+});

@@ -123,9 +123,23 @@ describe('safe I/O', () => {
 
   test('unknown layer classes list the supported ones', async () => {
     const { dir, json } = await saved();
-    (json.modelTopology as { config: { layers: Array<{ class_name: string }> } }).config.layers[1]!.class_name = 'Conv2D';
+    (json.modelTopology as { config: { layers: Array<{ class_name: string }> } }).config.layers[1]!.class_name = 'Conv3D';
     const file = rewrite(dir, json);
-    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'Conv2D'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, Rescaling, BatchNormalization`);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'Conv3D'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, Rescaling, BatchNormalization, Maxout, InputLayer, Conv1D, Conv2D`);
+  });
+
+  test('convolution and pooling configs are read strictly: unknown keys, unsupported settings and bad values are named', async () => {
+    const { layerFromJson } = await import('./topology.js');
+    const conv = (extra: Record<string, unknown>) => <import('../nn/layer.js').Layer>layerFromJson({ class_name: 'Conv2D', config: { filters: 2, kernel_size: [3, 3], ...extra } } as never, 'm.json', 'layer 0');
+    expect(conv({ padding: 'same', data_format: 'channels_first', kernel_constraint: null, groups: 1 }).getConfig()).toMatchObject({ filters: 2, kernelSize: [3, 3], padding: 'same', dataFormat: 'channelsFirst' });
+    // One flipped bit in a key is an error, not a silent default.
+    expect(() => conv({ acti6ation: 'relu' })).toThrow("m.json: layer 0 (Conv2D): unknown config key 'acti6ation'; Conv2D takes filters, kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias");
+    expect(() => conv({ groups: 2 })).toThrow("m.json: layer 0 (Conv2D): 'groups' 2 is not supported (only 1)");
+    expect(() => conv({ kernel_constraint: { class_name: 'MaxNorm' } })).toThrow("'kernel_constraint' {\"class_name\":\"MaxNorm\"} is not supported (only null)");
+    expect(() => conv({ data_format: 'NCHW' })).toThrow("m.json: layer 0 (Conv2D): 'data_format' must be 'channels_last' or 'channels_first', got \"NCHW\"");
+    expect(() => conv({ strides: [1.5, 1] })).toThrow("'strides' must be a size or a list of sizes, got [1.5,1]");
+    expect(() => conv({ padding: 'full' })).toThrow("'padding' must be 'valid', 'same' or 'causal', got \"full\"");
+    expect(() => layerFromJson({ class_name: 'ZeroPadding2D', config: { padding: [[1, 2], 'x'] } } as never, 'm.json', 'layer 3')).toThrow("m.json: layer 3 (ZeroPadding2D): 'padding' must be n, [h, w] or [[top, bottom], [left, right]], got [[1,2],\"x\"]");
   });
 
   test('__proto__ and constructor keys are refused', async () => {

@@ -12,6 +12,11 @@ import type { Layer, SymbolicShape } from '../nn/layer.js';
 import { Maxout } from '../nn/maxout.js';
 import { l1l2, type Regularizer } from '../nn/regularizers.js';
 import { Activation, Dropout, Flatten, LeakyReLU, Rescaling } from '../nn/simple.js';
+import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from '../nn/conv.js';
+import {
+  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
+} from '../nn/pooling.js';
+import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from '../nn/reshaping.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -88,12 +93,85 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
     const c = layer.config;
     return { class_name: 'Maxout', config: { units: c.units, pieces: c.pieces ?? 2, kernel_initializer: initializerJson(c.kernelInitializer, 'glorotUniform'), bias_initializer: initializerJson(c.biasInitializer, 'zeros'), ...base } };
   }
+  const table = FIELD_LAYERS[layer.className];
+  if (table !== undefined && layer instanceof table.ctor) {
+    const config: JsonObject = {};
+    for (const [key, kind] of Object.entries(table.fields)) {
+      const v = (layer.config as unknown as Record<string, unknown>)[key];
+      if (v !== undefined) config[snake(key)] = fieldJson(kind, v);
+    }
+    return { class_name: layer.className, config: { ...config, ...base } };
+  }
   throw new Error(`save: layer '${layer.name}' of class ${layer.className} cannot be serialized`);
 }
 
+// ---- layers described by a field table --------------------------------------------------------
+
+/**
+ * How a config field is written and read: its camelCase key is the snake_case key of the file.
+ * 'sizes' is a number or a list of them; 'sides' ZeroPadding2D/Cropping2D's nested pairs;
+ * 'format' a data format (channels_last ⇄ channelsLast).
+ */
+type FieldKind = 'int' | 'bool' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'interpolation';
+
+type LayerCtor = new (config: never) => Layer;
+
+const CONV_FIELDS: Record<string, FieldKind> = {
+  filters: 'int', kernelSize: 'sizes', strides: 'sizes', padding: 'padding', dataFormat: 'format', dilationRate: 'sizes', activation: 'activation', useBias: 'bool',
+  kernelInitializer: 'initializer', biasInitializer: 'initializer', kernelRegularizer: 'regularizer', biasRegularizer: 'regularizer',
+};
+const DEPTHWISE_FIELDS: Record<string, FieldKind> = { depthMultiplier: 'int', depthwiseInitializer: 'initializer', depthwiseRegularizer: 'regularizer' };
+const POOL_FIELDS: Record<string, FieldKind> = { poolSize: 'sizes', strides: 'sizes', padding: 'padding', dataFormat: 'format' };
+const GLOBAL_FIELDS: Record<string, FieldKind> = { dataFormat: 'format', keepDims: 'bool' };
+
+/** Layers whose files are their config fields, one by one. */
+const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, FieldKind> }> = {
+  Conv1D: { ctor: Conv1D, fields: CONV_FIELDS },
+  Conv2D: { ctor: Conv2D, fields: CONV_FIELDS },
+  Conv2DTranspose: { ctor: Conv2DTranspose, fields: CONV_FIELDS },
+  DepthwiseConv2D: { ctor: DepthwiseConv2D, fields: { ...CONV_FIELDS, ...DEPTHWISE_FIELDS } },
+  SeparableConv2D: { ctor: SeparableConv2D, fields: { ...CONV_FIELDS, ...DEPTHWISE_FIELDS, pointwiseInitializer: 'initializer', pointwiseRegularizer: 'regularizer' } },
+  MaxPooling1D: { ctor: MaxPooling1D, fields: POOL_FIELDS },
+  MaxPooling2D: { ctor: MaxPooling2D, fields: POOL_FIELDS },
+  AveragePooling1D: { ctor: AveragePooling1D, fields: POOL_FIELDS },
+  AveragePooling2D: { ctor: AveragePooling2D, fields: POOL_FIELDS },
+  GlobalMaxPooling1D: { ctor: GlobalMaxPooling1D, fields: GLOBAL_FIELDS },
+  GlobalMaxPooling2D: { ctor: GlobalMaxPooling2D, fields: GLOBAL_FIELDS },
+  GlobalAveragePooling1D: { ctor: GlobalAveragePooling1D, fields: GLOBAL_FIELDS },
+  GlobalAveragePooling2D: { ctor: GlobalAveragePooling2D, fields: GLOBAL_FIELDS },
+  ZeroPadding2D: { ctor: ZeroPadding2D, fields: { padding: 'sides', dataFormat: 'format' } },
+  Cropping2D: { ctor: Cropping2D, fields: { cropping: 'sides', dataFormat: 'format' } },
+  UpSampling2D: { ctor: UpSampling2D, fields: { size: 'sizes', dataFormat: 'format', interpolation: 'interpolation' } },
+  Reshape: { ctor: Reshape, fields: { targetShape: 'sizes' } },
+  Permute: { ctor: Permute, fields: { dims: 'sizes' } },
+  RepeatVector: { ctor: RepeatVector, fields: { n: 'int' } },
+};
+
+/** Keys every layer's config may carry besides its fields (read by the common code). */
+const COMMON_KEYS = new Set(['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape', 'input_shape', 'input_dim', 'batch_size']);
+/** Keys Keras and tfjs write that must stay at their default here: [key, allowed values]. */
+const INERT_KEYS: Record<string, readonly Json[]> = {
+  activity_regularizer: [null], kernel_constraint: [null], bias_constraint: [null], depthwise_constraint: [null], pointwise_constraint: [null],
+  groups: [1], output_padding: [null],
+};
+
+const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace('keep_dims', 'keepdims');
+
+function fieldJson(kind: FieldKind, v: unknown): Json {
+  switch (kind) {
+    case 'format': return v === 'channelsFirst' ? 'channels_first' : 'channels_last';
+    case 'activation': return activationJson(v as Parameters<typeof activationName>[0]);
+    case 'initializer': return initializerJson(v as InitializerIdentifier, 'zeros');
+    case 'regularizer': return regularizerJson(v as Regularizer);
+    case 'sides': return typeof v === 'number' ? [[v, v], [v, v]] : (v as Json);
+    default: return v as Json;
+  }
+}
+
+
 // ---- reading --------------------------------------------------------------------------------
 
-export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer'];
+export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer', ...Object.keys(FIELD_LAYERS)];
 
 class Reader {
   constructor(readonly file: string, readonly where: string, readonly config: JsonObject) {}
@@ -171,6 +249,37 @@ class Reader {
     return l1l2({ l1: typeof c.l1 === 'number' ? c.l1 : 0, l2: typeof c.l2 === 'number' ? c.l2 : 0 });
   }
 
+  /** A field-table value, checked for its kind; undefined when null (the layer's default). */
+  field(key: string, kind: FieldKind): unknown {
+    const v = this.config[key];
+    if (v === undefined || v === null) return undefined;
+    const sizes = (x: Json): boolean => typeof x === 'number' ? Number.isInteger(x) && x >= -1 && x <= 1e8 : Array.isArray(x) && x.length <= 8 && x.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= -1 && d <= 1e8);
+    switch (kind) {
+      case 'int': return this.int(key);
+      case 'bool': return this.bool(key, false);
+      case 'sizes':
+        if (!sizes(v)) this.fail(`'${key}' must be a size or a list of sizes, got ${JSON.stringify(v)}`);
+        return v;
+      case 'sides':
+        if (!(sizes(v) || (Array.isArray(v) && v.length === 2 && v.every(sizes)))) this.fail(`'${key}' must be n, [h, w] or [[top, bottom], [left, right]], got ${JSON.stringify(v)}`);
+        return v;
+      case 'padding': {
+        const p = this.str(key);
+        if (p !== 'valid' && p !== 'same' && p !== 'causal') this.fail(`'${key}' must be 'valid', 'same' or 'causal', got ${JSON.stringify(p)}`);
+        return p;
+      }
+      case 'format': {
+        const f = this.str(key);
+        if (f !== 'channels_last' && f !== 'channels_first') this.fail(`'${key}' must be 'channels_last' or 'channels_first', got ${JSON.stringify(f)}`);
+        return f === 'channels_first' ? 'channelsFirst' : 'channelsLast';
+      }
+      case 'interpolation': return this.str(key);
+      case 'activation': return this.str(key);
+      case 'initializer': return this.initializer(key, 'zeros');
+      case 'regularizer': return this.regularizer(key);
+    }
+  }
+
   shape(): { batchInputShape?: Array<number | null> } {
     const c = this.config;
     const check = (s: Json, key: string): Array<number | null> => {
@@ -229,7 +338,25 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
       if (s === undefined) throw new Error(`${file}: ${where} (InputLayer): missing 'batch_input_shape'`);
       return { inputShape: s };
     }
-    default:
-      throw new Error(`${file}: ${where}: unknown layer class '${cls}'; supported: ${SUPPORTED_LAYERS.join(', ')}`);
+    default: {
+      const table = FIELD_LAYERS[cls];
+      if (table === undefined) throw new Error(`${file}: ${where}: unknown layer class '${cls}'; supported: ${SUPPORTED_LAYERS.join(', ')}`);
+      const config: Record<string, unknown> = { ...common };
+      const keys = new Map(Object.entries(table.fields).map(([k, kind]) => [snake(k), [k, kind] as const]));
+      for (const [key, value] of Object.entries(cfg)) {
+        const field = keys.get(key);
+        if (field !== undefined) {
+          const v = r.field(key, field[1]);
+          if (v !== undefined) config[field[0]] = v;
+        } else if (INERT_KEYS[key] !== undefined) {
+          if (!INERT_KEYS[key].some((a) => JSON.stringify(a) === JSON.stringify(value))) {
+            throw new Error(`${file}: ${where} (${cls}): '${key}' ${JSON.stringify(value)} is not supported (only ${INERT_KEYS[key].map((a) => JSON.stringify(a)).join(' or ')})`);
+          }
+        } else if (!COMMON_KEYS.has(key)) {
+          throw new Error(`${file}: ${where} (${cls}): unknown config key '${key}'; ${cls} takes ${[...keys.keys()].join(', ')}`);
+        }
+      }
+      return new table.ctor(config as never);
+    }
   }
 }

@@ -104,3 +104,14 @@ describe('convolution layers', () => {
     expect(() => layers.repeatVector({ n: 0 })).toThrow('repeatVector: n must be a positive integer, got 0');
   });
 });
+
+describe('Keras spellings', () => {
+  test('snake_case options mean the camelCase ones; both at once is an error', () => {
+    const a = layers.conv2d({ filters: 2, kernel_size: 3, use_bias: false, data_format: 'channelsLast' } as never);
+    expect(a.getConfig()).toMatchObject({ filters: 2, kernelSize: 3, useBias: false, dataFormat: 'channelsLast' });
+    a.build([null, 5, 5, 1]);
+    expect(a.weights).toHaveLength(1);
+    expect(layers.globalAveragePooling1d({ keepdims: true } as never).computeOutputShape([null, 4, 3])).toEqual([null, 1, 3]);
+    expect(() => layers.dense({ units: 2, useBias: true, use_bias: false } as never)).toThrow("layer config: 'use_bias' and 'useBias' are the same option; give one");
+  });
+});

@@ -54,6 +54,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
   private trainableFlag: boolean;
 
   constructor(config: C) {
+    config = kerasKeys(config);
     this.config = config;
     this.name = config.name;
     this.trainableFlag = config.trainable ?? true;
@@ -154,6 +155,26 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
   syncWeightNames(): void {
     for (const w of this.weightList) w.value.name = `${this.name}/${w.name}`;
   }
+}
+
+/**
+ * Keras's snake_case option names (`kernel_size`, `use_bias`, `keepdims`) as their camelCase
+ * TensorFlow.js spellings, so a config written either way means the same; both spellings of one
+ * option at once is an error.
+ */
+export function kerasKeys<C extends object>(config: C): C {
+  if (config === null || typeof config !== 'object') return config;
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(config)) {
+    if (!key.includes('_') && key !== 'keepdims') continue;
+    const camel = key === 'keepdims' ? 'keepDims' : key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (camel in config) throw new Error(`layer config: '${key}' and '${camel}' are the same option; give one`);
+    const o: Record<string, unknown> = out ?? { ...(config as Record<string, unknown>) };
+    o[camel] = o[key];
+    delete o[key];
+    out = o;
+  }
+  return (out ?? config) as C;
 }
 
 /** Throws unless the last dimension of `shape` is known. */
