@@ -13,11 +13,11 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const reps = Number(opt('reps', '3'));
-const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,K1').split(',');
+const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,K1').split(',');
 const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 const torchWorker = fileURLToPath(new URL('./torch_worker.py', import.meta.url));
 
-// PyTorch, where Debian's python3-torch is installed (W5 and W6 only), on one thread, with
+// PyTorch, where Debian's python3-torch is installed (W5, W6 and W7), on one thread, with
 // OpenBLAS's CPU type set to the fastest of those it knows for this CPU: Debian's OpenBLAS 0.3.21
 // misdetects some new CPUs and runs slow generic kernels.
 const PYTHON = '/usr/bin/python3';
@@ -32,7 +32,7 @@ if (hasTorch && coretype === undefined) {
   process.stderr.write(`pytorch: OpenBLAS GFLOPS by OPENBLAS_CORETYPE: ${rates.map(([c, g]) => `${c || 'auto'} ${g.toFixed(0)}`).join(', ')}; using ${coretype || 'auto'}\n`);
 }
 const libs = opt('libs', `neurite,neurite-plain,neurite-js,tfjs-cpu,tfjs-wasm${hasTorch ? ',pytorch' : ''}`).split(',');
-if (!hasTorch) process.stderr.write('pytorch: not installed (apt-get install python3-torch libopenblas0-pthread); W5 and W6 run without it\n');
+if (!hasTorch) process.stderr.write('pytorch: not installed (apt-get install python3-torch libopenblas0-pthread); W5, W6 and W7 run without it\n');
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs });
@@ -45,7 +45,9 @@ for (const w of args.includes('--report') ? [] : workloads) {
     for (const lib of libs) {
       // A full W3 epoch on the reference backend takes minutes; it is measured on 50 batches like the peers.
 
-      if (lib === 'pytorch' && w !== 'W5' && w !== 'W6') continue;
+      if (lib === 'pytorch' && w !== 'W5' && w !== 'W6' && w !== 'W7') continue;
+      // tfjs-cpu's backward convolutions take minutes per batch: W7 once.
+      if (lib === 'tfjs-cpu' && w === 'W7' && r > 0) continue;
       process.stderr.write(`${w} ${lib} run ${r + 1}/${reps}\n`);
       const out = lib === 'pytorch'
         ? execFileSync(PYTHON, [torchWorker, w, String(r + 1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', OPENBLAS_CORETYPE: coretype ?? '' } })
@@ -63,7 +65,9 @@ for (const [w, byLib] of Object.entries(raw)) {
   summary[w] = {};
   for (const [lib, runs] of Object.entries(byLib)) {
     const s = { maxRssMB: stats(runs.map((r) => r.maxRssMB)) };
-    if (w === 'K1') {
+    if (runs[0].error !== undefined) {
+      s.error = runs[0].error;
+    } else if (w === 'K1') {
       for (const shape of Object.keys(runs[0].gflops)) s[shape] = stats(runs.map((r) => r.gflops[shape]));
     } else {
       s.seconds = stats(runs.map((r) => r.seconds));
@@ -77,6 +81,7 @@ for (const [w, byLib] of Object.entries(raw)) {
 
 const f = (v, d = 2) => (v === undefined ? '—' : v.toFixed(d));
 const cell = (s, d) => (s ? `${f(s.median, d)} (${f(s.min, d)}–${f(s.max, d)})` : '—');
+const timeCell = (r, d) => (r?.error !== undefined ? `fails: ${r.error}` : cell(r?.seconds, d) + (r?.extrapolatedFrom ? '*' : ''));
 const lines = [];
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 lines.push(`neurite benchmark — ${machine}; ${reps} runs each, median (min–max)`);
@@ -91,11 +96,12 @@ const ratio = (w, lib, key) => {
 const names = {
   W1: 'W1 xor 2-2-1, 50,000 epochs (s)', W2: 'W2 mnist 784-30-30-10, 1 epoch (s)', W3: 'W3 mnist 784-512-512-10, 1 epoch (s)', W4: 'W4 predict 10,000 (s)',
   W5: 'W5 Keras mnist_mlp (dropout, RMSprop), 1 epoch (s)', W6: 'W6 784-800-10 SGD momentum, 1 epoch (s)',
+  W7: 'W7 tfjs-examples mnist-node convnet, batch 64, 1 epoch (s)',
 };
-for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6']) {
+for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7']) {
   if (!summary[w]) continue;
   const torchRatio = libs.includes('pytorch') ? ` ${ratio(w, 'pytorch', 'seconds')} |` : '';
-  lines.push(`| ${names[w]} | ${libs.map((l) => cell(summary[w][l]?.seconds, w === 'W4' || w === 'W1' ? 3 : 2) + (summary[w][l]?.extrapolatedFrom ? '*' : '')).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |${torchRatio}`);
+  lines.push(`| ${names[w]} | ${libs.map((l) => timeCell(summary[w][l], w === 'W4' || w === 'W1' ? 3 : 2)).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |${torchRatio}`);
   if (summary[w].neurite?.accuracy) lines.push(`| ${w} test accuracy | ${libs.map((l) => cell(summary[w][l]?.accuracy, 4)).join(' | ')} | | |`);
   lines.push(`| ${w} peak RSS (MB) | ${libs.map((l) => cell(summary[w][l]?.maxRssMB, 0)).join(' | ')} | | |`);
 }
@@ -109,7 +115,7 @@ if (summary.K1) {
   }
 }
 lines.push('');
-lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches. Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
+lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20. Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
 if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread, OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);
 const text = lines.join('\n');
 console.log(text);
