@@ -21,7 +21,8 @@ export function convnet() {
   ] });
 }
 
-export async function main({ epochs = 1, trainLimit, testLimit, log = console.log } = {}) {
+/** @param {{ epochs?: number, trainLimit?: number, testLimit?: number, log?: (...values: unknown[]) => void }} [options] */
+export async function main({ epochs = 1, trainLimit = undefined, testLimit = undefined, log = console.log } = {}) {
   setSeed(1);
   const { train, test } = await datasets.mnist({ flatten: false, trainLimit, testLimit });
   const x = train.images.reshape([-1, 28, 28, 1]);

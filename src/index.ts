@@ -54,6 +54,8 @@ export {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, LeakyReLU, type LeakyReLUConfig, InputLayer, type InputConfig,
   Rescaling, type RescalingConfig,
 } from './nn/simple.js';
+export { Embedding, type EmbeddingConfig } from './nn/embedding.js';
+export { SimpleRNN, LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';
 export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, type ConvConfig, type DataFormat } from './nn/conv.js';
 export {
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,

@@ -150,12 +150,34 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
     ] })],
   ];
 
+  MODELS.push(
+    ['embedding and LSTM', [6], () => tf.sequential({ layers: [
+      tf.layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 6 }),
+      tf.layers.lstm({ units: 5, returnSequences: true, biasInitializer: 'randomNormal', unitForgetBias: true }),
+      tf.layers.lstm({ units: 3, goBackwards: true, recurrentActivation: 'sigmoid' }),
+      tf.layers.dense({ units: 2 }),
+    ] })],
+    ['GRU and SimpleRNN', [5, 3], () => tf.sequential({ layers: [
+      tf.layers.gru({ units: 4, returnSequences: true, inputShape: [5, 3], biasInitializer: 'randomNormal' }),
+      tf.layers.simpleRNN({ units: 3, returnSequences: true, activation: 'relu', biasInitializer: 'randomNormal' }),
+      tf.layers.gru({ units: 2, goBackwards: true, recurrentActivation: 'sigmoid' }),
+    ] })],
+  );
+
   for (const [name, shape, build] of MODELS) {
     test(`${name}: tfjs → neurite predicts the same, and neurite → tfjs again`, async () => {
       const tfModel = build();
       const size = shape.reduce((p, d) => p * d, 1);
-      const input = Array.from({ length: 3 * size }, (_, i) => Math.sin(i * 0.37) * 2);
-      const expected = await (tfModel.predict(tf.tensor(input, [3, ...shape])) as tf.Tensor).data();
+      // Ids in [0, 11) for the embedding model; smooth values otherwise.
+      const input = Array.from({ length: 3 * size }, (_, i) => (name.startsWith('embedding') ? (i * 7) % 11 : Math.sin(i * 0.37) * 2));
+      // The recurrent models are trained a little by tfjs first, so their weights are tfjs's own
+      // updates, not only its initializers (tfjs cannot train the dilated convolutions above).
+      const xs = tf.tensor(input, [3, ...shape]);
+      if (name.includes('LSTM') || name.includes('GRU')) {
+        tfModel.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
+        await tfModel.fit(xs, tf.onesLike(tfModel.predict(xs) as tf.Tensor), { epochs: 3, verbose: 0 });
+      }
+      const expected = await (tfModel.predict(xs) as tf.Tensor).data();
       const dir = tmp();
       await saveTfjs(tfModel, dir);
       const model = await loadLayersModel(`file://${dir}/model.json`);

@@ -107,10 +107,13 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   slice(x: Buf, shape: Shape, begin: readonly number[], out: Buf, outShape: Shape): void;
   /** out (zero-filled by the kernel) with x written at offset `before` per axis. */
   pad(x: Buf, shape: Shape, before: readonly number[], out: Buf, outShape: Shape): void;
-  /** Selects `indices` along `axis`. */
-  gather(x: Buf, shape: Shape, indices: Int32Array, axis: number, out: Buf): void;
+  /**
+   * Selects `indices` along `axis`. Indices held in a float buffer (a tensor's values, which a
+   * replayed step refills) are checked here: integers in [0, shape[axis]), else an Error.
+   */
+  gather(x: Buf, shape: Shape, indices: Int32Array | Buf, axis: number, out: Buf): void;
   /** Inverse of gather for gradients: out (zeroed by the kernel) [.., idx[q], ..] += g[.., q, ..]. */
-  scatterAdd(g: Buf, indices: Int32Array, axis: number, out: Buf, outShape: Shape): void;
+  scatterAdd(g: Buf, indices: Int32Array | Buf, axis: number, out: Buf, outShape: Shape): void;
   /** Joins inputs along `axis`. */
   concat(xs: readonly Buf[], shapes: readonly Shape[], axis: number, out: Buf): void;
   /**

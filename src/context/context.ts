@@ -13,7 +13,7 @@ import { defaultBackend } from '../backends/wasm/index.js';
 import { Rng } from '../tensor/random.js';
 import type { Shape } from '../tensor/shape.js';
 import { sizeOf } from '../tensor/shape.js';
-import { type DType, Tensor } from '../tensor/tensor.js';
+import { type DType, Tensor, onValueRead } from '../tensor/tensor.js';
 
 export interface Context {
   backend: Backend;
@@ -79,6 +79,8 @@ export function withContext<T>(overrides: Partial<Context>, fn: () => T): T {
 export function notTraceable(what: string): void {
   current.trace?.unsupported(what);
 }
+
+onValueRead((what) => current.trace?.unsupported(what));
 
 /** Runs `fn` without recording gradients (PyTorch `torch.no_grad()`). */
 export function noGrad<T>(fn: () => T): T {

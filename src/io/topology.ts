@@ -16,6 +16,8 @@ import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } fro
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
 } from '../nn/pooling.js';
+import { Embedding } from '../nn/embedding.js';
+import { GRU, LSTM, SimpleRNN } from '../nn/recurrent.js';
 import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from '../nn/reshaping.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -112,7 +114,7 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
  * 'sizes' is a number or a list of them; 'sides' ZeroPadding2D/Cropping2D's nested pairs;
  * 'format' a data format (channels_last ⇄ channelsLast).
  */
-type FieldKind = 'int' | 'bool' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'interpolation';
+type FieldKind = 'int' | 'num' | 'bool' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'interpolation';
 
 type LayerCtor = new (config: never) => Layer;
 
@@ -122,6 +124,11 @@ const CONV_FIELDS: Record<string, FieldKind> = {
 };
 const DEPTHWISE_FIELDS: Record<string, FieldKind> = { depthMultiplier: 'int', depthwiseInitializer: 'initializer', depthwiseRegularizer: 'regularizer' };
 const POOL_FIELDS: Record<string, FieldKind> = { poolSize: 'sizes', strides: 'sizes', padding: 'padding', dataFormat: 'format' };
+const RNN_FIELDS: Record<string, FieldKind> = {
+  units: 'int', activation: 'activation', useBias: 'bool', kernelInitializer: 'initializer', recurrentInitializer: 'initializer', biasInitializer: 'initializer',
+  kernelRegularizer: 'regularizer', recurrentRegularizer: 'regularizer', biasRegularizer: 'regularizer', returnSequences: 'bool', goBackwards: 'bool',
+  dropout: 'num', recurrentDropout: 'num', stateful: 'bool', returnState: 'bool', implementation: 'int', unroll: 'bool',
+};
 const GLOBAL_FIELDS: Record<string, FieldKind> = { dataFormat: 'format', keepDims: 'bool' };
 
 /** Layers whose files are their config fields, one by one. */
@@ -145,6 +152,10 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   Reshape: { ctor: Reshape, fields: { targetShape: 'sizes' } },
   Permute: { ctor: Permute, fields: { dims: 'sizes' } },
   RepeatVector: { ctor: RepeatVector, fields: { n: 'int' } },
+  Embedding: { ctor: Embedding, fields: { inputDim: 'int', outputDim: 'int', embeddingsInitializer: 'initializer', embeddingsRegularizer: 'regularizer', inputLength: 'int', maskZero: 'bool' } },
+  SimpleRNN: { ctor: SimpleRNN, fields: RNN_FIELDS },
+  LSTM: { ctor: LSTM, fields: { ...RNN_FIELDS, recurrentActivation: 'activation', unitForgetBias: 'bool' } },
+  GRU: { ctor: GRU, fields: { ...RNN_FIELDS, recurrentActivation: 'activation', resetAfter: 'bool' } },
 };
 
 /** Keys every layer's config may carry besides its fields (read by the common code). */
@@ -152,7 +163,7 @@ const COMMON_KEYS = new Set(['name', 'trainable', 'dtype', 'batch_input_shape', 
 /** Keys Keras and tfjs write that must stay at their default here: [key, allowed values]. */
 const INERT_KEYS: Record<string, readonly Json[]> = {
   activity_regularizer: [null], kernel_constraint: [null], bias_constraint: [null], depthwise_constraint: [null], pointwise_constraint: [null],
-  groups: [1], output_padding: [null],
+  groups: [1], output_padding: [null], recurrent_constraint: [null], embeddings_constraint: [null], time_major: [false], zero_output_for_mask: [false],
 };
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace('keep_dims', 'keepdims');
@@ -256,6 +267,7 @@ class Reader {
     const sizes = (x: Json): boolean => typeof x === 'number' ? Number.isInteger(x) && x >= -1 && x <= 1e8 : Array.isArray(x) && x.length <= 8 && x.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= -1 && d <= 1e8);
     switch (kind) {
       case 'int': return this.int(key);
+      case 'num': return this.num(key);
       case 'bool': return this.bool(key, false);
       case 'sizes':
         if (!sizes(v)) this.fail(`'${key}' must be a size or a list of sizes, got ${JSON.stringify(v)}`);
@@ -280,7 +292,8 @@ class Reader {
     }
   }
 
-  shape(): { batchInputShape?: Array<number | null> } {
+  /** The declared input shape; `input_dim` counts except where it means something else (Embedding's vocabulary). */
+  shape(inputDim = true): { batchInputShape?: Array<number | null> } {
     const c = this.config;
     const check = (s: Json, key: string): Array<number | null> => {
       if (!Array.isArray(s) || s.length > 8 || s.some((d) => d !== null && (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 1e8))) {
@@ -291,7 +304,7 @@ class Reader {
     if (c.batch_input_shape !== undefined && c.batch_input_shape !== null) return { batchInputShape: check(c.batch_input_shape, 'batch_input_shape') };
     if (c.batch_shape !== undefined && c.batch_shape !== null) return { batchInputShape: check(c.batch_shape, 'batch_shape') };
     if (c.input_shape !== undefined && c.input_shape !== null) return { batchInputShape: [null, ...check(c.input_shape, 'input_shape')] };
-    if (c.input_dim !== undefined && c.input_dim !== null) return { batchInputShape: [null, this.int('input_dim')] };
+    if (inputDim && c.input_dim !== undefined && c.input_dim !== null) return { batchInputShape: [null, this.int('input_dim')] };
     return {};
   }
 }
@@ -305,7 +318,7 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
   const cfg = json.config;
   if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) throw new Error(`${file}: ${where} (${cls}): 'config' must be an object`);
   const r = new Reader(file, `${where} (${cls})`, cfg);
-  const common = { ...(typeof cfg.name === 'string' ? { name: cfg.name } : {}), trainable: r.bool('trainable', true), ...r.shape() };
+  const common = { ...(typeof cfg.name === 'string' ? { name: cfg.name } : {}), trainable: r.bool('trainable', true), ...r.shape(cls !== 'Embedding') };
   switch (cls) {
     case 'Dense': {
       const reg = { kernelRegularizer: r.regularizer('kernel_regularizer'), biasRegularizer: r.regularizer('bias_regularizer') };

@@ -77,7 +77,15 @@ class Doubler extends Layer {
   }
 }
 
-/** Reads its input's values in plain code (as indices), which a recorded program cannot replay. */
+/** Reads a value into plain code (item()), which a recorded program cannot replay. */
+class ScaledByFirst extends Layer {
+  readonly className = 'ScaledByFirst';
+  call(x: Tensor): Tensor {
+    return mul(x, x.slice([0, 0], [1, 1]).item());
+  }
+}
+
+/** Picks rows by indices held in a tensor: traceable, the kernel reads them on each replay. */
 class FirstRowOnly extends Layer {
   readonly className = 'FirstRowOnly';
   call(x: Tensor): Tensor {
@@ -116,17 +124,24 @@ describe('the road taken', () => {
   });
 
   test('a layer that reads values in plain code stays eager, says why, and trains as before', async () => {
-    const make = () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), new FirstRowOnly({}), layers.dense({ units: 1 })] });
+    const make = () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), new ScaledByFirst({}), layers.dense({ units: 1 })] });
     const { eager, compiled } = await both(make, () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
     expect(compiled.history.params!.path).toBe('eager');
-    expect(compiled.history.params!.pathReason).toBe('the step could not be compiled: gather with indices from a tensor (their values are read in plain code)');
+    expect(compiled.history.params!.pathReason).toBe('the step could not be compiled: tensor.item() (a value read into plain code)');
     expectSameWeights(compiled.weights, eager.weights);
     // verbose 1 opens with it.
     let out = '';
     const m = make();
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     await m.fit(X, Y1, { epochs: 1, verbose: 1, stream: { write: (s: string) => void (out += s) } });
-    expect(out.split('\n')[0]).toBe('Training step: eager (the step could not be compiled: gather with indices from a tensor (their values are read in plain code))');
+    expect(out.split('\n')[0]).toBe('Training step: eager (the step could not be compiled: tensor.item() (a value read into plain code))');
+  });
+
+  test('gather with indices from a tensor compiles: the kernel reads them on each replay', async () => {
+    const make = () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), new FirstRowOnly({}), layers.dense({ units: 1 })] });
+    const { eager, compiled } = await both(make, () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
   });
 
   test('a Dense stack takes the planned step; the header says so', async () => {
@@ -270,12 +285,18 @@ describe('everything in the library trains on the compiled step', () => {
     reshape: () => around([2, 2], layers.reshape({ targetShape: [4, 1] })),
     permute: () => around([2, 2], layers.permute({ dims: [2, 1] })),
     repeatVector: () => around([4], layers.repeatVector({ n: 2 })),
+    embedding: () => sequential({ layers: [layers.embedding({ inputDim: 5, outputDim: 3, inputLength: 4 }), layers.flatten(), layers.dense({ units: 1 })] }),
+    simpleRNN: () => around([2, 2], layers.simpleRNN({ units: 3, dropout: 0.2, recurrentDropout: 0.2 })),
+    lstm: () => around([2, 2], layers.lstm({ units: 3, returnSequences: true, dropout: 0.2, recurrentDropout: 0.2 })),
+    gru: () => around([2, 2], layers.gru({ units: 3, resetAfter: true, goBackwards: true, recurrentDropout: 0.2 })),
   };
+  /** Integer ids in [0, 5) for the embedding. */
+  const IDS = tensor(Array.from({ length: 24 }, (_, i) => [i % 5, (i * 3) % 5, (i * 7) % 5, 4 - (i % 5)]));
   test('every layer factory has a model here', () => {
     expect(Object.keys(LAYER_MODELS).sort()).toEqual(Object.keys(layers).sort());
   });
   test.each(Object.keys(LAYER_MODELS))('layer %s', async (name) => {
-    const x = name === 'flatten' ? X.reshape([24, 2, 2]) : X;
+    const x = name === 'flatten' ? X.reshape([24, 2, 2]) : name === 'embedding' ? IDS : X;
     const { eager, compiled } = await both(LAYER_MODELS[name]!, () => ({ optimizer: 'rmsprop', loss: 'mse' }), x, Y1);
     expect(compiled.history.params!.path).toBe('compiled');
     expectSameWeights(compiled.weights, eager.weights);

@@ -8,6 +8,8 @@ import {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
 } from './simple.js';
 import type { LayerArgs } from './layer.js';
+import { Embedding, type EmbeddingConfig } from './embedding.js';
+import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
 import { Conv1D, Conv2D, Conv2DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, type GlobalPoolingConfig,
@@ -23,7 +25,7 @@ export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
   Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, Rescaling, Maxout, InputLayer,
   Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
-  ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector,
+  ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU,
 ]);
 
 const maxPooling1d = (config: PoolingConfig = {}): MaxPooling1D => new MaxPooling1D(config);
@@ -62,4 +64,8 @@ export const layers = {
   reshape: (config: ReshapeConfig): Reshape => new Reshape(config),
   permute: (config: PermuteConfig): Permute => new Permute(config),
   repeatVector: (config: RepeatVectorConfig): RepeatVector => new RepeatVector(config),
+  embedding: (config: EmbeddingConfig): Embedding => new Embedding(config),
+  simpleRNN: (config: RecurrentConfig): SimpleRNN => new SimpleRNN(config),
+  lstm: (config: RecurrentConfig): LSTM => new LSTM(config),
+  gru: (config: RecurrentConfig): GRU => new GRU(config),
 };

@@ -3,9 +3,9 @@
  * broadcastTo and the axis helpers. Each primitive's backward is the inverse rearrangement.
  */
 import { record } from '../autograd/engine.js';
-import { emptyTensor, getContext, notTraceable } from '../context/context.js';
+import { emptyTensor, getContext } from '../context/context.js';
 import { type Shape, broadcastShapes, checkShape, fmt, normalizeAxis, sameShape, sizeOf } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { type Buf, Tensor } from '../tensor/tensor.js';
 import { type TensorLike, asTensor } from './primitive.js';
 
 /**
@@ -87,9 +87,10 @@ export function pad(xl: TensorLike, paddings: ReadonlyArray<readonly [number, nu
   return record(y, 'pad', [x], (g) => [slice(g, before, x.shape)]);
 }
 
-function toIndices(indices: Tensor | ArrayLike<number>, limit: number, op: string): Int32Array {
-  if (indices instanceof Tensor) notTraceable(`${op} with indices from a tensor (their values are read in plain code)`);
-  const src = indices instanceof Tensor ? indices.values : indices;
+/** Plain index lists become checked Int32Arrays; a tensor's values go to the kernel as they are (it checks them). */
+function toIndices(indices: Tensor | ArrayLike<number>, limit: number, op: string): Int32Array | Buf {
+  if (indices instanceof Tensor) return indices.values;
+  const src = indices;
   const out = new Int32Array(src.length);
   for (let i = 0; i < src.length; i++) {
     const v = src[i]!;
@@ -118,7 +119,7 @@ export function gather(xl: TensorLike, indices: Tensor | ArrayLike<number>, axis
 }
 
 /** Adds the slices of `g` along `axis` into a zero tensor of `shape` at `indices` (gather's adjoint). */
-export function scatterAdd(gl: TensorLike, indices: Int32Array, axis: number, shape: Shape): Tensor {
+export function scatterAdd(gl: TensorLike, indices: Int32Array | Buf, axis: number, shape: Shape): Tensor {
   const g = asTensor(gl, 'scatterAdd');
   const y = emptyTensor(shape);
   getContext().backend.kernels.scatterAdd(g.values, indices, axis, y.values, shape);

@@ -28,6 +28,21 @@ export interface TensorOptions {
   name?: string;
 }
 
+let readHook: ((what: string) => void) | null = null;
+
+/**
+ * @internal Called when code reads a tensor's values into plain numbers (item, arraySync,
+ * dataSync): the context uses it to stop a step's recording there, since a replay cannot
+ * repeat what plain code did with the numbers.
+ */
+export function onValueRead(hook: ((what: string) => void) | null): void {
+  readHook = hook;
+}
+
+function valueRead(what: string): void {
+  readHook?.(`tensor.${what} (a value read into plain code)`);
+}
+
 export class Tensor {
   /** Dimensions, outermost first. Frozen. */
   readonly shape: readonly number[];
@@ -74,6 +89,7 @@ export class Tensor {
 
   /** The values as a flat Float32Array (a copy; the tensor is unaffected by changes to it). */
   dataSync(): Float32Array {
+    valueRead('dataSync()');
     return Float32Array.from(this.values);
   }
 
@@ -84,6 +100,7 @@ export class Tensor {
 
   /** The values as nested arrays (a number for a scalar). */
   arraySync(): NestedArray {
+    valueRead('arraySync()');
     const d = this.values;
     const shape = this.shape;
     if (shape.length === 0) return d[0]!;
@@ -109,6 +126,7 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new Error(`item: expected a tensor with one element, got shape ${fmt(this.shape)} (${this.size} elements)`);
+    valueRead('item()');
     return this.values[0]!;
   }
 

@@ -66,9 +66,15 @@ function split(shape: Shape, axis: number): [number, number, number] {
   return [outer, shape[axis]!, inner];
 }
 
-export function gather(x: Buf, shape: Shape, indices: Int32Array, axis: number, out: Buf): void {
+export function gather(x: Buf, shape: Shape, indices: Int32Array | Buf, axis: number, out: Buf): void {
   const [outer, len, inner] = split(shape, axis);
   const q = indices.length;
+  if (!(indices instanceof Int32Array)) {
+    for (let i = 0; i < q; i++) {
+      const v = indices[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= len) throw new Error(`gather: index ${v} at position ${i} is out of range [0, ${len})`);
+    }
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < q; i++) {
       const src = (o * len + indices[i]!) * inner;
@@ -77,7 +83,7 @@ export function gather(x: Buf, shape: Shape, indices: Int32Array, axis: number, 
   }
 }
 
-export function scatterAdd(g: Buf, indices: Int32Array, axis: number, out: Buf, outShape: Shape): void {
+export function scatterAdd(g: Buf, indices: Int32Array | Buf, axis: number, out: Buf, outShape: Shape): void {
   out.fill(0);
   const [outer, len, inner] = split(outShape, axis);
   const q = indices.length;

@@ -1,0 +1,60 @@
+/** Keras `Embedding`: integer ids [batch, ...] → rows of a learned table [batch, ..., outputDim]. */
+import { gather, reshape } from '../ops/layout.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { InitializerIdentifier } from './initializers.js';
+import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import type { Regularizer } from './regularizers.js';
+
+export interface EmbeddingConfig extends LayerArgs {
+  /** Number of ids (the vocabulary size): ids are 0 … inputDim − 1. */
+  inputDim: number;
+  /** Width of each id's vector. */
+  outputDim: number;
+  /** Default 'randomUniform' (±0.05, as TensorFlow.js). */
+  embeddingsInitializer?: InitializerIdentifier;
+  embeddingsRegularizer?: Regularizer;
+  /** Sequence length, for the output shape of a first layer (Keras `input_length`). */
+  inputLength?: number;
+  /** Not supported yet (masks are not propagated); must be false. */
+  maskZero?: boolean;
+}
+
+/**
+ * Looks each id up in the table `embeddings` [inputDim, outputDim] (a gather of rows, whose
+ * gradient adds back into the rows used). Ids outside [0, inputDim) or not integers are an error.
+ * @example layers.embedding({ inputDim: 10000, outputDim: 128 }) // [batch, 100] ids → [batch, 100, 128]
+ */
+export class Embedding extends Layer<EmbeddingConfig> {
+  readonly className = 'Embedding';
+  embeddings: Tensor | null = null;
+
+  constructor(config: EmbeddingConfig) {
+    super(config);
+    for (const key of ['inputDim', 'outputDim'] as const) {
+      if (!Number.isInteger(config[key]) || config[key] < 1) throw new Error(`embedding: ${key} must be a positive integer, got ${config[key]}`);
+    }
+    if (config.maskZero === true) throw new Error('embedding: maskZero is not supported yet (masks are not propagated to later layers)');
+  }
+
+  /** Here `inputDim` is the vocabulary, not an input width: the input shape is declared by inputShape or inputLength. */
+  override get batchInputShape(): SymbolicShape | null {
+    const c = this.config;
+    if (c.batchInputShape !== undefined) return c.batchInputShape;
+    if (c.inputShape !== undefined) return [c.batchSize ?? null, ...c.inputShape];
+    return c.inputLength === undefined ? null : [c.batchSize ?? null, c.inputLength];
+  }
+
+  override build(_inputShape: SymbolicShape): void {
+    const c = this.config;
+    this.embeddings = this.addWeight('embeddings', [c.inputDim, c.outputDim], c.embeddingsInitializer ?? 'randomUniform', { regularizer: c.embeddingsRegularizer });
+    this.built = true;
+  }
+
+  call(x: Tensor): Tensor {
+    return reshape(gather(this.embeddings!, reshape(x, [x.size]), 0), [...x.shape, this.config.outputDim]);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return [...inputShape, this.config.outputDim];
+  }
+}

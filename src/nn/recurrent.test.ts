@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { GRU, LSTM, layers, noGrad, tensor } from '../index.js';
+import { testLayer } from '../../test/harness/layer.js';
+
+testLayer('simpleRNN', { make: () => layers.simpleRNN({ units: 3 }), input: [2, 4, 3], output: [2, 3], params: 3 * 3 + 3 * 3 + 3, weightNames: ['kernel', 'recurrent_kernel', 'bias'] });
+testLayer('simpleRNN returnSequences, goBackwards', {
+  make: () => layers.simpleRNN({ units: 2, returnSequences: true, goBackwards: true, activation: 'relu' }),
+  input: [2, 3, 2], output: [2, 3, 2], params: 2 * 2 + 2 * 2 + 2, weightNames: ['kernel', 'recurrent_kernel', 'bias'],
+});
+testLayer('lstm', { make: () => layers.lstm({ units: 3, recurrentActivation: 'sigmoid' }), input: [2, 4, 2], output: [2, 3], params: 2 * 12 + 3 * 12 + 12, weightNames: ['kernel', 'recurrent_kernel', 'bias'] });
+testLayer('lstm returnSequences, hardSigmoid gates, unitForgetBias', {
+  make: () => layers.lstm({ units: 2, returnSequences: true, unitForgetBias: true }),
+  input: [2, 3, 3], output: [2, 3, 2], params: 3 * 8 + 2 * 8 + 8, weightNames: ['kernel', 'recurrent_kernel', 'bias'],
+});
+testLayer('gru', { make: () => layers.gru({ units: 3, recurrentActivation: 'sigmoid' }), input: [2, 4, 2], output: [2, 3], params: 2 * 9 + 3 * 9 + 9, weightNames: ['kernel', 'recurrent_kernel', 'bias'] });
+testLayer('gru resetAfter (Keras layout), goBackwards', {
+  make: () => layers.gru({ units: 2, resetAfter: true, goBackwards: true, recurrentActivation: 'sigmoid', biasInitializer: 'randomNormal' }),
+  input: [2, 3, 2], output: [2, 2], params: 2 * 6 + 2 * 6 + 12, weightNames: ['kernel', 'recurrent_kernel', 'bias'],
+});
+testLayer('lstm with dropout and recurrentDropout (training, fixed seed)', {
+  make: () => layers.lstm({ units: 2, dropout: 0.3, recurrentDropout: 0.3 }),
+  input: [2, 3, 2], output: [2, 2], params: 2 * 8 + 2 * 8 + 8, weightNames: ['kernel', 'recurrent_kernel', 'bias'], training: true, gradCheck: false,
+});
+testLayer('embedding', {
+  make: () => layers.embedding({ inputDim: 7, outputDim: 3 }), input: [2, 4], output: [2, 4, 3], params: 21, weightNames: ['embeddings'],
+  sample: (r) => Math.floor(r.uniform() * 7), inputGradient: false,
+});
+
+describe('recurrent layers by hand', () => {
+  test('simpleRNN with W = 1, U = 0.5, b = 0 and linear activation: h_t = x_t + 0.5·h_{t−1}', () => {
+    // x = [1, 2, 3]: h = 1, 2 + 0.5 = 2.5, 3 + 1.25 = 4.25.
+    const l = layers.simpleRNN({ units: 1, activation: 'linear', returnSequences: true });
+    l.build([null, 3, 1]);
+    l.kernel!.assign([1]);
+    l.recurrentKernel!.assign([0.5]);
+    expect(Array.from(l.apply(tensor([1, 2, 3], [1, 3, 1])).values)).toEqual([1, 2.5, 4.25]);
+  });
+
+  test('lstm cell by hand: one step from zero state', () => {
+    // units 1, all kernel weights 1, no recurrence effect at t = 0, sigmoid gates, x = 0.5:
+    // z = 0.5 for every gate; c = σ(.5)·tanh(.5); h = σ(.5)·tanh(c).
+    const l = new LSTM({ units: 1, recurrentActivation: 'sigmoid' });
+    l.build([null, 1, 1]);
+    l.kernel!.assign([1, 1, 1, 1]);
+    const s = 1 / (1 + Math.exp(-0.5));
+    const c = s * Math.tanh(0.5);
+    expect(noGrad(() => l.apply(tensor([0.5], [1, 1, 1]))).item()).toBeCloseTo(s * Math.tanh(c), 6);
+  });
+
+  test('gru: an update gate of 1 keeps the state (h stays 0 from the zero state)', () => {
+    const l = new GRU({ units: 1, recurrentActivation: 'sigmoid' });
+    l.build([null, 2, 1]);
+    // Gate z's bias +100 → z = 1 → h = 1·h + 0·ĥ = h = 0.
+    l.bias!.assign([100, 0, 0]);
+    l.kernel!.assign([0, 1, 1]);
+    expect(noGrad(() => l.apply(tensor([3, -2], [1, 2, 1]))).item()).toBe(0);
+  });
+
+  test('embedding looks rows up; ids outside the table are named', () => {
+    const e = layers.embedding({ inputDim: 3, outputDim: 2 });
+    e.build([null, 2]);
+    e.embeddings!.assign([0, 1, 10, 11, 20, 21]);
+    expect(e.apply(tensor([[2, 0]])).arraySync()).toEqual([[[20, 21], [0, 1]]]);
+    expect(() => e.apply(tensor([[3]]))).toThrow('gather: index 3 at position 0 is out of range [0, 3)');
+    expect(() => e.apply(tensor([[1.5]]))).toThrow('gather: index 1.5 at position 0 is out of range [0, 3)');
+  });
+
+  test('errors: units, dropout, unsupported options, input rank', () => {
+    expect(() => layers.lstm({ units: 0 })).toThrow('lstm: units must be a positive integer, got 0');
+    expect(() => layers.gru({ units: 2, dropout: 1 })).toThrow('gru: dropout must be in [0, 1), got 1');
+    expect(() => layers.lstm({ units: 2, returnState: true })).toThrow('lstm: returnState is not supported yet (it needs a layer with several outputs, the functional API)');
+    expect(() => layers.simpleRNN({ units: 2, stateful: true })).toThrow('simpleRNN: stateful recurrent layers are not supported yet');
+    expect(() => layers.lstm({ units: 2 }).build([null, 4])).toThrow('lstm: expected input of rank 3 (batch, time, features), got shape (None, 4)');
+    expect(() => layers.embedding({ inputDim: 0, outputDim: 2 })).toThrow('embedding: inputDim must be a positive integer, got 0');
+    expect(() => layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true })).toThrow('embedding: maskZero is not supported yet');
+  });
+});

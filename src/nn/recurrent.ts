@@ -1,0 +1,265 @@
+/**
+ * Recurrent layers over [batch, time, features], as in TensorFlow.js (its defaults: glorotNormal
+ * kernels, orthogonal recurrent kernels, hardSigmoid gates) and Keras (its gate layouts, so
+ * weights load both ways): SimpleRNN, LSTM (gates i, f, c, o), GRU (gates z, r, h; `resetAfter`
+ * for Keras's default layout with separate input and recurrent biases).
+ *
+ * Written with ops, unrolled over time: the input product for every step is one matrix product
+ * [batch·time, features]·kernel before the loop; each step then adds h·recurrentKernel and
+ * applies the gates. A compiled step records the unrolled loop once per batch size.
+ */
+import { getContext } from '../context/context.js';
+import { randomUniform, zeros } from '../ops/creation.js';
+import { add, div, greaterEqual, mul, sub } from '../ops/elementwise.js';
+import { reshape, slice, stack } from '../ops/layout.js';
+import { matmul } from '../ops/matmul.js';
+import { fmt } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type ActivationIdentifier, getActivation } from './activations.js';
+import { type InitializerIdentifier, getInitializer } from './initializers.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
+import type { Regularizer } from './regularizers.js';
+
+export interface RecurrentConfig extends LayerArgs {
+  /** Size of the state (and output). */
+  units: number;
+  /** Default 'tanh'. */
+  activation?: ActivationIdentifier;
+  /** LSTM and GRU gates; default 'hardSigmoid' (TensorFlow.js; Keras 2.3+ uses 'sigmoid'). */
+  recurrentActivation?: ActivationIdentifier;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorotNormal' (TensorFlow.js). */
+  kernelInitializer?: InitializerIdentifier;
+  /** Default 'orthogonal'. */
+  recurrentInitializer?: InitializerIdentifier;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: Regularizer;
+  recurrentRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+  /** LSTM: forget-gate bias starts at 1 (default false, as TensorFlow.js). */
+  unitForgetBias?: boolean;
+  /** GRU: apply the reset gate after the recurrent product (Keras's default layout; bias [2, 3·units]). Default false. */
+  resetAfter?: boolean;
+  /** The whole output sequence [batch, time, units] instead of the last output. Default false. */
+  returnSequences?: boolean;
+  /** Read the sequence from its end (the output sequence is then in that order too). Default false. */
+  goBackwards?: boolean;
+  /** Fraction of the inputs dropped in training (one mask for every step). */
+  dropout?: number;
+  /** Fraction of the state dropped before the recurrent product in training (one mask for every step). */
+  recurrentDropout?: number;
+  /** Not supported yet; must be false. */
+  stateful?: boolean;
+  /** Not supported yet (needs the functional API's several outputs); must be false. */
+  returnState?: boolean;
+  /** Accepted for compatibility; every implementation computes the same. */
+  implementation?: number;
+  /** Keras: rolled or unrolled; both compute the same here. */
+  unroll?: boolean;
+}
+
+/** The state a cell carries from step to step. */
+interface State {
+  h: Tensor;
+  c: Tensor | null;
+}
+
+abstract class Recurrent extends Layer<RecurrentConfig> {
+  /** Gate blocks in the kernel: 1 (SimpleRNN), 3 (GRU), 4 (LSTM). */
+  protected abstract readonly gates: number;
+  kernel: Tensor | null = null;
+  recurrentKernel: Tensor | null = null;
+  bias: Tensor | null = null;
+
+  constructor(config: RecurrentConfig, protected readonly kind: string) {
+    super(config);
+    if (!Number.isInteger(config.units) || config.units < 1) throw new Error(`${kind}: units must be a positive integer, got ${config.units}`);
+    for (const key of ['dropout', 'recurrentDropout'] as const) {
+      const v = config[key] ?? 0;
+      if (!(v >= 0 && v < 1)) throw new Error(`${kind}: ${key} must be in [0, 1), got ${v}`);
+    }
+    if (config.stateful === true) throw new Error(`${kind}: stateful recurrent layers are not supported yet`);
+    if (config.returnState === true) throw new Error(`${kind}: returnState is not supported yet (it needs a layer with several outputs, the functional API)`);
+    getActivation(config.activation);
+    getActivation(config.recurrentActivation ?? 'hardSigmoid');
+  }
+
+  protected get units(): number {
+    return this.config.units;
+  }
+
+  protected act(x: Tensor): Tensor {
+    return getActivation(this.config.activation ?? 'tanh')(x);
+  }
+
+  protected gate(x: Tensor): Tensor {
+    return getActivation(this.config.recurrentActivation ?? 'hardSigmoid')(x);
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    if (inputShape.length !== 3) throw new Error(`${this.kind}: expected input of rank 3 (batch, time, features), got shape ${formatShape(inputShape)}`);
+    const f = inputShape[2];
+    if (f === null || f === undefined) throw new Error(`${this.kind}: the feature dimension of the input shape ${formatShape(inputShape)} must be known to build the layer`);
+    const c = this.config;
+    const width = this.gates * this.units;
+    this.kernel = this.addWeight('kernel', [f, width], c.kernelInitializer ?? 'glorotNormal', { regularizer: c.kernelRegularizer });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], c.recurrentInitializer ?? 'orthogonal', { regularizer: c.recurrentRegularizer });
+    if (c.useBias ?? true) this.bias = this.addWeight('bias', this.biasShape(), this.biasInitializer(), { regularizer: c.biasRegularizer });
+    this.built = true;
+  }
+
+  protected biasShape(): number[] {
+    return [this.gates * this.units];
+  }
+
+  protected biasInitializer(): InitializerIdentifier {
+    return this.config.biasInitializer ?? 'zeros';
+  }
+
+  /** The input-side bias added to x·kernel for every step (GRU with resetAfter has two rows). */
+  protected inputBias(): Tensor | null {
+    return this.bias;
+  }
+
+  /** One step: `xt` is this step's x·kernel + bias [batch, gates·units], `hr` the (dropped-out) state. */
+  protected abstract step(xt: Tensor, state: State, hr: Tensor): State;
+
+  protected initialState(batch: number): State {
+    return { h: zeros([batch, this.units]), c: null };
+  }
+
+  /** A dropout mask for `shape`, scaled by 1/(1 − rate), drawn from the context's generator. */
+  private mask(shape: number[], rate: number): Tensor {
+    return div(greaterEqual(randomUniform(shape, 0, 1, { rng: getContext().rng }), rate), 1 - rate);
+  }
+
+  call(x: Tensor, options: CallOptions): Tensor {
+    if (x.rank !== 3 || x.shape[2] !== this.kernel!.shape[0]) {
+      throw new Error(`${this.kind}: expected input of shape [batch, time, ${this.kernel!.shape[0]}], got ${fmt(x.shape)}`);
+    }
+    const [batch, time, features] = x.shape as [number, number, number];
+    if (time === 0) throw new Error(`${this.kind}: the input has no time steps (shape ${fmt(x.shape)})`);
+    const training = options.training ?? false;
+    const c = this.config;
+    const width = this.gates * this.units;
+    const dropped = training && (c.dropout ?? 0) > 0 ? mul(x, this.mask([batch, 1, features], c.dropout!)) : x;
+    let xw = matmul(reshape(dropped, [batch * time, features]), this.kernel!);
+    const b = this.inputBias();
+    if (b !== null) xw = add(xw, b);
+    const steps = reshape(xw, [batch, time, width]);
+    const recurrentMask = training && (c.recurrentDropout ?? 0) > 0 ? this.mask([batch, this.units], c.recurrentDropout!) : null;
+    let state = this.initialState(batch);
+    const outputs: Tensor[] = [];
+    for (let s = 0; s < time; s++) {
+      const t = c.goBackwards === true ? time - 1 - s : s;
+      const xt = reshape(slice(steps, [0, t, 0], [batch, 1, width]), [batch, width]);
+      state = this.step(xt, state, recurrentMask === null ? state.h : mul(state.h, recurrentMask));
+      if (c.returnSequences === true) outputs.push(state.h);
+    }
+    return c.returnSequences === true ? stack(outputs, 1) : state.h;
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return this.config.returnSequences === true ? [inputShape[0] ?? null, inputShape[1] ?? null, this.units] : [inputShape[0] ?? null, this.units];
+  }
+}
+
+/** Columns [k·units, (k+1)·units) of a [batch, n·units] tensor: gate k. */
+function block(z: Tensor, k: number, units: number): Tensor {
+  return slice(z, [0, k * units], [z.shape[0]!, units]);
+}
+
+/** Keras `SimpleRNN`: h = activation(x·W + h·U + b). */
+export class SimpleRNN extends Recurrent {
+  readonly className = 'SimpleRNN';
+  protected readonly gates = 1;
+  constructor(config: RecurrentConfig) {
+    super(config, 'simpleRNN');
+  }
+  protected step(xt: Tensor, _state: State, hr: Tensor): State {
+    return { h: this.act(add(xt, matmul(hr, this.recurrentKernel!))), c: null };
+  }
+}
+
+/**
+ * Keras `LSTM`: z = x·W + h·U + b split into gates i, f, g, o;
+ * c = σ(f)·c + σ(i)·tanh(g), h = σ(o)·tanh(c) (σ the recurrent activation).
+ */
+export class LSTM extends Recurrent {
+  readonly className = 'LSTM';
+  protected readonly gates = 4;
+  constructor(config: RecurrentConfig) {
+    super(config, 'lstm');
+  }
+  protected override biasInitializer(): InitializerIdentifier {
+    const base = super.biasInitializer();
+    if (this.config.unitForgetBias !== true) return base;
+    // The bias initializer's values with the forget gate's block at 1.
+    const units = this.units;
+    const inner = getInitializer(base);
+    return {
+      name: 'unitForgetBias', config: {},
+      init: (shape, rng) => {
+        const values = inner.init(shape, rng);
+        values.fill(1, units, 2 * units);
+        return values;
+      },
+    };
+  }
+  protected override initialState(batch: number): State {
+    return { h: zeros([batch, this.units]), c: zeros([batch, this.units]) };
+  }
+  protected step(xt: Tensor, state: State, hr: Tensor): State {
+    const u = this.units;
+    const z = add(xt, matmul(hr, this.recurrentKernel!));
+    const i = this.gate(block(z, 0, u));
+    const f = this.gate(block(z, 1, u));
+    const c = add(mul(f, state.c!), mul(i, this.act(block(z, 2, u))));
+    const o = this.gate(block(z, 3, u));
+    return { h: mul(o, this.act(c)), c };
+  }
+}
+
+/**
+ * Keras `GRU`, gates z (update), r (reset), h (candidate):
+ * z = σ(x_z + h·U_z), r = σ(x_r + h·U_r), ĥ = tanh(x_h + (r·h)·U_h), h = z·h + (1 − z)·ĥ;
+ * with `resetAfter`, ĥ = tanh(x_h + r·(h·U_h + b_rh)) and the bias is [2, 3·units] (input, recurrent).
+ */
+export class GRU extends Recurrent {
+  readonly className = 'GRU';
+  protected readonly gates = 3;
+  constructor(config: RecurrentConfig) {
+    super(config, 'gru');
+  }
+  protected override biasShape(): number[] {
+    return this.config.resetAfter === true ? [2, 3 * this.units] : [3 * this.units];
+  }
+  protected override inputBias(): Tensor | null {
+    if (this.bias === null || this.config.resetAfter !== true) return this.bias;
+    return reshape(slice(this.bias, [0, 0], [1, 3 * this.units]), [3 * this.units]);
+  }
+  protected step(xt: Tensor, state: State, hr: Tensor): State {
+    const u = this.units;
+    const batch = xt.shape[0]!;
+    const U = this.recurrentKernel!;
+    const h = state.h;
+    let z: Tensor;
+    let r: Tensor;
+    let candidate: Tensor;
+    if (this.config.resetAfter === true) {
+      let inner = matmul(hr, U);
+      if (this.bias !== null) inner = add(inner, reshape(slice(this.bias, [1, 0], [1, 3 * u]), [3 * u]));
+      z = this.gate(add(block(xt, 0, u), block(inner, 0, u)));
+      r = this.gate(add(block(xt, 1, u), block(inner, 1, u)));
+      candidate = this.act(add(block(xt, 2, u), mul(r, block(inner, 2, u))));
+    } else {
+      const inner = matmul(hr, slice(U, [0, 0], [u, 2 * u]));
+      z = this.gate(add(block(xt, 0, u), slice(inner, [0, 0], [batch, u])));
+      r = this.gate(add(block(xt, 1, u), slice(inner, [0, u], [batch, u])));
+      candidate = this.act(add(block(xt, 2, u), matmul(mul(r, hr), slice(U, [0, 2 * u], [u, u]))));
+    }
+    return { h: add(mul(z, h), mul(sub(1, z), candidate)), c: null };
+  }
+}
