@@ -13,11 +13,11 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const reps = Number(opt('reps', '3'));
-const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,K1').split(',');
+const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,W8,K1').split(',');
 const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 const torchWorker = fileURLToPath(new URL('./torch_worker.py', import.meta.url));
 
-// PyTorch, where Debian's python3-torch is installed (W5, W6 and W7), on one thread, with
+// PyTorch, where Debian's python3-torch is installed (W5 to W8), on one thread, with
 // OpenBLAS's CPU type set to the fastest of those it knows for this CPU: Debian's OpenBLAS 0.3.21
 // misdetects some new CPUs and runs slow generic kernels.
 const PYTHON = '/usr/bin/python3';
@@ -45,7 +45,7 @@ for (const w of args.includes('--report') ? [] : workloads) {
     for (const lib of libs) {
       // A full W3 epoch on the reference backend takes minutes; it is measured on 50 batches like the peers.
 
-      if (lib === 'pytorch' && w !== 'W5' && w !== 'W6' && w !== 'W7') continue;
+      if (lib === 'pytorch' && !['W5', 'W6', 'W7', 'W8'].includes(w)) continue;
       // tfjs-cpu's backward convolutions take minutes per batch: W7 once.
       if (lib === 'tfjs-cpu' && w === 'W7' && r > 0) continue;
       process.stderr.write(`${w} ${lib} run ${r + 1}/${reps}\n`);
@@ -96,9 +96,9 @@ const ratio = (w, lib, key) => {
 const names = {
   W1: 'W1 xor 2-2-1, 50,000 epochs (s)', W2: 'W2 mnist 784-30-30-10, 1 epoch (s)', W3: 'W3 mnist 784-512-512-10, 1 epoch (s)', W4: 'W4 predict 10,000 (s)',
   W5: 'W5 Keras mnist_mlp (dropout, RMSprop), 1 epoch (s)', W6: 'W6 784-800-10 SGD momentum, 1 epoch (s)',
-  W7: 'W7 tfjs-examples mnist-node convnet, batch 64, 1 epoch (s)',
+  W7: 'W7 tfjs-examples mnist-node convnet, batch 64, 1 epoch (s)', W8: 'W8 embedding + LSTM 64 text classifier, 25,000 sequences of 100 (s)',
 };
-for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7']) {
+for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8']) {
   if (!summary[w]) continue;
   const torchRatio = libs.includes('pytorch') ? ` ${ratio(w, 'pytorch', 'seconds')} |` : '';
   lines.push(`| ${names[w]} | ${libs.map((l) => timeCell(summary[w][l], w === 'W4' || w === 'W1' ? 3 : 2)).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |${torchRatio}`);
@@ -115,7 +115,7 @@ if (summary.K1) {
   }
 }
 lines.push('');
-lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20. Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
+lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20; W8 from 30 batches (tfjs and neurite-js from 3). Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
 if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread, OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);
 const text = lines.join('\n');
 console.log(text);

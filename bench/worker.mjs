@@ -181,6 +181,29 @@ const workloads = {
       extrapolatedFrom: full ? undefined : `${batches} batches`, ...(env.kind === 'neurite' ? { path: h.params.path } : {}),
     };
   },
+  // An LSTM text classifier: embedding 10,000×128 → lstm 64 (sigmoid gates, as Keras and
+  // PyTorch) → dense 1 sigmoid, sequences of 100 ids, batch 64, Adam 1e-3; 30 batches timed
+  // (after one untimed batch), extrapolated to an IMDB-sized epoch of 25,000 sequences. The data
+  // are seeded random ids labelled by whether id < 5000 appears more often than not.
+  async W8(env) {
+    const batches = env.kind === 'tfjs' || lib === 'neurite-js' ? 3 : 30;
+    const n = (batches + 1) * 64;
+    const rng = new (await import('../dist/index.js')).Rng(7);
+    const ids = Float32Array.from({ length: n * 100 }, () => rng.int(10000));
+    const labels = Float32Array.from({ length: n }, (_, i) => (ids.subarray(i * 100, i * 100 + 100).filter((v) => v < 5000).length > 50 ? 1 : 0));
+    const L = env.kind === 'neurite' ? env.nt.layers : env.tf.layers;
+    const stack = [L.embedding({ inputDim: 10000, outputDim: 128, inputLength: 100 }), L.lstm({ units: 64, recurrentActivation: 'sigmoid' }), L.dense({ units: 1, activation: 'sigmoid' })];
+    const model = env.kind === 'neurite' ? env.nt.sequential({ layers: stack }) : env.tf.sequential({ layers: stack });
+    model.compile({ optimizer: env.kind === 'neurite' ? new env.nt.Adam({ learningRate: 1e-3 }) : env.tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+    const T = env.kind === 'neurite' ? env.nt.tensor : env.tf.tensor;
+    const x = T(ids.subarray(64 * 100), [n - 64, 100]);
+    const y = T(labels.subarray(64), [n - 64, 1]);
+    await model.fit(T(ids.subarray(0, 64 * 100), [64, 100]), T(labels.subarray(0, 64), [64, 1]), { epochs: 1, batchSize: 64, verbose: 0 });
+    const t0 = now();
+    const h = await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
+    const s = (now() - t0) / 1000;
+    return { seconds: s * (25000 / (batches * 64)), extrapolatedFrom: `${batches} batches`, ...(env.kind === 'neurite' ? { path: h.params.path } : {}) };
+  },
   // Predict the 10,000 test images with the W3 network, batch 1000.
   async W4(env) {
     const d = await mnistData(env, 1);

@@ -38,7 +38,7 @@ export {
 export { relu, relu6, leakyRelu, elu, selu, softsign, gelu, swish, softmax, logSoftmax } from './ops/activations.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
-export { reshape, transpose, slice, pad, gather, concat, stack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
+export { reshape, transpose, slice, pad, gather, concat, stack, unstack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
 export { sum, mean, max, min, argmax, argmin, logSumExp } from './ops/reduce.js';
 export type { Axes } from './ops/reduce.js';
 export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d, im2col, col2im, window2d } from './ops/conv.js';

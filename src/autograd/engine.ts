@@ -23,6 +23,23 @@ export function record(output: Tensor, op: string, inputs: readonly Tensor[], ba
   return output;
 }
 
+/**
+ * Attaches one backward rule to all `outputs` of an op with several outputs: the walk runs it
+ * once, with every output's gradient, after all of them are complete.
+ */
+export function recordGroup(outputs: readonly Tensor[], op: string, inputs: readonly Tensor[], backward: (gs: ReadonlyArray<Tensor | null>) => ReadonlyArray<Tensor | null>): Tensor[] {
+  if (!getContext().gradEnabled || !inputs.some((t) => t.requiresGrad)) return [...outputs];
+  const group = { outputs, backward };
+  const single = (): never => {
+    throw new Error(`${op}: an output of a grouped op has no backward rule of its own`);
+  };
+  for (const y of outputs) {
+    y.requiresGrad = true;
+    y.node = { op, inputs, backward: single, group };
+  }
+  return [...outputs];
+}
+
 /** Tensors reachable from `root` through nodes, root first, each after all its consumers. */
 function topoOrder(root: Tensor): Tensor[] {
   const post: Tensor[] = [];
@@ -87,11 +104,28 @@ export function computeGrads(root: Tensor, seed?: Tensor): Map<Tensor, Tensor> {
   if (!root.requiresGrad) return grads;
   grads.set(root, start);
   withContext({ gradEnabled: false }, () => {
-    for (const t of topoOrder(root)) {
+    const order = topoOrder(root);
+    // A grouped op runs where the last of its outputs comes in the order: all are complete then.
+    const last = new Map<object, number>();
+    order.forEach((t, i) => {
+      if (t.node?.group !== undefined) last.set(t.node.group, i);
+    });
+    for (let k = 0; k < order.length; k++) {
+      const t = order[k]!;
       const node = t.node;
-      const g = grads.get(t);
-      if (node === null || g === undefined) continue;
-      const inputGrads = node.backward(g);
+      if (node === null) continue;
+      let inputGrads: ReadonlyArray<Tensor | null>;
+      if (node.group !== undefined) {
+        if (last.get(node.group) !== k) continue;
+        const gs = node.group.outputs.map((y) => grads.get(y) ?? null);
+        for (const y of node.group.outputs) if (y !== root) grads.delete(y);
+        if (gs.every((g) => g === null)) continue;
+        inputGrads = node.group.backward(gs);
+      } else {
+        const g = grads.get(t);
+        if (g === undefined) continue;
+        inputGrads = node.backward(g);
+      }
       for (let i = 0; i < node.inputs.length; i++) {
         const x = node.inputs[i]!;
         let gx = inputGrads[i];

@@ -11,7 +11,7 @@
 import { getContext } from '../context/context.js';
 import { randomUniform, zeros } from '../ops/creation.js';
 import { add, div, greaterEqual, mul, sub } from '../ops/elementwise.js';
-import { reshape, slice, stack } from '../ops/layout.js';
+import { reshape, slice, stack, unstack } from '../ops/layout.js';
 import { matmul } from '../ops/matmul.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -148,14 +148,13 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     let xw = matmul(reshape(dropped, [batch * time, features]), this.kernel!);
     const b = this.inputBias();
     if (b !== null) xw = add(xw, b);
-    const steps = reshape(xw, [batch, time, width]);
+    const steps = unstack(reshape(xw, [batch, time, width]), 1);
     const recurrentMask = training && (c.recurrentDropout ?? 0) > 0 ? this.mask([batch, this.units], c.recurrentDropout!) : null;
     let state = this.initialState(batch);
     const outputs: Tensor[] = [];
     for (let s = 0; s < time; s++) {
       const t = c.goBackwards === true ? time - 1 - s : s;
-      const xt = reshape(slice(steps, [0, t, 0], [batch, 1, width]), [batch, width]);
-      state = this.step(xt, state, recurrentMask === null ? state.h : mul(state.h, recurrentMask));
+      state = this.step(steps[t]!, state, recurrentMask === null ? state.h : mul(state.h, recurrentMask));
       if (c.returnSequences === true) outputs.push(state.h);
     }
     return c.returnSequences === true ? stack(outputs, 1) : state.h;
@@ -166,9 +165,9 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
   }
 }
 
-/** Columns [k·units, (k+1)·units) of a [batch, n·units] tensor: gate k. */
-function block(z: Tensor, k: number, units: number): Tensor {
-  return slice(z, [0, k * units], [z.shape[0]!, units]);
+/** The gates of a [batch, n·units] tensor: n blocks of units columns (one op; its gradient one stack). */
+function blocks(z: Tensor, n: number, units: number): Tensor[] {
+  return unstack(reshape(z, [z.shape[0]!, n, units]), 1);
 }
 
 /** Keras `SimpleRNN`: h = activation(x·W + h·U + b). */
@@ -213,11 +212,11 @@ export class LSTM extends Recurrent {
   }
   protected step(xt: Tensor, state: State, hr: Tensor): State {
     const u = this.units;
-    const z = add(xt, matmul(hr, this.recurrentKernel!));
-    const i = this.gate(block(z, 0, u));
-    const f = this.gate(block(z, 1, u));
-    const c = add(mul(f, state.c!), mul(i, this.act(block(z, 2, u))));
-    const o = this.gate(block(z, 3, u));
+    const [zi, zf, zg, zo] = blocks(add(xt, matmul(hr, this.recurrentKernel!)), 4, u) as [Tensor, Tensor, Tensor, Tensor];
+    const i = this.gate(zi);
+    const f = this.gate(zf);
+    const c = add(mul(f, state.c!), mul(i, this.act(zg)));
+    const o = this.gate(zo);
     return { h: mul(o, this.act(c)), c };
   }
 }
@@ -242,23 +241,24 @@ export class GRU extends Recurrent {
   }
   protected step(xt: Tensor, state: State, hr: Tensor): State {
     const u = this.units;
-    const batch = xt.shape[0]!;
     const U = this.recurrentKernel!;
     const h = state.h;
+    const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
     let z: Tensor;
     let r: Tensor;
     let candidate: Tensor;
     if (this.config.resetAfter === true) {
       let inner = matmul(hr, U);
       if (this.bias !== null) inner = add(inner, reshape(slice(this.bias, [1, 0], [1, 3 * u]), [3 * u]));
-      z = this.gate(add(block(xt, 0, u), block(inner, 0, u)));
-      r = this.gate(add(block(xt, 1, u), block(inner, 1, u)));
-      candidate = this.act(add(block(xt, 2, u), mul(r, block(inner, 2, u))));
+      const [iz, ir, ih] = blocks(inner, 3, u) as [Tensor, Tensor, Tensor];
+      z = this.gate(add(xz, iz));
+      r = this.gate(add(xr, ir));
+      candidate = this.act(add(xh, mul(r, ih)));
     } else {
-      const inner = matmul(hr, slice(U, [0, 0], [u, 2 * u]));
-      z = this.gate(add(block(xt, 0, u), slice(inner, [0, 0], [batch, u])));
-      r = this.gate(add(block(xt, 1, u), slice(inner, [0, u], [batch, u])));
-      candidate = this.act(add(block(xt, 2, u), matmul(mul(r, hr), slice(U, [0, 2 * u], [u, u]))));
+      const [iz, ir] = blocks(matmul(hr, slice(U, [0, 0], [u, 2 * u])), 2, u) as [Tensor, Tensor];
+      z = this.gate(add(xz, iz));
+      r = this.gate(add(xr, ir));
+      candidate = this.act(add(xh, matmul(mul(r, hr), slice(U, [0, 2 * u], [u, u]))));
     }
     return { h: add(mul(z, h), mul(sub(1, z), candidate)), c: null };
   }

@@ -65,3 +65,19 @@ describe('layout ops', () => {
     expect(() => concat([])).toThrow('concat: expected at least one tensor');
   });
 });
+
+describe('unstack', () => {
+  test('slices along an axis, each without it; gradient: the stack of the used slices, zeros elsewhere', async () => {
+    const { unstack, gradCheck, sum, mul, tensor: t } = await import('../index.js');
+    const x = t([[1, 2, 3], [4, 5, 6]], undefined, { requiresGrad: true });
+    const cols = unstack(x, 1);
+    expect(cols.map((c) => c.arraySync())).toEqual([[1, 4], [2, 5], [3, 6]]);
+    // L = 2·Σ col0 + 3·Σ col2: dL/dx = [[2, 0, 3], [2, 0, 3]]; col1 unused.
+    sum(mul(cols[0]!, 2)).add(sum(mul(cols[2]!, 3))).backward();
+    expect(x.grad!.arraySync()).toEqual([[2, 0, 3], [2, 0, 3]]);
+    const r = t([[0.5, -1], [2, 1.5]]);
+    const res = gradCheck((a) => { const [p, q] = unstack(a!, 0); return sum(mul(mul(p!, q!), r)); }, [t([[[0.3, -0.7], [1.1, 0.2]], [[0.9, 0.4], [-0.5, 1.3]]])]);
+    expect(res.passed).toBe(true);
+    expect(() => unstack(t(3))).toThrow('unstack: cannot unstack a scalar');
+  });
+});

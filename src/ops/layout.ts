@@ -2,7 +2,7 @@
  * Ops that rearrange values: reshape, transpose, slice/pad, gather/scatterAdd, concat/stack,
  * broadcastTo and the axis helpers. Each primitive's backward is the inverse rearrangement.
  */
-import { record } from '../autograd/engine.js';
+import { record, recordGroup } from '../autograd/engine.js';
 import { emptyTensor, getContext } from '../context/context.js';
 import { type Shape, broadcastShapes, checkShape, fmt, normalizeAxis, sameShape, sizeOf } from '../tensor/shape.js';
 import { type Buf, Tensor } from '../tensor/tensor.js';
@@ -181,6 +181,32 @@ export function stack(list: readonly TensorLike[], axis = 0): Tensor {
   }
   const ax = normalizeAxis(axis, first.rank + 1, 'stack');
   return concat(xs.map((t) => expandDims(t, ax)), ax);
+}
+
+/**
+ * The slices of `x` along `axis`, each without that axis (the inverse of stack). One op with
+ * several outputs: its gradient is one stack of theirs (zeros where none flows), not a padded
+ * copy of `x` per slice, so a recurrent layer's steps cost O(time), not O(time²), backward.
+ * @example unstack(tensor([[1, 2], [3, 4]]), 1) // [tensor([1, 3]), tensor([2, 4])]
+ */
+export function unstack(xl: TensorLike, axis = 0): Tensor[] {
+  const x = asTensor(xl, 'unstack');
+  if (x.rank === 0) throw new Error('unstack: cannot unstack a scalar');
+  const ax = normalizeAxis(axis, x.rank, 'unstack');
+  const n = x.shape[ax]!;
+  const sliceShape = x.shape.map((d, i) => (i === ax ? 1 : d));
+  const outShape = x.shape.filter((_, i) => i !== ax);
+  const kernels = getContext().backend.kernels;
+  const outs = Array.from({ length: n }, (_, k) => {
+    const y = emptyTensor(outShape);
+    // A fresh `begin` per call: a recorded program keeps each call's arguments.
+    kernels.slice(x.values, x.shape, x.shape.map((_, i) => (i === ax ? k : 0)), y.values, sliceShape);
+    return y;
+  });
+  return recordGroup(outs, 'unstack', [x], (gs) => {
+    const zero = gs.some((g) => g === null) ? emptyTensor(outShape) : null;
+    return [stack(gs.map((g) => g ?? zero!), ax)];
+  });
 }
 
 /** Repeats `x` along broadcast axes to `shape` (NumPy rules). Gradient: summed back by the engine. */

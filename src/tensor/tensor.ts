@@ -20,6 +20,14 @@ export interface GradNode {
   readonly inputs: readonly Tensor[];
   /** Given dL/d(output), returns dL/d(input) per input (null where no gradient flows). */
   readonly backward: (g: Tensor) => ReadonlyArray<Tensor | null>;
+  /**
+   * Set on every output of an op with several outputs (unstack): the outputs, and the backward
+   * rule that takes all their gradients at once (null where none flows), run once per walk.
+   */
+  readonly group?: {
+    readonly outputs: readonly Tensor[];
+    readonly backward: (gs: ReadonlyArray<Tensor | null>) => ReadonlyArray<Tensor | null>;
+  };
 }
 
 export interface TensorOptions {
