@@ -115,7 +115,7 @@ if (summary.K1) {
   }
 }
 lines.push('');
-lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20; W8 from 30 batches (tfjs and neurite-js from 3). Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
+lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20; W8 from 30 batches (tfjs from 1, neurite-js from 3). Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
 if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread, OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);
 const text = lines.join('\n');
 console.log(text);
