@@ -37,7 +37,7 @@ export async function main({ epochs = 1, trainLimit = undefined, testLimit = und
   });
   const [loss, accuracy] = model.evaluate(xt, oneHot(test.labels, 10), { batchSize: 1000 }).map((t) => t.item());
   log(`${epochs} epoch(s) in ${((performance.now() - started) / 1000).toFixed(0)} s on the ${history.params.path} step; test loss ${loss.toFixed(4)}, accuracy ${accuracy.toFixed(4)}`);
-  return { loss, accuracy, path: history.params.path };
+  return { loss, accuracy, path: history.params.path, losses: history.history.loss };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main({ epochs: Number(process.argv[2] ?? 1) });
