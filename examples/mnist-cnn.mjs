@@ -35,7 +35,7 @@ export async function main({ epochs = 1, trainLimit = undefined, testLimit = und
     epochs, batchSize: 64, validationSplit: 0.15, verbose: 0,
     callbacks: { onEpochEnd: (epoch, logs) => log(`epoch ${epoch + 1}/${epochs}: loss ${logs.loss.toFixed(4)}, val accuracy ${logs.val_accuracy.toFixed(4)}`) },
   });
-  const [loss, accuracy] = model.evaluate(xt, oneHot(test.labels, 10), { batchSize: 1000 }).map((t) => t.item());
+  const [loss, accuracy] = model.evaluate(xt, oneHot(test.labels, 10), { batchSize: 100 }).map((t) => t.item());
   log(`${epochs} epoch(s) in ${((performance.now() - started) / 1000).toFixed(0)} s on the ${history.params.path} step; test loss ${loss.toFixed(4)}, accuracy ${accuracy.toFixed(4)}`);
   return { loss, accuracy, path: history.params.path, losses: history.history.loss };
 }

@@ -110,8 +110,19 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
     return step;
   } catch (e) {
     if (e instanceof NotTraceableError) return { why: e.message };
+    if (outOfMemory(e)) return { why: memoryReason(batch) };
     throw e;
   }
+}
+
+/** Whether `e` is a WebAssembly memory that could not grow (a program too large for the module's memory). */
+export function outOfMemory(e: unknown): boolean {
+  return e instanceof RangeError && /memory/i.test(e.message);
+}
+
+/** Why a program could not be made for `batch` rows for want of memory, and what to do. */
+export function memoryReason(batch: number): string {
+  return `a compiled program for batches of ${batch} needs more WebAssembly memory than the module can grow to (2 GB); it runs eagerly, a smaller batchSize compiles`;
 }
 
 /**
@@ -180,6 +191,7 @@ export function compileForward(layers: readonly Layer[], forward: (x: Tensor) =>
     return { x: xb, out, run: program };
   } catch (e) {
     if (e instanceof NotTraceableError) return { why: e.message };
+    if (outOfMemory(e)) return { why: memoryReason(batch) };
     throw e;
   }
 }

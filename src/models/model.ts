@@ -107,6 +107,8 @@ export abstract class Model implements TrainingModel {
     this.programs.clear();
   }
 
+  private readonly warned = new Set<string>();
+
   private cachedProgram<T>(slot: string, key: () => readonly unknown[], batch: number, make: () => T): T {
     const k = key();
     let entry = this.programs.get(slot);
@@ -115,7 +117,13 @@ export abstract class Model implements TrainingModel {
       this.programs.set(slot, entry);
     }
     if (!entry.byBatch.has(batch)) {
-      entry.byBatch.set(batch, make());
+      const made = make();
+      // A program refused for want of memory runs eagerly; say so once per model and slot.
+      if (made !== null && typeof made === 'object' && 'why' in made && typeof made.why === 'string' && made.why.includes('WebAssembly memory') && !this.warned.has(slot)) {
+        this.warned.add(slot);
+        console.warn(`neurite: ${slot}: ${made.why}`);
+      }
+      entry.byBatch.set(batch, made);
       // Compiling moves weights into kernel memory, which changes the key: take it again.
       entry.key = key();
     }

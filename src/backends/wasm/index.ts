@@ -214,10 +214,26 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     if (s === undefined) staging[slot] = s = { ptr: -1, size: 0 };
     if (s.size < bytes) {
       if (s.ptr >= 0) arena.release(s.ptr);
-      s.size = Math.max(bytes, s.size * 2);
-      s.ptr = arena.alloc(s.size);
+      const size = Math.max(bytes, s.size * 2);
+      s.ptr = -1;
+      s.size = 0;
+      s.ptr = arena.alloc(size);
+      s.size = size;
     }
     return s.ptr;
+  };
+
+  /**
+   * When WebAssembly memory cannot grow to stage a product's operands, the reference kernel
+   * computes it in JavaScript memory instead; said once.
+   */
+  let warnedStaging = false;
+  const stagingFailed = (e: unknown, m: number, k: number, n: number): void => {
+    if (!(e instanceof RangeError)) throw e;
+    if (!warnedStaging) {
+      warnedStaging = true;
+      (options.warn ?? console.warn)(`neurite: a ${m}×${k}·${k}×${n} product does not fit in WebAssembly memory beside the data already there; such products run in the (slower) reference kernel`);
+    }
   };
 
   const reference = jsBackend().kernels;
@@ -307,9 +323,18 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     const sizeB = k * n;
     const sizeC = m * n;
     // Stage all three first: a growing memory replaces f32.
-    const pa = stage(0, sizeA * 4);
-    const pb = stage(1, sizeB * 4);
-    const pc = stage(2, sizeC * 4);
+    let pa = 0;
+    let pb = 0;
+    let pc = 0;
+    try {
+      pa = stage(0, sizeA * 4);
+      pb = stage(1, sizeB * 4);
+      pc = stage(2, sizeC * 4);
+    } catch (e) {
+      stagingFailed(e, m, k, n);
+      reference.matmul(a, aShape, b, bShape, transA, transB, out, outShape);
+      return;
+    }
     let ia = -1;
     let ib = -1;
     for (let t = 0; t < aIndex.length; t++) {
@@ -339,9 +364,18 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     const ra = resident(a);
     const rb = resident(b);
     const rc = resident(out);
-    const pa = ra ? a.byteOffset : stage(0, m * k * 4);
-    const pb = rb ? b.byteOffset : stage(1, k * n * 4);
-    const pc = rc ? out.byteOffset : stage(2, m * n * 4);
+    let pa = 0;
+    let pb = 0;
+    let pc = 0;
+    try {
+      pa = ra ? a.byteOffset : stage(0, m * k * 4);
+      pb = rb ? b.byteOffset : stage(1, k * n * 4);
+      pc = rc ? out.byteOffset : stage(2, m * n * 4);
+    } catch (e) {
+      stagingFailed(e, m, k, n);
+      reference.gemm(a, b, out, m, n, k, transA, transB);
+      return;
+    }
     // Whole arrays go in as they are; views only when needed (each is a new object).
     if (!ra) f32.set(a.length === m * k ? a : a.subarray(0, m * k), pa >> 2);
     if (!rb) f32.set(b.length === k * n ? b : b.subarray(0, k * n), pb >> 2);
