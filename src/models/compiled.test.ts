@@ -311,3 +311,31 @@ describe('everything in the library trains on the compiled step', () => {
     expectSameWeights(compiled.weights, eager.weights);
   });
 });
+
+describe('programs too large for kernel memory', () => {
+  test('a program that cannot get its buffers is refused with a warning, and that batch size runs eagerly with the same results', async () => {
+    const { jsBackend, withContext } = await import('../index.js');
+    const base = jsBackend();
+    // A backend whose kernel memory is full: every resident allocation fails as WebAssembly's grow does.
+    const full = { ...base, name: 'full', allocResident: (): Float32Array => { throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'); }, isResident: () => false };
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (s: string) => void warnings.push(s);
+    try {
+      await withContext({ backend: full }, async () => {
+        setSeed(4);
+        const m = sequential({ layers: [layers.dense({ units: 3, activation: 'tanh', inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 1 })] });
+        const eager = Array.from(m.layers.reduce((h, l) => l.apply(h, { training: false }), X).values);
+        expect(Array.from(m.predict(X, { batchSize: 24 }).values)).toEqual(eager);
+        m.compile({ optimizer: 'sgd', loss: 'mse' });
+        const h = await m.fit(X, Y1, { epochs: 1, batchSize: 8, verbose: 0 });
+        expect(h.params!.path).toBe('eager');
+        expect(h.params!.pathReason).toBe('the step could not be compiled: a compiled program for batches of 8 needs more WebAssembly memory than the module can grow to (2 GB); it runs eagerly, a smaller batchSize compiles');
+      });
+    } finally {
+      console.warn = warn;
+    }
+    const why = (slot: string, n: number) => `neurite: ${slot}: a compiled program for batches of ${n} needs more WebAssembly memory than the module can grow to (2 GB); it runs eagerly, a smaller batchSize compiles`;
+    expect(warnings).toEqual([why('forward', 24), why('train', 8)]);
+  });
+});

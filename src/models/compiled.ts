@@ -89,14 +89,15 @@ export interface StepSpec {
  */
 export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): CompiledStep | NotCompiled {
   const { backend, batch } = spec;
-  for (const l of spec.layers) for (const w of l.weights) adopt(w, backend);
-  const x = input([batch, ...spec.x.shape.slice(1)], backend, spec.x);
-  const y = input([batch, ...spec.y.shape.slice(1)], backend, spec.y);
-  const w = spec.weighted ? input([batch], backend, spec.y) : null;
-  firstRows(spec.x, x);
-  firstRows(spec.y, y);
-  if (w !== null) w.values.fill(1);
+  // Everything that takes kernel memory is inside the try: a full memory refuses the program.
   try {
+    for (const l of spec.layers) for (const w of l.weights) adopt(w, backend);
+    const x = input([batch, ...spec.x.shape.slice(1)], backend, spec.x);
+    const y = input([batch, ...spec.y.shape.slice(1)], backend, spec.y);
+    const w = spec.weighted ? input([batch], backend, spec.y) : null;
+    firstRows(spec.x, x);
+    firstRows(spec.y, y);
+    if (w !== null) w.values.fill(1);
     const rec = record(backend, () => spec.step(x, y, w ?? undefined));
     const { pred, loss } = rec.result;
     const pairs = gradientPairs(trainable, rec.result.grads);
@@ -172,10 +173,10 @@ function firstDifference(a: Buf, b: Buf): number {
 
 /** Recorded inference: `forward` (the model's call, training off) on a batch of rows; checked on a second batch when `verify`. */
 export function compileForward(layers: readonly Layer[], forward: (x: Tensor) => Tensor, batch: number, x: Tensor, backend: Backend, verify = false): { x: Tensor; out: Tensor; run(): void } | NotCompiled {
-  for (const l of layers) for (const w of l.weights) adopt(w, backend);
-  const xb = input([batch, ...x.shape.slice(1)], backend, x);
-  firstRows(x, xb);
   try {
+    for (const l of layers) for (const w of l.weights) adopt(w, backend);
+    const xb = input([batch, ...x.shape.slice(1)], backend, x);
+    firstRows(x, xb);
     const rec = record(backend, () => forward(xb), { gradEnabled: false });
     const { program } = compile(rec, [rec.result.values], backend);
     const out = rec.result;
