@@ -149,26 +149,16 @@ const workloads = {
   },
   // The tfjs-examples mnist-node convnet: conv 32 → conv 32 → max pool → conv 64 → conv 64 →
   // max pool → flatten → dropout 0.25 → dense 512 → dropout 0.5 → dense 10, RMSprop 1e-3, batch
-  // 64, one epoch (neurite: the whole epoch and its test accuracy; the others 20 batches, extrapolated).
+  // 64, one epoch (neurite: the whole epoch and its test accuracy; tfjs 1 batch, neurite-plain and
+  // neurite-js 20, extrapolated).
   async W7(env) {
     const full = env.kind === 'neurite' && lib === 'neurite';
     const batches = env.kind === 'tfjs' ? 1 : 20;
     const d = await mnistData(env, full ? undefined : batches * 64);
-    const image = (t) => (env.kind === 'neurite' ? t.reshape([t.shape[0], 28, 28, 1]) : t.reshape([t.shape[0], 28, 28, 1]));
+    const image = (t) => t.reshape([t.shape[0], 28, 28, 1]);
     const L = env.kind === 'neurite' ? env.nt.layers : env.tf.layers;
-    const stack = [
-      L.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }),
-      L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-      L.maxPooling2d({ poolSize: [2, 2] }),
-      L.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      L.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      L.maxPooling2d({ poolSize: [2, 2] }),
-      L.flatten(),
-      L.dropout({ rate: 0.25 }),
-      L.dense({ units: 512, activation: 'relu' }),
-      L.dropout({ rate: 0.5 }),
-      L.dense({ units: 10, activation: 'softmax' }),
-    ];
+    // The same layers as examples/mnist-cnn.mjs, from this library's `layers`.
+    const stack = (await import('../examples/mnist-cnn.mjs')).convnetLayers(L);
     const model = env.kind === 'neurite' ? env.nt.sequential({ layers: stack }) : env.tf.sequential({ layers: stack });
     model.compile({ optimizer: env.kind === 'neurite' ? new env.nt.RMSprop({ learningRate: 1e-3 }) : env.tf.train.rmsprop(1e-3, 0.9, 0, 1e-7), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const x = image(d.x);

@@ -5,20 +5,25 @@
 import { pathToFileURL } from 'node:url';
 import { datasets, layers, oneHot, sequential, setSeed } from 'neurite';
 
+/** The network's layers, from a `layers` namespace (neurite's, or tfjs's for the benchmark's peer). */
+export function convnetLayers(L = layers) {
+  return [
+    L.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }),
+    L.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+    L.maxPooling2d({ poolSize: [2, 2] }),
+    L.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    L.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    L.maxPooling2d({ poolSize: [2, 2] }),
+    L.flatten(),
+    L.dropout({ rate: 0.25 }),
+    L.dense({ units: 512, activation: 'relu' }),
+    L.dropout({ rate: 0.5 }),
+    L.dense({ units: 10, activation: 'softmax' }),
+  ];
+}
+
 export function convnet() {
-  return sequential({ layers: [
-    layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }),
-    layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-    layers.maxPooling2d({ poolSize: [2, 2] }),
-    layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-    layers.maxPooling2d({ poolSize: [2, 2] }),
-    layers.flatten(),
-    layers.dropout({ rate: 0.25 }),
-    layers.dense({ units: 512, activation: 'relu' }),
-    layers.dropout({ rate: 0.5 }),
-    layers.dense({ units: 10, activation: 'softmax' }),
-  ] });
+  return sequential({ layers: convnetLayers() });
 }
 
 /** @param {{ epochs?: number, trainLimit?: number, testLimit?: number, log?: (...values: unknown[]) => void }} [options] */

@@ -39,6 +39,8 @@ export function gradientPairs(trainable: readonly Tensor[], grads: ReadonlyMap<T
 /** Why a step could not be compiled. */
 export interface NotCompiled {
   why: string;
+  /** The program did not fit in kernel memory (a smaller batch may). */
+  outOfMemory?: true;
 }
 
 /**
@@ -111,18 +113,18 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
     return step;
   } catch (e) {
     if (e instanceof NotTraceableError) return { why: e.message };
-    if (outOfMemory(e)) return { why: memoryReason(batch) };
+    if (outOfMemory(e)) return { why: memoryReason(batch), outOfMemory: true };
     throw e;
   }
 }
 
 /** Whether `e` is a WebAssembly memory that could not grow (a program too large for the module's memory). */
-export function outOfMemory(e: unknown): boolean {
+function outOfMemory(e: unknown): boolean {
   return e instanceof RangeError && /memory/i.test(e.message);
 }
 
 /** Why a program could not be made for `batch` rows for want of memory, and what to do. */
-export function memoryReason(batch: number): string {
+function memoryReason(batch: number): string {
   return `a compiled program for batches of ${batch} needs more WebAssembly memory than the module can grow to (2 GB); it runs eagerly, a smaller batchSize compiles`;
 }
 
@@ -192,7 +194,7 @@ export function compileForward(layers: readonly Layer[], forward: (x: Tensor) =>
     return { x: xb, out, run: program };
   } catch (e) {
     if (e instanceof NotTraceableError) return { why: e.message };
-    if (outOfMemory(e)) return { why: memoryReason(batch) };
+    if (outOfMemory(e)) return { why: memoryReason(batch), outOfMemory: true };
     throw e;
   }
 }

@@ -119,9 +119,9 @@ export abstract class Model implements TrainingModel {
     if (!entry.byBatch.has(batch)) {
       const made = make();
       // A program refused for want of memory runs eagerly; say so once per model and slot.
-      if (made !== null && typeof made === 'object' && 'why' in made && typeof made.why === 'string' && made.why.includes('WebAssembly memory') && !this.warned.has(slot)) {
+      if (made !== null && typeof made === 'object' && 'outOfMemory' in made && 'why' in made && !this.warned.has(slot)) {
         this.warned.add(slot);
-        console.warn(`neurite: ${slot}: ${made.why}`);
+        console.warn(`neurite: ${slot}: ${String(made.why)}`);
       }
       entry.byBatch.set(batch, made);
       // Compiling moves weights into kernel memory, which changes the key: take it again.

@@ -125,7 +125,7 @@ abstract class Conv extends Layer<ConvConfig> {
   }
 
   /** Output sizes along the spatial axes, as the ops compute them. */
-  protected spatialOut(sizes: ReadonlyArray<number | null>): Array<number | null> {
+  protected outSpatial(sizes: ReadonlyArray<number | null>): Array<number | null> {
     const k = this.sizes('kernelSize');
     const s = this.sizes('strides');
     const d = this.sizes('dilationRate');
@@ -144,10 +144,6 @@ abstract class Conv extends Layer<ConvConfig> {
     const spatial = this.channelsFirst ? inputShape.slice(2) : inputShape.slice(1, -1);
     const out = this.outSpatial(spatial);
     return this.channelsFirst ? [inputShape[0] ?? null, this.outChannels(), ...out] : [inputShape[0] ?? null, ...out, this.outChannels()];
-  }
-
-  protected outSpatial(spatial: ReadonlyArray<number | null>): Array<number | null> {
-    return this.spatialOut(spatial);
   }
 
   protected options(): { strides: [number, number]; dilations: [number, number]; padding: Padding } {

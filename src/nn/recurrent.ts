@@ -239,26 +239,45 @@ export class GRU extends Recurrent {
     if (this.bias === null || this.config.resetAfter !== true) return this.bias;
     return reshape(slice(this.bias, [0, 0], [1, 3 * this.units]), [3 * this.units]);
   }
-  protected step(xt: Tensor, state: State, hr: Tensor): State {
+
+  /** The recurrent kernel's blocks and recurrent bias, cut once per call rather than once per step. */
+  private parts: { zr: Tensor; h: Tensor; recurrentBias: Tensor | null } | null = null;
+
+  override call(x: Tensor, options: CallOptions): Tensor {
     const u = this.units;
     const U = this.recurrentKernel!;
+    const after = this.config.resetAfter === true;
+    this.parts = {
+      zr: after ? U : slice(U, [0, 0], [u, 2 * u]),
+      h: after ? U : slice(U, [0, 2 * u], [u, u]),
+      recurrentBias: after && this.bias !== null ? reshape(slice(this.bias, [1, 0], [1, 3 * u]), [3 * u]) : null,
+    };
+    try {
+      return super.call(x, options);
+    } finally {
+      this.parts = null;
+    }
+  }
+  protected step(xt: Tensor, state: State, hr: Tensor): State {
+    const u = this.units;
+    const p = this.parts!;
     const h = state.h;
     const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
     let z: Tensor;
     let r: Tensor;
     let candidate: Tensor;
     if (this.config.resetAfter === true) {
-      let inner = matmul(hr, U);
-      if (this.bias !== null) inner = add(inner, reshape(slice(this.bias, [1, 0], [1, 3 * u]), [3 * u]));
+      let inner = matmul(hr, p.zr);
+      if (p.recurrentBias !== null) inner = add(inner, p.recurrentBias);
       const [iz, ir, ih] = blocks(inner, 3, u) as [Tensor, Tensor, Tensor];
       z = this.gate(add(xz, iz));
       r = this.gate(add(xr, ir));
       candidate = this.act(add(xh, mul(r, ih)));
     } else {
-      const [iz, ir] = blocks(matmul(hr, slice(U, [0, 0], [u, 2 * u])), 2, u) as [Tensor, Tensor];
+      const [iz, ir] = blocks(matmul(hr, p.zr), 2, u) as [Tensor, Tensor];
       z = this.gate(add(xz, iz));
       r = this.gate(add(xr, ir));
-      candidate = this.act(add(xh, matmul(mul(r, hr), slice(U, [0, 2 * u], [u, u]))));
+      candidate = this.act(add(xh, matmul(mul(r, hr), p.h)));
     }
     return { h: add(mul(z, h), mul(sub(1, z), candidate)), c: null };
   }

@@ -90,10 +90,9 @@ export function pad(xl: TensorLike, paddings: ReadonlyArray<readonly [number, nu
 /** Plain index lists become checked Int32Arrays; a tensor's values go to the kernel as they are (it checks them). */
 function toIndices(indices: Tensor | ArrayLike<number>, limit: number, op: string): Int32Array | Buf {
   if (indices instanceof Tensor) return indices.values;
-  const src = indices;
-  const out = new Int32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]!;
+  const out = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const v = indices[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= limit) {
       throw new Error(`${op}: index ${v} at position ${i} is out of range [0, ${limit})`);
     }

@@ -5,18 +5,10 @@ import type { BinaryOp } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { Rng } from '../../tensor/random.js';
 import { wasmBackend, wasmSimdSupported } from './index.js';
+import { sameBits } from '../../../test/harness/bits.js';
 
 const OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'];
 const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 0.5];
-
-function sameBits(actual: Float32Array, expected: Float32Array, label: string): void {
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < actual.length; i++) {
-    if (Number.isNaN(expected[i]) && Number.isNaN(actual[i])) continue;
-    if (a[i] !== e[i]) expect.fail(`${label}: element ${i} is ${actual[i]}, the reference ${expected[i]}`);
-  }
-}
 
 describe.runIf(wasmSimdSupported())('WebAssembly elementwise kernels', () => {
   const ref = jsBackend().kernels;

@@ -7,15 +7,7 @@ import { jsBackend } from '../js/index.js';
 import { window2d } from '../../ops/conv.js';
 import { Rng } from '../../tensor/random.js';
 import { wasmBackend, wasmSimdSupported } from './index.js';
-
-function sameBits(actual: Float32Array, expected: Float32Array, label: string): void {
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  for (let i = 0; i < actual.length; i++) {
-    if (Number.isNaN(expected[i]) && Number.isNaN(actual[i])) continue;
-    if (a[i] !== e[i]) expect.fail(`${label}: element ${i} is ${actual[i]}, the reference ${expected[i]}`);
-  }
-}
+import { sameBits } from '../../../test/harness/bits.js';
 
 const WINDOWS: Array<[number[], [number, number], Parameters<typeof window2d>[3]]> = [
   [[2, 7, 6, 3], [3, 3], { padding: 'same' }],
