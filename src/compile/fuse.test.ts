@@ -18,7 +18,7 @@ describe('bias + activation fusion', () => {
     const x = new Tensor(buf(8 * 12), [8, 12]);
     const y = new Tensor(buf(8 * 3), [8, 3]);
     const rec = record(backend, () => m.trainStep(x, y));
-    const outputs = [rec.result.loss, rec.result.pred, ...m.trainableWeights.map((w) => rec.result.grads.get(w)!)];
+    const outputs = [rec.result.loss, rec.result.pred as Tensor, ...m.trainableWeights.map((w) => rec.result.grads.get(w)!)];
     const keep = new Set(outputs.map((t) => t.values));
     const plain = fold(prune(rec.calls, keep, rec.owned), rec.owned);
     const fused = fuseBiasActivation(plain, keep, rec.owned);

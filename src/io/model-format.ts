@@ -84,7 +84,7 @@ export function modelToArtifacts(model: Sequential, options: SaveOptions = {}): 
     }
     files.set(OPTIMIZER_FILE, concatBytes(parts));
     const lossName = compiled.loss.name;
-    const metrics = compiled.metricIds.filter((m): m is string => typeof m === 'string');
+    const metrics = (compiled.metricIds[0] ?? []).filter((m): m is string => typeof m === 'string');
     json.trainingConfig = { loss: lossName, metrics, optimizer_config: { class_name: opt.className, config: opt.getConfig() as JsonObject } };
     json.userDefinedMetadata = {
       neurite: {

@@ -77,11 +77,11 @@ m.compile({ optimizer: new RMSprop(), loss: 'categoricalCrossentropy' });
 const x = randomNormal([320, 784], 0, 1, { seed: 1 });
 const y = oneHot(Array.from({ length: 320 }, (_, i) => i % 10), 10);
 const order = Int32Array.from({ length: 320 }, (_, i) => i);
-const step = compileStep({ step: (xb, yb) => m.trainStep(xb, yb), layers: m.layers, batch: 32, x, y, weighted: false, backend: getContext().backend }, m.trainableWeights);
+const step = compileStep({ step: (xb, yb) => { const r = m.trainStep(xb[0], yb[0]); return { loss: r.loss, preds: [r.pred], outputLosses: [], grads: r.grads }; }, layers: m.layers, batch: 32, xs: [x], ys: [y], weighted: false, backend: getContext().backend }, m.trainableWeights);
 const once = (i) => {
   const s = (i % 10) * 32;
-  gatherRows(x.values, 784, step.x.values, order, s, s + 32);
-  gatherRows(y.values, 10, step.y.values, order, s, s + 32);
+  gatherRows(x.values, 784, step.xs[0].values, order, s, s + 32);
+  gatherRows(y.values, 10, step.ys[0].values, order, s, s + 32);
   step.run();
   m.optimizer.applyGradients(step.grads);
 };

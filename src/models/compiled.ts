@@ -16,14 +16,17 @@ import { type Buf, Tensor } from '../tensor/tensor.js';
 
 /** A program with input tensors to fill before each replay. */
 export interface CompiledStep {
-  readonly x: Tensor;
-  readonly y: Tensor;
+  /** The inputs' and targets' batch buffers, in the model's order. */
+  readonly xs: Tensor[];
+  readonly ys: Tensor[];
   /** Sample weights of the batch, when the step takes them. */
   readonly w: Tensor | null;
   /** Replays the step; returns the batch's loss (penalties included when training). */
   run(): number;
-  /** The last replay's predictions, over the program's buffer. */
-  readonly pred: Tensor;
+  /** The last replay's predictions (one per output), over the program's buffers. */
+  readonly preds: Tensor[];
+  /** Each output's loss in the last replay, for a model with several outputs (else empty). */
+  readonly outputLosses: Tensor[];
   /** (weight, gradient) for the optimizer, gradients over the program's buffers. */
   readonly grads: ReadonlyArray<readonly [Tensor, Tensor]>;
   /** Kernel calls per replay, and as recorded (before pruning). */
@@ -65,16 +68,23 @@ function input(shape: readonly number[], backend: Backend, like: Tensor): Tensor
   return new Tensor(values, shape);
 }
 
+/** A batch buffer of `batch` rows shaped like `t`'s, holding its first rows. */
+function batchOf(t: Tensor, batch: number, backend: Backend): Tensor {
+  const b = input([batch, ...t.shape.slice(1)], backend, t);
+  firstRows(t, b);
+  return b;
+}
+
 export interface StepSpec {
   /** The step to record: a model's trainStep (gradients) or testStep (none), written with ops. */
-  step(x: Tensor, y: Tensor, sampleWeight: Tensor | undefined): { loss: Tensor; pred: Tensor; grads?: Map<Tensor, Tensor> };
+  step(xs: Tensor[], ys: Tensor[], sampleWeight: Tensor | undefined): { loss: Tensor; preds: Tensor[]; outputLosses: Tensor[]; grads?: Map<Tensor, Tensor> };
   /** The model's layers: their weights move into kernel memory first. */
   layers: readonly Layer[];
   /** Rows per batch. */
   batch: number;
-  /** Example tensors: the dataset's x and y (their rows give the shapes), and sample weights. */
-  x: Tensor;
-  y: Tensor;
+  /** Example tensors: the dataset's inputs and targets (their rows give the shapes). */
+  xs: Tensor[];
+  ys: Tensor[];
   weighted: boolean;
   backend: Backend;
   /**
@@ -94,18 +104,16 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
   // Everything that takes kernel memory is inside the try: a full memory refuses the program.
   try {
     for (const l of spec.layers) for (const w of l.weights) adopt(w, backend);
-    const x = input([batch, ...spec.x.shape.slice(1)], backend, spec.x);
-    const y = input([batch, ...spec.y.shape.slice(1)], backend, spec.y);
-    const w = spec.weighted ? input([batch], backend, spec.y) : null;
-    firstRows(spec.x, x);
-    firstRows(spec.y, y);
+    const xs = spec.xs.map((t) => batchOf(t, batch, backend));
+    const ys = spec.ys.map((t) => batchOf(t, batch, backend));
+    const w = spec.weighted ? input([batch], backend, spec.ys[0]!) : null;
     if (w !== null) w.values.fill(1);
-    const rec = record(backend, () => spec.step(x, y, w ?? undefined));
-    const { pred, loss } = rec.result;
+    const rec = record(backend, () => spec.step(xs, ys, w ?? undefined));
+    const { preds, loss, outputLosses } = rec.result;
     const pairs = gradientPairs(trainable, rec.result.grads);
-    const outputs = [loss, pred, ...pairs.map(([, g]) => g)];
+    const outputs = [loss, ...outputLosses, ...preds, ...pairs.map(([, g]) => g)];
     const compiled = compile(rec, outputs.map((t) => t.values), backend);
-    const step: CompiledStep = { x, y, w, pred, grads: pairs, calls: compiled.calls, recorded: compiled.recorded, run: () => { compiled.program(); return loss.values[0]!; } };
+    const step: CompiledStep = { xs, ys, w, preds, outputLosses, grads: pairs, calls: compiled.calls, recorded: compiled.recorded, run: () => { compiled.program(); return loss.values[0]!; } };
     if (spec.verify === true) {
       const why = mismatch(spec, step, outputs, trainable, () => withoutEffects(compiled.effects, () => step.run()));
       if (why !== null) return { why };
@@ -134,13 +142,13 @@ function memoryReason(batch: number): string {
  * weights, layer state or generators.
  */
 function mismatch(spec: StepSpec, step: CompiledStep, outputs: readonly Tensor[], trainable: readonly Tensor[], replay: () => void): string | null {
-  otherRows(spec.x, step.x, spec.batch, 0.875);
-  otherRows(spec.y, step.y, spec.batch, 1);
-  const eager = record(spec.backend, () => spec.step(step.x, step.y, step.w ?? undefined));
+  spec.xs.forEach((t, i) => otherRows(t, step.xs[i]!, spec.batch, 0.875));
+  spec.ys.forEach((t, i) => otherRows(t, step.ys[i]!, spec.batch, 1));
+  const eager = record(spec.backend, () => spec.step(step.xs, step.ys, step.w ?? undefined));
   const pairs = gradientPairs(trainable, eager.result.grads);
-  const expected = [eager.result.loss, eager.result.pred, ...pairs.map(([, g]) => g)];
+  const expected = [eager.result.loss, ...eager.result.outputLosses, ...eager.result.preds, ...pairs.map(([, g]) => g)];
   replay();
-  const names = ['the loss', 'the predictions', ...pairs.map(([t]) => `the gradient of ${t.name ?? 'a weight'}`)];
+  const names = ['the loss', ...step.outputLosses.map((_, i) => `output ${i}'s loss`), ...step.preds.map(() => 'the predictions'), ...pairs.map(([t]) => `the gradient of ${t.name ?? 'a weight'}`)];
   for (let i = 0; i < outputs.length; i++) {
     const a = outputs[i]!.values;
     const b = expected[i]?.values;
@@ -174,24 +182,25 @@ function firstDifference(a: Buf, b: Buf): number {
 }
 
 /** Recorded inference: `forward` (the model's call, training off) on a batch of rows; checked on a second batch when `verify`. */
-export function compileForward(layers: readonly Layer[], forward: (x: Tensor) => Tensor, batch: number, x: Tensor, backend: Backend, verify = false): { x: Tensor; out: Tensor; run(): void } | NotCompiled {
+export function compileForward(layers: readonly Layer[], forward: (xs: Tensor[]) => Tensor[], batch: number, xs: Tensor[], backend: Backend, verify = false): { xs: Tensor[]; outs: Tensor[]; run(): void } | NotCompiled {
   try {
     for (const l of layers) for (const w of l.weights) adopt(w, backend);
-    const xb = input([batch, ...x.shape.slice(1)], backend, x);
-    firstRows(x, xb);
-    const rec = record(backend, () => forward(xb), { gradEnabled: false });
-    const { program } = compile(rec, [rec.result.values], backend);
-    const out = rec.result;
+    const xbs = xs.map((t) => batchOf(t, batch, backend));
+    const rec = record(backend, () => forward(xbs), { gradEnabled: false });
+    const outs = rec.result;
+    const { program } = compile(rec, outs.map((o) => o.values), backend);
     if (verify) {
-      otherRows(x, xb, batch, 0.875);
-      const eager = record(backend, () => forward(xb), { gradEnabled: false }).result.values;
+      xs.forEach((t, i) => otherRows(t, xbs[i]!, batch, 0.875));
+      const eager = record(backend, () => forward(xbs), { gradEnabled: false }).result;
       program();
-      const k = firstDifference(out.values, eager);
-      if (k >= 0) {
-        return { why: `replayed on a second batch, the recorded forward pass gives ${out.values[k]} where the eager one gives ${eager[k]}: some code computes on tensor values outside ops (a custom layer reading .values?), which a recording cannot repeat` };
+      for (const [o, out] of outs.entries()) {
+        const k = firstDifference(out.values, eager[o]!.values);
+        if (k >= 0) {
+          return { why: `replayed on a second batch, the recorded forward pass gives ${out.values[k]} where the eager one gives ${eager[o]!.values[k]}: some code computes on tensor values outside ops (a custom layer reading .values?), which a recording cannot repeat` };
+        }
       }
     }
-    return { x: xb, out, run: program };
+    return { xs: xbs, outs, run: program };
   } catch (e) {
     if (e instanceof NotTraceableError) return { why: e.message };
     if (outOfMemory(e)) return { why: memoryReason(batch), outOfMemory: true };

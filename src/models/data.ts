@@ -50,6 +50,22 @@ export function checkSamples(op: string, x: Tensor, y: Tensor, xName = 'x', yNam
   return n;
 }
 
+/** Every input and target has the same number of samples; returns it. */
+export function checkSampleLists(op: string, xs: readonly Tensor[], ys: readonly Tensor[], xName = 'x', yName = 'y'): number {
+  const name = (base: string, list: readonly Tensor[], i: number): string => (list.length === 1 ? base : `${base}[${i}]`);
+  for (const [i, y] of ys.entries()) checkSamples(op, xs[0]!, y, name(xName, xs, 0), name(yName, ys, i));
+  for (let i = 1; i < xs.length; i++) checkSamples(op, xs[0]!, xs[i]!, name(xName, xs, 0), name(xName, xs, i));
+  return xs[0]!.shape[0]!;
+}
+
+/** Rows [s, e) of each of `src` (n rows each) into the matching batch buffer of `dst`. */
+export function fillRows(src: readonly Tensor[], dst: readonly Tensor[], s: number, e: number, n: number): void {
+  src.forEach((t, i) => {
+    const w = t.size / Math.max(1, n);
+    dst[i]!.values.set(t.values.subarray(s * w, e * w));
+  });
+}
+
 export function checkBatchSize(op: string, batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`${op}: batchSize must be a positive integer, got ${batchSize}`);
 }

@@ -5,16 +5,15 @@
  * and regular yields to the event loop so progress output and UIs stay live.
  */
 import { getContext } from '../context/context.js';
-import type { Metric } from '../metrics/index.js';
 import { argmax } from '../ops/reduce.js';
 import { tensor } from '../ops/creation.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallbackHooks, CallbackList, History } from './callbacks.js';
-import { checkBatchSize, checkFinite, checkSamples, gatherRows, identityOrder, takeRows } from './data.js';
+import { checkBatchSize, checkFinite, checkSampleLists, gatherRows, identityOrder, takeRows } from './data.js';
 import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
-import type { Model } from './model.js';
+import type { Model, ModelData, OutputMetric } from './model.js';
 import { planStep } from './plan.js';
 import type { Logs, TrainingParams } from './types.js';
 
@@ -42,8 +41,8 @@ export interface FitArgs {
   shuffle?: boolean;
   /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
-  /** Evaluate on these after each epoch: [x, y] or [x, y, sampleWeight]. */
-  validationData?: [Tensor, Tensor] | [Tensor, Tensor, Tensor];
+  /** Evaluate on these after each epoch: [x, y] or [x, y, sampleWeight] (x, y as `fit` takes them). */
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, Tensor];
   /** Hold out this fraction of the samples (the last ones, before shuffling) for validation. */
   validationSplit?: number;
   /** Epoch to start counting from (for resumed runs). */
@@ -52,7 +51,8 @@ export interface FitArgs {
   classWeight?: Record<number, number>;
   /** Weight per sample, shape [n]. */
   sampleWeight?: Tensor;
-  callbacks?: CallbackHooks | CallbackHooks[];
+  /** Callbacks (null or undefined: none, as tfjs accepts). */
+  callbacks?: CallbackHooks | CallbackHooks[] | null;
   /** 'auto' (default: at most every 25 ms), 'batch', 'epoch', 'never', or milliseconds. */
   yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
   /** Apply one update every k batches, from their averaged gradients (default 1). */
@@ -81,7 +81,7 @@ function splitTail(t: Tensor, at: number): [Tensor, Tensor] {
   return [takeRows(t, order, 0, at), takeRows(t, order, at, n)];
 }
 
-export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: FitArgs): Promise<History> {
+export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args: FitArgs): Promise<History> {
   const compiled = model.compiledOrThrow('fit');
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
@@ -90,40 +90,46 @@ export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: Fi
   checkBatchSize('fit', batchSize);
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
   if (!Number.isInteger(accumulate) || accumulate < 1) throw new Error(`fit: accumulateSteps must be a positive integer, got ${accumulate}`);
-  checkSamples('fit', xAll, yAll);
-  checkFinite(xAll, 'x', 'fit');
-  checkFinite(yAll, 'y', 'fit');
-  warnBinaryOnSoftmax(model, compiled.loss.name, yAll);
-  checkSparseLabels(model, compiled.loss.name, yAll, 'fit');
+  const total = checkSampleLists('fit', xAll, yAll);
+  xAll.forEach((t) => checkFinite(t, 'x', 'fit'));
+  yAll.forEach((t) => checkFinite(t, 'y', 'fit'));
+  yAll.forEach((t, i) => warnBinaryOnSoftmax(model, compiled.losses[i]!.name, t));
+  yAll.forEach((t, i) => checkSparseLabels(model, compiled.losses[i]!.name, t, 'fit', i));
+  if (args.classWeight !== undefined && yAll.length > 1) throw new Error(`fit: classWeight is for a model with one output; this one has ${yAll.length} (give sampleWeight instead)`);
 
-  let x = xAll;
-  let y = yAll;
-  let weights = args.sampleWeight ?? (args.classWeight === undefined ? undefined : classWeights(yAll, args.classWeight));
-  if (weights !== undefined && weights.shape[0] !== xAll.shape[0]) {
-    throw new Error(`fit: sampleWeight has ${weights.shape[0]} entries (shape ${fmt(weights.shape)}) but x has ${xAll.shape[0]} samples`);
+  let xs = xAll;
+  let ys = yAll;
+  let weights = args.sampleWeight ?? (args.classWeight === undefined ? undefined : classWeights(yAll[0]!, args.classWeight));
+  if (weights !== undefined && weights.shape[0] !== total) {
+    throw new Error(`fit: sampleWeight has ${weights.shape[0]} entries (shape ${fmt(weights.shape)}) but x has ${total} samples`);
   }
-  let val = args.validationData;
+  let val: [Tensor[], Tensor[], Tensor?] | undefined;
+  if (args.validationData !== undefined && args.validationData !== null) {
+    const [vx, vy, vw] = args.validationData;
+    val = [model.dataList(vx, 'fit (validationData)'), model.dataList(vy, 'fit (validationData)', true), vw];
+  }
   if (args.validationSplit !== undefined && args.validationSplit > 0) {
     if (!(args.validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${args.validationSplit}`);
-    const at = Math.floor(xAll.shape[0]! * (1 - args.validationSplit));
-    if (at === 0 || at === xAll.shape[0]) throw new Error(`fit: validationSplit ${args.validationSplit} leaves no samples for training or for validation (${xAll.shape[0]} samples)`);
-    const [xt, xv] = splitTail(xAll, at);
-    const [yt, yv] = splitTail(yAll, at);
-    x = xt;
-    y = yt;
-    val = [xv, yv];
+    const at = Math.floor(total * (1 - args.validationSplit));
+    if (at === 0 || at === total) throw new Error(`fit: validationSplit ${args.validationSplit} leaves no samples for training or for validation (${total} samples)`);
+    const xParts = xAll.map((t) => splitTail(t, at));
+    const yParts = yAll.map((t) => splitTail(t, at));
+    xs = xParts.map((p) => p[0]);
+    ys = yParts.map((p) => p[0]);
+    val = [xParts.map((p) => p[1]), yParts.map((p) => p[1])];
     if (weights !== undefined) weights = splitTail(weights, at)[0];
   }
-  if (val !== undefined) checkSamples('fit', val[0], val[1], 'validationData x', 'validationData y');
+  if (val !== undefined) checkSampleLists('fit', val[0], val[1], 'validationData x', 'validationData y');
 
-  const n = x.shape[0]!;
+  const n = xs[0]!.shape[0]!;
   const steps = Math.ceil(n / batchSize);
-  const metrics: Metric[] = model.makeMetrics();
+  const metrics: OutputMetric[] = model.makeMetrics();
+  const outLossNames = model.outputLossNames;
   const history = new History();
-  const user = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+  const user = args.callbacks === undefined || args.callbacks === null ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
   // As Keras: user callbacks first, so History and the progress bar see what they add to the logs.
   const list: CallbackHooks[] = [...user, history, ...(verbose === 0 ? [] : [new ProgbarLogger(verbose, args.stream)])];
-  const params: TrainingParams = { path: 'eager', epochs, initialEpoch: args.initialEpoch ?? 0, steps, samples: n, batchSize, verbose, metrics: metrics.map((m) => m.name) };
+  const params: TrainingParams = { path: 'eager', epochs, initialEpoch: args.initialEpoch ?? 0, steps, samples: n, batchSize, verbose, metrics: [...outLossNames, ...metrics.map((m) => m.name)] };
   const cbs = new CallbackList(list, model, params);
   const optimizer = compiled.optimizer;
   const trainable = model.trainableWeights;
@@ -132,11 +138,13 @@ export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: Fi
   const backend = getContext().backend;
   // The road: the planned Dense step where it applies, else the compiled step, else eager.
   const sparse = compiled.loss.name === 'sparseCategoricalCrossentropy';
-  const outWidth = model.outputShape[model.outputShape.length - 1];
-  const yFits = sparse ? y.size === y.shape[0] : y.rank === 2 && y.shape[1] === outWidth;
+  const outShape = model.outputShapes[0]!;
+  const outWidth = outShape[outShape.length - 1];
+  const y0 = ys[0]!;
+  const yFits = ys.length === 1 && (sparse ? y0.size === y0.shape[0] : y0.rank === 2 && y0.shape[1] === outWidth);
   const chain = model.chain;
   // The planned step is the default trainStep's maths: a model that overrides it is recorded.
-  const plan = !compiled.runEagerly && chain !== null && model.hasDefaultTrainStep && weights === undefined && accumulate === 1 && yFits
+  const plan = !compiled.runEagerly && chain !== null && model.hasDefaultTrainStep && weights === undefined && accumulate === 1 && yFits && xs.length === 1 && compiled.lossWeights[0] === 1
     ? cachedPlan(model, [compiled.loss, optimizer, backend, ...chain, ...chain.map((l) => l.built && l.trainable)], () => planStep(chain, compiled.loss, optimizer, backend))
     : null;
   const compiling = plan === null && !compiled.runEagerly;
@@ -144,15 +152,16 @@ export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: Fi
   const programs = new Map<number, CompiledStep | NotCompiled>();
   const programFor = (size: number): CompiledStep | NotCompiled => {
     let p = programs.get(size);
-    if (p === undefined) programs.set(size, (p = model.compiledTrainStep(x, y, size, weights !== undefined)));
+    if (p === undefined) programs.set(size, (p = model.compiledTrainStep(xs, ys, size, weights !== undefined)));
     return p;
   };
   const first = !compiling || n === 0 ? null : programFor(Math.min(batchSize, n));
   params.path = plan !== null ? 'planned' : first !== null && !('why' in first) ? 'compiled' : 'eager';
   if (first !== null && 'why' in first) params.pathReason = `the step could not be compiled: ${first.why}`;
   if (compiled.runEagerly) params.pathReason = 'compile({runEagerly: true})';
-  const xWidth = x.size / Math.max(1, n);
-  const yWidth = y.size / Math.max(1, n);
+  const xWidths = xs.map((t) => t.size / Math.max(1, n));
+  const yWidths = ys.map((t) => t.size / Math.max(1, n));
+  const outLossSums = ys.map(() => 0);
   const applyGradients = (pairs: ReadonlyArray<readonly [Tensor, Tensor]>, last: boolean): void => {
     if (accumulate === 1) {
       optimizer.applyGradients(pairs);
@@ -186,43 +195,48 @@ export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: Fi
     for (let i = 0; i < metrics.length; i++) metrics[i]!.reset();
     let lossSum = 0;
     let seen = 0;
+    outLossSums.fill(0);
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
       if (cbs.hasBatchHooks) { const p = cbs.batchBegin(b, { batch: b, size: end - start }); if (p) await p; }
       // One step, planned or general; either gives the batch's loss, targets and predictions.
       let loss: number;
-      let target: Tensor;
-      let pred: Tensor;
+      let targets: Tensor[];
+      let preds: Tensor[];
       if (plan !== null) {
         const step = plan.forBatch(end - start);
-        loss = step.step(x, y, order, start, end);
-        pred = step.pred;
-        target = step.target;
+        loss = step.step(xs[0]!, ys[0]!, order, start, end);
+        preds = [step.pred];
+        targets = [step.target];
       } else {
         const program = compiling ? programFor(end - start) : null;
         if (program !== null && !('why' in program)) {
-          gatherRows(x.values, xWidth, program.x.values, order, start, end);
-          gatherRows(y.values, yWidth, program.y.values, order, start, end);
+          for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!.values, xWidths[i]!, program.xs[i]!.values, order, start, end);
+          for (let i = 0; i < ys.length; i++) gatherRows(ys[i]!.values, yWidths[i]!, program.ys[i]!.values, order, start, end);
           if (program.w !== null) gatherRows(weights!.values, 1, program.w.values, order, start, end);
           loss = program.run();
-          pred = program.pred;
-          target = program.y;
+          preds = program.preds;
+          targets = program.ys;
+          for (let i = 0; i < program.outputLosses.length; i++) outLossSums[i]! += program.outputLosses[i]!.values[0]! * (end - start);
           applyGradients(program.grads, b === steps - 1);
         } else {
-          target = takeRows(y, order, start, end);
+          targets = ys.map((t) => takeRows(t, order, start, end));
           const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
-          const r = model.trainStep(takeRows(x, order, start, end), target, wb);
+          const inputs = xs.map((t) => takeRows(t, order, start, end));
+          const r = model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb);
           loss = r.loss.item();
-          pred = r.pred;
+          preds = Array.isArray(r.pred) ? r.pred : [r.pred];
+          (r.outputLosses ?? []).forEach((t, i) => (outLossSums[i]! += t.item() * (end - start)));
           applyGradients(gradientPairs(trainable, r.grads), b === steps - 1);
         }
       }
-      for (let i = 0; i < metrics.length; i++) metrics[i]!.update(target, pred);
+      for (let i = 0; i < metrics.length; i++) metrics[i]!.update(targets, preds);
       lossSum += loss * (end - start);
       seen += end - start;
       if (cbs.hasBatchHooks) {
         const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
+        outLossNames.forEach((k, i) => (logs[k] = outLossSums[i]! / seen));
         for (const m of metrics) logs[m.name] = m.result();
         const p = cbs.batchEnd(b, logs);
         if (p) await p;
@@ -234,11 +248,13 @@ export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: Fi
       if (model.stopTraining) break;
     }
     const logs: Logs = { loss: lossSum / Math.max(1, seen) };
+    outLossNames.forEach((k, i) => (logs[k] = outLossSums[i]! / Math.max(1, seen)));
     for (let i = 0; i < metrics.length; i++) logs[metrics[i]!.name] = metrics[i]!.result();
     if (val !== undefined) {
       const v = model.evaluateValues(val[0], val[1], { batchSize, ...(val[2] === undefined ? {} : { sampleWeight: val[2] }) });
       logs.val_loss = v[0]!;
-      metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1]!));
+      outLossNames.forEach((k, i) => (logs[`val_${k}`] = v[i + 1]!));
+      metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1 + outLossNames.length]!));
     }
     { const p = cbs.epochEnd(epoch, logs); if (p) await p; }
     // Yield at epoch ends when asked; by time, the batch loop has just checked (50,000
@@ -253,9 +269,9 @@ export async function fitLoop(model: Model, xAll: Tensor, yAll: Tensor, args: Fi
 }
 
 /** Integer labels for sparse cross-entropy, checked over the whole dataset so the row is the dataset's. */
-export function checkSparseLabels(model: Model, lossName: string, y: Tensor, op: string): void {
+export function checkSparseLabels(model: Model, lossName: string, y: Tensor, op: string, output = 0): void {
   if (lossName !== 'sparseCategoricalCrossentropy') return;
-  const shape = model.outputShape;
+  const shape = model.outputShapes[output]!;
   const classes = shape[shape.length - 1];
   if (classes === null || classes === undefined) return;
   for (let i = 0; i < y.size; i++) {

@@ -11,26 +11,33 @@ import { getContext, noGrad, withContext } from '../context/context.js';
 import { type LossIdentifier, type LossSpec, getLoss, isBuiltinLoss } from '../losses/index.js';
 import { BUILTIN_LAYERS } from '../nn/index.js';
 import { reduceLoss } from '../losses/losses.js';
-import { getMetric, type Metric, type MetricIdentifier } from '../metrics/index.js';
+import { getMetric, type MetricIdentifier } from '../metrics/index.js';
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
 import { scalar, tensor } from '../ops/creation.js';
 import { concat } from '../ops/layout.js';
 import { type OptimizerIdentifier, getOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { fmt } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { History } from './callbacks.js';
-import { type CompiledStep, compileForward, compileStep, gradientPairs, type NotCompiled } from './compiled.js';
-import { checkBatchSize, checkFinite, checkSamples, identityOrder, takeRows } from './data.js';
+import { type CompiledStep, compileForward, compileStep, gradientPairs, type NotCompiled, type StepSpec } from './compiled.js';
+import { checkBatchSize, checkFinite, checkSampleLists, fillRows, identityOrder, takeRows } from './data.js';
 import { type FitArgs, checkSparseLabels, fitLoop } from './fit.js';
 import { planForward } from './plan.js';
-import { type ForwardResult, totalLoss } from './step.js';
+import { type ForwardResult, type StepForward, combineLosses, totalLoss } from './step.js';
 import type { TrainingModel } from './types.js';
+
+/** A model's inputs (or targets): one tensor, a list in the model's order, or an object keyed by input (output) name. */
+export type ModelData = Tensor | Tensor[] | Record<string, Tensor>;
 
 export interface CompileArgs {
   optimizer: OptimizerIdentifier;
-  loss: LossIdentifier;
-  metrics?: MetricIdentifier | MetricIdentifier[];
+  /** One loss for every output, or one per output (a list in output order, or keyed by output name). */
+  loss: LossIdentifier | LossIdentifier[] | Record<string, LossIdentifier>;
+  /** Metrics for every output, or per output (a list of lists, or keyed by output name). */
+  metrics?: MetricIdentifier | MetricIdentifier[] | MetricIdentifier[][] | Record<string, MetricIdentifier | MetricIdentifier[]>;
+  /** How much each output's loss counts in the total (default 1 each). */
+  lossWeights?: number[] | Record<string, number>;
   /**
    * Run every step through ops and autograd, batch by batch, instead of a compiled program
    * (Keras `run_eagerly`): slower, for debugging a layer.
@@ -40,19 +47,41 @@ export interface CompileArgs {
 
 export interface Compiled {
   optimizer: Optimizer;
+  /** One loss per output. */
+  losses: LossSpec[];
+  lossWeights: number[];
+  /** The first output's loss (the only one, for most models). */
   loss: LossSpec;
-  metricIds: MetricIdentifier[];
+  /** Metric identifiers per output. */
+  metricIds: MetricIdentifier[][];
   runEagerly: boolean;
 }
 
 /** What `trainStep` gives: the total loss (penalties included), predictions, and gradients. */
 export interface TrainStepResult {
   loss: Tensor;
-  pred: Tensor;
+  /** The model's output, or its outputs in order. */
+  pred: Tensor | Tensor[];
   grads: Map<Tensor, Tensor>;
+  /** Each output's weighted data loss, for a model with several outputs (their sum is in `loss`). */
+  outputLosses?: Tensor[];
 }
 
-type Program = { x: Tensor; out: Tensor; run(): void } | NotCompiled;
+/** A metric bound to one of the model's outputs, under its log name (`acc`, or `out1_acc` with several outputs). */
+export interface OutputMetric {
+  readonly name: string;
+  readonly output: number;
+  reset(): void;
+  update(targets: readonly Tensor[], preds: readonly Tensor[]): void;
+  result(): number;
+}
+
+type Program = { xs: Tensor[]; outs: Tensor[]; run(): void } | NotCompiled;
+
+/** `t` as a list. */
+export function asList<T>(t: T | T[]): T[] {
+  return Array.isArray(t) ? t : [t];
+}
 
 export abstract class Model implements TrainingModel {
   name: string;
@@ -73,12 +102,24 @@ export abstract class Model implements TrainingModel {
 
   /** Every layer of the model, each once. */
   abstract readonly layers: Layer[];
-  /** Output shape, batch axis included. */
-  abstract get outputShape(): SymbolicShape;
+  /** The inputs' names, in order (what an object of inputs is keyed by). */
+  abstract get inputNames(): string[];
+  /** The outputs' names, in order (what targets, losses and metrics are keyed by). */
+  abstract get outputNames(): string[];
+  /** Each output's shape, batch axis included. */
+  abstract get outputShapes(): SymbolicShape[];
   /** The forward pass (Keras `call`), recording gradients when they are on. */
-  abstract call(x: Tensor, options?: CallOptions): Tensor;
-  /** @internal Throws unless `x` fits the model's input; builds the model on first use. */
-  abstract checkInput(x: Tensor, op: string): void;
+  abstract call(x: Tensor | Tensor[], options?: CallOptions): Tensor | Tensor[];
+  /** @internal The forward pass on a list of inputs, giving the list of outputs. */
+  abstract forward(xs: Tensor[], options?: CallOptions): Tensor[];
+  /** @internal Throws unless `xs` fit the model's inputs; builds the model on first use. */
+  abstract checkInputs(xs: Tensor[], op: string): void;
+
+  /** Output shape, batch axis included (a list of them for a model with several outputs). */
+  get outputShape(): SymbolicShape | SymbolicShape[] {
+    const s = this.outputShapes;
+    return s.length === 1 ? s[0]! : s;
+  }
 
   /** @internal The layers as one chain, when the model is one (the planned Dense step needs it). */
   get chain(): readonly Layer[] | null {
@@ -97,7 +138,7 @@ export abstract class Model implements TrainingModel {
    */
   get runsCustomCode(): boolean {
     const c = this.compiledState;
-    return !this.hasDefaultTrainStep || this.testStep !== Model.prototype.testStep || (c !== null && !isBuiltinLoss(c.loss)) ||
+    return !this.hasDefaultTrainStep || this.testStep !== Model.prototype.testStep || (c !== null && !c.losses.every(isBuiltinLoss)) ||
       this.layers.some((l) => !BUILTIN_LAYERS.has(l.constructor) || typeof (l.config as { activation?: unknown }).activation === 'function');
   }
 
@@ -105,6 +146,38 @@ export abstract class Model implements TrainingModel {
   protected layersChanged(): void {
     this.forwardPlan = undefined;
     this.programs.clear();
+  }
+
+  /**
+   * @internal `x` as the list of the model's inputs (or, with `targets`, of its outputs): one
+   * tensor for a one-input model, a list in order, or an object keyed by name.
+   */
+  dataList(x: ModelData, op: string, targets = false): Tensor[] {
+    const names = targets ? this.outputNames : this.inputNames;
+    const what = targets ? 'targets' : 'inputs';
+    if (x instanceof Tensor) {
+      if (names.length !== 1) throw new Error(`${op}: the model has ${names.length} ${what} (${names.join(', ')}); give a list or an object keyed by name, got one tensor`);
+      return [x];
+    }
+    if (Array.isArray(x)) {
+      if (x.length !== names.length || !x.every((t) => t instanceof Tensor)) {
+        throw new Error(`${op}: the model has ${names.length} ${what} (${names.join(', ')}), got a list of ${x.length}${x.every((t) => t instanceof Tensor) ? '' : ' with non-tensors in it'}`);
+      }
+      return x;
+    }
+    if (x === null || typeof x !== 'object') throw new Error(`${op}: expected a tensor, a list of tensors or an object of them keyed by ${what.slice(0, -1)} name, got ${x === null ? 'null' : typeof x}`);
+    const extra = Object.keys(x).filter((k) => !names.includes(k));
+    if (extra.length > 0) throw new Error(`${op}: no ${what.slice(0, -1)} named ${extra.map((k) => `'${k}'`).join(', ')}; the model's ${what} are ${names.join(', ')}`);
+    return names.map((n) => {
+      const t = x[n];
+      if (!(t instanceof Tensor)) throw new Error(`${op}: missing ${what.slice(0, -1)} '${n}' (the model's ${what} are ${names.join(', ')})`);
+      return t;
+    });
+  }
+
+  /** `ts` as the user's side sees it: one tensor for a one-output (one-input) model, else the list. */
+  protected unwrap(ts: Tensor[]): Tensor | Tensor[] {
+    return ts.length === 1 ? ts[0]! : ts;
   }
 
   private readonly warned = new Set<string>();
@@ -130,62 +203,105 @@ export abstract class Model implements TrainingModel {
     return entry.byBatch.get(batch) as T;
   }
 
-  /** What a program for inputs like `x` depends on, besides `extra`: backend, shapes, layers, the weights' buffers. */
-  private programKey(x: Tensor, extra: readonly unknown[]): () => readonly unknown[] {
+  /** What a program for inputs like `xs` depends on, besides `extra`: backend, shapes, layers, the weights' buffers. */
+  private programKey(xs: readonly Tensor[], extra: readonly unknown[]): () => readonly unknown[] {
     const backend = getContext().backend;
-    return () => [backend, x.dtype, ...x.shape.slice(1), ...extra, ...this.layers, ...this.weights.map((w) => w.values)];
+    const shapes = xs.flatMap((x) => [x.dtype, x.rank, ...x.shape.slice(1)]);
+    return () => [backend, ...shapes, ...extra, ...this.layers, ...this.weights.map((w) => w.values)];
+  }
+
+  /** The recorded form of a step: lists in, lists out, whatever `trainStep`/`testStep` take and give. */
+  private stepOf(kind: 'train' | 'test'): StepSpec['step'] {
+    return (xs, ys, w) => {
+      const r = kind === 'train' ? this.trainStep(this.unwrap(xs), this.unwrap(ys), w) : this.testStep(this.unwrap(xs), this.unwrap(ys), w);
+      return { loss: r.loss, preds: asList(r.pred), outputLosses: r.outputLosses ?? [], ...('grads' in r ? { grads: (r as TrainStepResult).grads } : {}) };
+    };
   }
 
   /** @internal The compiled training step (`trainStep` recorded) for batches of `batch` rows. */
-  compiledTrainStep(x: Tensor, y: Tensor, batch: number, weighted: boolean): CompiledStep | NotCompiled {
+  compiledTrainStep(xs: Tensor[], ys: Tensor[], batch: number, weighted: boolean): CompiledStep | NotCompiled {
     const c = this.compiledOrThrow('fit');
     const backend = getContext().backend;
-    const key = this.programKey(x, [c.loss, weighted, ...y.shape.slice(1), ...this.trainableWeights]);
+    const key = this.programKey([...xs, ...ys], [...c.losses, ...c.lossWeights, weighted, ...this.trainableWeights]);
     return this.cachedProgram('train', key, batch, () =>
-      compileStep({ step: (xb, yb, wb) => this.trainStep(xb, yb, wb), layers: this.layers, batch, x, y, weighted, backend, verify: this.runsCustomCode }, this.trainableWeights));
+      compileStep({ step: this.stepOf('train'), layers: this.layers, batch, xs, ys, weighted, backend, verify: this.runsCustomCode }, this.trainableWeights));
   }
 
-  private compiledTestStep(x: Tensor, y: Tensor, batch: number, weighted: boolean): CompiledStep | NotCompiled {
+  private compiledTestStep(xs: Tensor[], ys: Tensor[], batch: number, weighted: boolean): CompiledStep | NotCompiled {
     const c = this.compiledOrThrow('evaluate');
     const backend = getContext().backend;
-    const key = this.programKey(x, [c.loss, weighted, ...y.shape.slice(1)]);
+    const key = this.programKey([...xs, ...ys], [...c.losses, ...c.lossWeights, weighted]);
     return this.cachedProgram('test', key, batch, () =>
-      compileStep({ step: (xb, yb, wb) => this.testStep(xb, yb, wb), layers: this.layers, batch, x, y, weighted, backend, verify: this.runsCustomCode }, []));
+      compileStep({ step: this.stepOf('test'), layers: this.layers, batch, xs, ys, weighted, backend, verify: this.runsCustomCode }, []));
   }
 
   /**
-   * The forward pass with its data loss, for the steps. Subclasses may fuse the last activation
-   * into the loss (Sequential does: softmax with cross-entropy).
+   * The forward pass with its data loss, for the steps: each output's loss (weighted), summed.
+   * Subclasses may fuse an output's last activation into its loss (softmax with cross-entropy).
    */
-  protected forwardWithLoss(x: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor): ForwardResult {
-    const out = this.call(x, { training });
-    return { pred: out.detach(), loss: reduceLoss(loss.perSample(y, out), loss.reduction, sampleWeight) };
+  protected forwardWithLoss(xs: Tensor[], ys: Tensor[], training: boolean, sampleWeight?: Tensor): StepForward {
+    const c = this.compiledOrThrow('forward');
+    const outs = this.forward(xs, { training });
+    return combineLosses(outs.map((out, i) => ({ pred: out.detach(), loss: reduceLoss(c.losses[i]!.perSample(ys[i]!, out), c.losses[i]!.reduction, sampleWeight) })), c.lossWeights);
   }
 
   /**
    * One training step's maths (Keras `train_step`): forward in training mode, the loss with every
    * layer's penalties, and its gradients. Written with ops; `fit` records it into a program.
-   * Override to change what a step computes; the update is the optimizer's.
+   * Override to change what a step computes; the update is the optimizer's. `x` and `y` are
+   * tensors for a one-input, one-output model, else lists in the model's order.
    */
-  trainStep(x: Tensor, y: Tensor, sampleWeight?: Tensor): TrainStepResult {
-    const c = this.compiledOrThrow('trainStep');
+  trainStep(x: Tensor | Tensor[], y: Tensor | Tensor[], sampleWeight?: Tensor): TrainStepResult {
+    this.compiledOrThrow('trainStep');
     return withContext({ gradEnabled: true }, () => {
-      const r = this.forwardWithLoss(x, y, c.loss, true, sampleWeight);
+      const r = this.forwardWithLoss(asList(x), asList(y), true, sampleWeight);
       const total = totalLoss(this.layers, r.loss);
-      return { loss: total, pred: r.pred, grads: computeGrads(total) };
+      return { loss: total, pred: this.unwrap(r.preds), grads: computeGrads(total), ...(r.preds.length > 1 ? { outputLosses: r.outputLosses } : {}) };
     });
   }
 
   /** One evaluation step (Keras `test_step`): forward in inference mode and the data loss. */
-  testStep(x: Tensor, y: Tensor, sampleWeight?: Tensor): ForwardResult {
-    const c = this.compiledOrThrow('testStep');
-    return noGrad(() => this.forwardWithLoss(x, y, c.loss, false, sampleWeight));
+  testStep(x: Tensor | Tensor[], y: Tensor | Tensor[], sampleWeight?: Tensor): ForwardResult {
+    this.compiledOrThrow('testStep');
+    return noGrad(() => {
+      const r = this.forwardWithLoss(asList(x), asList(y), false, sampleWeight);
+      return { loss: r.loss, pred: this.unwrap(r.preds), ...(r.preds.length > 1 ? { outputLosses: r.outputLosses } : {}) };
+    });
   }
 
   /** Configures training: optimizer, loss and metrics, by name or object. */
   compile(args: CompileArgs): void {
-    const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics];
-    this.compiledState = { optimizer: getOptimizer(args.optimizer), loss: getLoss(args.loss), metricIds: metrics, runEagerly: args.runEagerly ?? false };
+    const outs = this.outputNames;
+    const perOutput = <T>(v: T | T[] | Record<string, T> | undefined, what: string, isOne: (v: unknown) => boolean, fallback: T): T[] => {
+      if (v === undefined) return outs.map(() => fallback);
+      if (isOne(v)) return outs.map(() => v as T);
+      if (Array.isArray(v)) {
+        if (v.length !== outs.length) throw new Error(`compile: ${what} has ${v.length} entries for ${outs.length} outputs (${outs.join(', ')})`);
+        return v;
+      }
+      const o = v as Record<string, T>;
+      const extra = Object.keys(o).filter((k) => !outs.includes(k));
+      if (extra.length > 0) throw new Error(`compile: ${what} names ${extra.map((k) => `'${k}'`).join(', ')}, not an output of the model (${outs.join(', ')})`);
+      return outs.map((n) => o[n] ?? fallback);
+    };
+    const isLossId = (v: unknown): boolean => typeof v === 'string' || typeof v === 'function';
+    const losses = perOutput<LossIdentifier | undefined>(args.loss, 'loss', isLossId, undefined).map((id, i) => {
+      if (id === undefined) throw new Error(`compile: no loss for output '${outs[i]}'`);
+      return getLoss(id);
+    });
+    const lossWeights = perOutput<number>(args.lossWeights, 'lossWeights', (v) => typeof v === 'number', 1);
+    for (const [i, w] of lossWeights.entries()) {
+      if (!Number.isFinite(w) || w < 0) throw new Error(`compile: lossWeights for output '${outs[i]}' must be a finite number ≥ 0, got ${w}`);
+    }
+    // A flat list of metrics applies to every output (as Keras); a list of lists or an object is per output.
+    const m = args.metrics;
+    const isMetricId = (v: unknown): boolean => typeof v === 'string' || typeof v === 'function' || (typeof v === 'object' && v !== null && !Array.isArray(v) && 'update' in v);
+    const nested = Array.isArray(m) && m.some(Array.isArray);
+    const metricIds = m === undefined ? outs.map(() => [])
+      : isMetricId(m) ? outs.map(() => [m as MetricIdentifier])
+        : Array.isArray(m) && !nested ? outs.map(() => m as MetricIdentifier[])
+          : perOutput<MetricIdentifier | MetricIdentifier[]>(m as MetricIdentifier[][] | Record<string, MetricIdentifier | MetricIdentifier[]>, 'metrics', () => false, []).map((v) => asList(v));
+    this.compiledState = { optimizer: getOptimizer(args.optimizer), losses, lossWeights, loss: losses[0]!, metricIds, runEagerly: args.runEagerly ?? false };
     if (this.compiledState.optimizer.params.length === 0 && this.built) this.compiledState.optimizer.params = this.trainableWeights;
   }
 
@@ -206,144 +322,190 @@ export abstract class Model implements TrainingModel {
     return this.compiledOrThrow('optimizer').optimizer;
   }
 
-  /** @internal Fresh metric accumulators for the compiled metrics. */
-  makeMetrics(): Metric[] {
+  /** @internal Fresh metric accumulators for the compiled metrics, each bound to its output. */
+  makeMetrics(): OutputMetric[] {
     const c = this.compiledOrThrow('metrics');
-    const shape = this.outputShape;
-    const width = shape[shape.length - 1] ?? 1;
-    return c.metricIds.map((id) => getMetric(id, { lossName: c.loss.name, outputWidth: width ?? 1 }));
+    const shapes = this.outputShapes;
+    const names = this.outputNames;
+    const several = names.length > 1;
+    return c.metricIds.flatMap((ids, o) => ids.map((id): OutputMetric => {
+      const shape = shapes[o]!;
+      const m = getMetric(id, { lossName: c.losses[o]!.name, outputWidth: shape[shape.length - 1] ?? 1 });
+      return {
+        name: several ? `${names[o]}_${m.name}` : m.name,
+        output: o,
+        reset: () => m.reset(),
+        update: (targets, preds) => m.update(targets[o]!, preds[o]!),
+        result: () => m.result(),
+      };
+    }));
+  }
+
+  /** @internal The log keys of each output's loss, for a model with several outputs (none for one). */
+  get outputLossNames(): string[] {
+    const names = this.outputNames;
+    return names.length > 1 ? names.map((n) => `${n}_loss`) : [];
   }
 
   /** Trains for a number of epochs; resolves to the History. */
-  async fit(x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
+  async fit(x: ModelData, y: ModelData, args: FitArgs = {}): Promise<History> {
     this.compiledOrThrow('fit');
-    this.checkInput(x, 'fit');
-    return fitLoop(this, x, y, args);
+    const xs = this.dataList(x, 'fit');
+    this.checkInputs(xs, 'fit');
+    return fitLoop(this, xs, this.dataList(y, 'fit', true), args);
   }
 
   /** One gradient update on one batch; resolves to the loss, then metrics (tfjs). */
-  async trainOnBatch(x: Tensor, y: Tensor): Promise<number | number[]> {
+  async trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]> {
     const c = this.compiledOrThrow('trainOnBatch');
-    this.checkInput(x, 'trainOnBatch');
-    const n = checkSamples('trainOnBatch', x, y);
-    checkSparseLabels(this, c.loss.name, y, 'trainOnBatch');
-    const program = c.runEagerly ? null : this.compiledTrainStep(x, y, n, false);
+    const xs = this.dataList(x, 'trainOnBatch');
+    const ys = this.dataList(y, 'trainOnBatch', true);
+    this.checkInputs(xs, 'trainOnBatch');
+    const n = checkSampleLists('trainOnBatch', xs, ys);
+    ys.forEach((t, i) => checkSparseLabels(this, c.losses[i]!.name, t, 'trainOnBatch', i));
+    const program = c.runEagerly ? null : this.compiledTrainStep(xs, ys, n, false);
     let loss: number;
-    let pred: Tensor;
+    let preds: Tensor[];
+    let outputLosses: number[];
     if (program !== null && !('why' in program)) {
-      program.x.values.set(x.values);
-      program.y.values.set(y.values);
+      xs.forEach((t, i) => program.xs[i]!.values.set(t.values));
+      ys.forEach((t, i) => program.ys[i]!.values.set(t.values));
       loss = program.run();
-      pred = program.pred;
+      preds = program.preds;
+      outputLosses = program.outputLosses.map((t) => t.values[0]!);
       c.optimizer.applyGradients(program.grads);
     } else {
-      const r = this.trainStep(x, y);
+      const r = this.trainStep(this.unwrap(xs), this.unwrap(ys));
       c.optimizer.applyGradients(gradientPairs(this.trainableWeights, r.grads));
       loss = r.loss.item();
-      pred = r.pred;
+      preds = asList(r.pred);
+      outputLosses = (r.outputLosses ?? []).map((t) => t.item());
     }
     const metrics = this.makeMetrics();
-    for (const m of metrics) m.update(y, pred);
-    return metrics.length === 0 ? loss : [loss, ...metrics.map((m) => m.result())];
+    for (const m of metrics) m.update(ys, preds);
+    const values = [loss, ...outputLosses, ...metrics.map((m) => m.result())];
+    return values.length === 1 ? loss : values;
   }
 
   /** Inference in batches, without gradients: a planned or compiled forward pass where it can be. */
-  predict(x: Tensor, args: { batchSize?: number } = {}): Tensor {
+  predict(x: ModelData, args: { batchSize?: number } = {}): Tensor | Tensor[] {
     const batchSize = args.batchSize ?? 32;
     checkBatchSize('predict', batchSize);
-    this.checkInput(x, 'predict');
-    const n = x.shape[0]!;
+    const xs = this.dataList(x, 'predict');
+    this.checkInputs(xs, 'predict');
+    const n = xs[0]!.shape[0]!;
+    for (const [i, t] of xs.entries()) {
+      if (t.rank === 0 || t.shape[0] !== n) throw new Error(`predict: input ${this.inputNames[i]} has ${t.rank === 0 ? 'no sample axis' : `${t.shape[0]} samples`} (shape ${fmt(t.shape)}) but input ${this.inputNames[0]} has ${n}`);
+    }
     const chain = this.chain;
     // A Dense stack runs planned: buffers allocated once per batch size, no tensor per op.
     if (chain !== null && this.forwardPlan === undefined) this.forwardPlan = planForward(chain, getContext().backend);
-    const plan = x.rank === 2 && x.dtype === 'float32' ? this.forwardPlan : null;
+    const x0 = xs[0]!;
+    const plan = xs.length === 1 && x0.rank === 2 && x0.dtype === 'float32' ? this.forwardPlan : null;
     if (plan !== undefined && plan !== null) {
-      const width = this.outputShape[this.outputShape.length - 1]!;
+      const shape = this.outputShapes[0]!;
+      const width = shape[shape.length - 1]!;
       const out = new Float32Array(n * width);
       for (let s = 0; s < n; s += batchSize) {
         const e = Math.min(n, s + batchSize);
-        plan.forBatch(e - s).predict(x, s, e, out);
+        plan.forBatch(e - s).predict(x0, s, e, out);
       }
       return tensor(out, [n, width]);
     }
-    const parts: Tensor[] = [];
+    const parts: Tensor[][] = [];
     const order = identityOrder(n);
-    const rowWidth = x.size / Math.max(1, n);
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
-      const program = this.forwardProgram(x, e - s);
+      const program = this.forwardProgram(xs, e - s);
       if ('why' in program) {
-        parts.push(noGrad(() => this.call(e - s === n ? x : takeRows(x, order, s, e), { training: false })));
+        parts.push(noGrad(() => this.forward(e - s === n ? xs : xs.map((t) => takeRows(t, order, s, e)), { training: false })));
         continue;
       }
-      program.x.values.set(x.values.subarray(s * rowWidth, e * rowWidth));
+      xs.forEach((t, i) => {
+        const w = t.size / Math.max(1, n);
+        program.xs[i]!.values.set(t.values.subarray(s * w, e * w));
+      });
       program.run();
-      parts.push(program.out.clone());
+      parts.push(program.outs.map((o) => o.clone()));
     }
-    return parts.length === 1 ? parts[0]! : concat(parts, 0);
+    const outs = this.outputNames.map((_, o) => (parts.length === 1 ? parts[0]![o]! : concat(parts.map((p) => p[o]!), 0)));
+    return this.unwrap(outs);
   }
 
-  private forwardProgram(x: Tensor, batch: number): Program {
+  private forwardProgram(xs: Tensor[], batch: number): Program {
     const backend = getContext().backend;
-    return this.cachedProgram('forward', this.programKey(x, []), batch, () => compileForward(this.layers, (t) => this.call(t, { training: false }), batch, x, backend, this.runsCustomCode));
+    return this.cachedProgram('forward', this.programKey(xs, []), batch, () => compileForward(this.layers, (ts) => this.forward(ts, { training: false }), batch, xs, backend, this.runsCustomCode));
   }
 
-  predictOnBatch(x: Tensor): Tensor {
-    return noGrad(() => this.call(x));
+  predictOnBatch(x: ModelData): Tensor | Tensor[] {
+    const xs = this.dataList(x, 'predictOnBatch');
+    this.checkInputs(xs, 'predictOnBatch');
+    return this.unwrap(noGrad(() => this.forward(xs)));
   }
 
-  /** Loss and metrics over a dataset, as scalar tensors: `[loss, ...metrics]` or the loss alone. */
-  evaluate(x: Tensor, y: Tensor, args: { batchSize?: number; sampleWeight?: Tensor } = {}): Tensor | Tensor[] {
+  /**
+   * Loss and metrics over a dataset, as scalar tensors: `[loss, ...metrics]` or the loss alone
+   * (with several outputs: the total loss, each output's loss, then the metrics).
+   */
+  evaluate(x: ModelData, y: ModelData, args: { batchSize?: number; sampleWeight?: Tensor } = {}): Tensor | Tensor[] {
     const values = this.evaluateValues(x, y, args);
     const scalars = values.map((v) => scalar(v));
     return scalars.length === 1 ? scalars[0]! : scalars;
   }
 
-  /** @internal evaluate as plain numbers: [loss, ...metrics], each batch a compiled `testStep`. */
-  evaluateValues(x: Tensor, y: Tensor, args: { batchSize?: number; sampleWeight?: Tensor } = {}): number[] {
+  /** @internal evaluate as plain numbers: [loss, ...output losses, ...metrics], each batch a compiled `testStep`. */
+  evaluateValues(x: ModelData, y: ModelData, args: { batchSize?: number; sampleWeight?: Tensor } = {}): number[] {
     const c = this.compiledOrThrow('evaluate');
     const batchSize = args.batchSize ?? 32;
     checkBatchSize('evaluate', batchSize);
-    this.checkInput(x, 'evaluate');
-    const n = checkSamples('evaluate', x, y);
-    checkFinite(x, 'x', 'evaluate');
-    checkFinite(y, 'y', 'evaluate');
-    checkSparseLabels(this, c.loss.name, y, 'evaluate');
+    const xs = this.dataList(x, 'evaluate');
+    const ys = this.dataList(y, 'evaluate', true);
+    this.checkInputs(xs, 'evaluate');
+    const n = checkSampleLists('evaluate', xs, ys);
+    xs.forEach((t) => checkFinite(t, 'x', 'evaluate'));
+    ys.forEach((t) => checkFinite(t, 'y', 'evaluate'));
+    ys.forEach((t, i) => checkSparseLabels(this, c.losses[i]!.name, t, 'evaluate', i));
     const metrics = this.makeMetrics();
     const order = identityOrder(n);
     const weighted = args.sampleWeight !== undefined;
-    const xw = x.size / Math.max(1, n);
-    const yw = y.size / Math.max(1, n);
+    const several = ys.length > 1;
+    // Mean losses are averaged over samples; the summed SSE adds up.
+    const summed = c.losses.every((l) => l.reduction === 'sum');
     let lossSum = 0;
+    const outSums = ys.map(() => 0);
     for (let s = 0; s < n; s += batchSize) {
       const e = Math.min(n, s + batchSize);
-      const program = c.runEagerly ? undefined : this.compiledTestStep(x, y, e - s, weighted);
+      const program = c.runEagerly ? undefined : this.compiledTestStep(xs, ys, e - s, weighted);
       let loss: number;
-      let pred: Tensor;
-      let target: Tensor;
+      let preds: Tensor[];
+      let targets: Tensor[];
+      let outLosses: number[];
       if (program !== undefined && !('why' in program)) {
-        program.x.values.set(x.values.subarray(s * xw, e * xw));
-        program.y.values.set(y.values.subarray(s * yw, e * yw));
+        fillRows(xs, program.xs, s, e, n);
+        fillRows(ys, program.ys, s, e, n);
         if (program.w !== null) program.w.values.set(args.sampleWeight!.values.subarray(s, e));
         loss = program.run();
-        pred = program.pred;
-        target = program.y;
+        preds = program.preds;
+        targets = program.ys;
+        outLosses = program.outputLosses.map((t) => t.values[0]!);
       } else {
-        target = takeRows(y, order, s, e);
-        const r = this.testStep(takeRows(x, order, s, e), target, weighted ? takeRows(args.sampleWeight!, order, s, e) : undefined);
+        targets = ys.map((t) => takeRows(t, order, s, e));
+        const r = this.testStep(this.unwrap(xs.map((t) => takeRows(t, order, s, e))), this.unwrap(targets), weighted ? takeRows(args.sampleWeight!, order, s, e) : undefined);
         loss = r.loss.item();
-        pred = r.pred;
+        preds = asList(r.pred);
+        outLosses = (r.outputLosses ?? []).map((t) => t.item());
       }
-      // Mean losses are averaged over samples; the summed SSE adds up.
-      lossSum += c.loss.reduction === 'sum' ? loss : loss * (e - s);
-      for (const m of metrics) m.update(target, pred);
+      lossSum += summed ? loss : loss * (e - s);
+      if (several) outLosses.forEach((v, i) => (outSums[i] = outSums[i]! + (c.losses[i]!.reduction === 'sum' ? v : v * (e - s))));
+      for (const m of metrics) m.update(targets, preds);
     }
-    const loss = c.loss.reduction === 'sum' ? lossSum : lossSum / Math.max(1, n);
+    const loss = summed ? lossSum : lossSum / Math.max(1, n);
+    const outLoss = several ? outSums.map((v, i) => (c.losses[i]!.reduction === 'sum' ? v : v / Math.max(1, n))) : [];
     let penalty = 0;
     noGrad(() => {
       for (const l of this.layers) penalty += l.regularizationLoss()?.item() ?? 0;
     });
-    return [loss + penalty, ...metrics.map((m) => m.result())];
+    return [loss + penalty, ...outLoss, ...metrics.map((m) => m.result())];
   }
 
   get weights(): Tensor[] {

@@ -4,14 +4,13 @@
  * `predict`, `trainOnBatch`, `getWeights`/`setWeights` — and PyTorch's front door for the
  * manual loop (`apply`, `trainableWeights`). One set of layers serves both.
  */
-import type { LossSpec } from '../losses/index.js';
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
-import { formatShape } from '../nn/layer.js';
+import { formatShape, stackShape } from '../nn/layer.js';
 import { InputLayer } from '../nn/simple.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Model } from './model.js';
-import { type ForwardResult, forwardWithLoss } from './step.js';
+import { Model, type ModelData } from './model.js';
+import { type StepForward, combineLosses, forwardWithLoss } from './step.js';
 import { summaryLines } from './summary.js';
 
 export type { CompileArgs, Compiled } from './model.js';
@@ -61,10 +60,24 @@ export class Sequential extends Model {
     return this.declaredInput;
   }
 
+  /** tfjs's name for a stack's input: the first layer's, with `_input`. */
+  get inputNames(): string[] {
+    return [`${this.layers[0]?.name ?? this.name}_input`];
+  }
+
+  /** A stack's output is its last layer's. */
+  get outputNames(): string[] {
+    return [this.layers[this.layers.length - 1]?.name ?? this.name];
+  }
+
+  get outputShapes(): SymbolicShape[] {
+    return [this.outputShape];
+  }
+
   /** Output shape, batch axis included. */
-  get outputShape(): SymbolicShape {
+  override get outputShape(): SymbolicShape {
     if (this.declaredInput === null) throw new Error('Sequential.outputShape: the model has no input shape yet');
-    return this.layers.reduce<SymbolicShape>((s, l) => l.computeOutputShape(s), this.declaredInput);
+    return this.layers.reduce<SymbolicShape>((s, l) => stackShape(l, s), this.declaredInput);
   }
 
   /** Builds every layer for `inputShape` (batch axis included). */
@@ -77,7 +90,7 @@ export class Sequential extends Model {
         l.built = true;
         l.syncWeightNames();
       }
-      shape = l.computeOutputShape(shape);
+      shape = stackShape(l, shape);
     }
   }
 
@@ -86,8 +99,29 @@ export class Sequential extends Model {
   }
 
   /** The stack fuses a softmax or sigmoid output with its cross-entropy (stable, gradient p − y). */
-  protected override forwardWithLoss(x: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor): ForwardResult {
-    return forwardWithLoss(this.layers, x, y, loss, training, sampleWeight);
+  protected override forwardWithLoss(xs: Tensor[], ys: Tensor[], training: boolean, sampleWeight?: Tensor): StepForward {
+    const c = this.compiledOrThrow('forward');
+    return combineLosses([forwardWithLoss(this.layers, xs[0]!, ys[0]!, c.loss, training, sampleWeight)], c.lossWeights);
+  }
+
+  /** @internal */
+  checkInputs(xs: Tensor[], op: string): void {
+    if (xs.length !== 1) throw new Error(`${op}: a Sequential model takes one input, got ${xs.length}`);
+    this.checkInput(xs[0]!, op);
+  }
+
+  /** @internal */
+  forward(xs: Tensor[], options: CallOptions = {}): Tensor[] {
+    return [this.call(xs[0]!, options)];
+  }
+
+  /** Inference in batches (see Model.predict); a stack has one output. */
+  override predict(x: ModelData, args: { batchSize?: number } = {}): Tensor {
+    return super.predict(x, args) as Tensor;
+  }
+
+  override predictOnBatch(x: ModelData): Tensor {
+    return super.predictOnBatch(x) as Tensor;
   }
 
   /** @internal */

@@ -7,17 +7,35 @@ import { noGrad } from '../context/context.js';
 import type { LossSpec } from '../losses/index.js';
 import { reduceLoss } from '../losses/losses.js';
 import { getActivation } from '../nn/activations.js';
-import { add } from '../ops/elementwise.js';
+import { add, mul } from '../ops/elementwise.js';
 import { Dense } from '../nn/dense.js';
 import type { Layer } from '../nn/layer.js';
 import { Activation } from '../nn/simple.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** What `testStep` gives. */
 export interface ForwardResult {
-  /** The model's output (probabilities, not logits), without graph. */
-  pred: Tensor;
+  /** The model's output (probabilities, not logits), without graph; a list for several outputs. */
+  pred: Tensor | Tensor[];
   /** The scalar data loss (with graph when training). */
   loss: Tensor;
+  /** Each output's weighted data loss, for a model with several outputs. */
+  outputLosses?: Tensor[];
+}
+
+/** One output's prediction and data loss. */
+export interface OutputLoss {
+  pred: Tensor;
+  loss: Tensor;
+}
+
+/** @internal A forward pass with its losses, as lists. */
+export interface StepForward {
+  preds: Tensor[];
+  /** The total data loss: the outputs' losses, weighted, summed. */
+  loss: Tensor;
+  /** Each output's weighted loss. */
+  outputLosses: Tensor[];
 }
 
 /** The logits of the last layer when `loss` fuses with its activation, else null. */
@@ -28,10 +46,11 @@ function fusedLogits(last: Layer, h: Tensor, loss: LossSpec): { logits: Tensor; 
   return null;
 }
 
-export function forwardWithLoss(layers: readonly Layer[], x: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor): ForwardResult {
-  let h = x;
-  for (let i = 0; i < layers.length - 1; i++) h = layers[i]!.apply(h, { training });
-  const last = layers[layers.length - 1]!;
+/**
+ * The output of `last` on `h` with its loss against `y`. When the loss can take logits
+ * (cross-entropy after a softmax or sigmoid), the activation is skipped and the fused form used.
+ */
+export function outputWithLoss(last: Layer, h: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor): OutputLoss {
   const fused = fusedLogits(last, h, loss);
   if (fused !== null) {
     const per = loss.perSample(y, fused.logits, { fromLogits: true });
@@ -40,6 +59,21 @@ export function forwardWithLoss(layers: readonly Layer[], x: Tensor, y: Tensor, 
   }
   const out = last.apply(h, { training });
   return { pred: out.detach(), loss: reduceLoss(loss.perSample(y, out), loss.reduction, sampleWeight) };
+}
+
+/** A stack's forward pass with its loss: every layer but the last, then the last with the loss. */
+export function forwardWithLoss(layers: readonly Layer[], x: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor): OutputLoss {
+  let h = x;
+  for (let i = 0; i < layers.length - 1; i++) h = layers[i]!.apply(h, { training });
+  return outputWithLoss(layers[layers.length - 1]!, h, y, loss, training, sampleWeight);
+}
+
+/** The outputs' losses weighted and summed (one output of weight 1: its loss itself, no extra op). */
+export function combineLosses(parts: readonly OutputLoss[], weights: readonly number[]): StepForward {
+  const outputLosses = parts.map((p, i) => (weights[i] === 1 ? p.loss : mul(p.loss, weights[i]!)));
+  let loss = outputLosses[0]!;
+  for (let i = 1; i < outputLosses.length; i++) loss = add(loss, outputLosses[i]!);
+  return { preds: parts.map((p) => p.pred), loss, outputLosses };
 }
 
 /** Total loss = data loss + every layer's weight penalty. */

@@ -4,7 +4,7 @@
  *   Layer (type)                Output Shape              Param #
  *   dense (Dense)               (None, 30)                23550
  */
-import { type Layer, type SymbolicShape, formatShape } from '../nn/layer.js';
+import { type Layer, type SymbolicShape, formatShape, stackShape } from '../nn/layer.js';
 
 const POSITIONS = [29, 55, 65];
 
@@ -26,7 +26,7 @@ export function summaryLines(name: string, layers: readonly Layer[], inputShape:
   let total = 0;
   let trainable = 0;
   layers.forEach((layer, i) => {
-    shape = layer.computeOutputShape(shape);
+    shape = stackShape(layer, shape);
     const params = layer.countParams();
     total += params;
     trainable += layer.trainableWeights.reduce((n, w) => n + w.size, 0);

@@ -6,9 +6,11 @@
  */
 import { getContext } from '../context/context.js';
 import { add } from '../ops/elementwise.js';
+import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Initializer, type InitializerIdentifier, getInitializer } from './initializers.js';
 import type { Regularizer } from './regularizers.js';
+import { Node, SymbolicTensor, isShapeList, isSymbolic } from './symbolic.js';
 
 /** A shape whose batch (or other) dimensions may be unknown: `[null, 784]`. */
 export type SymbolicShape = ReadonlyArray<number | null>;
@@ -52,6 +54,10 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
   readonly config: C;
   private readonly weightList: LayerWeight[] = [];
   private trainableFlag: boolean;
+  /** Each application of the layer to symbolic tensors (functional API), in order. */
+  readonly inboundNodes: Node[] = [];
+  /** Whether `call` takes a list of tensors (merge layers) rather than one. */
+  protected readonly multiInput: boolean = false;
 
   constructor(config: C) {
     config = kerasKeys(config);
@@ -79,27 +85,64 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
     for (const w of this.weightList) w.value.requiresGrad = value && w.trainable;
   }
 
-  /** Creates the weights for inputs of `inputShape`. Layers without weights keep this. */
-  build(inputShape: SymbolicShape): void {
+  /**
+   * Creates the weights for inputs of `inputShape` (a list of shapes for a layer with several
+   * inputs). Layers without weights keep this.
+   */
+  build(inputShape: SymbolicShape | SymbolicShape[]): void {
     void inputShape;
     this.built = true;
   }
 
-  /** The output for input `x`. */
-  abstract call(x: Tensor, options: CallOptions): Tensor;
+  /** The output for input `x` (a list for a layer with several inputs; several outputs come as a list). */
+  abstract call(x: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[];
 
-  /** The output shape for `inputShape`, without computing anything. */
-  computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+  /** The output shape (or shapes) for `inputShape`, without computing anything. */
+  computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
     return inputShape;
   }
 
-  /** Builds on first use, then calls. */
-  apply(x: Tensor, options: CallOptions = {}): Tensor {
+  /**
+   * Builds on first use, then calls. Given symbolic tensors (from `input()`), records the call
+   * in the graph instead and returns symbolic outputs: the functional API.
+   */
+  apply(x: Tensor, options?: CallOptions): Tensor;
+  apply(x: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  apply(x: Tensor[], options?: CallOptions): Tensor | Tensor[];
+  apply(x: SymbolicTensor[], options?: CallOptions): SymbolicTensor | SymbolicTensor[];
+  apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], options: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const input = this.arity(x);
+    if (isSymbolic(input)) return this.applySymbolic(input, options);
+    const real = input as Tensor | Tensor[];
     if (!this.built) {
-      this.build([null, ...x.shape.slice(1)]);
+      this.build(Array.isArray(real) ? real.map((t) => [null, ...t.shape.slice(1)]) : [null, ...real.shape.slice(1)]);
       this.built = true;
     }
-    return this.call(x, options);
+    return this.call(real, options);
+  }
+
+  /** `x` as this layer takes it: one tensor, or a list for a multi-input layer (a list of one is unwrapped, as tfjs does). */
+  private arity<T>(x: T | T[]): T | T[] {
+    if (Array.isArray(x)) {
+      if (this.multiInput) return x;
+      if (x.length === 1) return x[0]!;
+      throw new Error(`${this.className} '${this.name ?? ''}': takes one input, got a list of ${x.length}`);
+    }
+    if (this.multiInput) throw new Error(`${this.className} '${this.name ?? ''}': takes a list of inputs, got one ${x instanceof Tensor ? `tensor of shape ${fmt(x.shape)}` : 'input'}`);
+    return x;
+  }
+
+  private applySymbolic(x: SymbolicTensor | SymbolicTensor[], options: CallOptions): SymbolicTensor | SymbolicTensor[] {
+    const inputs = Array.isArray(x) ? x : [x];
+    const shape = Array.isArray(x) ? x.map((t) => t.shape) : x.shape;
+    if (!this.built) {
+      this.build(shape as SymbolicShape);
+      this.built = true;
+    }
+    const out = this.computeOutputShape(shape as SymbolicShape);
+    const node = new Node(this, inputs, isShapeList(out) ? out : [out as SymbolicShape], options.training === undefined ? {} : { training: options.training });
+    this.inboundNodes.push(node);
+    return node.outputs.length === 1 ? node.outputs[0]! : node.outputs;
   }
 
   /** The layer's configuration (Keras `get_config`), name included. */
@@ -184,4 +227,11 @@ export function lastDim(shape: SymbolicShape, layer: string): number {
     throw new Error(`${layer}: the last dimension of the input shape ${formatShape(shape)} must be known to build the layer`);
   }
   return d;
+}
+
+/** The output shape of a one-input, one-output layer in a stack (a layer with several outputs cannot be in one). */
+export function stackShape(layer: Layer, inputShape: SymbolicShape): SymbolicShape {
+  const out = layer.computeOutputShape(inputShape);
+  if (isShapeList(out)) throw new Error(`${layer.className} '${layer.name ?? ''}': gives ${out.length} outputs, which a Sequential stack cannot pass on; use the functional API (tf.model)`);
+  return out as SymbolicShape;
 }

@@ -49,9 +49,9 @@ export function layerGradCheck(layer: Layer, x: Tensor, training: boolean, eps =
       for (const w of ws) w.values = Float64Array.from(w.values);
       const x64 = new Tensor(Float64Array.from(x.values), x.shape, { requiresGrad: true });
       const rng = new Rng(99);
-      const out0 = noGrad(() => layer.call(x64, { training }));
+      const out0 = noGrad(() => layer.apply(x64, { training }));
       const r = new Tensor(Float64Array.from({ length: out0.size }, () => 0.5 + rng.uniform()), out0.shape);
-      const f = (): Tensor => sum(mul(layer.call(x64, { training }), r));
+      const f = (): Tensor => sum(mul(layer.apply(x64, { training }), r));
       const grads = computeGrads(f());
       let worst = 0;
       let passed = true;
