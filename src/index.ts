@@ -55,6 +55,8 @@ export {
   Rescaling, type RescalingConfig,
 } from './nn/simple.js';
 export { Embedding, type EmbeddingConfig } from './nn/embedding.js';
+export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, type ConcatenateConfig, type DotConfig } from './nn/merge.js';
+export { SymbolicTensor, Node } from './nn/symbolic.js';
 export { SimpleRNN, LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';
 export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, type ConvConfig, type DataFormat } from './nn/conv.js';
 export {
@@ -80,7 +82,8 @@ export {
 export * as metrics from './metrics/index.js';
 export type { Metric, MetricIdentifier, MetricFunction } from './metrics/index.js';
 export { Sequential, sequential, type CompileArgs } from './models/sequential.js';
-export { Model, type TrainStepResult } from './models/model.js';
+export { Model, type TrainStepResult, type ModelData } from './models/model.js';
+export { Functional, model, input, type FunctionalArgs } from './models/functional.js';
 export type { FitArgs } from './models/fit.js';
 export { Callback, History, type CallbackHooks } from './models/callbacks.js';
 export {

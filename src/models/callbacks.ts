@@ -118,14 +118,20 @@ export class History extends Callback {
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
     for (const k in logs) (this.history[k] ??= []).push(logs[k]!);
-    if (this.epoch.length === 1) this.addAliases();
+    if (this.epoch.length === 1) accuracyAliases(this.history);
   }
+}
 
-  /** tfjs writes 'acc' where Keras writes 'accuracy'; both names read the same series. */
-  private addAliases(): void {
-    for (const [a, b] of [['accuracy', 'acc'], ['val_accuracy', 'val_acc']] as const) {
-      if (a in this.history && !(b in this.history)) Object.defineProperty(this.history, b, { get: () => this.history[a], enumerable: false, configurable: true });
-      if (b in this.history && !(a in this.history)) Object.defineProperty(this.history, a, { get: () => this.history[b], enumerable: false, configurable: true });
-    }
+/**
+ * tfjs writes 'acc' where Keras writes 'accuracy' (`acc`, `val_acc`, `out_acc`): each such key
+ * of `record` gets the other spelling as a non-enumerable alias, so a program written for
+ * either reads the same figure.
+ */
+export function accuracyAliases<T>(record: Record<string, T>): void {
+  for (const key of Object.keys(record)) {
+    const m = /^(.*?)(accuracy|acc)$/.exec(key);
+    if (m === null || (m[1] !== '' && !m[1]!.endsWith('_'))) continue;
+    const other = `${m[1]}${m[2] === 'acc' ? 'accuracy' : 'acc'}`;
+    if (!(other in record)) Object.defineProperty(record, other, { get: () => record[key], enumerable: false, configurable: true });
   }
 }

@@ -4,7 +4,8 @@
 import { describe, expect, test } from 'vitest';
 import {
   ACTIVATIONS, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Tensor,
-  Sequential, gather, layers, lossNames, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
+  Sequential, gather, input, layers, lossNames, model, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
+  type Model, type SymbolicTensor,
 } from '../index.js';
 import { getContext } from '../context/context.js';
 import { compileStep } from './compiled.js';
@@ -15,7 +16,7 @@ const Y3 = oneHot(LABELS, 3);
 const Y1 = tensor(Array.from({ length: 24 }, (_, i) => [i % 2]));
 
 /** Trains the model eagerly and compiled from the same seed; returns both runs' weights and roads. */
-async function both(make: () => Sequential, compile: () => CompileArgs, x: Tensor, y: Tensor, fit: FitArgs = {}) {
+async function both<M extends Model>(make: () => M, compile: () => CompileArgs, x: Tensor, y: Tensor, fit: FitArgs = {}) {
   const run = async (runEagerly: boolean) => {
     setSeed(7);
     const m = make();
@@ -260,7 +261,14 @@ describe('everything in the library trains on the compiled step', () => {
   ] });
 
   // One model per layer factory.
-  const LAYER_MODELS: Record<string, () => Sequential> = {
+  /** input 4 → two Dense(3) branches → the merge layer → Dense(1): a functional model. */
+  const merged = (merge: (a: SymbolicTensor, b: SymbolicTensor) => SymbolicTensor): Model => {
+    const i = input({ shape: [4] });
+    const a = layers.dense({ units: 3, activation: 'tanh' }).apply(i);
+    const b = layers.dense({ units: 3 }).apply(i);
+    return model({ inputs: i, outputs: layers.dense({ units: 1 }).apply(merge(a, b)) });
+  };
+  const LAYER_MODELS: Record<string, () => Model> = {
     dense: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })] }),
     activation: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.activation({ activation: 'tanh' }), layers.dense({ units: 1 })] }),
     dropout: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.dropout({ rate: 0.4 }), layers.dense({ units: 1 })] }),
@@ -289,6 +297,8 @@ describe('everything in the library trains on the compiled step', () => {
     simpleRNN: () => around([2, 2], layers.simpleRNN({ units: 3, dropout: 0.2, recurrentDropout: 0.2 })),
     lstm: () => around([2, 2], layers.lstm({ units: 3, returnSequences: true, dropout: 0.2, recurrentDropout: 0.2 })),
     gru: () => around([2, 2], layers.gru({ units: 3, resetAfter: true, goBackwards: true, recurrentDropout: 0.2 })),
+    ...Object.fromEntries((['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum', 'concatenate'] as const).map((f) => [f, () => merged((a, b) => layers[f]().apply([a, b]))])),
+    dot: () => merged((a, b) => layers.dot({ axes: 1, normalize: true }).apply([a, b])),
   };
   /** Integer ids in [0, 5) for the embedding. */
   const IDS = tensor(Array.from({ length: 24 }, (_, i) => [i % 5, (i * 3) % 5, (i * 7) % 5, 4 - (i % 5)]));

@@ -9,7 +9,7 @@ import { argmax } from '../ops/reduce.js';
 import { tensor } from '../ops/creation.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type CallbackHooks, CallbackList, History } from './callbacks.js';
+import { type CallbackHooks, CallbackList, History, accuracyAliases } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSampleLists, gatherRows, identityOrder, takeRows } from './data.js';
 import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
@@ -238,6 +238,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
         const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
         outLossNames.forEach((k, i) => (logs[k] = outLossSums[i]! / seen));
         for (const m of metrics) logs[m.name] = m.result();
+        accuracyAliases(logs);
         const p = cbs.batchEnd(b, logs);
         if (p) await p;
       }
@@ -256,6 +257,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       outLossNames.forEach((k, i) => (logs[`val_${k}`] = v[i + 1]!));
       metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1 + outLossNames.length]!));
     }
+    accuracyAliases(logs);
     { const p = cbs.epochEnd(epoch, logs); if (p) await p; }
     // Yield at epoch ends when asked; by time, the batch loop has just checked (50,000
     // one-batch epochs should not each wait for the event loop, or read the clock twice).

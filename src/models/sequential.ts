@@ -5,7 +5,7 @@
  * manual loop (`apply`, `trainableWeights`). One set of layers serves both.
  */
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
-import { formatShape, stackShape } from '../nn/layer.js';
+import { formatShape, stackShape, uniqueName } from '../nn/layer.js';
 import { InputLayer } from '../nn/simple.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -14,10 +14,6 @@ import { type StepForward, combineLosses, forwardWithLoss } from './step.js';
 import { summaryLines } from './summary.js';
 
 export type { CompileArgs, Compiled } from './model.js';
-
-function snake(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
-}
 
 export class Sequential extends Model {
   readonly layers: Layer[] = [];
@@ -41,11 +37,7 @@ export class Sequential extends Model {
       throw new Error(`Sequential.add: only the first layer may declare an input shape; '${layer.className}' declares ${formatShape(layer.batchInputShape)}`);
     }
     if (layer.name === undefined) {
-      const base = snake(layer.className);
-      const taken = new Set(this.layers.map((l) => l.name));
-      let name = base;
-      for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
-      layer.name = name;
+      layer.name = uniqueName(layer.className, new Set(this.layers.map((l) => l.name!)));
     } else if (this.layers.some((l) => l.name === layer.name)) {
       throw new Error(`Sequential.add: a layer named '${layer.name}' is already in the model`);
     }

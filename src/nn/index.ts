@@ -7,7 +7,10 @@ import { Maxout, type MaxoutConfig } from './maxout.js';
 import {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
 } from './simple.js';
-import type { LayerArgs } from './layer.js';
+import type { Layer, LayerArgs } from './layer.js';
+import { Add, Average, Concatenate, type ConcatenateConfig, Dot, type DotConfig, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import type { SymbolicTensor } from './symbolic.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { Embedding, type EmbeddingConfig } from './embedding.js';
 import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
 import { Conv1D, Conv2D, Conv2DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
@@ -20,12 +23,28 @@ import {
   UpSampling2D, type UpSampling2DConfig, ZeroPadding2D, type ZeroPadding2DConfig,
 } from './reshaping.js';
 
+/**
+ * A merge layer's factory: given a config (or nothing), the layer; given the inputs (symbolic or
+ * real tensors), the layer applied to them at once (tfjs accepts both).
+ */
+function mergeFactory<C extends LayerArgs, L extends Layer<C>>(make: (config: C) => L, empty: C) {
+  function f(inputs: SymbolicTensor[]): SymbolicTensor;
+  function f(inputs: Tensor[]): Tensor;
+  function f(config?: C): L;
+  function f(arg?: C | SymbolicTensor[] | Tensor[]): L | SymbolicTensor | Tensor {
+    if (Array.isArray(arg)) return make(empty).apply(arg as SymbolicTensor[]) as SymbolicTensor;
+    return make(arg ?? empty);
+  }
+  return f;
+}
+
 /** The library's layer classes: their code is known to compute through ops only. */
 export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
   Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, Rescaling, Maxout, InputLayer,
   Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU,
+  Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
 ]);
 
 const maxPooling1d = (config: PoolingConfig = {}): MaxPooling1D => new MaxPooling1D(config);
@@ -68,4 +87,12 @@ export const layers = {
   simpleRNN: (config: RecurrentConfig): SimpleRNN => new SimpleRNN(config),
   lstm: (config: RecurrentConfig): LSTM => new LSTM(config),
   gru: (config: RecurrentConfig): GRU => new GRU(config),
+  add: mergeFactory((c: LayerArgs) => new Add(c), {}),
+  subtract: mergeFactory((c: LayerArgs) => new Subtract(c), {}),
+  multiply: mergeFactory((c: LayerArgs) => new Multiply(c), {}),
+  average: mergeFactory((c: LayerArgs) => new Average(c), {}),
+  maximum: mergeFactory((c: LayerArgs) => new Maximum(c), {}),
+  minimum: mergeFactory((c: LayerArgs) => new Minimum(c), {}),
+  concatenate: mergeFactory((c: ConcatenateConfig) => new Concatenate(c), {}),
+  dot: (config: DotConfig): Dot => new Dot(config),
 };

@@ -235,3 +235,11 @@ export function stackShape(layer: Layer, inputShape: SymbolicShape): SymbolicSha
   if (isShapeList(out)) throw new Error(`${layer.className} '${layer.name ?? ''}': gives ${out.length} outputs, which a Sequential stack cannot pass on; use the functional API (tf.model)`);
   return out as SymbolicShape;
 }
+
+/** Keras's default layer name: the class name in snake_case (`dense`, `conv2d`), numbered past `taken` (`dense_1`). */
+export function uniqueName(className: string, taken: ReadonlySet<string>): string {
+  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  let name = base;
+  for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+  return name;
+}

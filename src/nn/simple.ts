@@ -7,7 +7,7 @@ import { reshape } from '../ops/layout.js';
 import { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
-import { type CallOptions, Layer, type LayerArgs, type SymbolicShape } from './layer.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, kerasKeys } from './layer.js';
 
 export interface ActivationConfig extends LayerArgs {
   activation: ActivationIdentifier;
@@ -114,17 +114,29 @@ export class Rescaling extends Layer<RescalingConfig> {
 }
 
 export interface InputConfig {
-  /** Shape without the batch axis. */
-  shape: readonly number[];
+  /** Shape without the batch axis (or give `batchShape`). */
+  shape?: readonly number[];
+  /** Shape with the batch axis, which may be null (tfjs `batchShape`). */
+  batchShape?: ReadonlyArray<number | null>;
   batchSize?: number;
   name?: string;
+  /** Only 'float32' (tfjs accepts the key). */
+  dtype?: 'float32';
 }
 
 /** Declares a model's input shape (`layers.input({shape: [784]})`); computes nothing. */
 export class InputLayer extends Layer<LayerArgs> {
   readonly className = 'InputLayer';
   constructor(config: InputConfig) {
-    super({ inputShape: config.shape, ...(config.batchSize === undefined ? {} : { batchSize: config.batchSize }), ...(config.name === undefined ? {} : { name: config.name }) });
+    const c = kerasKeys(config);
+    if ((c.shape === undefined) === (c.batchShape === undefined)) {
+      throw new Error(`input: give exactly one of shape (without the batch axis) and batchShape (with it), got ${c.shape === undefined ? 'neither' : 'both'}`);
+    }
+    if (c.dtype !== undefined && c.dtype !== 'float32') throw new Error(`input: dtype must be 'float32', got ${JSON.stringify(c.dtype)}`);
+    super({
+      ...(c.shape === undefined ? { batchInputShape: c.batchShape! } : { inputShape: c.shape }),
+      ...(c.batchSize === undefined ? {} : { batchSize: c.batchSize }), ...(c.name === undefined ? {} : { name: c.name }),
+    });
   }
   call(x: Tensor): Tensor {
     return x;

@@ -1,0 +1,233 @@
+/**
+ * The functional API (Keras `keras.Model(inputs, outputs)`, tfjs `tf.model`): a model is the
+ * graph of layer applications between its inputs and outputs, made by applying layers to
+ * symbolic tensors. Several inputs and outputs, shared layers (one layer, several nodes) and
+ * merge layers; it trains, evaluates and predicts through the Model base class, on the same
+ * compiled step as Sequential.
+ *
+ * @example
+ * const a = input({ shape: [4], name: 'a' });
+ * const b = input({ shape: [2], name: 'b' });
+ * const h = layers.dense({ units: 8, activation: 'relu' }).apply(layers.concatenate().apply([a, b]));
+ * const model = tfModel({ inputs: [a, b], outputs: layers.dense({ units: 1 }).apply(h) });
+ */
+import { type CallOptions, type Layer, type SymbolicShape, formatShape, uniqueName } from '../nn/layer.js';
+import { InputLayer, type InputConfig } from '../nn/simple.js';
+import { Node, SymbolicTensor, isSymbolic } from '../nn/symbolic.js';
+import { fmt } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Model, asList } from './model.js';
+import { type OutputLoss, type StepForward, combineLosses, outputWithLoss } from './step.js';
+import { functionalSummaryLines } from './summary.js';
+import { reduceLoss } from '../losses/losses.js';
+import { detach } from '../autograd/grad.js';
+
+/** A model input: a symbolic tensor of `shape` (batch axis left out) or `batchShape`. */
+export function input(config: InputConfig): SymbolicTensor {
+  const layer = new InputLayer(config);
+  const node = new Node(layer, [], [layer.batchInputShape!]);
+  layer.inboundNodes.push(node);
+  layer.built = true;
+  return node.outputs[0]!;
+}
+
+export interface FunctionalArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+export class Functional extends Model {
+  /** The class name model files carry. */
+  readonly className = 'Functional';
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
+  /** Every layer once, inputs first, in the order the graph runs them. */
+  readonly layers: Layer[];
+  /** @internal The nodes to run, in order (the inputs' own nodes left out). */
+  readonly nodes: readonly Node[];
+
+  constructor(args: FunctionalArgs) {
+    super(args.name ?? 'model');
+    const inputs = asList(args.inputs);
+    const outputs = asList(args.outputs);
+    for (const [what, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
+      if (list.length === 0) throw new Error(`model: ${what} must name at least one symbolic tensor`);
+      list.forEach((t, i) => {
+        if (!(t instanceof SymbolicTensor)) {
+          throw new Error(`model: ${what}[${i}] must be a symbolic tensor (from input() or layer.apply on one), got ${describeValue(t)}`);
+        }
+      });
+    }
+    inputs.forEach((t, i) => {
+      if (!(t.sourceLayer instanceof InputLayer)) throw new Error(`model: inputs[${i}] must come from input(), got the output of ${t.sourceLayer.className} '${t.sourceLayer.name ?? ''}'`);
+      if (inputs.indexOf(t) !== i) throw new Error(`model: inputs[${i}] is the same input as inputs[${inputs.indexOf(t)}]`);
+    });
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.nodes = orderNodes(inputs, outputs);
+    const layers: Layer[] = inputs.map((t) => t.sourceLayer);
+    for (const n of this.nodes) if (!layers.includes(n.layer)) layers.push(n.layer);
+    const taken = new Set<string>();
+    for (const l of layers) {
+      if (l.name === undefined) continue;
+      if (taken.has(l.name)) throw new Error(`model: two layers are named '${l.name}'; layer names must be unique in a model`);
+      taken.add(l.name);
+    }
+    for (const l of layers) {
+      if (l.name !== undefined) continue;
+      l.name = l instanceof InputLayer ? uniqueName('Input', taken) : uniqueName(l.className, taken);
+      taken.add(l.name);
+      l.syncWeightNames();
+    }
+    this.layers = layers;
+  }
+
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.sourceLayer.name!);
+  }
+
+  /** Each output's name: its layer's (numbered `_1`… when one layer gives several outputs). */
+  get outputNames(): string[] {
+    const names = this.outputs.map((t) => t.sourceLayer.name!);
+    return names.map((n, i) => (names.indexOf(n) === i && names.lastIndexOf(n) === i ? n : `${n}_${names.slice(0, i).filter((m) => m === n).length + 1}`));
+  }
+
+  get outputShapes(): SymbolicShape[] {
+    return this.outputs.map((t) => t.shape);
+  }
+
+  /** The inputs' shapes, batch axis included (a list for several inputs). */
+  get inputShape(): SymbolicShape | SymbolicShape[] {
+    const s = this.inputs.map((t) => t.shape);
+    return s.length === 1 ? s[0]! : s;
+  }
+
+  /** The layer with this name, or at this index of `layers` (tfjs `getLayer`). */
+  getLayer(nameOrIndex: string | number): Layer {
+    if (typeof nameOrIndex === 'number') {
+      const l = this.layers[nameOrIndex];
+      if (l === undefined) throw new Error(`getLayer: index ${nameOrIndex} is out of range; the model has ${this.layers.length} layers`);
+      return l;
+    }
+    const l = this.layers.find((x) => x.name === nameOrIndex);
+    if (l === undefined) throw new Error(`getLayer: no layer named '${nameOrIndex}'; the model's layers are ${this.layers.map((x) => x.name).join(', ')}`);
+    return l;
+  }
+
+  /** @internal */
+  checkInputs(xs: Tensor[], op: string): void {
+    if (xs.length !== this.inputs.length) throw new Error(`${op}: the model takes ${this.inputs.length} inputs (${this.inputNames.join(', ')}), got ${xs.length}`);
+    xs.forEach((x, i) => {
+      const want = this.inputs[i]!.shape;
+      const ok = x.rank === want.length && want.every((d, k) => k === 0 || d === null || d === x.shape[k]);
+      if (!ok) throw new Error(`${op}: input '${this.inputNames[i]}' expects shape ${formatShape(want)}, got ${fmt(x.shape)}`);
+    });
+  }
+
+  /**
+   * Runs the graph on `xs`. Nodes in `skip` are not run (the caller computes their outputs,
+   * as the fused output losses do); their inputs are returned in `values` for it.
+   */
+  private run(xs: Tensor[], options: CallOptions, skip: ReadonlySet<Node> = new Set()): Map<SymbolicTensor, Tensor> {
+    const values = new Map<SymbolicTensor, Tensor>();
+    this.inputs.forEach((s, i) => values.set(s, xs[i]!));
+    for (const node of this.nodes) {
+      if (skip.has(node)) continue;
+      const ins = node.inputs.map((s) => values.get(s)!);
+      const out = node.layer.apply(ins, { ...options, ...(node.kwargs as CallOptions) });
+      asList(out).forEach((t, i) => values.set(node.outputs[i]!, t));
+    }
+    return values;
+  }
+
+  /** @internal */
+  forward(xs: Tensor[], options: CallOptions = {}): Tensor[] {
+    this.checkInputs(xs, 'apply');
+    const values = this.run(xs, options);
+    return this.outputs.map((s) => values.get(s)!);
+  }
+
+  /** The forward pass on real tensors: one for a one-input model, else a list (outputs likewise). */
+  call(x: Tensor | Tensor[], options: CallOptions = {}): Tensor | Tensor[] {
+    return this.unwrap(this.forward(asList(x), options));
+  }
+
+  /** Same as `call` on real tensors (PyTorch's `forward`, tfjs's `apply`). */
+  apply(x: Tensor | Tensor[], options: CallOptions = {}): Tensor | Tensor[] {
+    if (isSymbolic(x)) throw new Error('apply: a model applied to symbolic tensors (a model nested in another) is not supported yet; build the outer model from its layers');
+    return this.call(x, options);
+  }
+
+  /**
+   * Each output's loss; an output made by a softmax or sigmoid layer that nothing else reads
+   * fuses with its cross-entropy, as in Sequential (stable, gradient p − y).
+   */
+  protected override forwardWithLoss(xs: Tensor[], ys: Tensor[], training: boolean, sampleWeight?: Tensor): StepForward {
+    const c = this.compiledOrThrow('forward');
+    const read = new Set(this.nodes.flatMap((n) => n.inputs));
+    const fusable = new Set(this.outputs.map((s, i) => (c.losses[i]!.fusesWith !== undefined && s.node.inputs.length === 1 && s.node.outputs.length === 1 && !read.has(s) &&
+      this.outputs.indexOf(s) === i && this.outputs.lastIndexOf(s) === i ? s.node : null)).filter((n): n is Node => n !== null));
+    this.checkInputs(xs, 'fit');
+    const values = this.run(xs, { training }, fusable);
+    const parts = this.outputs.map((s, i): OutputLoss => {
+      const loss = c.losses[i]!;
+      if (fusable.has(s.node)) return outputWithLoss(s.node.layer, values.get(s.node.inputs[0]!)!, ys[i]!, loss, training, sampleWeight);
+      const out = values.get(s)!;
+      return { pred: detach(out), loss: reduceLoss(loss.perSample(ys[i]!, out), loss.reduction, sampleWeight) };
+    });
+    return combineLosses(parts, c.lossWeights);
+  }
+
+  /** Prints Keras's summary table with each layer's inbound layers (or hands each line to `printFn`). */
+  summary(printFn: (line: string) => void = console.log): void {
+    for (const line of functionalSummaryLines(this.name, this.layers, this.nodes, this.inputs)) printFn(line);
+  }
+}
+
+/** tfjs's factory: `tf.model({inputs, outputs})`. */
+export function model(args: FunctionalArgs): Functional {
+  return new Functional(args);
+}
+
+/**
+ * The nodes between `inputs` and `outputs`, each after the nodes its inputs come from; throws
+ * when an output depends on an input the model was not given (Keras's "graph disconnected").
+ */
+function orderNodes(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Node[] {
+  const order: Node[] = [];
+  const done = new Set<Node>(inputs.map((t) => t.node));
+  const active = new Set<Node>();
+  // Depth-first, iteratively (deep graphs must not overflow the stack).
+  for (const out of outputs) {
+    const stack: Array<{ node: Node; next: number }> = done.has(out.node) ? [] : [{ node: out.node, next: 0 }];
+    if (stack.length > 0) active.add(out.node);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const { node } = top;
+      if (top.next < node.inputs.length) {
+        const dep = node.inputs[top.next++]!.node;
+        if (done.has(dep)) continue;
+        if (active.has(dep)) throw new Error(`model: the graph has a cycle through layer '${dep.layer.name ?? dep.layer.className}'`);
+        if (dep.inputs.length === 0) {
+          const l = dep.layer;
+          throw new Error(`model: graph disconnected: ${node.layer.className} '${node.layer.name ?? ''}' needs input '${l.name ?? 'unnamed'}' of shape ${formatShape(dep.outputs[0]!.shape)}, which is not among the model's inputs`);
+        }
+        active.add(dep);
+        stack.push({ node: dep, next: 0 });
+        continue;
+      }
+      stack.pop();
+      active.delete(node);
+      done.add(node);
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
+  return typeof v;
+}
