@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { layers, loadLayersModel, randomNormal, sequential, setSeed, tensor } from '../src/index.js';
+import { type Tensor, input, layers, loadLayersModel, model as functionalModel, randomNormal, sequential, setSeed, tensor } from '../src/index.js';
 
 tf.setBackend('cpu');
 
@@ -63,7 +63,7 @@ describe('TensorFlow.js interop', () => {
       const expected = await (tfModel.predict(tf.tensor(input, [4, 2, 3])) as tf.Tensor).data();
       const model = await loadLayersModel(`file://${dir}/model.json`);
       expect(model.layers.map((l) => l.className)).toEqual(['Rescaling', 'Flatten', 'Dense', 'Dropout', 'BatchNormalization', 'LeakyReLU', 'Dense', 'Dense', 'Activation']);
-      closeTo(model.predict(tensor(input, [4, 2, 3])).values, expected);
+      closeTo((model.predict(tensor(input, [4, 2, 3])) as Tensor).values, expected);
     });
   }
 
@@ -182,7 +182,7 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       await saveTfjs(tfModel, dir);
       const model = await loadLayersModel(`file://${dir}/model.json`);
       expect(model.layers.map((l) => l.className)).toEqual(tfModel.layers.map((l) => l.getClassName()));
-      closeTo(model.predict(tensor(input, [3, ...shape])).values, expected);
+      closeTo((model.predict(tensor(input, [3, ...shape])) as Tensor).values, expected);
       const back = tmp();
       await model.save(`file://${back}`);
       const json = JSON.parse(readFileSync(join(back, 'model.json'), 'utf8'));
@@ -191,4 +191,87 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       closeTo(await (again.predict(tf.tensor(input, [3, ...shape])) as tf.Tensor).data(), expected);
     });
   }
+});
+
+describe('functional models with two inputs and two outputs, both ways', () => {
+  const N = 12;
+  const xa = Array.from({ length: N * 4 }, (_, i) => Math.sin(i * 0.61));
+  const xb = Array.from({ length: N * 3 }, (_, i) => Math.cos(i * 0.43));
+  const yc = Array.from({ length: N * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
+  const yr = Array.from({ length: N }, (_, i) => Math.sin(i));
+
+  /**
+   * a [4] and b [3] → a shared Dense(5) on a and on Dense(4)(b) → concatenate → Dense(6) →
+   * 'cls' softmax(3); multiply/average/maximum/minimum/add/dot of the two branches → 'reg' (1).
+   * (tfjs has no Subtract layer, so it is not here.)
+   * `L` is tfjs's layers or neurite's, `input` their input function.
+   */
+  function build<S>(L: Record<string, (c?: never) => { apply(x: never): unknown }>, input: (c: { shape: number[]; name: string }) => S): { inputs: S[]; outputs: S[] } {
+    const ap = <T>(layer: { apply(x: never): unknown }, x: T): S => layer.apply(x as never) as S;
+    const a = input({ shape: [4], name: 'a' });
+    const b = input({ shape: [3], name: 'b' });
+    const shared = L.dense!({ units: 5, activation: 'tanh', name: 'shared' } as never);
+    const sa = ap(shared, a);
+    const sb = ap(shared, ap(L.dense!({ units: 4, name: 'proj' } as never), b));
+    const h = ap(L.dense!({ units: 6, activation: 'relu', name: 'h' } as never), ap(L.concatenate!({ name: 'cat' } as never), [sa, sb]));
+    const cls = ap(L.dense!({ units: 3, activation: 'softmax', name: 'cls' } as never), h);
+    const m = ap(L.multiply!({ name: 'mul' } as never), [sa, sb]);
+    const av = ap(L.average!({ name: 'avg' } as never), [sa, sb]);
+    const both = ap(L.add!({ name: 'maxmin' } as never), [ap(L.maximum!({ name: 'max' } as never), [m, av]), ap(L.minimum!({ name: 'min' } as never), [m, av])]);
+    const d = ap(L.dot!({ axes: 1, normalize: true, name: 'dot' } as never), [sa, sb]);
+    const reg = ap(L.dense!({ units: 1, name: 'reg' } as never), ap(L.concatenate!({ name: 'cat2' } as never), [ap(L.add!({ name: 'add' } as never), [both, m]), d]));
+    return { inputs: [a, b], outputs: [cls, reg] };
+  }
+
+  async function tfjsPredict(model: tf.LayersModel): Promise<Float32Array[]> {
+    const out = model.predict([tf.tensor(xa, [N, 4]), tf.tensor(xb, [N, 3])]) as tf.Tensor[];
+    return Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
+  }
+
+  function neuritePredict(model: { predict(x: Tensor[]): Tensor | Tensor[] }): ArrayLike<number>[] {
+    return (model.predict([tensor(xa, [N, 4]), tensor(xb, [N, 3])]) as Tensor[]).map((t) => t.values);
+  }
+
+  async function intoTfjs(dir: string): Promise<tf.LayersModel> {
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const weightData = new Uint8Array(readFileSync(join(dir, 'weights.bin'))).buffer;
+    return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+  }
+
+  test('trained by tfjs → neurite predicts the same (within 1e-5), and neurite → tfjs again', async () => {
+    const g = build(tf.layers as never, tf.input);
+    const tfModel = tf.model({ inputs: g.inputs, outputs: g.outputs, name: 'two_by_two' });
+    tfModel.compile({ optimizer: tf.train.adam(0.05), loss: ['categoricalCrossentropy', 'meanSquaredError'] });
+    await tfModel.fit([tf.tensor(xa, [N, 4]), tf.tensor(xb, [N, 3])], [tf.tensor(yc, [N, 3]), tf.tensor(yr, [N, 1])], { epochs: 3, verbose: 0 });
+    const expected = await tfjsPredict(tfModel);
+    const dir = tmp();
+    await saveTfjs(tfModel, dir);
+    const model = await loadLayersModel(`file://${dir}/model.json`);
+    expect(model.constructor.name).toBe('Functional');
+    expect(model.layers.map((l) => l.name)).toEqual(tfModel.layers.map((l) => l.name));
+    neuritePredict(model).forEach((v, i) => closeTo(v, expected[i]!));
+    const back = tmp();
+    await model.save(`file://${back}`);
+    const again = await intoTfjs(back);
+    (await tfjsPredict(again)).forEach((v, i) => closeTo(v, expected[i]!));
+  });
+
+  test('trained by neurite → tfjs predicts the same, and back', async () => {
+    setSeed(11);
+    const g = build(layers as never, input);
+    const model = functionalModel({ inputs: g.inputs, outputs: g.outputs, name: 'two_by_two' });
+    model.compile({ optimizer: 'adam', loss: ['categoricalCrossentropy', 'mse'] });
+    const h = await model.fit([tensor(xa, [N, 4]), tensor(xb, [N, 3])], [tensor(yc, [N, 3]), tensor(yr, [N, 1])], { epochs: 5, batchSize: 4, verbose: 0 });
+    expect(h.params!.path).toBe('compiled');
+    const expected = neuritePredict(model);
+    const dir = tmp();
+    await model.save(`file://${dir}`);
+    const tfModel = await intoTfjs(dir);
+    expect(tfModel.outputNames).toEqual(['cls', 'reg']);
+    (await tfjsPredict(tfModel)).forEach((v, i) => closeTo(v, expected[i]!));
+    const back = tmp();
+    await saveTfjs(tfModel, back);
+    const again = await loadLayersModel(`file://${back}/model.json`);
+    neuritePredict(again).forEach((v, i) => closeTo(v, expected[i]!));
+  });
 });

@@ -1,6 +1,6 @@
 /** The CLI's commands, each a thin layer over the public API. */
 import {
-  type Sequential, Scaler, type Tensor, getOptimizer, layers, loadCsv, loadLayersModel, oneHot, plotHistory, sequential, setSeed,
+  Sequential, Scaler, type Tensor, getOptimizer, layers, loadCsv, loadLayersModel, oneHot, plotHistory, sequential, setSeed,
   standardScaler, datasets, SGD,
 } from '../index.js';
 import { CliError, type CliIO, PREPROCESSING_FILE, type Preprocessing, readPreprocessing, table } from './common.js';
@@ -62,6 +62,7 @@ export async function train(a: TrainArgs, io: CliIO): Promise<void> {
 async function loadForData(dir: string, csv: string, needTarget: boolean): Promise<{ model: Sequential; pre: Preprocessing; x: Tensor; y: Tensor | null; rows: number }> {
   const pre = await readPreprocessing(dir);
   const model = await loadLayersModel(dir);
+  if (!(model instanceof Sequential)) throw new CliError(`${dir}: the command line works on Sequential models (the ones \`neurite train\` makes); this one is a functional model`);
   const data = await loadCsv(csv, { schema: pre.schema });
   if (needTarget && data.y === null) throw new CliError(`${csv}: no column named '${pre.schema.target!.name}' (the target the model was trained on)`);
   return { model, pre, x: Scaler.fromJSON(pre.scaler).transform(data.x), y: data.y, rows: data.x.shape[0]! };

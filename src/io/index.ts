@@ -7,6 +7,8 @@
 import { getContext } from '../context/context.js';
 import { Callback } from '../models/callbacks.js';
 import { Sequential } from '../models/sequential.js';
+import { Functional } from '../models/functional.js';
+import { Model } from '../models/model.js';
 import type { Logs } from '../models/types.js';
 import { fmt } from '../tensor/shape.js';
 import { crc32, pathFromUrl, fsModules, readChecked, writeAtomic, writeAtomicGroup } from './files.js';
@@ -18,7 +20,7 @@ const MAX_MODEL_JSON = 64 * 1024 * 1024;
 const MAX_WEIGHTS = 8 * 1024 * 1024 * 1024;
 
 /** Writes the model (and, with includeOptimizer, its training state) into directory `url`. */
-export async function saveModel(model: Sequential, url: string, options: SaveOptions = {}): Promise<void> {
+export async function saveModel(model: Model, url: string, options: SaveOptions = {}): Promise<void> {
   const { fs, path } = await fsModules();
   const dir = pathFromUrl(url);
   const { json, files } = modelToArtifacts(model, options);
@@ -37,7 +39,7 @@ export interface LoadOptions {
 }
 
 /** Reads a model written by neurite or TensorFlow.js: `file://dir/model.json` (or the directory). */
-export async function loadLayersModel(url: string, options: LoadOptions = {}): Promise<Sequential> {
+export async function loadLayersModel(url: string, options: LoadOptions = {}): Promise<Sequential | Functional> {
   return (await loadModelDetailed(url, options)).model;
 }
 
@@ -94,14 +96,14 @@ export async function loadModelDetailed(url: string, options: LoadOptions = {}):
 }
 
 /** Writes the model's weights as safetensors, named `<layer>/<weight>`. */
-export async function saveWeights(model: Sequential, file: string): Promise<void> {
+export async function saveWeights(model: Model, file: string): Promise<void> {
   if (!model.built) throw new Error('saveWeights: the model must be built first');
   const tensors = namedWeights(model).map((w) => ({ name: w.name, shape: w.value.shape, values: w.value.values }));
   await writeAtomic(pathFromUrl(file), encodeSafetensors(tensors, { format: 'neurite', model: model.name }));
 }
 
 /** Loads safetensors weights into the model by name; shapes must match. */
-export async function loadWeights(model: Sequential, file: string): Promise<void> {
+export async function loadWeights(model: Model, file: string): Promise<void> {
   const p = pathFromUrl(file);
   const bytes = await readChecked(p, MAX_WEIGHTS + MAX_HEADER, 'weights file');
   const { tensors } = decodeSafetensors(bytes, p);
@@ -142,7 +144,7 @@ export class ModelCheckpoint extends Callback {
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const model = this.trainingModel;
-    if (!(model instanceof Sequential)) throw new Error('modelCheckpoint: only Sequential models can be saved');
+    if (!(model instanceof Sequential || model instanceof Functional)) throw new Error('modelCheckpoint: only Sequential and functional models can be saved');
     const monitor = this.options.monitor ?? 'val_loss';
     if (this.options.saveBestOnly) {
       const current = logs[monitor];
@@ -161,8 +163,8 @@ export class ModelCheckpoint extends Callback {
 
 export const modelCheckpoint = (filepath: string, options?: ModelCheckpointOptions): ModelCheckpoint => new ModelCheckpoint(filepath, options);
 
-declare module '../models/sequential.js' {
-  interface Sequential {
+declare module '../models/model.js' {
+  interface Model {
     /** Saves to `file://dir` in the TensorFlow.js Layers format (tfjs `model.save`). */
     save(url: string, options?: SaveOptions): Promise<void>;
     /** Writes the weights as safetensors. */
@@ -172,13 +174,13 @@ declare module '../models/sequential.js' {
   }
 }
 
-Sequential.prototype.save = function (this: Sequential, url: string, options?: SaveOptions) {
+Model.prototype.save = function (this: Model, url: string, options?: SaveOptions) {
   return saveModel(this, url, options);
 };
-Sequential.prototype.saveWeights = function (this: Sequential, file: string) {
+Model.prototype.saveWeights = function (this: Model, file: string) {
   return saveWeights(this, file);
 };
-Sequential.prototype.loadWeights = function (this: Sequential, file: string) {
+Model.prototype.loadWeights = function (this: Model, file: string) {
   return loadWeights(this, file);
 };
 

@@ -1,5 +1,5 @@
 /**
- * A Sequential model ⇄ TensorFlow.js's `model.json` + weight bytes (see shared/FORMATS.md).
+ * A Sequential or functional model ⇄ TensorFlow.js's `model.json` + weight bytes (see shared/FORMATS.md).
  * Weights are raw little-endian float32 in manifest order, named `<layer>/<weight>`. With
  * `includeOptimizer`, the optimizer's configuration and state (and the generator's state, for
  * exact resumption) travel in `userDefinedMetadata.neurite` and a separate `optimizer.bin`, so
@@ -11,6 +11,10 @@ import type { Layer } from '../nn/layer.js';
 import { getOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Sequential } from '../models/sequential.js';
+import { Functional, input } from '../models/functional.js';
+import type { Model } from '../models/model.js';
+import { InputLayer } from '../nn/simple.js';
+import type { Node, SymbolicTensor } from '../nn/symbolic.js';
 import { fmt, sizeOf } from '../tensor/shape.js';
 import { type Json, type JsonObject, checkKeys, layerFromJson, layerToJson } from './topology.js';
 
@@ -51,18 +55,22 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Every weight of the model with its saved name. */
-export function namedWeights(model: Sequential): Array<{ name: string; layer: Layer; value: import('../tensor/tensor.js').Tensor }> {
+export function namedWeights(model: Model): Array<{ name: string; layer: Layer; value: import('../tensor/tensor.js').Tensor }> {
   return model.layers.flatMap((layer) => layer.weightEntries.map((w) => ({ name: `${layer.name}/${w.name}`, layer, value: w.value })));
 }
 
-export function modelToArtifacts(model: Sequential, options: SaveOptions = {}): SavedModel {
-  if (!model.built || model.inputShape === null) throw new Error('save: the model must be built (give the first layer an inputShape, or fit it) before saving');
-  const layers = model.layers.map((l, i) => layerToJson(l, i === 0 ? model.inputShape : null));
+export function modelToArtifacts(model: Model, options: SaveOptions = {}): SavedModel {
+  let topology: JsonObject;
+  if (model instanceof Functional) topology = { class_name: 'Model', config: functionalConfig(model) };
+  else if (model instanceof Sequential) {
+    if (!model.built || model.inputShape === null) throw new Error('save: the model must be built (give the first layer an inputShape, or fit it) before saving');
+    topology = { class_name: 'Sequential', config: { name: model.name, layers: model.layers.map((l, i) => layerToJson(l, i === 0 ? model.inputShape : null)) } };
+  } else throw new Error(`save: only Sequential and functional models can be saved, got a ${model.constructor.name}`);
   const weights = namedWeights(model);
   const specs: JsonObject[] = weights.map((w) => ({ name: w.name, shape: [...w.value.shape], dtype: 'float32' }));
   const files = new Map<string, Uint8Array>([[WEIGHTS_FILE, concatBytes(weights.map((w) => f32Bytes(w.value.values)))]]);
   const json: JsonObject = {
-    modelTopology: { class_name: 'Sequential', config: { name: model.name, layers }, keras_version: 'neurite 0.1.0', backend: 'neurite' },
+    modelTopology: { ...topology, keras_version: 'neurite 0.1.0', backend: 'neurite' },
     format: 'layers-model',
     generatedBy: 'neurite 0.1.0',
     convertedBy: null,
@@ -83,6 +91,7 @@ export function modelToArtifacts(model: Sequential, options: SaveOptions = {}): 
       });
     }
     files.set(OPTIMIZER_FILE, concatBytes(parts));
+    if (compiled.losses.length > 1) throw new Error('save with includeOptimizer: a model with several outputs cannot save its training state yet; save without includeOptimizer');
     const lossName = compiled.loss.name;
     const metrics = (compiled.metricIds[0] ?? []).filter((m): m is string => typeof m === 'string');
     json.trainingConfig = { loss: lossName, metrics, optimizer_config: { class_name: opt.className, config: opt.getConfig() as JsonObject } };
@@ -105,11 +114,7 @@ function obj(v: Json | undefined, what: string, file: string): JsonObject {
 }
 
 /** The layer list from the modern, legacy (bare array) or Keras-HDF5-converted topology forms. */
-function topologyLayers(topology: JsonObject, file: string): { name: string; layers: Json[] } {
-  const t = topology.model_config !== undefined ? obj(topology.model_config, 'modelTopology.model_config', file) : topology;
-  if (t.class_name !== 'Sequential') {
-    throw new Error(`${file}: only Sequential models are supported, got class_name ${JSON.stringify(t.class_name)}`);
-  }
+function topologyLayers(t: JsonObject, file: string): { name: string; layers: Json[] } {
   const cfg = t.config;
   if (Array.isArray(cfg)) return { name: 'sequential', layers: cfg };
   const c = obj(cfg, 'modelTopology.config', file);
@@ -185,7 +190,7 @@ export function decodeWeight(data: Uint8Array, spec: WeightSpec & { offset: numb
 }
 
 export interface LoadedModel {
-  model: Sequential;
+  model: Sequential | Functional;
   /** Present when the file was saved with includeOptimizer. */
   optimizer: Optimizer | null;
   rngState: number[] | null;
@@ -199,20 +204,11 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
   checkKeys(raw, 'model.json', file);
   const json = obj(raw, 'model.json', file);
   const topology = obj(json.modelTopology, "'modelTopology'", file);
-  const { name, layers: layerJson } = topologyLayers(topology, file);
-  const model = new Sequential({ name });
-  layerJson.forEach((l, i) => {
-    const made = layerFromJson(l, file, `layer ${i}`);
-    if ('inputShape' in made) {
-      if (model.layers.length > 0) throw new Error(`${file}: layer ${i}: an InputLayer must come first`);
-      model.build(made.inputShape);
-      return;
-    }
-    model.add(made);
-  });
-  if (model.layers.length === 0) throw new Error(`${file}: the model has no layers`);
-  if (model.inputShape === null) throw new Error(`${file}: the first layer declares no input shape (batch_input_shape)`);
-  model.build(model.inputShape);
+  const t = topology.model_config !== undefined ? obj(topology.model_config, 'modelTopology.model_config', file) : topology;
+  let model: Sequential | Functional;
+  if (t.class_name === 'Model' || t.class_name === 'Functional') model = functionalFromConfig(obj(t.config, 'modelTopology.config', file), file);
+  else if (t.class_name === 'Sequential') model = sequentialFromTopology(t, file);
+  else throw new Error(`${file}: model class ${JSON.stringify(t.class_name)} is not supported (Sequential, Model, Functional)`);
 
   const { specs, total } = readManifest(json, file);
   if (weightData.length !== total) {
@@ -245,6 +241,135 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
     if (Array.isArray(n.rngState) && n.rngState.length === 5) rngState = n.rngState.map((v) => (typeof v === 'number' ? v : Number.NaN));
   }
   return { model, optimizer, rngState };
+}
+
+function sequentialFromTopology(t: JsonObject, file: string): Sequential {
+  const { name, layers: layerJson } = topologyLayers(t, file);
+  const model = new Sequential({ name });
+  layerJson.forEach((l, i) => {
+    const made = layerFromJson(l, file, `layer ${i}`);
+    if ('inputShape' in made) {
+      if (model.layers.length > 0) throw new Error(`${file}: layer ${i}: an InputLayer must come first`);
+      model.build(made.inputShape);
+      return;
+    }
+    model.add(made);
+  });
+  if (model.layers.length === 0) throw new Error(`${file}: the model has no layers`);
+  if (model.inputShape === null) throw new Error(`${file}: the first layer declares no input shape (batch_input_shape)`);
+  model.build(model.inputShape);
+  return model;
+}
+
+// ---- functional models: layers with their inbound nodes ---------------------------------------
+
+/** A node's index among the nodes of its layer that belong to the model (what files number). */
+function nodeIndexIn(node: Node, inModel: ReadonlySet<Node>): number {
+  return node.layer.inboundNodes.filter((n) => inModel.has(n)).indexOf(node);
+}
+
+/** Keras's functional config: each layer with `inbound_nodes` ([layer, node, tensor, kwargs] per input), and the model's input and output layers. */
+function functionalConfig(model: Functional): JsonObject {
+  const inModel = new Set<Node>([...model.nodes, ...model.inputs.map((t) => t.node)]);
+  const ref = (t: SymbolicTensor): Json[] => [t.sourceLayer.name!, nodeIndexIn(t.node, inModel), t.outputIndex];
+  const layers = model.layers.map((layer): JsonObject => {
+    if (layer instanceof InputLayer) {
+      return { name: layer.name!, class_name: 'InputLayer', config: { batch_input_shape: [...layer.batchInputShape!], dtype: 'float32', sparse: false, name: layer.name! }, inbound_nodes: [] };
+    }
+    const { class_name, config } = layerToJson(layer, null);
+    const nodes = layer.inboundNodes.filter((n) => inModel.has(n)).map((n) => n.inputs.map((t) => [...ref(t), { ...(n.kwargs as JsonObject) }]));
+    return { name: layer.name!, class_name: class_name!, config: config!, inbound_nodes: nodes };
+  });
+  return { name: model.name, layers, input_layers: model.inputs.map(ref), output_layers: model.outputs.map(ref) };
+}
+
+/** [layer, node, tensor] from a file, checked. */
+function tensorRef(v: Json, where: string, file: string): [string, number, number] {
+  if (!Array.isArray(v) || v.length < 3 || typeof v[0] !== 'string' || !Number.isInteger(v[1]) || !Number.isInteger(v[2])) {
+    throw new Error(`${file}: ${where}: expected [layer name, node index, tensor index], got ${JSON.stringify(v)}`);
+  }
+  return [v[0], v[1] as number, v[2] as number];
+}
+
+/**
+ * Rebuilds the graph: every layer from its config, then its nodes applied in dependency order
+ * (a shared layer's later node may need a layer listed after it).
+ */
+function functionalFromConfig(c: JsonObject, file: string): Functional {
+  if (!Array.isArray(c.layers)) throw new Error(`${file}: modelTopology.config.layers must be a list`);
+  const made = new Map<string, Layer>();
+  const pending: Array<{ name: string; layer: Layer; nodes: Array<Array<[string, number, number, JsonObject]>> }> = [];
+  const tensors = new Map<string, SymbolicTensor>();
+  const key = (r: readonly [string, number, number] | readonly [string, number, number, JsonObject]): string => `${r[0]}\u0000${r[1]}\u0000${r[2]}`;
+  c.layers.forEach((lj, i) => {
+    const l = obj(lj, `layer ${i}`, file);
+    const name = l.name ?? obj(l.config, `layer ${i} config`, file).name;
+    if (typeof name !== 'string') throw new Error(`${file}: layer ${i}: missing 'name'`);
+    if (made.has(name)) throw new Error(`${file}: layer ${i}: two layers are named '${name}'`);
+    if (!Array.isArray(l.inbound_nodes)) throw new Error(`${file}: layer ${i} ('${name}'): 'inbound_nodes' must be a list`);
+    const where = `layer ${i} ('${name}')`;
+    if (l.class_name === 'InputLayer') {
+      const cfg = obj(l.config, `${where} config`, file);
+      const shape = cfg.batch_input_shape ?? cfg.batch_shape;
+      if (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 0))) throw new Error(`${file}: ${where}: batch_input_shape must be a list of sizes or nulls`);
+      const t = input({ batchShape: shape as Array<number | null>, name });
+      made.set(name, t.sourceLayer);
+      tensors.set(key([name, 0, 0]), t);
+      return;
+    }
+    const layer = layerFromJson({ class_name: l.class_name ?? null, config: l.config ?? null }, file, where);
+    if ('inputShape' in layer) throw new Error(`${file}: ${where}: unexpected input shape`);
+    layer.name = name;
+    made.set(name, layer);
+    const nodes = l.inbound_nodes.map((nj, k) => {
+      if (!Array.isArray(nj)) throw new Error(`${file}: ${where}: inbound node ${k} must be a list of inputs`);
+      return nj.map((ij, m): [string, number, number, JsonObject] => {
+        const r = tensorRef(ij, `${where}: inbound node ${k}, input ${m}`, file);
+        const kwargs = Array.isArray(ij) && ij.length > 3 ? obj(ij[3], `${where}: inbound node ${k}, input ${m} keyword arguments`, file) : {};
+        const unknown = Object.keys(kwargs).filter((kw) => kw !== 'training' && !(kw === 'mask' && kwargs[kw] === null));
+        if (unknown.length > 0) throw new Error(`${file}: ${where}: inbound node ${k}: unsupported call arguments ${unknown.join(', ')}`);
+        return [...r, kwargs];
+      });
+    });
+    pending.push({ name, layer, nodes });
+  });
+  // Apply nodes once their inputs exist; each pass must make progress.
+  const done = new Map<string, number>();
+  let left = pending.reduce((n, p) => n + p.nodes.length, 0);
+  while (left > 0) {
+    let progress = false;
+    for (const p of pending) {
+      let k = done.get(p.name) ?? 0;
+      while (k < p.nodes.length) {
+        const refs = p.nodes[k]!;
+        for (const r of refs) if (!made.has(r[0])) throw new Error(`${file}: layer '${p.name}': inbound node ${k} names layer '${r[0]}', which the model does not have`);
+        const ins = refs.map((r) => tensors.get(key(r)));
+        if (ins.some((t) => t === undefined)) break;
+        const training = refs[0]?.[3].training;
+        const out = p.layer.apply(ins as SymbolicTensor[], typeof training === 'boolean' ? { training } : {});
+        (Array.isArray(out) ? out : [out]).forEach((t, i) => tensors.set(key([p.name, k, i]), t));
+        k++;
+        left--;
+        progress = true;
+      }
+      done.set(p.name, k);
+    }
+    if (!progress) {
+      const stuck = pending.find((p) => (done.get(p.name) ?? 0) < p.nodes.length)!;
+      const node = stuck.nodes[done.get(stuck.name) ?? 0]!;
+      const missing = node.find((r) => !tensors.has(key(r)))!;
+      throw new Error(`${file}: layer '${stuck.name}' needs output ${missing[2]} of node ${missing[1]} of layer '${missing[0]}', which the graph never makes`);
+    }
+  }
+  const refsOf = (v: Json | undefined, what: string): SymbolicTensor[] => {
+    if (!Array.isArray(v) || v.length === 0) throw new Error(`${file}: modelTopology.config.${what} must be a non-empty list`);
+    return v.map((r, i) => {
+      const t = tensors.get(key(tensorRef(r, `${what}[${i}]`, file)));
+      if (t === undefined) throw new Error(`${file}: ${what}[${i}] names ${JSON.stringify(r)}, which the graph does not make`);
+      return t;
+    });
+  };
+  return new Functional({ inputs: refsOf(c.input_layers, 'input_layers'), outputs: refsOf(c.output_layers, 'output_layers'), name: typeof c.name === 'string' ? c.name : 'model' });
 }
 
 function restoreOptimizer(o: JsonObject, weights: ReturnType<typeof namedWeights>, data: Uint8Array | null, file: string): Optimizer {

@@ -19,6 +19,7 @@ import {
 import { Embedding } from '../nn/embedding.js';
 import { GRU, LSTM, SimpleRNN } from '../nn/recurrent.js';
 import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from '../nn/reshaping.js';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from '../nn/merge.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -114,7 +115,7 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
  * 'sizes' is a number or a list of them; 'sides' ZeroPadding2D/Cropping2D's nested pairs;
  * 'format' a data format (channels_last ⇄ channelsLast).
  */
-type FieldKind = 'int' | 'num' | 'bool' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'interpolation';
+type FieldKind = 'int' | 'num' | 'bool' | 'axis' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'interpolation';
 
 type LayerCtor = new (config: never) => Layer;
 
@@ -156,6 +157,14 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   SimpleRNN: { ctor: SimpleRNN, fields: RNN_FIELDS },
   LSTM: { ctor: LSTM, fields: { ...RNN_FIELDS, recurrentActivation: 'activation', unitForgetBias: 'bool' } },
   GRU: { ctor: GRU, fields: { ...RNN_FIELDS, recurrentActivation: 'activation', resetAfter: 'bool' } },
+  Add: { ctor: Add, fields: {} },
+  Subtract: { ctor: Subtract, fields: {} },
+  Multiply: { ctor: Multiply, fields: {} },
+  Average: { ctor: Average, fields: {} },
+  Maximum: { ctor: Maximum, fields: {} },
+  Minimum: { ctor: Minimum, fields: {} },
+  Concatenate: { ctor: Concatenate, fields: { axis: 'axis' } },
+  Dot: { ctor: Dot, fields: { axes: 'axis', normalize: 'bool' } },
 };
 
 /** Keys every layer's config may carry besides its fields (read by the common code). */
@@ -268,6 +277,11 @@ class Reader {
     switch (kind) {
       case 'int': return this.int(key);
       case 'num': return this.num(key);
+      case 'axis': {
+        const axis = (x: Json): boolean => typeof x === 'number' && Number.isInteger(x) && Math.abs(x) <= 8;
+        if (!(axis(v) || (Array.isArray(v) && v.length === 2 && v.every(axis)))) this.fail(`'${key}' must be an axis or a pair of axes, got ${JSON.stringify(v)}`);
+        return v;
+      }
       case 'bool': return this.bool(key, false);
       case 'sizes':
         if (!sizes(v)) this.fail(`'${key}' must be a size or a list of sizes, got ${JSON.stringify(v)}`);

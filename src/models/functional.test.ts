@@ -39,16 +39,17 @@ describe('functional models', () => {
   test('structure: layers in graph order, names, shapes, getLayer', () => {
     setSeed(1);
     const m = twoByTwo();
-    expect(m.layers.map((l) => l.name)).toEqual(['a', 'b', 'concatenate', 'h', 'cls', 'skip', 'add', 'reg']);
+    // Keras's order: by depth from the outputs (a, b 4; concatenate 3; h, skip 2; add 1; cls, reg 0), ties by first visit.
+    expect(m.layers.map((l) => l.name)).toEqual(['a', 'b', 'concatenate', 'h', 'skip', 'add', 'cls', 'reg']);
     expect(m.inputNames).toEqual(['a', 'b']);
     expect(m.outputNames).toEqual(['cls', 'reg']);
     expect(m.outputShape).toEqual([[null, 3], [null, 1]]);
     expect(m.inputShape).toEqual([[null, 4], [null, 3]]);
     expect(m.getLayer('h')).toBe(m.layers[3]);
-    expect(m.getLayer(4).name).toBe('cls');
+    expect(m.getLayer(6).name).toBe('cls');
     // (4+3)·6+6 + 6·3+3 + 4·6+6 + 6·1+1
     expect(m.countParams()).toBe(48 + 21 + 30 + 7);
-    expect(() => m.getLayer('nope')).toThrow("getLayer: no layer named 'nope'; the model's layers are a, b, concatenate, h, cls, skip, add, reg");
+    expect(() => m.getLayer('nope')).toThrow("getLayer: no layer named 'nope'; the model's layers are a, b, concatenate, h, skip, add, cls, reg");
     expect(() => m.getLayer(8)).toThrow('getLayer: index 8 is out of range; the model has 8 layers');
   });
 

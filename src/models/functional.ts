@@ -42,7 +42,7 @@ export class Functional extends Model {
   readonly className = 'Functional';
   readonly inputs: SymbolicTensor[];
   readonly outputs: SymbolicTensor[];
-  /** Every layer once, inputs first, in the order the graph runs them. */
+  /** Every layer once, in Keras's order: by decreasing depth from the outputs (inputs first), ties by first visit. */
   readonly layers: Layer[];
   /** @internal The nodes to run, in order (the inputs' own nodes left out). */
   readonly nodes: readonly Node[];
@@ -65,9 +65,8 @@ export class Functional extends Model {
     });
     this.inputs = inputs;
     this.outputs = outputs;
-    this.nodes = orderNodes(inputs, outputs);
-    const layers: Layer[] = inputs.map((t) => t.sourceLayer);
-    for (const n of this.nodes) if (!layers.includes(n.layer)) layers.push(n.layer);
+    const { nodes, layers } = orderGraph(inputs, outputs);
+    this.nodes = nodes;
     const taken = new Set<string>();
     for (const l of layers) {
       if (l.name === undefined) continue;
@@ -191,17 +190,40 @@ export function model(args: FunctionalArgs): Functional {
 }
 
 /**
- * The nodes between `inputs` and `outputs`, each after the nodes its inputs come from; throws
+ * The nodes between `inputs` and `outputs` in an order that runs (each after the nodes its
+ * inputs come from), and the layers in Keras's and tfjs's order: by decreasing depth from the
+ * outputs, ties by first visit (so weights list in the same order as a tfjs model's). Throws
  * when an output depends on an input the model was not given (Keras's "graph disconnected").
  */
-function orderNodes(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Node[] {
-  const order: Node[] = [];
-  const done = new Set<Node>(inputs.map((t) => t.node));
+function orderGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): { nodes: Node[]; layers: Layer[] } {
+  const inputNodes = new Set(inputs.map((t) => t.node));
+  const post: Node[] = [];
+  const seen = new Map<Layer, number>();
+  const see = (n: Node): void => {
+    if (!seen.has(n.layer)) seen.set(n.layer, seen.size);
+  };
+  const done = new Set<Node>();
   const active = new Set<Node>();
+  /** A node without inputs: one of the model's inputs, or the graph is disconnected. */
+  const leaf = (dep: Node, from: Node | null): void => {
+    if (!inputNodes.has(dep)) {
+      const l = dep.layer;
+      const who = from === null ? 'an output' : `${from.layer.className} '${from.layer.name ?? ''}'`;
+      throw new Error(`model: graph disconnected: ${who} needs input '${l.name ?? 'unnamed'}' of shape ${formatShape(dep.outputs[0]!.shape)}, which is not among the model's inputs`);
+    }
+    done.add(dep);
+    post.push(dep);
+  };
   // Depth-first, iteratively (deep graphs must not overflow the stack).
   for (const out of outputs) {
-    const stack: Array<{ node: Node; next: number }> = done.has(out.node) ? [] : [{ node: out.node, next: 0 }];
-    if (stack.length > 0) active.add(out.node);
+    if (done.has(out.node)) continue;
+    see(out.node);
+    if (out.node.inputs.length === 0) {
+      leaf(out.node, null);
+      continue;
+    }
+    const stack: Array<{ node: Node; next: number }> = [{ node: out.node, next: 0 }];
+    active.add(out.node);
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
       const { node } = top;
@@ -209,9 +231,10 @@ function orderNodes(inputs: readonly SymbolicTensor[], outputs: readonly Symboli
         const dep = node.inputs[top.next++]!.node;
         if (done.has(dep)) continue;
         if (active.has(dep)) throw new Error(`model: the graph has a cycle through layer '${dep.layer.name ?? dep.layer.className}'`);
+        see(dep);
         if (dep.inputs.length === 0) {
-          const l = dep.layer;
-          throw new Error(`model: graph disconnected: ${node.layer.className} '${node.layer.name ?? ''}' needs input '${l.name ?? 'unnamed'}' of shape ${formatShape(dep.outputs[0]!.shape)}, which is not among the model's inputs`);
+          leaf(dep, node);
+          continue;
         }
         active.add(dep);
         stack.push({ node: dep, next: 0 });
@@ -220,10 +243,24 @@ function orderNodes(inputs: readonly SymbolicTensor[], outputs: readonly Symboli
       stack.pop();
       active.delete(node);
       done.add(node);
-      order.push(node);
+      post.push(node);
     }
   }
-  return order;
+  for (const t of inputs) {
+    if (!done.has(t.node)) throw new Error(`model: input '${t.sourceLayer.name ?? 'unnamed'}' does not reach any output`);
+  }
+  // Depths: outputs 0, each node's inputs one deeper; a layer as deep as its deepest node.
+  const nodeDepth = new Map<Node, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (let i = post.length - 1; i >= 0; i--) {
+    const node = post[i]!;
+    const d = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, d);
+    nodeDepth.set(node, d);
+    for (const t of node.inputs) nodeDepth.set(t.node, Math.max(d + 1, nodeDepth.get(t.node) ?? 0));
+  }
+  const layers = [...seen.keys()].sort((x, y) => layerDepth.get(y)! - layerDepth.get(x)! || seen.get(x)! - seen.get(y)!);
+  return { nodes: post.filter((n) => !inputNodes.has(n)), layers };
 }
 
 function describeValue(v: unknown): string {
