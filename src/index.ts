@@ -3,6 +3,7 @@
  */
 import './autograd/methods.js';
 import './ops/methods.js';
+import './ops/tfjs-methods.js';
 import { modelCheckpoint } from './io/index.js';
 import { callbacks as coreCallbacks } from './models/builtin-callbacks.js';
 
@@ -15,7 +16,10 @@ export type { Backend, Kernels, UnaryOp, BinaryOp, ReduceOp } from './backends/b
 export { jsBackend } from './backends/js/index.js';
 export { wasmBackend, wasmSimdSupported, type WasmBackend } from './backends/wasm/index.js';
 
-export { createContext, getContext, withContext, noGrad, setSeed, setBackend, getBackend, ready } from './context/context.js';
+export { createContext, getContext, withContext, noGrad, setSeed, ready } from './context/context.js';
+export { tidy, dispose, keep, memory, type TensorContainer, type MemoryInfo } from './context/memory.js';
+export { setBackend, getBackend, util, env, nextFrame } from './compat/tfjs.js';
+export { TensorBuffer, buffer } from './tensor/buffer.js';
 export type { Context } from './context/context.js';
 
 export { backward, computeGrads } from './autograd/engine.js';
@@ -26,15 +30,21 @@ export type { GradCheckOptions, GradCheckResult, GradCheckInputReport } from './
 
 export {
   tensor, scalar, variable, fill, zeros, ones, zerosLike, onesLike, eye, range,
-  randomUniform, randomNormal, truncatedNormal, oneHot,
+  randomUniform, randomNormal, truncatedNormal, oneHot, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, linspace,
 } from './ops/creation.js';
-export type { TensorInput, RandomOptions } from './ops/creation.js';
+export type { TensorInput, RandomOptions, TfjsDType } from './ops/creation.js';
 export type { TensorLike } from './ops/primitive.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, sign, reciprocal, clip,
   greater, greaterEqual, less, lessEqual, equal, notEqual, where,
-  sigmoid, tanh, softplus, erf, step,
+  sigmoid, tanh, softplus, erf, step, floor, ceil, round, sin, cos,
 } from './ops/elementwise.js';
+export {
+  rsqrt, log1p, expm1, squaredDifference, floorDiv, mod, isNaN, logicalNot, logicalAnd, logicalOr, logicalXor, cumsum, moments, norm, l2Normalize,
+  dot, outerProduct, cast, type CumsumOptions,
+} from './ops/math.js';
+export { topk, split, tile, reverse, whereAsync, booleanMaskAsync } from './ops/select.js';
+export { matMul, argMax, argMin, clipByValue, print } from './ops/tfjs-functions.js';
 export { relu, relu6, leakyRelu, elu, selu, softsign, gelu, swish, softmax, logSoftmax } from './ops/activations.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';

@@ -72,7 +72,7 @@ describe.runIf(browser !== null)('in headless Chromium', () => {
       const lossesJs = await fitLosses(js);
       return { isolated: crossOriginIsolated, name: two.name, ready, relaxed: two.relaxed, diff, productBands, calls,
         trainingBands: two.workerBands() - before - productBands, lossesTwo, lossesJs,
-        readyDefault: await nt.ready(), defaultBackend: nt.getBackend(), defaultThreads: await nt.getContext().backend.ready(), xor: await xor() };
+        readyDefault: await nt.ready(), defaultBackend: nt.getContext().backend.name, family: nt.getBackend(), defaultThreads: await nt.getContext().backend.ready(), xor: await xor() };
     `);
     expect(value.isolated).toBe(true);
     expect(value.ready).toBe(2);
@@ -89,6 +89,7 @@ describe.runIf(browser !== null)('in headless Chromium', () => {
     expect(two[2]!).toBeLessThan(two[0]!);
     // The default backend uses navigator.hardwareConcurrency threads.
     expect(value.defaultBackend).toMatch(/^wasm relaxed-simd/);
+    expect(value.family).toBe('wasm');
     expect(value.defaultThreads).toBeGreaterThanOrEqual(1);
     expect(value.xor).toEqual([0, 1, 1, 0]);
     expect(warnings).toEqual([]);

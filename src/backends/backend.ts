@@ -12,8 +12,8 @@ import type { Buf, DType } from '../tensor/tensor.js';
 /** Distributions `fillRandom` draws from: uniform [a, b), normal (mean a, deviation b), and normal redrawn beyond 2 deviations. */
 export type Distribution = 'uniform' | 'normal' | 'truncatedNormal';
 
-/** Elementwise functions of one input. `step` and `sign` have zero gradient. */
-export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sigmoid', 'tanh', 'softplus', 'erf', 'step'] as const;
+/** Elementwise functions of one input. `step`, `sign`, `floor`, `ceil` and `round` have zero gradient. */
+export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sigmoid', 'tanh', 'softplus', 'erf', 'step', 'floor', 'ceil', 'round', 'sin', 'cos'] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** Elementwise functions of two inputs with NumPy broadcasting; comparisons give 0/1. */

@@ -24,7 +24,7 @@ const make = () => {
   return m;
 };
 const settle = async () => { gc(); await new Promise((r) => setTimeout(r, 10)); gc(); await new Promise((r) => setTimeout(r, 10)); };
-const backend = nt.getBackend();
+const backend = nt.getContext().backend;
 const out = { rss: [], resident: [], fresh: [] };
 const m = make();
 for (let i = 0; i < 20; i++) {

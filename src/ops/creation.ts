@@ -43,7 +43,8 @@ function flattenInto(values: unknown, shape: readonly number[], depth: number, o
  * @example tensor([1, 2, 3, 4], [2, 2])      // same
  * @example tensor([0.3, 0.5], undefined, { requiresGrad: true })
  */
-export function tensor(values: TensorInput, shape?: Shape, options: TensorOptions = {}): Tensor {
+export function tensor(values: TensorInput, shape?: Shape, options: TensorOptions | TfjsDType = {}): Tensor {
+  if (typeof options === 'string') return castTo(tensor(values, shape), options, 'tensor');
   const ctx = getContext();
   if (typeof values === 'number') {
     const target = shape ?? [];
@@ -74,15 +75,55 @@ export function tensor(values: TensorInput, shape?: Shape, options: TensorOption
 }
 
 /** A 0-D tensor. */
-export function scalar(value: number, options: TensorOptions = {}): Tensor {
+export function scalar(value: number, options: TensorOptions | TfjsDType = {}): Tensor {
   return tensor(value, [], options);
 }
 
 /**
- * A trainable leaf (tfjs `tf.variable`, PyTorch `nn.Parameter`): `requiresGrad` is on unless
- * `trainable: false`.
+ * tfjs's dtype names. Neurite stores float32 (float64 inside gradient checks): 'int32' values
+ * are truncated to integers and 'bool' values made 0 or 1, as tfjs casts them, and kept as floats.
  */
-export function variable(initial: Tensor | TensorInput, options: { trainable?: boolean; name?: string } = {}): Tensor {
+export type TfjsDType = 'float32' | 'int32' | 'bool';
+
+/** `t`'s values as tfjs would cast them to `dtype` (in place: `t` is new). */
+export function castTo(t: Tensor, dtype: string, op: string): Tensor {
+  if (dtype === 'int32') for (let i = 0; i < t.size; i++) t.values[i] = Math.trunc(t.values[i]!);
+  else if (dtype === 'bool') for (let i = 0; i < t.size; i++) t.values[i] = t.values[i] !== 0 ? 1 : 0;
+  else if (dtype !== 'float32') throw new Error(`${op}: dtype '${dtype}' is not supported (float32, int32, bool)`);
+  return t;
+}
+
+/** tfjs's `tensor1d` … `tensor6d`: a tensor of exactly `rank` axes. */
+function ranked(rank: number) {
+  return (values: TensorInput, shape?: Shape, dtype?: TfjsDType): Tensor => {
+    const t = tensor(values, shape, dtype ?? {});
+    if (t.rank !== rank) throw new Error(`tensor${rank}d: expected ${rank} axes, got shape ${fmt(t.shape)}${shape === undefined ? ' (give the shape, or nest the values that deep)' : ''}`);
+    return t;
+  };
+}
+export const tensor1d = (values: TensorInput, dtype?: TfjsDType): Tensor => ranked(1)(values, undefined, dtype);
+export const tensor2d = ranked(2);
+export const tensor3d = ranked(3);
+export const tensor4d = ranked(4);
+export const tensor5d = ranked(5);
+export const tensor6d = ranked(6);
+
+/** `num` evenly spaced values from `start` to `stop`, both included (tfjs `linspace`). */
+export function linspace(start: number, stop: number, num: number): Tensor {
+  if (!Number.isInteger(num) || num < 1) throw new Error(`linspace: num must be a positive integer, got ${num}`);
+  const t = emptyTensor([num]);
+  const step = num === 1 ? 0 : (stop - start) / (num - 1);
+  for (let i = 0; i < num; i++) t.values[i] = start + i * step;
+  return t;
+}
+
+/**
+ * A trainable leaf (tfjs `tf.variable`, PyTorch `nn.Parameter`): `requiresGrad` is on unless
+ * `trainable: false`. tfjs's `variable(x, trainable, name)` works too.
+ */
+export function variable(initial: Tensor | TensorInput, options: { trainable?: boolean; name?: string } | boolean = {}, name?: string): Tensor {
+  // tfjs's positional form: variable(x, trainable, name).
+  if (typeof options === 'boolean') options = { trainable: options, ...(name === undefined ? {} : { name }) };
   const src = initial instanceof Tensor ? initial : tensor(initial);
   const opts: TensorOptions = { requiresGrad: options.trainable ?? true };
   if (options.name !== undefined) opts.name = options.name;
@@ -152,20 +193,32 @@ function randomFill(shape: Shape, op: string, options: RandomOptions, dist: Dist
   return t;
 }
 
-/** Uniform in [min, max). */
-export function randomUniform(shape: Shape, min = 0, max = 1, options: RandomOptions = {}): Tensor {
-  if (!(min <= max)) throw new Error(`randomUniform: min (${min}) must not exceed max (${max})`);
-  return randomFill(shape, 'randomUniform', options, 'uniform', min, max);
+/** The options of a random op, from neurite's form or tfjs's trailing (dtype, seed). */
+function randomArgs(options: RandomOptions | TfjsDType | undefined, seed: number | undefined): { options: RandomOptions; dtype: string } {
+  if (typeof options === 'string' || options === undefined) return { options: seed === undefined ? {} : { seed }, dtype: options ?? 'float32' };
+  return { options, dtype: 'float32' };
 }
 
-/** Normal with the given mean and standard deviation. */
-export function randomNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
-  return randomFill(shape, 'randomNormal', options, 'normal', mean, stddev);
+/** Uniform in [min, max). tfjs's argument order works too: `(shape, min, max, dtype, seed)`. */
+export function randomUniform(shape: Shape, min = 0, max = 1, options?: RandomOptions | TfjsDType, seed?: number): Tensor {
+  if (!(min <= max)) throw new Error(`randomUniform: min (${min}) must not exceed max (${max})`);
+  const a = randomArgs(options, seed);
+  const t = randomFill(shape, 'randomUniform', a.options, 'uniform', min, max);
+  // tfjs's int32 draws are floor(uniform) in [min, max).
+  if (a.dtype === 'int32') for (let i = 0; i < t.size; i++) t.values[i] = Math.floor(t.values[i]!);
+  return a.dtype === 'int32' ? t : castTo(t, a.dtype, 'randomUniform');
+}
+
+/** Normal with the given mean and standard deviation (tfjs's `(shape, mean, stdDev, dtype, seed)` too). */
+export function randomNormal(shape: Shape, mean = 0, stddev = 1, options?: RandomOptions | TfjsDType, seed?: number): Tensor {
+  const a = randomArgs(options, seed);
+  return castTo(randomFill(shape, 'randomNormal', a.options, 'normal', mean, stddev), a.dtype, 'randomNormal');
 }
 
 /** Normal, redrawn until within two standard deviations of the mean (as TensorFlow). */
-export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options: RandomOptions = {}): Tensor {
-  return randomFill(shape, 'truncatedNormal', options, 'truncatedNormal', mean, stddev);
+export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, options?: RandomOptions | TfjsDType, seed?: number): Tensor {
+  const a = randomArgs(options, seed);
+  return castTo(randomFill(shape, 'truncatedNormal', a.options, 'truncatedNormal', mean, stddev), a.dtype, 'truncatedNormal');
 }
 
 /**

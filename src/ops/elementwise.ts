@@ -110,6 +110,16 @@ export const tanh = unaryOp('tanh', (g, _x, y) => mul(g, sub(1, mul(y, y))));
 export const softplus = unaryOp('softplus', (g, x) => mul(g, sigmoid(x)));
 /** Gauss error function. d/dx = 2/√π · e^(−x²). */
 export const erf = unaryOp('erf', (g, x) => mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))));
+/** ⌊x⌋. Zero gradient. */
+export const floor = unaryOp('floor', (g) => emptyTensor(g.shape));
+/** ⌈x⌉. Zero gradient. */
+export const ceil = unaryOp('ceil', (g) => emptyTensor(g.shape));
+/** The nearest integer, halves to even (as TensorFlow). Zero gradient. */
+export const round = unaryOp('round', (g) => emptyTensor(g.shape));
+/** sin x. d/dx = cos x. */
+export const sin = unaryOp('sin', (g, x) => mul(g, cos(x)));
+/** cos x. d/dx = −sin x. */
+export const cos = unaryOp('cos', (g, x) => neg(mul(g, sin(x))));
 
 // ---- composites (no backward of their own) ------------------------------------------------
 /** x². */

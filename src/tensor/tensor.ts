@@ -39,6 +39,13 @@ export interface TensorOptions {
 let readHook: ((what: string) => void) | null = null;
 
 /**
+ * Bookkeeping for tfjs's memory API: tensors made and not disposed, their bytes, and the
+ * `tidy` scopes open now (each collects the tensors made inside it). Neurite frees storage by
+ * garbage collection, so these count what tfjs would hold, not what the heap holds.
+ */
+export const tensorCounts = { live: 0, bytes: 0, scopes: [] as Tensor[][] };
+
+/**
  * @internal Called when code reads a tensor's values into plain numbers (item, arraySync,
  * dataSync): the context uses it to stop a step's recording there, since a replay cannot
  * repeat what plain code did with the numbers.
@@ -74,6 +81,24 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.requiresGrad = options.requiresGrad ?? false;
     this.name = options.name;
+    tensorCounts.live++;
+    tensorCounts.bytes += data.byteLength;
+    const scopes = tensorCounts.scopes;
+    if (scopes.length > 0) scopes[scopes.length - 1]!.push(this);
+  }
+
+  /** Whether `dispose()` was called (tfjs): the tensor still works, but no longer counts in `memory()`. */
+  isDisposed = false;
+
+  /**
+   * tfjs's `dispose`: takes the tensor out of `memory()`'s count. Neurite frees the storage when
+   * nothing refers to it, so this is bookkeeping only, and using the tensor afterwards still works.
+   */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    tensorCounts.live--;
+    tensorCounts.bytes -= this.values.byteLength;
   }
 
   /** Number of elements. */

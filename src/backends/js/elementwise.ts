@@ -67,6 +67,15 @@ export const unaryKernels: Record<UnaryOp, UnaryKernel> = {
   erf: unary(erfScalar),
   // Heaviside as in the notes: 1 if z > 0, 0 if z ≤ 0; NaN stays NaN.
   step: unary((x) => (x > 0 ? 1 : x <= 0 ? 0 : x)),
+  floor: unary(Math.floor),
+  ceil: unary(Math.ceil),
+  // Halves to even (banker's rounding), as TensorFlow's round.
+  round: unary((x) => {
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  }),
+  sin: unary(Math.sin),
+  cos: unary(Math.cos),
 };
 
 function binary(f: (a: number, b: number) => number): BinaryKernel {

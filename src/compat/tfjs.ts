@@ -1,0 +1,169 @@
+/**
+ * Pieces of TensorFlow.js's surface that are not neurite concepts but that tfjs programs call:
+ * `tf.util`, `tf.env()`, `tf.nextFrame()`, and backends by tfjs's names (`'cpu'`, `'wasm'`).
+ * Each does what tfjs does where a program can observe it; randomness comes from the context's
+ * seeded generator, not `Math.random`.
+ */
+import type { Backend } from '../backends/backend.js';
+import { jsBackend } from '../backends/js/index.js';
+import { wasmBackend, wasmSimdSupported } from '../backends/wasm/index.js';
+import { getContext, setBackend as setContextBackend } from '../context/context.js';
+import { type Shape, sizeOf } from '../tensor/shape.js';
+
+/** tfjs's family name of a backend: 'cpu' for the TypeScript reference, 'wasm' for WebAssembly. */
+export function backendFamily(backend: Backend): string {
+  return backend.name.startsWith('wasm') ? 'wasm' : backend.name === 'js' ? 'cpu' : backend.name;
+}
+
+/**
+ * The backend for a tfjs name: 'cpu' (or 'js') is the TypeScript reference, 'wasm' WebAssembly
+ * SIMD. 'webgl', 'webgpu' and 'tensorflow' (tfjs-node) are GPU or native backends neurite does
+ * not have: they get WebAssembly, its fastest, and a warning once.
+ */
+export function backendByName(name: string): Backend {
+  const n = name.toLowerCase();
+  if (n === 'cpu' || n === 'js') return jsBackend();
+  if (n === 'wasm' || n === 'webgl' || n === 'webgpu' || n === 'tensorflow') {
+    if (!wasmSimdSupported()) return jsBackend();
+    if (n !== 'wasm' && !warnedFor.has(n)) {
+      warnedFor.add(n);
+      console.warn(`neurite: there is no '${name}' backend here; using WebAssembly SIMD, neurite's fastest`);
+    }
+    return wasmBackend();
+  }
+  throw new Error(`setBackend: unknown backend '${name}'; neurite has 'cpu' (the TypeScript reference) and 'wasm' (WebAssembly SIMD)`);
+}
+const warnedFor = new Set<string>();
+
+/**
+ * Sets the backend ops run on: a Backend object, or a tfjs name ('cpu', 'wasm'; see
+ * `backendByName`). Resolves to true, as tfjs's does once the backend is ready.
+ */
+export function setBackend(backend: Backend | string): Promise<boolean> {
+  const b = typeof backend === 'string' ? backendByName(backend) : backend;
+  setContextBackend(b);
+  return Promise.resolve(b.ready?.()).then(() => true);
+}
+
+/** The backend's tfjs family name: 'wasm' or 'cpu' (the full description is `getContext().backend.name`). */
+export function getBackend(): string {
+  return backendFamily(getContext().backend);
+}
+
+/** Resolves after the event loop turns once (tfjs `tf.nextFrame`: lets a UI or progress output update). */
+export function nextFrame(): Promise<void> {
+  const raf = (globalThis as { requestAnimationFrame?: (f: () => void) => void }).requestAnimationFrame;
+  if (raf !== undefined) return new Promise((r) => raf(() => r()));
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+/** tfjs's environment flags: read and set freely; neurite itself reads only `IS_NODE` and `IS_BROWSER`. */
+class Environment {
+  private readonly flags: Record<string, number | boolean | string> = {
+    IS_NODE: typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string',
+    IS_BROWSER: typeof (globalThis as { window?: unknown }).window !== 'undefined',
+    PROD: false,
+    DEBUG: false,
+  };
+
+  get platformName(): string {
+    return this.flags.IS_NODE === true ? 'node' : 'browser';
+  }
+
+  get(name: string): number | boolean | string | undefined {
+    return this.flags[name];
+  }
+
+  getBool(name: string): boolean {
+    return this.flags[name] === true;
+  }
+
+  getNumber(name: string): number {
+    const v = this.flags[name];
+    return typeof v === 'number' ? v : Number.NaN;
+  }
+
+  set(name: string, value: number | boolean | string): void {
+    this.flags[name] = value;
+  }
+
+  getFlags(): Readonly<Record<string, number | boolean | string>> {
+    return { ...this.flags };
+  }
+}
+
+const environment = new Environment();
+
+/** tfjs's `tf.env()`. */
+export function env(): Environment {
+  return environment;
+}
+
+/** In-place Fisher–Yates shuffle with the context's generator. */
+function shuffle<T>(array: T[] | Float32Array | Int32Array | Uint8Array): void {
+  const rng = getContext().rng;
+  for (let i = array.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    const t = array[i]!;
+    array[i] = array[j]!;
+    array[j] = t;
+  }
+}
+
+/** tfjs's `tf.util`: the helpers tfjs programs use. */
+export const util = {
+  /** Shuffles in place (seeded by the context, unlike tfjs's Math.random). */
+  shuffle,
+  /** Shuffles two arrays of the same length with the same permutation. */
+  shuffleCombo<T, U>(a: T[] | Float32Array | Int32Array, b: U[] | Float32Array | Int32Array): void {
+    if (a.length !== b.length) throw new Error(`util.shuffleCombo: the arrays have different lengths (${a.length} and ${b.length})`);
+    const rng = getContext().rng;
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1));
+      [a[i], a[j]] = [a[j]!, a[i]!];
+      [b[i], b[j]] = [b[j]!, b[i]!];
+    }
+  },
+  /** 0 … n−1 in a random order (a Uint32Array, as tfjs). */
+  createShuffledIndices(n: number): Uint32Array {
+    const out = new Uint32Array(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    shuffle(out as unknown as Int32Array);
+    return out;
+  },
+  /** Throws `msg()` unless `expr`. */
+  assert(expr: boolean, msg: () => string): asserts expr {
+    if (!expr) throw new Error(typeof msg === 'function' ? msg() : String(msg));
+  },
+  sizeFromShape(shape: Shape): number {
+    return sizeOf(shape);
+  },
+  /** Nested arrays flattened into one list. */
+  flatten<T>(arr: unknown, result: T[] = []): T[] {
+    if (Array.isArray(arr) || ArrayBuffer.isView(arr)) for (const v of Array.from(arr as ArrayLike<unknown>)) util.flatten(v, result);
+    else result.push(arr as T);
+    return result;
+  },
+  arraysEqual(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  },
+  isTypedArray(a: unknown): boolean {
+    return ArrayBuffer.isView(a) && !(a instanceof DataView);
+  },
+  /** Milliseconds, high resolution. */
+  now(): number {
+    return performance.now();
+  },
+  encodeString(s: string): Uint8Array {
+    return new TextEncoder().encode(s);
+  },
+  decodeString(bytes: Uint8Array): string {
+    return new TextDecoder().decode(bytes);
+  },
+  /** `x` limited to [min, max]. */
+  clamp(min: number, x: number, max: number): number {
+    return Math.max(min, Math.min(x, max));
+  },
+};

@@ -1,0 +1,108 @@
+// The tfjs op surface: each op against a scalar or whole-array reference written here, and
+// its gradient against float64 central differences (the op harness), on every backend.
+import { describe, expect, test } from 'vitest';
+import {
+  argMax, cast, ceil, cos, cumsum, dot, expm1, floor, floorDiv, isNaN, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, matMul, mod,
+  moments, norm, outerProduct, round, rsqrt, sin, squaredDifference, tensor, tensor1d, tensor2d, tensor3d, linspace, randomUniform, scalar,
+} from '../index.js';
+import { BINARY_CASES, UNARY_CASES, testOp } from '../../test/harness/op.js';
+
+const positive = (r: { uniform(): number }): number => 0.2 + 2 * r.uniform();
+// Away from the integers, where floor/ceil/round jump and central differences would straddle.
+const offGrid = (r: { uniform(): number }): number => (r.uniform() < 0.5 ? -1 : 1) * (Math.floor(r.uniform() * 4) + 0.1 + 0.3 * r.uniform());
+
+testOp('sin', { fn: sin, cases: UNARY_CASES, elementwise: Math.sin });
+testOp('cos', { fn: cos, cases: UNARY_CASES, elementwise: Math.cos });
+testOp('floor', { fn: floor, cases: UNARY_CASES, elementwise: Math.floor, sample: offGrid });
+testOp('ceil', { fn: ceil, cases: UNARY_CASES, elementwise: Math.ceil, sample: offGrid });
+testOp('round', { fn: round, cases: UNARY_CASES, elementwise: Math.round, sample: offGrid });
+testOp('rsqrt', { fn: rsqrt, cases: UNARY_CASES, elementwise: (x) => 1 / Math.sqrt(x), sample: positive });
+testOp('log1p', { fn: log1p, cases: UNARY_CASES, elementwise: (x) => Math.log(1 + x), sample: positive });
+testOp('expm1', { fn: expm1, cases: UNARY_CASES, elementwise: (x) => Math.exp(x) - 1 });
+testOp('squaredDifference', { fn: squaredDifference, cases: BINARY_CASES, elementwise: (a, b) => (a - b) ** 2 });
+// mod's gradient jumps where a/b is an integer; the sampled values keep a/b off them.
+testOp('mod', { fn: mod, cases: BINARY_CASES, elementwise: (a, b) => a - Math.floor(a / b) * b, sample: (r, i) => (i === 0 ? 0.37 + 3 * r.uniform() : 1.3) });
+testOp('cumsum', { fn: (x) => cumsum(x!, 1), cases: [[[3, 4]], [[2, 5, 3]]], reference: (x) => {
+  const [a, n, rest] = [x!.shape[0]!, x!.shape[1]!, x!.size / (x!.shape[0]! * x!.shape[1]!)];
+  const out = new Float64Array(x!.size);
+  for (let i = 0; i < a; i++) for (let k = 0; k < rest; k++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) out[(i * n + j) * rest + k] = s += x!.values[(i * n + j) * rest + k]!;
+  }
+  return { values: out, shape: x!.shape };
+} });
+testOp('norm', { fn: (x) => norm(x!), cases: [[[3, 4]]], reference: (x) => ({ values: [Math.hypot(...x!.values)], shape: [] }) });
+testOp('norm 1 over an axis', { fn: (x) => norm(x!, 1, 1), cases: [[[3, 4]]], reference: (x) => ({
+  values: [0, 1, 2].map((r) => [0, 1, 2, 3].reduce((s, c) => s + Math.abs(x!.values[r * 4 + c]!), 0)), shape: [3] }) });
+testOp('dot', { fn: (a, b) => dot(a!, b!), cases: [[[4], [4]], [[2, 4], [4]], [[4], [4, 3]], [[2, 4], [4, 3]]], reference: (a, b) => {
+  const A = a!.rank === 1 ? [Array.from(a!.values)] : [0, 1].map((r) => Array.from(a!.values.slice(r * 4, r * 4 + 4)));
+  const cols = b!.rank === 1 ? 1 : 3;
+  const out: number[] = [];
+  for (const row of A) for (let c = 0; c < cols; c++) out.push(row.reduce((s, v, k) => s + v * b!.values[k * cols + c]!, 0));
+  const shape = a!.rank === 1 && b!.rank === 1 ? [] : a!.rank === 1 ? [cols] : b!.rank === 1 ? [2] : [2, cols];
+  return { values: out, shape };
+} });
+testOp('outerProduct', { fn: (a, b) => outerProduct(a!, b!), cases: [[[3], [2]]], reference: (a, b) => ({
+  values: Array.from(a!.values).flatMap((x) => Array.from(b!.values).map((y) => x * y)), shape: [3, 2] }) });
+
+describe('tfjs op surface by hand', () => {
+  const v = (t: { values: ArrayLike<number> }) => Array.from(t.values);
+  test('round halves to even, floorDiv and mod take the divisor\'s sign', () => {
+    expect(v(round(tensor([0.5, 1.5, 2.5, -0.5, -1.5, 2.4, -2.6])))).toEqual([0, 2, 2, -0, -2, 2, -3]);
+    // −7 // 2 = −4; −7 mod 2 = 1 (as Python and TensorFlow), 7 mod −2 = −1.
+    expect(v(floorDiv(tensor([-7, 7]), tensor([2, 2])))).toEqual([-4, 3]);
+    expect(v(mod(tensor([-7, 7, 7]), tensor([2, 2, -2])))).toEqual([1, 1, -1]);
+  });
+  test('cumsum: exclusive and reverse (tfjs flags), axis 0 by default', () => {
+    const x = tensor([1, 2, 3, 4]);
+    expect(v(cumsum(x))).toEqual([1, 3, 6, 10]);
+    expect(v(cumsum(x, 0, { exclusive: true }))).toEqual([0, 1, 3, 6]);
+    expect(v(cumsum(x, 0, { reverse: true }))).toEqual([10, 9, 7, 4]);
+    expect(v(x.cumsum(0, true, true))).toEqual([9, 7, 4, 0]);
+    expect(v(cumsum(tensor([[1, 2], [3, 4]])))).toEqual([1, 2, 4, 6]);
+  });
+  test('moments, norms, logic, isNaN', () => {
+    // mean 2.5, variance ((1.5)² + (0.5)²)·2/4 = 1.25.
+    const m = moments(tensor([1, 2, 3, 4]));
+    expect([m.mean.item(), m.variance.item()]).toEqual([2.5, 1.25]);
+    expect(v(moments(tensor([[1, 3], [2, 6]]), 1).variance)).toEqual([1, 4]);
+    expect(norm(tensor([3, -4])).item()).toBe(5);
+    expect(norm(tensor([3, -4]), Infinity).item()).toBe(4);
+    expect(norm(tensor([3, -4]), 3).item()).toBeCloseTo((27 + 64) ** (1 / 3), 5);
+    expect(() => norm(tensor([1]), -1)).toThrow("norm: ord must be 'euclidean', 'fro', 1, 2, Infinity or a positive number, got -1");
+    expect(v(logicalNot(tensor([0, 2])))).toEqual([1, 0]);
+    expect(v(logicalAnd(tensor([0, 1, 1]), tensor([1, 0, 3])))).toEqual([0, 0, 1]);
+    expect(v(logicalOr(tensor([0, 1, 0]), tensor([0, 0, 3])))).toEqual([0, 1, 1]);
+    expect(v(logicalXor(tensor([0, 1, 1]), tensor([0, 0, 3])))).toEqual([0, 1, 0]);
+    expect(v(isNaN(tensor([1, Number.NaN, Infinity])))).toEqual([0, 1, 0]);
+  });
+  test('creation helpers: tensorNd checks the rank, linspace, dtypes as tfjs casts them, randomUniform with tfjs arguments', () => {
+    expect(tensor2d([1, 2, 3, 4], [2, 2]).shape).toEqual([2, 2]);
+    expect(tensor3d([[[1]], [[2]]]).shape).toEqual([2, 1, 1]);
+    expect(() => tensor2d([1, 2, 3])).toThrow('tensor2d: expected 2 axes, got shape [3] (give the shape, or nest the values that deep)');
+    expect(() => tensor1d([[1]])).toThrow('tensor1d: expected 1 axes, got shape [1,1]');
+    expect(v(linspace(0, 1, 5))).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(v(tensor1d([1.7, -1.7, 0], 'int32'))).toEqual([1, -1, 0]);
+    expect(v(tensor1d([2, 0, -0.5], 'bool'))).toEqual([1, 0, 1]);
+    expect(scalar(3.9, 'int32').item()).toBe(3);
+    expect(() => tensor([1], [1], 'complex64' as never)).toThrow("tensor: dtype 'complex64' is not supported (float32, int32, bool)");
+    // (shape, min, max, dtype, seed): the seed fixes the draw; int32 draws are integers in [min, max).
+    const a = randomUniform([50], 0, 10, 'int32', 7);
+    expect(v(a)).toEqual(v(randomUniform([50], 0, 10, 'int32', 7)));
+    expect(v(a).every((x) => Number.isInteger(x) && x >= 0 && x < 10)).toBe(true);
+    expect(v(cast(tensor([1.5, -2.5]), 'int32'))).toEqual([1, -2]);
+    expect(v(tensor([0.2, 0]).toBool())).toEqual([1, 0]);
+  });
+  test('tfjs spellings: matMul flags, argMax along axis 0 by default, as2D, split/concat methods', () => {
+    const a = tensor([[1, 2], [3, 4]]);
+    expect(v(matMul(a, a, true, false))).toEqual([10, 14, 14, 20]);
+    expect(v(a.matMul(a, false, true))).toEqual([5, 11, 11, 25]);
+    expect(v(argMax(tensor([[1, 9], [5, 2]])))).toEqual([1, 0]);
+    expect(v(tensor([[1, 9], [5, 2]]).argMax(1))).toEqual([1, 0]);
+    expect(tensor([1, 2, 3, 4]).as2D(2, 2).shape).toEqual([2, 2]);
+    expect(v(a.concat(a, 1))).toEqual([1, 2, 1, 2, 3, 4, 3, 4]);
+    expect(a.split(2).map((t) => v(t))).toEqual([[1, 2], [3, 4]]);
+    expect(a.read()).toBe(a);
+    expect(a.val).toBe(a);
+  });
+});

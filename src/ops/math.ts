@@ -1,0 +1,163 @@
+/**
+ * More elementwise and reduction maths, composed from the primitives (so each has its
+ * gradient from theirs): the ones TensorFlow.js programs use beyond the core set.
+ */
+import { fmt } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { abs, add, div, equal, exp, floor, log, maximum, mul, notEqual, pow, sqrt, square, sub } from './elementwise.js';
+import { type Axes, max, mean, sum } from './reduce.js';
+import { matmul } from './matmul.js';
+import { reshape, transpose } from './layout.js';
+import { type TfjsDType, castTo, tensor } from './creation.js';
+import { type TensorLike, asTensor } from './primitive.js';
+
+/** 1/√x. */
+export function rsqrt(x: TensorLike): Tensor {
+  return div(1, sqrt(x));
+}
+
+/** ln(1 + x). */
+export function log1p(x: TensorLike): Tensor {
+  return log(add(x, 1));
+}
+
+/** eˣ − 1. */
+export function expm1(x: TensorLike): Tensor {
+  return sub(exp(x), 1);
+}
+
+/** (a − b)², broadcast. */
+export function squaredDifference(a: TensorLike, b: TensorLike): Tensor {
+  return square(sub(a, b));
+}
+
+/** ⌊a / b⌋. Zero gradient. */
+export function floorDiv(a: TensorLike, b: TensorLike): Tensor {
+  return floor(div(a, b));
+}
+
+/** a − ⌊a/b⌋·b: the remainder with the divisor's sign (as Python and TensorFlow). d/da = 1, d/db = −⌊a/b⌋. */
+export function mod(a: TensorLike, b: TensorLike): Tensor {
+  return sub(a, mul(floorDiv(a, b), b));
+}
+
+/** 1 where x is NaN, else 0. */
+export function isNaN(x: TensorLike): Tensor {
+  const t = asTensor(x, 'isNaN');
+  return notEqual(t, t);
+}
+
+/** 1 where x is 0, else 0: logical not (any non-zero value counts as true). */
+export function logicalNot(x: TensorLike): Tensor {
+  return equal(x, 0);
+}
+
+/** 1 where both are non-zero. */
+export function logicalAnd(a: TensorLike, b: TensorLike): Tensor {
+  return mul(notEqual(a, 0), notEqual(b, 0));
+}
+
+/** 1 where either is non-zero. */
+export function logicalOr(a: TensorLike, b: TensorLike): Tensor {
+  return notEqual(add(notEqual(a, 0), notEqual(b, 0)), 0);
+}
+
+/** 1 where exactly one is non-zero. */
+export function logicalXor(a: TensorLike, b: TensorLike): Tensor {
+  return notEqual(notEqual(a, 0), notEqual(b, 0));
+}
+
+export interface CumsumOptions {
+  /** Leave each position's own value out (tfjs `exclusive`). */
+  exclusive?: boolean;
+  /** Sum from the end (tfjs `reverse`). */
+  reverse?: boolean;
+}
+
+/**
+ * Running sums along `axis` (default 0, as tfjs): y_i = Σ_{j≤i} x_j. A product with a
+ * triangular matrix of ones, so its gradient is the reversed running sum.
+ */
+export function cumsum(xl: TensorLike, axis = 0, options: CumsumOptions = {}): Tensor {
+  const x = asTensor(xl, 'cumsum');
+  if (x.rank === 0) throw new Error('cumsum: expected a tensor of rank ≥ 1, got a scalar');
+  const ax = axis < 0 ? axis + x.rank : axis;
+  if (!Number.isInteger(ax) || ax < 0 || ax >= x.rank) throw new Error(`cumsum: axis ${axis} is out of range for rank ${x.rank}`);
+  const n = x.shape[ax]!;
+  // T[j][i] = 1 where x_j counts in y_i.
+  const t = new Float32Array(n * n);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const counts = options.reverse === true ? (options.exclusive === true ? j > i : j >= i) : options.exclusive === true ? j < i : j <= i;
+      if (counts) t[j * n + i] = 1;
+    }
+  }
+  // Move the axis last, multiply, move it back.
+  const perm = [...x.shape.keys()].filter((i) => i !== ax);
+  perm.push(ax);
+  const moved = ax === x.rank - 1 ? x : transpose(x, perm);
+  const flat = reshape(moved, [-1, n]);
+  const y = reshape(matmul(flat, tensor(t, [n, n])), moved.shape);
+  if (ax === x.rank - 1) return y;
+  const back = perm.map((_, i) => perm.indexOf(i));
+  return transpose(y, back);
+}
+
+/** Mean and (population) variance over `axes` (tfjs `tf.moments`). */
+export function moments(xl: TensorLike, axes?: Axes, keepDims = false): { mean: Tensor; variance: Tensor } {
+  const x = asTensor(xl, 'moments');
+  const m = mean(x, axes, true);
+  const variance = mean(square(sub(x, m)), axes, keepDims);
+  return { mean: keepDims ? m : mean(x, axes, false), variance };
+}
+
+/**
+ * A vector or matrix norm (tfjs `tf.norm`): 'euclidean' (default; 2), 1, Infinity, or any
+ * p > 0 over `axes` (all by default). 'fro' is the Euclidean norm of all entries.
+ */
+export function norm(xl: TensorLike, ord: number | 'euclidean' | 'fro' = 'euclidean', axes?: Axes, keepDims = false): Tensor {
+  const x = asTensor(xl, 'norm');
+  if (ord === 'euclidean' || ord === 'fro' || ord === 2) return sqrt(sum(square(x), axes, keepDims));
+  if (ord === 1) return sum(abs(x), axes, keepDims);
+  if (ord === Infinity) return max(abs(x), axes, keepDims);
+  if (typeof ord !== 'number' || !(ord > 0)) throw new Error(`norm: ord must be 'euclidean', 'fro', 1, 2, Infinity or a positive number, got ${String(ord)}`);
+  return pow(sum(pow(abs(x), ord), axes, keepDims), 1 / ord);
+}
+
+/** x / max(‖x‖₂, ε) along `axis` (tfjs `tf.l2Normalize`… in Keras's form: ε = 1e-12). */
+export function l2Normalize(xl: TensorLike, axis?: Axes, epsilon = 1e-12): Tensor {
+  const x = asTensor(xl, 'l2Normalize');
+  return div(x, sqrt(maximum(sum(square(x), axis, true), epsilon * epsilon)));
+}
+
+/** The dot product of vectors, or a matrix product (tfjs `tf.dot`: ranks 1 and 2). */
+export function dot(al: TensorLike, bl: TensorLike): Tensor {
+  const a = asTensor(al, 'dot');
+  const b = asTensor(bl, 'dot');
+  if (a.rank < 1 || a.rank > 2 || b.rank < 1 || b.rank > 2) throw new Error(`dot: inputs must have rank 1 or 2, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  const a2 = a.rank === 1 ? reshape(a, [1, -1]) : a;
+  const b2 = b.rank === 1 ? reshape(b, [-1, 1]) : b;
+  const y = matmul(a2, b2);
+  if (a.rank === 1 && b.rank === 1) return reshape(y, []);
+  if (a.rank === 1) return reshape(y, [y.shape[1]!]);
+  if (b.rank === 1) return reshape(y, [y.shape[0]!]);
+  return y;
+}
+
+/** a ⊗ b for vectors: [m] and [n] → [m, n]. */
+export function outerProduct(al: TensorLike, bl: TensorLike): Tensor {
+  const a = asTensor(al, 'outerProduct');
+  const b = asTensor(bl, 'outerProduct');
+  if (a.rank !== 1 || b.rank !== 1) throw new Error(`outerProduct: inputs must be vectors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  return matmul(reshape(a, [-1, 1]), reshape(b, [1, -1]));
+}
+
+/**
+ * `x` as tfjs's `cast(x, dtype)` gives it: float32 is `x` itself; int32 truncates and bool
+ * makes 0/1, as new tensors without gradient (neurite keeps them as floats).
+ */
+export function cast(xl: TensorLike, dtype: TfjsDType): Tensor {
+  const x = asTensor(xl, 'cast');
+  if (dtype === 'float32') return x;
+  return castTo(x.clone(), dtype, 'cast');
+}

@@ -1,0 +1,129 @@
+/**
+ * TensorFlow.js's spellings of tensor methods (`matMul`, `argMax` with axis 0, `toFloat`,
+ * `print`, `as2D`…) and the methods of the ops in math.ts and select.ts, so tfjs code that
+ * chains them runs unchanged. Each forwards to the op; none has maths of its own.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { TensorBuffer } from '../tensor/buffer.js';
+import { fmt } from '../tensor/shape.js';
+import * as act from './activations.js';
+import type { TfjsDType } from './creation.js';
+import * as ew from './elementwise.js';
+import * as lay from './layout.js';
+import * as m from './math.js';
+import { matmul } from './matmul.js';
+import type { TensorLike } from './primitive.js';
+import * as red from './reduce.js';
+import * as sel from './select.js';
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** tfjs `matMul(b, transposeA, transposeB)`. */
+    matMul(b: TensorLike, transposeA?: boolean, transposeB?: boolean): Tensor;
+    /** Index of the largest value along `axis` (tfjs's default: axis 0). */
+    argMax(axis?: number): Tensor;
+    argMin(axis?: number): Tensor;
+    cast(dtype: TfjsDType): Tensor;
+    asType(dtype: TfjsDType): Tensor;
+    toFloat(): Tensor;
+    toInt(): Tensor;
+    toBool(): Tensor;
+    clipByValue(min: number, max: number): Tensor;
+    reciprocal(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    rsqrt(): Tensor;
+    log1p(): Tensor;
+    expm1(): Tensor;
+    mod(b: TensorLike): Tensor;
+    floorDiv(b: TensorLike): Tensor;
+    squaredDifference(b: TensorLike): Tensor;
+    isNaN(): Tensor;
+    logicalNot(): Tensor;
+    logicalAnd(b: TensorLike): Tensor;
+    logicalOr(b: TensorLike): Tensor;
+    relu6(): Tensor;
+    selu(): Tensor;
+    cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    norm(ord?: number | 'euclidean' | 'fro', axes?: number | number[], keepDims?: boolean): Tensor;
+    dot(b: TensorLike): Tensor;
+    tile(reps: readonly number[]): Tensor;
+    reverse(axes?: number | number[]): Tensor;
+    split(numOrSizes: number | number[], axis?: number): Tensor[];
+    unstack(axis?: number): Tensor[];
+    concat(other: Tensor | Tensor[], axis?: number): Tensor;
+    as1D(): Tensor;
+    as2D(rows: number, columns: number): Tensor;
+    as3D(a: number, b: number, c: number): Tensor;
+    as4D(a: number, b: number, c: number, d: number): Tensor;
+    asScalar(): Tensor;
+    /** The values as nested arrays, async (tfjs `array()`). */
+    array(): Promise<import('../tensor/tensor.js').NestedArray>;
+    /** A TensorBuffer with a copy of the values (tfjs `bufferSync`). */
+    bufferSync(): TensorBuffer;
+    buffer(): Promise<TensorBuffer>;
+    /** Prints the tensor (tfjs `print`), with its shape when `verbose`. */
+    print(verbose?: boolean): void;
+    /** The tensor itself (tfjs's `Variable.read()` / `LayerVariable.read()`). */
+    read(): Tensor;
+    /** The tensor itself (tfjs's `LayerVariable.val`). */
+    readonly val: Tensor;
+  }
+}
+
+const p = Tensor.prototype;
+p.matMul = function (b, transposeA = false, transposeB = false) { return matmul(this, b, { transposeA, transposeB }); };
+p.argMax = function (axis = 0) { return red.argmax(this, axis); };
+p.argMin = function (axis = 0) { return red.argmin(this, axis); };
+p.cast = function (dtype) { return m.cast(this, dtype); };
+p.asType = function (dtype) { return m.cast(this, dtype); };
+p.toFloat = function () { return m.cast(this, 'float32'); };
+p.toInt = function () { return m.cast(this, 'int32'); };
+p.toBool = function () { return m.cast(this, 'bool'); };
+p.clipByValue = function (min, max) { return ew.clip(this, min, max); };
+p.reciprocal = function () { return ew.reciprocal(this); };
+p.floor = function () { return ew.floor(this); };
+p.ceil = function () { return ew.ceil(this); };
+p.round = function () { return ew.round(this); };
+p.sin = function () { return ew.sin(this); };
+p.cos = function () { return ew.cos(this); };
+p.rsqrt = function () { return m.rsqrt(this); };
+p.log1p = function () { return m.log1p(this); };
+p.expm1 = function () { return m.expm1(this); };
+p.mod = function (b) { return m.mod(this, b); };
+p.floorDiv = function (b) { return m.floorDiv(this, b); };
+p.squaredDifference = function (b) { return m.squaredDifference(this, b); };
+p.isNaN = function () { return m.isNaN(this); };
+p.logicalNot = function () { return m.logicalNot(this); };
+p.logicalAnd = function (b) { return m.logicalAnd(this, b); };
+p.logicalOr = function (b) { return m.logicalOr(this, b); };
+p.relu6 = function () { return act.relu6(this); };
+p.selu = function () { return act.selu(this); };
+p.cumsum = function (axis = 0, exclusive = false, reverse = false) { return m.cumsum(this, axis, { exclusive, reverse }); };
+p.norm = function (ord, axes, keepDims) { return m.norm(this, ord, axes, keepDims); };
+p.dot = function (b) { return m.dot(this, b); };
+p.tile = function (reps) { return sel.tile(this, reps); };
+p.reverse = function (axes) { return sel.reverse(this, axes); };
+p.split = function (numOrSizes, axis) { return sel.split(this, numOrSizes, axis); };
+p.unstack = function (axis) { return lay.unstack(this, axis); };
+p.concat = function (other, axis = 0) { return lay.concat([this, ...(Array.isArray(other) ? other : [other])], axis); };
+p.as1D = function () { return lay.reshape(this, [this.size]); };
+p.as2D = function (rows, columns) { return lay.reshape(this, [rows, columns]); };
+p.as3D = function (a, b, c) { return lay.reshape(this, [a, b, c]); };
+p.as4D = function (a, b, c, d) { return lay.reshape(this, [a, b, c, d]); };
+p.asScalar = function () {
+  if (this.size !== 1) throw new Error(`asScalar: expected one element, got shape ${fmt(this.shape)}`);
+  return lay.reshape(this, []);
+};
+p.array = function () { return Promise.resolve(this.arraySync()); };
+p.bufferSync = function () { return new TensorBuffer(this.shape, 'float32', this.dataSync()); };
+p.buffer = function () { return Promise.resolve(this.bufferSync()); };
+p.print = function (verbose = false) {
+  const body = JSON.stringify(this.arraySync());
+  console.log(verbose ? `Tensor\n  shape: ${fmt(this.shape)}\n  dtype: float32\n  values:\n    ${body}` : `Tensor\n    ${body}`);
+};
+p.read = function () { return this; };
+Object.defineProperty(p, 'val', { get(this: Tensor) { return this; }, configurable: true });
