@@ -23,7 +23,7 @@ export { TensorBuffer, buffer } from './tensor/buffer.js';
 export type { Context } from './context/context.js';
 
 export { backward, computeGrads } from './autograd/engine.js';
-export { grad, valueAndGrad, detach } from './autograd/grad.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, detach } from './autograd/grad.js';
 export type { ValueAndGrads } from './autograd/grad.js';
 export { gradCheck, numericalGradient } from './autograd/gradcheck.js';
 export type { GradCheckOptions, GradCheckResult, GradCheckInputReport } from './autograd/gradcheck.js';
@@ -89,7 +89,8 @@ export {
   type OptimizerIdentifier, type OptimizerOptions, type SGDOptions, type AdamOptions, type AdamWOptions, type RMSpropOptions,
   type AdagradOptions, type AdadeltaOptions, type AdamaxOptions, type LearningRateSchedule,
 } from './optim/index.js';
-export * as metrics from './metrics/index.js';
+export * as metrics from './metrics/functions.js';
+export { Reduction } from './losses/tfjs-losses.js';
 export type { Metric, MetricIdentifier, MetricFunction } from './metrics/index.js';
 export { Sequential, sequential, type CompileArgs } from './models/sequential.js';
 export { Model, type TrainStepResult, type ModelData } from './models/model.js';

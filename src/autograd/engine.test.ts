@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  add, detach, grad, mul, noGrad, ones, scalar, sigmoid, tensor, valueAndGrad, variable, computeGrads, tanh, getContext,
+  add, detach, grad, grads, mul, noGrad, ones, scalar, sigmoid, square, tensor, valueAndGrad, valueAndGrads, variable, variableGrads, computeGrads, tanh, getContext,
 } from '../index.js';
 
 describe('autograd engine', () => {
@@ -74,18 +74,40 @@ describe('autograd engine', () => {
     const a = tensor(2);
     const b = tensor(3);
     const w = variable(1);
-    const { value, grads } = valueAndGrad((x, y) => mul(mul(mul(x, x), y), w))(a, b);
+    const { value, grads } = valueAndGrads((x, y) => mul(mul(mul(x!, x!), y!), w))([a, b]);
     expect(value.item()).toBe(12);
     expect(grads.map((g) => g.item())).toEqual([12, 4]);
     expect(a.grad).toBeNull();
     expect(a.requiresGrad).toBe(false);
     expect(w.grad).toBeNull();
-    expect(() => grad((x) => mul(x, 2))(tensor([1, 2]))).toThrow('grad: the function must return a scalar, got shape [2]');
+    // A non-scalar output is differentiated as its sum (tfjs), or against dy: d(2x)/dx = 2·dy.
+    expect(Array.from(grad((x) => mul(x, 2))(tensor([1, 2])).values)).toEqual([2, 2]);
+    expect(Array.from(grad((x) => mul(x, 2))(tensor([1, 2]), tensor([3, -1])).values)).toEqual([6, -2]);
+    expect(() => grad((x) => mul(x, 2))(tensor([1, 2]), tensor([1]))).toThrow('grad: the shape of dy [1] must match the shape [2] returned by f');
+    const { value: v1, grad: g1 } = valueAndGrad((x) => mul(x, x).sum())(tensor([3]));
+    expect([v1.item(), g1.item()]).toEqual([9, 6]);
   });
 
-  test('an argument the function ignores gets a zero gradient', () => {
-    const [, db] = grad((x) => mul(x, 2))(scalar(1), tensor([5, 6]));
-    expect(Array.from(db!.values)).toEqual([0, 0]);
+  test('an argument the function ignores is an error (as tfjs): its gradient cannot be computed', () => {
+    expect(() => grads((x) => mul(x!, 2))([scalar(1), tensor([5, 6])])).toThrow('grads: cannot compute the gradient of y = f(x) with respect to x; make sure f encloses all operations that lead from x to y');
+    expect(() => grads((x) => x!)(scalar(1) as never)).toThrow('grads: the args passed in grads(f)(args) must be an array of tensors');
+    expect(() => grad(3 as never)).toThrow('The f passed in grad(f) must be a function');
+  });
+
+  test('variableGrads: the gradient for each trainable variable f uses, keyed by name; a scalar is required', () => {
+    // f = Σ a·x² + b·x with x = [1, 2]: df/da = x² = [1, 4], df/db = x = [1, 2].
+    const a = variable(tensor([3, 4]), true, 'vg_a');
+    const b = variable(tensor([5, 6]), true, 'vg_b');
+    const frozen = variable(tensor([1, 1]), false, 'vg_frozen');
+    const x = tensor([1, 2]);
+    const { value, grads: g } = variableGrads(() => add(mul(mul(a, frozen), square(x)), mul(b, x)).sum());
+    expect(value.item()).toBe(3 + 16 + 5 + 12);
+    expect(Object.keys(g).sort()).toEqual(['vg_a', 'vg_b']);
+    expect(Array.from(g.vg_a!.values)).toEqual([1, 4]);
+    expect(Array.from(g.vg_b!.values)).toEqual([1, 2]);
+    expect(() => variableGrads(() => mul(a, 2))).toThrow('The f passed in variableGrads(f) must return a scalar, but it returned a rank-1 tensor');
+    expect(() => variableGrads(() => tensor(1))).toThrow('variableGrads: cannot find a connection between any variable and the result of the loss function y = f()');
+    expect(() => variable(tensor([1]), true, 'vg_a')).toThrow("variable: a variable named 'vg_a' already exists (names must be unique, as in tfjs)");
   });
 
   test('a 50-layer and a 10,000-op deep chain back-propagate without stack overflow', () => {

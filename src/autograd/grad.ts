@@ -1,42 +1,118 @@
 /**
- * Functional gradients (JAX / tfjs `tf.grads` style): they return gradients and leave every
- * `.grad` untouched.
+ * Functional gradients, as TensorFlow.js has them: they return gradients and leave every
+ * `.grad` untouched. `grad(f)(x)` for one input, `grads(f)([a, b])` for several, their
+ * `valueAnd…` forms, and `variableGrads(f)` over the trainable variables `f` uses. A
+ * non-scalar output is differentiated as its sum, or against `dy` when given.
  *
  * @example
  * const f = (x: Tensor) => x.square().sum();       // f = Σ x², df/dx = 2x
- * const [dx] = grad(f)(tensor([1, 2]));            // [2, 4]
+ * const dx = grad(f)(tensor([1, 2]));              // [2, 4]
  */
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { withContext } from '../context/context.js';
 import { computeGrads } from './engine.js';
-import { emptyTensor } from '../context/context.js';
 
 export interface ValueAndGrads {
   value: Tensor;
   grads: Tensor[];
 }
 
-/** Returns a function computing f's value and its gradient with respect to every argument. */
-export function valueAndGrad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => ValueAndGrads {
-  return (...xs) =>
-    withContext({ gradEnabled: true }, () => {
-      // Fresh leaves over the same storage, so the caller's tensors are not marked or mutated.
-      const leaves = xs.map((x) => new Tensor(x.values, x.shape, { requiresGrad: true }));
-      const value = f(...leaves);
-      if (value.size !== 1) {
-        throw new Error(`grad: the function must return a scalar, got shape ${fmt(value.shape)}`);
-      }
-      const map = computeGrads(value);
-      const grads = leaves.map((l) => map.get(l) ?? emptyTensor(l.shape));
-      return { value: detach(value), grads };
-    });
+function ensureFunction(f: unknown, name: string): void {
+  if (typeof f !== 'function') throw new Error(`The f passed in ${name}(f) must be a function`);
 }
 
-/** Returns a function computing the gradient of f with respect to every argument. */
-export function grad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => Tensor[] {
-  const vg = valueAndGrad(f);
-  return (...xs) => vg(...xs).grads;
+/** f's value at `xs` and its gradients there (seeded by `dy`, else ones: the gradient of the sum). */
+function gradients(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], dy: Tensor | undefined, name: string): ValueAndGrads {
+  return withContext({ gradEnabled: true }, () => {
+    // Fresh leaves over the same storage, so the caller's tensors are not marked or mutated.
+    const leaves = xs.map((x) => new Tensor(x.values, x.shape, { requiresGrad: true }));
+    const value = f(...leaves);
+    if (!(value instanceof Tensor)) throw new Error(`${name}: the result y returned by f() must be a tensor`);
+    if (dy !== undefined && (dy.rank !== value.rank || dy.shape.some((d, i) => d !== value.shape[i]))) {
+      throw new Error(`${name}: the shape of dy ${fmt(dy.shape)} must match the shape ${fmt(value.shape)} returned by f`);
+    }
+    const seed = dy ?? (value.size === 1 ? undefined : new Tensor(new Float32Array(value.size).fill(1), value.shape));
+    const map = computeGrads(value, seed);
+    const grads = leaves.map((l) => {
+      const g = map.get(l);
+      if (g === undefined) throw new Error(`${name}: cannot compute the gradient of y = f(x) with respect to x; make sure f encloses all operations that lead from x to y`);
+      return g;
+    });
+    return { value: detach(value), grads };
+  });
+}
+
+/** tfjs `tf.grad`: a function giving df/dx for one input `x` (`dy` weights a non-scalar output). */
+export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
+  ensureFunction(f, 'grad');
+  return (x, dy) => gradients(f, [x], dy, 'grad').grads[0]!;
+}
+
+/** tfjs `tf.grads`: a function giving the gradient with respect to each of a list of inputs. */
+export function grads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy?: Tensor) => Tensor[] {
+  ensureFunction(f, 'grads');
+  return (xs, dy) => {
+    if (!Array.isArray(xs)) throw new Error('grads: the args passed in grads(f)(args) must be an array of tensors');
+    return gradients(f, xs, dy, 'grads').grads;
+  };
+}
+
+/** tfjs `tf.valueAndGrad`: f's value and df/dx. */
+export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => { value: Tensor; grad: Tensor } {
+  ensureFunction(f, 'valueAndGrad');
+  return (x, dy) => {
+    const r = gradients(f, [x], dy, 'valueAndGrad');
+    return { value: r.value, grad: r.grads[0]! };
+  };
+}
+
+/** tfjs `tf.valueAndGrads`: f's value and its gradient with respect to each input. */
+export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy?: Tensor) => ValueAndGrads {
+  ensureFunction(f, 'valueAndGrads');
+  return (xs, dy) => {
+    if (!Array.isArray(xs)) throw new Error('valueAndGrads: the args passed in valueAndGrads(f)(args) must be an array of tensors');
+    return gradients(f, xs, dy, 'valueAndGrads');
+  };
+}
+
+/**
+ * tfjs `tf.variableGrads`: f's (scalar) value and its gradient with respect to each trainable
+ * variable it uses (or those of `varList`), keyed by the variable's name.
+ */
+export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Tensor; grads: Record<string, Tensor> } {
+  ensureFunction(f, 'variableGrads');
+  return withContext({ gradEnabled: true }, () => {
+    const value = f();
+    if (!(value instanceof Tensor)) throw new Error('variableGrads: the result y returned by f() must be a tensor');
+    if (value.rank !== 0 && value.size !== 1) throw new Error(`The f passed in variableGrads(f) must return a scalar, but it returned a rank-${value.rank} tensor`);
+    const map = computeGrads(value);
+    const vars = varList ?? [...map.keys()].filter((t) => t.isLeaf && t.requiresGrad);
+    const out: Record<string, Tensor> = {};
+    const byName = new Map<string, Tensor>();
+    Object.defineProperty(out, VARIABLES, { value: byName, enumerable: false });
+    let any = false;
+    vars.forEach((v, i) => {
+      const g = map.get(v);
+      if (g === undefined || !v.requiresGrad) return;
+      any = true;
+      out[variableName(v, i)] = g;
+      byName.set(variableName(v, i), v);
+    });
+    if (!any) throw new Error('variableGrads: cannot find a connection between any variable and the result of the loss function y = f(); make sure the operations that use variables are inside f');
+    return { value: detach(value), grads: out };
+  });
+}
+
+/**
+ * The variables behind a gradient map's names, kept on the map `variableGrads` returns, so
+ * `optimizer.applyGradients(grads)` finds them whatever they are named.
+ */
+export const VARIABLES: unique symbol = Symbol('neurite.variables');
+
+/** A variable's name for gradient maps: its own, else its position. */
+export function variableName(v: Tensor, i: number): string {
+  return v.name ?? `variable_${i}`;
 }
 
 /** A tensor with the same values and no graph. */

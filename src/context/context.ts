@@ -27,6 +27,8 @@ export interface Context {
    * values outside kernels calls `notTraceable`, which ends the recording with its reason.
    */
   trace?: { unsupported(what: string): never };
+  /** tfjs-style named variables (`variable(x, true, name)`), for gradient maps keyed by name. */
+  variables: Map<string, WeakRef<Tensor>>;
 }
 
 /**
@@ -48,6 +50,7 @@ export function createContext(options: Partial<Context> & { seed?: number } = {}
     rng: options.rng ?? new Rng(options.seed ?? 0),
     gradEnabled: options.gradEnabled ?? true,
     dtype: options.dtype ?? 'float32',
+    variables: options.variables ?? new Map(),
   };
 }
 

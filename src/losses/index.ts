@@ -9,6 +9,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { lookup } from '../nn/names.js';
 import { type LossOptions, type PerSampleLoss, perSample, reduceLoss } from './losses.js';
+import * as tfl from './tfjs-losses.js';
+import { isWeights } from './tfjs-losses.js';
 
 export interface LossSpec {
   /** Canonical camelCase name. */
@@ -57,9 +59,19 @@ const scalarLoss = (name: keyof typeof perSample, reduction: 'mean' | 'sum' = 'm
   (yTrue: Tensor, yPred: Tensor, options: LossOptions & { sampleWeight?: Tensor } = {}): Tensor =>
     reduceLoss(perSample[name](yTrue, yPred, options), reduction, options.sampleWeight);
 
-/** Scalar losses (mean over the batch; SSE sums). Arguments (yTrue, yPred). */
+const mse = scalarLoss('meanSquaredError');
+
+/**
+ * Scalar losses, arguments (yTrue, yPred) as Keras and tfjs: Keras's (mean over the batch of
+ * per-sample losses; SSE sums), and tfjs's `tf.losses` (elementwise, with weights and a
+ * reduction: absoluteDifference, logLoss, huberLoss, hingeLoss, sigmoidCrossEntropy,
+ * softmaxCrossEntropy, cosineDistance, computeWeightedLoss). `meanSquaredError` is both: a
+ * weights tensor or number as its third argument takes tfjs's form (for mean squared error the
+ * two agree without weights).
+ */
 export const losses = {
-  meanSquaredError: scalarLoss('meanSquaredError'),
+  meanSquaredError: (yTrue: Tensor, yPred: Tensor, options?: (LossOptions & { sampleWeight?: Tensor }) | Tensor | number, reduction?: tfl.ReductionValue): Tensor =>
+    isWeights(options) || reduction !== undefined ? tfl.meanSquaredError(yTrue, yPred, options as Tensor | number | undefined, reduction) : mse(yTrue, yPred, options),
   sumSquaredError: scalarLoss('sumSquaredError', 'sum'),
   meanAbsoluteError: scalarLoss('meanAbsoluteError'),
   huber: scalarLoss('huber'),
@@ -67,6 +79,15 @@ export const losses = {
   binaryCrossentropy: scalarLoss('binaryCrossentropy'),
   categoricalCrossentropy: scalarLoss('categoricalCrossentropy'),
   sparseCategoricalCrossentropy: scalarLoss('sparseCategoricalCrossentropy'),
+  absoluteDifference: tfl.absoluteDifference,
+  logLoss: tfl.logLoss,
+  huberLoss: tfl.huberLoss,
+  hingeLoss: tfl.hingeLoss,
+  sigmoidCrossEntropy: tfl.sigmoidCrossEntropy,
+  softmaxCrossEntropy: tfl.softmaxCrossEntropy,
+  cosineDistance: tfl.cosineDistance,
+  computeWeightedLoss: tfl.computeWeightedLoss,
+  Reduction: tfl.Reduction,
 };
 
 export { EPSILON, reduceLoss } from './losses.js';

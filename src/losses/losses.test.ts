@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { gradCheck, losses, randomUniform, softmax, sigmoid, tensor, getLoss, type Tensor } from '../index.js';
+import { Reduction, gradCheck, losses, randomUniform, softmax, sigmoid, tensor, getLoss, type Tensor } from '../index.js';
 
 const probs = (shape: number[], seed: number): Tensor => randomUniform(shape, 0.05, 0.95, { seed });
 const onehot = tensor([[1, 0, 0], [0, 0, 1]]);
@@ -114,5 +114,38 @@ describe('loss errors', () => {
     expect(getLoss('binary_crossentropy').name).toBe('binaryCrossentropy');
     expect(getLoss('binaryCrossentropy').name).toBe('binaryCrossentropy');
     expect(getLoss('mean_squared_error').name).toBe('meanSquaredError');
+  });
+});
+
+describe("tfjs's tf.losses (elementwise, weighted, reduced; by hand)", () => {
+  const l = tensor([[1, 0], [0, 1]]);
+  const p = tensor([[0.8, 0.4], [0.1, 0.3]]);
+  test('reductions: SUM_BY_NONZERO_WEIGHTS (default), SUM, MEAN, NONE', () => {
+    // Squared errors 0.04, 0.16, 0.01, 0.49: mean 0.175, sum 0.7.
+    expect(losses.meanSquaredError(l, p).item()).toBeCloseTo(0.175, 6);
+    expect(losses.meanSquaredError(l, p, undefined, Reduction.SUM).item()).toBeCloseTo(0.7, 6);
+    // Weights [1, 0] per column: (0.04 + 0.01) / 2 non-zero weights.
+    const w = tensor([1, 0]);
+    expect(losses.meanSquaredError(l, p, w).item()).toBeCloseTo(0.025, 6);
+    expect(losses.meanSquaredError(l, p, w, Reduction.MEAN).item()).toBeCloseTo(0.025, 6);
+    expect(Array.from(losses.absoluteDifference(l, p, undefined, Reduction.NONE).values).map((x) => +x.toFixed(5))).toEqual([0.2, 0.4, 0.1, 0.7]);
+  });
+  test('logLoss, hinge (labels 0/1), huber, cross-entropies on logits, cosine distance', () => {
+    const ll = -(Math.log(0.8 + 1e-7) + Math.log(0.6 + 1e-7) + Math.log(0.9 + 1e-7) + Math.log(0.3 + 1e-7)) / 4;
+    expect(losses.logLoss(l, p).item()).toBeCloseTo(ll, 5);
+    // max(0, 1 − (2l − 1)p): 0.2, 1.4, 1.1, 0.7 → mean 0.85.
+    expect(losses.hingeLoss(l, p).item()).toBeCloseTo(0.85, 6);
+    // |e| 2 with δ 1: 1·(2 − 0.5) = 1.5; |e| 0.5: 0.125.
+    expect(Array.from(losses.huberLoss(tensor([0, 0]), tensor([2, 0.5]), undefined, 1, Reduction.NONE).values)).toEqual([1.5, 0.125]);
+    // Sigmoid CE at logit 0: ln 2 whatever the label.
+    expect(losses.sigmoidCrossEntropy(tensor([1, 0]), tensor([0, 0])).item()).toBeCloseTo(Math.log(2), 6);
+    // Softmax CE of equal logits over 2 classes: ln 2 per row.
+    expect(losses.softmaxCrossEntropy(tensor([[1, 0]]), tensor([[3, 3]])).item()).toBeCloseTo(Math.log(2), 6);
+    expect(losses.cosineDistance(tensor([[1, 0]]), tensor([[0, 1]]), 1).item()).toBe(1);
+    expect(() => losses.absoluteDifference(l, tensor([1]))).toThrow('losses.absoluteDifference: labels shape [2,2] does not match predictions shape [1]');
+  });
+  test('a gradient flows through the weighted reduction (float64 central differences)', () => {
+    expect(gradCheck((q) => losses.huberLoss(l, q!, tensor([2, 0.5]), 0.3), [p]).passed).toBe(true);
+    expect(gradCheck((q) => losses.softmaxCrossEntropy(l, q!, undefined, 0.1), [p]).passed).toBe(true);
   });
 });

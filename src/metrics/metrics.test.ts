@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { metrics, tensor } from '../index.js';
-
-const { getMetric, precision, recall, auc } = metrics;
+import { auc, getMetric, precision, recall } from './index.js';
 
 describe('metrics', () => {
   test("'accuracy' resolves from the loss and the output width, as Keras", () => {
@@ -57,5 +56,27 @@ describe('metrics', () => {
     expect(m.name).toBe('meanPred');
     expect(m.result()).toBe(2);
     expect(() => getMetric('accurasy', { lossName: 'mse', outputWidth: 1 })).toThrow("Unknown metric 'accurasy'. Valid metrics: accuracy, acc, binaryAccuracy");
+  });
+});
+
+describe("tfjs's metric functions (one value per sample, by hand)", () => {
+  const v = (t: { values: ArrayLike<number> }) => Array.from(t.values);
+  test('accuracies, errors, precision and recall', () => {
+    // (ŷ > 0.5) == y per element, mean per row: [1, 0.5].
+    expect(v(metrics.binaryAccuracy(tensor([[1, 0], [1, 1]]), tensor([[0.9, 0.2], [0.7, 0.1]])))).toEqual([1, 0.5]);
+    expect(v(metrics.categoricalAccuracy(tensor([[0, 1], [1, 0]]), tensor([[0.3, 0.7], [0.4, 0.6]])))).toEqual([1, 0]);
+    expect(v(metrics.sparseCategoricalAccuracy(tensor([1, 0]), tensor([[0.3, 0.7], [0.4, 0.6]])))).toEqual([1, 0]);
+    expect(v(metrics.meanSquaredError(tensor([[1, 2]]), tensor([[0, 4]])))).toEqual([2.5]);
+    expect(v(metrics.MAE(tensor([[1, 2]]), tensor([[0, 4]])))).toEqual([1.5]);
+    // |1 − 0.5|/1, |2 − 3|/2 → mean 0.5 → 50%.
+    expect(metrics.meanAbsolutePercentageError(tensor([[1, 2]]), tensor([[0.5, 3]])).item()).toBeCloseTo(50, 4);
+    // Predicted positive: 0.9, 0.7 (labels 1, 0) → precision 1/2; positives 1, 1 (0.9 found, 0.2 missed) → recall 1/2.
+    const y = tensor([1, 0, 1]);
+    const p = tensor([0.9, 0.7, 0.2]);
+    expect(metrics.precision(y, p).item()).toBeCloseTo(0.5, 6);
+    expect(metrics.recall(y, p).item()).toBeCloseTo(0.5, 6);
+    expect(metrics.cosineProximity(tensor([[1, 0]]), tensor([[2, 0]])).item()).toBeCloseTo(-1, 6);
+    expect(metrics.r2Score(tensor([1, 2, 3]), tensor([1, 2, 3])).item()).toBe(1);
+    expect(() => metrics.binaryAccuracy(tensor([1, 0]), tensor([1]))).toThrow('metrics.binaryAccuracy: yTrue shape [2] does not match yPred shape [1]');
   });
 });

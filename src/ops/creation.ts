@@ -125,9 +125,13 @@ export function variable(initial: Tensor | TensorInput, options: { trainable?: b
   // tfjs's positional form: variable(x, trainable, name).
   if (typeof options === 'boolean') options = { trainable: options, ...(name === undefined ? {} : { name }) };
   const src = initial instanceof Tensor ? initial : tensor(initial);
-  const opts: TensorOptions = { requiresGrad: options.trainable ?? true };
-  if (options.name !== undefined) opts.name = options.name;
-  return new Tensor(src.values.slice(), src.shape, opts);
+  const registry = getContext().variables;
+  let given = options.name;
+  if (given !== undefined && registry.get(given)?.deref() !== undefined) throw new Error(`variable: a variable named '${given}' already exists (names must be unique, as in tfjs)`);
+  for (let k = registry.size; given === undefined; k++) if (registry.get(`Variable_${k}`)?.deref() === undefined) given = `Variable_${k}`;
+  const v = new Tensor(src.values.slice(), src.shape, { requiresGrad: options.trainable ?? true, name: given });
+  registry.set(given, new WeakRef(v));
+  return v;
 }
 
 /** A tensor of `shape` filled with `value`. */

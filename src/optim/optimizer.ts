@@ -6,6 +6,7 @@
  */
 import type { Buf, Tensor } from '../tensor/tensor.js';
 import { getContext } from '../context/context.js';
+import { VARIABLES, variableGrads } from '../autograd/grad.js';
 import { fmt } from '../tensor/shape.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -62,8 +63,13 @@ export abstract class Optimizer {
     return typeof lr === 'number' ? lr : lr(this.iterations);
   }
 
-  /** Applies one update from (parameter, gradient) pairs; counts one iteration. */
-  applyGradients(pairs: ReadonlyArray<readonly [Tensor, Tensor]>): void {
+  /**
+   * Applies one update from (parameter, gradient) pairs, or from tfjs's forms: a map of
+   * gradients keyed by variable name (what `variableGrads` gives) or a list of {name, tensor};
+   * counts one iteration.
+   */
+  applyGradients(grads: ReadonlyArray<readonly [Tensor, Tensor]> | Record<string, Tensor> | ReadonlyArray<{ name: string; tensor: Tensor }>): void {
+    const pairs = gradientPairsOf(grads, this.className);
     // Without clipping the gradients are used as they are: no copies, no per-step arrays.
     const clipped = this.clipNorm === undefined && this.clipValue === undefined && this.globalClipNorm === undefined ? null : this.clip(pairs);
     const lr = this.currentLearningRate();
@@ -75,6 +81,16 @@ export abstract class Optimizer {
       this.update(p.values, g, this.slotsFor(p), lr, t);
     }
     this.iterations = t;
+  }
+
+  /**
+   * tfjs `optimizer.minimize(f, returnCost, varList)`: one update of the trainable variables `f`
+   * uses (or `varList`) down the gradient of its scalar result; returns the cost when asked.
+   */
+  minimize(f: () => Tensor, returnCost = false, varList?: Tensor[]): Tensor | null {
+    const { value, grads } = variableGrads(f, varList);
+    this.applyGradients(grads);
+    return returnCost ? value : null;
   }
 
   /** PyTorch `optimizer.step()`: updates every parameter that has a `.grad`. */
@@ -142,4 +158,21 @@ export abstract class Optimizer {
       ...(this.globalClipNorm === undefined ? {} : { globalClipNorm: this.globalClipNorm }),
     };
   }
+}
+
+/** (variable, gradient) pairs from any of applyGradients's forms. */
+function gradientPairsOf(grads: ReadonlyArray<readonly [Tensor, Tensor]> | Record<string, Tensor> | ReadonlyArray<{ name: string; tensor: Tensor }>, who: string): ReadonlyArray<readonly [Tensor, Tensor]> {
+  if (Array.isArray(grads)) {
+    if (grads.length === 0 || Array.isArray(grads[0])) return grads as ReadonlyArray<readonly [Tensor, Tensor]>;
+    return (grads as ReadonlyArray<{ name: string; tensor: Tensor }>).map((g) => [variableNamed(g.name, null, who), g.tensor] as const);
+  }
+  const map = grads as Record<string, Tensor>;
+  const own = (map as { [VARIABLES]?: Map<string, Tensor> })[VARIABLES] ?? null;
+  return Object.keys(map).map((name) => [variableNamed(name, own, who), map[name]!] as const);
+}
+
+function variableNamed(name: string, own: Map<string, Tensor> | null, who: string): Tensor {
+  const v = own?.get(name) ?? getContext().variables.get(name)?.deref();
+  if (v === undefined) throw new Error(`${who}.applyGradients: no variable named '${name}' (gradients by name need variables made with variable(x, trainable, name), or the map variableGrads returns)`);
+  return v;
 }
