@@ -96,6 +96,7 @@ export { Sequential, sequential, type CompileArgs } from './models/sequential.js
 export { Model, type TrainStepResult, type ModelData } from './models/model.js';
 export { Functional, model, input, type FunctionalArgs } from './models/functional.js';
 export type { FitArgs } from './models/fit.js';
+export type { FitDatasetArgs } from './models/fit-dataset.js';
 export { Callback, History, type CallbackHooks } from './models/callbacks.js';
 export {
   EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, LearningRateScheduler, CSVLogger,
@@ -107,7 +108,7 @@ export { Perceptron, perceptron, type PerceptronOptions, type PerceptronResult }
 
 // ---- data --------------------------------------------------------------------------------
 export {
-  datasets, parseIdx, encodeIdx, loadCsv, parseCsv, encodeCsv, inferSchema, Scaler, standardScaler, minMaxScaler,
+  datasets, data, Dataset, CSVDataset, type LazyIterator, type CsvConfig, type CsvColumnConfig, parseIdx, encodeIdx, loadCsv, parseCsv, encodeCsv, inferSchema, Scaler, standardScaler, minMaxScaler,
   trainTestSplit, batches,
   type IdxData, type MnistSplit, type MnistOptions, type Dataset2D, type SyntheticOptions, type CsvDataset, type CsvOptions,
   type CsvSchema, type ColumnSpec, type TargetSpec, type ScalerJSON, type SplitOptions,

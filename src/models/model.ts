@@ -26,6 +26,8 @@ import { type FitArgs, checkSparseLabels, fitLoop } from './fit.js';
 import { planForward } from './plan.js';
 import { type ForwardResult, type StepForward, combineLosses, totalLoss } from './step.js';
 import type { TrainingModel } from './types.js';
+import type { Dataset } from '../data/dataset.js';
+import { type FitDatasetArgs, evaluateDatasetValues, fitDatasetLoop } from './fit-dataset.js';
 
 /** A model's inputs (or targets): one tensor, a list in the model's order, or an object keyed by input (output) name. */
 export type ModelData = Tensor | Tensor[] | Record<string, Tensor>;
@@ -355,36 +357,58 @@ export abstract class Model implements TrainingModel {
     return fitLoop(this, xs, this.dataList(y, 'fit', true), args);
   }
 
+  /**
+   * @internal One gradient step on one batch of lists, through the compiled step for its size
+   * where it compiles: the loss, each output's loss (several outputs), the predictions and the
+   * targets the metrics read.
+   */
+  trainBatch(xs: Tensor[], ys: Tensor[], compiled: boolean): { loss: number; outputLosses: number[]; preds: Tensor[]; targets: Tensor[] } {
+    const c = this.compiledOrThrow('fit');
+    const n = xs[0]!.shape[0]!;
+    const program = compiled && !c.runEagerly ? this.compiledTrainStep(xs, ys, n, false) : null;
+    if (program !== null && !('why' in program)) {
+      xs.forEach((t, i) => program.xs[i]!.values.set(t.values));
+      ys.forEach((t, i) => program.ys[i]!.values.set(t.values));
+      const loss = program.run();
+      c.optimizer.applyGradients(program.grads);
+      return { loss, outputLosses: program.outputLosses.map((t) => t.values[0]!), preds: program.preds, targets: program.ys };
+    }
+    const r = this.trainStep(this.unwrap(xs), this.unwrap(ys));
+    c.optimizer.applyGradients(gradientPairs(this.trainableWeights, r.grads));
+    return { loss: r.loss.item(), outputLosses: (r.outputLosses ?? []).map((t) => t.item()), preds: asList(r.pred), targets: ys };
+  }
+
   /** One gradient update on one batch; resolves to the loss, then metrics (tfjs). */
   async trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]> {
     const c = this.compiledOrThrow('trainOnBatch');
     const xs = this.dataList(x, 'trainOnBatch');
     const ys = this.dataList(y, 'trainOnBatch', true);
     this.checkInputs(xs, 'trainOnBatch');
-    const n = checkSampleLists('trainOnBatch', xs, ys);
+    checkSampleLists('trainOnBatch', xs, ys);
     ys.forEach((t, i) => checkSparseLabels(this, c.losses[i]!.name, t, 'trainOnBatch', i));
-    const program = c.runEagerly ? null : this.compiledTrainStep(xs, ys, n, false);
-    let loss: number;
-    let preds: Tensor[];
-    let outputLosses: number[];
-    if (program !== null && !('why' in program)) {
-      xs.forEach((t, i) => program.xs[i]!.values.set(t.values));
-      ys.forEach((t, i) => program.ys[i]!.values.set(t.values));
-      loss = program.run();
-      preds = program.preds;
-      outputLosses = program.outputLosses.map((t) => t.values[0]!);
-      c.optimizer.applyGradients(program.grads);
-    } else {
-      const r = this.trainStep(this.unwrap(xs), this.unwrap(ys));
-      c.optimizer.applyGradients(gradientPairs(this.trainableWeights, r.grads));
-      loss = r.loss.item();
-      preds = asList(r.pred);
-      outputLosses = (r.outputLosses ?? []).map((t) => t.item());
-    }
+    if (c.optimizer.params.length === 0) c.optimizer.params = this.trainableWeights;
+    const r = this.trainBatch(xs, ys, true);
     const metrics = this.makeMetrics();
-    for (const m of metrics) m.update(ys, preds);
-    const values = [loss, ...outputLosses, ...metrics.map((m) => m.result())];
-    return values.length === 1 ? loss : values;
+    for (const m of metrics) m.update(r.targets, r.preds);
+    const values = [r.loss, ...r.outputLosses, ...metrics.map((m) => m.result())];
+    return values.length === 1 ? r.loss : values;
+  }
+
+  /**
+   * Trains on a dataset of batches (tfjs `fitDataset`): each element `{xs, ys}` (or `[xs, ys]`),
+   * tensors with a batch axis, as `.batch(n)` makes them. Streams: only the batches in flight
+   * are held, so a dataset larger than memory trains.
+   */
+  async fitDataset(dataset: Dataset<unknown>, args: FitDatasetArgs = {}): Promise<History> {
+    this.compiledOrThrow('fitDataset');
+    return fitDatasetLoop(this, dataset, args);
+  }
+
+  /** Loss and metrics over a dataset of batches (tfjs `evaluateDataset`), as scalar tensors. */
+  async evaluateDataset(dataset: Dataset<unknown>, args: { batches?: number } = {}): Promise<Tensor | Tensor[]> {
+    const values = await evaluateDatasetValues(this, dataset, args.batches);
+    const scalars = values.map((v) => scalar(v));
+    return scalars.length === 1 ? scalars[0]! : scalars;
   }
 
   /** Inference in batches, without gradients: a planned or compiled forward pass where it can be. */
@@ -453,8 +477,11 @@ export abstract class Model implements TrainingModel {
     return scalars.length === 1 ? scalars[0]! : scalars;
   }
 
-  /** @internal evaluate as plain numbers: [loss, ...output losses, ...metrics], each batch a compiled `testStep`. */
-  evaluateValues(x: ModelData, y: ModelData, args: { batchSize?: number; sampleWeight?: Tensor } = {}): number[] {
+  /**
+   * @internal evaluate as plain numbers: [loss, ...output losses, ...metrics], each batch a
+   * compiled `testStep`. Given `metrics`, accumulates into them (over several calls) instead of fresh ones.
+   */
+  evaluateValues(x: ModelData, y: ModelData, args: { batchSize?: number; sampleWeight?: Tensor; metrics?: OutputMetric[] } = {}): number[] {
     const c = this.compiledOrThrow('evaluate');
     const batchSize = args.batchSize ?? 32;
     checkBatchSize('evaluate', batchSize);
@@ -465,7 +492,7 @@ export abstract class Model implements TrainingModel {
     xs.forEach((t) => checkFinite(t, 'x', 'evaluate'));
     ys.forEach((t) => checkFinite(t, 'y', 'evaluate'));
     ys.forEach((t, i) => checkSparseLabels(this, c.losses[i]!.name, t, 'evaluate', i));
-    const metrics = this.makeMetrics();
+    const metrics = args.metrics ?? this.makeMetrics();
     const order = identityOrder(n);
     const weighted = args.sampleWeight !== undefined;
     const several = ys.length > 1;
