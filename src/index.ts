@@ -78,7 +78,8 @@ export {
   type ZeroPadding2DConfig, type Cropping2DConfig, type UpSampling2DConfig, type ReshapeConfig, type PermuteConfig, type RepeatVectorConfig, type Sides2,
 } from './nn/reshaping.js';
 export { ACTIVATIONS, getActivation, hardSigmoid, type ActivationFn, type ActivationIdentifier } from './nn/activations.js';
-export * as initializers from './nn/initializers.js';
+export { initializers } from './nn/initializers-namespace.js';
+export { serialization, CustomLayer } from './nn/custom.js';
 export type { Initializer, InitializerIdentifier } from './nn/initializers.js';
 export * as regularizers from './nn/regularizers.js';
 export type { Regularizer } from './nn/regularizers.js';

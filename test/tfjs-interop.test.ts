@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { type Tensor, input, layers, loadLayersModel, model as functionalModel, randomNormal, sequential, setSeed, tensor } from '../src/index.js';
+import { type Tensor, initializers, input, layers, layers as ntLayers, loadLayersModel, model as functionalModel, randomNormal, sequential, serialization, setSeed, tensor } from '../src/index.js';
 
 tf.setBackend('cpu');
 
@@ -273,5 +273,66 @@ describe('functional models with two inputs and two outputs, both ways', () => {
     await saveTfjs(tfModel, back);
     const again = await loadLayersModel(`file://${back}/model.json`);
     neuritePredict(again).forEach((v, i) => closeTo(v, expected[i]!));
+  });
+});
+
+describe('custom layers registered on both sides', () => {
+  // The same layer, written once against each library's Layer base: y = x·w·alpha, w one per feature.
+  function scaled<B extends abstract new (config?: never) => object>(Base: B, init: () => unknown) {
+    abstract class Scaled extends (Base as unknown as new (config?: unknown) => {
+      addWeight(...a: unknown[]): { read(): unknown }; getConfig(): Record<string, unknown>;
+    }) {
+      static className = 'Scaled';
+      alpha: number;
+      w: { read(): unknown } | null = null;
+      constructor(config: { alpha?: number } = {}) {
+        super(config);
+        this.alpha = config.alpha ?? 1;
+      }
+      build(shape: number[]): void {
+        this.w = this.addWeight('w', [shape[shape.length - 1]!], 'float32', init());
+      }
+      computeOutputShape(shape: number[]): number[] {
+        return shape;
+      }
+      override getConfig(): Record<string, unknown> {
+        return { ...super.getConfig(), alpha: this.alpha };
+      }
+    }
+    return Scaled;
+  }
+  const TfScaled = class extends scaled(tf.layers.Layer as never, () => tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5 })) {
+    call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      const t = Array.isArray(x) ? x[0]! : x;
+      return tf.mul(tf.mul(t, this.w!.read() as tf.Tensor), this.alpha);
+    }
+  };
+  const NtScaled = class extends scaled(ntLayers.Layer as never, () => initializers.randomUniform({ minval: 0.5, maxval: 1.5 })) {
+    call(x: Tensor | Tensor[]): Tensor {
+      const t = Array.isArray(x) ? x[0]! : x;
+      return (t.mul(this.w!.read() as Tensor)).mul(this.alpha);
+    }
+  };
+  tf.serialization.registerClass(TfScaled as never);
+  serialization.registerClass(NtScaled as never);
+  const input = Array.from({ length: 4 * 3 }, (_, i) => Math.cos(i * 0.7));
+
+  test('tfjs → neurite and neurite → tfjs predict the same, config and weights carried', async () => {
+    const tfModel = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [3], activation: 'tanh' }), new TfScaled({ alpha: 2.5 }) as never, tf.layers.dense({ units: 2 })] });
+    const expected = await (tfModel.predict(tf.tensor(input, [4, 3])) as tf.Tensor).data();
+    const dir = tmp();
+    await saveTfjs(tfModel, dir);
+    const model = await loadLayersModel(`file://${dir}/model.json`);
+    expect(model.layers[1]!.className).toBe('Scaled');
+    expect((model.layers[1] as unknown as { alpha: number }).alpha).toBe(2.5);
+    closeTo((model.predict(tensor(input, [4, 3])) as Tensor).values, expected);
+    const back = tmp();
+    await model.save(`file://${back}`);
+    const json = JSON.parse(readFileSync(join(back, 'model.json'), 'utf8'));
+    expect(json.modelTopology.config.layers[1].class_name).toBe('Scaled');
+    expect(json.modelTopology.config.layers[1].config.alpha).toBe(2.5);
+    const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
+    const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+    closeTo(await (again.predict(tf.tensor(input, [4, 3])) as tf.Tensor).data(), expected);
   });
 });

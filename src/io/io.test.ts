@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  Adam, callbacks, decodeSafetensors, input, model as functionalModel, encodeSafetensors, layers, loadLayersModel, randomNormal, sequential, setSeed, tensor, oneHot, type Sequential, type Tensor,
+  Adam, callbacks, decodeSafetensors, input, model as functionalModel, serialization, encodeSafetensors, layers, loadLayersModel, randomNormal, sequential, setSeed, tensor, oneHot, type Sequential, type Tensor,
 } from '../index.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'neurite-io-'));
@@ -157,6 +157,32 @@ describe('functional models', () => {
     json.modelTopology.class_name = 'Graph';
     file = rewrite(dir, json);
     await expect(loadLayersModel(file)).rejects.toThrow(`${file}: model class "Graph" is not supported (Sequential, Model, Functional)`);
+  });
+});
+
+describe('custom layers', () => {
+  class Unregistered extends layers.Layer {
+    static className = 'Unregistered';
+    call(x: Tensor | Tensor[]): Tensor {
+      return Array.isArray(x) ? x[0]! : x;
+    }
+  }
+  class WithFunction extends layers.Layer {
+    static className = 'WithFunction';
+    override getConfig() {
+      return { ...super.getConfig(), f: () => 1 } as never;
+    }
+    call(x: Tensor | Tensor[]): Tensor {
+      return Array.isArray(x) ? x[0]! : x;
+    }
+  }
+  serialization.registerClass(WithFunction as never);
+  test('an unregistered class, or a config that is not JSON, is refused by name', async () => {
+    const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [2] }), new Unregistered()] });
+    await expect(m.save(`file://${tmp()}`)).rejects.toThrow("save: layer 'unregistered' of class Unregistered cannot be serialized; a custom layer needs serialization.registerClass(Unregistered) and a static className");
+    const f = sequential({ layers: [layers.dense({ units: 2, inputShape: [2] }), new WithFunction()] });
+    await expect(f.save(`file://${tmp()}`)).rejects.toThrow("save: custom layer 'with_function' (WithFunction): config 'f' is not plain JSON (getConfig() must return numbers, strings, booleans, lists and objects)");
+    expect(() => serialization.registerClass(class extends layers.Layer { call(x: Tensor) { return x; } } as never)).toThrow('has no static className');
   });
 });
 

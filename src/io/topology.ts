@@ -8,7 +8,8 @@ import { BatchNormalization } from '../nn/batchnorm.js';
 import { Dense } from '../nn/dense.js';
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import * as init from '../nn/initializers.js';
-import type { Layer, SymbolicShape } from '../nn/layer.js';
+import { type Layer, type SymbolicShape, kerasKeys } from '../nn/layer.js';
+import { registeredClass, registeredName } from '../nn/custom.js';
 import { Maxout } from '../nn/maxout.js';
 import { l1l2, type Regularizer } from '../nn/regularizers.js';
 import { Activation, Dropout, Flatten, LeakyReLU, Rescaling } from '../nn/simple.js';
@@ -105,7 +106,23 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
     }
     return { class_name: layer.className, config: { ...config, ...base } };
   }
-  throw new Error(`save: layer '${layer.name}' of class ${layer.className} cannot be serialized`);
+  const registered = registeredName(layer);
+  if (registered !== undefined) return { class_name: registered, config: { ...customConfigJson(layer), ...base } };
+  throw new Error(`save: layer '${layer.name}' of class ${layer.className} cannot be serialized; a custom layer needs serialization.registerClass(${layer.constructor.name}) and a static className`);
+}
+
+/** A registered custom layer's getConfig() with snake_case keys (as tfjs writes them); values must be JSON. */
+function customConfigJson(layer: Layer): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(layer.getConfig() as unknown as Record<string, unknown>)) {
+    if (v === undefined || k === 'inputShape' || k === 'batchInputShape' || k === 'inputDim' || k === 'batchSize') continue;
+    const json = JSON.stringify(v);
+    if (json === undefined || typeof v === 'function' || JSON.stringify(JSON.parse(json)) !== json) {
+      throw new Error(`save: custom layer '${layer.name}' (${layer.className}): config '${k}' is not plain JSON (getConfig() must return numbers, strings, booleans, lists and objects)`);
+    }
+    out[snake(k)] = JSON.parse(json) as Json;
+  }
+  return out;
 }
 
 // ---- layers described by a field table --------------------------------------------------------
@@ -367,7 +384,13 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
     }
     default: {
       const table = FIELD_LAYERS[cls];
-      if (table === undefined) throw new Error(`${file}: ${where}: unknown layer class '${cls}'; supported: ${SUPPORTED_LAYERS.join(', ')}`);
+      const custom = table === undefined ? registeredClass(cls) : undefined;
+      if (custom !== undefined) {
+        const config: Record<string, unknown> = { ...kerasKeys(cfg as Record<string, unknown>), ...common };
+        delete config.dtype;
+        return custom.fromConfig !== undefined ? custom.fromConfig(custom, config) : new custom(config as never);
+      }
+      if (table === undefined) throw new Error(`${file}: ${where}: unknown layer class '${cls}'; supported: ${SUPPORTED_LAYERS.join(', ')} (and classes registered with serialization.registerClass)`);
       const config: Record<string, unknown> = { ...common };
       const keys = new Map(Object.entries(table.fields).map(([k, kind]) => [snake(k), [k, kind] as const]));
       for (const [key, value] of Object.entries(cfg)) {

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import {
   ACTIVATIONS, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Tensor,
   Sequential, gather, input, layers, lossNames, model, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
-  type Model, type SymbolicTensor,
+  type Model, type SymbolicTensor, type SymbolicShape, initializers,
 } from '../index.js';
 import { getContext } from '../context/context.js';
 import { compileStep } from './compiled.js';
@@ -75,6 +75,18 @@ class Doubler extends Layer {
   readonly className = 'Doubler';
   call(x: Tensor): Tensor {
     return mul(x, 2);
+  }
+}
+
+/** A custom layer written as tfjs programs write them: static className, positional addWeight, read(). */
+class TfjsScale extends layers.Layer {
+  static className = 'TfjsScale';
+  w: Tensor | null = null;
+  override build(shape: SymbolicShape): void {
+    this.w = this.addWeight('w', [shape[shape.length - 1]!], 'float32', initializers.randomUniform({ minval: 0.5, maxval: 1.5 }));
+  }
+  call(x: Tensor | Tensor[]): Tensor {
+    return mul(Array.isArray(x) ? x[0]! : x, this.w!.read());
   }
 }
 
@@ -299,6 +311,7 @@ describe('everything in the library trains on the compiled step', () => {
     gru: () => around([2, 2], layers.gru({ units: 3, resetAfter: true, goBackwards: true, recurrentDropout: 0.2 })),
     ...Object.fromEntries((['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum', 'concatenate'] as const).map((f) => [f, () => merged((a, b) => layers[f]().apply([a, b]))])),
     dot: () => merged((a, b) => layers.dot({ axes: 1, normalize: true }).apply([a, b])),
+    Layer: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4], activation: 'tanh' }), new TfjsScale(), layers.dense({ units: 1 })] }),
   };
   /** Integer ids in [0, 5) for the embedding. */
   const IDS = tensor(Array.from({ length: 24 }, (_, i) => [i % 5, (i * 3) % 5, (i * 7) % 5, 4 - (i % 5)]));

@@ -8,6 +8,7 @@ import {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
 } from './simple.js';
 import type { Layer, LayerArgs } from './layer.js';
+import { CustomLayer } from './custom.js';
 import { Add, Average, Concatenate, type ConcatenateConfig, Dot, type DotConfig, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import type { SymbolicTensor } from './symbolic.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -95,4 +96,6 @@ export const layers = {
   minimum: mergeFactory((c: LayerArgs) => new Minimum(c), {}),
   concatenate: mergeFactory((c: ConcatenateConfig) => new Concatenate(c), {}),
   dot: (config: DotConfig): Dot => new Dot(config),
+  /** The base class of custom layers (`class MyLayer extends layers.Layer`), as tfjs's `tf.layers.Layer`. */
+  Layer: CustomLayer,
 };

@@ -148,3 +148,18 @@ export type InitializerIdentifier = string | Initializer;
 export function getInitializer(id: InitializerIdentifier): Initializer {
   return typeof id === 'string' ? lookup('initializer', INITIALIZERS, id)() : id;
 }
+
+/**
+ * The initializers by tfjs's names too (`tf.initializers.randomNormal({mean, stddev})`,
+ * `zeros()`, `constant({value})`, `leCunNormal()`), beside neurite's.
+ */
+export const tfjsInitializers = {
+  randomNormal: randomNormalInit,
+  randomUniform: randomUniformInit,
+  truncatedNormal: truncatedNormalInit,
+  zeros: zerosInit,
+  ones: onesInit,
+  constant: (v: number | { value: number } = 0): Initializer => constant(typeof v === 'number' ? v : v.value),
+  leCunNormal: lecunNormal,
+  leCunUniform: lecunUniform,
+};

@@ -1,0 +1,82 @@
+/**
+ * Custom layers as TensorFlow.js programs write them: `class MyLayer extends tf.layers.Layer`
+ * with a static `className`, `build` calling `this.addWeight(name, shape, dtype, initializer)`,
+ * `call(inputs, kwargs)`, `computeOutputShape`, `getConfig`, and
+ * `tf.serialization.registerClass(MyLayer)` so saved models name it and load it back.
+ *
+ * @example
+ * class Scale extends layers.Layer {
+ *   static className = 'Scale';
+ *   build(shape) { this.w = this.addWeight('w', [shape[shape.length - 1]], 'float32', initializers.ones()); }
+ *   call(x) { return (Array.isArray(x) ? x[0] : x).mul(this.w.read()); }
+ * }
+ * serialization.registerClass(Scale);
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { type InitializerIdentifier } from './initializers.js';
+import { Layer, type LayerArgs } from './layer.js';
+import type { Regularizer } from './regularizers.js';
+
+/** The base class for tfjs-style custom layers (exported as `layers.Layer`). */
+export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer<C> {
+  constructor(config?: C) {
+    super(config ?? ({} as C));
+  }
+
+  /** The class name files carry: the subclass's static `className`, else its JavaScript name. */
+  get className(): string {
+    const ctor = this.constructor as { className?: string; name: string };
+    return ctor.className ?? ctor.name;
+  }
+
+  /** tfjs's `getClassName()`. */
+  getClassName(): string {
+    return this.className;
+  }
+
+  /**
+   * Creates a weight, in tfjs's positional form `(name, shape, dtype, initializer, regularizer,
+   * trainable)` or neurite's `(name, shape, initializer, {trainable, regularizer})`. The
+   * initializer defaults to zeros, as tfjs's does for custom weights… (tfjs: glorotUniform for
+   * rank ≥ 2 when omitted is not guaranteed; give one).
+   */
+  protected override addWeight(
+    name: string, shape: readonly number[], dtypeOrInit?: string | InitializerIdentifier,
+    initOrOptions?: InitializerIdentifier | { trainable?: boolean; regularizer?: Regularizer | undefined }, regularizer?: Regularizer, trainable?: boolean,
+  ): Tensor {
+    const tfjsForm = typeof dtypeOrInit === 'string' && (dtypeOrInit === 'float32' || dtypeOrInit === 'int32' || dtypeOrInit === 'bool');
+    if (tfjsForm || dtypeOrInit === undefined) {
+      const init = (initOrOptions as InitializerIdentifier | undefined) ?? 'zeros';
+      return super.addWeight(name, shape, init, { trainable: trainable ?? true, regularizer });
+    }
+    return super.addWeight(name, shape, dtypeOrInit, (initOrOptions ?? {}) as { trainable?: boolean; regularizer?: Regularizer | undefined });
+  }
+}
+
+/** A class tfjs's `registerClass` accepts: a layer class with a static `className`. */
+export type LayerClass = (new (config: never) => Layer) & { className?: string; fromConfig?: (cls: unknown, config: Record<string, unknown>) => Layer };
+
+const registry = new Map<string, LayerClass>();
+
+/** Registers a custom layer class by its static `className`, so model files can name it (tfjs `serialization.registerClass`). */
+export function registerClass(cls: LayerClass, _pkg?: string, name?: string): LayerClass {
+  const key = name ?? cls.className;
+  if (typeof cls !== 'function') throw new Error('registerClass: expected a layer class');
+  if (typeof key !== 'string' || key === '') throw new Error(`registerClass: class ${cls.name} has no static className; add \`static className = '${cls.name}'\``);
+  registry.set(key, cls);
+  return cls;
+}
+
+/** The registered class of this name, if any. */
+export function registeredClass(name: string): LayerClass | undefined {
+  return registry.get(name);
+}
+
+/** Whether `layer` is an instance of a registered class (and under which name). */
+export function registeredName(layer: Layer): string | undefined {
+  for (const [name, cls] of registry) if (layer.constructor === cls) return name;
+  return undefined;
+}
+
+/** tfjs's `tf.serialization`. */
+export const serialization = { registerClass };

@@ -1,0 +1,4 @@
+/** The public `initializers` namespace: neurite's initializers, with tfjs's names beside them. */
+import * as init from './initializers.js';
+
+export const initializers = { ...init, ...init.tfjsInitializers };
