@@ -194,7 +194,7 @@ export interface Backend {
    * batch's loss. Null when some buffer is not resident; absent where the backend has no such
    * step. The planned step then calls the kernels one by one.
    */
-  denseStep?(spec: DenseStepSpec): ((lr: number, alpha: number) => number) | null;
+  denseStep?(spec: DenseStepSpec): ((lr: number, alpha: number, epsilon: number) => number) | null;
   /** Resolves, with the threads running, once the backend's worker threads have started (or failed). */
   ready?(): Promise<number>;
   readonly kernels: Kernels;

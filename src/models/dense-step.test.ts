@@ -13,7 +13,7 @@ describe.runIf(wasmSimdSupported())('fused Dense step', () => {
     ...wasm,
     denseStep: (spec) => {
       const run = wasm.denseStep!(spec);
-      return run === null ? null : (lr, alpha) => { calls++; return run(lr, alpha); };
+      return run === null ? null : (lr, alpha, epsilon) => { calls++; return run(lr, alpha, epsilon); };
     },
   };
 

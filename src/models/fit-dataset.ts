@@ -83,12 +83,14 @@ export async function fitDatasetLoop(model: Model, dataset: Dataset<unknown>, ar
     let seen = 0;
     const outSums = outLossNames.map(() => 0);
     let b = 0;
+    let ranOut = false;
     for (; perEpoch === undefined || b < perEpoch; b++) {
       const r = await it.next();
       if (r.done === true) {
         if (perEpoch !== undefined) {
           console.warn(`fitDataset: the dataset ran out after ${b} of ${perEpoch} batches in epoch ${epoch + 1}; training stops (give a larger dataset or repeat() it)`);
           model.stopTraining = true;
+          ranOut = true;
         }
         it = null;
         break;
@@ -124,6 +126,8 @@ export async function fitDatasetLoop(model: Model, dataset: Dataset<unknown>, ar
       }
       if (model.stopTraining) break;
     }
+    // An epoch the data ran out in is not finished: as tfjs, it logs nothing.
+    if (ranOut) break;
     if (known === null) params.steps = b;
     const logs: Logs = { loss: lossSum / Math.max(1, seen) };
     outLossNames.forEach((k, i) => (logs[k] = outSums[i]! / Math.max(1, seen)));

@@ -178,8 +178,10 @@ export class Functional extends Model {
     return combineLosses(parts, c.lossWeights);
   }
 
-  /** Prints Keras's summary table with each layer's inbound layers (or hands each line to `printFn`). */
-  summary(printFn: (line: string) => void = console.log): void {
+  /** Prints Keras's summary table with each layer's inbound layers, or hands each line to `printFn` (first argument, or third as in tfjs's `summary(lineLength, positions, printFn)`). */
+  summary(printFnOrLineLength?: ((line: string) => void) | number, positions?: number[], tfjsPrintFn?: (line: string) => void): void {
+    void positions;
+    const printFn = typeof printFnOrLineLength === 'function' ? printFnOrLineLength : (tfjsPrintFn ?? console.log);
     for (const line of functionalSummaryLines(this.name, this.layers, this.nodes, this.inputs)) printFn(line);
   }
 }

@@ -142,7 +142,7 @@ function fusedStep(layers: readonly LayerPlan[], head: Head, optimizer: Optimize
   return () => {
     const lr = optimizer.currentLearningRate();
     const t = optimizer.iterations + 1;
-    const loss = run(lr, adam === null ? 0 : adam.stepSize(lr, t));
+    const loss = run(lr, adam === null ? 0 : adam.stepSize(lr, t), adam === null ? 0 : adam.stepEpsilon(t));
     optimizer.iterations = t;
     return loss;
   };

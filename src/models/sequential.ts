@@ -141,8 +141,10 @@ export class Sequential extends Model {
     return this.call(x, options);
   }
 
-  /** Prints Keras's summary table (or hands each line to `printFn`). */
-  summary(printFn: (line: string) => void = console.log): void {
+  /** Prints Keras's summary table, or hands each line to `printFn` (first argument, or third as in tfjs's `summary(lineLength, positions, printFn)`). */
+  summary(printFnOrLineLength?: ((line: string) => void) | number, positions?: number[], tfjsPrintFn?: (line: string) => void): void {
+    void positions;
+    const printFn = typeof printFnOrLineLength === 'function' ? printFnOrLineLength : (tfjsPrintFn ?? console.log);
     if (this.declaredInput === null || !this.built) {
       throw new Error('summary: the model has not been built yet; give the first layer an inputShape (or inputDim), or call the model on data first');
     }

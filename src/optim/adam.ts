@@ -37,13 +37,21 @@ export class Adam extends Optimizer {
     return (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
   }
 
+  /**
+   * ε·√(1 − β₂ᵗ): with α above, α·m/(√v + this) = η·m̂/(√v̂ + ε), the update of TensorFlow.js
+   * and PyTorch (ε added to the bias-corrected √v̂; Keras adds it to the uncorrected √v).
+   */
+  stepEpsilon(t: number): number {
+    return this.epsilon * Math.sqrt(1 - this.beta2 ** t);
+  }
+
   protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
     const [m, v, vhat] = slots as [Float32Array, Float32Array, Float32Array | undefined];
     const b1 = this.beta1;
     const b2 = this.beta2;
     const alpha = this.stepSize(lr, t);
     if (vhat === undefined) {
-      getContext().backend.kernels.adamUpdate(p, g, m, v, p.length, alpha, b1, b2, this.epsilon);
+      getContext().backend.kernels.adamUpdate(p, g, m, v, p.length, alpha, b1, b2, this.stepEpsilon(t));
       return;
     }
     // AMSGrad: the same float32 arithmetic as the kernel, with v̂ the running maximum of v.
@@ -51,7 +59,7 @@ export class Adam extends Optimizer {
     const c1 = f(1 - b1);
     const c2 = f(1 - b2);
     const a = f(alpha);
-    const e = f(this.epsilon);
+    const e = f(this.stepEpsilon(t));
     for (let i = 0; i < p.length; i++) {
       const gi = f(g[i]!);
       const mi = f(m[i]! + f(f(gi - m[i]!) * c1));

@@ -32,3 +32,14 @@ describe("tfjs's optimizer front doors", () => {
     expect(() => opt.applyGradients({ nobody: tensor([1]) })).toThrow("SGD.applyGradients: no variable named 'nobody' (gradients by name need variables made with variable(x, trainable, name), or the map variableGrads returns)");
   });
 });
+
+describe("Adam's epsilon, as TensorFlow.js and PyTorch place it", () => {
+  test('a tiny gradient: the first step is η·g/(|g| + ε), ε added to the bias-corrected √v̂ (hand-derived)', () => {
+    // t = 1: m̂ = g, v̂ = g², so the step is η·g/(|g| + ε) = 0.001·1e-6/(1e-6 + 1e-7) = 9.0909e-4.
+    // (Keras adds ε to the uncorrected √v: 0.001·√0.001·1e-6/(√0.001·1e-6 + 1e-7) = 2.40e-4.)
+    const w = variable(scalar(0), true, 'adam_eps_w');
+    const opt = train.adam(0.001);
+    opt.minimize(() => mul(w, 1e-6));
+    expect(w.item()).toBeCloseTo(-0.001 * 1e-6 / (1e-6 + 1e-7), 9);
+  });
+});

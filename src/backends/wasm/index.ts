@@ -432,7 +432,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   const more = { ...nativeElementwise(e, resident, allocResident), ...nativeWindow(e, resident, allocResident) };
 
   /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
-  const denseStep = (spec: DenseStepSpec): ((lr: number, alpha: number) => number) | null => {
+  const denseStep = (spec: DenseStepSpec): ((lr: number, alpha: number, epsilon: number) => number) | null => {
     const arrays = [spec.X, spec.Y, ...spec.layers.flatMap((l) => [l.W, l.a, l.dz, l.dW, ...(l.b === null ? [] : [l.b, l.dB!]), ...l.slotsW, ...l.slotsB])];
     if (!arrays.every(resident)) return null;
     const block = allocResident((80 + 64 * spec.layers.length) / 4);
@@ -445,9 +445,10 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
       words.set([l.inputs, l.units, ACT_CODES[l.act], l.W.byteOffset, ptr(l.b), l.a.byteOffset, l.dz.byteOffset, l.dW.byteOffset, ptr(l.dB), ptr(l.slotsW[0]), ptr(l.slotsW[1]), ptr(l.slotsB[0]), ptr(l.slotsB[1])], 20 + 16 * i);
     });
     reals.set(o.kind === 'adam' ? [0, 0, 0, o.beta1, o.beta2, o.epsilon] : [0, o.momentum, 0, 0, 0, 0]);
-    return (lr, alpha) => {
+    return (lr, alpha, epsilon) => {
       reals[0] = lr;
       reals[2] = alpha;
+      if (o.kind === 'adam') reals[5] = epsilon;
       return e.denseStep(block.byteOffset);
     };
   };
