@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  add, detach, grad, grads, mul, noGrad, ones, scalar, sigmoid, square, tensor, valueAndGrad, valueAndGrads, variable, variableGrads, computeGrads, tanh, getContext,
+  type Tensor, add, detach, grad, grads, mul, sin, noGrad, ones, scalar, sigmoid, square, tensor, valueAndGrad, valueAndGrads, variable, variableGrads, computeGrads, tanh, getContext,
 } from '../index.js';
 
 describe('autograd engine', () => {
@@ -86,6 +86,17 @@ describe('autograd engine', () => {
     expect(() => grad((x) => mul(x, 2))(tensor([1, 2]), tensor([1]))).toThrow('grad: the shape of dy [1] must match the shape [2] returned by f');
     const { value: v1, grad: g1 } = valueAndGrad((x) => mul(x, x).sum())(tensor([3]));
     expect([v1.item(), g1.item()]).toEqual([9, 6]);
+  });
+
+  test('a gradient of a gradient: d²/dx² x³ = 6x, d³/dx³ = 6; d²/dx² sin x = −sin x (the backward pass recorded)', () => {
+    const cube = (x: Tensor) => mul(mul(x, x), x);
+    const x = tensor([2, -1.5]);
+    expect(Array.from(grad(grad(cube))(x).values)).toEqual([12, -9]);
+    expect(Array.from(grad(grad(grad(cube)))(x).values)).toEqual([6, 6]);
+    const s2 = grad(grad((t) => sin(t)))(tensor([0.7]));
+    expect(s2.item()).toBeCloseTo(-Math.sin(0.7), 6);
+    // The inner gradient alone stays unrecorded: nothing requires grad outside.
+    expect(grad(cube)(x).requiresGrad).toBe(false);
   });
 
   test('an argument the function ignores is an error (as tfjs): its gradient cannot be computed', () => {

@@ -81,11 +81,30 @@ function addRaw(a: Tensor, b: Tensor, ctx: Context): Tensor {
   return out;
 }
 
+/** Differentiable add and sum-to-shape, registered by ops/ (which build on this file) for `createGraph`. */
+let graphOps: { add(a: Tensor, b: Tensor): Tensor; sumTo(g: Tensor, shape: readonly number[]): Tensor } | null = null;
+
+/** @internal Called once by ops/reduce.ts. */
+export function setGraphOps(ops: NonNullable<typeof graphOps>): void {
+  graphOps = ops;
+}
+
+export interface GradOptions {
+  /**
+   * Record the backward pass itself, so the gradients can be differentiated again (a gradient
+   * of a gradient; PyTorch's `create_graph`).
+   */
+  createGraph?: boolean;
+  /** Non-leaf tensors whose gradients the map keeps (intermediate ones are dropped otherwise). */
+  keep?: ReadonlySet<Tensor>;
+}
+
 /**
  * Gradients of `root` with respect to every tensor that requires grad and leads to it,
  * as a map. Nothing is mutated. `seed` is dL/d(root); it defaults to 1 for a scalar root.
  */
-export function computeGrads(root: Tensor, seed?: Tensor): Map<Tensor, Tensor> {
+export function computeGrads(root: Tensor, seed?: Tensor, options: GradOptions = {}): Map<Tensor, Tensor> {
+  const createGraph = options.createGraph === true && graphOps !== null;
   const ctx = getContext();
   let start: Tensor;
   if (seed === undefined) {
@@ -103,7 +122,7 @@ export function computeGrads(root: Tensor, seed?: Tensor): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
   if (!root.requiresGrad) return grads;
   grads.set(root, start);
-  withContext({ gradEnabled: false }, () => {
+  withContext({ gradEnabled: createGraph }, () => {
     const order = topoOrder(root);
     // A grouped op runs where the last of its outputs comes in the order: all are complete then.
     const last = new Map<object, number>();
@@ -130,12 +149,12 @@ export function computeGrads(root: Tensor, seed?: Tensor): Map<Tensor, Tensor> {
         const x = node.inputs[i]!;
         let gx = inputGrads[i];
         if (!x.requiresGrad || gx === null || gx === undefined) continue;
-        gx = sumToShape(gx, x.shape);
+        gx = createGraph ? graphOps!.sumTo(gx, x.shape) : sumToShape(gx, x.shape);
         const prev = grads.get(x);
-        grads.set(x, prev === undefined ? gx : addRaw(prev, gx, getContext()));
+        grads.set(x, prev === undefined ? gx : createGraph ? graphOps!.add(prev, gx) : addRaw(prev, gx, getContext()));
       }
       // Intermediate gradients are not kept (as in PyTorch); leaves keep theirs in the map.
-      if (t !== root) grads.delete(t);
+      if (t !== root && options.keep?.has(t) !== true) grads.delete(t);
     }
   });
   return grads;

@@ -10,7 +10,7 @@
  */
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { withContext } from '../context/context.js';
+import { getContext, withContext } from '../context/context.js';
 import { computeGrads } from './engine.js';
 
 export interface ValueAndGrads {
@@ -25,22 +25,32 @@ function ensureFunction(f: unknown, name: string): void {
 /** f's value at `xs` and its gradients there (seeded by `dy`, else ones: the gradient of the sum). */
 function gradients(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], dy: Tensor | undefined, name: string): ValueAndGrads {
   return withContext({ gradEnabled: true }, () => {
-    // Fresh leaves over the same storage, so the caller's tensors are not marked or mutated.
-    const leaves = xs.map((x) => new Tensor(x.values, x.shape, { requiresGrad: true }));
+    // Fresh leaves over the same storage, so the caller's tensors are not marked or mutated;
+    // inside an outer gradient (an input already records), an identity of it instead, and the
+    // backward pass recorded, so the outer gradient differentiates this one (tf.grad(tf.grad(f))).
+    const nested = xs.some((x) => x.requiresGrad);
+    const leaves = xs.map((x) => (x.requiresGrad ? identity(x) : new Tensor(x.values, x.shape, { requiresGrad: true })));
     const value = f(...leaves);
     if (!(value instanceof Tensor)) throw new Error(`${name}: the result y returned by f() must be a tensor`);
     if (dy !== undefined && (dy.rank !== value.rank || dy.shape.some((d, i) => d !== value.shape[i]))) {
       throw new Error(`${name}: the shape of dy ${fmt(dy.shape)} must match the shape ${fmt(value.shape)} returned by f`);
     }
     const seed = dy ?? (value.size === 1 ? undefined : new Tensor(new Float32Array(value.size).fill(1), value.shape));
-    const map = computeGrads(value, seed);
+    const map = computeGrads(value, seed, { createGraph: nested, keep: new Set(leaves) });
     const grads = leaves.map((l) => {
       const g = map.get(l);
       if (g === undefined) throw new Error(`${name}: cannot compute the gradient of y = f(x) with respect to x; make sure f encloses all operations that lead from x to y`);
       return g;
     });
-    return { value: detach(value), grads };
+    return { value: nested ? value : detach(value), grads };
   });
+}
+
+/** `x` again, as a node whose gradient flows to `x`. */
+function identity(x: Tensor): Tensor {
+  const t = new Tensor(x.values, x.shape, { requiresGrad: true });
+  t.node = { op: 'identity', inputs: [x], backward: (g) => [g] };
+  return t;
 }
 
 /** tfjs `tf.grad`: a function giving df/dx for one input `x` (`dy` weights a non-scalar output). */
@@ -87,7 +97,7 @@ export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Ten
     if (!(value instanceof Tensor)) throw new Error('variableGrads: the result y returned by f() must be a tensor');
     if (value.rank !== 0 && value.size !== 1) throw new Error(`The f passed in variableGrads(f) must return a scalar, but it returned a rank-${value.rank} tensor`);
     const map = computeGrads(value);
-    const vars = varList ?? [...map.keys()].filter((t) => t.isLeaf && t.requiresGrad);
+    const vars = varList ?? byCreation([...map.keys()].filter((t) => t.isLeaf && t.requiresGrad));
     const out: Record<string, Tensor> = {};
     const byName = new Map<string, Tensor>();
     Object.defineProperty(out, VARIABLES, { value: byName, enumerable: false });
@@ -109,6 +119,17 @@ export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Ten
  * `optimizer.applyGradients(grads)` finds them whatever they are named.
  */
 export const VARIABLES: unique symbol = Symbol('neurite.variables');
+
+/** `found` with named variables first, in the order they were made (tfjs's order), then the rest as found. */
+function byCreation(found: Tensor[]): Tensor[] {
+  const set = new Set(found);
+  const named: Tensor[] = [];
+  for (const ref of getContext().variables.values()) {
+    const v = ref.deref();
+    if (v !== undefined && set.delete(v)) named.push(v);
+  }
+  return [...named, ...set];
+}
 
 /** A variable's name for gradient maps: its own, else its position. */
 export function variableName(v: Tensor, i: number): string {

@@ -16,6 +16,8 @@ export function asTensor(x: TensorLike, op = 'op'): Tensor {
   if (typeof x !== 'number') throw new Error(`${op}: expected a Tensor or a number, got ${describe(x)}`);
   const t = emptyTensor([]);
   t.values[0] = x;
+  // An op's own temporary: tfjs disposes the scalars it makes from numbers, so memory() does not count it.
+  t.dispose();
   return t;
 }
 

@@ -3,7 +3,7 @@
  * and the stable logSumExp.
  */
 import type { ReduceOp } from '../backends/backend.js';
-import { record } from '../autograd/engine.js';
+import { record, setGraphOps } from '../autograd/engine.js';
 import { emptyTensor, getContext, noGrad } from '../context/context.js';
 import { normalizeAxes, normalizeAxis, reducedShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -91,3 +91,14 @@ export function logSumExp(xl: TensorLike, axes?: Axes, keepDims = false): Tensor
   const out = add(log(sum(exp(sub(x, m)), ax, true)), m);
   return keepDims ? out : reshape(out, reducedShape(x.shape, ax, false));
 }
+
+/** `g` summed over the axes broadcasting added to reach `shape` (the engine's sumToShape, differentiable). */
+function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.rank === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(g, axes, true), shape);
+}
+
+setGraphOps({ add: (a, b) => add(a, b), sumTo });
