@@ -24,7 +24,7 @@ function ensureFunction(f: unknown, name: string): void {
 
 /** f's value at `xs` and its gradients there (seeded by `dy`, else ones: the gradient of the sum). */
 function gradients(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], dy: Tensor | undefined, name: string): ValueAndGrads {
-  return withContext({ gradEnabled: true }, () => {
+  return withContext({ gradEnabled: true, tape: true }, () => {
     // Fresh leaves over the same storage, so the caller's tensors are not marked or mutated;
     // inside an outer gradient (an input already records), an identity of it instead, and the
     // backward pass recorded, so the outer gradient differentiates this one (tf.grad(tf.grad(f))).
@@ -92,7 +92,7 @@ export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy
  */
 export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Tensor; grads: Record<string, Tensor> } {
   ensureFunction(f, 'variableGrads');
-  return withContext({ gradEnabled: true }, () => {
+  return withContext({ gradEnabled: true, tape: true }, () => {
     const value = f();
     if (!(value instanceof Tensor)) throw new Error('variableGrads: the result y returned by f() must be a tensor');
     if (value.rank !== 0 && value.size !== 1) throw new Error(`The f passed in variableGrads(f) must return a scalar, but it returned a rank-${value.rank} tensor`);
@@ -110,6 +110,7 @@ export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Ten
       byName.set(variableName(v, i), v);
     });
     if (!any) throw new Error('variableGrads: cannot find a connection between any variable and the result of the loss function y = f(); make sure the operations that use variables are inside f');
+    lastGradVariables(byName);
     return { value: detach(value), grads: out };
   });
 }
@@ -120,13 +121,31 @@ export function variableGrads(f: () => Tensor, varList?: Tensor[]): { value: Ten
  */
 export const VARIABLES: unique symbol = Symbol('neurite.variables');
 
+/**
+ * The variables of the latest `variableGrads`, by the names it keyed them with (held weakly): a
+ * gradient map rebuilt from its result (scaled, summed across steps, as policy-gradient
+ * programs do) has lost its own record, and its names resolve to these first.
+ */
+let latest = new Map<string, WeakRef<Tensor>>();
+
+function lastGradVariables(byName: Map<string, Tensor>): void {
+  latest = new Map([...byName].map(([k, v]) => [k, new WeakRef(v)]));
+}
+
+/** @internal The variable the latest variableGrads keyed `name`, if it is still alive. */
+export function latestGradVariable(name: string): Tensor | undefined {
+  return latest.get(name)?.deref();
+}
+
 /** `found` with named variables first, in the order they were made (tfjs's order), then the rest as found. */
 function byCreation(found: Tensor[]): Tensor[] {
   const set = new Set(found);
   const named: Tensor[] = [];
-  for (const ref of getContext().variables.values()) {
-    const v = ref.deref();
-    if (v !== undefined && set.delete(v)) named.push(v);
+  for (const refs of getContext().variables.values()) {
+    for (const ref of refs) {
+      const v = ref.deref();
+      if (v !== undefined && set.delete(v)) named.push(v);
+    }
   }
   return [...named, ...set];
 }

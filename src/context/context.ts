@@ -27,8 +27,17 @@ export interface Context {
    * values outside kernels calls `notTraceable`, which ends the recording with its reason.
    */
   trace?: { unsupported(what: string): never };
-  /** tfjs-style named variables (`variable(x, true, name)`), for gradient maps keyed by name. */
-  variables: Map<string, WeakRef<Tensor>>;
+  /**
+   * Set inside tfjs's gradient functions (grad, variableGrads, minimize): `model.predict` then
+   * records its forward pass too, as tfjs's does, so a loss written with predict differentiates.
+   */
+  tape?: boolean;
+  /**
+   * Variables by name, in the order they were made, for gradient maps keyed by name: those of
+   * `variable(x, trainable, name)` (unique) and layer weights (`dense_1/kernel`; two live models
+   * may share such a name, which a lookup then reports).
+   */
+  variables: Map<string, Array<WeakRef<Tensor>>>;
 }
 
 /**
@@ -112,6 +121,34 @@ export async function ready(): Promise<void> {
 /** Name of the backend ops run on now. */
 export function getBackend(): string {
   return current.backend.name;
+}
+
+/** @internal Records `t` under its name for name-keyed gradient maps. */
+export function registerVariable(t: Tensor): void {
+  if (t.name === undefined) return;
+  let list = current.variables.get(t.name);
+  if (list === undefined) current.variables.set(t.name, (list = []));
+  list.push(new WeakRef(t));
+  // Collected entries are dropped when the list has doubled since it was last compacted, so
+  // making many models costs amortized constant time per weight.
+  const compacted = compactedLength.get(list) ?? 0;
+  if (list.length > 2 * compacted + 8) {
+    const live = list.filter((r) => r.deref() !== undefined);
+    list.length = 0;
+    list.push(...live);
+    compactedLength.set(list, live.length);
+  }
+}
+const compactedLength = new WeakMap<object, number>();
+
+/** @internal The live variables named `name`, each once (a weight renamed since no longer counts under its old name). */
+export function variablesNamed(name: string): Tensor[] {
+  const out = new Set<Tensor>();
+  for (const r of current.variables.get(name) ?? []) {
+    const t = r.deref();
+    if (t !== undefined && t.name === name) out.add(t);
+  }
+  return [...out];
 }
 
 /** @internal A zero-filled tensor in the current precision, for kernels to write into. */

@@ -417,6 +417,8 @@ export abstract class Model implements TrainingModel {
     checkBatchSize('predict', batchSize);
     const xs = this.dataList(x, 'predict');
     this.checkInputs(xs, 'predict');
+    // Inside tfjs's gradient functions predict is differentiable, as tfjs's is.
+    if (getContext().tape === true) return this.unwrap(this.forward(xs, { training: false }));
     const n = xs[0]!.shape[0]!;
     for (const [i, t] of xs.entries()) {
       if (t.rank === 0 || t.shape[0] !== n) throw new Error(`predict: input ${this.inputNames[i]} has ${t.rank === 0 ? 'no sample axis' : `${t.shape[0]} samples`} (shape ${fmt(t.shape)}) but input ${this.inputNames[0]} has ${n}`);

@@ -4,7 +4,7 @@
  * on first use, when the input width is known; `call(x, {training})` computes the output;
  * `computeOutputShape` answers without computing.
  */
-import { getContext } from '../context/context.js';
+import { getContext, registerVariable } from '../context/context.js';
 import { add } from '../ops/elementwise.js';
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -158,6 +158,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
     const trainable = options.trainable ?? true;
     const value = new Tensor(init.init(shape, getContext().rng), shape, { requiresGrad: trainable && this.trainable });
     value.name = `${this.name ?? this.className.toLowerCase()}/${name}`;
+    registerVariable(value);
     this.weightList.push({ name, value, trainable, regularizer: options.regularizer });
     return value;
   }
@@ -196,7 +197,10 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
 
   /** Renames weights after the layer is (re)named, so they read `dense_1/kernel`. */
   syncWeightNames(): void {
-    for (const w of this.weightList) w.value.name = `${this.name}/${w.name}`;
+    for (const w of this.weightList) {
+      w.value.name = `${this.name}/${w.name}`;
+      registerVariable(w.value);
+    }
   }
 }
 

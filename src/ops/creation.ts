@@ -3,7 +3,7 @@
  * draws. Random functions use the context's generator unless given their own `seed` or `rng`.
  */
 import type { Distribution } from '../backends/backend.js';
-import { emptyTensor, getContext } from '../context/context.js';
+import { emptyTensor, getContext, registerVariable, variablesNamed } from '../context/context.js';
 import { Rng } from '../tensor/random.js';
 import { type Shape, checkShape, fmt, sizeOf } from '../tensor/shape.js';
 import { type Buf, type NestedArray, Tensor, type TensorOptions } from '../tensor/tensor.js';
@@ -125,12 +125,11 @@ export function variable(initial: Tensor | TensorInput, options: { trainable?: b
   // tfjs's positional form: variable(x, trainable, name).
   if (typeof options === 'boolean') options = { trainable: options, ...(name === undefined ? {} : { name }) };
   const src = initial instanceof Tensor ? initial : tensor(initial);
-  const registry = getContext().variables;
   let given = options.name;
-  if (given !== undefined && registry.get(given)?.deref() !== undefined) throw new Error(`variable: a variable named '${given}' already exists (names must be unique, as in tfjs)`);
-  for (let k = registry.size; given === undefined; k++) if (registry.get(`Variable_${k}`)?.deref() === undefined) given = `Variable_${k}`;
+  if (given !== undefined && variablesNamed(given).length > 0) throw new Error(`variable: a variable named '${given}' already exists (names must be unique, as in tfjs)`);
+  for (let k = getContext().variables.size; given === undefined; k++) if (variablesNamed(`Variable_${k}`).length === 0) given = `Variable_${k}`;
   const v = new Tensor(src.values.slice(), src.shape, { requiresGrad: options.trainable ?? true, name: given });
-  registry.set(given, new WeakRef(v));
+  registerVariable(v);
   return v;
 }
 

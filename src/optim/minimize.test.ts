@@ -29,7 +29,7 @@ describe("tfjs's optimizer front doors", () => {
     const { grads } = variableGrads(() => mul(a, a).sum());
     opt.applyGradients(grads);
     expect(Array.from(a.values)).toEqual([3, 2]);
-    expect(() => opt.applyGradients({ nobody: tensor([1]) })).toThrow("SGD.applyGradients: no variable named 'nobody' (gradients by name need variables made with variable(x, trainable, name), or the map variableGrads returns)");
+    expect(() => opt.applyGradients({ nobody: tensor([1]) })).toThrow("SGD.applyGradients: no variable named 'nobody' (gradients by name need variables made with variable(x, trainable, name), layer weights, or the map variableGrads returns)");
   });
 });
 
@@ -41,5 +41,21 @@ describe("Adam's epsilon, as TensorFlow.js and PyTorch place it", () => {
     const opt = train.adam(0.001);
     opt.minimize(() => mul(w, 1e-6));
     expect(w.item()).toBeCloseTo(-0.001 * 1e-6 / (1e-6 + 1e-7), 9);
+  });
+});
+
+describe('gradient maps rebuilt by hand', () => {
+  test("names resolve to the latest variableGrads's variables, though another model's layer has the same name", async () => {
+    const { layers, sequential, tensor: t } = await import('../index.js');
+    const make = () => sequential({ layers: [layers.dense({ units: 1, inputShape: [2], kernelInitializer: 'ones', biasInitializer: 'zeros' })] });
+    const a = make();
+    const b = make();
+    expect(a.weights[0]!.name).toBe(b.weights[0]!.name);
+    const { grads } = variableGrads(() => (b.apply(t([[1, 2]])) as import('../index.js').Tensor).sum());
+    // Scaled into a new map (the policy-gradient pattern): d(sum)/dW = x = [1, 2], halved.
+    const scaled = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, mul(g, 0.5)]));
+    train.sgd(1).applyGradients(scaled);
+    expect(Array.from(b.weights[0]!.values)).toEqual([0.5, 0]);
+    expect(Array.from(a.weights[0]!.values)).toEqual([1, 1]);
   });
 });

@@ -5,8 +5,8 @@
  * variable, in place, on typed arrays.
  */
 import type { Buf, Tensor } from '../tensor/tensor.js';
-import { getContext } from '../context/context.js';
-import { VARIABLES, variableGrads } from '../autograd/grad.js';
+import { getContext, variablesNamed } from '../context/context.js';
+import { VARIABLES, latestGradVariable, variableGrads } from '../autograd/grad.js';
 import { fmt } from '../tensor/shape.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -172,7 +172,10 @@ function gradientPairsOf(grads: ReadonlyArray<readonly [Tensor, Tensor]> | Recor
 }
 
 function variableNamed(name: string, own: Map<string, Tensor> | null, who: string): Tensor {
-  const v = own?.get(name) ?? getContext().variables.get(name)?.deref();
-  if (v === undefined) throw new Error(`${who}.applyGradients: no variable named '${name}' (gradients by name need variables made with variable(x, trainable, name), or the map variableGrads returns)`);
-  return v;
+  const mine = own?.get(name) ?? latestGradVariable(name);
+  if (mine !== undefined) return mine;
+  const found = variablesNamed(name);
+  if (found.length === 0) throw new Error(`${who}.applyGradients: no variable named '${name}' (gradients by name need variables made with variable(x, trainable, name), layer weights, or the map variableGrads returns)`);
+  if (found.length > 1) throw new Error(`${who}.applyGradients: ${found.length} live variables are named '${name}' (layers of different models); pass the map variableGrads returns, or [variable, gradient] pairs`);
+  return found[0]!;
 }
