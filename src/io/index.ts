@@ -15,12 +15,29 @@ import { crc32, pathFromUrl, fsModules, readChecked, writeAtomic, writeAtomicGro
 import { type LoadedModel, OPTIMIZER_FILE, WEIGHTS_FILE, type SaveOptions, modelFromArtifacts, modelToArtifacts, namedWeights, readManifest } from './model-format.js';
 import { MAX_HEADER, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { Json, JsonObject } from './topology.js';
+import { type IOHandler, type ModelArtifacts, type SaveResult, type WeightsManifestEntry, artifactsToJson, isHandler } from './handlers.js';
 
 const MAX_MODEL_JSON = 64 * 1024 * 1024;
 const MAX_WEIGHTS = 8 * 1024 * 1024 * 1024;
 
-/** Writes the model (and, with includeOptimizer, its training state) into directory `url`. */
-export async function saveModel(model: Model, url: string, options: SaveOptions = {}): Promise<void> {
+/**
+ * Writes the model (and, with includeOptimizer, its training state) into directory `url`, or
+ * hands its artifacts to an IO handler (`io.withSaveHandler`), resolving to the handler's result.
+ */
+export async function saveModel(model: Model, url: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult | void> {
+  if (isHandler(url)) {
+    if (url.save === undefined) throw new Error('save: the IO handler has no save()');
+    if (options.includeOptimizer === true) throw new Error('save: includeOptimizer needs a file:// directory (the optimizer state is a file of its own)');
+    const { json, files } = modelToArtifacts(model);
+    const bytes = files.get(WEIGHTS_FILE)!;
+    const manifest = (json.weightsManifest as JsonObject[])[0]!;
+    const artifacts: ModelArtifacts = {
+      modelTopology: json.modelTopology as JsonObject, weightSpecs: manifest.weights as unknown as WeightsManifestEntry[],
+      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      format: String(json.format), generatedBy: String(json.generatedBy), convertedBy: null,
+    };
+    return url.save(artifacts);
+  }
   const { fs, path } = await fsModules();
   const dir = pathFromUrl(url);
   const { json, files } = modelToArtifacts(model, options);
@@ -38,8 +55,16 @@ export interface LoadOptions {
   restoreRng?: boolean;
 }
 
-/** Reads a model written by neurite or TensorFlow.js: `file://dir/model.json` (or the directory). */
-export async function loadLayersModel(url: string, options: LoadOptions = {}): Promise<Sequential | Functional> {
+/**
+ * Reads a model written by neurite or TensorFlow.js: `file://dir/model.json` (or the
+ * directory), or the artifacts of an IO handler (`io.fromMemory`).
+ */
+export async function loadLayersModel(url: string | IOHandler, options: LoadOptions = {}): Promise<Sequential | Functional> {
+  if (isHandler(url)) {
+    if (url.load === undefined) throw new Error('loadLayersModel: the IO handler has no load()');
+    const { json, data } = artifactsToJson(await url.load(), 'loadLayersModel (IO handler)');
+    return modelFromArtifacts(json, data, 'loadLayersModel (IO handler)', null).model;
+  }
   return (await loadModelDetailed(url, options)).model;
 }
 
@@ -165,8 +190,8 @@ export const modelCheckpoint = (filepath: string, options?: ModelCheckpointOptio
 
 declare module '../models/model.js' {
   interface Model {
-    /** Saves to `file://dir` in the TensorFlow.js Layers format (tfjs `model.save`). */
-    save(url: string, options?: SaveOptions): Promise<void>;
+    /** Saves to `file://dir` in the TensorFlow.js Layers format, or to an IO handler (tfjs `model.save`). */
+    save(url: string | IOHandler, options?: SaveOptions): Promise<SaveResult | void>;
     /** Writes the weights as safetensors. */
     saveWeights(file: string): Promise<void>;
     /** Reads safetensors weights by name. */
@@ -174,7 +199,7 @@ declare module '../models/model.js' {
   }
 }
 
-Model.prototype.save = function (this: Model, url: string, options?: SaveOptions) {
+Model.prototype.save = function (this: Model, url: string | IOHandler, options?: SaveOptions) {
   return saveModel(this, url, options);
 };
 Model.prototype.saveWeights = function (this: Model, file: string) {
@@ -186,3 +211,5 @@ Model.prototype.loadWeights = function (this: Model, file: string) {
 
 export { encodeSafetensors, decodeSafetensors, type SafeTensor } from './safetensors.js';
 export { modelToArtifacts, modelFromArtifacts, type SaveOptions } from './model-format.js';
+
+export { io, type IOHandler, type ModelArtifacts, type SaveResult } from './handlers.js';

@@ -102,18 +102,6 @@ export class Functional extends Model {
     return s.length === 1 ? s[0]! : s;
   }
 
-  /** The layer with this name, or at this index of `layers` (tfjs `getLayer`). */
-  getLayer(nameOrIndex: string | number): Layer {
-    if (typeof nameOrIndex === 'number') {
-      const l = this.layers[nameOrIndex];
-      if (l === undefined) throw new Error(`getLayer: index ${nameOrIndex} is out of range; the model has ${this.layers.length} layers`);
-      return l;
-    }
-    const l = this.layers.find((x) => x.name === nameOrIndex);
-    if (l === undefined) throw new Error(`getLayer: no layer named '${nameOrIndex}'; the model's layers are ${this.layers.map((x) => x.name).join(', ')}`);
-    return l;
-  }
-
   /** @internal */
   checkInputs(xs: Tensor[], op: string): void {
     if (xs.length !== this.inputs.length) throw new Error(`${op}: the model takes ${this.inputs.length} inputs (${this.inputNames.join(', ')}), got ${xs.length}`);

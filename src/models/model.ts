@@ -537,8 +537,9 @@ export abstract class Model implements TrainingModel {
     return [loss + penalty, ...outLoss, ...metrics.map((m) => m.result())];
   }
 
+  /** Every weight: the trainable ones, then the rest (Keras's and tfjs's order, which getWeights/setWeights follow). */
   get weights(): Tensor[] {
-    return this.layers.flatMap((l) => l.weights);
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
   }
 
   get trainableWeights(): Tensor[] {
@@ -554,7 +555,7 @@ export abstract class Model implements TrainingModel {
     return this.trainableWeights;
   }
 
-  /** Copies of every weight, layer by layer (kernel, bias, …). */
+  /** Copies of every weight, in `weights` order: layer by layer the trainable ones, then the rest (moving statistics, frozen layers). */
   getWeights(): Tensor[] {
     return this.weights.map((w) => w.clone());
   }
@@ -574,5 +575,19 @@ export abstract class Model implements TrainingModel {
 
   countParams(): number {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /** The layer with this name, or at this index of `layers` (tfjs `getLayer(name)` or `getLayer(undefined, index)`). */
+  getLayer(nameOrIndex?: string | number, index?: number): Layer {
+    const which = nameOrIndex ?? index;
+    if (typeof which === 'number') {
+      const l = this.layers[which];
+      if (l === undefined) throw new Error(`getLayer: index ${which} is out of range; the model has ${this.layers.length} layers`);
+      return l;
+    }
+    if (which === undefined) throw new Error('getLayer: give a layer name or an index');
+    const l = this.layers.find((x) => x.name === which);
+    if (l === undefined) throw new Error(`getLayer: no layer named '${which}'; the model's layers are ${this.layers.map((x) => x.name).join(', ')}`);
+    return l;
   }
 }

@@ -180,6 +180,23 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
     return this.weightList.filter((w) => !w.trainable || !this.trainable).map((w) => w.value);
   }
 
+  /** Copies of the layer's weights, in creation order (tfjs/Keras `layer.getWeights()`). */
+  getWeights(): Tensor[] {
+    return this.weightList.map((w) => w.value.clone());
+  }
+
+  /** Overwrites the layer's weights in place, in `getWeights` order; shapes must match. */
+  setWeights(weights: readonly Tensor[]): void {
+    if (weights.length !== this.weightList.length) throw new Error(`${this.className} '${this.name ?? ''}': setWeights: the layer has ${this.weightList.length} weights, got ${weights.length}`);
+    weights.forEach((v, i) => {
+      const w = this.weightList[i]!.value;
+      if (v.rank !== w.rank || v.shape.some((d, k) => d !== w.shape[k])) {
+        throw new Error(`${this.className} '${this.name ?? ''}': setWeights: weight ${i} (${this.weightList[i]!.name}) has shape ${fmt(w.shape)}, got ${fmt(v.shape)}`);
+      }
+    });
+    weights.forEach((v, i) => this.weightList[i]!.value.assign(v));
+  }
+
   countParams(): number {
     return this.weightList.reduce((n, w) => n + w.value.size, 0);
   }
