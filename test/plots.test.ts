@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, test } from 'vitest';
-import { Adam, datasets, decisionBoundarySvg, historySvg, layers, networkSvg, niceTicks, sequential, setSeed } from '../src/index.js';
+import { Adam, datasets, decisionBoundarySvg, historySvg, input, layers, model, networkSvg, niceTicks, sequential, setSeed } from '../src/index.js';
 
 function render(svg: string, name: string): { width: number; height: number; inkFraction: number; colors: number } {
   const img = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render();
@@ -57,6 +57,25 @@ describe('plots', () => {
     const r = render(svg, 'network');
     expect([r.width, r.height]).toEqual([720, 528]);
     expect(r.inkFraction).toBeGreaterThan(0.05);
+  });
+
+  test('a functional model is drawn as its graph: a box per layer by depth, an arrow per connection', () => {
+    setSeed(3);
+    const a = input({ shape: [4], name: 'a' });
+    const b = input({ shape: [2], name: 'b' });
+    const h = layers.dense({ units: 8, activation: 'relu', name: 'h' }).apply(layers.concatenate({ name: 'cat' }).apply([a, b]));
+    const m = model({ inputs: [a, b], outputs: [layers.dense({ units: 1, name: 'out1' }).apply(h), layers.dense({ units: 3, name: 'out2' }).apply(layers.add({ name: 'skip' }).apply([h, h]))], name: 'g' });
+    const svg = networkSvg(m);
+    for (const label of ['a (InputLayer)', 'b (InputLayer)', 'cat (Concatenate)', 'h (Dense)', 'skip (Add)', 'out1 (Dense)', 'out2 (Dense)', '(None, 6)', '(None, 3)', 'g: 2 inputs, 2 outputs']) {
+      expect(svg).toContain(label);
+    }
+    // Arrows: a→cat, b→cat, cat→h, h→out1, h→skip twice, skip→out2: 7 lines with 7 arrowheads.
+    expect(svg.match(/<line /g)?.length).toBe(7);
+    expect(svg.match(/<polyline /g)?.length).toBe(7);
+    // Columns by longest path: inputs, cat, h, out1 and skip, out2: 5 columns of 230 px.
+    const r = render(svg, 'graph');
+    expect(r.width).toBe(5 * 230 + 40);
+    expect(r.inkFraction).toBeGreaterThan(0.02);
   });
 
   test('nice ticks and errors', () => {

@@ -36,9 +36,8 @@ export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer
 
   /**
    * Creates a weight, in tfjs's positional form `(name, shape, dtype, initializer, regularizer,
-   * trainable)` or neurite's `(name, shape, initializer, {trainable, regularizer})`. The
-   * initializer defaults to zeros, as tfjs's does for custom weights… (tfjs: glorotUniform for
-   * rank ≥ 2 when omitted is not guaranteed; give one).
+   * trainable)` or neurite's `(name, shape, initializer, {trainable, regularizer})`. Without an
+   * initializer the weight starts at zeros.
    */
   protected override addWeight(
     name: string, shape: readonly number[], dtypeOrInit?: string | InitializerIdentifier,

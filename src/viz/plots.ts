@@ -9,6 +9,9 @@
 import { noGrad } from '../context/context.js';
 import { tensor } from '../ops/creation.js';
 import type { Sequential } from '../models/sequential.js';
+import { Functional } from '../models/functional.js';
+import { type Layer, formatShape } from '../nn/layer.js';
+import { InputLayer } from '../nn/simple.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Panel, Svg } from './svg.js';
 
@@ -139,11 +142,17 @@ export function decisionBoundarySvg(model: Sequential, x: Tensor, y: Tensor, opt
  * weight's sign (blue positive, red negative) with width by magnitude. Layers wider than
  * `maxUnits` show their first units and a count of the rest.
  */
-export async function plotNetwork(model: Sequential, file?: string, options: { maxUnits?: number; title?: string } = {}): Promise<string> {
+export async function plotNetwork(model: Sequential | Functional, file?: string, options: { maxUnits?: number; title?: string } = {}): Promise<string> {
   return maybeWrite(networkSvg(model, options), file);
 }
 
-export function networkSvg(model: Sequential, options: { maxUnits?: number; title?: string } = {}): string {
+/**
+ * A Dense stack as the notes draw it (neurons, links by weight), or a functional model as its
+ * graph: a box per layer (name, class, output shape), columns by depth from the inputs, an
+ * arrow per connection.
+ */
+export function networkSvg(model: Sequential | Functional, options: { maxUnits?: number; title?: string } = {}): string {
+  if (model instanceof Functional) return graphSvg(model, options.title);
   if (!model.built || model.inputShape === null) throw new Error('plotNetwork: the model must be built first');
   const maxUnits = options.maxUnits ?? 12;
   const dense = model.layers.filter((l) => 'kernel' in l && (l as { kernel: Tensor | null }).kernel !== null) as unknown as Array<{ kernel: Tensor; name: string }>;
@@ -177,5 +186,43 @@ export function networkSvg(model: Sequential, options: { maxUnits?: number; titl
     svg.text(cx, h - 40, label, { size: 12, anchor: 'middle' });
     svg.text(cx, h - 24, w > shown[l]! ? `${w} units (${w - shown[l]!} not shown)` : `${w} units`, { size: 11, anchor: 'middle', fill: '#555' });
   });
+  return svg.toString();
+}
+
+function graphSvg(model: Functional, title?: string): string {
+  // Column: the longest path from an input (so every arrow points right).
+  const column = new Map<Layer, number>(model.inputs.map((t) => [t.sourceLayer, 0]));
+  for (const node of model.nodes) {
+    const c = Math.max(...node.inputs.map((t) => (column.get(t.sourceLayer) ?? 0) + 1));
+    column.set(node.layer, Math.max(column.get(node.layer) ?? 0, c));
+  }
+  const columns: Layer[][] = [];
+  for (const l of model.layers) (columns[column.get(l) ?? 0] ??= []).push(l);
+  const boxW = 170;
+  const boxH = 46;
+  const colGap = 230;
+  const rowGap = 70;
+  const rows = Math.max(...columns.map((c) => c.length));
+  const svg = new Svg(columns.length * colGap + 40, rows * rowGap + 110);
+  svg.text(svg.width / 2, 24, title ?? `${model.name}: ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'}, ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}`, { size: 15, anchor: 'middle', weight: 'bold' });
+  const at = new Map<Layer, [number, number]>();
+  columns.forEach((col, c) => col.forEach((l, r) => at.set(l, [30 + c * colGap, 60 + (rows - col.length) * rowGap / 2 + r * rowGap])));
+  const outputs = new Set(model.outputs.map((t) => t.sourceLayer));
+  for (const node of model.nodes) {
+    const [bx, by] = at.get(node.layer)!;
+    for (const t of node.inputs) {
+      const [ax, ay] = at.get(t.sourceLayer)!;
+      const [x1, y1, x2, y2] = [ax + boxW, ay + boxH / 2, bx, by + boxH / 2];
+      svg.line(x1, y1, x2 - 6, y2, '#555', 1.4);
+      svg.polyline([[x2 - 12, y2 - 5], [x2 - 4, y2], [x2 - 12, y2 + 5]], '#555', 1.4);
+    }
+  }
+  for (const [l, [x, y]] of at) {
+    const fill = l instanceof InputLayer ? '#f0f0f0' : outputs.has(l) ? '#ffe6cc' : '#dde8f5';
+    svg.rect(x, y, boxW, boxH, { fill, stroke: '#444' });
+    svg.text(x + boxW / 2, y + 19, `${l.name} (${l.className})`, { size: 12, anchor: 'middle' });
+    const shapes = l.inboundNodes.filter((n) => model.nodes.includes(n) || model.inputs.some((t) => t.node === n)).flatMap((n) => n.outputs.map((t) => formatShape(t.shape)));
+    svg.text(x + boxW / 2, y + 36, [...new Set(shapes)].join(' '), { size: 11, anchor: 'middle', fill: '#555' });
+  }
   return svg.toString();
 }
