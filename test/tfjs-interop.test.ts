@@ -336,3 +336,37 @@ describe('custom layers registered on both sides', () => {
     closeTo(await (again.predict(tf.tensor(input, [4, 3])) as tf.Tensor).data(), expected);
   });
 });
+
+describe('models nested in models, both ways', () => {
+  const N = 5;
+  const x = Array.from({ length: N * 6 }, (_, i) => Math.sin(i * 0.53));
+
+  test('tfjs → neurite: an autoencoder of an encoder and a decoder model, and a Sequential holding a model', async () => {
+    const xi = tf.input({ shape: [6] });
+    const eh = tf.layers.dense({ units: 4, activation: 'tanh' }).apply(xi) as tf.SymbolicTensor;
+    const encoder = tf.model({ inputs: xi, outputs: [tf.layers.dense({ units: 2 }).apply(eh) as tf.SymbolicTensor, tf.layers.dense({ units: 2 }).apply(eh) as tf.SymbolicTensor], name: 'encoder' });
+    const zi = tf.input({ shape: [2] });
+    const decoder = tf.model({ inputs: zi, outputs: tf.layers.dense({ units: 6 }).apply(tf.layers.dense({ units: 4, activation: 'relu' }).apply(zi)) as tf.SymbolicTensor, name: 'decoder' });
+    const inp = tf.input({ shape: [6] });
+    const [mean] = encoder.apply(inp) as tf.SymbolicTensor[];
+    const ae = tf.model({ inputs: inp, outputs: decoder.apply(mean!) as tf.SymbolicTensor, name: 'ae' });
+    ae.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
+    await ae.fit(tf.tensor(x, [N, 6]), tf.tensor(x, [N, 6]), { epochs: 3, verbose: 0 });
+    const base = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [6], activation: 'relu' })], name: 'base' });
+    const stacked = tf.sequential({ layers: [base, tf.layers.dense({ units: 2 })] });
+    for (const m of [ae, stacked] as tf.LayersModel[]) {
+      const expected = await (m.predict(tf.tensor(x, [N, 6])) as tf.Tensor).data();
+      const dir = tmp();
+      await saveTfjs(m, dir);
+      const loaded = await loadLayersModel(`file://${dir}/model.json`);
+      closeTo((loaded.predict(tensor(x, [N, 6])) as Tensor).values, expected);
+      // And back to tfjs.
+      const back = tmp();
+      await loaded.save(`file://${back}`);
+      const json = JSON.parse(readFileSync(join(back, 'model.json'), 'utf8'));
+      const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
+      const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+      closeTo(await (again.predict(tf.tensor(x, [N, 6])) as tf.Tensor).data(), expected);
+    }
+  });
+});

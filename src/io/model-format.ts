@@ -12,6 +12,7 @@ import { getOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Sequential } from '../models/sequential.js';
 import { Functional, input } from '../models/functional.js';
+import { ModelLayer, modelAsLayer } from '../models/model-layer.js';
 import type { Model } from '../models/model.js';
 import { InputLayer } from '../nn/simple.js';
 import type { Node, SymbolicTensor } from '../nn/symbolic.js';
@@ -54,18 +55,29 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Every weight of the model with its saved name. */
+/** Every weight of the model with its saved name (a nested model's weights under its own layers' names, as tfjs writes them). */
 export function namedWeights(model: Model): Array<{ name: string; layer: Layer; value: import('../tensor/tensor.js').Tensor }> {
-  return model.layers.flatMap((layer) => layer.weightEntries.map((w) => ({ name: `${layer.name}/${w.name}`, layer, value: w.value })));
+  return model.layers.flatMap((layer) => (layer instanceof ModelLayer ? namedWeights(layer.model) : layer.weightEntries.map((w) => ({ name: `${layer.name}/${w.name}`, layer, value: w.value }))));
+}
+
+/** `{class_name, config}` of a model: Sequential's layer list or a functional graph (nested models inside). */
+function topologyOf(model: Model): JsonObject {
+  if (model instanceof Functional) return { class_name: 'Model', config: functionalConfig(model) };
+  if (model instanceof Sequential) {
+    if (!model.built || model.inputShape === null) throw new Error('save: the model must be built (give the first layer an inputShape, or fit it) before saving');
+    return { class_name: 'Sequential', config: { name: model.name, layers: model.layers.map((l, i) => layerJson(l, i === 0 ? model.inputShape : null)) } };
+  }
+  throw new Error(`save: only Sequential and functional models can be saved, got a ${model.constructor.name}`);
+}
+
+/** A layer's `{class_name, config}`, a nested model's topology for a model used as a layer. */
+function layerJson(layer: Layer, inputShape: import('../nn/layer.js').SymbolicShape | null): JsonObject {
+  if (layer instanceof ModelLayer) return { ...topologyOf(layer.model), name: layer.name ?? layer.model.name };
+  return layerToJson(layer, inputShape);
 }
 
 export function modelToArtifacts(model: Model, options: SaveOptions = {}): SavedModel {
-  let topology: JsonObject;
-  if (model instanceof Functional) topology = { class_name: 'Model', config: functionalConfig(model) };
-  else if (model instanceof Sequential) {
-    if (!model.built || model.inputShape === null) throw new Error('save: the model must be built (give the first layer an inputShape, or fit it) before saving');
-    topology = { class_name: 'Sequential', config: { name: model.name, layers: model.layers.map((l, i) => layerToJson(l, i === 0 ? model.inputShape : null)) } };
-  } else throw new Error(`save: only Sequential and functional models can be saved, got a ${model.constructor.name}`);
+  const topology = topologyOf(model);
   const weights = namedWeights(model);
   const specs: JsonObject[] = weights.map((w) => ({ name: w.name, shape: [...w.value.shape], dtype: 'float32' }));
   const files = new Map<string, Uint8Array>([[WEIGHTS_FILE, concatBytes(weights.map((w) => f32Bytes(w.value.values)))]]);
@@ -205,10 +217,7 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
   const json = obj(raw, 'model.json', file);
   const topology = obj(json.modelTopology, "'modelTopology'", file);
   const t = topology.model_config !== undefined ? obj(topology.model_config, 'modelTopology.model_config', file) : topology;
-  let model: Sequential | Functional;
-  if (t.class_name === 'Model' || t.class_name === 'Functional') model = functionalFromConfig(obj(t.config, 'modelTopology.config', file), file);
-  else if (t.class_name === 'Sequential') model = sequentialFromTopology(t, file);
-  else throw new Error(`${file}: model class ${JSON.stringify(t.class_name)} is not supported (Sequential, Model, Functional)`);
+  const model = modelFromTopology(t, file);
 
   const { specs, total } = readManifest(json, file);
   if (weightData.length !== total) {
@@ -243,10 +252,30 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
   return { model, optimizer, rngState };
 }
 
-function sequentialFromTopology(t: JsonObject, file: string): Sequential {
+/** Whether a layer entry is a nested model. */
+function isModelEntry(l: Json): boolean {
+  return l !== null && typeof l === 'object' && !Array.isArray(l) && (l.class_name === 'Sequential' || l.class_name === 'Model' || l.class_name === 'Functional');
+}
+
+/** depth guards nested models (a hostile file could nest them without end). */
+function modelFromTopology(t: JsonObject, file: string, depth = 0): Sequential | Functional {
+  if (depth > 16) throw new Error(`${file}: models nested more than 16 deep`);
+  if (t.class_name === 'Model' || t.class_name === 'Functional') return functionalFromConfig(obj(t.config, 'modelTopology.config', file), file, depth);
+  if (t.class_name === 'Sequential') return sequentialFromTopology(t, file, depth);
+  throw new Error(`${file}: model class ${JSON.stringify(t.class_name)} is not supported (Sequential, Model, Functional)`);
+}
+
+function sequentialFromTopology(t: JsonObject, file: string, depth = 0): Sequential {
   const { name, layers: layerJson } = topologyLayers(t, file);
   const model = new Sequential({ name });
   layerJson.forEach((l, i) => {
+    if (isModelEntry(l)) {
+      const inner = modelFromTopology(obj(l, `layer ${i}`, file), file, depth + 1);
+      const view = modelAsLayer(inner);
+      if (typeof (l as JsonObject).name === 'string') view.name = (l as JsonObject).name as string;
+      model.add(view);
+      return;
+    }
     const made = layerFromJson(l, file, `layer ${i}`);
     if ('inputShape' in made) {
       if (model.layers.length > 0) throw new Error(`${file}: layer ${i}: an InputLayer must come first`);
@@ -271,12 +300,13 @@ function nodeIndexIn(node: Node, inModel: ReadonlySet<Node>): number {
 /** Keras's functional config: each layer with `inbound_nodes` ([layer, node, tensor, kwargs] per input), and the model's input and output layers. */
 function functionalConfig(model: Functional): JsonObject {
   const inModel = new Set<Node>([...model.nodes, ...model.inputs.map((t) => t.node)]);
-  const ref = (t: SymbolicTensor): Json[] => [t.sourceLayer.name!, nodeIndexIn(t.node, inModel), t.outputIndex];
+  // A nested model's node 0 is, in Keras and tfjs, the model's own construction: its uses count from 1.
+  const ref = (t: SymbolicTensor): Json[] => [t.sourceLayer.name!, nodeIndexIn(t.node, inModel) + (t.sourceLayer instanceof ModelLayer ? 1 : 0), t.outputIndex];
   const layers = model.layers.map((layer): JsonObject => {
     if (layer instanceof InputLayer) {
       return { name: layer.name!, class_name: 'InputLayer', config: { batch_input_shape: [...layer.batchInputShape!], dtype: 'float32', sparse: false, name: layer.name! }, inbound_nodes: [] };
     }
-    const { class_name, config } = layerToJson(layer, null);
+    const { class_name, config } = layerJson(layer, null);
     const nodes = layer.inboundNodes.filter((n) => inModel.has(n)).map((n) => n.inputs.map((t) => [...ref(t), { ...(n.kwargs as JsonObject) }]));
     return { name: layer.name!, class_name: class_name!, config: config!, inbound_nodes: nodes };
   });
@@ -295,7 +325,7 @@ function tensorRef(v: Json, where: string, file: string): [string, number, numbe
  * Rebuilds the graph: every layer from its config, then its nodes applied in dependency order
  * (a shared layer's later node may need a layer listed after it).
  */
-function functionalFromConfig(c: JsonObject, file: string): Functional {
+function functionalFromConfig(c: JsonObject, file: string, depth = 0): Functional {
   if (!Array.isArray(c.layers)) throw new Error(`${file}: modelTopology.config.layers must be a list`);
   const made = new Map<string, Layer>();
   const pending: Array<{ name: string; layer: Layer; nodes: Array<Array<[string, number, number, JsonObject]>> }> = [];
@@ -317,7 +347,7 @@ function functionalFromConfig(c: JsonObject, file: string): Functional {
       tensors.set(key([name, 0, 0]), t);
       return;
     }
-    const layer = layerFromJson({ class_name: l.class_name ?? null, config: l.config ?? null }, file, where);
+    const layer = isModelEntry(l) ? modelAsLayer(modelFromTopology(l, file, depth + 1)) : layerFromJson({ class_name: l.class_name ?? null, config: l.config ?? null }, file, where);
     if ('inputShape' in layer) throw new Error(`${file}: ${where}: unexpected input shape`);
     layer.name = name;
     made.set(name, layer);
@@ -347,7 +377,9 @@ function functionalFromConfig(c: JsonObject, file: string): Functional {
         if (ins.some((t) => t === undefined)) break;
         const training = refs[0]?.[3].training;
         const out = p.layer.apply(ins as SymbolicTensor[], typeof training === 'boolean' ? { training } : {});
-        (Array.isArray(out) ? out : [out]).forEach((t, i) => tensors.set(key([p.name, k, i]), t));
+        // A nested model's uses are numbered from 1 in files (node 0 is its own construction).
+        const fileNode = k + (p.layer instanceof ModelLayer ? 1 : 0);
+        (Array.isArray(out) ? out : [out]).forEach((t, i) => tensors.set(key([p.name, fileNode, i]), t));
         k++;
         left--;
         progress = true;

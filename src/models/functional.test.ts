@@ -13,6 +13,7 @@ import { sum } from '../ops/reduce.js';
 import { relu } from '../ops/activations.js';
 import { oneHot, randomNormal, randomUniform, tensor } from '../ops/creation.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { SymbolicTensor } from '../nn/symbolic.js';
 import { Functional, input, model } from './functional.js';
 import { Sequential } from './sequential.js';
 
@@ -279,5 +280,53 @@ describe('merge layers', () => {
   test('model() makes a Functional', () => {
     const x = input({ shape: [2] });
     expect(model({ inputs: x, outputs: layers.dense({ units: 1 }).apply(x) })).toBeInstanceOf(Functional);
+  });
+});
+
+describe('models nested in models', () => {
+  /** An encoder (x → mean, spread) and a decoder (z → x̂), composed into one autoencoder graph. */
+  function autoencoder() {
+    setSeed(8);
+    const x = input({ shape: [6], name: 'x' });
+    const h = layers.dense({ units: 4, activation: 'tanh', name: 'enc_h' }).apply(x);
+    const encoder = model({ inputs: x, outputs: [layers.dense({ units: 2, name: 'z_mean' }).apply(h), layers.dense({ units: 2, name: 'z_spread' }).apply(h)], name: 'encoder' });
+    const z = input({ shape: [2], name: 'z' });
+    const decoder = model({ inputs: z, outputs: layers.dense({ units: 6, name: 'dec_out' }).apply(layers.dense({ units: 4, activation: 'relu', name: 'dec_h' }).apply(z)), name: 'decoder' });
+    const inp = input({ shape: [6], name: 'inp' });
+    const [mean] = encoder.apply(inp) as SymbolicTensor[];
+    const ae = model({ inputs: inp, outputs: decoder.apply(mean!) as SymbolicTensor, name: 'ae' });
+    return { encoder, decoder, ae };
+  }
+
+  test('a composed graph runs its inner models, shares their weights, and trains them', async () => {
+    const { encoder, decoder, ae } = autoencoder();
+    expect(ae.layers.map((l) => `${l.name}:${l.className}`)).toEqual(['inp:InputLayer', 'encoder:Functional', 'decoder:Functional']);
+    expect(ae.countParams()).toBe(encoder.countParams() + decoder.countParams());
+    expect(ae.weights).toHaveLength(encoder.weights.length + decoder.weights.length);
+    const x = randomNormal([10, 6], 0, 1, { seed: 2 });
+    const direct = decoder.predict((encoder.predict(x) as Tensor[])[0]!) as Tensor;
+    expect(Array.from((ae.predict(x) as Tensor).values)).toEqual(Array.from(direct.values));
+    const before = Array.from(encoder.weights[0]!.values);
+    ae.compile({ optimizer: 'adam', loss: 'mse' });
+    const h = await ae.fit(x, x, { epochs: 5, batchSize: 5, verbose: 0 });
+    expect(h.params!.path).toBe('compiled');
+    expect(h.history.loss![4]).toBeLessThan(h.history.loss![0]!);
+    // The encoder's own weights moved: they are the autoencoder's.
+    expect(Array.from(encoder.weights[0]!.values)).not.toEqual(before);
+  });
+
+  test('a model added to a Sequential is one layer; freezing it freezes its weights', async () => {
+    setSeed(4);
+    const base = new Sequential({ layers: [layers.dense({ units: 5, activation: 'relu', inputShape: [3] }), layers.dense({ units: 4 })], name: 'base' });
+    const top = new Sequential({ layers: [base, layers.dense({ units: 1 })] });
+    expect(top.layers.map((l) => l.className)).toEqual(['Sequential', 'Dense']);
+    expect(top.outputShape).toEqual([null, 1]);
+    expect(top.trainableWeights).toHaveLength(6);
+    top.layers[0]!.trainable = false;
+    expect(top.trainableWeights).toHaveLength(2);
+    const frozen = Array.from(base.weights[0]!.values);
+    top.compile({ optimizer: 'sgd', loss: 'mse' });
+    await top.fit(randomNormal([8, 3], 0, 1, { seed: 1 }), randomNormal([8, 1], 0, 1, { seed: 2 }), { epochs: 2, verbose: 0 });
+    expect(Array.from(base.weights[0]!.values)).toEqual(frozen);
   });
 });

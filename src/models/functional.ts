@@ -17,6 +17,7 @@ import { Node, SymbolicTensor, isSymbolic } from '../nn/symbolic.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model, asList } from './model.js';
+import { modelAsLayer } from './model-layer.js';
 import { type OutputLoss, type StepForward, combineLosses, outputWithLoss } from './step.js';
 import { functionalSummaryLines } from './summary.js';
 import { reduceLoss } from '../losses/losses.js';
@@ -140,10 +141,15 @@ export class Functional extends Model {
     return this.unwrap(this.forward(asList(x), options));
   }
 
-  /** Same as `call` on real tensors (PyTorch's `forward`, tfjs's `apply`). */
-  apply(x: Tensor | Tensor[], options: CallOptions = {}): Tensor | Tensor[] {
-    if (isSymbolic(x)) throw new Error('apply: a model applied to symbolic tensors (a model nested in another) is not supported yet; build the outer model from its layers');
-    return this.call(x, options);
+  /**
+   * On real tensors, the same as `call` (PyTorch's `forward`); on symbolic tensors, the model as
+   * one layer of another functional model (an encoder applied inside a larger graph).
+   */
+  apply(x: Tensor | Tensor[], options?: CallOptions): Tensor | Tensor[];
+  apply(x: SymbolicTensor | SymbolicTensor[], options?: CallOptions): SymbolicTensor | SymbolicTensor[];
+  apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], options: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isSymbolic(x)) return modelAsLayer(this).apply(x as SymbolicTensor[], options);
+    return this.call(x as Tensor | Tensor[], options);
   }
 
   /**

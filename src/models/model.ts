@@ -26,6 +26,7 @@ import { type FitArgs, checkSparseLabels, fitLoop } from './fit.js';
 import { planForward } from './plan.js';
 import { type ForwardResult, type StepForward, combineLosses, totalLoss } from './step.js';
 import type { TrainingModel } from './types.js';
+import { ModelLayer } from './model-layer.js';
 import type { Dataset } from '../data/dataset.js';
 import { type FitDatasetArgs, evaluateDatasetValues, fitDatasetLoop } from './fit-dataset.js';
 
@@ -102,6 +103,8 @@ export abstract class Model implements TrainingModel {
     this.name = name;
   }
 
+  /** The class name model files carry ('Sequential', 'Functional'). */
+  abstract readonly className: string;
   /** Every layer of the model, each once. */
   abstract readonly layers: Layer[];
   /** The inputs' names, in order (what an object of inputs is keyed by). */
@@ -116,6 +119,11 @@ export abstract class Model implements TrainingModel {
   abstract forward(xs: Tensor[], options?: CallOptions): Tensor[];
   /** @internal Throws unless `xs` fit the model's inputs; builds the model on first use. */
   abstract checkInputs(xs: Tensor[], op: string): void;
+
+  /** @internal Builds the model for inputs of these shapes, when it is used as a layer before being built. */
+  buildFor(shapes: SymbolicShape[]): void {
+    void shapes;
+  }
 
   /** Output shape, batch axis included (a list of them for a model with several outputs). */
   get outputShape(): SymbolicShape | SymbolicShape[] {
@@ -141,7 +149,7 @@ export abstract class Model implements TrainingModel {
   get runsCustomCode(): boolean {
     const c = this.compiledState;
     return !this.hasDefaultTrainStep || this.testStep !== Model.prototype.testStep || (c !== null && !c.losses.every(isBuiltinLoss)) ||
-      this.layers.some((l) => !BUILTIN_LAYERS.has(l.constructor) || typeof (l.config as { activation?: unknown }).activation === 'function');
+      this.layers.some((l) => (l instanceof ModelLayer ? l.model.runsCustomCode : !BUILTIN_LAYERS.has(l.constructor) || typeof (l.config as { activation?: unknown }).activation === 'function'));
   }
 
   /** @internal Forgets planned and compiled inference (the layers changed). */

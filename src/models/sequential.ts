@@ -10,22 +10,26 @@ import { InputLayer } from '../nn/simple.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model, type ModelData } from './model.js';
+import { modelAsLayer } from './model-layer.js';
+import { SymbolicTensor } from '../nn/symbolic.js';
 import { type StepForward, combineLosses, forwardWithLoss } from './step.js';
 import { summaryLines } from './summary.js';
 
 export type { CompileArgs, Compiled } from './model.js';
 
 export class Sequential extends Model {
+  readonly className = 'Sequential';
   readonly layers: Layer[] = [];
   private declaredInput: SymbolicShape | null = null;
 
-  constructor(args: { layers?: Layer[]; name?: string } = {}) {
+  constructor(args: { layers?: Array<Layer | Model>; name?: string } = {}) {
     super(args.name ?? 'sequential');
     for (const l of args.layers ?? []) this.add(l);
   }
 
-  /** Appends a layer, naming it (`dense`, `dense_1`…) unless it has a name. */
-  add(layer: Layer): void {
+  /** Appends a layer (or a model, as one layer), naming it (`dense`, `dense_1`…) unless it has a name. */
+  add(layerOrModel: Layer | Model): void {
+    const layer = layerOrModel instanceof Model ? modelAsLayer(layerOrModel) : layerOrModel;
     if (this.layers.includes(layer)) throw new Error(`Sequential.add: layer '${layer.name}' is already in the model`);
     if (layer instanceof InputLayer) {
       if (this.layers.length > 0) throw new Error('Sequential.add: an input layer must come first');
@@ -136,9 +140,17 @@ export class Sequential extends Model {
     return h;
   }
 
-  /** Same as `call` (PyTorch's `forward`). */
-  apply(x: Tensor, options: CallOptions = {}): Tensor {
+  /** Same as `call` (PyTorch's `forward`); on symbolic tensors, the model as one layer of a functional model. */
+  apply(x: Tensor, options?: CallOptions): Tensor;
+  apply(x: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  apply(x: Tensor | SymbolicTensor, options: CallOptions = {}): Tensor | SymbolicTensor {
+    if (x instanceof SymbolicTensor) return modelAsLayer(this).apply(x, options);
     return this.call(x, options);
+  }
+
+  /** @internal */
+  override buildFor(shapes: SymbolicShape[]): void {
+    if (!this.built || this.declaredInput === null) this.build(shapes[0]!);
   }
 
   /** Prints Keras's summary table, or hands each line to `printFn` (first argument, or third as in tfjs's `summary(lineLength, positions, printFn)`). */
@@ -153,6 +165,6 @@ export class Sequential extends Model {
 }
 
 /** tfjs's factory: `sequential({layers: [...]})`. */
-export function sequential(args: { layers?: Layer[]; name?: string } = {}): Sequential {
+export function sequential(args: { layers?: Array<Layer | Model>; name?: string } = {}): Sequential {
   return new Sequential(args);
 }
