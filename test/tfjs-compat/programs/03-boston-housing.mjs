@@ -42,4 +42,4 @@ export async function run() {
 }
 
 // Both train well below the predict-the-mean baseline.
-export const checks = { linearRatio: { atMost: 0.2 }, mlpRatio: { atMost: 0.5 }, linearEval: { atMost: 0.2 } };
+export const checks = { linearRatio: { atMost: 0.2 }, mlpRatio: { atMost: 0.6 }, linearEval: { atMost: 0.2 } };
