@@ -44,6 +44,7 @@ export {
   dot, outerProduct, cast, type CumsumOptions,
 } from './ops/math.js';
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync } from './ops/select.js';
+export { image } from './ops/image.js';
 export { matMul, argMax, argMin, clipByValue, print } from './ops/tfjs-functions.js';
 export { relu, relu6, leakyRelu, elu, selu, softsign, gelu, swish, softmax, logSoftmax } from './ops/activations.js';
 export { matmul } from './ops/matmul.js';
