@@ -370,3 +370,37 @@ describe('models nested in models, both ways', () => {
     }
   });
 });
+
+describe('recurrent states in graphs (tfjs-examples translation)', () => {
+  test('an encoder LSTM returns its state, a decoder LSTM starts from it: tfjs → neurite → tfjs, and it trains here', async () => {
+    const enc = tf.input({ shape: [4, 3] });
+    const [, h, c] = tf.layers.lstm({ units: 5, returnState: true, name: 'encoder_lstm' }).apply(enc) as tf.SymbolicTensor[];
+    const dec = tf.input({ shape: [6, 2] });
+    const decLstm = tf.layers.lstm({ units: 5, returnSequences: true, returnState: true, name: 'decoder_lstm' });
+    const [seq] = decLstm.apply(dec, { initialState: [h!, c!] }) as tf.SymbolicTensor[];
+    const out = tf.layers.dense({ units: 3, activation: 'softmax', name: 'next_char' }).apply(seq!) as tf.SymbolicTensor;
+    const tfModel = tf.model({ inputs: [enc, dec], outputs: out });
+    const xe = Array.from({ length: 4 * 4 * 3 }, (_, i) => Math.sin(i * 0.41));
+    const xd = Array.from({ length: 4 * 6 * 2 }, (_, i) => Math.cos(i * 0.29));
+    tfModel.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
+    const yt = tf.oneHot(tf.tensor1d(Array.from({ length: 24 }, (_, i) => i % 3), 'int32'), 3).reshape([4, 6, 3]);
+    await tfModel.fit([tf.tensor(xe, [4, 4, 3]), tf.tensor(xd, [4, 6, 2])], yt, { epochs: 2, verbose: 0 });
+    const expected = await (tfModel.predict([tf.tensor(xe, [4, 4, 3]), tf.tensor(xd, [4, 6, 2])]) as tf.Tensor).data();
+    const dir = tmp();
+    await saveTfjs(tfModel, dir);
+    const model = await loadLayersModel(`file://${dir}/model.json`);
+    closeTo((model.predict([tensor(xe, [4, 4, 3]), tensor(xd, [4, 6, 2])]) as Tensor).values, expected);
+    const back = tmp();
+    await model.save(`file://${back}`);
+    const json = JSON.parse(readFileSync(join(back, 'model.json'), 'utf8'));
+    const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
+    const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+    closeTo(await (again.predict([tf.tensor(xe, [4, 4, 3]), tf.tensor(xd, [4, 6, 2])]) as tf.Tensor).data(), expected);
+    // Trained here: the compiled step, the loss falls.
+    model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    const ys = tensor(Array.from(await yt.data()), [4, 6, 3]);
+    const hist = await model.fit([tensor(xe, [4, 4, 3]), tensor(xd, [4, 6, 2])], ys, { epochs: 20, verbose: 0 });
+    expect(hist.params!.path).toBe('compiled');
+    expect(hist.history.loss![19]).toBeLessThan(hist.history.loss![0]!);
+  });
+});

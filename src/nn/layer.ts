@@ -58,6 +58,8 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
   readonly inboundNodes: Node[] = [];
   /** Whether `call` takes a list of tensors (merge layers) rather than one. */
   protected readonly multiInput: boolean = false;
+  /** Whether `call` takes one tensor or a list (a recurrent layer's input and initial states). */
+  protected readonly listOptional: boolean = false;
 
   constructor(config: C) {
     config = kerasKeys(config);
@@ -124,7 +126,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
   /** `x` as this layer takes it: one tensor, or a list for a multi-input layer (a list of one is unwrapped, as tfjs does). */
   private arity<T>(x: T | T[]): T | T[] {
     if (Array.isArray(x)) {
-      if (this.multiInput) return x;
+      if (this.multiInput || (this.listOptional && x.length > 1)) return x;
       if (x.length === 1) return x[0]!;
       throw new Error(`${this.className} '${this.name ?? ''}': takes one input, got a list of ${x.length}`);
     }
@@ -134,7 +136,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
 
   private applySymbolic(x: SymbolicTensor | SymbolicTensor[], options: CallOptions): SymbolicTensor | SymbolicTensor[] {
     const inputs = Array.isArray(x) ? x : [x];
-    const shape = Array.isArray(x) ? x.map((t) => t.shape) : x.shape;
+    const shape = Array.isArray(x) ? (this.listOptional ? x[0]!.shape : x.map((t) => t.shape)) : x.shape;
     if (!this.built) {
       this.build(shape as SymbolicShape);
       this.built = true;

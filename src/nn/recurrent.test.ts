@@ -65,10 +65,29 @@ describe('recurrent layers by hand', () => {
     expect(() => e.apply(tensor([[1.5]]))).toThrow('gather: index 1.5 at position 0 is out of range [0, 3)');
   });
 
+  test('returnState gives the final state; initialState starts from one (continuing a sequence = running it whole)', () => {
+    for (const make of [() => layers.lstm({ units: 3, returnState: true }), () => layers.gru({ units: 3, returnState: true, resetAfter: true }), () => layers.simpleRNN({ units: 3, returnState: true })]) {
+      const layer = make();
+      const x = tensor(Array.from({ length: 2 * 5 * 2 }, (_, i) => Math.sin(i)), [2, 5, 2]);
+      const whole = noGrad(() => layer.apply(x)) as unknown as ReturnType<typeof tensor>[];
+      const n = layer instanceof LSTM ? 3 : 2;
+      expect(whole).toHaveLength(n);
+      // Without returnSequences the output is the last h.
+      expect(Array.from(whole[0]!.values)).toEqual(Array.from(whole[1]!.values));
+      // The first 3 steps, then the last 2 from that state: the same final state as all 5 at once.
+      const first = noGrad(() => layer.apply(x.slice([0, 0, 0], [2, 3, 2]))) as unknown as ReturnType<typeof tensor>[];
+      const rest = noGrad(() => layer.apply(x.slice([0, 3, 0], [2, 2, 2]), { initialState: first.slice(1) })) as unknown as ReturnType<typeof tensor>[];
+      rest.forEach((t, i) => Array.from(t.values).forEach((v, k) => expect(v).toBeCloseTo(whole[i]!.values[k]!, 6)));
+      expect(layer.computeOutputShape([null, 5, 2])).toEqual([[null, 3], ...Array.from({ length: n - 1 }, () => [null, 3])]);
+    }
+  });
+
   test('errors: units, dropout, unsupported options, input rank', () => {
     expect(() => layers.lstm({ units: 0 })).toThrow('lstm: units must be a positive integer, got 0');
     expect(() => layers.gru({ units: 2, dropout: 1 })).toThrow('gru: dropout must be in [0, 1), got 1');
-    expect(() => layers.lstm({ units: 2, returnState: true })).toThrow('lstm: returnState is not supported yet (it needs a layer with several outputs, the functional API)');
+    const l = layers.lstm({ units: 2 });
+    expect(() => l.apply(tensor([[[1, 2]]]), { initialState: [tensor([[0, 0]])] })).toThrow('lstm: initialState must be [h, c] (2 tensors of shape [batch, 2]), got 1');
+    expect(() => l.apply(tensor([[[1, 2]]]), { initialState: [tensor([[0, 0, 0]]), tensor([[0, 0]])] })).toThrow('lstm: each initial state must have shape [1, 2], got [1,3]');
     expect(() => layers.simpleRNN({ units: 2, stateful: true })).toThrow('simpleRNN: stateful recurrent layers are not supported yet');
     expect(() => layers.lstm({ units: 2 }).build([null, 4])).toThrow('lstm: expected input of rank 3 (batch, time, features), got shape (None, 4)');
     expect(() => layers.embedding({ inputDim: 0, outputDim: 2 })).toThrow('embedding: inputDim must be a positive integer, got 0');

@@ -18,6 +18,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationIdentifier, getActivation } from './activations.js';
 import { type InitializerIdentifier, getInitializer } from './initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
+import type { SymbolicTensor } from './symbolic.js';
 import type { Regularizer } from './regularizers.js';
 
 export interface RecurrentConfig extends LayerArgs {
@@ -52,7 +53,7 @@ export interface RecurrentConfig extends LayerArgs {
   recurrentDropout?: number;
   /** Not supported yet; must be false. */
   stateful?: boolean;
-  /** Not supported yet (needs the functional API's several outputs); must be false. */
+  /** Also give the final state: [output, h] ([output, h, c] for LSTM). Default false. */
   returnState?: boolean;
   /** Accepted for compatibility; every implementation computes the same. */
   implementation?: number;
@@ -66,7 +67,14 @@ interface State {
   c: Tensor | null;
 }
 
+/** Options of a recurrent layer's call: tfjs's `initialState`, beside `training`. */
+export interface RecurrentCallOptions extends CallOptions {
+  /** The state to start from: [h] ([h, c] for LSTM), each [batch, units]. */
+  initialState?: Tensor[] | SymbolicTensor[];
+}
+
 abstract class Recurrent extends Layer<RecurrentConfig> {
+  protected override readonly listOptional = true;
   /** Gate blocks in the kernel: 1 (SimpleRNN), 3 (GRU), 4 (LSTM). */
   protected abstract readonly gates: number;
   kernel: Tensor | null = null;
@@ -81,7 +89,6 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
       if (!(v >= 0 && v < 1)) throw new Error(`${kind}: ${key} must be in [0, 1), got ${v}`);
     }
     if (config.stateful === true) throw new Error(`${kind}: stateful recurrent layers are not supported yet`);
-    if (config.returnState === true) throw new Error(`${kind}: returnState is not supported yet (it needs a layer with several outputs, the functional API)`);
     getActivation(config.activation);
     getActivation(config.recurrentActivation ?? 'hardSigmoid');
   }
@@ -98,7 +105,8 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     return getActivation(this.config.recurrentActivation ?? 'hardSigmoid')(x);
   }
 
-  override build(inputShape: SymbolicShape): void {
+  override build(input: SymbolicShape | SymbolicShape[]): void {
+    const inputShape = (Array.isArray(input[0]) ? input[0] : input) as SymbolicShape;
     if (inputShape.length !== 3) throw new Error(`${this.kind}: expected input of rank 3 (batch, time, features), got shape ${formatShape(inputShape)}`);
     const f = inputShape[2];
     if (f === null || f === undefined) throw new Error(`${this.kind}: the feature dimension of the input shape ${formatShape(inputShape)} must be known to build the layer`);
@@ -135,7 +143,28 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     return div(greaterEqual(randomUniform(shape, 0, 1, { rng: getContext().rng }), rate), 1 - rate);
   }
 
-  call(x: Tensor, options: CallOptions): Tensor {
+  /** The number of state tensors: 1 (h), 2 for LSTM (h, c). */
+  protected get stateCount(): number {
+    return 1;
+  }
+
+  /**
+   * Applies the layer; `initialState` (tfjs's keyword) becomes extra inputs after the sequence,
+   * as tfjs and Keras record it in the graph, so a file names them as the node's inputs.
+   */
+  override apply(x: Tensor, options?: RecurrentCallOptions): Tensor;
+  override apply(x: SymbolicTensor, options?: RecurrentCallOptions): SymbolicTensor;
+  override apply(x: Tensor[], options?: RecurrentCallOptions): Tensor | Tensor[];
+  override apply(x: SymbolicTensor[], options?: RecurrentCallOptions): SymbolicTensor | SymbolicTensor[];
+  override apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], options: RecurrentCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const { initialState, ...rest } = options;
+    const list = initialState === undefined ? x : [...(Array.isArray(x) ? x : [x]), ...initialState];
+    return super.apply(list as Tensor[], rest);
+  }
+
+  call(input: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[] {
+    const [x, ...given] = Array.isArray(input) ? input : [input];
+    if (x === undefined) throw new Error(`${this.kind}: no input`);
     if (x.rank !== 3 || x.shape[2] !== this.kernel!.shape[0]) {
       throw new Error(`${this.kind}: expected input of shape [batch, time, ${this.kernel!.shape[0]}], got ${fmt(x.shape)}`);
     }
@@ -151,17 +180,30 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     const steps = unstack(reshape(xw, [batch, time, width]), 1);
     const recurrentMask = training && (c.recurrentDropout ?? 0) > 0 ? this.mask([batch, this.units], c.recurrentDropout!) : null;
     let state = this.initialState(batch);
+    if (given.length > 0) {
+      if (given.length !== this.stateCount) throw new Error(`${this.kind}: initialState must be ${this.stateCount === 2 ? '[h, c]' : '[h]'} (${this.stateCount} tensor${this.stateCount === 1 ? '' : 's'} of shape [batch, ${this.units}]), got ${given.length}`);
+      for (const s of given) {
+        if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== this.units) throw new Error(`${this.kind}: each initial state must have shape [${batch}, ${this.units}], got ${fmt(s.shape)}`);
+      }
+      state = { h: given[0]!, c: given[1] ?? null };
+    }
     const outputs: Tensor[] = [];
     for (let s = 0; s < time; s++) {
       const t = c.goBackwards === true ? time - 1 - s : s;
       state = this.step(steps[t]!, state, recurrentMask === null ? state.h : mul(state.h, recurrentMask));
       if (c.returnSequences === true) outputs.push(state.h);
     }
-    return c.returnSequences === true ? stack(outputs, 1) : state.h;
+    const output = c.returnSequences === true ? stack(outputs, 1) : state.h;
+    if (c.returnState !== true) return output;
+    return state.c === null ? [output, state.h] : [output, state.h, state.c];
   }
 
-  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
-    return this.config.returnSequences === true ? [inputShape[0] ?? null, inputShape[1] ?? null, this.units] : [inputShape[0] ?? null, this.units];
+  override computeOutputShape(input: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
+    const inputShape = (Array.isArray(input[0]) ? input[0] : input) as SymbolicShape;
+    const batch = inputShape[0] ?? null;
+    const out: SymbolicShape = this.config.returnSequences === true ? [batch, inputShape[1] ?? null, this.units] : [batch, this.units];
+    if (this.config.returnState !== true) return out;
+    return [out, ...Array.from({ length: this.stateCount }, () => [batch, this.units])];
   }
 }
 
@@ -189,6 +231,9 @@ export class SimpleRNN extends Recurrent {
 export class LSTM extends Recurrent {
   readonly className = 'LSTM';
   protected readonly gates = 4;
+  protected override get stateCount(): number {
+    return 2;
+  }
   constructor(config: RecurrentConfig) {
     super(config, 'lstm');
   }
@@ -243,7 +288,7 @@ export class GRU extends Recurrent {
   /** The recurrent kernel's blocks and recurrent bias, cut once per call rather than once per step. */
   private parts: { zr: Tensor; h: Tensor; recurrentBias: Tensor | null } | null = null;
 
-  override call(x: Tensor, options: CallOptions): Tensor {
+  override call(x: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[] {
     const u = this.units;
     const U = this.recurrentKernel!;
     const after = this.config.resetAfter === true;
