@@ -69,6 +69,7 @@ export { Embedding, type EmbeddingConfig } from './nn/embedding.js';
 export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, type ConcatenateConfig, type DotConfig } from './nn/merge.js';
 export { SymbolicTensor, Node } from './nn/symbolic.js';
 export { SimpleRNN, LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';
+export { TimeDistributed, Bidirectional, type WrapperConfig, type BidirectionalConfig, type MergeMode } from './nn/wrappers.js';
 export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, type ConvConfig, type DataFormat } from './nn/conv.js';
 export {
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,

@@ -404,3 +404,30 @@ describe('recurrent states in graphs (tfjs-examples translation)', () => {
     expect(hist.history.loss![19]).toBeLessThan(hist.history.loss![0]!);
   });
 });
+
+describe('wrappers (tfjs-examples addition-rnn: repeatVector + timeDistributed; sentiment: bidirectional)', () => {
+  test('tfjs → neurite → tfjs: the same predictions, weights under tfjs\'s names', async () => {
+    const tfModel = tf.sequential({ layers: [
+      tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 4 }) as never, inputShape: [5, 3], mergeMode: 'concat' }) as never,
+      tf.layers.repeatVector({ n: 3 }),
+      tf.layers.gru({ units: 4, returnSequences: true }),
+      tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2, activation: 'softmax' }) }),
+    ] });
+    const x = Array.from({ length: 3 * 5 * 3 }, (_, i) => Math.sin(i * 0.37));
+    tfModel.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 9 }, (_, i) => i % 2), 'int32'), 2).reshape([3, 3, 2]);
+    await tfModel.fit(tf.tensor(x, [3, 5, 3]), y, { epochs: 2, verbose: 0 });
+    const expected = await (tfModel.predict(tf.tensor(x, [3, 5, 3])) as tf.Tensor).data();
+    const dir = tmp();
+    await saveTfjs(tfModel, dir);
+    const model = await loadLayersModel(`file://${dir}/model.json`);
+    expect(model.layers.map((l) => l.className)).toEqual(['Bidirectional', 'RepeatVector', 'GRU', 'TimeDistributed']);
+    closeTo((model.predict(tensor(x, [3, 5, 3])) as Tensor).values, expected);
+    const back = tmp();
+    await model.save(`file://${back}`);
+    const json = JSON.parse(readFileSync(join(back, 'model.json'), 'utf8'));
+    const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
+    const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+    closeTo(await (again.predict(tf.tensor(x, [3, 5, 3])) as tf.Tensor).data(), expected);
+  });
+});

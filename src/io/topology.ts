@@ -10,6 +10,7 @@ import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import * as init from '../nn/initializers.js';
 import { type Layer, type SymbolicShape, kerasKeys } from '../nn/layer.js';
 import { registeredClass, registeredName } from '../nn/custom.js';
+import { Bidirectional, TimeDistributed } from '../nn/wrappers.js';
 import { Maxout } from '../nn/maxout.js';
 import { l1l2, type Regularizer } from '../nn/regularizers.js';
 import { Activation, Dropout, Flatten, LeakyReLU, Rescaling } from '../nn/simple.js';
@@ -105,6 +106,12 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
       if (v !== undefined) config[snake(key)] = fieldJson(kind, v);
     }
     return { class_name: layer.className, config: { ...config, ...base } };
+  }
+  if (layer instanceof TimeDistributed) return { class_name: 'TimeDistributed', config: { layer: layerToJson(layer.config.layer, null), ...base } };
+  if (layer instanceof Bidirectional) {
+    const inner = layerToJson(layer.forwardLayer, null);
+    (inner.config as JsonObject).name = layer.innerName;
+    return { class_name: 'Bidirectional', config: { layer: inner, merge_mode: layer.config.mergeMode ?? 'concat', ...base } };
   }
   const registered = registeredName(layer);
   if (registered !== undefined) return { class_name: registered, config: { ...customConfigJson(layer), ...base } };
@@ -208,7 +215,7 @@ function fieldJson(kind: FieldKind, v: unknown): Json {
 
 // ---- reading --------------------------------------------------------------------------------
 
-export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer', ...Object.keys(FIELD_LAYERS)];
+export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer', 'TimeDistributed', 'Bidirectional', ...Object.keys(FIELD_LAYERS)];
 
 class Reader {
   constructor(readonly file: string, readonly where: string, readonly config: JsonObject) {}
@@ -377,6 +384,18 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
       });
     }
     case 'Maxout': return new Maxout({ ...common, units: r.int('units'), pieces: r.int('pieces', 2), kernelInitializer: r.initializer('kernel_initializer', 'glorotUniform'), biasInitializer: r.initializer('bias_initializer', 'zeros') });
+    case 'TimeDistributed':
+    case 'Bidirectional': {
+      for (const key of Object.keys(cfg)) {
+        if (key !== 'layer' && key !== 'merge_mode' && !COMMON_KEYS.has(key)) throw new Error(`${file}: ${where} (${cls}): unknown config key '${key}'; ${cls} takes layer${cls === 'Bidirectional' ? ', merge_mode' : ''}`);
+      }
+      const inner = layerFromJson(cfg.layer ?? null, file, `${where} (${cls}).layer`);
+      if ('inputShape' in inner) throw new Error(`${file}: ${where} (${cls}): the wrapped layer cannot be an InputLayer`);
+      if (cls === 'TimeDistributed') return new TimeDistributed({ ...common, layer: inner });
+      const mode = r.str('merge_mode', 'concat');
+      if (mode !== 'concat' && mode !== 'sum' && mode !== 'mul' && mode !== 'ave') throw new Error(`${file}: ${where} (Bidirectional): merge_mode ${JSON.stringify(mode)} is not supported (concat, sum, mul, ave)`);
+      return new Bidirectional({ ...common, layer: inner, mergeMode: mode });
+    }
     case 'InputLayer': {
       const s = common.batchInputShape;
       if (s === undefined) throw new Error(`${file}: ${where} (InputLayer): missing 'batch_input_shape'`);

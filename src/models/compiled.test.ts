@@ -312,6 +312,8 @@ describe('everything in the library trains on the compiled step', () => {
     ...Object.fromEntries((['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum', 'concatenate'] as const).map((f) => [f, () => merged((a, b) => layers[f]().apply([a, b]))])),
     dot: () => merged((a, b) => layers.dot({ axes: 1, normalize: true }).apply([a, b])),
     Layer: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4], activation: 'tanh' }), new TfjsScale(), layers.dense({ units: 1 })] }),
+    timeDistributed: () => around([2, 2], layers.timeDistributed({ layer: layers.dense({ units: 3, activation: 'tanh' }) })),
+    bidirectional: () => around([2, 2], layers.bidirectional({ layer: layers.lstm({ units: 2, returnSequences: true, recurrentDropout: 0.2 }) })),
   };
   /** Integer ids in [0, 5) for the embedding. */
   const IDS = tensor(Array.from({ length: 24 }, (_, i) => [i % 5, (i * 3) % 5, (i * 7) % 5, 4 - (i % 5)]));

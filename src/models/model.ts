@@ -86,6 +86,14 @@ export function asList<T>(t: T | T[]): T[] {
   return Array.isArray(t) ? t : [t];
 }
 
+/** Whether `l` runs code the library does not know: a custom class, an activation given as a function, or such a layer inside a nested model or a wrapper. */
+function runsUnknownCode(l: Layer): boolean {
+  if (l instanceof ModelLayer) return l.model.runsCustomCode;
+  const inner = (l.config as { layer?: unknown }).layer;
+  if (inner instanceof Object && 'apply' in inner && runsUnknownCode(inner as Layer)) return true;
+  return !BUILTIN_LAYERS.has(l.constructor) || typeof (l.config as { activation?: unknown }).activation === 'function';
+}
+
 export abstract class Model implements TrainingModel {
   name: string;
   stopTraining = false;
@@ -149,7 +157,7 @@ export abstract class Model implements TrainingModel {
   get runsCustomCode(): boolean {
     const c = this.compiledState;
     return !this.hasDefaultTrainStep || this.testStep !== Model.prototype.testStep || (c !== null && !c.losses.every(isBuiltinLoss)) ||
-      this.layers.some((l) => (l instanceof ModelLayer ? l.model.runsCustomCode : !BUILTIN_LAYERS.has(l.constructor) || typeof (l.config as { activation?: unknown }).activation === 'function'));
+      this.layers.some(runsUnknownCode);
   }
 
   /** @internal Forgets planned and compiled inference (the layers changed). */

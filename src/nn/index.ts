@@ -9,6 +9,7 @@ import {
 } from './simple.js';
 import type { Layer, LayerArgs } from './layer.js';
 import { CustomLayer } from './custom.js';
+import { Bidirectional, type BidirectionalConfig, TimeDistributed, type WrapperConfig } from './wrappers.js';
 import { Add, Average, Concatenate, type ConcatenateConfig, Dot, type DotConfig, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import type { SymbolicTensor } from './symbolic.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -45,7 +46,7 @@ export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
   Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU,
-  Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
+  Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, TimeDistributed, Bidirectional,
 ]);
 
 const maxPooling1d = (config: PoolingConfig = {}): MaxPooling1D => new MaxPooling1D(config);
@@ -96,6 +97,8 @@ export const layers = {
   minimum: mergeFactory((c: LayerArgs) => new Minimum(c), {}),
   concatenate: mergeFactory((c: ConcatenateConfig) => new Concatenate(c), {}),
   dot: (config: DotConfig): Dot => new Dot(config),
+  timeDistributed: (config: WrapperConfig): TimeDistributed => new TimeDistributed(config),
+  bidirectional: (config: BidirectionalConfig): Bidirectional => new Bidirectional(config),
   /** The base class of custom layers (`class MyLayer extends layers.Layer`), as tfjs's `tf.layers.Layer`. */
   Layer: CustomLayer,
 };
