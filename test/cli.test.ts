@@ -116,6 +116,13 @@ describe('neurite CLI', () => {
     }
   });
 
+  test('a training that diverges fails, saves nothing, and says what to change', () => {
+    const r = run('train', 'reg.csv', '--target', 'y', '--layers', '8', '--epochs', '3', '--optimizer', 'sgd', '--lr', '1e6', '--out', 'diverged');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^neurite: training diverged: the loss is (NaN|Infinity) in epoch \d \(sgd at learning rate 1000000\); nothing was saved\. Try a smaller --lr\n$/);
+    expect(r.out).toMatch(/invalid loss \((NaN|Infinity)\), terminating training/);
+  });
+
   test('an unknown option is a usage error (exit 2) that points to --help', () => {
     const r = run('train', 'iris.csv', '--target', 'species', '--out', 'm', '--bogus');
     expect(r.code).toBe(2);

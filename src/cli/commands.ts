@@ -1,6 +1,6 @@
 /** The CLI's commands, each a thin layer over the public API. */
 import {
-  Sequential, Scaler, type Tensor, getOptimizer, layers, loadCsv, loadLayersModel, oneHot, plotHistory, sequential, setSeed,
+  Sequential, Scaler, TerminateOnNaN, type Tensor, getOptimizer, layers, loadCsv, loadLayersModel, oneHot, plotHistory, sequential, setSeed,
   standardScaler, datasets, SGD,
 } from '../index.js';
 import { CliError, type CliIO, PREPROCESSING_FILE, type Preprocessing, readPreprocessing, table } from './common.js';
@@ -47,7 +47,14 @@ export async function train(a: TrainArgs, io: CliIO): Promise<void> {
   model.summary((l) => void io.stdout.write(`${l}\n`));
   const history = await model.fit(x, data.y!, {
     epochs: a.epochs, batchSize: a.batchSize, verbose: 1, stream: io.stdout, ...(a.validationSplit > 0 ? { validationSplit: a.validationSplit } : {}),
+    callbacks: new TerminateOnNaN(io.stdout),
   });
+  const losses = history.history.loss ?? [];
+  const final = losses[losses.length - 1];
+  // A diverged model is not saved (its weights are NaN): say so, and fail.
+  if (final !== undefined && !Number.isFinite(final)) {
+    throw new CliError(`training diverged: the loss is ${final} in epoch ${losses.length} (${a.optimizer} at learning rate ${optimizer.currentLearningRate()}); nothing was saved. Try a smaller --lr`);
+  }
   await mkdir(a.out, { recursive: true });
   // With the optimizer: the loaded model comes back compiled (for evaluate) and resumable.
   await model.save(a.out, { includeOptimizer: true });

@@ -215,7 +215,7 @@ describe('safe I/O', () => {
     const { dir, json } = await saved();
     (json.modelTopology as { config: { layers: Array<{ class_name: string }> } }).config.layers[1]!.class_name = 'Conv3D';
     const file = rewrite(dir, json);
-    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'Conv3D'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, Rescaling, BatchNormalization, Maxout, InputLayer, Conv1D, Conv2D`);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'Conv3D'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, Rescaling, BatchNormalization, Maxout, InputLayer, TimeDistributed, Bidirectional, Conv1D, Conv2D`);
   });
 
   test('convolution and pooling configs are read strictly: unknown keys, unsupported settings and bad values are named', async () => {
@@ -324,5 +324,21 @@ describe('hostile safetensors', () => {
     writeFileSync(file, encodeSafetensors([{ name: 'dense/kernel', shape: [2, 3], values: [1, 2, 3, 4, 5, 6] }]));
     await expect(m.loadWeights(file)).rejects.toThrow(`${file}: no tensor named 'dense/bias' (the file has: dense/kernel)`);
     expect(m.getWeights().map((w) => Array.from(w.values))).toEqual(before);
+  });
+});
+
+describe('strict reading of the first layers too (a flipped bit is an error, not a silent default)', () => {
+  test('Dense, Dropout, BatchNormalization: unknown keys, unsupported settings and bad values are named', async () => {
+    const { layerFromJson } = await import('./topology.js');
+    const read = (cls: string, config: Record<string, unknown>) => () => layerFromJson({ class_name: cls, config } as never, 'm.json', 'layer 1');
+    expect(read('Dense', { units: 2, acti6ation: 'relu' })).toThrow("m.json: layer 1 (Dense): unknown config key 'acti6ation'; Dense takes kernel_regularizer, bias_regularizer, units, activation, use_bias, kernel_initializer, bias_initializer");
+    expect(read('Dense', { units: 2, kernel_constraint: { class_name: 'MaxNorm' } })).toThrow("m.json: layer 1 (Dense): 'kernel_constraint' {\"class_name\":\"MaxNorm\"} is not supported (only null)");
+    expect(read('Dense', { units: 2, activation: 'relu', kernel_constraint: null, activity_regularizer: null, dtype: 'float32', name: 'd', trainable: true })).not.toThrow();
+    expect(read('Dropout', { rate: 0.5, seed: null, noise_shape: null })).not.toThrow();
+    expect(read('Dropout', { rate: 0.5, noise_shape: [1, 2] })).toThrow("m.json: layer 1 (Dropout): 'noise_shape' [1,2] is not supported (only null)");
+    expect(read('BatchNormalization', { epsilon: -10 })).toThrow('batchNormalization: epsilon must be a positive number, got -10');
+    expect(read('BatchNormalization', { momentum: 1.5 })).toThrow('batchNormalization: momentum must be in [0, 1], got 1.5');
+    expect(read('BatchNormalization', { axis: [-1], beta_regularizer: null, gamma_constraint: null })).not.toThrow();
+    expect(read('Flatten', { data_format: 'channels_last' })).toThrow("m.json: layer 1 (Flatten): unknown config key 'data_format'");
   });
 });

@@ -196,6 +196,7 @@ const COMMON_KEYS = new Set(['name', 'trainable', 'dtype', 'batch_input_shape', 
 /** Keys Keras and tfjs write that must stay at their default here: [key, allowed values]. */
 const INERT_KEYS: Record<string, readonly Json[]> = {
   activity_regularizer: [null], kernel_constraint: [null], bias_constraint: [null], depthwise_constraint: [null], pointwise_constraint: [null],
+  beta_regularizer: [null], gamma_regularizer: [null], beta_constraint: [null], gamma_constraint: [null], noise_shape: [null], sparse: [false], ragged: [false],
   groups: [1], output_padding: [null], recurrent_constraint: [null], embeddings_constraint: [null], time_major: [false], zero_output_for_mask: [false],
 };
 
@@ -218,13 +219,30 @@ function fieldJson(kind: FieldKind, v: unknown): Json {
 export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer', 'TimeDistributed', 'Bidirectional', ...Object.keys(FIELD_LAYERS)];
 
 class Reader {
+  /** The keys read so far: what the layer takes. */
+  readonly read = new Set<string>();
+
   constructor(readonly file: string, readonly where: string, readonly config: JsonObject) {}
+
+  /** Throws at the first key of the config neither read, common nor inert at its default (a flipped bit must not become a silent default). */
+  rejectUnread(cls: string): void {
+    for (const [key, value] of Object.entries(this.config)) {
+      if (this.read.has(key) || COMMON_KEYS.has(key)) continue;
+      const inert = INERT_KEYS[key];
+      if (inert !== undefined) {
+        if (!inert.some((a) => JSON.stringify(a) === JSON.stringify(value))) this.fail(`'${key}' ${JSON.stringify(value)} is not supported (only ${inert.map((a) => JSON.stringify(a)).join(' or ')})`);
+        continue;
+      }
+      this.fail(`unknown config key '${key}'; ${cls} takes ${[...this.read].filter((k) => !COMMON_KEYS.has(k)).join(', ') || 'no options of its own'}`);
+    }
+  }
 
   private fail(msg: string): never {
     throw new Error(`${this.file}: ${this.where}: ${msg}`);
   }
 
   num(key: string, fallback?: number): number {
+    this.read.add(key);
     const v = this.config[key];
     if (v === undefined || v === null) {
       if (fallback === undefined) this.fail(`missing '${key}'`);
@@ -241,6 +259,7 @@ class Reader {
   }
 
   bool(key: string, fallback: boolean): boolean {
+    this.read.add(key);
     const v = this.config[key];
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'boolean') this.fail(`'${key}' must be true or false, got ${JSON.stringify(v)}`);
@@ -248,6 +267,7 @@ class Reader {
   }
 
   str(key: string, fallback?: string): string {
+    this.read.add(key);
     const v = this.config[key];
     if (v === undefined || v === null) {
       if (fallback === undefined) this.fail(`missing '${key}'`);
@@ -258,6 +278,7 @@ class Reader {
   }
 
   initializer(key: string, fallback: string): InitializerIdentifier {
+    this.read.add(key);
     const v = this.config[key];
     if (v === undefined || v === null) return fallback;
     if (typeof v === 'string') return v;
@@ -286,6 +307,7 @@ class Reader {
   }
 
   regularizer(key: string): Regularizer | undefined {
+    this.read.add(key);
     const v = this.config[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'object' || Array.isArray(v) || typeof v.config !== 'object' || v.config === null || Array.isArray(v.config)) this.fail(`'${key}' must be {class_name, config}`);
@@ -295,6 +317,7 @@ class Reader {
 
   /** A field-table value, checked for its kind; undefined when null (the layer's default). */
   field(key: string, kind: FieldKind): unknown {
+    this.read.add(key);
     const v = this.config[key];
     if (v === undefined || v === null) return undefined;
     const sizes = (x: Json): boolean => typeof x === 'number' ? Number.isInteger(x) && x >= -1 && x <= 1e8 : Array.isArray(x) && x.length <= 8 && x.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= -1 && d <= 1e8);
@@ -357,6 +380,17 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
   if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) throw new Error(`${file}: ${where} (${cls}): 'config' must be an object`);
   const r = new Reader(file, `${where} (${cls})`, cfg);
   const common = { ...(typeof cfg.name === 'string' ? { name: cfg.name } : {}), trainable: r.bool('trainable', true), ...r.shape(cls !== 'Embedding') };
+  const made = buildLayer(cls, cfg, r, common, file, where);
+  // The classes read key by key below: anything they did not read is an unknown key (the field-table classes check their own).
+  if (EXPLICIT_LAYERS.has(cls)) r.rejectUnread(cls);
+  return made;
+}
+
+const EXPLICIT_LAYERS = new Set(['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer']);
+
+type Common = { name?: string; trainable: boolean; batchInputShape?: Array<number | null> };
+
+function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, file: string, where: string): Layer | { inputShape: Array<number | null> } {
   switch (cls) {
     case 'Dense': {
       const reg = { kernelRegularizer: r.regularizer('kernel_regularizer'), biasRegularizer: r.regularizer('bias_regularizer') };
@@ -368,6 +402,7 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
     }
     case 'Dropout': {
       const rate = r.num('rate');
+      r.read.add('seed');
       const seed = cfg.seed;
       return new Dropout({ ...common, rate, ...(typeof seed === 'number' ? { seed } : {}) });
     }
@@ -376,6 +411,7 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
     case 'LeakyReLU': return new LeakyReLU({ ...common, alpha: r.num('alpha', r.num('negative_slope', 0.3)) });
     case 'Rescaling': return new Rescaling({ ...common, scale: r.num('scale'), offset: r.num('offset', 0) });
     case 'BatchNormalization': {
+      r.read.add('axis');
       const axis = Array.isArray(cfg.axis) && cfg.axis.length === 1 ? (cfg.axis[0] as number) : r.num('axis', -1);
       return new BatchNormalization({
         ...common, axis, momentum: r.num('momentum', 0.99), epsilon: r.num('epsilon', 1e-3), center: r.bool('center', true), scale: r.bool('scale', true),

@@ -13,6 +13,7 @@ import { type CallbackHooks, CallbackList, History, accuracyAliases } from './ca
 import { checkBatchSize, checkFinite, checkSampleLists, gatherRows, identityOrder, takeRows } from './data.js';
 import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
+import { TerminateOnNaN } from './builtin-callbacks.js';
 import type { Model, ModelData, OutputMetric } from './model.js';
 import { planStep } from './plan.js';
 import type { Logs, TrainingParams } from './types.js';
@@ -103,6 +104,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   if (weights !== undefined && weights.shape[0] !== total) {
     throw new Error(`fit: sampleWeight has ${weights.shape[0]} entries (shape ${fmt(weights.shape)}) but x has ${total} samples`);
   }
+  if (weights !== undefined) checkFinite(weights, 'sampleWeight', 'fit');
   let val: [Tensor[], Tensor[], Tensor?] | undefined;
   if (args.validationData !== undefined && args.validationData !== null) {
     const [vx, vy, vw] = args.validationData;
@@ -186,6 +188,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   let lastYield = performance.now();
 
   model.stopTraining = false;
+  let warnedNaN = false;
   { const p = cbs.trainBegin({}); if (p) await p; }
   const orderBuffer = new Int32Array(n);
   const identity = identityOrder(n);
@@ -258,6 +261,10 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1 + outLossNames.length]!));
     }
     accuracyAliases(logs);
+    if (!Number.isFinite(logs.loss!) && !warnedNaN && !user.some((c) => c instanceof TerminateOnNaN)) {
+      warnedNaN = true;
+      console.warn(`fit: the loss is ${logs.loss} at epoch ${epoch + 1}: training diverged (a learning rate too large for this model? ${optimizer.className} at ${optimizer.currentLearningRate()}); the weights are no longer usable. callbacks.terminateOnNaN() stops fit when this happens (and this warning)`);
+    }
     { const p = cbs.epochEnd(epoch, logs); if (p) await p; }
     // Yield at epoch ends when asked; by time, the batch loop has just checked (50,000
     // one-batch epochs should not each wait for the event loop, or read the clock twice).

@@ -36,6 +36,13 @@ export class BatchNormalization extends Layer<BatchNormalizationConfig> {
   private axis = -1;
   private rank = 0;
 
+  constructor(config: BatchNormalizationConfig = {}) {
+    super(config);
+    const c = this.config;
+    if (c.epsilon !== undefined && !(c.epsilon > 0 && Number.isFinite(c.epsilon))) throw new Error(`batchNormalization: epsilon must be a positive number, got ${c.epsilon}`);
+    if (c.momentum !== undefined && !(c.momentum >= 0 && c.momentum <= 1)) throw new Error(`batchNormalization: momentum must be in [0, 1], got ${c.momentum}`);
+  }
+
   override build(inputShape: SymbolicShape): void {
     const c = this.config;
     this.rank = inputShape.length;

@@ -41,8 +41,8 @@ export abstract class Optimizer {
     this.clipValue = options.clipValue;
     this.globalClipNorm = options.globalClipNorm;
     this.params = options.params ?? [];
-    if (typeof this.learningRate === 'number' && !(this.learningRate >= 0)) {
-      throw new Error(`${this.constructor.name}: learningRate must be a non-negative number, got ${this.learningRate}`);
+    if (typeof this.learningRate === 'number' && !(this.learningRate >= 0 && Number.isFinite(this.learningRate))) {
+      throw new Error(`${this.constructor.name}: learningRate must be a finite non-negative number, got ${this.learningRate}`);
     }
   }
 
