@@ -1,7 +1,7 @@
 // The native sliding-window kernels (assembly/window.ts) against the reference, bit for bit
 // (NaN counted as NaN), on odd sizes: strides, dilations, padding on every side, a kernel
 // larger than the image, channel counts that are and are not multiples of 4, −∞ fill.
-import { describe, expect, test } from 'vitest';
+import { describe, test } from 'vitest';
 import type { Window2d } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { window2d } from '../../ops/conv.js';
