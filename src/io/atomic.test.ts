@@ -8,11 +8,19 @@ import { layers, loadLayersModel, sequential, setSeed } from '../index.js';
 const failing = vi.hoisted(() => ({ countdown: -1 }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
-  const writeFile: typeof actual.writeFile = async (...args) => {
+  const fail = (): void => {
     if (failing.countdown > 0 && --failing.countdown === 0) throw new Error('disk full');
+  };
+  const writeFile: typeof actual.writeFile = async (...args) => {
+    fail();
     return actual.writeFile(...args);
   };
-  return { ...actual, writeFile, default: { ...actual, writeFile } };
+  // Saves write through a file handle (to fsync it): its writes count too.
+  const open = (async (...args: Parameters<typeof actual.open>) => {
+    const h = await actual.open(...args);
+    return new Proxy(h, { get: (t, k) => (k === 'writeFile' ? async (d: Uint8Array | string) => { fail(); return t.writeFile(d); } : (Reflect.get(t, k) as unknown as { bind?: (x: unknown) => unknown })?.bind?.(t) ?? Reflect.get(t, k)) });
+  }) as typeof actual.open;
+  return { ...actual, writeFile, open, default: { ...actual, writeFile, open } };
 });
 
 describe('atomic saves', () => {

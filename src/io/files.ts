@@ -7,13 +7,50 @@ export async function fsModules(): Promise<{ fs: typeof import('node:fs/promises
   return { fs: await import('node:fs/promises'), path: await import('node:path') };
 }
 
-/** Writes `data` to `file` through a temporary file and a rename. */
+/** Writes `data` to `file` and flushes it to the disk (fsync), so a power cut cannot leave it half written once renamed. */
+async function writeDurable(file: string, data: Uint8Array | string): Promise<void> {
+  const { fs } = await fsModules();
+  const h = await fs.open(file, 'w');
+  try {
+    await h.writeFile(data);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+/** Flushes a directory's entries (the renames in it), where the platform allows. */
+async function syncDir(dir: string): Promise<void> {
+  const { fs } = await fsModules();
+  try {
+    const h = await fs.open(dir, 'r');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  } catch {
+    // Some platforms cannot open or sync a directory; the renames are still atomic.
+  }
+}
+
+function tempName(path: typeof import('node:path'), file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+}
+
+/** Where the previous version of `file` waits while a save replaces it (see writeAtomicGroup). */
+export function previousVersion(path: typeof import('node:path'), file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.prev`);
+}
+
+/** Writes `data` to `file` through a flushed temporary file and a rename. */
 export async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
   const { fs, path } = await fsModules();
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = tempName(path, file);
   try {
-    await fs.writeFile(tmp, data);
+    await writeDurable(tmp, data);
     await fs.rename(tmp, file);
+    await syncDir(path.dirname(file));
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
@@ -42,23 +79,63 @@ export function pathFromUrl(url: string): string {
 }
 
 /**
- * Writes several files as one save: every temporary file is written first (a crash there
- * leaves all previous files intact), then they are renamed into place back to back. On error
- * the temporaries are removed.
+ * Writes several files as one save, the last of them (model.json) the commit point. Every
+ * temporary is written and flushed first; each file being replaced is first renamed to its
+ * `.prev` name, then the new one renamed in, and the last file renamed in commits the save;
+ * only then are the `.prev` files removed. Killed at any moment, the directory holds either the
+ * new save, or the old model.json with its weights in place or in `.prev` (which the loader
+ * falls back to when the checksum says so). Temporaries a killed save left are removed by the next.
  */
 export async function writeAtomicGroup(files: ReadonlyArray<readonly [string, Uint8Array | string]>): Promise<void> {
   const { fs, path } = await fsModules();
+  const dirs = [...new Set(files.map(([f]) => path.dirname(f)))];
+  for (const dir of dirs) await removeStaleTemps(dir, files.map(([f]) => path.basename(f)));
   const temps: Array<[string, string]> = [];
   try {
     for (const [file, data] of files) {
-      const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+      const tmp = tempName(path, file);
       temps.push([tmp, file]);
-      await fs.writeFile(tmp, data);
+      await writeDurable(tmp, data);
     }
-    for (const [tmp, file] of temps) await fs.rename(tmp, file);
+    for (const [tmp, file] of temps.slice(0, -1)) {
+      await fs.rename(file, previousVersion(path, file)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
+      await fs.rename(tmp, file);
+    }
+    const [lastTmp, last] = temps[temps.length - 1]!;
+    await fs.rename(lastTmp, last);
+    for (const dir of dirs) await syncDir(dir);
   } catch (e) {
     await Promise.all(temps.map(([tmp]) => fs.rm(tmp, { force: true })));
     throw e;
+  }
+  await Promise.all(files.slice(0, -1).map(([file]) => fs.rm(previousVersion(path, file), { force: true })));
+}
+
+/** Removes temporaries of these files left by saves that were killed (their process is gone). */
+async function removeStaleTemps(dir: string, names: readonly string[]): Promise<void> {
+  const { fs, path } = await fsModules();
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const m = /^\.(.+)\.(\d+)\.\d+\.tmp$/.exec(e);
+    if (m === null || !names.includes(m[1]!)) continue;
+    const pid = Number(m[2]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch {
+        alive = false;
+      }
+    }
+    if (!alive) await fs.rm(path.join(dir, e), { force: true });
   }
 }
 

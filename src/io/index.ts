@@ -11,7 +11,7 @@ import { Functional } from '../models/functional.js';
 import { Model } from '../models/model.js';
 import type { Logs } from '../models/types.js';
 import { fmt } from '../tensor/shape.js';
-import { crc32, pathFromUrl, fsModules, readChecked, writeAtomic, writeAtomicGroup } from './files.js';
+import { crc32, pathFromUrl, fsModules, previousVersion, readChecked, writeAtomic, writeAtomicGroup } from './files.js';
 import { type LoadedModel, OPTIMIZER_FILE, WEIGHTS_FILE, type SaveOptions, modelFromArtifacts, modelToArtifacts, namedWeights, readManifest } from './model-format.js';
 import { MAX_HEADER, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { Json, JsonObject } from './topology.js';
@@ -47,7 +47,36 @@ export async function saveModel(model: Model, url: string | IOHandler, options: 
   const meta = (json.userDefinedMetadata ??= {}) as JsonObject;
   const own = (meta.neurite ??= {}) as JsonObject;
   own.weightsCrc32 = crc32(files.get(WEIGHTS_FILE)!);
+  const optimizerBytes = files.get(OPTIMIZER_FILE);
+  if (optimizerBytes !== undefined) own.optimizerCrc32 = crc32(optimizerBytes);
+  await recoverInterrupted(dir, [...files.keys()]);
   await writeAtomicGroup([...[...files].map(([name, data]) => [path.join(dir, name), data] as const), [path.join(dir, 'model.json'), JSON.stringify(json)] as const]);
+}
+
+/**
+ * Before a save replaces files, undoes what an interrupted one left: where model.json goes with
+ * the `.prev` version of a file (the kill came between that file's rename and model.json's),
+ * the `.prev` version is put back, so this save's own `.prev` is the committed one.
+ */
+async function recoverInterrupted(dir: string, names: readonly string[]): Promise<void> {
+  const { fs, path } = await fsModules();
+  const prevs = names.map((n) => previousVersion(path, path.join(dir, n)));
+  const exists = await Promise.all(prevs.map((p) => fs.stat(p).then(() => true, () => false)));
+  if (!exists.some(Boolean)) return;
+  let committed: JsonObject | null = null;
+  try {
+    const j = JSON.parse(new TextDecoder().decode(await readChecked(path.join(dir, 'model.json'), MAX_MODEL_JSON, 'model file'))) as JsonObject;
+    committed = ((j.userDefinedMetadata as JsonObject | undefined)?.neurite as JsonObject | undefined) ?? null;
+  } catch {
+    committed = null;
+  }
+  for (const [i, name] of names.entries()) {
+    if (!exists[i]) continue;
+    const want = committed?.[name === WEIGHTS_FILE ? 'weightsCrc32' : 'optimizerCrc32'];
+    const prevBytes = await readChecked(prevs[i]!, MAX_WEIGHTS, 'file').catch(() => null);
+    if (typeof want === 'number' && prevBytes !== null && crc32(prevBytes) === want) await fs.rename(prevs[i]!, path.join(dir, name));
+    else await fs.rm(prevs[i]!, { force: true });
+  }
 }
 
 export interface LoadOptions {
@@ -87,37 +116,65 @@ export async function loadModelDetailed(url: string, options: LoadOptions = {}):
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: expected a JSON object with modelTopology and weightsManifest`);
   const { paths, total } = readManifest(json, file);
+  const meta = (json as JsonObject).userDefinedMetadata;
+  const own = meta !== null && typeof meta === 'object' && !Array.isArray(meta) && meta !== undefined ? (meta as JsonObject).neurite : undefined;
+  const ownMeta = own !== null && typeof own === 'object' && !Array.isArray(own) && own !== undefined ? (own as JsonObject) : null;
+  const expectedCrc = typeof ownMeta?.weightsCrc32 === 'number' ? ownMeta.weightsCrc32 : null;
+  // The weights as saved; if a save was killed between its renames, the previous version of
+  // the files (kept as .name.prev until the save commits) is what this model.json goes with.
+  let data: Uint8Array;
+  try {
+    data = await readWeightFiles(file, dir, paths.map((p) => path.join(dir, p)), total, expectedCrc);
+  } catch (e) {
+    const prev = paths.map((p) => previousVersion(path, path.join(dir, p)));
+    if (expectedCrc === null || !(await Promise.all(prev.map((p) => fs.stat(p).then(() => true, () => false)))).some(Boolean)) throw e;
+    const withPrev = await Promise.all(paths.map(async (p, i) => ((await fs.stat(prev[i]!).then(() => true, () => false)) ? prev[i]! : path.join(dir, p))));
+    data = await readWeightFiles(file, dir, withPrev, total, expectedCrc).catch(() => { throw e; });
+  }
+  let optimizerData: Uint8Array | null = null;
+  if (ownMeta !== null) {
+    const optFile = path.join(dir, OPTIMIZER_FILE);
+    const want = typeof ownMeta.optimizerCrc32 === 'number' ? ownMeta.optimizerCrc32 : null;
+    for (const candidate of [optFile, previousVersion(path, optFile)]) {
+      const bytes = await readChecked(candidate, MAX_WEIGHTS, 'optimizer file').catch(() => null);
+      if (bytes !== null && (want === null || crc32(bytes) === want)) {
+        optimizerData = bytes;
+        break;
+      }
+    }
+    if (ownMeta.optimizer !== undefined && optimizerData === null && want !== null) {
+      throw new Error(`${file}: ${OPTIMIZER_FILE} does not match this model.json (checksum differs or the file is missing); a save was probably interrupted`);
+    }
+  }
+  const loaded = modelFromArtifacts(json, data, file, optimizerData);
+  if (options.restoreRng && loaded.rngState !== null) getContext().rng.setState(loaded.rngState);
+  return loaded;
+}
+
+/** The weight files' bytes, concatenated, after checking their sizes against the manifest and (when known) their checksum. */
+async function readWeightFiles(file: string, dir: string, files: readonly string[], total: number, expectedCrc: number | null): Promise<Uint8Array> {
+  const { fs, path } = await fsModules();
   // Sizes first: nothing is read or allocated beyond what the files on disk hold.
   let onDisk = 0;
-  for (const p of paths) {
-    const full = path.join(dir, p);
+  for (const full of files) {
     try {
       onDisk += (await fs.stat(full)).size;
     } catch {
-      throw new Error(`${file}: weight file ${p} is missing`);
+      throw new Error(`${file}: weight file ${path.relative(dir, full)} is missing`);
     }
   }
-  if (onDisk !== total) throw new Error(`${file}: the weights manifest describes ${total} bytes but ${paths.join(', ')} hold${paths.length === 1 ? 's' : ''} ${onDisk}`);
-  const parts = await Promise.all(paths.map((p) => readChecked(path.join(dir, p), MAX_WEIGHTS, 'weight file')));
+  if (onDisk !== total) throw new Error(`${file}: the weights manifest describes ${total} bytes but ${files.map((f) => path.relative(dir, f)).join(', ')} hold${files.length === 1 ? 's' : ''} ${onDisk}`);
+  const parts = await Promise.all(files.map((f) => readChecked(f, MAX_WEIGHTS, 'weight file')));
   const data = new Uint8Array(total);
   let off = 0;
   for (const p of parts) {
     data.set(p, off);
     off += p.length;
   }
-  let optimizerData: Uint8Array | null = null;
-  const meta = (json as JsonObject).userDefinedMetadata;
-  if (meta !== null && typeof meta === 'object' && !Array.isArray(meta) && meta !== undefined && 'neurite' in meta) {
-    const optFile = path.join(dir, OPTIMIZER_FILE);
-    optimizerData = await readChecked(optFile, MAX_WEIGHTS, 'optimizer file').catch(() => null);
-  }
-  const expectedCrc = (meta as JsonObject | undefined)?.neurite;
-  if (expectedCrc !== null && typeof expectedCrc === 'object' && !Array.isArray(expectedCrc) && typeof expectedCrc.weightsCrc32 === 'number' && crc32(data) !== expectedCrc.weightsCrc32) {
+  if (expectedCrc !== null && crc32(data) !== expectedCrc) {
     throw new Error(`${file}: the weight files do not match this model.json (checksum differs); a save was probably interrupted`);
   }
-  const loaded = modelFromArtifacts(json, data, file, optimizerData);
-  if (options.restoreRng && loaded.rngState !== null) getContext().rng.setState(loaded.rngState);
-  return loaded;
+  return data;
 }
 
 /** Writes the model's weights as safetensors, named `<layer>/<weight>`. */
