@@ -327,6 +327,30 @@ describe('hostile safetensors', () => {
   });
 });
 
+describe('an interrupted save', () => {
+  test("killed between the weights' rename and model.json's: the previous save loads from .prev, and the next save cleans up", async () => {
+    const { renameSync } = await import('node:fs');
+    const m = small();
+    const dir = tmp();
+    await m.save(`file://${dir}`);
+    const before = Array.from(m.weights[0]!.values);
+    // What the kill leaves: the old weights moved aside, the new ones in place, model.json still the old one.
+    renameSync(join(dir, 'weights.bin'), join(dir, '.weights.bin.prev'));
+    writeFileSync(join(dir, 'weights.bin'), new Uint8Array(readFileSync(join(dir, '.weights.bin.prev')).length).fill(9));
+    const back = await loadLayersModel(`file://${dir}/model.json`);
+    expect(Array.from(back.weights[0]!.values)).toEqual(before);
+    // Without the .prev file the mismatch is an error, not a wrong model.
+    const copy = tmp();
+    for (const f of ['model.json', 'weights.bin']) writeFileSync(join(copy, f), readFileSync(join(dir, f)));
+    await expect(loadLayersModel(`file://${copy}/model.json`)).rejects.toThrow('the weight files do not match this model.json (checksum differs); a save was probably interrupted');
+    // The next save puts the committed weights back first, then saves as usual.
+    m.weights[0]!.values.fill(2);
+    await m.save(`file://${dir}`);
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(Array.from((await loadLayersModel(`file://${dir}/model.json`)).weights[0]!.values).every((v) => v === 2)).toBe(true);
+  });
+});
+
 describe('strict reading of the first layers too (a flipped bit is an error, not a silent default)', () => {
   test('Dense, Dropout, BatchNormalization: unknown keys, unsupported settings and bad values are named', async () => {
     const { layerFromJson } = await import('./topology.js');
