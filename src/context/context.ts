@@ -28,6 +28,11 @@ export interface Context {
    */
   trace?: { unsupported(what: string): never };
   /**
+   * While a model file is read: how many weight values its manifest lists, still unclaimed;
+   * a layer asking for more is refused before it allocates.
+   */
+  weightBudget?: { remaining: number; file: string };
+  /**
    * Set inside tfjs's gradient functions (grad, variableGrads, minimize): `model.predict` then
    * records its forward pass too, as tfjs's does, so a loss written with predict differentiates.
    */

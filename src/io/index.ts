@@ -112,6 +112,7 @@ export async function loadModelDetailed(url: string, options: LoadOptions = {}):
   try {
     json = JSON.parse(text) as Json;
   } catch (e) {
+    if (e instanceof RangeError) throw new Error(`${file}: nested too deeply to read (${e.message}); not a model file`);
     throw new Error(`${file}: not valid JSON: ${(e as Error).message}`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: expected a JSON object with modelTopology and weightsManifest`);

@@ -366,3 +366,35 @@ describe('strict reading of the first layers too (a flipped bit is an error, not
     expect(read('Flatten', { data_format: 'channels_last' })).toThrow("m.json: layer 1 (Flatten): unknown config key 'data_format'");
   });
 });
+
+describe('hostile files that ask for resources', () => {
+  test('a tiny model.json asking for huge layers fails at once, before allocating them', async () => {
+    const { dir, json } = await saved();
+    const layers0 = (json.modelTopology as { config: { layers: Array<{ config: Record<string, unknown> }> } }).config.layers;
+    layers0[1]!.config.units = 100_000_000;
+    const file = rewrite(dir, json);
+    // Refused by the layer asking (before its weights exist), not later by the manifest check.
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 'dense_1' needs a kernel of shape [3, 100000000], more weights than the file's manifest lists; the topology and the weights do not match`);
+  });
+
+  test('deep nesting is refused by name, not by a stack overflow', async () => {
+    const { dir, json } = await saved();
+    // A 20 KB-ish file nesting 20,000 lists (written as text: JSON.stringify itself would overflow).
+    const text = JSON.stringify(json).replace(/}$/, `,"extra":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`);
+    const file = rewrite(dir, text);
+    await expect(loadLayersModel(file)).rejects.toThrow(/nested (more than 256 levels deep|too deeply to read)/);
+    let t: unknown = 1;
+    for (let i = 0; i < 20_000; i++) t = [t];
+    expect(() => tensor(t as never)).toThrow('tensor: the values are nested more than 64 levels deep (a tensor has at most 64 axes here)');
+  });
+
+  // Quadratic, 100,000 layers took 107 s; the timeout (not a timing measurement) catches a return to that.
+  test('100,000 layers load', async () => {
+    const { dir, json } = await saved();
+    const cfg = (json.modelTopology as { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } }).config;
+    for (let i = 0; i < 100_000; i++) cfg.layers.push({ class_name: 'Activation', config: { activation: 'linear', name: `act_${i}` } });
+    const file = rewrite(dir, json);
+    const m = await loadLayersModel(file);
+    expect(m.layers).toHaveLength(100_002);
+  }, 60_000);
+});

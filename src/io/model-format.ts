@@ -6,7 +6,7 @@
  * the tfjs manifest stays exactly what tfjs expects.
  */
 import { decodeHalf } from './half.js';
-import { getContext } from '../context/context.js';
+import { getContext, withContext } from '../context/context.js';
 import type { Layer } from '../nn/layer.js';
 import { getOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -217,12 +217,14 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
   const json = obj(raw, 'model.json', file);
   const topology = obj(json.modelTopology, "'modelTopology'", file);
   const t = topology.model_config !== undefined ? obj(topology.model_config, 'modelTopology.model_config', file) : topology;
-  const model = modelFromTopology(t, file);
-
+  // The manifest first: the layers may not make more weights than it lists (a tiny model.json
+  // asking for units: 1e8 must fail at once, not after allocating gigabytes).
   const { specs, total } = readManifest(json, file);
   if (weightData.length !== total) {
     throw new Error(`${file}: the weights manifest describes ${total} bytes but the weight files hold ${weightData.length}`);
   }
+  const listed = specs.reduce((n, sp) => n + sizeOf(sp.shape), 0);
+  const model = withContext({ weightBudget: { remaining: listed, file } }, () => modelFromTopology(t, file));
   const byName = new Map(specs.map((s) => [s.name, s]));
   const own = namedWeights(model);
   for (const w of own) {

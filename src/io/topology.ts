@@ -26,14 +26,26 @@ import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-/** Refuses `__proto__`, `constructor` and `prototype` keys anywhere in parsed JSON. */
+/** How deep a model file may nest (a real one nests a few dozen levels; a hostile one, thousands). */
+const MAX_DEPTH = 256;
+
+/**
+ * Refuses `__proto__`, `constructor` and `prototype` keys anywhere in parsed JSON, and nesting
+ * deeper than MAX_DEPTH (walked without recursion, so a hostile file cannot overflow the stack).
+ */
 export function checkKeys(value: Json, where: string, file: string): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => checkKeys(v, `${where}[${i}]`, file));
-  } else if (value !== null && typeof value === 'object') {
-    for (const k of Object.keys(value)) {
-      if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new Error(`${file}: forbidden key '${k}' at ${where}`);
-      checkKeys(value[k]!, `${where}.${k}`, file);
+  const stack: Array<[Json, string, number]> = [[value, where, 0]];
+  while (stack.length > 0) {
+    const [v, at, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_DEPTH) throw new Error(`${file}: nested more than ${MAX_DEPTH} levels deep at ${at.slice(0, 80)}…; not a model file`);
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i]!, `${at}[${i}]`, depth + 1]);
+    } else {
+      for (const k of Object.keys(v)) {
+        if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new Error(`${file}: forbidden key '${k}' at ${at}`);
+        stack.push([v[k]!, `${at}.${k}`, depth + 1]);
+      }
     }
   }
 }

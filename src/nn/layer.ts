@@ -156,6 +156,13 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
     name: string, shape: readonly number[], initializer: InitializerIdentifier,
     options: { trainable?: boolean; regularizer?: Regularizer | undefined } = {},
   ): Tensor {
+    const budget = getContext().weightBudget;
+    if (budget !== undefined) {
+      budget.remaining -= shape.reduce((p, d) => p * d, 1);
+      if (budget.remaining < 0) {
+        throw new Error(`${budget.file}: layer '${this.name ?? this.className}' needs a ${name} of shape [${shape.join(', ')}], more weights than the file's manifest lists; the topology and the weights do not match`);
+      }
+    }
     const init: Initializer = getInitializer(initializer);
     const trainable = options.trainable ?? true;
     const value = new Tensor(init.init(shape, getContext().rng), shape, { requiresGrad: trainable && this.trainable });
@@ -260,9 +267,12 @@ export function stackShape(layer: Layer, inputShape: SymbolicShape): SymbolicSha
 }
 
 /** Keras's default layer name: the class name in snake_case (`dense`, `conv2d`), numbered past `taken` (`dense_1`). */
-export function uniqueName(className: string, taken: ReadonlySet<string>): string {
+export function uniqueName(className: string, taken: ReadonlySet<string>, next?: Map<string, number>): string {
   const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
-  let name = base;
-  for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+  // `next` remembers where the numbering of each base got to, so naming n layers is O(n).
+  let k = next?.get(base) ?? 0;
+  let name = k === 0 ? base : `${base}_${k}`;
+  while (taken.has(name)) name = `${base}_${++k}`;
+  next?.set(base, k + 1);
   return name;
 }

@@ -16,6 +16,7 @@ function inferShape(values: TensorInput): number[] {
   let v: unknown = values;
   while (Array.isArray(v)) {
     shape.push(v.length);
+    if (shape.length > 64) throw new Error('tensor: the values are nested more than 64 levels deep (a tensor has at most 64 axes here)');
     v = v[0];
   }
   return shape;
