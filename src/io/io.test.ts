@@ -367,6 +367,27 @@ describe('strict reading of the first layers too (a flipped bit is an error, not
   });
 });
 
+describe('the training state in a file', () => {
+  test('negative iterations are refused (they would train to NaN); the optimizer state is under the checksum', async () => {
+    const m = small();
+    m.compile({ optimizer: new Adam(), loss: 'mse' });
+    await m.fit(tensor([[1, 2]]), tensor([[1]]), { epochs: 1, verbose: 0 });
+    const dir = tmp();
+    await m.save(`file://${dir}`, { includeOptimizer: true });
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(typeof json.userDefinedMetadata.neurite.optimizerCrc32).toBe('number');
+    const opt = readFileSync(join(dir, 'optimizer.bin'));
+    opt[5] = opt[5]! ^ 1;
+    writeFileSync(join(dir, 'optimizer.bin'), opt);
+    await expect(loadLayersModel(`file://${dir}/model.json`)).rejects.toThrow('optimizer.bin does not match this model.json (checksum differs or the file is missing); a save was probably interrupted');
+    opt[5] = opt[5]! ^ 1;
+    writeFileSync(join(dir, 'optimizer.bin'), opt);
+    json.userDefinedMetadata.neurite.optimizer.iterations = -5;
+    const file = rewrite(dir, json);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: the optimizer's iterations must be a non-negative integer, got -5`);
+  });
+});
+
 describe('hostile files that ask for resources', () => {
   test('a tiny model.json asking for huge layers fails at once, before allocating them', async () => {
     const { dir, json } = await saved();

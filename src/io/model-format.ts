@@ -414,7 +414,9 @@ function restoreOptimizer(o: JsonObject, weights: ReturnType<typeof namedWeights
   // Rebuild with the saved settings: same class, options from getConfig().
   const Ctor = opt.constructor as new (options: Record<string, unknown>) => Optimizer;
   const restored = new Ctor({ ...config, learningRate: typeof lr === 'number' ? lr : opt.learningRate });
-  restored.iterations = typeof o.iterations === 'number' ? o.iterations : 0;
+  const it = o.iterations ?? 0;
+  if (typeof it !== 'number' || !Number.isSafeInteger(it) || it < 0) throw new Error(`${file}: the optimizer's iterations must be a non-negative integer, got ${JSON.stringify(it)}`);
+  restored.iterations = it;
   if (!Array.isArray(o.slots)) throw new Error(`${file}: optimizer slots must be a list`);
   if (data === null) throw new Error(`${file}: the model was saved with its optimizer but ${OPTIMIZER_FILE} is missing`);
   const byName = new Map(weights.map((w) => [w.name, w.value]));
