@@ -104,6 +104,11 @@ export function nativeElementwise(e: ElementwiseExports, resident: (x: Buf) => b
   };
   // Uniform draws natively (dropout masks): the generator's state words copied in, drawn from,
   // and copied back, so the stream is the one the reference would have drawn.
+  // The generator's words live in a block of module memory. The Float32Array allocResident gave
+  // is what keeps that block allocated (its collection frees the block), so it is kept beside
+  // the Int32Array view: holding only the view let the block be freed and handed to a tensor,
+  // which every dropout draw then overwrote.
+  let rngBlock: Float32Array | null = null;
   let rngWords: Int32Array | null = null;
   const fillRandom: Kernels['fillRandom'] = (out, rng, dist, a, b) => {
     if (dist !== 'uniform' || out.length < NATIVE_MIN || !resident(out)) {
@@ -111,8 +116,8 @@ export function nativeElementwise(e: ElementwiseExports, resident: (x: Buf) => b
       return;
     }
     if (rngWords === null) {
-      const block = allocResident(4);
-      rngWords = new Int32Array(block.buffer, block.byteOffset, 4);
+      rngBlock = allocResident(4);
+      rngWords = new Int32Array(rngBlock.buffer, rngBlock.byteOffset, 4);
     }
     rngWords.set(rng.words);
     e.fillUniform(rngWords.byteOffset, out.byteOffset, out.length, a, b);

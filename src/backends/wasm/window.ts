@@ -22,12 +22,15 @@ export const WINDOW_KERNELS = ['im2col', 'col2im', 'maxPool', 'maxPoolGrad'] as 
 /** The kernels above, bound to a module's exports and its resident-memory test. */
 export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, allocResident: (n: number) => Float32Array): Pick<Kernels, (typeof WINDOW_KERNELS)[number]> {
   const reference = jsBackend().kernels;
+  // The Float32Array allocResident gave keeps the block allocated (see elementwise.ts's
+  // generator block): it is held beside the Int32Array view written through.
+  let owner: Float32Array | null = null;
   let block: Int32Array | null = null;
   /** The window's 14 numbers in module memory, in assembly/window.ts's order. */
   const place = (w: Window2d): number => {
     if (block === null) {
-      const f = allocResident(14);
-      block = new Int32Array(f.buffer, f.byteOffset, 14);
+      owner = allocResident(14);
+      block = new Int32Array(owner.buffer, owner.byteOffset, 14);
     }
     const b = block;
     b[0] = w.batch; b[1] = w.inH; b[2] = w.inW; b[3] = w.channels; b[4] = w.kH; b[5] = w.kW; b[6] = w.strideH;
