@@ -64,7 +64,7 @@ function firstRows(src: Tensor, dst: Tensor): void {
 
 function input(shape: readonly number[], backend: Backend, like: Tensor): Tensor {
   const n = shape.reduce((p, d) => p * d, 1);
-  const values = like.dtype === 'float32' ? (backend.allocResident?.(n) ?? new Float32Array(n)) : new Float64Array(n);
+  const values = like.storage === 'float32' ? (backend.allocResident?.(n) ?? new Float32Array(n)) : new Float64Array(n);
   return new Tensor(values, shape);
 }
 

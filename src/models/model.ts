@@ -224,7 +224,7 @@ export abstract class Model implements TrainingModel {
   /** What a program for inputs like `xs` depends on, besides `extra`: backend, shapes, layers, the weights' buffers. */
   private programKey(xs: readonly Tensor[], extra: readonly unknown[]): () => readonly unknown[] {
     const backend = getContext().backend;
-    const shapes = xs.flatMap((x) => [x.dtype, x.rank, ...x.shape.slice(1)]);
+    const shapes = xs.flatMap((x) => [x.storage, x.rank, ...x.shape.slice(1)]);
     return () => [backend, ...shapes, ...extra, ...this.layers, ...this.weights.map((w) => w.values)];
   }
 
@@ -443,7 +443,7 @@ export abstract class Model implements TrainingModel {
     // A Dense stack runs planned: buffers allocated once per batch size, no tensor per op.
     if (chain !== null && this.forwardPlan === undefined) this.forwardPlan = planForward(chain, getContext().backend);
     const x0 = xs[0]!;
-    const plan = xs.length === 1 && x0.rank === 2 && x0.dtype === 'float32' ? this.forwardPlan : null;
+    const plan = xs.length === 1 && x0.rank === 2 && x0.storage === 'float32' ? this.forwardPlan : null;
     if (plan !== undefined && plan !== null) {
       const shape = this.outputShapes[0]!;
       const width = shape[shape.length - 1]!;

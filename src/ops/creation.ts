@@ -91,6 +91,7 @@ export function castTo(t: Tensor, dtype: string, op: string): Tensor {
   if (dtype === 'int32') for (let i = 0; i < t.size; i++) t.values[i] = Math.trunc(t.values[i]!);
   else if (dtype === 'bool') for (let i = 0; i < t.size; i++) t.values[i] = t.values[i] !== 0 ? 1 : 0;
   else if (dtype !== 'float32') throw new Error(`${op}: dtype '${dtype}' is not supported (float32, int32, bool)`);
+  t.dtypeTag = dtype === 'float32' ? undefined : dtype;
   return t;
 }
 
@@ -209,8 +210,12 @@ export function randomUniform(shape: Shape, min = 0, max = 1, options?: RandomOp
   const a = randomArgs(options, seed);
   const t = randomFill(shape, 'randomUniform', a.options, 'uniform', min, max);
   // tfjs's int32 draws are floor(uniform) in [min, max).
-  if (a.dtype === 'int32') for (let i = 0; i < t.size; i++) t.values[i] = Math.floor(t.values[i]!);
-  return a.dtype === 'int32' ? t : castTo(t, a.dtype, 'randomUniform');
+  if (a.dtype === 'int32') {
+    for (let i = 0; i < t.size; i++) t.values[i] = Math.floor(t.values[i]!);
+    t.dtypeTag = 'int32';
+    return t;
+  }
+  return castTo(t, a.dtype, 'randomUniform');
 }
 
 /** Normal with the given mean and standard deviation (tfjs's `(shape, mean, stdDev, dtype, seed)` too). */
@@ -242,5 +247,7 @@ export function oneHot(indices: Tensor | ArrayLike<number>, depth: number, on = 
   }
   const t = emptyTensor([...(indices instanceof Tensor ? indices.shape : [src.size]), depth]);
   getContext().backend.kernels.oneHot(src.values, depth, on, off, t.values);
+  // tfjs's oneHot gives int32 (of its on/off values, which are integers by default).
+  if (Number.isInteger(on) && Number.isInteger(off)) t.dtypeTag = 'int32';
   return t;
 }

@@ -31,8 +31,13 @@ function binaryOp(op: BinaryOp, rule: BinaryRule): (a: TensorLike, b: TensorLike
 }
 
 /** Ops whose result is piecewise constant: no graph is recorded. */
+/** A comparison: no gradient, and its 0/1 values read as tfjs's bool. */
 function constantOp(op: BinaryOp): (a: TensorLike, b: TensorLike) => Tensor {
-  return (a, b) => runBinary(op, asTensor(a, op), asTensor(b, op));
+  return (a, b) => {
+    const y = runBinary(op, asTensor(a, op), asTensor(b, op));
+    y.dtypeTag = 'bool';
+    return y;
+  };
 }
 
 const zero = (): Tensor => asTensor(0);

@@ -29,6 +29,7 @@ export function reshape(xl: TensorLike, shape: readonly number[]): Tensor {
     throw new Error(`reshape: cannot reshape ${x.size} values of shape ${fmt(x.shape)} into ${fmt(target)} (${sizeOf(target)} values)`);
   }
   const y = new Tensor(x.values, target);
+  y.dtypeTag = x.dtypeTag;
   return record(y, 'reshape', [x], (g) => [reshape(g, x.shape)]);
 }
 
@@ -114,6 +115,7 @@ export function gather(xl: TensorLike, indices: Tensor | ArrayLike<number>, axis
   outShape[ax] = idx.length;
   const y = emptyTensor(outShape);
   getContext().backend.kernels.gather(x.values, x.shape, idx, ax, y.values);
+  y.dtypeTag = x.dtypeTag;
   return record(y, 'gather', [x], (g) => [scatterAdd(g, idx, ax, x.shape)]);
 }
 
@@ -215,7 +217,7 @@ export function broadcastTo(xl: TensorLike, shape: readonly number[]): Tensor {
   if (!sameShape(out, shape)) throw new Error(`broadcastTo: shape ${fmt(x.shape)} cannot be broadcast to ${fmt(shape)}`);
   if (sameShape(x.shape, shape)) return x;
   const y = emptyTensor(shape);
-  const zero = getContext().backend.alloc(1, y.dtype);
+  const zero = getContext().backend.alloc(1, y.storage);
   getContext().backend.kernels.add(x.values, x.shape, zero, [], y.values, shape);
   return record(y, 'broadcastTo', [x], (g) => [g]);
 }

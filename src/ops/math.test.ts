@@ -93,6 +93,24 @@ describe('tfjs op surface by hand', () => {
     expect(v(cast(tensor([1.5, -2.5]), 'int32'))).toEqual([1, -2]);
     expect(v(tensor([0.2, 0]).toBool())).toEqual([1, 0]);
   });
+  test('dtype reads int32 and bool where tfjs does; storage stays float; the compiled step takes int-valued labels', async () => {
+    const a = tensor([[1, 9], [5, 2]]);
+    expect(argMax(a).dtype).toBe('int32');
+    expect(a.greater(3).dtype).toBe('bool');
+    expect(cast(a, 'int32').dtype).toBe('int32');
+    expect(cast(cast(a, 'int32'), 'float32').dtype).toBe('float32');
+    expect(tensor1d([1, 2], 'int32').reshape([2, 1]).dtype).toBe('int32');
+    expect(a.add(1).dtype).toBe('float32');
+    expect(argMax(a).storage).toBe('float32');
+    const { layers, oneHot, sequential } = await import('../index.js');
+    const y = oneHot(tensor1d([0, 1, 1, 0], 'int32'), 2);
+    expect(y.dtype).toBe('int32');
+    const m = sequential({ layers: [layers.dense({ units: 2, activation: 'softmax', inputShape: [2] })] });
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const h = await m.fit(tensor([[0, 1], [1, 0], [1, 1], [0, 0]]), y, { epochs: 1, verbose: 0 });
+    expect(h.params!.path).not.toBe('eager');
+  });
+
   test('tfjs spellings: matMul flags, argMax along axis 0 by default, as2D, split/concat methods', () => {
     const a = tensor([[1, 2], [3, 4]]);
     expect(v(matMul(a, a, true, false))).toEqual([10, 14, 14, 20]);

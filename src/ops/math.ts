@@ -3,7 +3,7 @@
  * gradient from theirs): the ones TensorFlow.js programs use beyond the core set.
  */
 import { fmt } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { abs, add, div, equal, exp, floor, log, maximum, mul, notEqual, pow, sqrt, square, sub } from './elementwise.js';
 import { type Axes, max, mean, sum } from './reduce.js';
 import { matmul } from './matmul.js';
@@ -54,7 +54,9 @@ export function logicalNot(x: TensorLike): Tensor {
 
 /** 1 where both are non-zero. */
 export function logicalAnd(a: TensorLike, b: TensorLike): Tensor {
-  return mul(notEqual(a, 0), notEqual(b, 0));
+  const y = mul(notEqual(a, 0), notEqual(b, 0));
+  y.dtypeTag = 'bool';
+  return y;
 }
 
 /** 1 where either is non-zero. */
@@ -158,6 +160,8 @@ export function outerProduct(al: TensorLike, bl: TensorLike): Tensor {
  */
 export function cast(xl: TensorLike, dtype: TfjsDType): Tensor {
   const x = asTensor(xl, 'cast');
-  if (dtype === 'float32') return x;
+  if (dtype === 'float32' && x.dtypeTag === undefined) return x;
+  // Float of int or bool values: the same numbers, read as float32 (no graph: ints have no gradient).
+  if (dtype === 'float32') return new Tensor(x.values, x.shape);
   return castTo(x.clone(), dtype, 'cast');
 }

@@ -67,6 +67,7 @@ function argExtreme(op: 'argmax' | 'argmin') {
     const ax = normalizeAxis(axis, x.rank, op);
     const y = emptyTensor(x.shape.filter((_, i) => i !== ax));
     getContext().backend.kernels[op](x.values, x.shape, ax, y.values);
+    y.dtypeTag = 'int32';
     return y;
   };
 }

@@ -41,7 +41,9 @@ export function topk(xl: TensorLike, k = 1, sorted = true): { values: Tensor; in
   const flat = new Int32Array(rows * k);
   for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) flat[r * k + j] = r * n + picked[r * k + j]!;
   const shape = [...x.shape.slice(0, -1), k];
-  return { values: reshape(gather(reshape(x, [-1]), flat), shape), indices: tensor(Float32Array.from(picked), shape) };
+  const indices = tensor(Float32Array.from(picked), shape);
+  indices.dtypeTag = 'int32';
+  return { values: reshape(gather(reshape(x, [-1]), flat), shape), indices };
 }
 
 /**
@@ -115,7 +117,9 @@ export async function whereAsync(conditionl: TensorLike): Promise<Tensor> {
     coords.push(...at);
     count++;
   }
-  return tensor(Float32Array.from(coords), [count, c.rank]);
+  const out = tensor(Float32Array.from(coords), [count, c.rank]);
+  out.dtypeTag = 'int32';
+  return out;
 }
 
 /** The entries (rows along `axis`) of `x` where `mask` is non-zero (tfjs `tf.booleanMaskAsync`). */

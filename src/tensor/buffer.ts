@@ -44,7 +44,9 @@ export class TensorBuffer {
 
   /** A tensor with a copy of the values. */
   toTensor(): Tensor {
-    return new Tensor(this.values.slice(), this.shape);
+    const t = new Tensor(this.values.slice(), this.shape);
+    if (this.dtype !== 'float32') t.dtypeTag = this.dtype;
+    return t;
   }
 }
 

@@ -8,7 +8,10 @@ import { type Shape, checkShape, fmt, sizeOf } from './shape.js';
 
 /** Storage: float32 normally; float64 inside gradient checks. */
 export type Buf = Float32Array | Float64Array;
+/** The storage precision. */
 export type DType = 'float32' | 'float64';
+/** What `dtype` reads: the storage, or tfjs's int32/bool for integer and truth values (stored as floats). */
+export type TensorDType = DType | 'int32' | 'bool';
 
 /** Nested arrays of numbers as returned by `arraySync()`. */
 export type NestedArray = number | NestedArray[];
@@ -111,7 +114,19 @@ export class Tensor {
     return this.shape.length;
   }
 
-  get dtype(): DType {
+  /**
+   * @internal What the values mean when they are integers or truths: argMax's indices, a
+   * comparison's 0/1, a cast (tfjs's int32 and bool). Storage is float either way.
+   */
+  dtypeTag: 'int32' | 'bool' | undefined = undefined;
+
+  /** tfjs's dtype: 'int32' or 'bool' for integer or truth values, else the storage ('float32', 'float64' in gradient checks). */
+  get dtype(): TensorDType {
+    return this.dtypeTag ?? this.storage;
+  }
+
+  /** The storage precision of the values. */
+  get storage(): DType {
     return this.values instanceof Float64Array ? 'float64' : 'float32';
   }
 
@@ -181,7 +196,9 @@ export class Tensor {
 
   /** A copy with its own storage and no graph. */
   clone(): Tensor {
-    return new Tensor(this.values.slice(), this.shape);
+    const c = new Tensor(this.values.slice(), this.shape);
+    c.dtypeTag = this.dtypeTag;
+    return c;
   }
 
   toString(): string {

@@ -54,6 +54,13 @@ export async function run() {
     mod: Array.from(tf.mod(tf.tensor1d([-7, 7]), tf.tensor1d([2, -2])).dataSync()),
     round: Array.from(tf.round(tf.tensor1d([0.5, 1.5, 2.5])).dataSync()),
   };
+  // dtypes a program can read: indices and labels are int32, comparisons bool, floats float32.
+  const ints = tf.tensor1d([3, 1, 2], 'int32');
+  out.dtypes = [
+    tf.argMax(a).dtype, a.greater(tf.scalar(3)).dtype, a.cast('int32').dtype, tf.oneHot(ints, 4).dtype, top.indices.dtype, ints.dtype,
+    ints.reshape([3, 1]).dtype, ints.gather(tf.tensor1d([0], 'int32')).dtype, a.dtype, a.cast('int32').cast('float32').dtype, tf.buffer([2], 'int32').toTensor().dtype,
+    tf.logicalAnd(tf.tensor1d([1, 0], 'bool'), tf.tensor1d([1, 1], 'bool')).dtype, ints.clone().dtype,
+  ].join(',');
   return { ...out, arraySync: JSON.stringify(out.arraySync) };
 }
 
@@ -61,5 +68,5 @@ export const checks = {
   ...Object.fromEntries(['buffer', 'linspace', 'oneHot', 'fill', 'transpose', 'slice', 'concat', 'split', 'tile', 'reverse', 'sum', 'mean', 'max', 'argMax', 'argMax1',
     'topValues', 'topIndices', 'cumsum', 'momentsMean', 'momentsVar', 'norm', 'where', 'greater', 'clip', 'gather', 'mulNumbers', 'matMul', 'dot', 'relu', 'softmax', 'sigmoid', 'pad', 'rsqrt', 'mod', 'round']
     .map((k) => [k, { abs: 1e-6 }])),
-  reshape: { equal: true }, stack: { equal: true }, expandDims: { equal: true }, squeeze: { equal: true }, arraySync: { equal: true },
+  reshape: { equal: true }, stack: { equal: true }, expandDims: { equal: true }, squeeze: { equal: true }, arraySync: { equal: true }, dtypes: { equal: true },
 };
