@@ -63,7 +63,7 @@ export { BatchNormalization, type BatchNormalizationConfig } from './nn/batchnor
 export { Maxout, type MaxoutConfig } from './nn/maxout.js';
 export {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, LeakyReLU, type LeakyReLUConfig, InputLayer, type InputConfig,
-  Rescaling, type RescalingConfig,
+  Rescaling, type RescalingConfig, ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig,
 } from './nn/simple.js';
 export { Embedding, type EmbeddingConfig } from './nn/embedding.js';
 export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, type ConcatenateConfig, type DotConfig } from './nn/merge.js';

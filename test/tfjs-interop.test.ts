@@ -157,6 +157,14 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       tf.layers.lstm({ units: 3, goBackwards: true, recurrentActivation: 'sigmoid' }),
       tf.layers.dense({ units: 2 }),
     ] })],
+    ['activation layers', [6], () => tf.sequential({ layers: [
+      tf.layers.dense({ units: 5, inputShape: [6], biasInitializer: 'randomNormal' }),
+      tf.layers.elu({}), // tfjs refuses an alpha other than 1 (NotImplementedError); ours takes any
+      tf.layers.dense({ units: 4, biasInitializer: 'randomNormal' }),
+      tf.layers.reLU({ maxValue: 0.4 }),
+      tf.layers.dense({ units: 3, biasInitializer: 'randomNormal' }),
+      tf.layers.softmax({ axis: -1 }),
+    ] })],
     ['GRU and SimpleRNN', [5, 3], () => tf.sequential({ layers: [
       tf.layers.gru({ units: 4, returnSequences: true, inputShape: [5, 3], biasInitializer: 'randomNormal' }),
       tf.layers.simpleRNN({ units: 3, returnSequences: true, activation: 'relu', biasInitializer: 'randomNormal' }),

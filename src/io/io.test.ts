@@ -364,6 +364,15 @@ describe('strict reading of the first layers too (a flipped bit is an error, not
     expect(read('BatchNormalization', { momentum: 1.5 })).toThrow('batchNormalization: momentum must be in [0, 1], got 1.5');
     expect(read('BatchNormalization', { axis: [-1], beta_regularizer: null, gamma_constraint: null })).not.toThrow();
     expect(read('Flatten', { data_format: 'channels_last' })).toThrow("m.json: layer 1 (Flatten): unknown config key 'data_format'");
+    // Keras writes ReLU as {max_value, negative_slope, threshold}; only tfjs's part (max_value) is taken.
+    const keras = read('ReLU', { max_value: null, negative_slope: 0.0, threshold: 0.0 })() as import('../nn/layer.js').Layer;
+    expect([keras.className, (keras.getConfig() as { maxValue?: number }).maxValue]).toEqual(['ReLU', undefined]);
+    expect((read('ReLU', { max_value: 6 })() as import('../nn/layer.js').Layer).getConfig()).toMatchObject({ maxValue: 6 });
+    expect(read('ReLU', { negative_slope: 0.1 })).toThrow("m.json: layer 1 (ReLU): 'negative_slope' 0.1 is not supported (only 0)");
+    expect(read('ReLU', { max_value: -1 })).toThrow('reLU: maxValue must be >= 0, got -1');
+    expect(read('ELU', { alpha: 0.5 })).not.toThrow();
+    expect(read('Softmax', { axis: 1.5 })).toThrow("m.json: layer 1 (Softmax): 'axis' must be an axis or a pair of axes, got 1.5");
+    expect(read('Softmax', { axis: [1, 2] })).toThrow('softmax: axis must be an integer, got 1,2');
   });
 });
 

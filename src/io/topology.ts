@@ -13,7 +13,7 @@ import { registeredClass, registeredName } from '../nn/custom.js';
 import { Bidirectional, TimeDistributed } from '../nn/wrappers.js';
 import { Maxout } from '../nn/maxout.js';
 import { l1l2, type Regularizer } from '../nn/regularizers.js';
-import { Activation, Dropout, Flatten, LeakyReLU, Rescaling } from '../nn/simple.js';
+import { Activation, Dropout, ELU, Flatten, LeakyReLU, ReLU, Rescaling, Softmax } from '../nn/simple.js';
 import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from '../nn/conv.js';
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
@@ -186,6 +186,9 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   ZeroPadding2D: { ctor: ZeroPadding2D, fields: { padding: 'sides', dataFormat: 'format' } },
   Cropping2D: { ctor: Cropping2D, fields: { cropping: 'sides', dataFormat: 'format' } },
   UpSampling2D: { ctor: UpSampling2D, fields: { size: 'sizes', dataFormat: 'format', interpolation: 'interpolation' } },
+  ELU: { ctor: ELU, fields: { alpha: 'num' } },
+  ReLU: { ctor: ReLU, fields: { maxValue: 'num' } },
+  Softmax: { ctor: Softmax, fields: { axis: 'axis' } },
   Reshape: { ctor: Reshape, fields: { targetShape: 'sizes' } },
   Permute: { ctor: Permute, fields: { dims: 'sizes' } },
   RepeatVector: { ctor: RepeatVector, fields: { n: 'int' } },
@@ -209,7 +212,7 @@ const COMMON_KEYS = new Set(['name', 'trainable', 'dtype', 'batch_input_shape', 
 const INERT_KEYS: Record<string, readonly Json[]> = {
   activity_regularizer: [null], kernel_constraint: [null], bias_constraint: [null], depthwise_constraint: [null], pointwise_constraint: [null],
   beta_regularizer: [null], gamma_regularizer: [null], beta_constraint: [null], gamma_constraint: [null], noise_shape: [null], sparse: [false], ragged: [false],
-  groups: [1], output_padding: [null], recurrent_constraint: [null], embeddings_constraint: [null], time_major: [false], zero_output_for_mask: [false],
+  groups: [1], output_padding: [null], negative_slope: [0], threshold: [0], recurrent_constraint: [null], embeddings_constraint: [null], time_major: [false], zero_output_for_mask: [false],
 };
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace('keep_dims', 'keepdims');

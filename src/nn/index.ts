@@ -6,6 +6,7 @@ import { Dense, type DenseConfig } from './dense.js';
 import { Maxout, type MaxoutConfig } from './maxout.js';
 import {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
+  ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig,
 } from './simple.js';
 import type { Layer, LayerArgs } from './layer.js';
 import { CustomLayer } from './custom.js';
@@ -42,7 +43,7 @@ function mergeFactory<C extends LayerArgs, L extends Layer<C>>(make: (config: C)
 
 /** The library's layer classes: their code is known to compute through ops only. */
 export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
-  Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, Rescaling, Maxout, InputLayer,
+  Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, ELU, ReLU, Softmax, Rescaling, Maxout, InputLayer,
   Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU,
@@ -63,6 +64,9 @@ export const layers = {
   batchNormalization: (config: BatchNormalizationConfig = {}): BatchNormalization => new BatchNormalization(config),
   flatten: (config: LayerArgs = {}): Flatten => new Flatten(config),
   leakyReLU: (config: LeakyReLUConfig = {}): LeakyReLU => new LeakyReLU(config),
+  elu: (config: ELUConfig = {}): ELU => new ELU(config),
+  reLU: (config: ReLUConfig = {}): ReLU => new ReLU(config),
+  softmax: (config: SoftmaxConfig = {}): Softmax => new Softmax(config),
   rescaling: (config: RescalingConfig): Rescaling => new Rescaling(config),
   maxout: (config: MaxoutConfig): Maxout => new Maxout(config),
   input: (config: InputConfig): InputLayer => new InputLayer(config),

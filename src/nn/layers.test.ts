@@ -17,6 +17,9 @@ testLayer('dense with l1l2 regularizers', {
 testLayer('activation', { make: () => layers.activation({ activation: 'elu' }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
 testLayer('flatten', { make: () => layers.flatten(), input: [2, 3, 4], output: [2, 12], params: 0, weightNames: [] });
 testLayer('leakyReLU', { make: () => layers.leakyReLU(), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('elu', { make: () => layers.elu({ alpha: 0.7 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('reLU with maxValue', { make: () => layers.reLU({ maxValue: 0.6 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('softmax over axis 1 of rank 3', { make: () => layers.softmax({ axis: 1 }), input: [2, 3, 4], output: [2, 3, 4], params: 0, weightNames: [] });
 testLayer('rescaling', { make: () => layers.rescaling({ scale: 1 / 0.3, offset: -0.5 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
 testLayer('dropout (inference: identity)', { make: () => layers.dropout({ rate: 0.5 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
 testLayer('dropout (training, fixed seed)', {
@@ -171,5 +174,25 @@ describe('rescaling', () => {
     expect(() => layers.rescaling({} as never)).toThrow('rescaling: scale is required (e.g. {scale: 1/255})');
     expect(() => layers.rescaling({ scale: Number.NaN })).toThrow('rescaling: scale must be a finite number, got NaN');
     expect(() => layers.rescaling({ scale: 1, offset: '2' as never })).toThrow('rescaling: offset must be a finite number, got 2');
+  });
+});
+
+describe('activation layers', () => {
+  test('elu, reLU and softmax compute their formulas', () => {
+    const x = tensor([[-2, -0.5, 0.3, 1.5]]);
+    // elu α=0.7: 0.7(e^-2 − 1) = −0.60527, 0.7(e^-0.5 − 1) = −0.27543, then x.
+    const e = layers.elu({ alpha: 0.7 }).apply(x) as ReturnType<typeof tensor>;
+    [-0.7 * (1 - Math.exp(-2)), -0.7 * (1 - Math.exp(-0.5)), 0.3, 1.5].forEach((v, i) => expect(e.values[i]).toBeCloseTo(v, 6));
+    // reLU maxValue 1: 0, 0, 0.3, clipped to 1.
+    expect(Array.from((layers.reLU({ maxValue: 1 }).apply(x) as ReturnType<typeof tensor>).values)).toEqual([0, 0, Math.fround(0.3), 1]);
+    // softmax over axis 0 of a [2, 1] column: e^a / (e^a + e^b) with a − b = 1 → 1/(1 + e^-1) = 0.731059.
+    const s = layers.softmax({ axis: 0 }).apply(tensor([[1], [0]])) as ReturnType<typeof tensor>;
+    expect(s.values[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 6);
+    expect(s.values[1]).toBeCloseTo(1 / (1 + Math.exp(1)), 6);
+  });
+  test('bad options say which layer and option', () => {
+    expect(() => layers.elu({ alpha: Number.NaN })).toThrow('elu: alpha must be a finite number, got NaN');
+    expect(() => layers.reLU({ maxValue: -1 })).toThrow('reLU: maxValue must be >= 0, got -1');
+    expect(() => layers.softmax({ axis: 0.5 })).toThrow('softmax: axis must be an integer, got 0.5');
   });
 });

@@ -1,7 +1,7 @@
-/** Layers without weights: Activation, Flatten, LeakyReLU, Dropout, Rescaling, and the Input spec. */
+/** Layers without weights: Activation, Flatten, LeakyReLU, ELU, ReLU, Softmax, Dropout, Rescaling, and the Input spec. */
 import { getContext } from '../context/context.js';
-import { leakyRelu } from '../ops/activations.js';
-import { add, div, greaterEqual, mul } from '../ops/elementwise.js';
+import { elu, leakyRelu, relu, softmax } from '../ops/activations.js';
+import { add, div, greaterEqual, minimum, mul } from '../ops/elementwise.js';
 import { randomUniform } from '../ops/creation.js';
 import { reshape } from '../ops/layout.js';
 import { Rng } from '../tensor/random.js';
@@ -50,6 +50,64 @@ export class LeakyReLU extends Layer<LeakyReLUConfig> {
   readonly className = 'LeakyReLU';
   call(x: Tensor): Tensor {
     return leakyRelu(x, this.config.alpha ?? 0.3);
+  }
+}
+
+/** A layer option that must be a finite number when given; says which layer and option otherwise. */
+function finiteOption(layer: string, key: string, v: unknown): void {
+  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new Error(`${layer}: ${key} must be a finite number, got ${String(v)}`);
+}
+
+export interface ELUConfig extends LayerArgs {
+  /** α in α(eˣ − 1) for x < 0; default 1. */
+  alpha?: number;
+}
+
+/** Keras's ELU layer: x for x > 0, α(eˣ − 1) otherwise. */
+export class ELU extends Layer<ELUConfig> {
+  readonly className = 'ELU';
+  constructor(config: ELUConfig) {
+    super(config);
+    finiteOption('elu', 'alpha', config.alpha);
+  }
+  call(x: Tensor): Tensor {
+    return elu(x, this.config.alpha ?? 1);
+  }
+}
+
+export interface ReLUConfig extends LayerArgs {
+  /** Upper bound of the output (tfjs `maxValue`); none by default. */
+  maxValue?: number;
+}
+
+/** tfjs's ReLU layer: max(x, 0), clipped at `maxValue` when one is given. */
+export class ReLU extends Layer<ReLUConfig> {
+  readonly className = 'ReLU';
+  constructor(config: ReLUConfig) {
+    super(config);
+    finiteOption('reLU', 'maxValue', config.maxValue);
+    if (config.maxValue !== undefined && config.maxValue < 0) throw new Error(`reLU: maxValue must be >= 0, got ${config.maxValue}`);
+  }
+  call(x: Tensor): Tensor {
+    const y = relu(x);
+    return this.config.maxValue === undefined ? y : minimum(y, this.config.maxValue);
+  }
+}
+
+export interface SoftmaxConfig extends LayerArgs {
+  /** The axis normalized; default −1 (the last). */
+  axis?: number;
+}
+
+/** Softmax as its own layer, over one axis (tfjs's and Keras's Softmax layer). */
+export class Softmax extends Layer<SoftmaxConfig> {
+  readonly className = 'Softmax';
+  constructor(config: SoftmaxConfig) {
+    super(config);
+    if (config.axis !== undefined && !Number.isInteger(config.axis)) throw new Error(`softmax: axis must be an integer, got ${String(config.axis)}`);
+  }
+  call(x: Tensor): Tensor {
+    return softmax(x, this.config.axis ?? -1);
   }
 }
 
