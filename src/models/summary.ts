@@ -8,30 +8,35 @@ import { type Layer, type SymbolicShape, formatShape, stackShape } from '../nn/l
 import type { Node, SymbolicTensor } from '../nn/symbolic.js';
 
 const POSITIONS = [29, 55, 65];
+const GRAPH_POSITIONS = [33, 59, 71, 110];
 
-function row(cells: string[]): string {
+/** Cells padded to the column stops (each cut one short of its stop), trailing space trimmed. */
+function row(cells: string[], stops: readonly number[]): string {
   let line = '';
   cells.forEach((c, i) => {
     line += c;
-    line = line.slice(0, POSITIONS[i]! - 1).padEnd(POSITIONS[i]!);
+    line = line.slice(0, stops[i]! - 1).padEnd(stops[i]!);
   });
   return line.trimEnd();
 }
 
 const grouped = (n: number): string => n.toLocaleString('en-US');
 
-export function summaryLines(name: string, layers: readonly Layer[], inputShape: SymbolicShape): string[] {
-  const rule = (ch: string): string => ch.repeat(POSITIONS[POSITIONS.length - 1]!);
-  const lines = [`Model: "${name}"`, rule('_'), row(['Layer (type)', 'Output Shape', 'Param #']), rule('=')];
-  let shape = inputShape;
+/**
+ * Keras's table around the layers' rows: the header, a rule between rows, the totals.
+ * `cells(layer)` gives a layer's cells after its "name (Class)" and before its parameter count.
+ */
+function table(name: string, layers: readonly Layer[], stops: readonly number[], header: string[], cells: (layer: Layer) => [string, ...string[]]): string[] {
+  const rule = (ch: string): string => ch.repeat(stops[stops.length - 1]!);
+  const lines = [`Model: "${name}"`, rule('_'), row(header, stops), rule('=')];
   let total = 0;
   let trainable = 0;
   layers.forEach((layer, i) => {
-    shape = stackShape(layer, shape);
     const params = layer.countParams();
     total += params;
     trainable += layer.trainableWeights.reduce((n, w) => n + w.size, 0);
-    lines.push(row([`${layer.name} (${layer.className})`, formatShape(shape), String(params)]));
+    const [shape, ...rest] = cells(layer);
+    lines.push(row([`${layer.name} (${layer.className})`, shape, String(params), ...rest], stops));
     lines.push(i === layers.length - 1 ? rule('=') : rule('_'));
   });
   if (layers.length === 0) lines.push(rule('='));
@@ -39,15 +44,12 @@ export function summaryLines(name: string, layers: readonly Layer[], inputShape:
   return lines;
 }
 
-const GRAPH_POSITIONS = [33, 59, 71, 110];
-
-function graphRow(cells: string[]): string {
-  let line = '';
-  cells.forEach((c, i) => {
-    line += c;
-    line = line.slice(0, GRAPH_POSITIONS[i]! - 1).padEnd(GRAPH_POSITIONS[i]!);
+export function summaryLines(name: string, layers: readonly Layer[], inputShape: SymbolicShape): string[] {
+  let shape = inputShape;
+  return table(name, layers, POSITIONS, ['Layer (type)', 'Output Shape', 'Param #'], (layer) => {
+    shape = stackShape(layer, shape);
+    return [formatShape(shape)];
   });
-  return line.trimEnd();
 }
 
 /**
@@ -55,20 +57,10 @@ function graphRow(cells: string[]): string {
  * shared layer) and what it is connected to, as `layer[node][output]`.
  */
 export function functionalSummaryLines(name: string, layers: readonly Layer[], nodes: readonly Node[], inputs: readonly SymbolicTensor[]): string[] {
-  const rule = (ch: string): string => ch.repeat(GRAPH_POSITIONS[GRAPH_POSITIONS.length - 1]!);
-  const lines = [`Model: "${name}"`, rule('_'), graphRow(['Layer (type)', 'Output Shape', 'Param #', 'Connected to']), rule('=')];
-  let total = 0;
-  let trainable = 0;
-  layers.forEach((layer, i) => {
+  return table(name, layers, GRAPH_POSITIONS, ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'], (layer) => {
     const own = layer.inboundNodes.filter((n) => nodes.includes(n) || inputs.some((t) => t.node === n));
     const shapes = own.flatMap((n) => n.outputs.map((t) => formatShape(t.shape)));
     const links = own.flatMap((n) => n.inputs.map((t) => `${t.sourceLayer.name}[${t.node.index}][${t.outputIndex}]`));
-    const params = layer.countParams();
-    total += params;
-    trainable += layer.trainableWeights.reduce((n, w) => n + w.size, 0);
-    lines.push(graphRow([`${layer.name} (${layer.className})`, [...new Set(shapes)].join(', '), String(params), links.join(', ')]));
-    lines.push(i === layers.length - 1 ? rule('=') : rule('_'));
+    return [[...new Set(shapes)].join(', '), links.join(', ')];
   });
-  lines.push(`Total params: ${grouped(total)}`, `Trainable params: ${grouped(trainable)}`, `Non-trainable params: ${grouped(total - trainable)}`, rule('_'));
-  return lines;
 }

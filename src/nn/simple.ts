@@ -154,10 +154,7 @@ export class Rescaling extends Layer<RescalingConfig> {
   readonly className = 'Rescaling';
   constructor(config: RescalingConfig) {
     super(config);
-    for (const key of ['scale', 'offset'] as const) {
-      const v = config[key];
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw new Error(`rescaling: ${key} must be a finite number, got ${String(v)}`);
-    }
+    for (const key of ['scale', 'offset'] as const) finiteOption('rescaling', key, config[key]);
     if (config.scale === undefined) throw new Error('rescaling: scale is required (e.g. {scale: 1/255})');
   }
   get scale(): number {
