@@ -31,8 +31,16 @@ if (hasTorch && coretype === undefined) {
   coretype = rates.reduce((best, r) => (r[1] > best[1] ? r : best))[0];
   process.stderr.write(`pytorch: OpenBLAS GFLOPS by OPENBLAS_CORETYPE: ${rates.map(([c, g]) => `${c || 'auto'} ${g.toFixed(0)}`).join(', ')}; using ${coretype || 'auto'}\n`);
 }
-const libs = opt('libs', `neurite,neurite-plain,neurite-js,tfjs-cpu,tfjs-wasm${hasTorch ? ',pytorch' : ''}`).split(',');
-if (!hasTorch) process.stderr.write('pytorch: not installed (apt-get install python3-torch libopenblas0-pthread); W5, W6 and W7 run without it\n');
+const libs = opt('libs', `neurite,neurite-wasm,neurite-plain,neurite-js,tfjs-cpu,tfjs-wasm${hasTorch ? ',pytorch' : ''}`).split(',');
+if (!hasTorch) process.stderr.write('pytorch: not installed (apt-get install python3-torch libopenblas0-pthread); the workloads run without it\n');
+const TORCH_WORKLOADS = ['W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'K1'];
+/** PyTorch's run: one thread, or for K1 one and two (merged into one result). */
+const torchRun = (w, r) => {
+  const once = (threads) => JSON.parse(execFileSync(PYTHON, [torchWorker, w, String(r + 1), String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), OPENBLAS_CORETYPE: coretype ?? '' } }).trim().split('\n').pop());
+  if (w !== 'K1') return once(1);
+  const [one, two] = [once(1), once(2)];
+  return { ...one, gflops: { ...one.gflops, ...two.gflops }, maxRssMB: Math.max(one.maxRssMB, two.maxRssMB) };
+};
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs });
@@ -45,15 +53,14 @@ for (const w of args.includes('--report') ? [] : workloads) {
     for (const lib of libs) {
       // A full W3 epoch on the reference backend takes minutes; it is measured on 50 batches like the peers.
 
-      if (lib === 'pytorch' && !['W5', 'W6', 'W7', 'W8'].includes(w)) continue;
+      if (lib === 'pytorch' && !TORCH_WORKLOADS.includes(w)) continue;
       // tfjs-cpu's backward convolutions take minutes per batch: W7 once.
       if (lib === 'tfjs-cpu' && w === 'W7' && r > 0) continue;
       process.stderr.write(`${w} ${lib} run ${r + 1}/${reps}\n`);
-      const out = lib === 'pytorch'
-        ? execFileSync(PYTHON, [torchWorker, w, String(r + 1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', OPENBLAS_CORETYPE: coretype ?? '' } })
-        : execFileSync(process.execPath, [worker, lib, w, String(r + 1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 });
-      const line = out.trim().split('\n').pop();
-      ((raw[w] ??= {})[lib] ??= []).push(JSON.parse(line));
+      const result = lib === 'pytorch'
+        ? torchRun(w, r)
+        : JSON.parse(execFileSync(process.execPath, [worker, lib, w, String(r + 1)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 24 }).trim().split('\n').pop());
+      ((raw[w] ??= {})[lib] ??= []).push(result);
     }
   }
 }
@@ -74,6 +81,7 @@ for (const [w, byLib] of Object.entries(raw)) {
       if (runs[0].accuracy !== undefined) s.accuracy = stats(runs.map((r) => r.accuracy));
       if (runs[0].samplesPerSecond !== undefined) s.samplesPerSecond = stats(runs.map((r) => r.samplesPerSecond));
       if (runs[0].extrapolatedFrom) s.extrapolatedFrom = runs[0].extrapolatedFrom;
+      if (runs[0].backend) s.backend = runs[0].backend;
     }
     (summary[w] ??= {})[lib] = s;
   }
@@ -109,14 +117,18 @@ if (summary.K1) {
   // Rows per shape and thread count (×1, ×2); peers run one thread in Node.
   for (const key of Object.keys(summary.K1.neurite ?? summary.K1[libs[0]]).filter((k) => k !== 'maxRssMB')) {
     const one = key.replace(/×\d$/, '×1');
-    const inv = (lib) => { const a = summary.K1[lib]?.[one]?.median; const b = summary.K1.neurite?.[key]?.median; return a && b ? `${(b / a).toFixed(1)}×` : '—'; };
+    const inv = (lib, k = one) => { const a = summary.K1[lib]?.[k]?.median; const b = summary.K1.neurite?.[key]?.median; return a && b ? `${(b / a).toFixed(2)}×` : '—'; };
     const threads = Number(key.slice(-1));
-    lines.push(`| K1 sgemm ${key.slice(0, -3)}, GFLOPS on ${threads} thread${threads > 1 ? 's' : ''} | ${libs.map((l) => cell(summary.K1[l]?.[key], 1)).join(' | ')} | ${inv('tfjs-cpu')} | ${inv('tfjs-wasm')} |`);
+    // PyTorch at the same thread count; tfjs on its one.
+    const torchRatio = libs.includes('pytorch') ? ` ${inv('pytorch', key)} |` : '';
+    lines.push(`| K1 sgemm ${key.slice(0, -3)}, GFLOPS on ${threads} thread${threads > 1 ? 's' : ''} | ${libs.map((l) => cell(summary.K1[l]?.[key], 1)).join(' | ')} | ${inv('tfjs-cpu')} | ${inv('tfjs-wasm')} |${torchRatio}`);
   }
 }
 lines.push('');
-lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20; W8 from 30 batches (tfjs from 1, neurite-js from 3). Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (peers on one thread).');
-if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread, OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);
+lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20; W8 from 30 batches (tfjs from 1, neurite-js from 3). Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (tfjs on one thread, PyTorch on the same count).');
+const backendOf = Object.values(summary).map((byLib) => byLib.neurite?.backend).find((b) => b !== undefined);
+if (backendOf) lines.push(`neurite: the default backend, ${backendOf}; neurite-wasm: WebAssembly (relaxed SIMD), the default where the native addon is not built.`);
+if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread (K1: one and two), OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);
 const text = lines.join('\n');
 console.log(text);
 writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), openblasCoretype: coretype ?? '', summary, table: text }, null, 2));

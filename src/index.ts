@@ -15,6 +15,7 @@ export type { Shape } from './tensor/shape.js';
 export type { Backend, Kernels, UnaryOp, BinaryOp, ReduceOp } from './backends/backend.js';
 export { jsBackend } from './backends/js/index.js';
 export { wasmBackend, wasmSimdSupported, type WasmBackend } from './backends/wasm/index.js';
+export { nativeBackend, nativeSupported, type NativeBackend, type NativeIsa } from './backends/native/index.js';
 
 export { createContext, getContext, withContext, noGrad, setSeed, ready } from './context/context.js';
 export { tidy, dispose, keep, memory, type TensorContainer, type MemoryInfo } from './context/memory.js';

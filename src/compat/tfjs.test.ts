@@ -1,8 +1,8 @@
 import { describe, expect, test, vi } from 'vitest';
-import { env, getBackend, getContext, jsBackend, nextFrame, setBackend, setSeed, util } from '../index.js';
+import { env, getBackend, getContext, jsBackend, nativeSupported, nextFrame, setBackend, setSeed, util } from '../index.js';
 
 describe('tfjs helpers', () => {
-  test('backends by tfjs name: cpu is the reference, wasm WebAssembly; a GPU name gets WebAssembly with one warning', async () => {
+  test('backends by tfjs name: cpu is the reference, wasm WebAssembly, tensorflow native; a GPU name gets the fastest with one warning', async () => {
     const saved = getContext().backend;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
@@ -12,9 +12,14 @@ describe('tfjs helpers', () => {
       expect(getBackend()).toBe('wasm');
       await setBackend('webgl');
       await setBackend('webgl');
-      expect(getBackend()).toBe('wasm');
-      expect(warn.mock.calls.map((c) => c[0])).toEqual(["neurite: there is no 'webgl' backend here; using WebAssembly SIMD, neurite's fastest"]);
-      expect(() => setBackend('tpu')).toThrow("setBackend: unknown backend 'tpu'; neurite has 'cpu' (the TypeScript reference) and 'wasm' (WebAssembly SIMD)");
+      // Where the native addon built, the fastest is native (tfjs-node's family name, 'tensorflow').
+      const fastest = nativeSupported() ? 'tensorflow' : 'wasm';
+      expect(getBackend()).toBe(fastest);
+      expect(warn.mock.calls.map((c) => c[0])).toEqual([`neurite: there is no 'webgl' backend here; using ${nativeSupported() ? 'native kernels' : 'WebAssembly SIMD'}, neurite's fastest`]);
+      await setBackend('tensorflow');
+      expect(getBackend()).toBe(fastest);
+      expect(warn).toHaveBeenCalledTimes(nativeSupported() ? 1 : 2);
+      expect(() => setBackend('tpu')).toThrow("setBackend: unknown backend 'tpu'; neurite has 'cpu' (the TypeScript reference), 'wasm' (WebAssembly SIMD) and, in Node where its addon built, 'tensorflow' or 'native' (C++ kernels)");
       await setBackend(jsBackend());
       expect(getBackend()).toBe('cpu');
     } finally {

@@ -6,34 +6,47 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
+import { nativeAddon, nativeBackend, nativeSupported } from '../backends/native/index.js';
 import { wasmBackend, wasmSimdSupported } from '../backends/wasm/index.js';
 import { getContext, setBackend as setContextBackend } from '../context/context.js';
 import { type Shape, sizeOf } from '../tensor/shape.js';
 
-/** tfjs's family name of a backend: 'cpu' for the TypeScript reference, 'wasm' for WebAssembly. */
+/**
+ * tfjs's family name of a backend: 'cpu' for the TypeScript reference, 'wasm' for WebAssembly,
+ * 'tensorflow' (tfjs-node's name: native kernels in Node) for the native backend.
+ */
 export function backendFamily(backend: Backend): string {
-  return backend.name.startsWith('wasm') ? 'wasm' : backend.name === 'js' ? 'cpu' : backend.name;
+  return backend.name.startsWith('wasm') ? 'wasm' : backend.name.startsWith('native') ? 'tensorflow' : backend.name === 'js' ? 'cpu' : backend.name;
 }
 
 /**
  * The backend for a tfjs name: 'cpu' (or 'js') is the TypeScript reference, 'wasm' WebAssembly
- * SIMD. 'webgl', 'webgpu' and 'tensorflow' (tfjs-node) are GPU or native backends neurite does
- * not have: they get WebAssembly, its fastest, and a warning once.
+ * SIMD, 'tensorflow' (tfjs-node's) or 'native' the native backend where its addon built.
+ * 'webgl' and 'webgpu' are GPU backends neurite does not have: they get the fastest there is
+ * and a warning once, as does 'tensorflow' where there is no addon.
  */
 export function backendByName(name: string): Backend {
   const n = name.toLowerCase();
   if (n === 'cpu' || n === 'js') return jsBackend();
+  if ((n === 'tensorflow' || n === 'webgl' || n === 'webgpu' || n === 'native') && nativeSupported()) {
+    if (n !== 'tensorflow' && n !== 'native') warnMissing(name, 'native kernels');
+    return nativeBackend();
+  }
+  if (n === 'native') throw new Error(`setBackend: no 'native' backend here: ${(nativeAddon() as { why: string }).why}`);
   if (n === 'wasm' || n === 'webgl' || n === 'webgpu' || n === 'tensorflow') {
     if (!wasmSimdSupported()) return jsBackend();
-    if (n !== 'wasm' && !warnedFor.has(n)) {
-      warnedFor.add(n);
-      console.warn(`neurite: there is no '${name}' backend here; using WebAssembly SIMD, neurite's fastest`);
-    }
+    if (n !== 'wasm') warnMissing(name, 'WebAssembly SIMD');
     return wasmBackend();
   }
-  throw new Error(`setBackend: unknown backend '${name}'; neurite has 'cpu' (the TypeScript reference) and 'wasm' (WebAssembly SIMD)`);
+  throw new Error(`setBackend: unknown backend '${name}'; neurite has 'cpu' (the TypeScript reference), 'wasm' (WebAssembly SIMD) and, in Node where its addon built, 'tensorflow' or 'native' (C++ kernels)`);
 }
 const warnedFor = new Set<string>();
+function warnMissing(name: string, using: string): void {
+  const n = name.toLowerCase();
+  if (warnedFor.has(n)) return;
+  warnedFor.add(n);
+  console.warn(`neurite: there is no '${name}' backend here; using ${using}, neurite's fastest`);
+}
 
 /**
  * Sets the backend ops run on: a Backend object, or a tfjs name ('cpu', 'wasm'; see
@@ -45,7 +58,7 @@ export function setBackend(backend: Backend | string): Promise<boolean> {
   return Promise.resolve(b.ready?.()).then(() => true);
 }
 
-/** The backend's tfjs family name: 'wasm' or 'cpu' (the full description is `getContext().backend.name`). */
+/** The backend's tfjs family name: 'tensorflow', 'wasm' or 'cpu' (the full description is `getContext().backend.name`). */
 export function getBackend(): string {
   return backendFamily(getContext().backend);
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createContext, ready, withContext } from './context.js';
 import { jsBackend } from '../backends/js/index.js';
 import { wasmSimdSupported } from '../backends/wasm/index.js';
+import { nativeSupported } from '../backends/native/index.js';
 
 describe('NEURITE_BACKEND', () => {
   const saved = process.env.NEURITE_BACKEND;
@@ -24,7 +25,16 @@ describe('NEURITE_BACKEND', () => {
 
   test('an unknown value is refused, naming the valid ones and the value given', () => {
     process.env.NEURITE_BACKEND = 'gpu';
-    expect(() => createContext()).toThrow("NEURITE_BACKEND must be 'js', 'wasm' or 'wasm-plain', got 'gpu'");
+    expect(() => createContext()).toThrow("NEURITE_BACKEND must be 'native', 'wasm', 'wasm-plain' or 'js', got 'gpu'");
+  });
+
+  test.runIf(nativeSupported())('native forces the native backend, which is also the default in Node where the addon built', () => {
+    process.env.NEURITE_BACKEND = 'native';
+    expect(createContext().backend.name).toMatch(/^native (avx512|avx2|generic)/);
+    delete process.env.NEURITE_BACKEND;
+    expect(createContext().backend.name).toMatch(/^native /);
+    process.env.NEURITE_BACKEND = 'wasm';
+    expect(createContext().backend.name).toMatch(/^wasm/);
   });
 });
 

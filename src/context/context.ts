@@ -9,7 +9,8 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
-import { defaultBackend } from '../backends/wasm/index.js';
+import { NOT_NODE, nativeAddon, nativeBackend } from '../backends/native/index.js';
+import { defaultBackend, wasmSimdSupported } from '../backends/wasm/index.js';
 import { Rng } from '../tensor/random.js';
 import type { Shape } from '../tensor/shape.js';
 import { sizeOf } from '../tensor/shape.js';
@@ -46,15 +47,30 @@ export interface Context {
 }
 
 /**
- * The backend a new context gets: WebAssembly SIMD where the runtime has it, else the
- * TypeScript reference. NEURITE_BACKEND=js, wasm or wasm-plain (WebAssembly without relaxed
- * SIMD) in the environment forces one, e.g. to run the whole test suite on the reference backend.
+ * The backend a new context gets: in Node the native backend (C++ products, src/backends/native)
+ * where its addon built, else WebAssembly SIMD where the runtime has it, else the TypeScript
+ * reference. Where Node has no native addon it says so once, with the reason. NEURITE_BACKEND=
+ * native, wasm, wasm-plain (WebAssembly without relaxed SIMD) or js in the environment forces
+ * one, e.g. to run the whole test suite on the reference backend.
  */
 function initialBackend(): Backend {
   const forced = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NEURITE_BACKEND;
   if (forced === 'js') return jsBackend();
-  if (forced !== undefined && forced !== 'wasm' && forced !== 'wasm-plain') throw new Error(`NEURITE_BACKEND must be 'js', 'wasm' or 'wasm-plain', got '${forced}'`);
+  if (forced === 'native') return nativeBackend();
+  if (forced !== undefined && forced !== 'wasm' && forced !== 'wasm-plain') throw new Error(`NEURITE_BACKEND must be 'native', 'wasm', 'wasm-plain' or 'js', got '${forced}'`);
+  if (forced === undefined && wasmSimdSupported()) {
+    const addon = nativeAddon();
+    if ('addon' in addon) return nativeBackend();
+    if (addon.why !== NOT_NODE) warnOnce(`neurite: using the WebAssembly backend: ${addon.why}`);
+  }
   return defaultBackend(forced === 'wasm-plain');
+}
+
+let warned = false;
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(message);
 }
 
 /** Creates a fresh context (the default backend, seed 0 unless given). */

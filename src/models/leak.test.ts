@@ -56,7 +56,10 @@ describe('no leaks across fits', () => {
     // RSS: from fit 5 to fit 20 it may move by allocator noise, not by a leak (one fit's
     // buffers here are ~0.5 MB; 15 leaked copies would be ~8 MB).
     expect(out.rss[19]! - out.rss[4]!).toBeLessThan(4 * 1024 * 1024);
-    // Models that are gone give their kernel memory back: 20 fresh models do not pile up.
-    expect(Math.max(...out.fresh.slice(10))).toBeLessThanOrEqual(Math.max(...out.fresh.slice(0, 10)) * 1.5);
+    // Models that are gone give their kernel memory back: 20 fresh models do not pile up. One
+    // model the collector has not reached yet may be counted now and then (seen about one run in
+    // three on the native backend, which has no staging buffers to dilute it: 464,016 → 811,264
+    // bytes for one reading); a leak would grow by a model per fit, to ~10× by the end.
+    expect(Math.max(...out.fresh.slice(10))).toBeLessThanOrEqual(Math.max(...out.fresh.slice(0, 10)) * 2);
   });
 });

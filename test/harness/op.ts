@@ -7,15 +7,23 @@
  */
 import { describe, expect, test } from 'vitest';
 import {
-  type Backend, Rng, type Shape, Tensor, gradCheck, jsBackend, tensor, wasmBackend, wasmSimdSupported, withContext,
+  type Backend, Rng, type Shape, Tensor, gradCheck, jsBackend, nativeBackend, nativeSupported, tensor, wasmBackend, wasmSimdSupported, withContext,
 } from '../../src/index.js';
 
-/** Backends every op test runs on: the reference, and WebAssembly SIMD on 1 and 2 threads where it exists. */
+/**
+ * Backends every op test runs on: the reference, WebAssembly SIMD on 1 and 2 threads where it
+ * exists, and the native backend where its addon built: its narrowest instruction set on one
+ * thread and its widest on two.
+ */
 let cached: Backend[] | null = null;
 export function backendsUnderTest(): Backend[] {
   // The reference, the plain-SIMD build on one thread, and the default (relaxed SIMD where the
   // runtime has it) on two.
-  cached ??= wasmSimdSupported() ? [jsBackend(), wasmBackend({ threads: 1, relaxed: false }), wasmBackend({ threads: 2 })] : [jsBackend()];
+  cached ??= [
+    jsBackend(),
+    ...(wasmSimdSupported() ? [wasmBackend({ threads: 1, relaxed: false }), wasmBackend({ threads: 2 })] : []),
+    ...(nativeSupported() ? [nativeBackend({ threads: 1, isa: 'generic' }), nativeBackend({ threads: 2 })] : []),
+  ];
   return cached;
 }
 

@@ -1,0 +1,266 @@
+// neurite's native kernels as a Node-API module: the products of src/backends/native on the
+// caller's float32 arrays in place (the arrays' own memory, JavaScript's or WebAssembly's; no
+// copies), split across a pool of threads made once.
+//
+//   sgemm(a, aOffset, b, bOffset, c, cOffset, m, n, k, transA, transB, threads, isa)
+//     isa: 0 generic, 1 avx2, 2 avx512 (at most what this CPU runs)
+//   info() -> { isas: widest first, maxThreads }
+//   rmspropUpdate(p, g, s, m, avg, len, lr, rho, mu, eps, centered, threads)
+//   sgdUpdate(p, g, v | null, len, lr, mu, nesterov, threads)
+//   adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
+//   fillUniform(state, out, a, b)
+#include <node_api.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "gemm.h"
+#include "pool.h"
+#include "update.h"
+
+namespace neurite {
+Pool& pool() {
+  static Pool* p = new Pool();  // never destroyed: workers may outlive static destruction order
+  return *p;
+}
+}  // namespace neurite
+
+namespace {
+
+using neurite::Isa;
+
+const Isa detected = neurite::detectIsa();
+
+constexpr int MAX_THREADS = 64;
+/** Products below this many multiply-adds stay on one thread (as the WebAssembly backend's). */
+constexpr double THREAD_MIN = 1 << 20;
+
+neurite::PackBuffers& packBuffers() {
+  thread_local neurite::PackBuffers pack;
+  return pack;
+}
+
+napi_value fail(napi_env env, const std::string& message) {
+  napi_throw_error(env, nullptr, message.c_str());
+  return nullptr;
+}
+
+bool floatArray(napi_env env, napi_value v, float** data, size_t* length) {
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
+  napi_typedarray_type type;
+  void* raw = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  if (napi_get_typedarray_info(env, v, &type, length, &raw, &buffer, &offset) != napi_ok || type != napi_float32_array) return false;
+  *data = static_cast<float*>(raw);
+  return true;
+}
+
+bool integer(napi_env env, napi_value v, int64_t* out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+napi_value Sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 13) return fail(env, "sgemm expects 13 arguments (a, aOffset, b, bOffset, c, cOffset, m, n, k, transA, transB, threads, isa), got " + std::to_string(argc));
+  float* ptr[3];
+  size_t len[3];
+  int64_t off[3];
+  const char* names[3] = {"a", "b", "c"};
+  for (int i = 0; i < 3; i++) {
+    if (!floatArray(env, argv[2 * i], &ptr[i], &len[i])) return fail(env, std::string("sgemm: ") + names[i] + " must be a Float32Array");
+    if (!integer(env, argv[2 * i + 1], &off[i]) || off[i] < 0) return fail(env, std::string("sgemm: ") + names[i] + "'s offset must be an integer ≥ 0");
+  }
+  int64_t dims[3];
+  for (int i = 0; i < 3; i++)
+    if (!integer(env, argv[6 + i], &dims[i]) || dims[i] < 0 || dims[i] > INT32_MAX) return fail(env, "sgemm: m, n and k must be integers in [0, 2^31)");
+  bool flags[2];
+  for (int i = 0; i < 2; i++)
+    if (napi_get_value_bool(env, argv[9 + i], &flags[i]) != napi_ok) return fail(env, "sgemm: transA and transB must be booleans");
+  int64_t threads = 1;
+  if (!integer(env, argv[11], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "sgemm: threads must be an integer in [1, 64]");
+  int64_t level = 0;
+  if (!integer(env, argv[12], &level) || level < 0 || level > static_cast<int64_t>(detected))
+    return fail(env, std::string("sgemm: isa must be an integer in [0, ") + std::to_string(static_cast<int>(detected)) + "] (generic, avx2, avx512: at most what this CPU runs)");
+  const Isa isa = static_cast<Isa>(level);
+  const int64_t m = dims[0], n = dims[1], k = dims[2];
+  const int64_t need[3] = {m * k, k * n, m * n};
+  for (int i = 0; i < 3; i++)
+    if (static_cast<int64_t>(len[i]) - off[i] < need[i])
+      return fail(env, std::string("sgemm: ") + names[i] + " has " + std::to_string(static_cast<int64_t>(len[i]) - off[i]) + " values past its offset, the product needs " + std::to_string(need[i]));
+  const float* a = ptr[0] + off[0];
+  const float* b = ptr[1] + off[1];
+  float* c = ptr[2] + off[2];
+  const bool ta = flags[0], tb = flags[1];
+  const int MR = neurite::tileRows(isa), NR = neurite::tileCols(isa);
+  int parts = 1;
+  if (threads > 1 && static_cast<double>(m) * n * k >= THREAD_MIN && (m >= 2 * MR || n >= 2 * NR)) parts = static_cast<int>(threads);
+  // Each part takes a band along the longer side of C, in whole tiles.
+  const bool byColumns = n > m;
+  const int64_t per = byColumns ? (n + parts * NR - 1) / (parts * NR) * NR : (m + parts * MR - 1) / (parts * MR) * MR;
+  auto part = [&](int p) {
+    const int64_t lo = std::min<int64_t>(p * per, byColumns ? n : m), hi = std::min<int64_t>((p + 1) * per, byColumns ? n : m);
+    if (byColumns) neurite::gemmBlock(isa, a, b, c, m, n, k, ta, tb, 0, m, lo, hi, packBuffers());
+    else neurite::gemmBlock(isa, a, b, c, m, n, k, ta, tb, lo, hi, 0, n, packBuffers());
+  };
+  neurite::parallel(parts, part);
+  return nullptr;
+}
+
+/** Reads argument i as a Float32Array with at least `need` values, or throws naming it. */
+bool floatArg(napi_env env, napi_value v, const char* fn, const char* name, int64_t need, float** out) {
+  size_t len = 0;
+  if (!floatArray(env, v, out, &len)) {
+    fail(env, std::string(fn) + ": " + name + " must be a Float32Array");
+    return false;
+  }
+  if (static_cast<int64_t>(len) < need) {
+    fail(env, std::string(fn) + ": " + name + " has " + std::to_string(len) + " values, the update needs " + std::to_string(need));
+    return false;
+  }
+  return true;
+}
+
+/** Updates on fewer values stay on one thread (as the WebAssembly backend's UPDATE_THREAD_MIN). */
+constexpr int64_t UPDATE_THREAD_MIN = 1 << 16;
+
+// rmspropUpdate(p, g, s, m, avg, len, lr, rho, mu, eps, centered, threads)
+napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 12) return fail(env, "rmspropUpdate expects 12 arguments, got " + std::to_string(argc));
+  int64_t len = 0, threads = 1;
+  if (!integer(env, argv[5], &len) || len < 0) return fail(env, "rmspropUpdate: len must be an integer ≥ 0");
+  double real[4];
+  for (int i = 0; i < 4; i++)
+    if (napi_get_value_double(env, argv[6 + i], &real[i]) != napi_ok) return fail(env, "rmspropUpdate: lr, rho, mu and eps must be numbers");
+  bool centered = false;
+  if (napi_get_value_bool(env, argv[10], &centered) != napi_ok) return fail(env, "rmspropUpdate: centered must be a boolean");
+  if (!integer(env, argv[11], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "rmspropUpdate: threads must be an integer in [1, 64]");
+  const double mu = real[2];
+  float *p, *g, *sq, *m = nullptr, *avg = nullptr;
+  if (!floatArg(env, argv[0], "rmspropUpdate", "p", len, &p) || !floatArg(env, argv[1], "rmspropUpdate", "g", len, &g) ||
+      !floatArg(env, argv[2], "rmspropUpdate", "s", len, &sq) || !floatArg(env, argv[3], "rmspropUpdate", "m", mu > 0 ? len : 0, &m) ||
+      !floatArg(env, argv[4], "rmspropUpdate", "avg", centered ? len : 0, &avg))
+    return nullptr;
+  const int parts = len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1;
+  const int64_t per = (len + parts * 16 - 1) / (parts * 16) * 16;
+  auto part = [&](int t) {
+    neurite::rmsprop(p, g, sq, m, avg, std::min(len, t * per), std::min(len, (t + 1) * per), real[0], real[1], mu, real[3], centered);
+  };
+  neurite::parallel(parts, part);
+  return nullptr;
+}
+
+// sgdUpdate(p, g, v | null, len, lr, mu, nesterov, threads)
+napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 8) return fail(env, "sgdUpdate expects 8 arguments, got " + std::to_string(argc));
+  int64_t len = 0, threads = 1;
+  if (!integer(env, argv[3], &len) || len < 0) return fail(env, "sgdUpdate: len must be an integer ≥ 0");
+  double lr = 0, mu = 0;
+  bool nesterov = false;
+  if (napi_get_value_double(env, argv[4], &lr) != napi_ok || napi_get_value_double(env, argv[5], &mu) != napi_ok) return fail(env, "sgdUpdate: lr and mu must be numbers");
+  if (napi_get_value_bool(env, argv[6], &nesterov) != napi_ok) return fail(env, "sgdUpdate: nesterov must be a boolean");
+  if (!integer(env, argv[7], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "sgdUpdate: threads must be an integer in [1, 64]");
+  napi_valuetype vt;
+  napi_typeof(env, argv[2], &vt);
+  float *p, *g, *v = nullptr;
+  if (!floatArg(env, argv[0], "sgdUpdate", "p", len, &p) || !floatArg(env, argv[1], "sgdUpdate", "g", len, &g) ||
+      (vt != napi_null && !floatArg(env, argv[2], "sgdUpdate", "v", len, &v)))
+    return nullptr;
+  const int parts = len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1;
+  const int64_t per = (len + parts * 16 - 1) / (parts * 16) * 16;
+  auto part = [&](int t) { neurite::sgd(p, g, v, std::min(len, t * per), std::min(len, (t + 1) * per), lr, mu, nesterov); };
+  neurite::parallel(parts, part);
+  return nullptr;
+}
+
+// adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 10) return fail(env, "adamUpdate expects 10 arguments, got " + std::to_string(argc));
+  int64_t len = 0, threads = 1;
+  if (!integer(env, argv[4], &len) || len < 0) return fail(env, "adamUpdate: len must be an integer ≥ 0");
+  double real[4];
+  for (int i = 0; i < 4; i++)
+    if (napi_get_value_double(env, argv[5 + i], &real[i]) != napi_ok) return fail(env, "adamUpdate: alpha, b1, b2 and eps must be numbers");
+  if (!integer(env, argv[9], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "adamUpdate: threads must be an integer in [1, 64]");
+  float *p, *g, *m, *v;
+  if (!floatArg(env, argv[0], "adamUpdate", "p", len, &p) || !floatArg(env, argv[1], "adamUpdate", "g", len, &g) ||
+      !floatArg(env, argv[2], "adamUpdate", "m", len, &m) || !floatArg(env, argv[3], "adamUpdate", "v", len, &v))
+    return nullptr;
+  const int parts = len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1;
+  const int64_t per = (len + parts * 16 - 1) / (parts * 16) * 16;
+  auto part = [&](int t) { neurite::adam(p, g, m, v, std::min(len, t * per), std::min(len, (t + 1) * per), real[0], real[1], real[2], real[3]); };
+  neurite::parallel(parts, part);
+  return nullptr;
+}
+
+// fillUniform(state: Int32Array(4), out: Float32Array, a, b): the generator's words advanced in place.
+napi_value FillUniform(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 4) return fail(env, "fillUniform expects 4 arguments (state, out, a, b), got " + std::to_string(argc));
+  bool is = false;
+  napi_typedarray_type type;
+  size_t words = 0;
+  void* state = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  if (napi_is_typedarray(env, argv[0], &is) != napi_ok || !is || napi_get_typedarray_info(env, argv[0], &type, &words, &state, &buffer, &offset) != napi_ok ||
+      type != napi_int32_array || words != 4)
+    return fail(env, "fillUniform: state must be the generator's 4 words as an Int32Array");
+  float* out = nullptr;
+  size_t len = 0;
+  if (!floatArray(env, argv[1], &out, &len)) return fail(env, "fillUniform: out must be a Float32Array");
+  double a = 0, b = 0;
+  if (napi_get_value_double(env, argv[2], &a) != napi_ok || napi_get_value_double(env, argv[3], &b) != napi_ok) return fail(env, "fillUniform: a and b must be numbers");
+  neurite::fillUniform(static_cast<uint32_t*>(state), out, static_cast<int64_t>(len), a, b);
+  return nullptr;
+}
+
+napi_value str(napi_env env, const char* s) {
+  napi_value v;
+  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value o, isas, max;
+  napi_create_object(env, &o);
+  napi_create_array(env, &isas);
+  uint32_t i = 0;
+  for (int level = static_cast<int>(detected); level >= 0; level--) napi_set_element(env, isas, i++, str(env, neurite::isaName(static_cast<Isa>(level))));
+  napi_set_named_property(env, o, "isas", isas);
+  napi_create_int32(env, MAX_THREADS, &max);
+  napi_set_named_property(env, o, "maxThreads", max);
+  return o;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor props[] = {
+      {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rmspropUpdate", nullptr, RmspropUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fillUniform", nullptr, FillUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

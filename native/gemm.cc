@@ -1,0 +1,253 @@
+// The packed, register-blocked product (see gemm.h). Each micro-kernel computes an MR×NR tile
+// as MR broadcasts of A times NR/vector-width loads of B per step of k, accumulating in
+// registers: 12×32 on AVX-512 (24 accumulators of 32 registers), 6×16 on AVX2 (12 of 16), 4×8
+// in plain C++. The sum over k runs in the same order whatever the thread split (k is blocked
+// by KC alone), so one and several threads give the same bits on one ISA.
+#include "gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define NEURITE_X86 1
+#include <immintrin.h>
+#endif
+
+namespace neurite {
+
+namespace {
+
+// Blocks: a KC×NR strip of B stays in L1 while the MR-tall strips of an MC×KC block of A
+// stream from L2; the KC×NC panel of B sits in L2/L3.
+constexpr int KC = 256;
+constexpr int MC = 192;   // a multiple of every MR (12, 6, 4)
+constexpr int NC = 2048;  // a multiple of every NR (32, 16, 8)
+constexpr int MAX_MR = 12;
+constexpr int MAX_NR = 32;
+
+/** A(i0.., p0..) as MR-tall strips: pa[s·kc·MR + p·MR + r] = A(i0 + s·MR + r, p0 + p), zero past the edge. */
+void packA(const float* a, int m, int k, bool trans, int i0, int mc, int p0, int kc, int MR, float* pa) {
+  for (int s = 0; s < mc; s += MR) {
+    const int rows = std::min(MR, mc - s);
+    float* dst = pa + static_cast<size_t>(s) * kc;
+    if (trans) {
+      // a is k×m: each p holds the strip's rows side by side.
+      for (int p = 0; p < kc; p++) {
+        const float* src = a + static_cast<size_t>(p0 + p) * m + i0 + s;
+        float* d = dst + static_cast<size_t>(p) * MR;
+        for (int r = 0; r < rows; r++) d[r] = src[r];
+        for (int r = rows; r < MR; r++) d[r] = 0.0f;
+      }
+    } else {
+      for (int r = 0; r < rows; r++) {
+        const float* src = a + static_cast<size_t>(i0 + s + r) * k + p0;
+        for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * MR + r] = src[p];
+      }
+      for (int r = rows; r < MR; r++)
+        for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * MR + r] = 0.0f;
+    }
+  }
+}
+
+/** B(p0.., j0..) as NR-wide strips: pb[s·kc·NR + p·NR + c] = B(p0 + p, j0 + s·NR + c), zero past the edge. */
+void packB(const float* b, int k, int n, bool trans, int p0, int kc, int j0, int nc, int NR, float* pb) {
+  for (int s = 0; s < nc; s += NR) {
+    const int cols = std::min(NR, nc - s);
+    float* dst = pb + static_cast<size_t>(s) * kc;
+    if (trans) {
+      // b is n×k: each column of B is a contiguous row of b.
+      for (int c = 0; c < cols; c++) {
+        const float* src = b + static_cast<size_t>(j0 + s + c) * k + p0;
+        for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * NR + c] = src[p];
+      }
+      for (int c = cols; c < NR; c++)
+        for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * NR + c] = 0.0f;
+    } else {
+      for (int p = 0; p < kc; p++) {
+        const float* src = b + static_cast<size_t>(p0 + p) * n + j0 + s;
+        float* d = dst + static_cast<size_t>(p) * NR;
+        std::memcpy(d, src, sizeof(float) * cols);
+        for (int c = cols; c < NR; c++) d[c] = 0.0f;
+      }
+    }
+  }
+}
+
+/** Writes (or adds, when accumulating) the mr×nr corner of a full tile held in `tile`. */
+inline void storeEdge(const float* tile, int NR, float* c, int ldc, bool accumulate, int mr, int nr) {
+  for (int r = 0; r < mr; r++) {
+    float* row = c + static_cast<size_t>(r) * ldc;
+    const float* t = tile + r * NR;
+    if (accumulate) for (int j = 0; j < nr; j++) row[j] += t[j];
+    else for (int j = 0; j < nr; j++) row[j] = t[j];
+  }
+}
+
+void kernelGeneric(int kc, const float* pa, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+  constexpr int MR = 4, NR = 8;
+  float acc[MR][NR] = {};
+  for (int p = 0; p < kc; p++) {
+    for (int r = 0; r < MR; r++) {
+      const float x = pa[r];
+      for (int j = 0; j < NR; j++) acc[r][j] += x * pb[j];
+    }
+    pa += MR;
+    pb += NR;
+  }
+  storeEdge(&acc[0][0], NR, c, ldc, accumulate, mr, nr);
+}
+
+#ifdef NEURITE_X86
+__attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+  constexpr int MR = 6, NR = 16;
+  __m256 c0[MR], c1[MR];
+  for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm256_setzero_ps();
+  for (int p = 0; p < kc; p++) {
+    const __m256 b0 = _mm256_load_ps(pb), b1 = _mm256_load_ps(pb + 8);
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; r++) {
+      const __m256 x = _mm256_broadcast_ss(pa + r);
+      c0[r] = _mm256_fmadd_ps(x, b0, c0[r]);
+      c1[r] = _mm256_fmadd_ps(x, b1, c1[r]);
+    }
+    pa += MR;
+    pb += NR;
+  }
+  if (mr == MR && nr == NR) {
+    for (int r = 0; r < MR; r++) {
+      float* row = c + static_cast<size_t>(r) * ldc;
+      if (accumulate) {
+        c0[r] = _mm256_add_ps(_mm256_loadu_ps(row), c0[r]);
+        c1[r] = _mm256_add_ps(_mm256_loadu_ps(row + 8), c1[r]);
+      }
+      _mm256_storeu_ps(row, c0[r]);
+      _mm256_storeu_ps(row + 8, c1[r]);
+    }
+    return;
+  }
+  alignas(64) float tile[MR * NR];
+  for (int r = 0; r < MR; r++) {
+    _mm256_store_ps(tile + r * NR, c0[r]);
+    _mm256_store_ps(tile + r * NR + 8, c1[r]);
+  }
+  storeEdge(tile, NR, c, ldc, accumulate, mr, nr);
+}
+
+__attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+  constexpr int MR = 12, NR = 32;
+  __m512 c0[MR], c1[MR];
+  for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm512_setzero_ps();
+  for (int p = 0; p < kc; p++) {
+    const __m512 b0 = _mm512_load_ps(pb), b1 = _mm512_load_ps(pb + 16);
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; r++) {
+      const __m512 x = _mm512_set1_ps(pa[r]);
+      c0[r] = _mm512_fmadd_ps(x, b0, c0[r]);
+      c1[r] = _mm512_fmadd_ps(x, b1, c1[r]);
+    }
+    pa += MR;
+    pb += NR;
+  }
+  if (nr == NR) {
+    for (int r = 0; r < mr; r++) {
+      float* row = c + static_cast<size_t>(r) * ldc;
+      if (accumulate) {
+        c0[r] = _mm512_add_ps(_mm512_loadu_ps(row), c0[r]);
+        c1[r] = _mm512_add_ps(_mm512_loadu_ps(row + 16), c1[r]);
+      }
+      _mm512_storeu_ps(row, c0[r]);
+      _mm512_storeu_ps(row + 16, c1[r]);
+    }
+    return;
+  }
+  // A partial tile: masked loads and stores touch only the nr columns that exist.
+  const __mmask16 m0 = nr >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nr) - 1);
+  const __mmask16 m1 = nr <= 16 ? static_cast<__mmask16>(0) : static_cast<__mmask16>((1u << (nr - 16)) - 1);
+  for (int r = 0; r < mr; r++) {
+    float* row = c + static_cast<size_t>(r) * ldc;
+    if (accumulate) {
+      c0[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), c0[r]);
+      c1[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, row + 16), c1[r]);
+    }
+    _mm512_mask_storeu_ps(row, m0, c0[r]);
+    _mm512_mask_storeu_ps(row + 16, m1, c1[r]);
+  }
+}
+#endif
+
+using Kernel = void (*)(int, const float*, const float*, float*, int, bool, int, int);
+
+struct Shape {
+  int MR, NR;
+  Kernel kernel;
+};
+
+Shape shapeOf(Isa isa) {
+#ifdef NEURITE_X86
+  if (isa == Isa::Avx512) return {12, 32, kernelAvx512};
+  if (isa == Isa::Avx2) return {6, 16, kernelAvx2};
+#endif
+  (void)isa;
+  return {4, 8, kernelGeneric};
+}
+
+}  // namespace
+
+Isa detectIsa() {
+#ifdef NEURITE_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return Isa::Avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+#endif
+  return Isa::Generic;
+}
+
+const char* isaName(Isa isa) {
+  return isa == Isa::Avx512 ? "avx512" : isa == Isa::Avx2 ? "avx2" : "generic";
+}
+
+int tileRows(Isa isa) { return shapeOf(isa).MR; }
+int tileCols(Isa isa) { return shapeOf(isa).NR; }
+
+PackBuffers::PackBuffers() {
+  // One strip of padding past each block; 64-byte aligned for the kernels' aligned loads.
+  a = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * (MC + MAX_MR) * KC));
+  b = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * (NC + MAX_NR) * KC));
+}
+
+PackBuffers::~PackBuffers() {
+  std::free(a);
+  std::free(b);
+}
+
+void gemmBlock(Isa isa, const float* a, const float* b, float* c, int m, int n, int k, bool transA, bool transB,
+               int r0, int r1, int c0, int c1, PackBuffers& pack) {
+  if (r0 >= r1 || c0 >= c1) return;
+  if (k == 0) {
+    for (int i = r0; i < r1; i++) std::fill(c + static_cast<size_t>(i) * n + c0, c + static_cast<size_t>(i) * n + c1, 0.0f);
+    return;
+  }
+  const Shape s = shapeOf(isa);
+  for (int jc = c0; jc < c1; jc += NC) {
+    const int nc = std::min(NC, c1 - jc);
+    for (int pc = 0; pc < k; pc += KC) {
+      const int kc = std::min(KC, k - pc);
+      packB(b, k, n, transB, pc, kc, jc, nc, s.NR, pack.b);
+      const bool accumulate = pc > 0;
+      for (int ic = r0; ic < r1; ic += MC) {
+        const int mc = std::min(MC, r1 - ic);
+        packA(a, m, k, transA, ic, mc, pc, kc, s.MR, pack.a);
+        for (int jr = 0; jr < nc; jr += s.NR) {
+          const float* pb = pack.b + static_cast<size_t>(jr) * kc;
+          for (int ir = 0; ir < mc; ir += s.MR) {
+            s.kernel(kc, pack.a + static_cast<size_t>(ir) * kc, pb, c + static_cast<size_t>(ic + ir) * n + jc + jr, n, accumulate,
+                     std::min(s.MR, mc - ir), std::min(s.NR, nc - jr));
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace neurite

@@ -1,0 +1,153 @@
+/**
+ * The native backend (Node only): the WebAssembly backend's memory and kernels, with the matrix
+ * products, where training spends its time, in a C++ addon built from source at install
+ * (`native/`, node-gyp and Node-API): packed, register-blocked micro-kernels for AVX-512 or
+ * AVX2+FMA chosen at load for this CPU (plain C++ elsewhere), split across the addon's own
+ * thread pool. The addon reads the operands where they are — WebAssembly memory for resident
+ * arrays, JavaScript memory otherwise — so nothing is copied per call.
+ *
+ * Where the addon did not build (no compiler at install) or cannot load, `nativeAddon()` says
+ * why and the default backend is the WebAssembly one.
+ */
+import type { Backend, Kernels } from '../backend.js';
+import { batchPlan } from '../batch.js';
+import { jsBackend } from '../js/index.js';
+import { NATIVE_MIN, type WasmOptions, wasmBackend } from '../wasm/index.js';
+import type { Buf } from '../../tensor/tensor.js';
+
+/** The instruction sets the addon has kernels for, widest first. */
+export type NativeIsa = 'avx512' | 'avx2' | 'generic';
+
+interface Addon {
+  sgemm(a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, m: number, n: number, k: number, transA: boolean, transB: boolean, threads: number, isa: number): void;
+  info(): { isas: NativeIsa[]; maxThreads: number };
+  rmspropUpdate(p: Float32Array, g: Float32Array, s: Float32Array, m: Float32Array, avg: Float32Array, len: number, lr: number, rho: number, mu: number, eps: number, centered: boolean, threads: number): void;
+  sgdUpdate(p: Float32Array, g: Float32Array, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean, threads: number): void;
+  adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number, threads: number): void;
+  fillUniform(state: Int32Array, out: Float32Array, a: number, b: number): void;
+}
+
+/** Where `npm ci` / `npm install` builds the addon (scripts/build-native.mjs), from the package root. */
+const ADDON_PATH = '../../../build/Release/neurite_native.node';
+
+type NodeProcess = { versions?: { node?: string }; getBuiltinModule?: (m: string) => unknown };
+
+let loaded: { addon: Addon } | { why: string } | undefined;
+
+/** nativeAddon's reason outside Node (browsers, Deno without Node's modules): nothing to warn about. */
+export const NOT_NODE = 'native kernels need Node.js';
+
+/** The addon, or why there is none here (not Node, not built, failed to load). */
+export function nativeAddon(): { addon: Addon } | { why: string } {
+  if (loaded !== undefined) return loaded;
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const mod = proc?.versions?.node === undefined ? undefined : (proc.getBuiltinModule?.('node:module') as { createRequire?: (url: string) => (id: string) => unknown } | undefined);
+  if (mod?.createRequire === undefined) return (loaded = { why: NOT_NODE });
+  try {
+    loaded = { addon: mod.createRequire(import.meta.url)(ADDON_PATH) as Addon };
+  } catch (e) {
+    const message = String((e as Error).message ?? e).split('\n')[0] ?? '';
+    loaded = {
+      why: /Cannot find module/.test(message)
+        ? 'the native addon was not built (it builds at npm install where a C++ compiler, make and Python are present; `npm rebuild neurite` retries)'
+        : `the native addon did not load: ${message}`,
+    };
+  }
+  return loaded;
+}
+
+/** Whether the native backend can be made here. */
+export function nativeSupported(): boolean {
+  return 'addon' in nativeAddon();
+}
+
+export interface NativeOptions extends WasmOptions {
+  /** Run the products in a narrower instruction set than the CPU's widest (tests cover each this way). */
+  isa?: NativeIsa;
+}
+
+export interface NativeBackend extends Backend {
+  /** The instruction set the products run in. */
+  readonly isa: NativeIsa;
+  /** Those this CPU runs, widest first. */
+  readonly isas: readonly NativeIsa[];
+  /** Threads products are split across. */
+  readonly threads: number;
+  /** Kernels that run in the C++ addon. */
+  readonly nativeKernels: readonly string[];
+  /** Kernels that run in WebAssembly (the WebAssembly backend's, whose memory this backend uses). */
+  readonly wasmKernels: readonly string[];
+}
+
+const ISA_LEVELS: Record<NativeIsa, number> = { generic: 0, avx2: 1, avx512: 2 };
+
+/** Products below this many multiply-adds run in the reference kernel: the call would cost more. */
+export const NATIVE_MATMUL_MIN = 1024;
+
+/** float32 storage? Checked by element width (see the WebAssembly backend). */
+const isF32 = (x: Buf): x is Float32Array => x.BYTES_PER_ELEMENT === 4;
+
+/** Creates the native backend; throws, saying why, where the addon is not available. */
+export function nativeBackend(options: NativeOptions = {}): NativeBackend {
+  const got = nativeAddon();
+  if (!('addon' in got)) throw new Error(`nativeBackend: ${got.why}; use wasmBackend()`);
+  const { addon } = got;
+  const wasm = wasmBackend(options);
+  const info = addon.info();
+  const isa = options.isa ?? info.isas[0]!;
+  if (!info.isas.includes(isa)) throw new Error(`nativeBackend: isa '${isa}' is not one this CPU runs; it runs ${info.isas.map((i) => `'${i}'`).join(', ')}`);
+  const level = ISA_LEVELS[isa];
+  const threads = wasm.threads;
+  const reference = jsBackend().kernels;
+
+  const gemm: Kernels['gemm'] = (a, b, out, m, n, k, transA, transB) => {
+    if (m * n * k < NATIVE_MATMUL_MIN || !isF32(a) || !isF32(b) || !isF32(out)) reference.gemm(a, b, out, m, n, k, transA, transB);
+    else addon.sgemm(a, 0, b, 0, out, 0, m, n, k, transA, transB, threads, level);
+  };
+
+  const matmul: Kernels['matmul'] = (a, aShape, b, bShape, transA, transB, out, outShape) => {
+    const ra = aShape.length;
+    const mk = aShape[ra - 1]! * aShape[ra - 2]!;
+    const nOut = transB ? bShape[bShape.length - 2]! : bShape[bShape.length - 1]!;
+    if (!isF32(a) || !isF32(b) || !isF32(out) || mk * nOut < NATIVE_MATMUL_MIN) {
+      reference.matmul(a, aShape, b, bShape, transA, transB, out, outShape);
+      return;
+    }
+    const { m, k, n, aIndex, bIndex } = batchPlan(aShape, bShape, transA, transB);
+    for (let t = 0; t < aIndex.length; t++) addon.sgemm(a, aIndex[t]! * m * k, b, bIndex[t]! * k * n, out, t * m * n, m, n, k, transA, transB, threads, level);
+  };
+
+  // RMSprop's float64 arithmetic vectorizes in C++ (in WebAssembly it runs a value at a time).
+  const rmspropUpdate: Kernels['rmspropUpdate'] = (p, g, sq, m, avg, len, lr, rho, mu, eps, centered) => {
+    if (len >= NATIVE_MIN && isF32(p) && isF32(g)) addon.rmspropUpdate(p, g, sq, m, avg, len, lr, rho, mu, eps, centered, threads);
+    else reference.rmspropUpdate(p, g, sq, m, avg, len, lr, rho, mu, eps, centered);
+  };
+  // SGD and Adam here too, so that the step's work stays on one pool of threads.
+  const sgdUpdate: Kernels['sgdUpdate'] = (p, g, v, len, lr, mu, nesterov) => {
+    if (len >= NATIVE_MIN && isF32(p) && isF32(g)) addon.sgdUpdate(p, g, v, len, lr, mu, nesterov, threads);
+    else reference.sgdUpdate(p, g, v, len, lr, mu, nesterov);
+  };
+  const adamUpdate: Kernels['adamUpdate'] = (p, g, m, v, len, alpha, b1, b2, eps) => {
+    if (len >= NATIVE_MIN && isF32(p) && isF32(g)) addon.adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads);
+    else reference.adamUpdate(p, g, m, v, len, alpha, b1, b2, eps);
+  };
+  // Uniform draws (dropout masks) straight from the generator's live state words.
+  const fillRandom: Kernels['fillRandom'] = (out, rng, dist, a, b) => {
+    if (dist === 'uniform' && out.length >= NATIVE_MIN && isF32(out)) addon.fillUniform(rng.words, out, a, b);
+    else reference.fillRandom(out, rng, dist, a, b);
+  };
+
+  const native = ['matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
+  return {
+    ...wasm,
+    name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
+    // Tiny Dense stacks keep the WebAssembly backend's one-call step, where a call per kernel
+    // would cost more than the work (its products are below NATIVE_MATMUL_MIN's neighbourhood).
+    kernels: { ...wasm.kernels, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
+    isa,
+    isas: info.isas,
+    threads,
+    nativeKernels: native,
+    wasmKernels: wasm.nativeKernels.filter((k) => !native.includes(k)),
+  };
+}

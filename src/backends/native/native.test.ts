@@ -1,0 +1,150 @@
+import { describe, expect, test } from 'vitest';
+import { sameBits } from '../../../test/harness/bits.js';
+import { jsBackend } from '../js/index.js';
+import { Rng } from '../../tensor/random.js';
+import { type NativeIsa, NATIVE_MATMUL_MIN, nativeAddon, nativeBackend, nativeSupported } from './index.js';
+
+// Where the addon built (every CI run: `npm ci` builds it), every instruction set this CPU runs
+// is checked against the reference; without it (no compiler) the file says so. Under CI the
+// addon must exist.
+const ci = process.env.CI === 'true';
+test.runIf(ci)('the native addon built (CI installs a compiler)', () => {
+  expect(nativeAddon()).toHaveProperty('addon');
+});
+
+describe.runIf(nativeSupported())('native backend', () => {
+  const ref = jsBackend().kernels;
+  const isas = (nativeAddon() as { addon: { info(): { isas: NativeIsa[] } } }).addon.info().isas;
+  const rng = new Rng(11);
+  const fill = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => (rng.uniform() - 0.5) * 2 * scale);
+  // The product's rounding differs from the reference's (blocked sums, fused multiply-add): each
+  // element within a few float32 ulps of |A|·|B| per multiply-add.
+  const close = (got: Float32Array, want: Float32Array, k: number, label: string): void => {
+    const tol = 4e-7 * Math.max(1, k);
+    for (let i = 0; i < want.length; i++) {
+      if (!(Math.abs(got[i]! - want[i]!) <= tol)) expect.fail(`${label}: element ${i} is ${got[i]}, the reference ${want[i]}`);
+    }
+  };
+  // Odd sizes around the tiles (12×32 AVX-512, 6×16 AVX2, 4×8 generic) and the blocks (k 256, m 192).
+  const SHAPES: Array<[number, number, number]> = [[1, 1, 2048], [13, 33, 7], [37, 71, 300], [100, 17, 513], [5, 200, 3], [250, 129, 260], [193, 31, 1], [12, 32, 256], [2, 4100, 3]];
+
+  for (const isa of isas) {
+    test(`${isa}: gemm equals the reference within float tolerance, every transpose, 1 and 2 threads the same bits`, () => {
+      const one = nativeBackend({ threads: 1, isa });
+      const two = nativeBackend({ threads: 2, isa });
+      for (const [m, n, k] of SHAPES) {
+        for (const ta of [false, true]) {
+          for (const tb of [false, true]) {
+            const a = fill(m * k);
+            const b = fill(k * n);
+            const want = new Float32Array(m * n);
+            ref.gemm(a, b, want, m, n, k, ta, tb);
+            const got1 = new Float32Array(m * n).fill(Number.NaN);
+            const got2 = new Float32Array(m * n).fill(Number.NaN);
+            one.kernels.gemm(a, b, got1, m, n, k, ta, tb);
+            two.kernels.gemm(a, b, got2, m, n, k, ta, tb);
+            const label = `${isa} ${m}×${k}·${k}×${n} transA ${ta} transB ${tb}`;
+            close(got1, want, k, label);
+            sameBits(got2, got1, `${label}, two threads against one`);
+          }
+        }
+      }
+    });
+  }
+
+  test('gemm with k = 0 writes zeros; products below NATIVE_MATMUL_MIN use the reference bit for bit', () => {
+    const be = nativeBackend({ threads: 2 });
+    const c = new Float32Array(6).fill(5);
+    be.kernels.gemm(new Float32Array(0), new Float32Array(0), c, 2, 3, 0, false, false);
+    expect(Array.from(c)).toEqual([0, 0, 0, 0, 0, 0]);
+    const [m, n, k] = [4, 5, 6];
+    expect(m * n * k).toBeLessThan(NATIVE_MATMUL_MIN);
+    const a = fill(m * k);
+    const b = fill(k * n);
+    const want = new Float32Array(m * n);
+    const got = new Float32Array(m * n);
+    ref.gemm(a, b, want, m, n, k, false, true);
+    be.kernels.gemm(a, b, got, m, n, k, false, true);
+    sameBits(got, want, 'small product');
+  });
+
+  test('batched matmul broadcasts batch axes as the reference, reading views where they lie', () => {
+    const be = nativeBackend({ threads: 2 });
+    // [2, 1, 20, 30] · [3, 30, 40] → [2, 3, 20, 40], A transposed in a view at an offset.
+    const backing = fill(7 + 2 * 30 * 20);
+    const a = backing.subarray(7);
+    const b = fill(3 * 30 * 40);
+    const want = new Float32Array(2 * 3 * 20 * 40);
+    const got = new Float32Array(want.length);
+    ref.matmul(a, [2, 1, 30, 20], b, [3, 30, 40], true, false, want, [2, 3, 20, 40]);
+    be.kernels.matmul(a, [2, 1, 30, 20], b, [3, 30, 40], true, false, got, [2, 3, 20, 40]);
+    close(got, want, 30, 'batched');
+  });
+
+  test('SGD (plain, momentum, Nesterov), Adam and RMSprop (plain, momentum, centered) equal the reference bit for bit, 1 and 2 threads', () => {
+    for (const threads of [1, 2]) {
+      const be = nativeBackend({ threads });
+      // Odd lengths, and one past the threading threshold (1 << 16) that is not a multiple of 16.
+      for (const n of [1, 67, 130, 70001]) {
+        const run = (label: string, step: (k: typeof ref, bufs: Float32Array[], g: Float32Array) => void, slots: number): void => {
+          const start = Array.from({ length: slots + 1 }, (_, i) => (i === 0 ? fill(n) : Float32Array.from(fill(n), Math.abs)));
+          const mine = start.map((x) => Float32Array.from(x));
+          const theirs = start.map((x) => Float32Array.from(x));
+          for (let t = 0; t < 3; t++) {
+            const g = fill(n, 2);
+            step(be.kernels, mine, g);
+            step(ref, theirs, g);
+          }
+          mine.forEach((x, i) => sameBits(x, theirs[i]!, `${label} n=${n} threads=${threads} buffer ${i}`));
+        };
+        run('sgd', (k, [p], g) => k.sgdUpdate(p!, g, null, n, 0.1, 0, false), 0);
+        run('sgd momentum', (k, [p, v], g) => k.sgdUpdate(p!, g, v!, n, 0.1, 0.9, false), 1);
+        run('sgd nesterov', (k, [p, v], g) => k.sgdUpdate(p!, g, v!, n, 0.1, 0.9, true), 1);
+        run('adam', (k, [p, m, v], g) => k.adamUpdate(p!, g, m!, v!, n, 0.001 * Math.sqrt(1 - 0.999) / (1 - 0.9), 0.9, 0.999, 1e-7), 2);
+        for (const [mu, centered] of [[0, false], [0.9, false], [0, true], [0.5, true]] as const) {
+          run(`rmsprop mu=${mu} centered=${centered}`, (k, [p, s, m, avg], g) => k.rmspropUpdate(p!, g, s!, m!, avg!, n, 0.01, 0.9, mu, 1e-7, centered), 3);
+        }
+      }
+    }
+  });
+
+  test('uniform draws equal the reference bit for bit and leave the generator where the reference does', () => {
+    const be = nativeBackend();
+    const a = new Rng(5);
+    const b = new Rng(5);
+    const got = new Float32Array(1001);
+    const want = new Float32Array(1001);
+    be.kernels.fillRandom(got, a, 'uniform', -2, 3);
+    ref.fillRandom(want, b, 'uniform', -2, 3);
+    sameBits(got, want, 'fillRandom');
+    expect(a.getState()).toEqual(b.getState());
+    expect(a.uniform()).toBe(b.uniform());
+  });
+
+  test('the addon refuses bad arguments with messages that name them', () => {
+    const { addon } = nativeAddon() as unknown as { addon: Record<string, (...args: unknown[]) => unknown> };
+    const f = new Float32Array(4);
+    expect(() => addon.sgemm!(f, 0, f, 0, f, 0, 2, 2, 2)).toThrow('sgemm expects 13 arguments');
+    expect(() => addon.sgemm!(new Float64Array(4), 0, f, 0, f, 0, 2, 2, 1, false, false, 1, 0)).toThrow('sgemm: a must be a Float32Array');
+    expect(() => addon.sgemm!(f, 0, f, 0, f, 1, 2, 2, 1, false, false, 1, 0)).toThrow('sgemm: c has 3 values past its offset, the product needs 4');
+    expect(() => addon.sgemm!(f, 0, f, 0, f, 0, 2, 2, 1, false, false, 0, 0)).toThrow('sgemm: threads must be an integer in [1, 64]');
+    expect(() => addon.sgemm!(f, 0, f, 0, f, 0, 2, 2, 1, false, false, 1, 9)).toThrow(/sgemm: isa must be an integer in \[0, \d\]/);
+    expect(() => addon.adamUpdate!(f, f, f, new Float32Array(2), 4, 1, 0.9, 0.999, 1e-7, 1)).toThrow('adamUpdate: v has 2 values, the update needs 4');
+    expect(() => addon.sgdUpdate!(f, f, 'v', 4, 0.1, 0.9, false, 1)).toThrow('sgdUpdate: v must be a Float32Array');
+    expect(() => addon.fillUniform!(new Int32Array(3), f, 0, 1)).toThrow("fillUniform: state must be the generator's 4 words as an Int32Array");
+  });
+
+  test('nativeBackend refuses an instruction set this CPU lacks, naming those it runs', () => {
+    const missing = (['avx512', 'avx2', 'generic'] as const).find((i) => !isas.includes(i));
+    if (missing !== undefined) expect(() => nativeBackend({ isa: missing })).toThrow(`nativeBackend: isa '${missing}' is not one this CPU runs`);
+    expect(() => nativeBackend({ isa: 'sse9' as NativeIsa })).toThrow(`nativeBackend: isa 'sse9' is not one this CPU runs; it runs '${isas[0]}'`);
+  });
+
+  test('its name says the instruction set and threads; its lists say where each kernel runs', () => {
+    const be = nativeBackend({ threads: 2, isa: isas[0] });
+    expect(be.name).toBe(`native ${isas[0]} (2 threads)`);
+    expect(be.nativeKernels).toEqual(expect.arrayContaining(['gemm', 'matmul', 'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'fillRandom']));
+    expect(be.wasmKernels).toContain('im2col');
+    expect(be.wasmKernels).not.toContain('gemm');
+  });
+});
