@@ -9,7 +9,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
-import { NOT_NODE, nativeAddon, nativeBackend } from '../backends/native/index.js';
+import { nativeAddon, nativeBackend } from '../backends/native/index.js';
 import { defaultBackend, wasmSimdSupported } from '../backends/wasm/index.js';
 import { Rng } from '../tensor/random.js';
 import type { Shape } from '../tensor/shape.js';
@@ -49,7 +49,8 @@ export interface Context {
 /**
  * The backend a new context gets: in Node the native backend (C++ products, src/backends/native)
  * where its addon built, else WebAssembly SIMD where the runtime has it, else the TypeScript
- * reference. Where Node has no native addon it says so once, with the reason. NEURITE_BACKEND=
+ * reference. Where Node has no native addon it says so once, with the reason, unless the install
+ * already did (its build ran and failed). NEURITE_BACKEND=
  * native, wasm, wasm-plain (WebAssembly without relaxed SIMD) or js in the environment forces
  * one, e.g. to run the whole test suite on the reference backend.
  */
@@ -61,7 +62,7 @@ function initialBackend(): Backend {
   if (forced === undefined && wasmSimdSupported()) {
     const addon = nativeAddon();
     if ('addon' in addon) return nativeBackend();
-    if (addon.why !== NOT_NODE) warnOnce(`neurite: using the WebAssembly backend: ${addon.why}`);
+    if (!addon.toldAtInstall) warnOnce(`neurite: using the WebAssembly backend: ${addon.why}`);
   }
   return defaultBackend(forced === 'wasm-plain');
 }

@@ -32,26 +32,44 @@ const ADDON_PATH = '../../../build/Release/neurite_native.node';
 
 type NodeProcess = { versions?: { node?: string }; getBuiltinModule?: (m: string) => unknown };
 
-let loaded: { addon: Addon } | { why: string } | undefined;
+/** Where the install script logs its build (scripts/build-native.mjs), from this file. */
+const BUILD_LOG = '../../../build/native-build.log';
+
+/**
+ * The addon, or why there is none here (not Node, not built, failed to load). `toldAtInstall`:
+ * the install already printed why (its build ran and failed, leaving its log), so there is no
+ * need to say it again at every start.
+ */
+type Loaded = { addon: Addon } | { why: string; toldAtInstall: boolean };
+
+let loaded: Loaded | undefined;
 
 /** nativeAddon's reason outside Node (browsers, Deno without Node's modules): nothing to warn about. */
 export const NOT_NODE = 'native kernels need Node.js';
 
-/** The addon, or why there is none here (not Node, not built, failed to load). */
-export function nativeAddon(): { addon: Addon } | { why: string } {
+export function nativeAddon(): Loaded {
   if (loaded !== undefined) return loaded;
   const proc = (globalThis as { process?: NodeProcess }).process;
-  const mod = proc?.versions?.node === undefined ? undefined : (proc.getBuiltinModule?.('node:module') as { createRequire?: (url: string) => (id: string) => unknown } | undefined);
-  if (mod?.createRequire === undefined) return (loaded = { why: NOT_NODE });
+  const mod = proc?.versions?.node === undefined ? undefined : (proc.getBuiltinModule?.('node:module') as { createRequire?: (url: string) => { (id: string): unknown; resolve(id: string): string } } | undefined);
+  if (mod?.createRequire === undefined) return (loaded = { why: NOT_NODE, toldAtInstall: true });
+  const require = mod.createRequire(import.meta.url);
   try {
-    loaded = { addon: mod.createRequire(import.meta.url)(ADDON_PATH) as Addon };
+    loaded = { addon: require(ADDON_PATH) as Addon };
   } catch (e) {
     const message = String((e as Error).message ?? e).split('\n')[0] ?? '';
-    loaded = {
-      why: /Cannot find module/.test(message)
-        ? 'the native addon was not built (it builds at npm install where a C++ compiler, make and Python are present; `npm rebuild neurite` retries)'
-        : `the native addon did not load: ${message}`,
-    };
+    const fs = proc?.getBuiltinModule?.('node:fs') as { existsSync(p: string): boolean } | undefined;
+    const path = proc?.getBuiltinModule?.('node:path') as { join(...p: string[]): string; dirname(p: string): string } | undefined;
+    const url = proc?.getBuiltinModule?.('node:url') as { fileURLToPath(u: string): string } | undefined;
+    const log = path !== undefined && url !== undefined ? path.join(path.dirname(url.fileURLToPath(import.meta.url)), BUILD_LOG) : '';
+    const built = log !== '' && fs?.existsSync(log) === true;
+    loaded = /Cannot find module/.test(message)
+      ? {
+          why: built
+            ? `the native addon did not build at install (${log} says why; \`npm rebuild neurite\` retries)`
+            : 'the native addon was not built (it builds at npm install where a C++ compiler, make and Python are present; `npm rebuild neurite` retries)',
+          toldAtInstall: built,
+        }
+      : { why: `the native addon did not load: ${message}`, toldAtInstall: false };
   }
   return loaded;
 }
