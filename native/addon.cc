@@ -8,6 +8,7 @@
 //   rmspropUpdate(p, g, s, m, avg, len, lr, rho, mu, eps, centered, threads)
 //   sgdUpdate(p, g, v | null, len, lr, mu, nesterov, threads)
 //   adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
+//   unary(op, x, out)
 //   fillUniform(state, out, a, b)
 #include <node_api.h>
 
@@ -17,6 +18,7 @@
 
 #include "gemm.h"
 #include "pool.h"
+#include "elementwise.h"
 #include "update.h"
 
 namespace neurite {
@@ -206,6 +208,23 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// unary(op, x, out): out[i] = f(x[i]) for op 0 exp, 1 log, 2 sigmoid, 3 tanh, 4 softplus.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 3) return fail(env, "unary expects 3 arguments (op, x, out), got " + std::to_string(argc));
+  int64_t op = -1;
+  if (!integer(env, argv[0], &op) || op < 0 || op >= neurite::UNARY_COUNT) return fail(env, "unary: op must be an integer in [0, " + std::to_string(neurite::UNARY_COUNT) + ")");
+  float *x, *out;
+  size_t nx = 0, nout = 0;
+  if (!floatArray(env, argv[1], &x, &nx)) return fail(env, "unary: x must be a Float32Array");
+  if (!floatArray(env, argv[2], &out, &nout)) return fail(env, "unary: out must be a Float32Array");
+  if (nout < nx) return fail(env, "unary: out has " + std::to_string(nout) + " values, x " + std::to_string(nx));
+  neurite::unary(static_cast<neurite::Unary>(op), x, out, static_cast<int64_t>(nx));
+  return nullptr;
+}
+
 // fillUniform(state: Int32Array(4), out: Float32Array, a, b): the generator's words advanced in place.
 napi_value FillUniform(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -255,6 +274,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"rmspropUpdate", nullptr, RmspropUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fillUniform", nullptr, FillUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

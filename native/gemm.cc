@@ -84,22 +84,27 @@ inline void storeEdge(const float* tile, int NR, float* c, int ldc, bool accumul
   }
 }
 
-void kernelGeneric(int kc, const float* pa, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+// Each kernel reads A either packed (Packed: strip-major, MR values per step of k) or where it
+// lies, row r and step p at pa[r·rs + p·cs] (a product with few column strips would spend as
+// long packing A as multiplying it).
+template <bool Packed>
+void kernelGeneric(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
   constexpr int MR = 4, NR = 8;
   float acc[MR][NR] = {};
   for (int p = 0; p < kc; p++) {
     for (int r = 0; r < MR; r++) {
-      const float x = pa[r];
+      const float x = Packed ? pa[r] : pa[r * rs];
       for (int j = 0; j < NR; j++) acc[r][j] += x * pb[j];
     }
-    pa += MR;
+    pa += Packed ? MR : cs;
     pb += NR;
   }
   storeEdge(&acc[0][0], NR, c, ldc, accumulate, mr, nr);
 }
 
 #ifdef NEURITE_X86
-__attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+template <bool Packed>
+__attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
   constexpr int MR = 6, NR = 16;
   __m256 c0[MR], c1[MR];
   for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm256_setzero_ps();
@@ -107,11 +112,11 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, con
     const __m256 b0 = _mm256_load_ps(pb), b1 = _mm256_load_ps(pb + 8);
 #pragma GCC unroll 6
     for (int r = 0; r < MR; r++) {
-      const __m256 x = _mm256_broadcast_ss(pa + r);
+      const __m256 x = _mm256_broadcast_ss(Packed ? pa + r : pa + r * rs);
       c0[r] = _mm256_fmadd_ps(x, b0, c0[r]);
       c1[r] = _mm256_fmadd_ps(x, b1, c1[r]);
     }
-    pa += MR;
+    pa += Packed ? MR : cs;
     pb += NR;
   }
   if (mr == MR && nr == NR) {
@@ -134,7 +139,8 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, con
   storeEdge(tile, NR, c, ldc, accumulate, mr, nr);
 }
 
-__attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+template <bool Packed>
+__attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
   constexpr int MR = 12, NR = 32;
   __m512 c0[MR], c1[MR];
   for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm512_setzero_ps();
@@ -142,11 +148,11 @@ __attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa
     const __m512 b0 = _mm512_load_ps(pb), b1 = _mm512_load_ps(pb + 16);
 #pragma GCC unroll 12
     for (int r = 0; r < MR; r++) {
-      const __m512 x = _mm512_set1_ps(pa[r]);
+      const __m512 x = _mm512_set1_ps(Packed ? pa[r] : pa[r * rs]);
       c0[r] = _mm512_fmadd_ps(x, b0, c0[r]);
       c1[r] = _mm512_fmadd_ps(x, b1, c1[r]);
     }
-    pa += MR;
+    pa += Packed ? MR : cs;
     pb += NR;
   }
   if (nr == NR) {
@@ -176,21 +182,24 @@ __attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa
 }
 #endif
 
-using Kernel = void (*)(int, const float*, const float*, float*, int, bool, int, int);
+using Kernel = void (*)(int, const float*, int64_t, int64_t, const float*, float*, int, bool, int, int);
 
 struct Shape {
   int MR, NR;
-  Kernel kernel;
+  Kernel packed, direct;
 };
 
 Shape shapeOf(Isa isa) {
 #ifdef NEURITE_X86
-  if (isa == Isa::Avx512) return {12, 32, kernelAvx512};
-  if (isa == Isa::Avx2) return {6, 16, kernelAvx2};
+  if (isa == Isa::Avx512) return {12, 32, kernelAvx512<true>, kernelAvx512<false>};
+  if (isa == Isa::Avx2) return {6, 16, kernelAvx2<true>, kernelAvx2<false>};
 #endif
   (void)isa;
-  return {4, 8, kernelGeneric};
+  return {4, 8, kernelGeneric<true>, kernelGeneric<false>};
 }
+
+/** Column strips up to which A is read where it lies rather than packed. */
+constexpr int DIRECT_MAX_STRIPS = 2;
 
 }  // namespace
 
@@ -235,14 +244,31 @@ void gemmBlock(Isa isa, const float* a, const float* b, float* c, int m, int n, 
       const int kc = std::min(KC, k - pc);
       packB(b, k, n, transB, pc, kc, jc, nc, s.NR, pack.b);
       const bool accumulate = pc > 0;
+      // A strip of A is packed once per block and used by every column strip: with only one or
+      // two of those, the kernels read full strips of A in place (rows rs apart, steps cs). Not
+      // for Aᵀ: its strips' rows lie side by side and each step is a row of A apart, which
+      // measured slower in place than packed (a convolution's filter gradient, 288×36864·32).
+      const bool direct = !transA && (nc + s.NR - 1) / s.NR <= DIRECT_MAX_STRIPS;
+      const int64_t rs = transA ? 1 : k, cs = transA ? m : 1;
       for (int ic = r0; ic < r1; ic += MC) {
         const int mc = std::min(MC, r1 - ic);
-        packA(a, m, k, transA, ic, mc, pc, kc, s.MR, pack.a);
+        if (!direct) packA(a, m, k, transA, ic, mc, pc, kc, s.MR, pack.a);
         for (int jr = 0; jr < nc; jr += s.NR) {
           const float* pb = pack.b + static_cast<size_t>(jr) * kc;
+          const int nr = std::min(s.NR, nc - jr);
           for (int ir = 0; ir < mc; ir += s.MR) {
-            s.kernel(kc, pack.a + static_cast<size_t>(ir) * kc, pb, c + static_cast<size_t>(ic + ir) * n + jc + jr, n, accumulate,
-                     std::min(s.MR, mc - ir), std::min(s.NR, nc - jr));
+            const int mr = std::min(s.MR, mc - ir);
+            float* tile = c + static_cast<size_t>(ic + ir) * n + jc + jr;
+            if (!direct) {
+              s.packed(kc, pack.a + static_cast<size_t>(ir) * kc, 1, s.MR, pb, tile, n, accumulate, mr, nr);
+            } else if (mr == s.MR) {
+              const float* at = transA ? a + static_cast<size_t>(pc) * m + ic + ir : a + static_cast<size_t>(ic + ir) * k + pc;
+              s.direct(kc, at, rs, cs, pb, tile, n, accumulate, mr, nr);
+            } else {
+              // The last, partial strip: packed (zero rows past the edge), never read past A.
+              packA(a, m, k, transA, ic + ir, mr, pc, kc, s.MR, pack.a);
+              s.packed(kc, pack.a, 1, s.MR, pb, tile, n, accumulate, mr, nr);
+            }
           }
         }
       }

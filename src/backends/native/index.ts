@@ -9,7 +9,7 @@
  * Where the addon did not build (no compiler at install) or cannot load, `nativeAddon()` says
  * why and the default backend is the WebAssembly one.
  */
-import type { Backend, Kernels } from '../backend.js';
+import type { Backend, Kernels, UnaryOp } from '../backend.js';
 import { batchPlan } from '../batch.js';
 import { jsBackend } from '../js/index.js';
 import { NATIVE_MIN, type WasmOptions, wasmBackend } from '../wasm/index.js';
@@ -24,6 +24,7 @@ interface Addon {
   rmspropUpdate(p: Float32Array, g: Float32Array, s: Float32Array, m: Float32Array, avg: Float32Array, len: number, lr: number, rho: number, mu: number, eps: number, centered: boolean, threads: number): void;
   sgdUpdate(p: Float32Array, g: Float32Array, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean, threads: number): void;
   adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number, threads: number): void;
+  unary(op: number, x: Float32Array, out: Float32Array): void;
   fillUniform(state: Int32Array, out: Float32Array, a: number, b: number): void;
 }
 
@@ -99,6 +100,9 @@ export interface NativeBackend extends Backend {
 
 const ISA_LEVELS: Record<NativeIsa, number> = { generic: 0, avx2: 1, avx512: 2 };
 
+/** The maps the addon computes, in its op-code order (native/elementwise.h). */
+const NATIVE_UNARY = ['exp', 'log', 'sigmoid', 'tanh', 'softplus'] as const;
+
 /** Products below this many multiply-adds run in the reference kernel: the call would cost more. */
 export const NATIVE_MATMUL_MIN = 1024;
 
@@ -155,13 +159,25 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else reference.fillRandom(out, rng, dist, a, b);
   };
 
-  const native = ['matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
+  // Transcendental maps (the recurrent gates' sigmoid and tanh, softmax's exp) in the C library's
+  // float64 functions: within float tolerance of the reference (V8's), not bit for bit.
+  const unary = (op: (typeof NATIVE_UNARY)[number]): Kernels[UnaryOp] => {
+    const code = NATIVE_UNARY.indexOf(op);
+    const fallback = wasm.kernels[op];
+    return (x, out) => {
+      if (x.length >= NATIVE_MIN && isF32(x) && isF32(out)) addon.unary(code, x, out);
+      else fallback(x, out);
+    };
+  };
+  const maps = Object.fromEntries(NATIVE_UNARY.map((op) => [op, unary(op)])) as Pick<Kernels, (typeof NATIVE_UNARY)[number]>;
+
+  const native = [...NATIVE_UNARY, 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
   return {
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
     // Tiny Dense stacks keep the WebAssembly backend's one-call step, where a call per kernel
     // would cost more than the work (its products are below NATIVE_MATMUL_MIN's neighbourhood).
-    kernels: { ...wasm.kernels, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
+    kernels: { ...wasm.kernels, ...maps, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
     isa,
     isas: info.isas,
     threads,

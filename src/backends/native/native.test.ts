@@ -11,6 +11,9 @@ const ci = process.env.CI === 'true';
 test.runIf(ci)('the native addon built (CI installs a compiler)', () => {
   expect(nativeAddon()).toHaveProperty('addon');
 });
+if (!ci && !nativeSupported()) {
+  console.warn(`*** SKIPPED *** native backend tests: ${(nativeAddon() as { why: string }).why}`);
+}
 
 describe.runIf(nativeSupported())('native backend', () => {
   const ref = jsBackend().kernels;
@@ -108,6 +111,30 @@ describe.runIf(nativeSupported())('native backend', () => {
     }
   });
 
+  test('exp, log, sigmoid, tanh and softplus: within one float32 ulp of the reference, edges (±0, ±∞, NaN, overflow) as the reference', () => {
+    const be = nativeBackend();
+    const edges = [-1000, -88.8, -20, -1e-8, 0, -0, 1e-8, 0.5, 20, 88.8, 1000, Number.NaN, Infinity, -Infinity];
+    const x = Float32Array.from([...edges, ...fill(200, 12)]);
+    const ulp = (v: number): number => {
+      const b = new Float32Array([Math.abs(v)]);
+      const u = new Uint32Array(b.buffer);
+      u[0]! += 1;
+      return b[0]! - Math.abs(v);
+    };
+    for (const op of ['exp', 'log', 'sigmoid', 'tanh', 'softplus'] as const) {
+      const want = new Float32Array(x.length);
+      const got = new Float32Array(x.length);
+      ref[op](x, want);
+      be.kernels[op](x, got);
+      for (let i = 0; i < x.length; i++) {
+        const w = want[i]!;
+        const g = got[i]!;
+        if (Number.isNaN(w) || !Number.isFinite(w)) expect(Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)), `${op}(${x[i]}) = ${g}, the reference ${w}`).toBe(true);
+        else if (!(Math.abs(g - w) <= ulp(w))) expect.fail(`${op}(${x[i]}) = ${g}, the reference ${w}`);
+      }
+    }
+  });
+
   test('uniform draws equal the reference bit for bit and leave the generator where the reference does', () => {
     const be = nativeBackend();
     const a = new Rng(5);
@@ -132,6 +159,8 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.adamUpdate!(f, f, f, new Float32Array(2), 4, 1, 0.9, 0.999, 1e-7, 1)).toThrow('adamUpdate: v has 2 values, the update needs 4');
     expect(() => addon.sgdUpdate!(f, f, 'v', 4, 0.1, 0.9, false, 1)).toThrow('sgdUpdate: v must be a Float32Array');
     expect(() => addon.fillUniform!(new Int32Array(3), f, 0, 1)).toThrow("fillUniform: state must be the generator's 4 words as an Int32Array");
+    expect(() => addon.unary!(7, f, f)).toThrow('unary: op must be an integer in [0, 5)');
+    expect(() => addon.unary!(0, f, new Float32Array(2))).toThrow('unary: out has 2 values, x 4');
   });
 
   test('nativeBackend refuses an instruction set this CPU lacks, naming those it runs', () => {
@@ -143,7 +172,7 @@ describe.runIf(nativeSupported())('native backend', () => {
   test('its name says the instruction set and threads; its lists say where each kernel runs', () => {
     const be = nativeBackend({ threads: 2, isa: isas[0] });
     expect(be.name).toBe(`native ${isas[0]} (2 threads)`);
-    expect(be.nativeKernels).toEqual(expect.arrayContaining(['gemm', 'matmul', 'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'fillRandom']));
+    expect(be.nativeKernels).toEqual(expect.arrayContaining(['gemm', 'matmul', 'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'fillRandom', 'sigmoid', 'tanh', 'exp']));
     expect(be.wasmKernels).toContain('im2col');
     expect(be.wasmKernels).not.toContain('gemm');
   });
