@@ -9,6 +9,7 @@
 //   sgdUpdate(p, g, v | null, len, lr, mu, nesterov, threads)
 //   adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
 //   unary(op, x, out)
+//   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
 //   fillUniform(state, out, a, b)
 #include <node_api.h>
 
@@ -20,6 +21,7 @@
 #include "pool.h"
 #include "elementwise.h"
 #include "update.h"
+#include "window.h"
 
 namespace neurite {
 Pool& pool() {
@@ -225,6 +227,78 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+/** Reads a window's 14 numbers (Window2d's fields in order) from an Int32Array, checking them. */
+bool windowArg(napi_env env, napi_value v, const char* fn, neurite::Window* w) {
+  bool is = false;
+  napi_typedarray_type type;
+  size_t len = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &type, &len, &data, &buffer, &offset) != napi_ok ||
+      type != napi_int32_array || len != 14) {
+    fail(env, std::string(fn) + ": the window must be an Int32Array of its 14 fields");
+    return false;
+  }
+  const int32_t* f = static_cast<const int32_t*>(data);
+  int64_t* dst = &w->batch;
+  for (int i = 0; i < 14; i++) dst[i] = f[i];
+  const bool sizes = w->batch >= 0 && w->inH >= 0 && w->inW >= 0 && w->channels >= 0 && w->kH >= 1 && w->kW >= 1 && w->outH >= 0 && w->outW >= 0;
+  const bool steps = w->strideH >= 1 && w->strideW >= 1 && w->dilationH >= 1 && w->dilationW >= 1;
+  if (!sizes || !steps) {
+    fail(env, std::string(fn) + ": the window's sizes must be ≥ 0, its kernel, strides and dilations ≥ 1");
+    return false;
+  }
+  return true;
+}
+
+/** Threads for a window kernel over `values` values and `batch` images. */
+int windowParts(int64_t threads, int64_t values, int64_t batch) {
+  return values >= UPDATE_THREAD_MIN ? static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, batch))) : 1;
+}
+
+// im2col(x, window, fill, out, threads)
+napi_value Im2col(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 5) return fail(env, "im2col expects 5 arguments (x, window, fill, out, threads), got " + std::to_string(argc));
+  neurite::Window w;
+  if (!windowArg(env, argv[1], "im2col", &w)) return nullptr;
+  double fill = 0;
+  int64_t threads = 1;
+  if (napi_get_value_double(env, argv[2], &fill) != napi_ok) return fail(env, "im2col: fill must be a number");
+  if (!integer(env, argv[4], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "im2col: threads must be an integer in [1, 64]");
+  const int64_t inSize = w.batch * w.inH * w.inW * w.channels, outSize = w.batch * w.outH * w.outW * w.kH * w.kW * w.channels;
+  float *x, *out;
+  if (!floatArg(env, argv[0], "im2col", "x", inSize, &x) || !floatArg(env, argv[3], "im2col", "out", outSize, &out)) return nullptr;
+  const int parts = windowParts(threads, outSize, w.batch);
+  const int64_t per = (w.batch + parts - 1) / parts;
+  auto part = [&](int t) { neurite::im2col(x, w, static_cast<float>(fill), out, std::min(w.batch, t * per), std::min(w.batch, (t + 1) * per)); };
+  neurite::parallel(parts, part);
+  return nullptr;
+}
+
+// col2im(cols, window, out, threads)
+napi_value Col2im(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 4) return fail(env, "col2im expects 4 arguments (cols, window, out, threads), got " + std::to_string(argc));
+  neurite::Window w;
+  if (!windowArg(env, argv[1], "col2im", &w)) return nullptr;
+  int64_t threads = 1;
+  if (!integer(env, argv[3], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "col2im: threads must be an integer in [1, 64]");
+  const int64_t imageSize = w.batch * w.inH * w.inW * w.channels, colsSize = w.batch * w.outH * w.outW * w.kH * w.kW * w.channels;
+  float *cols, *out;
+  if (!floatArg(env, argv[0], "col2im", "cols", colsSize, &cols) || !floatArg(env, argv[2], "col2im", "out", imageSize, &out)) return nullptr;
+  const int parts = windowParts(threads, colsSize, w.batch);
+  const int64_t per = (w.batch + parts - 1) / parts;
+  auto part = [&](int t) { neurite::col2im(cols, w, out, std::min(w.batch, t * per), std::min(w.batch, (t + 1) * per)); };
+  neurite::parallel(parts, part);
+  return nullptr;
+}
+
 // fillUniform(state: Int32Array(4), out: Float32Array, a, b): the generator's words advanced in place.
 napi_value FillUniform(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -275,6 +349,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fillUniform", nullptr, FillUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -9,7 +9,7 @@
  * Where the addon did not build (no compiler at install) or cannot load, `nativeAddon()` says
  * why and the default backend is the WebAssembly one.
  */
-import type { Backend, Kernels, UnaryOp } from '../backend.js';
+import type { Backend, Kernels, UnaryOp, Window2d } from '../backend.js';
 import { batchPlan } from '../batch.js';
 import { jsBackend } from '../js/index.js';
 import { NATIVE_MIN, type WasmOptions, wasmBackend } from '../wasm/index.js';
@@ -25,6 +25,8 @@ interface Addon {
   sgdUpdate(p: Float32Array, g: Float32Array, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean, threads: number): void;
   adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number, threads: number): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
+  im2col(x: Float32Array, window: Int32Array, fill: number, out: Float32Array, threads: number): void;
+  col2im(cols: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   fillUniform(state: Int32Array, out: Float32Array, a: number, b: number): void;
 }
 
@@ -171,13 +173,29 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
   };
   const maps = Object.fromEntries(NATIVE_UNARY.map((op) => [op, unary(op)])) as Pick<Kernels, (typeof NATIVE_UNARY)[number]>;
 
-  const native = [...NATIVE_UNARY, 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
+  // A convolution's im2col and col2im, split by image across the threads.
+  const win = new Int32Array(14);
+  const place = (w: Window2d): Int32Array => {
+    win[0] = w.batch; win[1] = w.inH; win[2] = w.inW; win[3] = w.channels; win[4] = w.kH; win[5] = w.kW; win[6] = w.strideH;
+    win[7] = w.strideW; win[8] = w.dilationH; win[9] = w.dilationW; win[10] = w.padTop; win[11] = w.padLeft; win[12] = w.outH; win[13] = w.outW;
+    return win;
+  };
+  const im2col: Kernels['im2col'] = (x, w, fill, out) => {
+    if (out.length >= NATIVE_MIN && isF32(x) && isF32(out)) addon.im2col(x, place(w), fill, out, threads);
+    else wasm.kernels.im2col(x, w, fill, out);
+  };
+  const col2im: Kernels['col2im'] = (cols, w, out) => {
+    if (cols.length >= NATIVE_MIN && isF32(cols) && isF32(out)) addon.col2im(cols, place(w), out, threads);
+    else wasm.kernels.col2im(cols, w, out);
+  };
+
+  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
   return {
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
     // Tiny Dense stacks keep the WebAssembly backend's one-call step, where a call per kernel
     // would cost more than the work (its products are below NATIVE_MATMUL_MIN's neighbourhood).
-    kernels: { ...wasm.kernels, ...maps, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
+    kernels: { ...wasm.kernels, ...maps, im2col, col2im, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
     isa,
     isas: info.isas,
     threads,

@@ -161,6 +161,10 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.fillUniform!(new Int32Array(3), f, 0, 1)).toThrow("fillUniform: state must be the generator's 4 words as an Int32Array");
     expect(() => addon.unary!(7, f, f)).toThrow('unary: op must be an integer in [0, 5)');
     expect(() => addon.unary!(0, f, new Float32Array(2))).toThrow('unary: out has 2 values, x 4');
+    const win = Int32Array.from([1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 2, 2]);
+    expect(() => addon.im2col!(f, new Int32Array(13), 0, f, 1)).toThrow('im2col: the window must be an Int32Array of its 14 fields');
+    expect(() => addon.im2col!(f, Int32Array.from([1, 2, 2, 1, 0, 1, 1, 1, 1, 1, 0, 0, 2, 2]), 0, f, 1)).toThrow("im2col: the window's sizes must be ≥ 0, its kernel, strides and dilations ≥ 1");
+    expect(() => addon.col2im!(new Float32Array(3), win, f, 1)).toThrow('col2im: cols has 3 values, the update needs 4');
   });
 
   test('nativeBackend refuses an instruction set this CPU lacks, naming those it runs', () => {
@@ -173,7 +177,8 @@ describe.runIf(nativeSupported())('native backend', () => {
     const be = nativeBackend({ threads: 2, isa: isas[0] });
     expect(be.name).toBe(`native ${isas[0]} (2 threads)`);
     expect(be.nativeKernels).toEqual(expect.arrayContaining(['gemm', 'matmul', 'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'fillRandom', 'sigmoid', 'tanh', 'exp']));
-    expect(be.wasmKernels).toContain('im2col');
+    expect(be.wasmKernels).toContain('maxPool');
+    expect(be.nativeKernels).toContain('im2col');
     expect(be.wasmKernels).not.toContain('gemm');
   });
 });

@@ -1,12 +1,14 @@
-// The native sliding-window kernels (assembly/window.ts) against the reference, bit for bit
-// (NaN counted as NaN), on odd sizes: strides, dilations, padding on every side, a kernel
-// larger than the image, channel counts that are and are not multiples of 4, −∞ fill.
+// The native sliding-window kernels (assembly/window.ts, and the native backend's im2col and
+// col2im in native/window.cc, on one thread and split by image on two) against the reference,
+// bit for bit (NaN counted as NaN), on odd sizes: strides, dilations, padding on every side, a
+// kernel larger than the image, channel counts that are and are not multiples of 4, −∞ fill.
 import { describe, test } from 'vitest';
 import type { Window2d } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { window2d } from '../../ops/conv.js';
 import { Rng } from '../../tensor/random.js';
 import { wasmBackend, wasmSimdSupported } from './index.js';
+import { nativeBackend, nativeSupported } from '../native/index.js';
 import { sameBits } from '../../../test/harness/bits.js';
 
 const WINDOWS: Array<[number[], [number, number], Parameters<typeof window2d>[3]]> = [
@@ -17,11 +19,15 @@ const WINDOWS: Array<[number[], [number, number], Parameters<typeof window2d>[3]
   [[3, 10, 7, 1], [3, 3], {}],
   [[1, 12, 11, 6], [2, 2], { strides: 3 }], // stride > kernel
   [[1, 1, 13, 7], [1, 4], { padding: 'causal', dilations: [1, 2] }],
+  [[3, 30, 30, 16], [3, 3], { padding: 'same' }], // large enough to be split across threads
 ];
 
-describe.runIf(wasmSimdSupported())('WebAssembly sliding-window kernels', () => {
+const BACKENDS = wasmSimdSupported()
+  ? [wasmBackend({ threads: 1, relaxed: false }), ...(nativeSupported() ? [nativeBackend({ threads: 1 }), nativeBackend({ threads: 2 })] : [])]
+  : [];
+
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('%s sliding-window kernels', (_name, backend) => {
   const ref = jsBackend().kernels;
-  const backend = wasmBackend({ threads: 1, relaxed: false });
   const rng = new Rng(5);
   const values = (n: number, specials = false): Float32Array => {
     const r = backend.allocResident!(n);

@@ -1,0 +1,20 @@
+// Sliding windows for the native backend: im2col and its adjoint col2im over NHWC images, the
+// reference's loops (src/backends/js/window.ts) image by image, so a split across threads by
+// image gives the same bits.
+#pragma once
+#include <cstdint>
+
+namespace neurite {
+
+/** Window2d (src/backends/backend.ts), in its field order. */
+struct Window {
+  int64_t batch, inH, inW, channels, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW;
+};
+
+/** Images [n0, n1) of im2col: each window's taps as a row, `fill` outside the image. */
+void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0, int64_t n1);
+
+/** Images [n0, n1) of col2im: out zeroed, then each row's taps added back where they were read. */
+void col2im(const float* cols, const Window& w, float* out, int64_t n0, int64_t n1);
+
+}  // namespace neurite
