@@ -20,9 +20,15 @@ namespace {
 
 // Blocks: a KC×NR strip of B stays in L1 while the MR-tall strips of an MC×KC block of A
 // stream from L2; the KC×NC panel of B sits in L2/L3.
-constexpr int KC = 256;
-constexpr int MC = 192;   // a multiple of every MR (12, 6, 4)
-constexpr int NC = 2048;  // a multiple of every NR (32, 16, 8)
+#ifndef NEURITE_KC
+#define NEURITE_KC 256
+#endif
+#ifndef NEURITE_MC
+#define NEURITE_MC 192
+#endif
+constexpr int KC = NEURITE_KC;
+constexpr int MC = NEURITE_MC;  // a multiple of every MR (12, 6, 4)
+constexpr int NC = 2048;        // a multiple of every NR (32, 16, 8)
 constexpr int MAX_MR = 12;
 constexpr int MAX_NR = 32;
 
@@ -86,9 +92,10 @@ inline void storeEdge(const float* tile, int NR, float* c, int ldc, bool accumul
 
 // Each kernel reads A either packed (Packed: strip-major, MR values per step of k) or where it
 // lies, row r and step p at pa[r·rs + p·cs] (a product with few column strips would spend as
-// long packing A as multiplying it).
+// long packing A as multiplying it); and B's NR values of step p at pb + p·bs (bs = NR packed,
+// or B's row length where B is read in place).
 template <bool Packed>
-void kernelGeneric(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+void kernelGeneric(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, int64_t bs, float* c, int ldc, bool accumulate, int mr, int nr) {
   constexpr int MR = 4, NR = 8;
   float acc[MR][NR] = {};
   for (int p = 0; p < kc; p++) {
@@ -97,19 +104,19 @@ void kernelGeneric(int kc, const float* pa, int64_t rs, int64_t cs, const float*
       for (int j = 0; j < NR; j++) acc[r][j] += x * pb[j];
     }
     pa += Packed ? MR : cs;
-    pb += NR;
+    pb += bs;
   }
   storeEdge(&acc[0][0], NR, c, ldc, accumulate, mr, nr);
 }
 
 #ifdef NEURITE_X86
 template <bool Packed>
-__attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+__attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, int64_t bs, float* c, int ldc, bool accumulate, int mr, int nr) {
   constexpr int MR = 6, NR = 16;
   __m256 c0[MR], c1[MR];
   for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm256_setzero_ps();
   for (int p = 0; p < kc; p++) {
-    const __m256 b0 = _mm256_load_ps(pb), b1 = _mm256_load_ps(pb + 8);
+    const __m256 b0 = _mm256_loadu_ps(pb), b1 = _mm256_loadu_ps(pb + 8);
 #pragma GCC unroll 6
     for (int r = 0; r < MR; r++) {
       const __m256 x = _mm256_broadcast_ss(Packed ? pa + r : pa + r * rs);
@@ -117,7 +124,7 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, int
       c1[r] = _mm256_fmadd_ps(x, b1, c1[r]);
     }
     pa += Packed ? MR : cs;
-    pb += NR;
+    pb += bs;
   }
   if (mr == MR && nr == NR) {
     for (int r = 0; r < MR; r++) {
@@ -140,12 +147,12 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, int
 }
 
 template <bool Packed>
-__attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, float* c, int ldc, bool accumulate, int mr, int nr) {
+__attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, int64_t bs, float* c, int ldc, bool accumulate, int mr, int nr) {
   constexpr int MR = 12, NR = 32;
   __m512 c0[MR], c1[MR];
   for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm512_setzero_ps();
   for (int p = 0; p < kc; p++) {
-    const __m512 b0 = _mm512_load_ps(pb), b1 = _mm512_load_ps(pb + 16);
+    const __m512 b0 = _mm512_loadu_ps(pb), b1 = _mm512_loadu_ps(pb + 16);
 #pragma GCC unroll 12
     for (int r = 0; r < MR; r++) {
       const __m512 x = _mm512_set1_ps(Packed ? pa[r] : pa[r * rs]);
@@ -153,7 +160,7 @@ __attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa
       c1[r] = _mm512_fmadd_ps(x, b1, c1[r]);
     }
     pa += Packed ? MR : cs;
-    pb += NR;
+    pb += bs;
   }
   if (nr == NR) {
     for (int r = 0; r < mr; r++) {
@@ -182,7 +189,7 @@ __attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa
 }
 #endif
 
-using Kernel = void (*)(int, const float*, int64_t, int64_t, const float*, float*, int, bool, int, int);
+using Kernel = void (*)(int, const float*, int64_t, int64_t, const float*, int64_t, float*, int, bool, int, int);
 
 struct Shape {
   int MR, NR;
@@ -200,6 +207,12 @@ Shape shapeOf(Isa isa) {
 
 /** Column strips up to which A is read where it lies rather than packed. */
 constexpr int DIRECT_MAX_STRIPS = 2;
+
+#ifndef NEURITE_DIRECT_B_MAX_ROWS
+#define NEURITE_DIRECT_B_MAX_ROWS 256
+#endif
+/** Rows of A (in a thread's block) up to which B is read where it lies rather than packed. */
+constexpr int DIRECT_B_MAX_ROWS = NEURITE_DIRECT_B_MAX_ROWS;
 
 }  // namespace
 
@@ -242,7 +255,12 @@ void gemmBlock(Isa isa, const float* a, const float* b, float* c, int m, int n, 
     const int nc = std::min(NC, c1 - jc);
     for (int pc = 0; pc < k; pc += KC) {
       const int kc = std::min(KC, k - pc);
-      packB(b, k, n, transB, pc, kc, jc, nc, s.NR, pack.b);
+      // Packing B costs a copy of each value per block, paid back over the block's rows of A:
+      // with few rows (a batch of 64 or 128 through a Dense layer) B's full strips are read in
+      // place (a row of B per step), and only its last, partial strip is packed.
+      const bool directB = !transB && r1 - r0 <= DIRECT_B_MAX_ROWS;
+      if (!directB) packB(b, k, n, transB, pc, kc, jc, nc, s.NR, pack.b);
+      else if (nc % s.NR != 0) packB(b, k, n, transB, pc, kc, jc + nc / s.NR * s.NR, nc % s.NR, s.NR, pack.b);
       const bool accumulate = pc > 0;
       // A strip of A is packed once per block and used by every column strip: with only one or
       // two of those, the kernels read full strips of A in place (rows rs apart, steps cs). Not
@@ -254,20 +272,22 @@ void gemmBlock(Isa isa, const float* a, const float* b, float* c, int m, int n, 
         const int mc = std::min(MC, r1 - ic);
         if (!direct) packA(a, m, k, transA, ic, mc, pc, kc, s.MR, pack.a);
         for (int jr = 0; jr < nc; jr += s.NR) {
-          const float* pb = pack.b + static_cast<size_t>(jr) * kc;
           const int nr = std::min(s.NR, nc - jr);
+          const bool inPlace = directB && nr == s.NR;
+          const float* pb = inPlace ? b + static_cast<size_t>(pc) * n + jc + jr : directB ? pack.b : pack.b + static_cast<size_t>(jr) * kc;
+          const int64_t bs = inPlace ? n : s.NR;
           for (int ir = 0; ir < mc; ir += s.MR) {
             const int mr = std::min(s.MR, mc - ir);
             float* tile = c + static_cast<size_t>(ic + ir) * n + jc + jr;
             if (!direct) {
-              s.packed(kc, pack.a + static_cast<size_t>(ir) * kc, 1, s.MR, pb, tile, n, accumulate, mr, nr);
+              s.packed(kc, pack.a + static_cast<size_t>(ir) * kc, 1, s.MR, pb, bs, tile, n, accumulate, mr, nr);
             } else if (mr == s.MR) {
               const float* at = transA ? a + static_cast<size_t>(pc) * m + ic + ir : a + static_cast<size_t>(ic + ir) * k + pc;
-              s.direct(kc, at, rs, cs, pb, tile, n, accumulate, mr, nr);
+              s.direct(kc, at, rs, cs, pb, bs, tile, n, accumulate, mr, nr);
             } else {
               // The last, partial strip: packed (zero rows past the edge), never read past A.
               packA(a, m, k, transA, ic + ir, mr, pc, kc, s.MR, pack.a);
-              s.packed(kc, pack.a, 1, s.MR, pb, tile, n, accumulate, mr, nr);
+              s.packed(kc, pack.a, 1, s.MR, pb, bs, tile, n, accumulate, mr, nr);
             }
           }
         }

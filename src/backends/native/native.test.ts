@@ -28,8 +28,10 @@ describe.runIf(nativeSupported())('native backend', () => {
       if (!(Math.abs(got[i]! - want[i]!) <= tol)) expect.fail(`${label}: element ${i} is ${got[i]}, the reference ${want[i]}`);
     }
   };
-  // Odd sizes around the tiles (12×32 AVX-512, 6×16 AVX2, 4×8 generic) and the blocks (k 256, m 192).
-  const SHAPES: Array<[number, number, number]> = [[1, 1, 2048], [13, 33, 7], [37, 71, 300], [100, 17, 513], [5, 200, 3], [250, 129, 260], [193, 31, 1], [12, 32, 256], [2, 4100, 3]];
+  // Odd sizes around the tiles (12×32 AVX-512, 6×16 AVX2, 4×8 generic), the blocks (k 256, m 192),
+  // and both ways of reading each operand (B in place up to 256 rows, packed above; A in place
+  // with one or two column strips).
+  const SHAPES: Array<[number, number, number]> = [[1, 1, 2048], [13, 33, 7], [37, 71, 300], [100, 17, 513], [5, 200, 3], [250, 129, 260], [193, 31, 1], [12, 32, 256], [2, 4100, 3], [300, 70, 40], [520, 40, 300]];
 
   for (const isa of isas) {
     test(`${isa}: gemm equals the reference within float tolerance, every transpose, 1 and 2 threads the same bits`, () => {
