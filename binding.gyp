@@ -4,7 +4,7 @@
       "target_name": "neurite_native",
       "sources": ["native/addon.cc", "native/gemm.cc", "native/update.cc", "native/elementwise.cc", "native/window.cc"],
       "cflags_cc!": ["-fno-exceptions", "-O2", "-O0"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-ffp-contract=off"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-ffp-contract=off", "-fno-trapping-math"],
       "xcode_settings": {
         "GCC_OPTIMIZATION_LEVEL": "3",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17"

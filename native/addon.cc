@@ -37,8 +37,12 @@ using neurite::Isa;
 const Isa detected = neurite::detectIsa();
 
 constexpr int MAX_THREADS = 64;
-/** Products below this many multiply-adds stay on one thread (as the WebAssembly backend's). */
-constexpr double THREAD_MIN = 1 << 20;
+/**
+ * Products below this many multiply-adds stay on one thread: ~40 µs of work, about what waking
+ * a sleeping worker costs. (At 2²⁰, an LSTM's per-step 64×64·256 products took ~0.3 ms each on
+ * two threads, between which the worker had gone to sleep; ~20 µs on one.)
+ */
+constexpr double THREAD_MIN = 1 << 22;
 
 neurite::PackBuffers& packBuffers() {
   thread_local neurite::PackBuffers pack;

@@ -1,18 +1,96 @@
-// See elementwise.h.
+// See elementwise.h. exp, sigmoid and tanh have their own exp, written so the compiler
+// vectorizes it (no branches, no calls; target_clones builds it for AVX-512 and AVX2): accurate
+// to ~1e-14 relative, far inside float32's rounding, and exact where float32 saturates.
 #include "elementwise.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NEURITE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define NEURITE_CLONES
+#endif
 
 namespace neurite {
 
 namespace {
 
-/** Numerically stable logistic: never evaluates exp of a large positive number. */
+inline int64_t bitsOf(double v) {
+  int64_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+inline double fromBits(int64_t b) {
+  double v;
+  std::memcpy(&v, &b, sizeof v);
+  return v;
+}
+
+/**
+ * e^x for the float32 results here: x clamped to [−110, 89] (beyond, float32 has 0 and ∞
+ * already), x = n·ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite: ln 2 in two parts), e^r by its
+ * Taylor series to r¹¹ (error < 1e-14 relative), times 2ⁿ built in the exponent bits. NaN
+ * passes through the clamps and the polynomial.
+ */
+inline double fastExp(double x) {
+  constexpr double MAGIC = 6755399441055744.0;  // 1.5·2⁵²: adding it rounds to an integer
+  constexpr double LOG2E = 1.4426950408889634;
+  constexpr double LN2_HI = 0.6931471803691238, LN2_LO = 1.9082149292705877e-10;
+  x = x < -110.0 ? -110.0 : x;
+  x = x > 89.0 ? 89.0 : x;
+  const double t = x * LOG2E + MAGIC;
+  const double n = t - MAGIC;
+  const double r = (x - n * LN2_HI) - n * LN2_LO;
+  double p = 1.0 / 39916800;
+  p = p * r + 1.0 / 3628800;
+  p = p * r + 1.0 / 362880;
+  p = p * r + 1.0 / 40320;
+  p = p * r + 1.0 / 5040;
+  p = p * r + 1.0 / 720;
+  p = p * r + 1.0 / 120;
+  p = p * r + 1.0 / 24;
+  p = p * r + 1.0 / 6;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const int64_t e = bitsOf(t) - bitsOf(MAGIC);  // n as an integer
+  return p * fromBits((e + 1023) << 52);
+}
+
+/** Logistic from e^−|x| (never the exp of a large positive number), as the reference's two branches. */
 inline double sigmoid(double x) {
-  if (x >= 0) return 1 / (1 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1 + e);
+  const double e = fastExp(-std::fabs(x));
+  const double s = 1 / (1 + e);
+  return x >= 0 ? s : e * s;
+}
+
+/**
+ * tanh |x| = m / (m + 2) with m = e^{2|x|} − 1: from its Taylor series (Horner, exact in
+ * relative terms as x → 0) below 2|x| = 1.1, from fastExp above; 1 beyond |x| = 20; the sign of
+ * x (−0 stays −0).
+ */
+inline double tanhOf(double x) {
+  const double y = 2 * std::fabs(x);
+  double m = 1 + y * (1.0 / 14);
+#pragma GCC unroll 12
+  for (int k = 13; k >= 2; k--) m = 1 + y * (1.0 / k) * m;
+  m = y * m;
+  const double big = fastExp(y > 40 ? 40 : y) - 1;
+  const double em1 = y < 1.1 ? m : big;
+  return std::copysign(em1 / (em1 + 2), x);
+}
+
+NEURITE_CLONES void expLoop(const float* __restrict x, float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; i++) out[i] = static_cast<float>(fastExp(x[i]));
+}
+NEURITE_CLONES void sigmoidLoop(const float* __restrict x, float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; i++) out[i] = static_cast<float>(sigmoid(x[i]));
+}
+NEURITE_CLONES void tanhLoop(const float* __restrict x, float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; i++) out[i] = static_cast<float>(tanhOf(x[i]));
 }
 
 /** log(1 + e^x) without overflow (NaN stays NaN, as Math.max passes it). */
@@ -30,10 +108,10 @@ void map(const float* x, float* out, int64_t n, F f) {
 
 void unary(Unary op, const float* x, float* out, int64_t n) {
   switch (op) {
-    case Unary::Exp: map(x, out, n, [](double v) { return std::exp(v); }); break;
+    case Unary::Exp: expLoop(x, out, n); break;
     case Unary::Log: map(x, out, n, [](double v) { return std::log(v); }); break;
-    case Unary::Sigmoid: map(x, out, n, sigmoid); break;
-    case Unary::Tanh: map(x, out, n, [](double v) { return std::tanh(v); }); break;
+    case Unary::Sigmoid: sigmoidLoop(x, out, n); break;
+    case Unary::Tanh: tanhLoop(x, out, n); break;
     case Unary::Softplus: map(x, out, n, softplus); break;
   }
 }

@@ -1,7 +1,8 @@
 // Elementwise functions of one input for the native backend, each the reference's formula
 // (src/backends/js/elementwise.ts) in float64, rounded once to float32. The transcendental
-// functions are the C library's, so a value may differ from the reference's (V8's fdlibm) in
-// its last float64 bit, which almost never survives the rounding to float32.
+// functions are not V8's (fdlibm): log and softplus use the C library's, exp, sigmoid and tanh
+// a vectorized exp of ours (elementwise.cc), so a result may differ from the reference's by a
+// float32 ulp where the float64 value lies next to a rounding boundary.
 #pragma once
 #include <cstdint>
 
