@@ -14,11 +14,12 @@ symlinkSync(root, join(dir, 'node_modules', 'neurite'));
 describe('the package', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('the tarball holds the build, the types and the LICENSE', () => {
+  test('the tarball holds the build, the types, the LICENSE and the native sources it builds at install, not a binary', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
     for (const f of ['LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js']) expect(files).toContain(f);
-    expect(files.some((f) => f.startsWith('src/') || f.startsWith('node_modules/'))).toBe(false);
+    for (const f of ['binding.gyp', 'scripts/build-native.mjs', 'native/gemm.cc', 'native/addon.cc', 'native/pool.h']) expect(files).toContain(f);
+    expect(files.some((f) => f.startsWith('src/') || f.startsWith('node_modules/') || f.startsWith('build/') || f.endsWith('.node'))).toBe(false);
   });
 
   test.each([
