@@ -70,6 +70,13 @@ bool integer(napi_env env, napi_value v, int64_t* out) {
   return napi_get_value_int64(env, v, out) == napi_ok;
 }
 
+/** Reads the thread count argument, or throws naming the function. */
+bool threadsArg(napi_env env, napi_value v, const char* fn, int64_t* out) {
+  if (integer(env, v, out) && *out >= 1 && *out <= MAX_THREADS) return true;
+  fail(env, std::string(fn) + ": threads must be an integer in [1, " + std::to_string(MAX_THREADS) + "]");
+  return false;
+}
+
 napi_value Sgemm(napi_env env, napi_callback_info info) {
   size_t argc = 13;
   napi_value argv[13];
@@ -90,7 +97,7 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   for (int i = 0; i < 2; i++)
     if (napi_get_value_bool(env, argv[9 + i], &flags[i]) != napi_ok) return fail(env, "sgemm: transA and transB must be booleans");
   int64_t threads = 1;
-  if (!integer(env, argv[11], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "sgemm: threads must be an integer in [1, 64]");
+  if (!threadsArg(env, argv[11], "sgemm", &threads)) return nullptr;
   int64_t level = 0;
   if (!integer(env, argv[12], &level) || level < 0 || level > static_cast<int64_t>(detected))
     return fail(env, std::string("sgemm: isa must be an integer in [0, ") + std::to_string(static_cast<int>(detected)) + "] (generic, avx2, avx512: at most what this CPU runs)");
@@ -136,6 +143,15 @@ bool floatArg(napi_env env, napi_value v, const char* fn, const char* name, int6
 /** Updates on fewer values stay on one thread (as the WebAssembly backend's UPDATE_THREAD_MIN). */
 constexpr int64_t UPDATE_THREAD_MIN = 1 << 16;
 
+/** Runs fn(lo, hi) over [0, len): in bands of whole 16-value blocks, one per thread, from UPDATE_THREAD_MIN values. */
+template <typename Fn>
+void overRange(int64_t len, int64_t threads, Fn fn) {
+  const int parts = len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1;
+  const int64_t per = (len + parts * 16 - 1) / (parts * 16) * 16;
+  auto part = [&](int t) { fn(std::min(len, t * per), std::min(len, (t + 1) * per)); };
+  neurite::parallel(parts, part);
+}
+
 // rmspropUpdate(p, g, s, m, avg, len, lr, rho, mu, eps, centered, threads)
 napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
   size_t argc = 12;
@@ -149,19 +165,14 @@ napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
     if (napi_get_value_double(env, argv[6 + i], &real[i]) != napi_ok) return fail(env, "rmspropUpdate: lr, rho, mu and eps must be numbers");
   bool centered = false;
   if (napi_get_value_bool(env, argv[10], &centered) != napi_ok) return fail(env, "rmspropUpdate: centered must be a boolean");
-  if (!integer(env, argv[11], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "rmspropUpdate: threads must be an integer in [1, 64]");
+  if (!threadsArg(env, argv[11], "rmspropUpdate", &threads)) return nullptr;
   const double mu = real[2];
   float *p, *g, *sq, *m = nullptr, *avg = nullptr;
   if (!floatArg(env, argv[0], "rmspropUpdate", "p", len, &p) || !floatArg(env, argv[1], "rmspropUpdate", "g", len, &g) ||
       !floatArg(env, argv[2], "rmspropUpdate", "s", len, &sq) || !floatArg(env, argv[3], "rmspropUpdate", "m", mu > 0 ? len : 0, &m) ||
       !floatArg(env, argv[4], "rmspropUpdate", "avg", centered ? len : 0, &avg))
     return nullptr;
-  const int parts = len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1;
-  const int64_t per = (len + parts * 16 - 1) / (parts * 16) * 16;
-  auto part = [&](int t) {
-    neurite::rmsprop(p, g, sq, m, avg, std::min(len, t * per), std::min(len, (t + 1) * per), real[0], real[1], mu, real[3], centered);
-  };
-  neurite::parallel(parts, part);
+  overRange(len, threads, [&](int64_t lo, int64_t hi) { neurite::rmsprop(p, g, sq, m, avg, lo, hi, real[0], real[1], mu, real[3], centered); });
   return nullptr;
 }
 
@@ -177,17 +188,14 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
   bool nesterov = false;
   if (napi_get_value_double(env, argv[4], &lr) != napi_ok || napi_get_value_double(env, argv[5], &mu) != napi_ok) return fail(env, "sgdUpdate: lr and mu must be numbers");
   if (napi_get_value_bool(env, argv[6], &nesterov) != napi_ok) return fail(env, "sgdUpdate: nesterov must be a boolean");
-  if (!integer(env, argv[7], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "sgdUpdate: threads must be an integer in [1, 64]");
+  if (!threadsArg(env, argv[7], "sgdUpdate", &threads)) return nullptr;
   napi_valuetype vt;
   napi_typeof(env, argv[2], &vt);
   float *p, *g, *v = nullptr;
   if (!floatArg(env, argv[0], "sgdUpdate", "p", len, &p) || !floatArg(env, argv[1], "sgdUpdate", "g", len, &g) ||
       (vt != napi_null && !floatArg(env, argv[2], "sgdUpdate", "v", len, &v)))
     return nullptr;
-  const int parts = len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1;
-  const int64_t per = (len + parts * 16 - 1) / (parts * 16) * 16;
-  auto part = [&](int t) { neurite::sgd(p, g, v, std::min(len, t * per), std::min(len, (t + 1) * per), lr, mu, nesterov); };
-  neurite::parallel(parts, part);
+  overRange(len, threads, [&](int64_t lo, int64_t hi) { neurite::sgd(p, g, v, lo, hi, lr, mu, nesterov); });
   return nullptr;
 }
 
@@ -202,15 +210,12 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   double real[4];
   for (int i = 0; i < 4; i++)
     if (napi_get_value_double(env, argv[5 + i], &real[i]) != napi_ok) return fail(env, "adamUpdate: alpha, b1, b2 and eps must be numbers");
-  if (!integer(env, argv[9], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "adamUpdate: threads must be an integer in [1, 64]");
+  if (!threadsArg(env, argv[9], "adamUpdate", &threads)) return nullptr;
   float *p, *g, *m, *v;
   if (!floatArg(env, argv[0], "adamUpdate", "p", len, &p) || !floatArg(env, argv[1], "adamUpdate", "g", len, &g) ||
       !floatArg(env, argv[2], "adamUpdate", "m", len, &m) || !floatArg(env, argv[3], "adamUpdate", "v", len, &v))
     return nullptr;
-  const int parts = len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1;
-  const int64_t per = (len + parts * 16 - 1) / (parts * 16) * 16;
-  auto part = [&](int t) { neurite::adam(p, g, m, v, std::min(len, t * per), std::min(len, (t + 1) * per), real[0], real[1], real[2], real[3]); };
-  neurite::parallel(parts, part);
+  overRange(len, threads, [&](int64_t lo, int64_t hi) { neurite::adam(p, g, m, v, lo, hi, real[0], real[1], real[2], real[3]); });
   return nullptr;
 }
 
@@ -272,7 +277,7 @@ napi_value Im2col(napi_env env, napi_callback_info info) {
   double fill = 0;
   int64_t threads = 1;
   if (napi_get_value_double(env, argv[2], &fill) != napi_ok) return fail(env, "im2col: fill must be a number");
-  if (!integer(env, argv[4], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "im2col: threads must be an integer in [1, 64]");
+  if (!threadsArg(env, argv[4], "im2col", &threads)) return nullptr;
   const int64_t inSize = w.batch * w.inH * w.inW * w.channels, outSize = w.batch * w.outH * w.outW * w.kH * w.kW * w.channels;
   float *x, *out;
   if (!floatArg(env, argv[0], "im2col", "x", inSize, &x) || !floatArg(env, argv[3], "im2col", "out", outSize, &out)) return nullptr;
@@ -292,7 +297,7 @@ napi_value Col2im(napi_env env, napi_callback_info info) {
   neurite::Window w;
   if (!windowArg(env, argv[1], "col2im", &w)) return nullptr;
   int64_t threads = 1;
-  if (!integer(env, argv[3], &threads) || threads < 1 || threads > MAX_THREADS) return fail(env, "col2im: threads must be an integer in [1, 64]");
+  if (!threadsArg(env, argv[3], "col2im", &threads)) return nullptr;
   const int64_t imageSize = w.batch * w.inH * w.inW * w.channels, colsSize = w.batch * w.outH * w.outW * w.kH * w.kW * w.channels;
   float *cols, *out;
   if (!floatArg(env, argv[0], "col2im", "cols", colsSize, &cols) || !floatArg(env, argv[2], "col2im", "out", imageSize, &out)) return nullptr;

@@ -13,6 +13,7 @@ import type { Backend, Kernels, UnaryOp, Window2d } from '../backend.js';
 import { batchPlan } from '../batch.js';
 import { jsBackend } from '../js/index.js';
 import { NATIVE_MIN, type WasmOptions, wasmBackend } from '../wasm/index.js';
+import { WINDOW_FIELDS, writeWindow } from '../wasm/window.js';
 import type { Buf } from '../../tensor/tensor.js';
 
 /** The instruction sets the addon has kernels for, widest first. */
@@ -161,8 +162,9 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else reference.fillRandom(out, rng, dist, a, b);
   };
 
-  // Transcendental maps (the recurrent gates' sigmoid and tanh, softmax's exp) in the C library's
-  // float64 functions: within float tolerance of the reference (V8's), not bit for bit.
+  // Transcendental maps (the recurrent gates' sigmoid and tanh, softmax's exp) in float64 with a
+  // vectorized exp of the addon's own (log, softplus: the C library's): within a float32 ulp of
+  // the reference (V8's), not bit for bit by construction (native/elementwise.h).
   const unary = (op: (typeof NATIVE_UNARY)[number]): Kernels[UnaryOp] => {
     const code = NATIVE_UNARY.indexOf(op);
     const fallback = wasm.kernels[op];
@@ -174,12 +176,8 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
   const maps = Object.fromEntries(NATIVE_UNARY.map((op) => [op, unary(op)])) as Pick<Kernels, (typeof NATIVE_UNARY)[number]>;
 
   // A convolution's im2col and col2im, split by image across the threads.
-  const win = new Int32Array(14);
-  const place = (w: Window2d): Int32Array => {
-    win[0] = w.batch; win[1] = w.inH; win[2] = w.inW; win[3] = w.channels; win[4] = w.kH; win[5] = w.kW; win[6] = w.strideH;
-    win[7] = w.strideW; win[8] = w.dilationH; win[9] = w.dilationW; win[10] = w.padTop; win[11] = w.padLeft; win[12] = w.outH; win[13] = w.outW;
-    return win;
-  };
+  const win = new Int32Array(WINDOW_FIELDS);
+  const place = (w: Window2d): Int32Array => writeWindow(w, win);
   const im2col: Kernels['im2col'] = (x, w, fill, out) => {
     if (out.length >= NATIVE_MIN && isF32(x) && isF32(out)) addon.im2col(x, place(w), fill, out, threads);
     else wasm.kernels.im2col(x, w, fill, out);
@@ -191,10 +189,10 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
 
   const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
   return {
+    // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
+    // call per kernel would cost more than the work), with these kernels in place of its own.
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
-    // Tiny Dense stacks keep the WebAssembly backend's one-call step, where a call per kernel
-    // would cost more than the work (its products are below NATIVE_MATMUL_MIN's neighbourhood).
     kernels: { ...wasm.kernels, ...maps, im2col, col2im, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
     isa,
     isas: info.isas,

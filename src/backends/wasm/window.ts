@@ -19,6 +19,16 @@ export interface WindowExports {
 /** The kernels this file makes native, for `nativeKernels`. */
 export const WINDOW_KERNELS = ['im2col', 'col2im', 'maxPool', 'maxPoolGrad'] as const;
 
+/** A window's numbers, as the native kernels read them (assembly/window.ts, native/window.h). */
+export const WINDOW_FIELDS = 14;
+
+/** Writes the window's fields into `into` in Window2d's order; returns `into`. */
+export function writeWindow(w: Window2d, into: Int32Array): Int32Array {
+  into[0] = w.batch; into[1] = w.inH; into[2] = w.inW; into[3] = w.channels; into[4] = w.kH; into[5] = w.kW; into[6] = w.strideH;
+  into[7] = w.strideW; into[8] = w.dilationH; into[9] = w.dilationW; into[10] = w.padTop; into[11] = w.padLeft; into[12] = w.outH; into[13] = w.outW;
+  return into;
+}
+
 /** The kernels above, bound to a module's exports and its resident-memory test. */
 export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, allocResident: (n: number) => Float32Array): Pick<Kernels, (typeof WINDOW_KERNELS)[number]> {
   const reference = jsBackend().kernels;
@@ -26,16 +36,13 @@ export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, al
   // generator block): it is held beside the Int32Array view written through.
   let owner: Float32Array | null = null;
   let block: Int32Array | null = null;
-  /** The window's 14 numbers in module memory, in assembly/window.ts's order. */
+  /** The window's numbers in module memory, in assembly/window.ts's order. */
   const place = (w: Window2d): number => {
     if (block === null) {
-      owner = allocResident(14);
-      block = new Int32Array(owner.buffer, owner.byteOffset, 14);
+      owner = allocResident(WINDOW_FIELDS);
+      block = new Int32Array(owner.buffer, owner.byteOffset, WINDOW_FIELDS);
     }
-    const b = block;
-    b[0] = w.batch; b[1] = w.inH; b[2] = w.inW; b[3] = w.channels; b[4] = w.kH; b[5] = w.kW; b[6] = w.strideH;
-    b[7] = w.strideW; b[8] = w.dilationH; b[9] = w.dilationW; b[10] = w.padTop; b[11] = w.padLeft; b[12] = w.outH; b[13] = w.outW;
-    return b.byteOffset;
+    return writeWindow(w, block).byteOffset;
   };
   return {
     im2col: (x, w, fill, out) => {
