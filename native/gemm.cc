@@ -114,6 +114,9 @@ template <bool Packed>
 __attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, int64_t bs, float* c, int ldc, bool accumulate, int mr, int nr) {
   constexpr int MR = 6, NR = 16;
   __m256 c0[MR], c1[MR];
+  // Every loop over the tile's rows is unrolled so each accumulator is one register throughout
+  // (a loop GCC keeps makes it hold the tile in memory too, storing it at every step of k).
+#pragma GCC unroll 6
   for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm256_setzero_ps();
   for (int p = 0; p < kc; p++) {
     const __m256 b0 = _mm256_loadu_ps(pb), b1 = _mm256_loadu_ps(pb + 8);
@@ -127,6 +130,7 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, int
     pb += bs;
   }
   if (mr == MR && nr == NR) {
+#pragma GCC unroll 6
     for (int r = 0; r < MR; r++) {
       float* row = c + static_cast<size_t>(r) * ldc;
       if (accumulate) {
@@ -138,18 +142,28 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(int kc, const float* pa, int
     }
     return;
   }
-  alignas(64) float tile[MR * NR];
+  // A partial tile: masked loads and stores touch only the mr×nr corner that exists.
+  const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(nr), lanes);
+  const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(nr - 8), lanes);
+#pragma GCC unroll 6
   for (int r = 0; r < MR; r++) {
-    _mm256_store_ps(tile + r * NR, c0[r]);
-    _mm256_store_ps(tile + r * NR + 8, c1[r]);
+    if (r >= mr) break;
+    float* row = c + static_cast<size_t>(r) * ldc;
+    if (accumulate) {
+      c0[r] = _mm256_add_ps(_mm256_maskload_ps(row, m0), c0[r]);
+      c1[r] = _mm256_add_ps(_mm256_maskload_ps(row + 8, m1), c1[r]);
+    }
+    _mm256_maskstore_ps(row, m0, c0[r]);
+    _mm256_maskstore_ps(row + 8, m1, c1[r]);
   }
-  storeEdge(tile, NR, c, ldc, accumulate, mr, nr);
 }
 
 template <bool Packed>
 __attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa, int64_t rs, int64_t cs, const float* pb, int64_t bs, float* c, int ldc, bool accumulate, int mr, int nr) {
   constexpr int MR = 12, NR = 32;
   __m512 c0[MR], c1[MR];
+#pragma GCC unroll 12
   for (int r = 0; r < MR; r++) c0[r] = c1[r] = _mm512_setzero_ps();
   for (int p = 0; p < kc; p++) {
     const __m512 b0 = _mm512_loadu_ps(pb), b1 = _mm512_loadu_ps(pb + 16);
@@ -163,7 +177,9 @@ __attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa
     pb += bs;
   }
   if (nr == NR) {
-    for (int r = 0; r < mr; r++) {
+#pragma GCC unroll 12
+    for (int r = 0; r < MR; r++) {
+      if (r >= mr) break;
       float* row = c + static_cast<size_t>(r) * ldc;
       if (accumulate) {
         c0[r] = _mm512_add_ps(_mm512_loadu_ps(row), c0[r]);
@@ -177,7 +193,9 @@ __attribute__((target("avx512f,fma"))) void kernelAvx512(int kc, const float* pa
   // A partial tile: masked loads and stores touch only the nr columns that exist.
   const __mmask16 m0 = nr >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << nr) - 1);
   const __mmask16 m1 = nr <= 16 ? static_cast<__mmask16>(0) : static_cast<__mmask16>((1u << (nr - 16)) - 1);
-  for (int r = 0; r < mr; r++) {
+#pragma GCC unroll 12
+  for (int r = 0; r < MR; r++) {
+    if (r >= mr) break;
     float* row = c + static_cast<size_t>(r) * ldc;
     if (accumulate) {
       c0[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, row), c0[r]);
