@@ -32,6 +32,47 @@ constexpr int NC = 2048;        // a multiple of every NR (32, 16, 8)
 constexpr int MAX_MR = 12;
 constexpr int MAX_NR = 32;
 
+#ifdef NEURITE_X86
+/**
+ * One full 12-row strip of a row-major A (the AVX-512 kernel's MR), packed 8 steps of k at a
+ * time: rows 0–7 by an 8×8 register transpose, rows 8–11 by a 4×8 one, each step's 12 values
+ * then stored together (a scalar copy writes each value 48 bytes from the last). Only runs where
+ * the 12-row kernel does, so AVX2 is there.
+ */
+__attribute__((target("avx2"))) void packStrip12(const float* a, int k, int i0, int p0, int kc, float* dst) {
+  int p = 0;
+  for (; p + 8 <= kc; p += 8) {
+    const float* src = a + static_cast<size_t>(i0) * k + p0 + p;
+    __m256 r[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + static_cast<size_t>(i) * k);
+    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    // s_j: columns j (low lane) and j + 4 (high lane) of rows 0–3 (j < 4) or 4–7.
+    const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    const __m256 col[8] = {
+        _mm256_permute2f128_ps(s0, s4, 0x20), _mm256_permute2f128_ps(s1, s5, 0x20), _mm256_permute2f128_ps(s2, s6, 0x20), _mm256_permute2f128_ps(s3, s7, 0x20),
+        _mm256_permute2f128_ps(s0, s4, 0x31), _mm256_permute2f128_ps(s1, s5, 0x31), _mm256_permute2f128_ps(s2, s6, 0x31), _mm256_permute2f128_ps(s3, s7, 0x31)};
+    // Rows 8–11: v_j holds columns j and j + 4 of those four rows.
+    const float* low = src + static_cast<size_t>(8) * k;
+    const __m256 q0 = _mm256_loadu_ps(low), q1 = _mm256_loadu_ps(low + k), q2 = _mm256_loadu_ps(low + 2 * static_cast<size_t>(k)), q3 = _mm256_loadu_ps(low + 3 * static_cast<size_t>(k));
+    const __m256 u0 = _mm256_unpacklo_ps(q0, q1), u1 = _mm256_unpackhi_ps(q0, q1), u2 = _mm256_unpacklo_ps(q2, q3), u3 = _mm256_unpackhi_ps(q2, q3);
+    const __m256 v[4] = {_mm256_shuffle_ps(u0, u2, 0x44), _mm256_shuffle_ps(u0, u2, 0xEE), _mm256_shuffle_ps(u1, u3, 0x44), _mm256_shuffle_ps(u1, u3, 0xEE)};
+    float* d = dst + static_cast<size_t>(p) * 12;
+    for (int j = 0; j < 8; j++) {
+      _mm256_storeu_ps(d + j * 12, col[j]);
+      _mm_storeu_ps(d + j * 12 + 8, j < 4 ? _mm256_castps256_ps128(v[j]) : _mm256_extractf128_ps(v[j - 4], 1));
+    }
+  }
+  for (; p < kc; p++)
+    for (int r = 0; r < 12; r++) dst[static_cast<size_t>(p) * 12 + r] = a[static_cast<size_t>(i0 + r) * k + p0 + p];
+}
+#endif
+
 /** A(i0.., p0..) as MR-tall strips: pa[s·kc·MR + p·MR + r] = A(i0 + s·MR + r, p0 + p), zero past the edge. */
 void packA(const float* a, int m, int k, bool trans, int i0, int mc, int p0, int kc, int MR, float* pa) {
   for (int s = 0; s < mc; s += MR) {
@@ -46,6 +87,12 @@ void packA(const float* a, int m, int k, bool trans, int i0, int mc, int p0, int
         for (int r = rows; r < MR; r++) d[r] = 0.0f;
       }
     } else {
+#ifdef NEURITE_X86
+      if (MR == 12 && rows == 12) {
+        packStrip12(a, k, i0 + s, p0, kc, dst);
+        continue;
+      }
+#endif
       for (int r = 0; r < rows; r++) {
         const float* src = a + static_cast<size_t>(i0 + s + r) * k + p0;
         for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * MR + r] = src[p];
