@@ -54,6 +54,18 @@ napi_value fail(napi_env env, const std::string& message) {
   return nullptr;
 }
 
+/**
+ * Reads exactly N arguments into argv, or throws "<fn> expects N arguments <signature>, got K".
+ */
+template <size_t N>
+bool args(napi_env env, napi_callback_info info, const char* fn, const char* signature, napi_value (&argv)[N]) {
+  size_t argc = N;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc == N) return true;
+  fail(env, std::string(fn) + " expects " + std::to_string(N) + " arguments" + (*signature ? std::string(" ") + signature : "") + ", got " + std::to_string(argc));
+  return false;
+}
+
 bool floatArray(napi_env env, napi_value v, float** data, size_t* length) {
   bool is = false;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
@@ -78,10 +90,8 @@ bool threadsArg(napi_env env, napi_value v, const char* fn, int64_t* out) {
 }
 
 napi_value Sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
   napi_value argv[13];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 13) return fail(env, "sgemm expects 13 arguments (a, aOffset, b, bOffset, c, cOffset, m, n, k, transA, transB, threads, isa), got " + std::to_string(argc));
+  if (!args(env, info, "sgemm", "(a, aOffset, b, bOffset, c, cOffset, m, n, k, transA, transB, threads, isa)", argv)) return nullptr;
   float* ptr[3];
   size_t len[3];
   int64_t off[3];
@@ -154,10 +164,8 @@ void overRange(int64_t len, int64_t threads, Fn fn) {
 
 // rmspropUpdate(p, g, s, m, avg, len, lr, rho, mu, eps, centered, threads)
 napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
   napi_value argv[12];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 12) return fail(env, "rmspropUpdate expects 12 arguments, got " + std::to_string(argc));
+  if (!args(env, info, "rmspropUpdate", "", argv)) return nullptr;
   int64_t len = 0, threads = 1;
   if (!integer(env, argv[5], &len) || len < 0) return fail(env, "rmspropUpdate: len must be an integer ≥ 0");
   double real[4];
@@ -178,10 +186,8 @@ napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
 
 // sgdUpdate(p, g, v | null, len, lr, mu, nesterov, threads)
 napi_value SgdUpdate(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
   napi_value argv[8];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 8) return fail(env, "sgdUpdate expects 8 arguments, got " + std::to_string(argc));
+  if (!args(env, info, "sgdUpdate", "", argv)) return nullptr;
   int64_t len = 0, threads = 1;
   if (!integer(env, argv[3], &len) || len < 0) return fail(env, "sgdUpdate: len must be an integer ≥ 0");
   double lr = 0, mu = 0;
@@ -201,10 +207,8 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
 
 // adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
 napi_value AdamUpdate(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value argv[10];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 10) return fail(env, "adamUpdate expects 10 arguments, got " + std::to_string(argc));
+  if (!args(env, info, "adamUpdate", "", argv)) return nullptr;
   int64_t len = 0, threads = 1;
   if (!integer(env, argv[4], &len) || len < 0) return fail(env, "adamUpdate: len must be an integer ≥ 0");
   double real[4];
@@ -221,10 +225,8 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
 
 // unary(op, x, out): out[i] = f(x[i]) for op 0 exp, 1 log, 2 sigmoid, 3 tanh, 4 softplus.
 napi_value Unary(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 3) return fail(env, "unary expects 3 arguments (op, x, out), got " + std::to_string(argc));
+  if (!args(env, info, "unary", "(op, x, out)", argv)) return nullptr;
   int64_t op = -1;
   if (!integer(env, argv[0], &op) || op < 0 || op >= neurite::UNARY_COUNT) return fail(env, "unary: op must be an integer in [0, " + std::to_string(neurite::UNARY_COUNT) + ")");
   float *x, *out;
@@ -268,10 +270,8 @@ int windowParts(int64_t threads, int64_t values, int64_t batch) {
 
 // im2col(x, window, fill, out, threads)
 napi_value Im2col(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 5) return fail(env, "im2col expects 5 arguments (x, window, fill, out, threads), got " + std::to_string(argc));
+  if (!args(env, info, "im2col", "(x, window, fill, out, threads)", argv)) return nullptr;
   neurite::Window w;
   if (!windowArg(env, argv[1], "im2col", &w)) return nullptr;
   double fill = 0;
@@ -290,10 +290,8 @@ napi_value Im2col(napi_env env, napi_callback_info info) {
 
 // col2im(cols, window, out, threads)
 napi_value Col2im(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 4) return fail(env, "col2im expects 4 arguments (cols, window, out, threads), got " + std::to_string(argc));
+  if (!args(env, info, "col2im", "(cols, window, out, threads)", argv)) return nullptr;
   neurite::Window w;
   if (!windowArg(env, argv[1], "col2im", &w)) return nullptr;
   int64_t threads = 1;
@@ -310,10 +308,8 @@ napi_value Col2im(napi_env env, napi_callback_info info) {
 
 // fillUniform(state: Int32Array(4), out: Float32Array, a, b): the generator's words advanced in place.
 napi_value FillUniform(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 4) return fail(env, "fillUniform expects 4 arguments (state, out, a, b), got " + std::to_string(argc));
+  if (!args(env, info, "fillUniform", "(state, out, a, b)", argv)) return nullptr;
   bool is = false;
   napi_typedarray_type type;
   size_t words = 0;

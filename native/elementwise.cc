@@ -7,11 +7,7 @@
 #include <cmath>
 #include <cstring>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define NEURITE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define NEURITE_CLONES
-#endif
+#include "clones.h"
 
 namespace neurite {
 

@@ -6,20 +6,27 @@
 
 namespace neurite {
 
-void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0, int64_t n1) {
+namespace {
+
+/**
+ * The reference's walk over images [n0, n1): for each output position and tap, in order, calls
+ * tap(row, pixel) with the tap's C values in the im2col row and the image pixel it reads, or
+ * nullptr where the tap falls outside the image.
+ */
+template <typename Image, typename Row, typename Tap>
+void walkTaps(Image* images, Row* rows, const Window& w, int64_t n0, int64_t n1, Tap tap) {
   const int64_t C = w.channels;
-  const int64_t row = w.kH * w.kW * C;
   for (int64_t n = n0; n < n1; n++) {
-    const float* image = x + n * w.inH * w.inW * C;
-    float* o = out + n * w.outH * w.outW * row;
+    Image* image = images + n * w.inH * w.inW * C;
+    Row* o = rows + n * w.outH * w.outW * w.kH * w.kW * C;
     for (int64_t oy = 0; oy < w.outH; oy++) {
       for (int64_t ox = 0; ox < w.outW; ox++) {
         for (int64_t ky = 0; ky < w.kH; ky++) {
           const int64_t iy = oy * w.strideH - w.padTop + ky * w.dilationH;
           for (int64_t kx = 0; kx < w.kW; kx++) {
             const int64_t ix = ox * w.strideW - w.padLeft + kx * w.dilationW;
-            if (iy < 0 || iy >= w.inH || ix < 0 || ix >= w.inW) std::fill(o, o + C, fill);
-            else std::memcpy(o, image + (iy * w.inW + ix) * C, sizeof(float) * C);
+            const bool inside = iy >= 0 && iy < w.inH && ix >= 0 && ix < w.inW;
+            tap(o, inside ? image + (iy * w.inW + ix) * C : nullptr);
             o += C;
           }
         }
@@ -28,29 +35,24 @@ void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0,
   }
 }
 
+}  // namespace
+
+void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0, int64_t n1) {
+  const size_t C = static_cast<size_t>(w.channels);
+  walkTaps(x, out, w, n0, n1, [&](float* row, const float* pixel) {
+    if (pixel == nullptr) std::fill(row, row + C, fill);
+    else std::memcpy(row, pixel, sizeof(float) * C);
+  });
+}
+
 void col2im(const float* cols, const Window& w, float* out, int64_t n0, int64_t n1) {
   const int64_t C = w.channels;
-  const int64_t row = w.kH * w.kW * C;
-  for (int64_t n = n0; n < n1; n++) {
-    float* image = out + n * w.inH * w.inW * C;
-    std::fill(image, image + w.inH * w.inW * C, 0.0f);
-    const float* o = cols + n * w.outH * w.outW * row;
-    for (int64_t oy = 0; oy < w.outH; oy++) {
-      for (int64_t ox = 0; ox < w.outW; ox++) {
-        for (int64_t ky = 0; ky < w.kH; ky++) {
-          const int64_t iy = oy * w.strideH - w.padTop + ky * w.dilationH;
-          for (int64_t kx = 0; kx < w.kW; kx++) {
-            const int64_t ix = ox * w.strideW - w.padLeft + kx * w.dilationW;
-            if (iy >= 0 && iy < w.inH && ix >= 0 && ix < w.inW) {
-              float* dst = image + (iy * w.inW + ix) * C;
-              for (int64_t c = 0; c < C; c++) dst[c] += o[c];
-            }
-            o += C;
-          }
-        }
-      }
-    }
-  }
+  const int64_t image = w.inH * w.inW * C;
+  std::fill(out + n0 * image, out + n1 * image, 0.0f);
+  walkTaps(out, cols, w, n0, n1, [&](const float* row, float* pixel) {
+    if (pixel != nullptr)
+      for (int64_t c = 0; c < C; c++) pixel[c] += row[c];
+  });
 }
 
 }  // namespace neurite
