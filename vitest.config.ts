@@ -7,7 +7,7 @@ export default defineConfig({
     alias: { neurite: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
   },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'playground/src/**/*.test.ts'],
     testTimeout: 120_000,
   },
 });

@@ -6,7 +6,7 @@
  * installs Debian's `chromium`).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -28,6 +28,17 @@ const CANDIDATES = [
 export function chromiumOrNull(): string | null {
   if (process.env.NEURITE_CHROMIUM === 'none') return null;
   for (const c of CANDIDATES) if (spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0) return c;
+  return null;
+}
+
+/** chromiumOrNull() as an absolute path (what playwright-core's executablePath needs). */
+export function chromiumPathOrNull(): string | null {
+  const c = chromiumOrNull();
+  if (c === null || c.includes('/')) return c;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const p = join(dir, c);
+    if (dir !== '' && existsSync(p)) return p;
+  }
   return null;
 }
 
