@@ -192,6 +192,15 @@ describe.runIf(browserPath !== null)('the playground in headless Chromium', () =
     if (shots !== undefined) await page.screenshot({ path: join(ROOT, shots, 'playground-csv.png') });
     expect(page.url()).toContain('target=species');
     expect(page.url()).toContain('y=sepal');
+    // A second file dropped on the data panel replaces it: two classes now, one sigmoid output
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['a,b,label\n0,0,no\n0,1,yes\n1,0,yes\n1,1,no\n0.1,0.1,no\n0.9,0.1,yes\n'], 'two.csv', { type: 'text/csv' }));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => (window as unknown as { neuritePlayground: { data: { classNames: string[]; units: number[] } | null } }).neuritePlayground.data?.classNames.join() === 'no,yes', null, { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as unknown as { neuritePlayground: { data: { kind: string; units: number[] } } }).neuritePlayground.data)).toMatchObject({ kind: 'binary', units: [2, 4, 2, 1] });
+    expect(await page.inputValue('#target')).toBe('label');
     await page.close();
   }, 90_000);
 
@@ -249,6 +258,7 @@ describe.runIf(browserPath !== null)('the playground in headless Chromium', () =
     const code = await page.textContent('#code');
     expect(code).toContain("layers.dense({ units: 3, activation: 'tanh', inputShape: [2] }),");
     expect(code).toContain('epochs: 3,');
+    expect(await page.textContent('#notice')).toContain('without the weights you edited by hand');
     await page.close();
   }, 120_000);
 });

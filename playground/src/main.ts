@@ -34,7 +34,10 @@ let data: DataMessage | null = null;
 let update: UpdateMessage | null = null;
 let layout: NetworkLayout | null = null;
 let playing = false;
-let history: History = { epochs: [], train: [], test: [] };
+const emptyHistory = (): History => ({ epochs: [], train: [], test: [], trainAccuracy: [], testAccuracy: [] });
+let history: History = emptyHistory();
+/** Whether a weight was edited by hand since the network was made (the copied code cannot know it). */
+let edited = false;
 let drawPending = false;
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -111,8 +114,9 @@ function history_replace(fragment: string): void {
 
 function configure(): void {
   playing = false;
+  edited = false;
   showPlaying();
-  history = { epochs: [], train: [], test: [] };
+  history = emptyHistory();
   data = null;
   update = null;
   send({ type: 'configure', state: structuredClone(state), csv });
@@ -252,7 +256,8 @@ function buildControls(): void {
   $('reset').addEventListener('click', () => {
     playing = false;
     showPlaying();
-    history = { epochs: [], train: [], test: [] };
+    history = emptyHistory();
+    edited = false;
     send({ type: 'reset' });
   });
   document.addEventListener('keydown', (e) => {
@@ -272,7 +277,9 @@ function buildControls(): void {
     const pre = $('code');
     pre.textContent = code;
     pre.hidden = false;
-    void navigator.clipboard?.writeText(code).then(() => notice('code copied: it trains the same network to the same loss'), () => undefined);
+    const caveat = edited ? " (without the weights you edited by hand: it cannot know them)" : '';
+    void navigator.clipboard?.writeText(code).then(() => notice(`code copied: it trains the same network to the same loss${caveat}`), () => undefined);
+    if (edited) notice(`this code trains the same network from the same seed${caveat}`);
   });
   bindNetworkPointer();
 }
@@ -375,11 +382,13 @@ function onData(d: DataMessage): void {
 }
 
 function onUpdate(u: UpdateMessage): void {
-  if (history.epochs.length > 0 && u.epoch < history.epochs[history.epochs.length - 1]!) history = { epochs: [], train: [], test: [] };
+  if (history.epochs.length > 0 && u.epoch < history.epochs[history.epochs.length - 1]!) history = emptyHistory();
   if (history.epochs[history.epochs.length - 1] !== u.epoch) {
     history.epochs.push(u.epoch);
     history.train.push(u.trainLoss);
     history.test.push(u.testLoss);
+    history.trainAccuracy.push(u.trainAccuracy);
+    history.testAccuracy.push(u.testAccuracy);
   }
   update = u;
   if (!u.playing && playing && u.epoch > 0 && !Number.isFinite(u.trainLoss)) playing = false;
@@ -494,6 +503,7 @@ function bindNetworkPointer(): void {
     editing = null;
     editor.hidden = true;
     if (editor.value.trim() === '' || !Number.isFinite(v)) return notice(`a weight must be a finite number, got '${editor.value}'`, 'error');
+    edited = true;
     send({ type: 'setWeight', layer, from, to, value: v });
   };
   editor.addEventListener('keydown', (e) => {

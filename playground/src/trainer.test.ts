@@ -209,14 +209,27 @@ describe('copy code', () => {
     ['circles, squares, sgd', { ...defaultState(), dataset: 'circles', features: ['x1sq', 'x2sq'], optimizer: 'sgd', learningRate: 0.1 }],
     ['peaks regression, sin features', { ...defaultState(), dataset: 'peaks', features: ['x1', 'x2', 'sinx1', 'sinx2'], hidden: [{ units: 8, activation: 'relu' }] }],
   ];
+  /** A small 3-class table: two informative columns and a text column. */
+  const flowers = (): string => {
+    const rows = ['length,width,colour,kind'];
+    for (let i = 0; i < 60; i++) rows.push(`${10 + 4 * (i % 3) + ((i * 7) % 5) / 5},${3 - (i % 3) + ((i * 3) % 7) / 7},${['red', 'blue'][i % 2]},${['a', 'b', 'c'][i % 3]}`);
+    return rows.join('\n');
+  };
+  const csvFile = join(mkdtempSync(join(tmpdir(), 'playground-csv-')), 'flowers.csv');
+  writeFileSync(csvFile, flowers());
+  afterAll(() => rmSync(csvFile, { force: true }));
+  cases.push(['a CSV with a text column, adamax', { ...defaultState(), dataset: 'csv', target: 'kind', optimizer: 'adamax', learningRate: 0.02 }]);
+
   test.each(cases)('%s: the snippet reaches the page\'s loss after the same epochs', async (_name, state) => {
     const epochs = 4;
     const h = harness();
-    await h.send({ type: 'configure', state, csv: null });
+    const csv = state.dataset === 'csv' ? { name: 'flowers.csv', text: flowers() } : null;
+    await h.send({ type: 'configure', state, csv });
+    expect(h.errors()).toEqual([]);
     for (let i = 0; i < epochs; i++) await h.send({ type: 'step' });
     const page = h.last();
     const data = h.posted[0] as DataMessage;
-    const code = snippet(state, planNetwork(state, data.kind, data.inputNames.length, data.classNames.length), epochs);
+    const code = snippet(state, planNetwork(state, data.kind, data.inputNames.length, data.classNames.length), epochs, csvFile);
     mkdirSync(dir, { recursive: true });
     const file = `${dir}${_name.replace(/\W+/g, '-')}.ts`;
     writeFileSync(file, code);

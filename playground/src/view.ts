@@ -89,36 +89,44 @@ export interface History {
   epochs: number[];
   train: number[];
   test: number[];
+  /** null for regression. */
+  trainAccuracy: Array<number | null>;
+  testAccuracy: Array<number | null>;
 }
 
-/** Train (dark) and test (grey) loss against epochs. */
+/** Train (dark) and test (grey) loss against epochs; accuracy dashed, on a 0–1 scale. */
 export function drawCurve(canvas: HTMLCanvasElement, h: History): void {
   const ctx = canvas.getContext('2d')!;
   const { width: w, height: ht } = canvas;
   ctx.clearRect(0, 0, w, ht);
   ctx.strokeStyle = '#ddd';
+  ctx.setLineDash([]);
   ctx.strokeRect(0.5, 0.5, w - 1, ht - 1);
   const finite = [...h.train, ...h.test].filter(Number.isFinite);
   if (h.epochs.length < 2 || finite.length === 0) return;
   const top = Math.max(...finite) * 1.05 || 1;
   const last = h.epochs[h.epochs.length - 1]! || 1;
-  const line = (ys: number[], colour: string): void => {
+  const line = (ys: Array<number | null>, max: number, colour: string, dash: number[]): void => {
     ctx.beginPath();
+    let started = false;
     ys.forEach((y, i) => {
+      if (y === null || !Number.isFinite(y)) return;
       const px = 4 + (h.epochs[i]! / last) * (w - 8);
-      const py = ht - 4 - (Math.max(0, Math.min(y, top)) / top) * (ht - 8);
-      if (i === 0) ctx.moveTo(px, py);
+      const py = ht - 4 - (Math.max(0, Math.min(y, max)) / max) * (ht - 8);
+      if (!started) ctx.moveTo(px, py);
       else ctx.lineTo(px, py);
+      started = true;
     });
+    ctx.setLineDash(dash);
     ctx.strokeStyle = colour;
     ctx.lineWidth = 1.5;
     ctx.stroke();
   };
-  line(h.test, '#999');
-  line(h.train, '#183d4e');
-  ctx.fillStyle = '#777';
-  ctx.font = '11px system-ui';
-  ctx.fillText(`loss ≤ ${top.toPrecision(3)}  — train  ·  grey: test`, 8, 14);
+  line(h.testAccuracy, 1, '#999', [4, 3]);
+  line(h.trainAccuracy, 1, '#183d4e', [4, 3]);
+  line(h.test, top, '#999', []);
+  line(h.train, top, '#183d4e', []);
+  ctx.setLineDash([]);
 }
 
 /** Where each unit is drawn, for hit tests. */
