@@ -265,3 +265,47 @@ describe.runIf(browserPath !== null)('the playground in headless Chromium', () =
 
 // A screenshot run writes into docs/; make sure it exists.
 if (shots !== undefined) mkdirSync(join(ROOT, shots), { recursive: true });
+
+describe.runIf(browserPath !== null)('the playground served other ways', () => {
+  test('from a static server without the isolation headers: it trains on one thread and says so', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'neurite-playground-plain-'));
+    const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'playground/vite.config.ts'), '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], { encoding: 'utf8' });
+    expect(built.status, built.stderr).toBe(0);
+    const server = await serveStatic(out, { isolated: false });
+    const browser = await chromium.launch({ executablePath: browserPath!, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}#data=xor`);
+      await page.waitForFunction(() => document.getElementById('backend')!.textContent!.includes('one thread'), null, { timeout: 30_000 });
+      expect(await page.textContent('#backend')).toMatch(/^wasm.* \(one thread: the page is not cross-origin isolated\)$/);
+      await page.click('#step');
+      await page.waitForFunction(() => (window as unknown as { neuritePlayground: { update: { epoch: number } | null } }).neuritePlayground.update?.epoch === 1, null, { timeout: 30_000 });
+    } finally {
+      await browser.close();
+      await server.close();
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  test('npm run playground: the Vite dev server sends the isolation headers and the page trains', async () => {
+    const { createServer } = await import('vite');
+    const dev = await createServer({ configFile: join(ROOT, 'playground/vite.config.ts'), server: { port: 0, host: '127.0.0.1' }, logLevel: 'silent' });
+    await dev.listen();
+    const url = dev.resolvedUrls!.local[0]!;
+    const browser = await chromium.launch({ executablePath: browserPath!, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    try {
+      const res = await fetch(url);
+      expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      const page = await browser.newPage();
+      await page.goto(`${url}#data=moons`);
+      await page.waitForFunction(() => (window as unknown as { neuritePlayground?: { update: unknown } }).neuritePlayground?.update != null, null, { timeout: 60_000 });
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      await page.click('#step');
+      await page.waitForFunction(() => (window as unknown as { neuritePlayground: { update: { epoch: number } | null } }).neuritePlayground.update?.epoch === 1, null, { timeout: 30_000 });
+    } finally {
+      await browser.close();
+      await dev.close();
+    }
+  }, 120_000);
+});

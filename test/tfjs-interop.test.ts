@@ -125,6 +125,7 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       tf.layers.upSampling2d({ size: [2, 1] }),
       tf.layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, biasInitializer: 'randomNormal' }),
       tf.layers.cropping2D({ cropping: [[1, 2], [0, 1]] }),
+      tf.layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear' }),
       tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
       tf.layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, padding: 'same', activation: 'sigmoid' }),
       tf.layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2, padding: 'same' }),
@@ -134,6 +135,7 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
     ['channels first', [3, 7, 6], () => tf.sequential({ layers: [
       tf.layers.conv2d({ filters: 4, kernelSize: [3, 2], dataFormat: 'channelsFirst', inputShape: [3, 7, 6], biasInitializer: 'randomNormal' }),
       tf.layers.maxPooling2d({ poolSize: 2, dataFormat: 'channelsFirst' }),
+      // (no upSampling2d here: tfjs 4.22's, with channelsFirst, outputs shape [n, c, NaN, NaN] in either interpolation)
       tf.layers.globalMaxPooling2d({ dataFormat: 'channelsFirst' }),
     ] })],
     ['sequences', [10, 3], () => tf.sequential({ layers: [
@@ -164,6 +166,22 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       tf.layers.reLU({ maxValue: 0.4 }),
       tf.layers.dense({ units: 3, biasInitializer: 'randomNormal' }),
       tf.layers.softmax({ axis: -1 }),
+    ] })],
+    ['normalization, PReLU and noise layers', [6], () => tf.sequential({ layers: [
+      tf.layers.dense({ units: 5, inputShape: [6], biasInitializer: 'randomNormal' }),
+      tf.layers.layerNormalization({ epsilon: 0.01, gammaInitializer: 'randomNormal', betaInitializer: 'randomNormal' }),
+      tf.layers.prelu({ alphaInitializer: 'randomNormal' }),
+      tf.layers.gaussianNoise({ stddev: 0.3 }),
+      tf.layers.dense({ units: 8, biasInitializer: 'randomNormal' }),
+      tf.layers.thresholdedReLU({ theta: 0.2 }),
+      tf.layers.gaussianDropout({ rate: 0.2 }),
+      tf.layers.alphaDropout({ rate: 0.1 }),
+      tf.layers.reshape({ targetShape: [4, 2] }),
+      tf.layers.spatialDropout1d({ rate: 0.3 }),
+      tf.layers.layerNormalization({ axis: [1, 2], center: false }),
+      tf.layers.prelu({ sharedAxes: [1], alphaInitializer: 'randomUniform' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2 }),
     ] })],
     ['GRU and SimpleRNN', [5, 3], () => tf.sequential({ layers: [
       tf.layers.gru({ units: 4, returnSequences: true, inputShape: [5, 3], biasInitializer: 'randomNormal' }),

@@ -224,7 +224,7 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
     throw new Error(`${file}: the weights manifest describes ${total} bytes but the weight files hold ${weightData.length}`);
   }
   const listed = specs.reduce((n, sp) => n + sizeOf(sp.shape), 0);
-  const model = withContext({ weightBudget: { remaining: listed, file } }, () => modelFromTopology(t, file));
+  const model = withContext({ weightBudget: { remaining: listed, file } }, () => named(file, () => modelFromTopology(t, file)));
   const byName = new Map(specs.map((s) => [s.name, s]));
   const own = namedWeights(model);
   for (const w of own) {
@@ -252,6 +252,19 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
     if (Array.isArray(n.rngState) && n.rngState.length === 5) rngState = n.rngState.map((v) => (typeof v === 'number' ? v : Number.NaN));
   }
   return { model, optimizer, rngState };
+}
+
+/**
+ * Runs `f`; an Error from a layer it builds (a shape that does not fit, say) is re-thrown with
+ * the file's name in front, so every refusal of a file names the file.
+ */
+function named<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && e.constructor === Error && !e.message.startsWith(file)) throw new Error(`${file}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 /** Whether a layer entry is a nested model. */

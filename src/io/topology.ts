@@ -13,7 +13,9 @@ import { registeredClass, registeredName } from '../nn/custom.js';
 import { Bidirectional, TimeDistributed } from '../nn/wrappers.js';
 import { Maxout } from '../nn/maxout.js';
 import { l1l2, type Regularizer } from '../nn/regularizers.js';
-import { Activation, Dropout, ELU, Flatten, LeakyReLU, ReLU, Rescaling, Softmax } from '../nn/simple.js';
+import { Activation, Dropout, ELU, Flatten, LeakyReLU, ReLU, Rescaling, Softmax, ThresholdedReLU } from '../nn/simple.js';
+import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D } from '../nn/noise.js';
+import { LayerNormalization, PReLU } from '../nn/normalization.js';
 import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from '../nn/conv.js';
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
@@ -151,7 +153,7 @@ function customConfigJson(layer: Layer): JsonObject {
  * 'sizes' is a number or a list of them; 'sides' ZeroPadding2D/Cropping2D's nested pairs;
  * 'format' a data format (channels_last ⇄ channelsLast).
  */
-type FieldKind = 'int' | 'num' | 'bool' | 'axis' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'interpolation';
+type FieldKind = 'int' | 'num' | 'bool' | 'axis' | 'axes' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'interpolation';
 
 type LayerCtor = new (config: never) => Layer;
 
@@ -189,6 +191,16 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   ELU: { ctor: ELU, fields: { alpha: 'num' } },
   ReLU: { ctor: ReLU, fields: { maxValue: 'num' } },
   Softmax: { ctor: Softmax, fields: { axis: 'axis' } },
+  ThresholdedReLU: { ctor: ThresholdedReLU, fields: { theta: 'num' } },
+  PReLU: { ctor: PReLU, fields: { alphaInitializer: 'initializer', alphaRegularizer: 'regularizer', sharedAxes: 'sizes' } },
+  LayerNormalization: {
+    ctor: LayerNormalization,
+    fields: { axis: 'axes', epsilon: 'num', center: 'bool', scale: 'bool', betaInitializer: 'initializer', gammaInitializer: 'initializer', betaRegularizer: 'regularizer', gammaRegularizer: 'regularizer' },
+  },
+  GaussianNoise: { ctor: GaussianNoise, fields: { stddev: 'num', seed: 'int' } },
+  GaussianDropout: { ctor: GaussianDropout, fields: { rate: 'num', seed: 'int' } },
+  AlphaDropout: { ctor: AlphaDropout, fields: { rate: 'num', noiseShape: 'sizes', seed: 'int' } },
+  SpatialDropout1D: { ctor: SpatialDropout1D, fields: { rate: 'num', seed: 'int' } },
   Reshape: { ctor: Reshape, fields: { targetShape: 'sizes' } },
   Permute: { ctor: Permute, fields: { dims: 'sizes' } },
   RepeatVector: { ctor: RepeatVector, fields: { n: 'int' } },
@@ -213,6 +225,7 @@ const INERT_KEYS: Record<string, readonly Json[]> = {
   activity_regularizer: [null], kernel_constraint: [null], bias_constraint: [null], depthwise_constraint: [null], pointwise_constraint: [null],
   beta_regularizer: [null], gamma_regularizer: [null], beta_constraint: [null], gamma_constraint: [null], noise_shape: [null], sparse: [false], ragged: [false],
   groups: [1], output_padding: [null], negative_slope: [0], threshold: [0], recurrent_constraint: [null], embeddings_constraint: [null], time_major: [false], zero_output_for_mask: [false],
+  alpha_constraint: [null], rms_scaling: [false],
 };
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace('keep_dims', 'keepdims');
@@ -342,6 +355,11 @@ class Reader {
       case 'axis': {
         const axis = (x: Json): boolean => typeof x === 'number' && Number.isInteger(x) && Math.abs(x) <= 8;
         if (!(axis(v) || (Array.isArray(v) && v.length === 2 && v.every(axis)))) this.fail(`'${key}' must be an axis or a pair of axes, got ${JSON.stringify(v)}`);
+        return v;
+      }
+      case 'axes': {
+        const axis = (x: Json): boolean => typeof x === 'number' && Number.isInteger(x) && Math.abs(x) <= 8;
+        if (!(axis(v) || (Array.isArray(v) && v.length >= 1 && v.length <= 8 && v.every(axis)))) this.fail(`'${key}' must be an axis or a list of axes, got ${JSON.stringify(v)}`);
         return v;
       }
       case 'bool': return this.bool(key, false);

@@ -49,6 +49,15 @@ testLayer('globalMaxPooling1d', { make: () => layers.globalMaxPooling1d(), input
 testLayer('globalAveragePooling1d keepDims', { make: () => layers.globalAveragePooling1d({ keepDims: true }), input: [2, 6, 3], output: [2, 1, 3], params: 0, weightNames: [] });
 testLayer('zeroPadding2d', { make: () => layers.zeroPadding2d({ padding: [[1, 0], [2, 1]] }), input: [2, 3, 2, 2], output: [2, 4, 5, 2], params: 0, weightNames: [] });
 testLayer('cropping2D', { make: () => layers.cropping2D({ cropping: [1, 2] }), input: [2, 4, 5, 2], output: [2, 2, 1, 2], params: 0, weightNames: [] });
+testLayer('upSampling2d bilinear', { make: () => layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear' }), input: [2, 2, 2, 3], output: [2, 4, 6, 3], params: 0, weightNames: [] });
+testLayer('upSampling2d bilinear channels first', { make: () => layers.upSampling2d({ size: 2, interpolation: 'bilinear', dataFormat: 'channelsFirst' }), input: [2, 3, 2, 2], output: [2, 3, 4, 4], params: 0, weightNames: [] });
+test('upSampling2d bilinear by hand, as tfjs (no aligned corners, no half-pixel centres)', () => {
+  // a row [0, 1] widened ×2: source positions i·(2/4) = 0, 0.5, 1, 1.5 → 0, 0.5, 1, 1 (the last clamps)
+  const up = layers.upSampling2d({ size: [1, 2], interpolation: 'bilinear' });
+  expect(Array.from(up.apply(tensor([0, 1], [1, 1, 2, 1])).values)).toEqual([0, 0.5, 1, 1]);
+  const first = layers.upSampling2d({ size: [1, 2], interpolation: 'bilinear', dataFormat: 'channelsFirst' });
+  expect(Array.from(first.apply(tensor([0, 1], [1, 1, 1, 2])).values)).toEqual([0, 0.5, 1, 1]);
+});
 testLayer('upSampling2d', { make: () => layers.upSampling2d({ size: [2, 3] }), input: [2, 2, 2, 3], output: [2, 4, 6, 3], params: 0, weightNames: [] });
 testLayer('reshape', { make: () => layers.reshape({ targetShape: [3, -1] }), input: [2, 6, 2], output: [2, 3, 4], params: 0, weightNames: [] });
 testLayer('permute', { make: () => layers.permute({ dims: [2, 1] }), input: [2, 3, 4], output: [2, 4, 3], params: 0, weightNames: [] });
@@ -98,7 +107,7 @@ describe('convolution layers', () => {
     expect(() => layers.maxPooling2d({ padding: 'causal' as never })).toThrow("maxPooling2d: padding must be 'valid' or 'same', got \"causal\"");
     expect(() => layers.cropping2D({ cropping: 2 }).apply(tensor(new Float32Array(16), [1, 4, 4, 1]))).toThrow('cropping2D: cropping 2 + 2 leaves nothing of size 4 (axis 1 of [1,4,4,1])');
     expect(() => layers.zeroPadding2d({ padding: -1 })).toThrow('zeroPadding2d: padding must be n, [height, width] or [[top, bottom], [left, right]] of non-negative integers, got -1');
-    expect(() => layers.upSampling2d({ interpolation: 'bilinear' })).toThrow("upSampling2d: interpolation 'bilinear' is not supported yet; use 'nearest'");
+    expect(() => layers.upSampling2d({ interpolation: 'bicubic' as 'bilinear' })).toThrow(`upSampling2d: interpolation must be 'nearest' or 'bilinear', got "bicubic"`);
     expect(() => layers.reshape({ targetShape: [-1, -1] })).toThrow('reshape: targetShape must be a list of positive sizes with at most one -1, got [-1,-1]');
     expect(() => layers.permute({ dims: [0, 1] })).toThrow('permute: dims must be a permutation of 1…2, got [0,1]');
     expect(() => layers.repeatVector({ n: 0 })).toThrow('repeatVector: n must be a positive integer, got 0');

@@ -6,7 +6,7 @@ import { Dense, type DenseConfig } from './dense.js';
 import { Maxout, type MaxoutConfig } from './maxout.js';
 import {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
-  ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig,
+  ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig, ThresholdedReLU, type ThresholdedReLUConfig,
 } from './simple.js';
 import type { Layer, LayerArgs } from './layer.js';
 import { CustomLayer } from './custom.js';
@@ -15,6 +15,8 @@ import { Add, Average, Concatenate, type ConcatenateConfig, Dot, type DotConfig,
 import type { SymbolicTensor } from './symbolic.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Embedding, type EmbeddingConfig } from './embedding.js';
+import { AlphaDropout, type AlphaDropoutConfig, GaussianDropout, GaussianNoise, type GaussianNoiseConfig, type RateConfig, SpatialDropout1D } from './noise.js';
+import { LayerNormalization, type LayerNormalizationConfig, PReLU, type PReLUConfig } from './normalization.js';
 import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
 import { Conv1D, Conv2D, Conv2DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
 import {
@@ -48,6 +50,7 @@ export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, TimeDistributed, Bidirectional,
+  ThresholdedReLU, PReLU, LayerNormalization, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D,
 ]);
 
 const maxPooling1d = (config: PoolingConfig = {}): MaxPooling1D => new MaxPooling1D(config);
@@ -66,6 +69,13 @@ export const layers = {
   leakyReLU: (config: LeakyReLUConfig = {}): LeakyReLU => new LeakyReLU(config),
   elu: (config: ELUConfig = {}): ELU => new ELU(config),
   reLU: (config: ReLUConfig = {}): ReLU => new ReLU(config),
+  thresholdedReLU: (config: ThresholdedReLUConfig = {}): ThresholdedReLU => new ThresholdedReLU(config),
+  prelu: (config: PReLUConfig = {}): PReLU => new PReLU(config),
+  layerNormalization: (config: LayerNormalizationConfig = {}): LayerNormalization => new LayerNormalization(config),
+  gaussianNoise: (config: GaussianNoiseConfig): GaussianNoise => new GaussianNoise(config),
+  gaussianDropout: (config: RateConfig): GaussianDropout => new GaussianDropout(config),
+  alphaDropout: (config: AlphaDropoutConfig): AlphaDropout => new AlphaDropout(config),
+  spatialDropout1d: (config: RateConfig): SpatialDropout1D => new SpatialDropout1D(config),
   softmax: (config: SoftmaxConfig = {}): Softmax => new Softmax(config),
   rescaling: (config: RescalingConfig): Rescaling => new Rescaling(config),
   maxout: (config: MaxoutConfig): Maxout => new Maxout(config),

@@ -29,6 +29,17 @@ testLayer('batchNormalization (inference)', {
   make: () => layers.batchNormalization(), input: [6, 3], output: [6, 3], params: 12,
   weightNames: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
 });
+testLayer('thresholdedReLU', { make: () => layers.thresholdedReLU({ theta: 0.5 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('prelu', { make: () => layers.prelu({ alphaInitializer: 'randomNormal' }), input: [3, 4], output: [3, 4], params: 4, weightNames: ['alpha'] });
+testLayer('prelu with shared axes on rank 4', { make: () => layers.prelu({ alphaInitializer: 'randomUniform', sharedAxes: [1, 2] }), input: [2, 3, 2, 4], output: [2, 3, 2, 4], params: 4, weightNames: ['alpha'] });
+testLayer('layerNormalization', { make: () => layers.layerNormalization({ gammaInitializer: 'randomNormal', betaInitializer: 'randomNormal' }), input: [3, 5], output: [3, 5], params: 10, weightNames: ['gamma', 'beta'] });
+testLayer('layerNormalization over two axes of rank 3', { make: () => layers.layerNormalization({ axis: [1, 2], epsilon: 0.01, gammaInitializer: 'randomNormal' }), input: [2, 3, 4], output: [2, 3, 4], params: 24, weightNames: ['gamma', 'beta'] });
+testLayer('layerNormalization without center and scale', { make: () => layers.layerNormalization({ center: false, scale: false }), input: [3, 5], output: [3, 5], params: 0, weightNames: [] });
+testLayer('gaussianNoise (inference: identity)', { make: () => layers.gaussianNoise({ stddev: 0.5 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [] });
+testLayer('gaussianNoise (training, fixed seed)', { make: () => layers.gaussianNoise({ stddev: 0.5, seed: 3 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [], training: true, gradCheck: false });
+testLayer('gaussianDropout (training, fixed seed)', { make: () => layers.gaussianDropout({ rate: 0.3, seed: 3 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [], training: true, gradCheck: false });
+testLayer('alphaDropout (training, fixed seed)', { make: () => layers.alphaDropout({ rate: 0.3, seed: 3 }), input: [3, 4], output: [3, 4], params: 0, weightNames: [], training: true, gradCheck: false });
+testLayer('spatialDropout1d (training, fixed seed)', { make: () => layers.spatialDropout1d({ rate: 0.3, seed: 3 }), input: [2, 3, 4], output: [2, 3, 4], params: 0, weightNames: [], training: true, gradCheck: false });
 testLayer('maxout', {
   make: () => layers.maxout({ units: 3, pieces: 2 }), input: [4, 5], output: [4, 3], params: 5 * 6 + 6, weightNames: ['kernel', 'bias'],
 });

@@ -3,6 +3,7 @@
  * UpSampling2D (nearest), Reshape, Permute, RepeatVector.
  */
 import { broadcastTo, pad, reshape, slice, transpose } from '../ops/layout.js';
+import { resizeBilinear } from '../ops/image.js';
 import { fmt, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DataFormat } from './conv.js';
@@ -98,11 +99,11 @@ export class Cropping2D extends Layer<Cropping2DConfig> {
 export interface UpSampling2DConfig extends SpatialConfig {
   /** Repeats per row and column (default 2). */
   size?: number | readonly [number, number];
-  /** Only 'nearest' (the default) for now. */
+  /** 'nearest' (the default: each pixel repeated) or 'bilinear' (tfjs's `image.resizeBilinear` to the new size). */
   interpolation?: 'nearest' | 'bilinear';
 }
 
-/** Keras `UpSampling2D` (nearest): each pixel repeated size[0] × size[1] times. */
+/** Keras `UpSampling2D`: each pixel repeated size[0] × size[1] times, or a bilinear resize to that size. */
 export class UpSampling2D extends Layer<UpSampling2DConfig> {
   readonly className = 'UpSampling2D';
   readonly factors: [number, number];
@@ -112,13 +113,19 @@ export class UpSampling2D extends Layer<UpSampling2DConfig> {
     const f = typeof s === 'number' ? [s, s] : [...s];
     if (f.length !== 2 || !f.every((d) => Number.isInteger(d) && d >= 1)) throw new Error(`upSampling2d: size must be a positive integer or two of them, got ${JSON.stringify(s)}`);
     this.factors = [f[0]!, f[1]!];
-    if ((config.interpolation ?? 'nearest') !== 'nearest') throw new Error(`upSampling2d: interpolation '${config.interpolation}' is not supported yet; use 'nearest'`);
+    const mode = config.interpolation ?? 'nearest';
+    if (mode !== 'nearest' && mode !== 'bilinear') throw new Error(`upSampling2d: interpolation must be 'nearest' or 'bilinear', got ${JSON.stringify(config.interpolation)}`);
   }
   call(x: Tensor): Tensor {
     rank4(x, 'upSampling2d');
     const first = this.config.dataFormat === 'channelsFirst';
     const [a, b] = this.factors;
     const [n, d1, d2, d3] = x.shape as [number, number, number, number];
+    if (this.config.interpolation === 'bilinear') {
+      // As tfjs: resizeBilinear to (h·a, w·b) without aligned corners or half-pixel centres.
+      if (!first) return resizeBilinear(x, [d1 * a, d2 * b]);
+      return transpose(resizeBilinear(transpose(x, [0, 2, 3, 1]), [d2 * a, d3 * b]), [0, 3, 1, 2]);
+    }
     // channels last [n, h, w, c] → [n, h, 1, w, 1, c] → broadcast [n, h, a, w, b, c] → [n, h·a, w·b, c].
     if (!first) return reshape(broadcastTo(reshape(x, [n, d1, 1, d2, 1, d3]), [n, d1, a, d2, b, d3]), [n, d1 * a, d2 * b, d3]);
     return reshape(broadcastTo(reshape(x, [n, d1, d2, 1, d3, 1]), [n, d1, d2, a, d3, b]), [n, d1, d2 * a, d3 * b]);

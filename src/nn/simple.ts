@@ -1,7 +1,7 @@
-/** Layers without weights: Activation, Flatten, LeakyReLU, ELU, ReLU, Softmax, Dropout, Rescaling, and the Input spec. */
+/** Layers without weights: Activation, Flatten, LeakyReLU, ELU, ReLU, ThresholdedReLU, Softmax, Dropout, Rescaling, and the Input spec. */
 import { getContext } from '../context/context.js';
 import { elu, leakyRelu, relu, softmax } from '../ops/activations.js';
-import { add, div, greaterEqual, minimum, mul } from '../ops/elementwise.js';
+import { add, div, greater, greaterEqual, minimum, mul } from '../ops/elementwise.js';
 import { randomUniform } from '../ops/creation.js';
 import { reshape } from '../ops/layout.js';
 import { Rng } from '../tensor/random.js';
@@ -91,6 +91,23 @@ export class ReLU extends Layer<ReLUConfig> {
   call(x: Tensor): Tensor {
     const y = relu(x);
     return this.config.maxValue === undefined ? y : minimum(y, this.config.maxValue);
+  }
+}
+
+export interface ThresholdedReLUConfig extends LayerArgs {
+  /** The threshold (default 1). */
+  theta?: number;
+}
+
+/** x where x > θ, else 0 (Keras's and tfjs's ThresholdedReLU). */
+export class ThresholdedReLU extends Layer<ThresholdedReLUConfig> {
+  readonly className = 'ThresholdedReLU';
+  constructor(config: ThresholdedReLUConfig) {
+    super(config);
+    finiteOption('thresholdedReLU', 'theta', config.theta);
+  }
+  call(x: Tensor): Tensor {
+    return mul(x, greater(x, this.config.theta ?? 1));
   }
 }
 
