@@ -64,7 +64,7 @@ export { BatchNormalization, type BatchNormalizationConfig } from './nn/batchnor
 export { Maxout, type MaxoutConfig } from './nn/maxout.js';
 export {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, LeakyReLU, type LeakyReLUConfig, InputLayer, type InputConfig,
-  Rescaling, type RescalingConfig, ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig, ThresholdedReLU, type ThresholdedReLUConfig,
+  Rescaling, type RescalingConfig, ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig, ThresholdedReLU, type ThresholdedReLUConfig, Masking, type MaskingConfig,
 } from './nn/simple.js';
 export { GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, type GaussianNoiseConfig, type RateConfig, type AlphaDropoutConfig } from './nn/noise.js';
 export { LayerNormalization, PReLU, type LayerNormalizationConfig, type PReLUConfig } from './nn/normalization.js';

@@ -183,6 +183,18 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       tf.layers.flatten(),
       tf.layers.dense({ units: 2 }),
     ] })],
+    ['embedding with maskZero, masked LSTM and GRU', [6], () => tf.sequential({ layers: [
+      tf.layers.embedding({ inputDim: 11, outputDim: 4, inputLength: 6, maskZero: true }),
+      tf.layers.lstm({ units: 5, returnSequences: true, biasInitializer: 'randomNormal' }),
+      tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, returnSequences: true }) as never, mergeMode: 'sum' }),
+      tf.layers.gru({ units: 3, goBackwards: true }),
+      tf.layers.dense({ units: 2 }),
+    ] })],
+    ['masking layer and SimpleRNN', [5, 3], () => tf.sequential({ layers: [
+      tf.layers.masking({ maskValue: 0, inputShape: [5, 3] }),
+      tf.layers.simpleRNN({ units: 4, returnSequences: true, biasInitializer: 'randomNormal' }),
+      tf.layers.lstm({ units: 2 }),
+    ] })],
     ['GRU and SimpleRNN', [5, 3], () => tf.sequential({ layers: [
       tf.layers.gru({ units: 4, returnSequences: true, inputShape: [5, 3], biasInitializer: 'randomNormal' }),
       tf.layers.simpleRNN({ units: 3, returnSequences: true, activation: 'relu', biasInitializer: 'randomNormal' }),
@@ -195,11 +207,12 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       const tfModel = build();
       const size = shape.reduce((p, d) => p * d, 1);
       // Ids in [0, 11) for the embedding model; smooth values otherwise.
-      const input = Array.from({ length: 3 * size }, (_, i) => (name.startsWith('embedding') ? (i * 7) % 11 : Math.sin(i * 0.37) * 2));
+      // (for the Masking model every third step of every sample is all zeros: padding)
+      const input = Array.from({ length: 3 * size }, (_, i) => (name.startsWith('embedding') ? (i * 7) % 11 : name.startsWith('masking') && Math.floor(i / 3) % 3 === 1 ? 0 : Math.sin(i * 0.37) * 2));
       // The recurrent models are trained a little by tfjs first, so their weights are tfjs's own
       // updates, not only its initializers (tfjs cannot train the dilated convolutions above).
       const xs = tf.tensor(input, [3, ...shape]);
-      if (name.includes('LSTM') || name.includes('GRU')) {
+      if (name.includes('LSTM') || name.includes('GRU') || name.includes('SimpleRNN')) {
         tfModel.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
         await tfModel.fit(xs, tf.onesLike(tfModel.predict(xs) as tf.Tensor), { epochs: 3, verbose: 0 });
       }

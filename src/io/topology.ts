@@ -13,7 +13,7 @@ import { registeredClass, registeredName } from '../nn/custom.js';
 import { Bidirectional, TimeDistributed } from '../nn/wrappers.js';
 import { Maxout } from '../nn/maxout.js';
 import { l1l2, type Regularizer } from '../nn/regularizers.js';
-import { Activation, Dropout, ELU, Flatten, LeakyReLU, ReLU, Rescaling, Softmax, ThresholdedReLU } from '../nn/simple.js';
+import { Activation, Dropout, ELU, Flatten, LeakyReLU, Masking, ReLU, Rescaling, Softmax, ThresholdedReLU } from '../nn/simple.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D } from '../nn/noise.js';
 import { LayerNormalization, PReLU } from '../nn/normalization.js';
 import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from '../nn/conv.js';
@@ -192,6 +192,7 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   ReLU: { ctor: ReLU, fields: { maxValue: 'num' } },
   Softmax: { ctor: Softmax, fields: { axis: 'axis' } },
   ThresholdedReLU: { ctor: ThresholdedReLU, fields: { theta: 'num' } },
+  Masking: { ctor: Masking, fields: { maskValue: 'num' } },
   PReLU: { ctor: PReLU, fields: { alphaInitializer: 'initializer', alphaRegularizer: 'regularizer', sharedAxes: 'sizes' } },
   LayerNormalization: {
     ctor: LayerNormalization,

@@ -296,6 +296,7 @@ describe('everything in the library trains on the compiled step', () => {
     gaussianDropout: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.gaussianDropout({ rate: 0.2 }), layers.dense({ units: 1 })] }),
     alphaDropout: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4], activation: 'selu' }), layers.alphaDropout({ rate: 0.2 }), layers.dense({ units: 1 })] }),
     spatialDropout1d: () => around([2, 2], layers.spatialDropout1d({ rate: 0.3 })),
+    masking: () => sequential({ layers: [layers.reshape({ targetShape: [2, 2], inputShape: [4] }), layers.masking({ maskValue: 0.5 }), layers.gru({ units: 3 }), layers.dense({ units: 1 })] }),
     softmax: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), layers.softmax(), layers.dense({ units: 1 })] }),
     rescaling: () => sequential({ layers: [layers.rescaling({ scale: 2, offset: -1, inputShape: [4] }), layers.dense({ units: 3 }), layers.leakyReLU(), layers.dense({ units: 1 })] }),
     maxout: () => sequential({ layers: [layers.maxout({ units: 2, inputShape: [4] }), layers.dense({ units: 1 })] }),

@@ -22,6 +22,7 @@ import { type OutputLoss, type StepForward, combineLosses, outputWithLoss } from
 import { functionalSummaryLines } from './summary.js';
 import { reduceLoss } from '../losses/losses.js';
 import { detach } from '../autograd/grad.js';
+import { mul } from '../ops/elementwise.js';
 
 /** A model input: a symbolic tensor of `shape` (batch axis left out) or `batchShape`. */
 export function input(config: InputConfig): SymbolicTensor {
@@ -119,12 +120,19 @@ export class Functional extends Model {
    */
   private run(xs: Tensor[], options: CallOptions, skip: ReadonlySet<Node> = new Set()): Map<SymbolicTensor, Tensor> {
     const values = new Map<SymbolicTensor, Tensor>();
+    // Masks (from an Embedding with maskZero, or Masking) follow the tensors they belong to.
+    const masks = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((s, i) => values.set(s, xs[i]!));
     for (const node of this.nodes) {
       if (skip.has(node)) continue;
       const ins = node.inputs.map((s) => values.get(s)!);
-      const out = node.layer.apply(ins, { ...options, ...(node.kwargs as CallOptions) });
+      const mask = inputMask(node.inputs.map((s) => masks.get(s) ?? null));
+      const call = { ...options, ...(node.kwargs as CallOptions) };
+      const out = node.layer.apply(ins, mask === null ? call : { ...call, mask });
       asList(out).forEach((t, i) => values.set(node.outputs[i]!, t));
+      // A layer with several outputs (an RNN's returnState) gives its mask to the first.
+      const outMask = node.layer.computeMask(ins.length === 1 ? ins[0]! : ins, mask);
+      if (outMask !== null) masks.set(node.outputs[0]!, outMask);
     }
     return values;
   }
@@ -191,6 +199,12 @@ export function model(args: FunctionalArgs): Functional {
  * outputs, ties by first visit (so weights list in the same order as a tfjs model's). Throws
  * when an output depends on an input the model was not given (Keras's "graph disconnected").
  */
+/** One mask for a node's inputs: the one there is, or the product (logical and) of several (Keras's merge rule). */
+function inputMask(masks: ReadonlyArray<Tensor | null>): Tensor | null {
+  const present = masks.filter((m): m is Tensor => m !== null);
+  return present.length === 0 ? null : present.reduce((a, b) => mul(a, b));
+}
+
 function orderGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): { nodes: Node[]; layers: Layer[] } {
   const inputNodes = new Set(inputs.map((t) => t.node));
   const post: Node[] = [];

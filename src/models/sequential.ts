@@ -5,7 +5,7 @@
  * manual loop (`apply`, `trainableWeights`). One set of layers serves both.
  */
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
-import { formatShape, stackShape, uniqueName } from '../nn/layer.js';
+import { applyMasked, formatShape, stackShape, uniqueName } from '../nn/layer.js';
 import { InputLayer } from '../nn/simple.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -153,7 +153,8 @@ export class Sequential extends Model {
   call(x: Tensor, options: CallOptions = {}): Tensor {
     this.checkInput(x, 'apply');
     let h = x;
-    for (const l of this.layers) h = l.apply(h, options);
+    let mask: Tensor | null = null;
+    for (const l of this.layers) ({ y: h, mask } = applyMasked(l, h, mask, options));
     return h;
   }
 

@@ -9,7 +9,7 @@ import { reduceLoss } from '../losses/losses.js';
 import { getActivation } from '../nn/activations.js';
 import { add, mul } from '../ops/elementwise.js';
 import { Dense } from '../nn/dense.js';
-import type { Layer } from '../nn/layer.js';
+import { type Layer, applyMasked } from '../nn/layer.js';
 import { Activation } from '../nn/simple.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -50,22 +50,23 @@ function fusedLogits(last: Layer, h: Tensor, loss: LossSpec): { logits: Tensor; 
  * The output of `last` on `h` with its loss against `y`. When the loss can take logits
  * (cross-entropy after a softmax or sigmoid), the activation is skipped and the fused form used.
  */
-export function outputWithLoss(last: Layer, h: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor): OutputLoss {
+export function outputWithLoss(last: Layer, h: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor, mask: Tensor | null = null): OutputLoss {
   const fused = fusedLogits(last, h, loss);
   if (fused !== null) {
     const per = loss.perSample(y, fused.logits, { fromLogits: true });
     const pred = noGrad(() => getActivation(fused.act)(fused.logits));
     return { pred, loss: reduceLoss(per, loss.reduction, sampleWeight) };
   }
-  const out = last.apply(h, { training });
+  const out = last.apply(h, mask === null ? { training } : { training, mask });
   return { pred: out.detach(), loss: reduceLoss(loss.perSample(y, out), loss.reduction, sampleWeight) };
 }
 
 /** A stack's forward pass with its loss: every layer but the last, then the last with the loss. */
 export function forwardWithLoss(layers: readonly Layer[], x: Tensor, y: Tensor, loss: LossSpec, training: boolean, sampleWeight?: Tensor): OutputLoss {
   let h = x;
-  for (let i = 0; i < layers.length - 1; i++) h = layers[i]!.apply(h, { training });
-  return outputWithLoss(layers[layers.length - 1]!, h, y, loss, training, sampleWeight);
+  let mask: Tensor | null = null;
+  for (let i = 0; i < layers.length - 1; i++) ({ y: h, mask } = applyMasked(layers[i]!, h, mask, { training }));
+  return outputWithLoss(layers[layers.length - 1]!, h, y, loss, training, sampleWeight, mask);
 }
 
 /** The outputs' losses weighted and summed (one output of weight 1: its loss itself, no extra op). */

@@ -29,6 +29,7 @@ export interface BatchNormalizationConfig extends LayerArgs {
 
 export class BatchNormalization extends Layer<BatchNormalizationConfig> {
   readonly className = 'BatchNormalization';
+  override readonly supportsMasking = true;
   gamma: Tensor | null = null;
   beta: Tensor | null = null;
   movingMean: Tensor | null = null;

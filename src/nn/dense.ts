@@ -25,6 +25,7 @@ export interface DenseConfig extends LayerArgs {
 
 export class Dense extends Layer<DenseConfig> {
   readonly className = 'Dense';
+  override readonly supportsMasking = true;
   kernel: Tensor | null = null;
   bias: Tensor | null = null;
   private inputDim = 0;

@@ -1,4 +1,5 @@
 /** Keras `Embedding`: integer ids [batch, ...] → rows of a learned table [batch, ..., outputDim]. */
+import { notEqual } from '../ops/elementwise.js';
 import { gather, reshape } from '../ops/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { InitializerIdentifier } from './initializers.js';
@@ -15,7 +16,7 @@ export interface EmbeddingConfig extends LayerArgs {
   embeddingsRegularizer?: Regularizer;
   /** Sequence length, for the output shape of a first layer (Keras `input_length`). */
   inputLength?: number;
-  /** Not supported yet (masks are not propagated); must be false. */
+  /** Id 0 is padding: the output carries a mask (0 where the id is 0) for the layers after it. */
   maskZero?: boolean;
 }
 
@@ -33,7 +34,6 @@ export class Embedding extends Layer<EmbeddingConfig> {
     for (const key of ['inputDim', 'outputDim'] as const) {
       if (!Number.isInteger(config[key]) || config[key] < 1) throw new Error(`embedding: ${key} must be a positive integer, got ${config[key]}`);
     }
-    if (config.maskZero === true) throw new Error('embedding: maskZero is not supported yet (masks are not propagated to later layers)');
   }
 
   /** Here `inputDim` is the vocabulary, not an input width: the input shape is declared by inputShape or inputLength. */
@@ -52,6 +52,11 @@ export class Embedding extends Layer<EmbeddingConfig> {
 
   call(x: Tensor): Tensor {
     return reshape(gather(this.embeddings!, reshape(x, [x.size]), 0), [...x.shape, this.config.outputDim]);
+  }
+
+  /** With maskZero, 1 where the id is not 0 (the padding id), else none. */
+  override computeMask(x: Tensor | Tensor[], _mask: Tensor | null): Tensor | null {
+    return this.config.maskZero === true ? notEqual(x as Tensor, 0) : null;
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

@@ -6,7 +6,7 @@ import { Dense, type DenseConfig } from './dense.js';
 import { Maxout, type MaxoutConfig } from './maxout.js';
 import {
   Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
-  ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig, ThresholdedReLU, type ThresholdedReLUConfig,
+  ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig, ThresholdedReLU, type ThresholdedReLUConfig, Masking, type MaskingConfig,
 } from './simple.js';
 import type { Layer, LayerArgs } from './layer.js';
 import { CustomLayer } from './custom.js';
@@ -50,7 +50,7 @@ export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
   MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, TimeDistributed, Bidirectional,
-  ThresholdedReLU, PReLU, LayerNormalization, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D,
+  ThresholdedReLU, Masking, PReLU, LayerNormalization, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D,
 ]);
 
 const maxPooling1d = (config: PoolingConfig = {}): MaxPooling1D => new MaxPooling1D(config);
@@ -76,6 +76,7 @@ export const layers = {
   gaussianDropout: (config: RateConfig): GaussianDropout => new GaussianDropout(config),
   alphaDropout: (config: AlphaDropoutConfig): AlphaDropout => new AlphaDropout(config),
   spatialDropout1d: (config: RateConfig): SpatialDropout1D => new SpatialDropout1D(config),
+  masking: (config: MaskingConfig = {}): Masking => new Masking(config),
   softmax: (config: SoftmaxConfig = {}): Softmax => new Softmax(config),
   rescaling: (config: RescalingConfig): Rescaling => new Rescaling(config),
   maxout: (config: MaxoutConfig): Maxout => new Maxout(config),

@@ -31,6 +31,12 @@ export interface LayerArgs {
 export interface CallOptions {
   /** True inside `fit`: dropout drops, batch normalization uses batch statistics. */
   training?: boolean;
+  /**
+   * The input's mask [batch, steps]: 1 where a step is data, 0 where it is padding. Made by an
+   * Embedding with `maskZero` or a Masking layer, passed on by the layers that support masking,
+   * used by the recurrent layers (a masked step keeps the state) and GlobalAveragePooling1D.
+   */
+  mask?: Tensor | null;
 }
 
 export interface LayerWeight {
@@ -98,6 +104,19 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
 
   /** The output for input `x` (a list for a layer with several inputs; several outputs come as a list). */
   abstract call(x: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[];
+
+  /** Whether the layer passes its input's mask on unchanged (Keras `supports_masking`). */
+  readonly supportsMasking: boolean = false;
+
+  /**
+   * The mask of the output given the input's (Keras and tfjs `computeMask`): the input's mask
+   * for a layer that supports masking; a mask reaching one that does not is refused, as tfjs does.
+   */
+  computeMask(_x: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+    if (mask === null) return null;
+    if (this.supportsMasking) return mask;
+    throw new Error(`${this.className} '${this.name ?? ''}' does not support masking, but its input carries a mask (from an Embedding with maskZero or a Masking layer); consume it first (a recurrent layer, or globalAveragePooling1d) or remove the mask`);
+  }
 
   /** The output shape (or shapes) for `inputShape`, without computing anything. */
   computeOutputShape(inputShape: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
@@ -275,4 +294,10 @@ export function uniqueName(className: string, taken: ReadonlySet<string>, next?:
   while (taken.has(name)) name = `${base}_${++k}`;
   next?.set(base, k + 1);
   return name;
+}
+
+/** `layer` applied to `x` with the input's mask; its output and the output's mask. */
+export function applyMasked(layer: Layer, x: Tensor, mask: Tensor | null, options: CallOptions): { y: Tensor; mask: Tensor | null } {
+  const y = layer.apply(x, mask === null ? options : { ...options, mask }) as Tensor;
+  return { y, mask: layer.computeMask(x, mask) };
 }

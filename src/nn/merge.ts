@@ -12,6 +12,7 @@ import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShap
 import type { SymbolicTensor } from './symbolic.js';
 
 abstract class Merge<C extends LayerArgs = LayerArgs> extends Layer<C> {
+  override readonly supportsMasking = true;
   protected override readonly multiInput = true;
 
   /** The output for inputs whose shapes `checkShapes` has passed. */

@@ -15,6 +15,7 @@ function rateOption(layer: string, rate: unknown): void {
 }
 
 abstract class NoiseLayer<C extends LayerArgs & { seed?: number }> extends Layer<C> {
+  override readonly supportsMasking = true;
   private readonly ownRng: Rng | null;
   constructor(config: C) {
     super(config);

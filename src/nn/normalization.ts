@@ -28,6 +28,7 @@ export interface LayerNormalizationConfig extends LayerArgs {
 
 export class LayerNormalization extends Layer<LayerNormalizationConfig> {
   readonly className = 'LayerNormalization';
+  override readonly supportsMasking = true;
   gamma: Tensor | null = null;
   beta: Tensor | null = null;
   private axes: number[] = [];
@@ -78,6 +79,7 @@ export interface PReLUConfig extends LayerArgs {
 /** Parametric ReLU (He et al. 2015): max(x, 0) + α·min(x, 0), α learned per unit (shared along `sharedAxes`). */
 export class PReLU extends Layer<PReLUConfig> {
   readonly className = 'PReLU';
+  override readonly supportsMasking = true;
   alpha: Tensor | null = null;
 
   override build(inputShape: SymbolicShape): void {

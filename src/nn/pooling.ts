@@ -3,12 +3,13 @@
  * strides (default: the pool size); the global ones reduce every spatial position.
  */
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../ops/conv.js';
-import { transpose } from '../ops/layout.js';
-import { max, mean } from '../ops/reduce.js';
+import { div, maximum, mul } from '../ops/elementwise.js';
+import { expandDims, transpose } from '../ops/layout.js';
+import { max, mean, sum } from '../ops/reduce.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DataFormat } from './conv.js';
-import { Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
 
 export interface PoolingConfig extends LayerArgs {
   /** Window size (default 2): one number, or one per spatial axis. */
@@ -132,7 +133,7 @@ abstract class GlobalPooling extends Layer<GlobalPoolingConfig> {
     return this.rank === 2 ? (first ? [2, 3] : [1, 2]) : (first ? [2] : [1]);
   }
 
-  call(x: Tensor): Tensor {
+  call(x: Tensor, _options?: CallOptions): Tensor {
     if (x.rank !== this.rank + 2) throw new Error(`${this.className}: expected input of rank ${this.rank + 2}, got ${fmt(x.shape)}`);
     const keep = this.config.keepDims ?? false;
     return this.kind === 'max' ? max(x, this.axes(), keep) : mean(x, this.axes(), keep);
@@ -171,4 +172,23 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   readonly className = 'GlobalAveragePooling1D';
   readonly rank = 1;
   readonly kind = 'avg';
+
+  /** With a mask [batch, steps], the mean over the unmasked steps (Keras's): Σ m·x / Σ m. */
+  override call(x: Tensor, options: CallOptions = {}): Tensor {
+    const mask = options.mask ?? null;
+    if (mask === null) return super.call(x);
+    if (this.config.dataFormat === 'channelsFirst') throw new Error(`${this.className}: a mask needs channelsLast input [batch, steps, channels]`);
+    if (x.rank !== 3 || mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) {
+      throw new Error(`${this.className}: the mask must have shape [${x.shape[0]}, ${x.shape[1]}] (batch, steps), got ${fmt(mask.shape)}`);
+    }
+    const m = expandDims(mask, -1);
+    const keep = this.config.keepDims ?? false;
+    // Σ m over steps is at least 1 only where a sample has data; an all-padding sample averages to 0.
+    return div(sum(mul(x, m), 1, keep), maximum(sum(m, 1, keep), 1));
+  }
+
+  /** The steps are averaged away: no mask after. */
+  override computeMask(): Tensor | null {
+    return null;
+  }
 }

@@ -91,6 +91,5 @@ describe('recurrent layers by hand', () => {
     expect(() => layers.simpleRNN({ units: 2, stateful: true })).toThrow('simpleRNN: stateful recurrent layers are not supported yet');
     expect(() => layers.lstm({ units: 2 }).build([null, 4])).toThrow('lstm: expected input of rank 3 (batch, time, features), got shape (None, 4)');
     expect(() => layers.embedding({ inputDim: 0, outputDim: 2 })).toThrow('embedding: inputDim must be a positive integer, got 0');
-    expect(() => layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true })).toThrow('embedding: maskZero is not supported yet');
   });
 });

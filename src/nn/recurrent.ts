@@ -187,15 +187,29 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
       }
       state = { h: given[0]!, c: given[1] ?? null };
     }
+    // A masked step (mask 0) keeps the state, and its output is the state kept, as tfjs does.
+    const mask = options.mask ?? null;
+    if (mask !== null && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time)) {
+      throw new Error(`${this.kind}: the input's mask must have shape [${batch}, ${time}] (batch, time), got ${fmt(mask.shape)}`);
+    }
+    const stepMasks = mask === null ? null : unstack(reshape(mask, [batch, time, 1]), 1);
+    const keep = (m: Tensor, next: Tensor, prev: Tensor): Tensor => add(mul(next, m), mul(prev, sub(1, m)));
     const outputs: Tensor[] = [];
     for (let s = 0; s < time; s++) {
       const t = c.goBackwards === true ? time - 1 - s : s;
-      state = this.step(steps[t]!, state, recurrentMask === null ? state.h : mul(state.h, recurrentMask));
+      const next = this.step(steps[t]!, state, recurrentMask === null ? state.h : mul(state.h, recurrentMask));
+      const m = stepMasks?.[t];
+      state = m === undefined ? next : { h: keep(m, next.h, state.h), c: next.c === null ? null : keep(m, next.c, state.c!) };
       if (c.returnSequences === true) outputs.push(state.h);
     }
     const output = c.returnSequences === true ? stack(outputs, 1) : state.h;
     if (c.returnState !== true) return output;
     return state.c === null ? [output, state.h] : [output, state.h, state.c];
+  }
+
+  /** The sequence's mask when the output is a sequence; a last state carries none. */
+  override computeMask(_x: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+    return this.config.returnSequences === true ? mask : null;
   }
 
   override computeOutputShape(input: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {

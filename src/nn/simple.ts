@@ -1,9 +1,10 @@
-/** Layers without weights: Activation, Flatten, LeakyReLU, ELU, ReLU, ThresholdedReLU, Softmax, Dropout, Rescaling, and the Input spec. */
+/** Layers without weights: Activation, Flatten, LeakyReLU, ELU, ReLU, ThresholdedReLU, Softmax, Dropout, Masking, Rescaling, and the Input spec. */
 import { getContext } from '../context/context.js';
 import { elu, leakyRelu, relu, softmax } from '../ops/activations.js';
-import { add, div, greater, greaterEqual, minimum, mul } from '../ops/elementwise.js';
+import { add, div, greater, greaterEqual, minimum, mul, notEqual } from '../ops/elementwise.js';
+import { max } from '../ops/reduce.js';
+import { expandDims, reshape } from '../ops/layout.js';
 import { randomUniform } from '../ops/creation.js';
-import { reshape } from '../ops/layout.js';
 import { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
@@ -16,6 +17,7 @@ export interface ActivationConfig extends LayerArgs {
 /** Applies an activation as its own layer (Keras `Activation('softmax')`). */
 export class Activation extends Layer<ActivationConfig> {
   readonly className = 'Activation';
+  override readonly supportsMasking = true;
   constructor(config: ActivationConfig) {
     super(config);
     getActivation(config.activation);
@@ -48,6 +50,7 @@ export interface LeakyReLUConfig extends LayerArgs {
 /** Keras's LeakyReLU layer: x for x > 0, αx otherwise, α = 0.3 by default. */
 export class LeakyReLU extends Layer<LeakyReLUConfig> {
   readonly className = 'LeakyReLU';
+  override readonly supportsMasking = true;
   call(x: Tensor): Tensor {
     return leakyRelu(x, this.config.alpha ?? 0.3);
   }
@@ -66,6 +69,7 @@ export interface ELUConfig extends LayerArgs {
 /** Keras's ELU layer: x for x > 0, α(eˣ − 1) otherwise. */
 export class ELU extends Layer<ELUConfig> {
   readonly className = 'ELU';
+  override readonly supportsMasking = true;
   constructor(config: ELUConfig) {
     super(config);
     finiteOption('elu', 'alpha', config.alpha);
@@ -83,6 +87,7 @@ export interface ReLUConfig extends LayerArgs {
 /** tfjs's ReLU layer: max(x, 0), clipped at `maxValue` when one is given. */
 export class ReLU extends Layer<ReLUConfig> {
   readonly className = 'ReLU';
+  override readonly supportsMasking = true;
   constructor(config: ReLUConfig) {
     super(config);
     finiteOption('reLU', 'maxValue', config.maxValue);
@@ -102,6 +107,7 @@ export interface ThresholdedReLUConfig extends LayerArgs {
 /** x where x > θ, else 0 (Keras's and tfjs's ThresholdedReLU). */
 export class ThresholdedReLU extends Layer<ThresholdedReLUConfig> {
   readonly className = 'ThresholdedReLU';
+  override readonly supportsMasking = true;
   constructor(config: ThresholdedReLUConfig) {
     super(config);
     finiteOption('thresholdedReLU', 'theta', config.theta);
@@ -119,6 +125,7 @@ export interface SoftmaxConfig extends LayerArgs {
 /** Softmax as its own layer, over one axis (tfjs's and Keras's Softmax layer). */
 export class Softmax extends Layer<SoftmaxConfig> {
   readonly className = 'Softmax';
+  override readonly supportsMasking = true;
   constructor(config: SoftmaxConfig) {
     super(config);
     if (config.axis !== undefined && !Number.isInteger(config.axis)) throw new Error(`softmax: axis must be an integer, got ${String(config.axis)}`);
@@ -141,6 +148,7 @@ export interface DropoutConfig extends LayerArgs {
  */
 export class Dropout extends Layer<DropoutConfig> {
   readonly className = 'Dropout';
+  override readonly supportsMasking = true;
   private readonly rng: Rng | null;
   constructor(config: DropoutConfig) {
     super(config);
@@ -152,6 +160,34 @@ export class Dropout extends Layer<DropoutConfig> {
     if (!(options.training ?? false) || rate === 0) return x;
     const u = randomUniform(x.shape, 0, 1, { rng: this.rng ?? getContext().rng });
     return mul(x, div(greaterEqual(u, rate), 1 - rate));
+  }
+}
+
+export interface MaskingConfig extends LayerArgs {
+  /** The value that marks a padding step when every feature of the step equals it (default 0). */
+  maskValue?: number;
+}
+
+/**
+ * Keras's Masking: a step of a sequence [batch, steps, features] whose features all equal
+ * `maskValue` is padding. Its output is the input with those steps zeroed, and a mask that the
+ * recurrent layers after it use to skip them.
+ */
+export class Masking extends Layer<MaskingConfig> {
+  readonly className = 'Masking';
+  constructor(config: MaskingConfig = {}) {
+    super(config);
+    finiteOption('masking', 'maskValue', config.maskValue);
+  }
+  /** 1 where any feature of the step differs from maskValue: [batch, steps]. */
+  private keep(x: Tensor): Tensor {
+    return max(notEqual(x, this.config.maskValue ?? 0), -1);
+  }
+  call(x: Tensor): Tensor {
+    return mul(x, expandDims(this.keep(x), -1));
+  }
+  override computeMask(x: Tensor | Tensor[]): Tensor {
+    return this.keep(x as Tensor);
   }
 }
 
@@ -169,6 +205,7 @@ export interface RescalingConfig extends LayerArgs {
  */
 export class Rescaling extends Layer<RescalingConfig> {
   readonly className = 'Rescaling';
+  override readonly supportsMasking = true;
   constructor(config: RescalingConfig) {
     super(config);
     for (const key of ['scale', 'offset'] as const) finiteOption('rescaling', key, config[key]);

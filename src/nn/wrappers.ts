@@ -68,6 +68,7 @@ abstract class Wrapper<C extends WrapperConfig> extends Layer<C> {
 /** The wrapped layer on each time step: [batch, time, ...] → [batch, time, ...layer output]. */
 export class TimeDistributed extends Wrapper<WrapperConfig> {
   readonly className = 'TimeDistributed';
+  override readonly supportsMasking = true;
   protected readonly innerNames = false;
 
   constructor(config: WrapperConfig) {
@@ -102,7 +103,8 @@ export class TimeDistributed extends Wrapper<WrapperConfig> {
   call(x: Tensor, options: CallOptions): Tensor {
     if (x.rank < 3) throw new Error(`timeDistributed: expected input of rank ≥ 3 (batch, time, …), got shape ${fmt(x.shape)}`);
     const [b, t] = x.shape as [number, number];
-    const y = this.config.layer.apply(reshape(x, [b * t, ...x.shape.slice(2)]), options);
+    // The inner layer sees one step at a time: the sequence's mask [batch, time] is not its own.
+    const y = this.config.layer.apply(reshape(x, [b * t, ...x.shape.slice(2)]), { ...options, mask: null });
     return reshape(y, [b, t, ...y.shape.slice(1)]);
   }
 
@@ -163,6 +165,11 @@ export class Bidirectional extends Wrapper<BidirectionalConfig> {
     const out = stackShape(this.forwardLayer, inputShape);
     if ((this.config.mergeMode ?? 'concat') !== 'concat') return out;
     return [...out.slice(0, -1), out[out.length - 1]! === null ? null : 2 * out[out.length - 1]!];
+  }
+
+  /** The sequence's mask when both directions return sequences, else none. */
+  override computeMask(_x: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+    return this.forwardLayer.config.returnSequences === true ? mask : null;
   }
 
   call(x: Tensor, options: CallOptions): Tensor {
