@@ -13,7 +13,7 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const reps = Number(opt('reps', '3'));
-const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,W8,K1').split(',');
+const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,W8,W9,W9b,K1').split(',');
 const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 const torchWorker = fileURLToPath(new URL('./torch_worker.py', import.meta.url));
 
@@ -105,11 +105,12 @@ const names = {
   W1: 'W1 xor 2-2-1, 50,000 epochs (s)', W2: 'W2 mnist 784-30-30-10, 1 epoch (s)', W3: 'W3 mnist 784-512-512-10, 1 epoch (s)', W4: 'W4 predict 10,000 (s)',
   W5: 'W5 Keras mnist_mlp (dropout, RMSprop), 1 epoch (s)', W6: 'W6 784-800-10 SGD momentum, 1 epoch (s)',
   W7: 'W7 tfjs-examples mnist-node convnet, batch 64, 1 epoch (s)', W8: 'W8 embedding + LSTM 64 text classifier, 25,000 sequences of 100 (s)',
+  W9: 'W9 MobileNet-v1 224², predict batch 1 (s per image)', W9b: 'W9b MobileNet-v1 224², predict batch 16 (s per image)',
 };
-for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8']) {
+for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W9b']) {
   if (!summary[w]) continue;
   const torchRatio = libs.includes('pytorch') ? ` ${ratio(w, 'pytorch', 'seconds')} |` : '';
-  lines.push(`| ${names[w]} | ${libs.map((l) => timeCell(summary[w][l], w === 'W4' || w === 'W1' ? 3 : 2)).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |${torchRatio}`);
+  lines.push(`| ${names[w]} | ${libs.map((l) => timeCell(summary[w][l], w === 'W4' || w === 'W1' || w.startsWith('W9') ? 3 : 2)).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |${torchRatio}`);
   if (summary[w].neurite?.accuracy) lines.push(`| ${w} test accuracy | ${libs.map((l) => cell(summary[w][l]?.accuracy, 4)).join(' | ')} | | |`);
   lines.push(`| ${w} peak RSS (MB) | ${libs.map((l) => cell(summary[w][l]?.maxRssMB, 0)).join(' | ')} | | |`);
 }

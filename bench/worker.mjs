@@ -197,6 +197,16 @@ const workloads = {
     const s = (now() - t0) / 1000;
     return { seconds: s * (25000 / (batches * 64)), extrapolatedFrom: `${batches} batches`, ...(env.kind === 'neurite' ? { path: h.params.path } : {}) };
   },
+  // Inference with a MobileNet-v1-shaped stack (width 1.0) at 224×224×3: conv 3×3/2 32, then 13
+  // blocks of depthwise 3×3 (stride 2 where the width doubles) + relu6 and pointwise 1×1 + relu6,
+  // global average pooling, dense 1000 softmax; random weights (the speed does not depend on
+  // them). Batch 1 (W9) and batch 16 (W9b): seconds per image, after one untimed batch.
+  async W9(env) {
+    return mobilenet(env, 1);
+  },
+  async W9b(env) {
+    return mobilenet(env, 16);
+  },
   // Predict the 10,000 test images with the W3 network, batch 1000.
   async W4(env) {
     const d = await mnistData(env, 1);
@@ -254,6 +264,31 @@ const workloads = {
     return { gflops: out };
   },
 };
+
+async function mobilenet(env, batch) {
+  const L = env.kind === 'neurite' ? env.nt.layers : env.tf.layers;
+  const stack = [L.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu6', inputShape: [224, 224, 3] })];
+  const blocks = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1]];
+  for (const [filters, strides] of blocks) {
+    stack.push(L.depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', activation: 'relu6' }));
+    stack.push(L.conv2d({ filters, kernelSize: 1, activation: 'relu6' }));
+  }
+  stack.push(L.globalAveragePooling2d({}), L.dense({ units: 1000, activation: 'softmax' }));
+  const model = env.kind === 'neurite' ? env.nt.sequential({ layers: stack }) : env.tf.sequential({ layers: stack });
+  const rng = new (await import('../dist/index.js')).Rng(3);
+  const pixels = Float32Array.from({ length: batch * 224 * 224 * 3 }, () => rng.uniform());
+  const x = env.kind === 'neurite' ? env.nt.tensor(pixels, [batch, 224, 224, 3]) : env.tf.tensor(pixels, [batch, 224, 224, 3]);
+  const run = async () => {
+    const p = model.predict(x, { batchSize: batch });
+    if (env.kind === 'tfjs') { await p.data(); p.dispose(); }
+  };
+  await run();
+  const reps = batch === 1 ? 5 : 2;
+  const t0 = now();
+  for (let i = 0; i < reps; i++) await run();
+  const perImage = (now() - t0) / 1000 / (reps * batch);
+  return { seconds: perImage, samplesPerSecond: 1 / perImage };
+}
 
 const env = await setup();
 // A peer that cannot run a workload (tfjs-wasm has no backward convolution kernels) reports why.

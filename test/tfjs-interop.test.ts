@@ -113,6 +113,30 @@ describe('training matches TensorFlow.js', () => {
   });
 });
 
+describe('TensorFlow.js interop: stateful recurrent layers', () => {
+  test('a stateful LSTM and GRU: tfjs and neurite carry the state from one predict to the next alike', async () => {
+    const tfModel = tf.sequential({ layers: [
+      tf.layers.lstm({ units: 4, stateful: true, returnSequences: true, batchInputShape: [2, 3, 2], biasInitializer: 'randomNormal' }),
+      tf.layers.gru({ units: 3, stateful: true }),
+      tf.layers.dense({ units: 1 }),
+    ] });
+    const parts = [0, 1, 2].map((p) => Array.from({ length: 12 }, (_, i) => Math.sin(0.5 * (i + 12 * p))));
+    const expected: Float32Array[] = [];
+    for (const p of parts) expected.push((await (tfModel.predict(tf.tensor(p, [2, 3, 2])) as tf.Tensor).data()) as Float32Array);
+    // tfjs's own resetStates: the first part again gives the first answer
+    tfModel.resetStates();
+    closeTo(await (tfModel.predict(tf.tensor(parts[0]!, [2, 3, 2])) as tf.Tensor).data(), expected[0]!);
+    const dir = tmp();
+    await saveTfjs(tfModel, dir);
+    const model = await loadLayersModel(`file://${dir}/model.json`);
+    parts.forEach((p, i) => closeTo((model.predict(tensor(p, [2, 3, 2])) as Tensor).values, expected[i]!));
+    model.resetStates();
+    closeTo((model.predict(tensor(parts[0]!, [2, 3, 2])) as Tensor).values, expected[0]!);
+    // The states carry: the second part's answer is not the first's
+    expect(Math.abs(expected[1]![0]! - expected[0]![0]!)).toBeGreaterThan(1e-4);
+  });
+});
+
 describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () => {
   /** Models built in tfjs, each with weights drawn by tfjs: [name, input shape, builder]. */
   const MODELS: Array<[string, number[], () => tf.Sequential]> = [

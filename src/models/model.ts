@@ -566,6 +566,15 @@ export abstract class Model implements TrainingModel {
     return this.layers.flatMap((l) => l.nonTrainableWeights);
   }
 
+  /** Every stateful recurrent layer's state back to zeros (tfjs's and Keras's `resetStates`), nested models' too. */
+  resetStates(): void {
+    for (const l of this.layers) {
+      const r = l as Layer & { resetStates?: () => void; model?: Model };
+      if ((l.config as { stateful?: boolean }).stateful === true && typeof r.resetStates === 'function') r.resetStates();
+      else if (r.model instanceof Model) r.model.resetStates();
+    }
+  }
+
   /** PyTorch's `model.parameters()`: the trainable weights. */
   parameters(): Tensor[] {
     return this.trainableWeights;

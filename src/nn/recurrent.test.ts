@@ -88,7 +88,6 @@ describe('recurrent layers by hand', () => {
     const l = layers.lstm({ units: 2 });
     expect(() => l.apply(tensor([[[1, 2]]]), { initialState: [tensor([[0, 0]])] })).toThrow('lstm: initialState must be [h, c] (2 tensors of shape [batch, 2]), got 1');
     expect(() => l.apply(tensor([[[1, 2]]]), { initialState: [tensor([[0, 0, 0]]), tensor([[0, 0]])] })).toThrow('lstm: each initial state must have shape [1, 2], got [1,3]');
-    expect(() => layers.simpleRNN({ units: 2, stateful: true })).toThrow('simpleRNN: stateful recurrent layers are not supported yet');
     expect(() => layers.lstm({ units: 2 }).build([null, 4])).toThrow('lstm: expected input of rank 3 (batch, time, features), got shape (None, 4)');
     expect(() => layers.embedding({ inputDim: 0, outputDim: 2 })).toThrow('embedding: inputDim must be a positive integer, got 0');
   });

@@ -8,10 +8,10 @@
  * [batch·time, features]·kernel before the loop; each step then adds h·recurrentKernel and
  * applies the gates. A compiled step records the unrolled loop once per batch size.
  */
-import { getContext } from '../context/context.js';
+import { getContext, noGrad } from '../context/context.js';
 import { randomUniform, zeros } from '../ops/creation.js';
 import { add, div, greaterEqual, mul, sub } from '../ops/elementwise.js';
-import { reshape, slice, stack, unstack } from '../ops/layout.js';
+import { assignValues, reshape, slice, stack, unstack } from '../ops/layout.js';
 import { matmul } from '../ops/matmul.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -80,6 +80,8 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
   kernel: Tensor | null = null;
   recurrentKernel: Tensor | null = null;
   bias: Tensor | null = null;
+  /** A stateful layer's state between calls ([h], or [h, c] for LSTM, each [batch, units]); made at the first call. */
+  private kept: Tensor[] | null = null;
 
   constructor(config: RecurrentConfig, protected readonly kind: string) {
     super(config);
@@ -88,7 +90,6 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
       const v = config[key] ?? 0;
       if (!(v >= 0 && v < 1)) throw new Error(`${kind}: ${key} must be in [0, 1), got ${v}`);
     }
-    if (config.stateful === true) throw new Error(`${kind}: stateful recurrent layers are not supported yet`);
     getActivation(config.activation);
     getActivation(config.recurrentActivation ?? 'hardSigmoid');
   }
@@ -115,6 +116,14 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     this.kernel = this.addWeight('kernel', [f, width], c.kernelInitializer ?? 'glorotNormal', { regularizer: c.kernelRegularizer });
     this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], c.recurrentInitializer ?? 'orthogonal', { regularizer: c.recurrentRegularizer });
     if (c.useBias ?? true) this.bias = this.addWeight('bias', this.biasShape(), this.biasInitializer(), { regularizer: c.biasRegularizer });
+    if (c.stateful === true) {
+      // Made here, before any training step is compiled, so a compiled step updates these very buffers.
+      const batch = inputShape[0] ?? this.batchInputShape?.[0] ?? null;
+      if (batch === null) {
+        throw new Error(`${this.kind}: a stateful layer needs to know its batch size: give the model's first layer batchInputShape [batch, …] (or batchSize), as tfjs requires`);
+      }
+      this.kept = Array.from({ length: this.stateCount }, () => zeros([batch, this.units]));
+    }
     this.built = true;
   }
 
@@ -186,6 +195,12 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
         if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== this.units) throw new Error(`${this.kind}: each initial state must have shape [${batch}, ${this.units}], got ${fmt(s.shape)}`);
       }
       state = { h: given[0]!, c: given[1] ?? null };
+    } else if (c.stateful === true) {
+      if (this.kept === null) throw new Error(`${this.kind}: a stateful layer must be built before it is called`);
+      const keptBatch = this.kept[0]!.shape[0]!;
+      if (keptBatch !== batch) throw new Error(`${this.kind}: this stateful layer keeps the state of batches of ${keptBatch}; got a batch of ${batch} (every batch must have the same size: give fit and predict batchSize ${keptBatch})`);
+      // Copies: the kept buffers are overwritten at the end of this call, and the graph needs the values it started from.
+      state = { h: add(this.kept[0]!, 0), c: this.kept[1] === undefined ? null : add(this.kept[1], 0) };
     }
     // A masked step (mask 0) keeps the state, and its output is the state kept, as tfjs does.
     const mask = options.mask ?? null;
@@ -203,8 +218,33 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
       if (c.returnSequences === true) outputs.push(state.h);
     }
     const output = c.returnSequences === true ? stack(outputs, 1) : state.h;
+    if (c.stateful === true && given.length === 0) {
+      const last = state;
+      noGrad(() => {
+        assignValues(this.kept![0]!, last.h);
+        if (last.c !== null) assignValues(this.kept![1]!, last.c);
+      });
+    }
     if (c.returnState !== true) return output;
     return state.c === null ? [output, state.h] : [output, state.h, state.c];
+  }
+
+  /**
+   * A stateful layer's state back to zeros, or to `states` ([h], [h, c] for LSTM, each
+   * [batch, units]); Keras's and tfjs's `resetStates`.
+   */
+  resetStates(states?: Tensor[]): void {
+    if (this.config.stateful !== true) throw new Error(`${this.kind}: resetStates is for stateful layers (stateful: true)`);
+    if (states !== undefined) {
+      const batch = states[0]?.shape[0];
+      if (states.length !== this.stateCount || states.some((t) => t.rank !== 2 || t.shape[0] !== batch || t.shape[1] !== this.units)) {
+        throw new Error(`${this.kind}: resetStates takes ${this.stateCount === 2 ? '[h, c]' : '[h]'}, each [batch, ${this.units}], got ${states.map((t) => fmt(t.shape)).join(', ') || 'none'}`);
+      }
+      if (this.kept === null || this.kept[0]!.shape[0] !== batch) this.kept = states.map(() => zeros([batch!, this.units]));
+      noGrad(() => this.kept!.forEach((k, i) => assignValues(k, states[i]!)));
+      return;
+    }
+    if (this.kept !== null) noGrad(() => this.kept!.forEach((k) => assignValues(k, zeros(k.shape))));
   }
 
   /** The sequence's mask when the output is a sequence; a last state carries none. */
