@@ -135,6 +135,15 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   maxPool(x: Buf, window: Window2d, out: Buf, taps: Buf): void;
   /** maxPool's gradient: out (zeroed by the kernel) NHWC with each g added at its window's tap. */
   maxPoolGrad(g: Buf, taps: Buf, window: Window2d, out: Buf): void;
+  /**
+   * Depthwise convolution: out [batch, outH, outW, C·M], out[…, c·M + m] = Σ over the taps inside
+   * the image of x[…, c]·filter[ky, kx, c, m], filter [kH, kW, C, M] (M = `multiplier`).
+   */
+  depthwiseConv(x: Buf, filter: Buf, window: Window2d, multiplier: number, out: Buf): void;
+  /** depthwiseConv's adjoint in x: out (zeroed by the kernel) NHWC += g[…, c·M + m]·filter[ky, kx, c, m] at each tap. */
+  depthwiseConvGradInput(g: Buf, filter: Buf, window: Window2d, multiplier: number, out: Buf): void;
+  /** depthwiseConv's adjoint in the filter: out (zeroed by the kernel) [kH, kW, C, M] += x at each tap · g. */
+  depthwiseConvGradFilter(x: Buf, g: Buf, window: Window2d, multiplier: number, out: Buf): void;
   /** out = x (same length). */
   copy(x: Buf, out: Buf): void;
   /**

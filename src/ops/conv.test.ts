@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { maxPoolGrad } from './conv.js';
+import { depthwiseFilterGrad, depthwiseInputGrad, maxPoolGrad } from './conv.js';
 import {
   type Shape, Tensor, gradCheck, jsBackend, window2d, sum, mul, avgPool1d, avgPool2d, conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, tensor,
 } from '../index.js';
@@ -180,24 +180,31 @@ testOp('conv2dTranspose same, stride 2', {
   reference: (x, w) => conv2dTransposeRef(x!, w!, [1, 6, 4, 2], [2, 2], 'same'),
 });
 
+/** Channel c·M + m of a depthwise convolution is channel c convolved with filter [:, :, c, m]. */
+function depthwiseRef(x: Tensor, w: Tensor, strides: [number, number], dilation: [number, number], padding: 'same' | 'valid'): { values: number[]; shape: number[] } {
+  const [N, H, W, C] = x.shape as number[] as [number, number, number, number];
+  const [kH, kW, , M] = w.shape as number[] as [number, number, number, number];
+  const outs = Array.from({ length: C }, (_, c) => {
+    const xc = new Tensor(Float32Array.from({ length: N * H * W }, (_, p) => x.values[p * C + c]!), [N, H, W, 1]);
+    const wc = new Tensor(Float32Array.from({ length: kH * kW * M }, (_, p) => w.values[(Math.floor(p / M) * C + c) * M + (p % M)]!), [kH, kW, 1, M]);
+    return conv2dRef(xc, wc, strides, dilation, padding);
+  });
+  const shape = outs[0]!.shape;
+  const P = shape[0]! * shape[1]! * shape[2]!;
+  const values: number[] = [];
+  for (let p = 0; p < P; p++) for (let c = 0; c < C; c++) for (let m = 0; m < M; m++) values.push(outs[c]!.values[p * M + m]!);
+  return { values, shape: [shape[0]!, shape[1]!, shape[2]!, C * M] };
+}
+
 testOp('depthwiseConv2d, multiplier 2, same, stride 2', {
   fn: (x, w) => depthwiseConv2d(x!, w!, { strides: 2, padding: 'same' }),
   cases: [[[2, 5, 4, 3], [3, 3, 3, 2]]],
-  // Channel c·M + m is channel c convolved with filter [:, :, c, m].
-  reference: (x, w) => {
-    const [N, H, W, C] = x!.shape as number[] as [number, number, number, number];
-    const M = w!.shape[3]!;
-    const outs = Array.from({ length: C }, (_, c) => {
-      const xc = new Tensor(Float32Array.from({ length: N * H * W }, (_, p) => x!.values[p * C + c]!), [N, H, W, 1]);
-      const wc = new Tensor(Float32Array.from({ length: 9 * M }, (_, p) => w!.values[(Math.floor(p / M) * C + c) * M + (p % M)]!), [3, 3, 1, M]);
-      return conv2dRef(xc, wc, [2, 2], [1, 1], 'same');
-    });
-    const shape = outs[0]!.shape;
-    const P = shape[0]! * shape[1]! * shape[2]!;
-    const values: number[] = [];
-    for (let p = 0; p < P; p++) for (let c = 0; c < C; c++) for (let m = 0; m < M; m++) values.push(outs[c]!.values[p * M + m]!);
-    return { values, shape: [shape[0]!, shape[1]!, shape[2]!, C * M] };
-  },
+  reference: (x, w) => depthwiseRef(x!, w!, [2, 2], [1, 1], 'same'),
+});
+testOp('depthwiseConv2d, multiplier 1, valid, dilation 2 (the one-filter-per-channel kernels)', {
+  fn: (x, w) => depthwiseConv2d(x!, w!, { dilations: 2 }),
+  cases: [[[2, 7, 6, 5], [2, 3, 5, 1]]],
+  reference: (x, w) => depthwiseRef(x!, w!, [1, 1], [2, 2], 'valid'),
 });
 
 describe('convolution by hand', () => {
@@ -228,6 +235,19 @@ describe('convolution by hand', () => {
     sum(maxPool2d(x)).backward();
     expect(Array.from(x.grad!.values)).toEqual([1, 0, 0, 0]);
     expect(maxPool2d(tensor([1, Number.NaN, 5, 2], [1, 2, 2, 1])).item()).toBeNaN();
+  });
+
+  test.each([[1], [2]])('depthwise convolution\'s gradients are differentiable too (multiplier %i): its three kernels are each other\'s adjoints', (M) => {
+    // Each of depthwiseInputGrad(g, f) and depthwiseFilterGrad(x, g) is bilinear; their
+    // gradients (written with the other two kernels) are checked against central differences.
+    const x = tensor(Float32Array.from({ length: 2 * 5 * 4 * 3 }, (_, i) => Math.sin(i * 1.3)), [2, 5, 4, 3]);
+    const w = window2d('depthwiseConv2d', x.shape, 3, { strides: 2, padding: 'same' });
+    const f = tensor(Float32Array.from({ length: 9 * 3 * M }, (_, i) => Math.cos(i * 0.7)), [3, 3, 3, M]);
+    const g = tensor(Float32Array.from({ length: 2 * w.outH * w.outW * 3 * M }, (_, i) => Math.sin(i * 0.9)), [2, w.outH, w.outW, 3 * M]);
+    const rx = tensor(Float32Array.from({ length: x.size }, (_, i) => Math.cos(i)), x.shape);
+    const rf = tensor(Float32Array.from({ length: f.size }, (_, i) => Math.sin(i + 1)), f.shape);
+    expect(gradCheck((gg, ff) => sum(mul(depthwiseInputGrad(gg!, ff!, w), rx)), [g, f]).passed).toBe(true);
+    expect(gradCheck((xx, gg) => sum(mul(depthwiseFilterGrad(xx!, gg!, w, f.shape), rf)), [x, g]).passed).toBe(true);
   });
 
   test('the gradient of max pooling is itself differentiable: d/dg picks the chosen taps back out', () => {

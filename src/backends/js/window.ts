@@ -1,6 +1,7 @@
 /**
  * Reference kernels for sliding windows (convolution and pooling): `im2col` copies each
- * window's taps into a row, `col2im` adds rows back onto the image (its adjoint).
+ * window's taps into a row, `col2im` adds rows back onto the image (its adjoint); max pooling;
+ * depthwise convolution and its two adjoints.
  */
 import type { Window2d } from '../backend.js';
 import type { Buf } from '../../tensor/tensor.js';
@@ -115,4 +116,85 @@ export function maxPoolGrad(g: Buf, taps: Buf, w: Window2d, out: Buf): void {
       }
     }
   }
+}
+
+/**
+ * Calls `tap(o, src, t)` for every output pixel's taps inside the image: o its first output
+ * channel, src the tap's first input channel, t = ky·kW + kx.
+ */
+function eachTap(w: Window2d, outChannels: number, tap: (o: number, src: number, t: number) => void): void {
+  const { batch, inH, inW, channels: C, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW } = w;
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const image = n * inH * inW * C;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ky = 0; ky < kH; ky++) {
+          const iy = oy * strideH - padTop + ky * dilationH;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = ox * strideW - padLeft + kx * dilationW;
+            if (ix >= 0 && ix < inW) tap(o, image + (iy * inW + ix) * C, ky * kW + kx);
+          }
+        }
+        o += outChannels;
+      }
+    }
+  }
+}
+
+/** out[n, oy, ox, c·M + m] = Σ over taps inside of x[n, iy, ix, c]·f[ky, kx, c, m]. */
+export function depthwiseConv(x: Buf, f: Buf, w: Window2d, M: number, out: Buf): void {
+  const C = w.channels;
+  const CM = C * M;
+  out.fill(0);
+  eachTap(w, CM, (o, src, t) => {
+    const fo = t * CM;
+    // M = 1 (MobileNet's case) without the inner loop's index arithmetic.
+    if (M === 1) {
+      for (let c = 0; c < C; c++) out[o + c] = out[o + c]! + x[src + c]! * f[fo + c]!;
+      return;
+    }
+    for (let c = 0; c < C; c++) {
+      const v = x[src + c]!;
+      for (let m = 0; m < M; m++) out[o + c * M + m] = out[o + c * M + m]! + v * f[fo + c * M + m]!;
+    }
+  });
+}
+
+/** out (zeroed here) [n, iy, ix, c] += Σ_m g[n, oy, ox, c·M + m]·f[ky, kx, c, m] at every tap inside. */
+export function depthwiseConvGradInput(g: Buf, f: Buf, w: Window2d, M: number, out: Buf): void {
+  const C = w.channels;
+  const CM = C * M;
+  out.fill(0);
+  eachTap(w, CM, (o, src, t) => {
+    const fo = t * CM;
+    if (M === 1) {
+      for (let c = 0; c < C; c++) out[src + c] = out[src + c]! + g[o + c]! * f[fo + c]!;
+      return;
+    }
+    for (let c = 0; c < C; c++) {
+      let s = 0;
+      for (let m = 0; m < M; m++) s += g[o + c * M + m]! * f[fo + c * M + m]!;
+      out[src + c] = out[src + c]! + s;
+    }
+  });
+}
+
+/** out (zeroed here) [ky, kx, c, m] += x[n, iy, ix, c]·g[n, oy, ox, c·M + m] over every output pixel's taps inside. */
+export function depthwiseConvGradFilter(x: Buf, g: Buf, w: Window2d, M: number, out: Buf): void {
+  const C = w.channels;
+  const CM = C * M;
+  out.fill(0);
+  eachTap(w, CM, (o, src, t) => {
+    const fo = t * CM;
+    if (M === 1) {
+      for (let c = 0; c < C; c++) out[fo + c] = out[fo + c]! + x[src + c]! * g[o + c]!;
+      return;
+    }
+    for (let c = 0; c < C; c++) {
+      const v = x[src + c]!;
+      for (let m = 0; m < M; m++) out[fo + c * M + m] = out[fo + c * M + m]! + v * g[o + c * M + m]!;
+    }
+  });
 }
