@@ -10,6 +10,7 @@
 //   adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
 //   unary(op, x, out)
 //   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
+//   depthwise(kind, a, b, window, multiplier, out, threads): depthwise convolution and its adjoints
 //   fillUniform(state, out, a, b)
 #include <node_api.h>
 
@@ -306,6 +307,37 @@ napi_value Col2im(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// depthwise(kind, a, b, window, multiplier, out, threads): kind 0 the convolution (a = x, b = the
+// filter), 1 its adjoint in x (a = g, b = the filter), 2 its adjoint in the filter (a = x, b = g).
+napi_value Depthwise(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!args(env, info, "depthwise", "(kind, a, b, window, multiplier, out, threads)", argv)) return nullptr;
+  int32_t kind = -1;
+  int64_t M = 0, threads = 1;
+  if (napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 2) return fail(env, "depthwise: kind must be 0 (forward), 1 (input gradient) or 2 (filter gradient)");
+  neurite::Window w;
+  if (!windowArg(env, argv[3], "depthwise", &w)) return nullptr;
+  if (napi_get_value_int64(env, argv[4], &M) != napi_ok || M < 1) return fail(env, "depthwise: multiplier must be an integer ≥ 1");
+  if (!threadsArg(env, argv[6], "depthwise", &threads)) return nullptr;
+  const int64_t CM = w.channels * M;
+  const int64_t image = w.batch * w.inH * w.inW * w.channels, output = w.batch * w.outH * w.outW * CM, filter = w.kH * w.kW * CM;
+  const int64_t aSize = kind == 1 ? output : image, bSize = kind == 2 ? output : filter, outSize = kind == 0 ? output : kind == 1 ? image : filter;
+  float *a, *b, *out;
+  if (!floatArg(env, argv[1], "depthwise", "a", aSize, &a) || !floatArg(env, argv[2], "depthwise", "b", bSize, &b) || !floatArg(env, argv[5], "depthwise", "out", outSize, &out)) return nullptr;
+  // By image for the first two; the filter gradient sums over images, so it is split by channel.
+  const int64_t span = kind == 2 ? w.channels : w.batch;
+  const int parts = windowParts(threads, output, span);
+  const int64_t per = (span + parts - 1) / parts;
+  auto part = [&](int t) {
+    const int64_t lo = std::min(span, t * per), hi = std::min(span, (t + 1) * per);
+    if (kind == 0) neurite::depthwiseConv(a, b, w, M, out, lo, hi);
+    else if (kind == 1) neurite::depthwiseConvGradInput(a, b, w, M, out, lo, hi);
+    else neurite::depthwiseConvGradFilter(a, b, w, M, out, lo, hi);
+  };
+  neurite::parallel(parts, part);
+  return nullptr;
+}
+
 // fillUniform(state: Int32Array(4), out: Float32Array, a, b): the generator's words advanced in place.
 napi_value FillUniform(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -355,6 +387,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"depthwise", nullptr, Depthwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fillUniform", nullptr, FillUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

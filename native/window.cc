@@ -1,6 +1,8 @@
 // See window.h.
 #include "window.h"
 
+#include "clones.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -35,7 +37,71 @@ void walkTaps(Image* images, Row* rows, const Window& w, int64_t n0, int64_t n1,
   }
 }
 
+/**
+ * For images [n0, n1), each output pixel's taps inside the image, in the reference's order:
+ * tap(o, pixel, t) with o the pixel's first output value, pixel the tap's first input value,
+ * t = ky·kW + kx.
+ */
+template <typename Tap>
+void eachTap(const Window& w, int64_t outChannels, int64_t n0, int64_t n1, Tap tap) {
+  const int64_t C = w.channels;
+  for (int64_t n = n0; n < n1; n++) {
+    const int64_t image = n * w.inH * w.inW * C;
+    int64_t o = n * w.outH * w.outW * outChannels;
+    for (int64_t oy = 0; oy < w.outH; oy++) {
+      for (int64_t ox = 0; ox < w.outW; ox++, o += outChannels) {
+        for (int64_t ky = 0; ky < w.kH; ky++) {
+          const int64_t iy = oy * w.strideH - w.padTop + ky * w.dilationH;
+          if (iy < 0 || iy >= w.inH) continue;
+          for (int64_t kx = 0; kx < w.kW; kx++) {
+            const int64_t ix = ox * w.strideW - w.padLeft + kx * w.dilationW;
+            if (ix >= 0 && ix < w.inW) tap(o, image + (iy * w.inW + ix) * C, ky * w.kW + kx);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** acc[c] += a[c]·b[c] for c < C: one vectorized loop per instruction set. */
+NEURITE_CLONES void macRow(float* __restrict acc, const float* __restrict a, const float* __restrict b, int64_t C) {
+  for (int64_t c = 0; c < C; c++) acc[c] += a[c] * b[c];
+}
+
 }  // namespace
+
+void depthwiseConv(const float* x, const float* f, const Window& w, int64_t M, float* out, int64_t n0, int64_t n1) {
+  const int64_t C = w.channels, CM = C * M;
+  std::fill(out + n0 * w.outH * w.outW * CM, out + n1 * w.outH * w.outW * CM, 0.0f);
+  eachTap(w, CM, n0, n1, [&](int64_t o, int64_t src, int64_t t) {
+    if (M == 1) return macRow(out + o, x + src, f + t * CM, C);
+    for (int64_t c = 0; c < C; c++)
+      for (int64_t m = 0; m < M; m++) out[o + c * M + m] += x[src + c] * f[t * CM + c * M + m];
+  });
+}
+
+void depthwiseConvGradInput(const float* g, const float* f, const Window& w, int64_t M, float* out, int64_t n0, int64_t n1) {
+  const int64_t C = w.channels, CM = C * M, image = w.inH * w.inW * C;
+  std::fill(out + n0 * image, out + n1 * image, 0.0f);
+  eachTap(w, CM, n0, n1, [&](int64_t o, int64_t src, int64_t t) {
+    if (M == 1) return macRow(out + src, g + o, f + t * CM, C);
+    for (int64_t c = 0; c < C; c++) {
+      float s = 0;
+      for (int64_t m = 0; m < M; m++) s += g[o + c * M + m] * f[t * CM + c * M + m];
+      out[src + c] += s;
+    }
+  });
+}
+
+void depthwiseConvGradFilter(const float* x, const float* g, const Window& w, int64_t M, float* out, int64_t c0, int64_t c1) {
+  const int64_t C = w.channels, CM = C * M, K = w.kH * w.kW;
+  for (int64_t t = 0; t < K; t++) std::fill(out + t * CM + c0 * M, out + t * CM + c1 * M, 0.0f);
+  eachTap(w, CM, 0, w.batch, [&](int64_t o, int64_t src, int64_t t) {
+    if (M == 1) return macRow(out + t * CM + c0, x + src + c0, g + o + c0, c1 - c0);
+    for (int64_t c = c0; c < c1; c++)
+      for (int64_t m = 0; m < M; m++) out[t * CM + c * M + m] += x[src + c] * g[o + c * M + m];
+  });
+}
 
 void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0, int64_t n1) {
   const size_t C = static_cast<size_t>(w.channels);

@@ -1,4 +1,5 @@
-// Sliding windows for the native backend: im2col and its adjoint col2im over NHWC images, the
+// Sliding windows for the native backend: im2col and its adjoint col2im, and depthwise
+// convolution with its two adjoints, over NHWC images, the
 // reference's loops (src/backends/js/window.ts) image by image, so a split across threads by
 // image gives the same bits.
 #pragma once
@@ -16,5 +17,14 @@ void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0,
 
 /** Images [n0, n1) of col2im: out zeroed, then each row's taps added back where they were read. */
 void col2im(const float* cols, const Window& w, float* out, int64_t n0, int64_t n1);
+
+/** Images [n0, n1) of a depthwise convolution (filter [kH, kW, C, M]): out zeroed, then each tap's x·f added. */
+void depthwiseConv(const float* x, const float* f, const Window& w, int64_t M, float* out, int64_t n0, int64_t n1);
+
+/** Images [n0, n1) of its adjoint in x: out zeroed, then Σ_m g·f added at each tap. */
+void depthwiseConvGradInput(const float* g, const float* f, const Window& w, int64_t M, float* out, int64_t n0, int64_t n1);
+
+/** Channels [c0, c1) of its adjoint in the filter, over every image: out's entries for them zeroed, then x·g added. */
+void depthwiseConvGradFilter(const float* x, const float* g, const Window& w, int64_t M, float* out, int64_t c0, int64_t c1);
 
 }  // namespace neurite

@@ -27,6 +27,8 @@ interface Addon {
   adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number, threads: number): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
   im2col(x: Float32Array, window: Int32Array, fill: number, out: Float32Array, threads: number): void;
+  /** kind 0 depthwise convolution (a = x, b = filter), 1 its adjoint in x (a = g, b = filter), 2 in the filter (a = x, b = g). */
+  depthwise(kind: 0 | 1 | 2, a: Float32Array, b: Float32Array, window: Int32Array, multiplier: number, out: Float32Array, threads: number): void;
   col2im(cols: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   fillUniform(state: Int32Array, out: Float32Array, a: number, b: number): void;
 }
@@ -187,13 +189,22 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else wasm.kernels.col2im(cols, w, out);
   };
 
-  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
+  // Depthwise convolution and its adjoints: by image (forward, input gradient) or by channel (filter gradient).
+  const depthwise = (kind: 0 | 1 | 2, name: 'depthwiseConv' | 'depthwiseConvGradInput' | 'depthwiseConvGradFilter') => (a: Buf, b: Buf, w: Window2d, m: number, out: Buf): void => {
+    if (isF32(a) && isF32(b) && isF32(out)) addon.depthwise(kind, a, b, place(w), m, out, threads);
+    else wasm.kernels[name](a, b, w, m, out);
+  };
+  const depthwiseConv = depthwise(0, 'depthwiseConv');
+  const depthwiseConvGradInput = depthwise(1, 'depthwiseConvGradInput');
+  const depthwiseConvGradFilter = depthwise(2, 'depthwiseConvGradFilter');
+
+  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
   return {
     // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
     // call per kernel would cost more than the work), with these kernels in place of its own.
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
-    kernels: { ...wasm.kernels, ...maps, im2col, col2im, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
+    kernels: { ...wasm.kernels, ...maps, im2col, col2im, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
     isa,
     isas: info.isas,
     threads,

@@ -150,6 +150,33 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(a.uniform()).toBe(b.uniform());
   });
 
+  test.each([[1], [3]])('depthwise convolution and its adjoints equal the reference, split over 2 threads (multiplier %i)', (M) => {
+    // Large enough (> 2^16 output values) that the addon splits by image, and the filter
+    // gradient by channel; each part's sums run in the reference's order, so within rounding.
+    const w = { batch: 4, inH: 30, inW: 26, channels: 24, kH: 3, kW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, outH: 30, outW: 26 };
+    const rng = new Rng(4);
+    const fill = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
+    const image = w.batch * w.inH * w.inW * w.channels, output = w.batch * w.outH * w.outW * w.channels * M, filter = 9 * w.channels * M;
+    expect(output).toBeGreaterThan(1 << 16);
+    const x = fill(image), f = fill(filter), g = fill(output);
+    const be = nativeBackend({ threads: 2 });
+    // The filter gradient sums 4·30·26 = 3,120 products per entry in float32 (the reference rounds
+    // after each product-add as well, but from a double product): errors grow like √3120·2⁻²⁴ of
+    // the terms' scale, so 1e-4 relative to 1 + |value|; the others sum at most 9·3 terms.
+    const check = (run: (k: typeof ref, out: Float32Array) => void, size: number, what: string, tol = 1e-5): void => {
+      const got = new Float32Array(size).fill(Number.NaN);
+      const want = new Float32Array(size);
+      run(be.kernels, got);
+      run(ref, want);
+      let worst = 0;
+      for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
+      expect(worst, what).toBeLessThan(tol);
+    };
+    check((k, out) => k.depthwiseConv(x, f, w, M, out), output, 'forward');
+    check((k, out) => k.depthwiseConvGradInput(g, f, w, M, out), image, 'input gradient');
+    check((k, out) => k.depthwiseConvGradFilter(x, g, w, M, out), filter, 'filter gradient', 1e-4);
+  });
+
   test('the addon refuses bad arguments with messages that name them', () => {
     const { addon } = nativeAddon() as unknown as { addon: Record<string, (...args: unknown[]) => unknown> };
     const f = new Float32Array(4);
@@ -167,6 +194,9 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.im2col!(f, new Int32Array(13), 0, f, 1)).toThrow('im2col: the window must be an Int32Array of its 14 fields');
     expect(() => addon.im2col!(f, Int32Array.from([1, 2, 2, 1, 0, 1, 1, 1, 1, 1, 0, 0, 2, 2]), 0, f, 1)).toThrow("im2col: the window's sizes must be ≥ 0, its kernel, strides and dilations ≥ 1");
     expect(() => addon.col2im!(new Float32Array(3), win, f, 1)).toThrow('col2im: cols has 3 values, the update needs 4');
+    expect(() => addon.depthwise!(3, f, f, win, 1, f, 1)).toThrow('depthwise: kind must be 0 (forward), 1 (input gradient) or 2 (filter gradient)');
+    expect(() => addon.depthwise!(0, f, f, win, 0, f, 1)).toThrow('depthwise: multiplier must be an integer ≥ 1');
+    expect(() => addon.depthwise!(0, f, f, win, 1, new Float32Array(3), 1)).toThrow('depthwise: out has 3 values, the update needs 4');
   });
 
   test('nativeBackend refuses an instruction set this CPU lacks, naming those it runs', () => {
@@ -181,6 +211,7 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(be.nativeKernels).toEqual(expect.arrayContaining(['gemm', 'matmul', 'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'fillRandom', 'sigmoid', 'tanh', 'exp']));
     expect(be.wasmKernels).toContain('maxPool');
     expect(be.nativeKernels).toContain('im2col');
+    expect(be.nativeKernels).toEqual(expect.arrayContaining(['depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter']));
     expect(be.wasmKernels).not.toContain('gemm');
   });
 });
