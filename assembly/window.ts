@@ -203,3 +203,90 @@ export function maxPoolGrad(g: usize, taps: usize, win: usize, out: usize): void
     }
   }
 }
+
+// ---- depthwise convolution and its adjoints (filter [kH, kW, C, M]) ------------------------
+// The taps inside the image in the reference's order; multiplier 1 (MobileNet's case) runs four
+// channels per SIMD step. Products and sums are float32 (the reference rounds a double product
+// and sum once per step), so these agree with it within rounding, not bit for bit.
+
+/** acc[c] += a[c]·b[c] for c < C (float32 lanes, four at a time). */
+@inline
+function macRow(acc: usize, a: usize, b: usize, C: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) {
+    const o = <usize>c << 2;
+    v128.store(acc + o, f32x4.add(v128.load(acc + o), f32x4.mul(v128.load(a + o), v128.load(b + o))));
+  }
+  for (; c < C; c++) {
+    const o = <usize>c << 2;
+    store<f32>(acc + o, load<f32>(acc + o) + load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
+/**
+ * kind 0: out[n, oy, ox, c·M + m] += x[tap, c]·f[t, c, m]; kind 1: out[tap, c] += Σ_m g·f;
+ * kind 2: out[t, c, m] += x[tap, c]·g[n, oy, ox, c·M + m]. `a`, `b` as for depthwise().
+ */
+function depthwiseWalk(kind: i32, a: usize, b: usize, win: usize, M: i32, out: usize): void {
+  const batch = w(win, 0), inH = w(win, 1), inW = w(win, 2), C = w(win, 3), kH = w(win, 4), kW = w(win, 5);
+  const sh = w(win, 6), sw = w(win, 7), dh = w(win, 8), dw = w(win, 9), pt = w(win, 10), pl = w(win, 11), outH = w(win, 12), outW = w(win, 13);
+  const CM = C * M;
+  const outSize = kind == 0 ? batch * outH * outW * CM : kind == 1 ? batch * inH * inW * C : kH * kW * CM;
+  memory.fill(out, 0, <usize>outSize << 2);
+  let o = 0;
+  for (let n = 0; n < batch; n++) {
+    const image = n * inH * inW * C;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ky = 0; ky < kH; ky++) {
+          const iy = oy * sh - pt + ky * dh;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = ox * sw - pl + kx * dw;
+            if (ix < 0 || ix >= inW) continue;
+            const src = image + (iy * inW + ix) * C;
+            const fo = (ky * kW + kx) * CM;
+            if (M == 1) {
+              // kind 0: out[o] += x[src]·f[fo]; 1: out[src] += g[o]·f[fo]; 2: out[fo] += x[src]·g[o]
+              if (kind == 0) macRow(out + (<usize>o << 2), a + (<usize>src << 2), b + (<usize>fo << 2), C);
+              else if (kind == 1) macRow(out + (<usize>src << 2), a + (<usize>o << 2), b + (<usize>fo << 2), C);
+              else macRow(out + (<usize>fo << 2), a + (<usize>src << 2), b + (<usize>o << 2), C);
+              continue;
+            }
+            for (let c = 0; c < C; c++) {
+              if (kind == 1) {
+                let s: f32 = 0;
+                for (let m = 0; m < M; m++) s += load<f32>(a + (<usize>(o + c * M + m) << 2)) * load<f32>(b + (<usize>(fo + c * M + m) << 2));
+                const p = out + (<usize>(src + c) << 2);
+                store<f32>(p, load<f32>(p) + s);
+                continue;
+              }
+              const v = load<f32>(a + (<usize>(src + c) << 2));
+              for (let m = 0; m < M; m++) {
+                const p = out + (<usize>(kind == 0 ? o + c * M + m : fo + c * M + m) << 2);
+                const other = kind == 0 ? load<f32>(b + (<usize>(fo + c * M + m) << 2)) : load<f32>(b + (<usize>(o + c * M + m) << 2));
+                store<f32>(p, load<f32>(p) + v * other);
+              }
+            }
+          }
+        }
+        o += CM;
+      }
+    }
+  }
+}
+
+/** Depthwise convolution: out (zeroed here) [batch, outH, outW, C·M]. */
+export function depthwiseConv(x: usize, f: usize, win: usize, M: i32, out: usize): void {
+  depthwiseWalk(0, x, f, win, M, out);
+}
+
+/** Its adjoint in x: out (zeroed here) NHWC. */
+export function depthwiseConvGradInput(g: usize, f: usize, win: usize, M: i32, out: usize): void {
+  depthwiseWalk(1, g, f, win, M, out);
+}
+
+/** Its adjoint in the filter: out (zeroed here) [kH, kW, C, M]. */
+export function depthwiseConvGradFilter(x: usize, g: usize, win: usize, M: i32, out: usize): void {
+  depthwiseWalk(2, x, g, win, M, out);
+}

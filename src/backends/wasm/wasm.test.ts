@@ -11,7 +11,7 @@ describe.runIf(wasmSimdSupported())('WebAssembly backend', () => {
     expect(b.nativeKernels).toEqual([
       'matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'lossHead',
       'add', 'sub', 'mul', 'div', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual', 'where', 'sum', 'fillRandom',
-      'im2col', 'col2im', 'maxPool', 'maxPoolGrad',
+      'im2col', 'col2im', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter',
     ]);
     expect(b.threads).toBe(1);
   });

@@ -1,5 +1,5 @@
-// The native sliding-window kernels (assembly/window.ts, and the native backend's im2col and
-// col2im in native/window.cc, on one thread and split by image on two) against the reference,
+// The native sliding-window kernels (assembly/window.ts, and the native backend's im2col,
+// col2im and depthwise kernels in native/window.cc, on one thread and split by image on two) against the reference,
 // bit for bit (NaN counted as NaN), on odd sizes: strides, dilations, padding on every side, a
 // kernel larger than the image, channel counts that are and are not multiples of 4, −∞ fill.
 import { describe, test } from 'vitest';
@@ -76,6 +76,29 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('%s sliding-window kern
       backend.kernels.maxPoolGrad(g, taps, w, dx);
       ref.maxPoolGrad(Float32Array.from(g), eTaps, w, eDx);
       sameBits(dx, eDx, 'maxPoolGrad');
+    });
+
+    // Halves times halves are exact quarters, and their sums here stay exact in float32: the
+    // kernels' float32 products and sums then give the reference's bits.
+    test.each([1, 2])(`depthwise convolution and its adjoints ${label}, multiplier %i`, (M) => {
+      const x = values(image);
+      const f = values(w.kH * w.kW * w.channels * M);
+      const g = values(pooled * M);
+      const y = backend.allocResident!(pooled * M).fill(5);
+      const eY = new Float32Array(pooled * M);
+      backend.kernels.depthwiseConv(x, f, w, M, y);
+      ref.depthwiseConv(Float32Array.from(x), Float32Array.from(f), w, M, eY);
+      sameBits(y, eY, 'depthwiseConv');
+      const dx = backend.allocResident!(image).fill(5);
+      const eDx = new Float32Array(image);
+      backend.kernels.depthwiseConvGradInput(g, f, w, M, dx);
+      ref.depthwiseConvGradInput(Float32Array.from(g), Float32Array.from(f), w, M, eDx);
+      sameBits(dx, eDx, 'depthwiseConvGradInput');
+      const df = backend.allocResident!(f.length).fill(5);
+      const eDf = new Float32Array(f.length);
+      backend.kernels.depthwiseConvGradFilter(x, g, w, M, df);
+      ref.depthwiseConvGradFilter(Float32Array.from(x), Float32Array.from(g), w, M, eDf);
+      sameBits(df, eDf, 'depthwiseConvGradFilter');
     });
   }
 });

@@ -1,7 +1,7 @@
 /**
- * The WebAssembly backend's sliding-window kernels (assembly/window.ts): im2col, col2im and max
- * pooling, native on resident float32 arrays (a compiled step's buffers), the reference kernels
- * otherwise.
+ * The WebAssembly backend's sliding-window kernels (assembly/window.ts): im2col, col2im, max
+ * pooling and depthwise convolution, native on resident float32 arrays (a compiled step's
+ * buffers), the reference kernels otherwise.
  */
 import type { Kernels, Window2d } from '../backend.js';
 import { jsBackend } from '../js/index.js';
@@ -14,10 +14,13 @@ export interface WindowExports {
   col2im(cols: number, win: number, out: number): void;
   maxPool(x: number, win: number, out: number, taps: number): void;
   maxPoolGrad(g: number, taps: number, win: number, out: number): void;
+  depthwiseConv(x: number, f: number, win: number, multiplier: number, out: number): void;
+  depthwiseConvGradInput(g: number, f: number, win: number, multiplier: number, out: number): void;
+  depthwiseConvGradFilter(x: number, g: number, win: number, multiplier: number, out: number): void;
 }
 
 /** The kernels this file makes native, for `nativeKernels`. */
-export const WINDOW_KERNELS = ['im2col', 'col2im', 'maxPool', 'maxPoolGrad'] as const;
+export const WINDOW_KERNELS = ['im2col', 'col2im', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter'] as const;
 
 /** A window's numbers, as the native kernels read them (assembly/window.ts, native/window.h). */
 export const WINDOW_FIELDS = 14;
@@ -44,6 +47,12 @@ export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, al
     }
     return writeWindow(w, block).byteOffset;
   };
+  /** A depthwise kernel in the module where its three arrays are resident, else the reference's. */
+  const depthwise = (kernel: (a: number, b: number, win: number, m: number, out: number) => void, fallback: Kernels['depthwiseConv']): Kernels['depthwiseConv'] =>
+    (a, b, w, m, out) => {
+      if (a.length + out.length >= NATIVE_MIN && resident(a) && resident(b) && resident(out)) kernel(a.byteOffset, b.byteOffset, place(w), m, out.byteOffset);
+      else fallback(a, b, w, m, out);
+    };
   return {
     im2col: (x, w, fill, out) => {
       if (out.length >= NATIVE_MIN && resident(x) && resident(out)) e.im2col(x.byteOffset, place(w), fill, out.byteOffset);
@@ -61,5 +70,8 @@ export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, al
       if (out.length >= NATIVE_MIN && resident(g) && resident(taps) && resident(out)) e.maxPoolGrad(g.byteOffset, taps.byteOffset, place(w), out.byteOffset);
       else reference.maxPoolGrad(g, taps, w, out);
     },
+    depthwiseConv: depthwise(e.depthwiseConv, reference.depthwiseConv),
+    depthwiseConvGradInput: depthwise(e.depthwiseConvGradInput, reference.depthwiseConvGradInput),
+    depthwiseConvGradFilter: depthwise(e.depthwiseConvGradFilter, reference.depthwiseConvGradFilter),
   };
 }
