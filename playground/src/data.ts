@@ -5,7 +5,8 @@
  * `trainTestSplit`, seeded). Runs in the worker; the page only draws what it is sent.
  */
 import { Rng, Scaler, datasets, parseCsv, tensor, trainTestSplit, type Tensor } from 'neurite';
-import { FEATURES, domainOf, featurize, gridPoints, type Domain } from './features.js';
+import { FEATURES, domainOf, featurize, type Domain } from './features.js';
+import { type CsvInput, csvHeader } from './protocol.js';
 import { MAX_CLASSES, REGRESSION_SETS, type PlaygroundState } from './state.js';
 import { SURFACES, blobCenters, type SurfaceId } from './synthetic.js';
 import type { ProblemKind } from './network.js';
@@ -32,11 +33,6 @@ export interface Problem {
   inputsAt(xy: Float32Array): Tensor;
   /** Range of the labels (regression colour scale). */
   labelRange: [number, number];
-}
-
-export interface CsvInput {
-  name: string;
-  text: string;
 }
 
 /** Points of a regression surface: uniform in [-1, 1]², target plus Gaussian noise. */
@@ -69,12 +65,6 @@ function synthetic(state: PlaygroundState): { xy: Float32Array; labels: Float32A
   return { xy: d.x.values as Float32Array, labels: d.y.values as Float32Array, kind: classes === 2 ? 'binary' : 'multiclass', classes };
 }
 
-/** The columns of a parsed CSV the page can offer (after one-hot expansion), and its target's candidates. */
-export function csvColumns(csv: CsvInput): { columns: string[] } {
-  const firstLine = csv.text.slice(0, csv.text.search(/\r?\n|$/));
-  return { columns: firstLine.split(',').map((c) => c.trim().replace(/^"|"$/g, '')) };
-}
-
 /** Builds the problem; throws with a message naming what is wrong (a CSV column, a class count). */
 export function buildProblem(state: PlaygroundState, csv: CsvInput | null): Problem {
   if (state.dataset === 'csv') return csvProblem(state, csv);
@@ -92,7 +82,7 @@ export function buildProblem(state: PlaygroundState, csv: CsvInput | null): Prob
 
 function csvProblem(state: PlaygroundState, csv: CsvInput | null): Problem {
   if (csv === null) throw new Error('choose a CSV file first (drop it on the data panel, or use the file picker)');
-  const { columns } = csvColumns(csv);
+  const columns = csvHeader(csv.text);
   const target = state.target !== '' ? state.target : columns[columns.length - 1]!;
   if (!columns.includes(target)) throw new Error(`${csv.name}: no column '${target}' to predict (columns: ${columns.join(', ')})`);
   const parsed = parseCsv(csv.text, { target, source: csv.name });
@@ -147,4 +137,3 @@ function finish(state: PlaygroundState, p: { kind: ProblemKind; classNames: stri
   };
 }
 
-export { gridPoints };

@@ -6,8 +6,7 @@
 import { snippet } from './code.js';
 import { FEATURES, type FeatureId } from './features.js';
 import { LOSSES_FOR, planNetwork } from './network.js';
-import type { CsvInput } from './data.js';
-import type { DataMessage, FromWorker, ToWorker, UpdateMessage } from './protocol.js';
+import { type CsvInput, type DataMessage, type FromWorker, type ToWorker, type UpdateMessage, csvHeader } from './protocol.js';
 import {
   ACTIVATION_CHOICES, DATASETS, MAX_LAYERS, MAX_UNITS, OPTIMIZER_CHOICES, decodeState, encodeState,
   type ActivationChoice, type DatasetId, type LossChoice, type OptimizerChoice, type PlaygroundState,
@@ -102,13 +101,13 @@ function showState(): void {
 /** The state changed: into the URL, and a fresh network (or, for `redraw`, only a new picture). */
 function commit(how: 'configure' | 'redraw' = 'configure'): void {
   const fragment = encodeState(state);
-  history_replace(fragment);
+  replaceUrl(fragment);
   showState();
   if (how === 'redraw') return scheduleDraw();
   configure();
 }
 
-function history_replace(fragment: string): void {
+function replaceUrl(fragment: string): void {
   window.history.replaceState(null, '', fragment === '' ? window.location.pathname + window.location.search : `#${fragment}`);
 }
 
@@ -219,7 +218,7 @@ function buildControls(): void {
       return;
     }
     csv = { name: file.name, text: await file.text() };
-    const header = csv.text.slice(0, csv.text.search(/\r?\n|$/)).split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+    const header = csvHeader(csv.text);
     options(select('target'), header);
     state.dataset = 'csv';
     state.target = header[header.length - 1] ?? '';

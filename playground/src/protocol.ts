@@ -2,8 +2,19 @@
  * Messages between the page and the training worker. The page sends settings and commands; the
  * worker owns the data, the model and all of its maths, and answers with what to draw.
  */
-import type { CsvInput, Problem } from './data.js';
+import type { Problem } from './data.js';
 import type { PlaygroundState } from './state.js';
+
+/** A CSV file as the page read it. */
+export interface CsvInput {
+  name: string;
+  text: string;
+}
+
+/** The column names in a CSV's first line (the page offers them as targets; the worker checks the one chosen). */
+export function csvHeader(text: string): string[] {
+  return text.slice(0, text.search(/\r?\n|$/)).split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+}
 
 export type ToWorker =
   /** Build the data and a fresh network (seeded) from the state; `csv` for the CSV set. */

@@ -6,10 +6,11 @@
  * each unit's map, `modelToArtifacts` for the download.
  */
 import { Dense, modelToArtifacts, noGrad, setSeed, tensor, type Sequential, type Tensor } from 'neurite';
-import { buildProblem, gridPoints, type CsvInput, type Problem } from './data.js';
+import { buildProblem, type Problem } from './data.js';
+import { gridPoints } from './features.js';
 import { buildModel } from './model.js';
 import { planNetwork, type NetworkPlan } from './network.js';
-import { NEURON_GRID, OUTPUT_GRID, type FromWorker, type ToWorker, type UpdateMessage } from './protocol.js';
+import { type CsvInput, NEURON_GRID, OUTPUT_GRID, type FromWorker, type ToWorker, type UpdateMessage } from './protocol.js';
 import type { PlaygroundState } from './state.js';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;

@@ -143,23 +143,27 @@ function eachTap(w: Window2d, outChannels: number, tap: (o: number, src: number,
   }
 }
 
+/**
+ * out[o + c·M + m] += x[xi + c]·y[yi + c·M + m] for c < C, m < M: the forward kernel (y the
+ * filter) and the filter gradient (y the output gradient) are this product with their roles swapped.
+ */
+function spread(out: Buf, o: number, x: Buf, xi: number, y: Buf, yi: number, C: number, M: number): void {
+  // M = 1 (MobileNet's case) without the inner loop's index arithmetic.
+  if (M === 1) {
+    for (let c = 0; c < C; c++) out[o + c] = out[o + c]! + x[xi + c]! * y[yi + c]!;
+    return;
+  }
+  for (let c = 0; c < C; c++) {
+    const v = x[xi + c]!;
+    for (let m = 0; m < M; m++) out[o + c * M + m] = out[o + c * M + m]! + v * y[yi + c * M + m]!;
+  }
+}
+
 /** out[n, oy, ox, c·M + m] = Σ over taps inside of x[n, iy, ix, c]·f[ky, kx, c, m]. */
 export function depthwiseConv(x: Buf, f: Buf, w: Window2d, M: number, out: Buf): void {
-  const C = w.channels;
-  const CM = C * M;
+  const CM = w.channels * M;
   out.fill(0);
-  eachTap(w, CM, (o, src, t) => {
-    const fo = t * CM;
-    // M = 1 (MobileNet's case) without the inner loop's index arithmetic.
-    if (M === 1) {
-      for (let c = 0; c < C; c++) out[o + c] = out[o + c]! + x[src + c]! * f[fo + c]!;
-      return;
-    }
-    for (let c = 0; c < C; c++) {
-      const v = x[src + c]!;
-      for (let m = 0; m < M; m++) out[o + c * M + m] = out[o + c * M + m]! + v * f[fo + c * M + m]!;
-    }
-  });
+  eachTap(w, CM, (o, src, t) => spread(out, o, x, src, f, t * CM, w.channels, M));
 }
 
 /** out (zeroed here) [n, iy, ix, c] += Σ_m g[n, oy, ox, c·M + m]·f[ky, kx, c, m] at every tap inside. */
@@ -169,10 +173,6 @@ export function depthwiseConvGradInput(g: Buf, f: Buf, w: Window2d, M: number, o
   out.fill(0);
   eachTap(w, CM, (o, src, t) => {
     const fo = t * CM;
-    if (M === 1) {
-      for (let c = 0; c < C; c++) out[src + c] = out[src + c]! + g[o + c]! * f[fo + c]!;
-      return;
-    }
     for (let c = 0; c < C; c++) {
       let s = 0;
       for (let m = 0; m < M; m++) s += g[o + c * M + m]! * f[fo + c * M + m]!;
@@ -183,18 +183,7 @@ export function depthwiseConvGradInput(g: Buf, f: Buf, w: Window2d, M: number, o
 
 /** out (zeroed here) [ky, kx, c, m] += x[n, iy, ix, c]·g[n, oy, ox, c·M + m] over every output pixel's taps inside. */
 export function depthwiseConvGradFilter(x: Buf, g: Buf, w: Window2d, M: number, out: Buf): void {
-  const C = w.channels;
-  const CM = C * M;
+  const CM = w.channels * M;
   out.fill(0);
-  eachTap(w, CM, (o, src, t) => {
-    const fo = t * CM;
-    if (M === 1) {
-      for (let c = 0; c < C; c++) out[fo + c] = out[fo + c]! + x[src + c]! * g[o + c]!;
-      return;
-    }
-    for (let c = 0; c < C; c++) {
-      const v = x[src + c]!;
-      for (let m = 0; m < M; m++) out[fo + c * M + m] = out[fo + c * M + m]! + v * g[o + c * M + m]!;
-    }
-  });
+  eachTap(w, CM, (o, src, t) => spread(out, t * CM, x, src, g, o, w.channels, M));
 }
