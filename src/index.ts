@@ -99,7 +99,7 @@ export * as metrics from './metrics/functions.js';
 export { Reduction } from './losses/tfjs-losses.js';
 export type { Metric, MetricIdentifier, MetricFunction } from './metrics/index.js';
 export { Sequential, sequential, type CompileArgs } from './models/sequential.js';
-export { Model, type TrainStepResult, type ModelData } from './models/model.js';
+export { Model, type TrainStepResult, type ModelData, type Evaluated } from './models/model.js';
 export { Functional, model, input, type FunctionalArgs } from './models/functional.js';
 export type { FitArgs } from './models/fit.js';
 export type { FitDatasetArgs } from './models/fit-dataset.js';

@@ -4,8 +4,16 @@
  * sharing its memory; elsewhere it runs on one thread. Training and products agree with the
  * TypeScript reference run in the same page.
  */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { NO_CHROMIUM, chromiumOrNull, runInChromium } from './harness/chromium.js';
+import { NO_CHROMIUM, chromiumOrNull, chromiumPathOrNull, runInChromium } from './harness/chromium.js';
+import { serveStatic } from './harness/static-server.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // Without any browser on the machine (a fresh one: nothing but Node and npm) these tests say so
 // in one loud line and do not run, so `npm ci && npm test` passes; under CI=true (.ci/run sets
@@ -120,4 +128,35 @@ describe.runIf(browser !== null)('in headless Chromium', () => {
     // Chromium reports the blocked worker with an error event (after the constructor returned).
     expect(ours).toEqual(['neurite: a WebAssembly worker thread is not running: worker 1 failed to start; its share runs on the calling thread']);
   });
+
+  test("the README's page, served from a project with neurite installed, learns XOR", async () => {
+    const html = /```html\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))![1]!;
+    // A project: index.html beside node_modules/neurite (this checkout) and node_modules/csv-parse.
+    const project = mkdtempSync(join(tmpdir(), 'neurite-page-'));
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(ROOT, join(project, 'node_modules/neurite'));
+    symlinkSync(join(ROOT, 'node_modules/csv-parse'), join(project, 'node_modules/csv-parse'));
+    writeFileSync(join(project, 'index.html'), html);
+    const server = await serveStatic(project);
+    const b = await chromium.launch({ executablePath: chromiumPathOrNull()!, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    try {
+      const page = await b.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(server.url);
+      const text = await page.waitForFunction(() => {
+        const t = document.getElementById('out')!.textContent!;
+        return t.startsWith('loss') ? t : null;
+      }, null, { timeout: 60_000 }).then((h) => h.jsonValue()).catch((e: Error) => { throw new Error(`the page showed no result (page errors: ${errors.join('; ') || 'none'}): ${e.message}`); });
+      const m = /^loss (\S+), predictions (\S+) (\S+) (\S+) (\S+)$/.exec(text as string);
+      expect(m, text as string).not.toBeNull();
+      expect(Number(m![1])).toBeLessThan(0.1);
+      expect(m!.slice(2).map((p) => Math.round(Number(p)))).toEqual([0, 1, 1, 0]);
+      expect(errors).toEqual([]);
+    } finally {
+      await b.close();
+      await server.close();
+      rmSync(project, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

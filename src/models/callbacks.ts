@@ -109,7 +109,8 @@ async function rest(first: Promise<void>, list: CallbackHooks[], i: number, hook
 /** What `fit` returns: every epoch's logs, by key (`history.history.loss[epoch]`). */
 export class History extends Callback {
   readonly epoch: number[] = [];
-  readonly history: Record<string, number[]> = {};
+  /** Each logged figure per epoch; `loss` is always there (empty before the first epoch). */
+  readonly history: { loss: number[] } & Record<string, number[]> = { loss: [] };
 
   override setParams(params: TrainingParams): void {
     super.setParams(params);

@@ -33,6 +33,19 @@ import { type FitDatasetArgs, evaluateDatasetValues, fitDatasetLoop } from './fi
 /** A model's inputs (or targets): one tensor, a list in the model's order, or an object keyed by input (output) name. */
 export type ModelData = Tensor | Tensor[] | Record<string, Tensor>;
 
+/**
+ * What `evaluate` returns: the loss alone, or a list of at least two scalars (the loss, then
+ * each output's loss and the metrics). Typed so `const [loss, accuracy] = model.evaluate(x, y)`
+ * compiles under strict settings: a list has both, and a lone scalar refuses to be destructured
+ * with a message (tensors iterate over their first axis).
+ */
+export type Evaluated = Tensor | [Tensor, Tensor, ...Tensor[]];
+
+function evaluated(values: number[]): Evaluated {
+  const scalars = values.map((v) => scalar(v));
+  return scalars.length === 1 ? scalars[0]! : (scalars as [Tensor, Tensor, ...Tensor[]]);
+}
+
 export interface CompileArgs {
   optimizer: OptimizerIdentifier;
   /** One loss for every output, or one per output (a list in output order, or keyed by output name). */
@@ -421,10 +434,8 @@ export abstract class Model implements TrainingModel {
   }
 
   /** Loss and metrics over a dataset of batches (tfjs `evaluateDataset`), as scalar tensors. */
-  async evaluateDataset(dataset: Dataset<unknown>, args: { batches?: number } = {}): Promise<Tensor | Tensor[]> {
-    const values = await evaluateDatasetValues(this, dataset, args.batches);
-    const scalars = values.map((v) => scalar(v));
-    return scalars.length === 1 ? scalars[0]! : scalars;
+  async evaluateDataset(dataset: Dataset<unknown>, args: { batches?: number } = {}): Promise<Evaluated> {
+    return evaluated(await evaluateDatasetValues(this, dataset, args.batches));
   }
 
   /** Inference in batches, without gradients: a planned or compiled forward pass where it can be. */
@@ -489,10 +500,8 @@ export abstract class Model implements TrainingModel {
    * Loss and metrics over a dataset, as scalar tensors: `[loss, ...metrics]` or the loss alone
    * (with several outputs: the total loss, each output's loss, then the metrics).
    */
-  evaluate(x: ModelData, y: ModelData, args: { batchSize?: number; sampleWeight?: Tensor } = {}): Tensor | Tensor[] {
-    const values = this.evaluateValues(x, y, args);
-    const scalars = values.map((v) => scalar(v));
-    return scalars.length === 1 ? scalars[0]! : scalars;
+  evaluate(x: ModelData, y: ModelData, args: { batchSize?: number; sampleWeight?: Tensor } = {}): Evaluated {
+    return evaluated(this.evaluateValues(x, y, args));
   }
 
   /**

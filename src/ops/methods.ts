@@ -14,6 +14,11 @@ type Axes = red.Axes;
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
+    /**
+     * The slices along the first axis, as PyTorch and NumPy iterate (`for (const row of x)`,
+     * `const [loss, accuracy] = model.evaluate(x, y)`); a scalar has none and says so.
+     */
+    [Symbol.iterator](): Iterator<Tensor>;
     add(b: TensorLike): Tensor;
     sub(b: TensorLike): Tensor;
     mul(b: TensorLike): Tensor;
@@ -85,6 +90,12 @@ p.abs = function () { return ew.abs(this); };
 p.sign = function () { return ew.sign(this); };
 p.step = function () { return ew.step(this); };
 p.clip = function (min, max) { return ew.clip(this, min, max); };
+p[Symbol.iterator] = function () {
+  if (this.rank === 0) {
+    throw new TypeError(`iteration over a scalar tensor (shape []): it has no rows. Read it with item(); a model's evaluate() returns one scalar when it has no metrics`);
+  }
+  return lay.unstack(this, 0)[Symbol.iterator]();
+};
 p.matmul = function (b, options) { return matmul(this, b, options); };
 p.transpose = function (perm) { return lay.transpose(this, perm); };
 p.reshape = function (shape) { return lay.reshape(this, shape); };
