@@ -82,22 +82,22 @@ export {
   ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector,
   type ZeroPadding2DConfig, type Cropping2DConfig, type UpSampling2DConfig, type ReshapeConfig, type PermuteConfig, type RepeatVectorConfig, type Sides2,
 } from './nn/reshaping.js';
-export { ACTIVATIONS, getActivation, hardSigmoid, type ActivationFn, type ActivationIdentifier } from './nn/activations.js';
+export { ACTIVATIONS, getActivation, hardSigmoid, type ActivationFn, type ActivationIdentifier, type ActivationName } from './nn/activations.js';
 export { initializers } from './nn/initializers-namespace.js';
 export { serialization, CustomLayer } from './nn/custom.js';
-export type { Initializer, InitializerIdentifier } from './nn/initializers.js';
+export type { Initializer, InitializerIdentifier, InitializerName } from './nn/initializers.js';
 export * as regularizers from './nn/regularizers.js';
-export type { Regularizer } from './nn/regularizers.js';
-export { losses, getLoss, lossNames, type LossSpec, type LossIdentifier, type LossFunction, type LossOptions } from './losses/index.js';
+export type { Regularizer, RegularizerIdentifier, RegularizerName } from './nn/regularizers.js';
+export { losses, getLoss, lossNames, type LossSpec, type LossIdentifier, type LossName, type LossFunction, type LossOptions } from './losses/index.js';
 export {
   train, getOptimizer, optimizerNames, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax,
   exponentialDecay, piecewiseConstantDecay, cosineDecay,
-  type OptimizerIdentifier, type OptimizerOptions, type SGDOptions, type AdamOptions, type AdamWOptions, type RMSpropOptions,
+  type OptimizerIdentifier, type OptimizerName, type OptimizerOptions, type SGDOptions, type AdamOptions, type AdamWOptions, type RMSpropOptions,
   type AdagradOptions, type AdadeltaOptions, type AdamaxOptions, type LearningRateSchedule,
 } from './optim/index.js';
 export * as metrics from './metrics/functions.js';
 export { Reduction } from './losses/tfjs-losses.js';
-export type { Metric, MetricIdentifier, MetricFunction } from './metrics/index.js';
+export type { Metric, MetricIdentifier, MetricName, MetricFunction } from './metrics/index.js';
 export { Sequential, sequential, type CompileArgs } from './models/sequential.js';
 export { Model, type TrainStepResult, type ModelData, type Evaluated } from './models/model.js';
 export { Functional, model, input, type FunctionalArgs } from './models/functional.js';

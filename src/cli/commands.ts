@@ -1,7 +1,7 @@
 /** The CLI's commands, each a thin layer over the public API. */
 import {
   Sequential, Scaler, TerminateOnNaN, type Tensor, getOptimizer, layers, loadCsv, loadLayersModel, oneHot, plotHistory, sequential, setSeed,
-  standardScaler, datasets, SGD,
+  standardScaler, datasets, SGD, type ActivationName,
 } from '../index.js';
 import { CliError, type CliIO, PREPROCESSING_FILE, type Preprocessing, readPreprocessing, table } from './common.js';
 
@@ -9,7 +9,7 @@ export interface TrainArgs {
   data: string;
   target: string;
   layers: number[];
-  activation: string;
+  activation: ActivationName;
   epochs: number;
   batchSize: number;
   optimizer: string;

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, type CliIO } from './common.js';
 import { evaluate, mnist, predict, summary, train } from './commands.js';
+import type { ActivationName } from '../nn/activations.js';
 
 export const HELP = `neurite: neural networks from the command line
 
@@ -94,7 +95,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         const task = o.task ?? 'auto';
         if (task !== 'auto' && task !== 'classification' && task !== 'regression') throw new CliError(`--task must be auto, classification or regression, got '${task}'`, 2);
         await train({
-          data: data!, target: o.target, out: o.out, layers: layerList, activation: o.activation ?? 'relu',
+          data: data!, target: o.target, out: o.out, layers: layerList, activation: (o.activation ?? 'relu') as ActivationName,
           epochs: number('epochs', o.epochs, 20, positiveInt, 'a positive integer'),
           batchSize: number('batch-size', o['batch-size'], 32, positiveInt, 'a positive integer'),
           optimizer: o.optimizer ?? 'adam',

@@ -3,16 +3,16 @@
  * Reading is strict: unknown layer classes, initializers and activations are errors naming
  * what is supported, and keys that could reach an object's prototype are refused.
  */
-import { activationName } from '../nn/activations.js';
+import { type ActivationName, activationName, getActivation } from '../nn/activations.js';
 import { BatchNormalization } from '../nn/batchnorm.js';
 import { Dense } from '../nn/dense.js';
-import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
+import type { Initializer, InitializerIdentifier, InitializerName } from '../nn/initializers.js';
 import * as init from '../nn/initializers.js';
 import { type Layer, type SymbolicShape, kerasKeys } from '../nn/layer.js';
 import { registeredClass, registeredName } from '../nn/custom.js';
 import { Bidirectional, TimeDistributed } from '../nn/wrappers.js';
 import { Maxout } from '../nn/maxout.js';
-import { l1l2, type Regularizer } from '../nn/regularizers.js';
+import { getRegularizer, l1l2, type Regularizer, type RegularizerIdentifier } from '../nn/regularizers.js';
 import { Activation, Dropout, ELU, Flatten, LeakyReLU, Masking, ReLU, Rescaling, Softmax, ThresholdedReLU } from '../nn/simple.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D } from '../nn/noise.js';
 import { LayerNormalization, PReLU } from '../nn/normalization.js';
@@ -74,7 +74,8 @@ function initializerJson(id: InitializerIdentifier | undefined, fallback: string
   return { class_name: INIT_CLASS[i.name] ?? 'VarianceScaling', config: { ...i.config, ...(i.name.startsWith('glorot') || i.name.startsWith('he') || i.name.startsWith('lecun') ? { seed: null } : {}) } };
 }
 
-function regularizerJson(r: Regularizer | undefined): Json {
+function regularizerJson(id: RegularizerIdentifier | undefined): Json {
+  const r = getRegularizer(id);
   return r === undefined ? null : { class_name: 'L1L2', config: { l1: r.config.l1, l2: r.config.l2 } };
 }
 
@@ -236,7 +237,7 @@ function fieldJson(kind: FieldKind, v: unknown): Json {
     case 'format': return v === 'channelsFirst' ? 'channels_first' : 'channels_last';
     case 'activation': return activationJson(v as Parameters<typeof activationName>[0]);
     case 'initializer': return initializerJson(v as InitializerIdentifier, 'zeros');
-    case 'regularizer': return regularizerJson(v as Regularizer);
+    case 'regularizer': return regularizerJson(v as RegularizerIdentifier);
     case 'sides': return typeof v === 'number' ? [[v, v], [v, v]] : (v as Json);
     default: return v as Json;
   }
@@ -306,11 +307,23 @@ class Reader {
     return v;
   }
 
-  initializer(key: string, fallback: string): InitializerIdentifier {
+  /** An activation's name, known to the registry (checked here, so the error names the key). */
+  activation(key: string, fallback?: ActivationName): ActivationName {
+    const name = this.str(key, fallback);
+    try {
+      getActivation(name);
+    } catch (e) {
+      this.fail(`'${key}': ${(e as Error).message}`);
+    }
+    return name as ActivationName;
+  }
+
+  /** An initializer: a name (the layer checks it when it builds) or a {class_name, config}. */
+  initializer(key: string, fallback: InitializerName): InitializerIdentifier {
     this.read.add(key);
     const v = this.config[key];
     if (v === undefined || v === null) return fallback;
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') return v as InitializerName;
     if (typeof v !== 'object' || Array.isArray(v) || typeof v.class_name !== 'string') this.fail(`'${key}' must be {class_name, config}`);
     const cls = v.class_name as string;
     const cfg = (v.config ?? {}) as JsonObject;
@@ -330,7 +343,7 @@ class Reader {
       default: {
         const name = Object.keys(INIT_CLASS).find((k) => INIT_CLASS[k] === cls);
         if (name === undefined) this.fail(`unknown initializer class '${cls}'; supported: ${Object.values(INIT_CLASS).join(', ')}`);
-        return name;
+        return name as InitializerName;
       }
     }
   }
@@ -429,7 +442,7 @@ function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, fil
     case 'Dense': {
       const reg = { kernelRegularizer: r.regularizer('kernel_regularizer'), biasRegularizer: r.regularizer('bias_regularizer') };
       return new Dense({
-        ...common, units: r.int('units'), activation: r.str('activation', 'linear'), useBias: r.bool('use_bias', true),
+        ...common, units: r.int('units'), activation: r.activation('activation', 'linear'), useBias: r.bool('use_bias', true),
         kernelInitializer: r.initializer('kernel_initializer', 'glorotUniform'), biasInitializer: r.initializer('bias_initializer', 'zeros'),
         ...(reg.kernelRegularizer ? { kernelRegularizer: reg.kernelRegularizer } : {}), ...(reg.biasRegularizer ? { biasRegularizer: reg.biasRegularizer } : {}),
       });
@@ -440,7 +453,7 @@ function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, fil
       const seed = cfg.seed;
       return new Dropout({ ...common, rate, ...(typeof seed === 'number' ? { seed } : {}) });
     }
-    case 'Activation': return new Activation({ ...common, activation: r.str('activation') });
+    case 'Activation': return new Activation({ ...common, activation: r.activation('activation') });
     case 'Flatten': return new Flatten(common);
     case 'LeakyReLU': return new LeakyReLU({ ...common, alpha: r.num('alpha', r.num('negative_slope', 0.3)) });
     case 'Rescaling': return new Rescaling({ ...common, scale: r.num('scale'), offset: r.num('offset', 0) });

@@ -7,7 +7,7 @@
  * loss.backward();
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { lookup } from '../nn/names.js';
+import { type Spellings, lookup } from '../nn/names.js';
 import { type LossOptions, type PerSampleLoss, perSample, reduceLoss } from './losses.js';
 import * as tfl from './tfjs-losses.js';
 import { isWeights } from './tfjs-losses.js';
@@ -24,7 +24,7 @@ export interface LossSpec {
 const spec = (name: keyof typeof perSample, reduction: 'mean' | 'sum' = 'mean', fusesWith?: 'sigmoid' | 'softmax'): LossSpec =>
   fusesWith === undefined ? { name, perSample: perSample[name], reduction } : { name, perSample: perSample[name], reduction, fusesWith };
 
-const LOSSES: Readonly<Record<string, LossSpec>> = {
+const LOSS_TABLE = {
   meanSquaredError: spec('meanSquaredError'),
   mse: spec('meanSquaredError'),
   sumSquaredError: spec('sumSquaredError', 'sum'),
@@ -36,7 +36,10 @@ const LOSSES: Readonly<Record<string, LossSpec>> = {
   binaryCrossentropy: spec('binaryCrossentropy', 'mean', 'sigmoid'),
   categoricalCrossentropy: spec('categoricalCrossentropy', 'mean', 'softmax'),
   sparseCategoricalCrossentropy: spec('sparseCategoricalCrossentropy', 'mean', 'softmax'),
-};
+} satisfies Record<string, LossSpec>;
+const LOSSES: Readonly<Record<string, LossSpec>> = LOSS_TABLE;
+/** A loss's name, camelCase or snake_case ('binaryCrossentropy', 'binary_crossentropy'). */
+export type LossName = Spellings<keyof typeof LOSS_TABLE>;
 
 /** Whether `spec` is one of the library's losses (not a function of the user's). */
 export function isBuiltinLoss(spec: LossSpec): boolean {
@@ -48,9 +51,9 @@ export const lossNames: readonly string[] = Object.keys(LOSSES);
 
 /** A user loss: (yTrue, yPred) → per-sample values or a scalar. */
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
-export type LossIdentifier = string | LossFunction;
+export type LossIdentifier = LossName | LossFunction;
 
-export function getLoss(id: LossIdentifier): LossSpec {
+export function getLoss(id: string | LossFunction): LossSpec {
   if (typeof id === 'function') return { name: id.name || 'custom', perSample: (t, p) => id(t, p), reduction: 'mean' };
   return lookup('loss', LOSSES, id);
 }

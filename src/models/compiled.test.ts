@@ -3,7 +3,7 @@
 // reproducible by seed; the road reported, with the reason when a step stays eager.
 import { describe, expect, test } from 'vitest';
 import {
-  ACTIVATIONS, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Tensor,
+  ACTIVATIONS, type ActivationName, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Tensor,
   Sequential, gather, input, layers, lossNames, model, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
   type Model, type SymbolicTensor, type SymbolicShape, initializers,
 } from '../index.js';
@@ -16,7 +16,7 @@ const Y3 = oneHot(LABELS, 3);
 const Y1 = tensor(Array.from({ length: 24 }, (_, i) => [i % 2]));
 
 /** Trains the model eagerly and compiled from the same seed; returns both runs' weights and roads. */
-async function both<M extends Model>(make: () => M, compile: () => CompileArgs, x: Tensor, y: Tensor, fit: FitArgs = {}) {
+async function both<M extends Model>(make: () => M, compile: () => CompileArgs<string, string, string>, x: Tensor, y: Tensor, fit: FitArgs = {}) {
   const run = async (runEagerly: boolean) => {
     setSeed(7);
     const m = make();
@@ -35,7 +35,7 @@ function expectSameWeights(a: number[][], b: number[][]): void {
   });
 }
 
-const cases: Array<[string, () => Sequential, () => CompileArgs, Tensor, FitArgs?]> = [
+const cases: Array<[string, () => Sequential, () => CompileArgs<string, string, string>, Tensor, FitArgs?]> = [
   ['dense + dropout, softmax CE, Adam', () => sequential({ layers: [layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.3 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] }), Y3],
   ['batch normalization + leakyReLU, sigmoid BCE, centered RMSprop with momentum', () => sequential({ layers: [layers.dense({ units: 5, inputShape: [4] }), layers.batchNormalization(), layers.leakyReLU(), layers.dense({ units: 1, activation: 'sigmoid' })] }), () => ({ optimizer: new RMSprop({ learningRate: 0.01, momentum: 0.5, centered: true }), loss: 'binaryCrossentropy' }), Y1],
   ['maxout, MSE, Nesterov SGD with clipNorm', () => sequential({ layers: [layers.maxout({ units: 4, pieces: 3, inputShape: [4] }), layers.dense({ units: 1 })] }), () => ({ optimizer: new SGD({ learningRate: 0.05, momentum: 0.9, nesterov: true, clipNorm: 0.5 }), loss: 'meanSquaredError' }), Y1],
@@ -62,7 +62,7 @@ describe('the compiled step makes the eager path\'s updates', () => {
   });
 
   // Every activation a layer accepts by name, but the step function (whose gradient refuses).
-  const trainable = Object.keys(ACTIVATIONS).filter((a) => a !== 'step' && a !== 'heaviside');
+  const trainable = Object.keys(ACTIVATIONS).filter((a) => a !== 'step' && a !== 'heaviside') as ActivationName[];
   test.each(trainable)('activation %s', async (activation) => {
     const make = () => sequential({ layers: [layers.dense({ units: 4, activation, inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3, activation: 'softmax' })] });
     const { eager, compiled } = await both(make, () => ({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' }), X, Y3);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Adam, RMSprop, SGD, layers, oneHot, randomNormal, sequential, setSeed, tensor, withContext, jsBackend, wasmBackend, wasmSimdSupported, type Backend, type Optimizer, type Tensor } from '../index.js';
+import { Adam, RMSprop, SGD, layers, oneHot, randomNormal, sequential, setSeed, tensor, withContext, jsBackend, wasmBackend, wasmSimdSupported, type ActivationName, type Backend, type Optimizer, type Tensor } from '../index.js';
 
 /**
  * The fused step of tiny Dense stacks (assembly/dense-step.ts, one call into WebAssembly per
@@ -17,7 +17,7 @@ describe.runIf(wasmSimdSupported())('fused Dense step', () => {
     },
   };
 
-  async function train(backend: Backend, hidden: string, out: string, loss: string, y: Tensor, opt: () => Optimizer): Promise<{ weights: number[]; losses: number[] }> {
+  async function train(backend: Backend, hidden: ActivationName, out: ActivationName, loss: string, y: Tensor, opt: () => Optimizer): Promise<{ weights: number[]; losses: number[] }> {
     return withContext({ backend }, async () => {
       setSeed(3);
       const units = loss === 'sparseCategoricalCrossentropy' ? 3 : y.shape[1]!;
@@ -30,7 +30,7 @@ describe.runIf(wasmSimdSupported())('fused Dense step', () => {
   }
 
   const classes = [0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0, 2, 0, 1, 2, 2, 0, 1];
-  const cases: Array<[string, string, string, Tensor]> = [
+  const cases: Array<[ActivationName, ActivationName, string, Tensor]> = [
     ['relu', 'softmax', 'categoricalCrossentropy', oneHot(classes, 3)],
     ['tanh', 'softmax', 'sparseCategoricalCrossentropy', tensor(classes)],
     ['sigmoid', 'sigmoid', 'binaryCrossentropy', tensor(classes.map((c) => [c === 1 ? 1 : 0, c === 2 ? 1 : 0]))],

@@ -8,14 +8,15 @@
  */
 import { computeGrads } from '../autograd/engine.js';
 import { getContext, noGrad, withContext } from '../context/context.js';
-import { type LossIdentifier, type LossSpec, getLoss, isBuiltinLoss } from '../losses/index.js';
+import { type LossFunction, type LossName, type LossSpec, getLoss, isBuiltinLoss } from '../losses/index.js';
 import { BUILTIN_LAYERS } from '../nn/index.js';
 import { reduceLoss } from '../losses/losses.js';
-import { getMetric, type MetricIdentifier } from '../metrics/index.js';
+import { getMetric, type Metric, type MetricFunction, type MetricIdentifier, type MetricName } from '../metrics/index.js';
+import type { Checked } from '../nn/names.js';
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
 import { scalar, tensor } from '../ops/creation.js';
 import { concat } from '../ops/layout.js';
-import { type OptimizerIdentifier, getOptimizer } from '../optim/index.js';
+import { type OptimizerName, getOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -41,17 +42,25 @@ export type ModelData = Tensor | Tensor[] | Record<string, Tensor>;
  */
 export type Evaluated = Tensor | [Tensor, Tensor, ...Tensor[]];
 
+type LossArg<L extends string> = Checked<L, LossName> | LossFunction;
+type MetricArg<M extends string> = Checked<M, MetricName> | MetricFunction | Metric;
+
 function evaluated(values: number[]): Evaluated {
   const scalars = values.map((v) => scalar(v));
   return scalars.length === 1 ? scalars[0]! : (scalars as [Tensor, Tensor, ...Tensor[]]);
 }
 
-export interface CompileArgs {
-  optimizer: OptimizerIdentifier;
+/**
+ * `compile`'s options. Names are typed: a literal must be one of the registry's names (an
+ * editor completes them; a typo is a compile error), a `string` from a variable is accepted and
+ * checked when compile runs, as tfjs types these options.
+ */
+export interface CompileArgs<L extends string = LossName, O extends string = OptimizerName, M extends string = MetricName> {
+  optimizer: Checked<O, OptimizerName> | Optimizer;
   /** One loss for every output, or one per output (a list in output order, or keyed by output name). */
-  loss: LossIdentifier | LossIdentifier[] | Record<string, LossIdentifier>;
+  loss: LossArg<L> | LossArg<L>[] | Record<string, LossArg<L>>;
   /** Metrics for every output, or per output (a list of lists, or keyed by output name). */
-  metrics?: MetricIdentifier | MetricIdentifier[] | MetricIdentifier[][] | Record<string, MetricIdentifier | MetricIdentifier[]>;
+  metrics?: MetricArg<M> | MetricArg<M>[] | MetricArg<M>[][] | Record<string, MetricArg<M> | MetricArg<M>[]>;
   /** How much each output's loss counts in the total (default 1 each). */
   lossWeights?: number[] | Record<string, number>;
   /**
@@ -69,7 +78,7 @@ export interface Compiled {
   /** The first output's loss (the only one, for most models). */
   loss: LossSpec;
   /** Metric identifiers per output. */
-  metricIds: MetricIdentifier[][];
+  metricIds: Array<Array<string | MetricFunction | Metric>>;
   runEagerly: boolean;
 }
 
@@ -301,7 +310,8 @@ export abstract class Model implements TrainingModel {
   }
 
   /** Configures training: optimizer, loss and metrics, by name or object. */
-  compile(args: CompileArgs): void {
+  compile<L extends string = never, O extends string = never, M extends string = never>(compileArgs: CompileArgs<L, O, M>): void {
+    const args = compileArgs as CompileArgs<string, string, string>;
     const outs = this.outputNames;
     const perOutput = <T>(v: T | T[] | Record<string, T> | undefined, what: string, isOne: (v: unknown) => boolean, fallback: T): T[] => {
       if (v === undefined) return outs.map(() => fallback);
@@ -316,7 +326,7 @@ export abstract class Model implements TrainingModel {
       return outs.map((n) => o[n] ?? fallback);
     };
     const isLossId = (v: unknown): boolean => typeof v === 'string' || typeof v === 'function';
-    const losses = perOutput<LossIdentifier | undefined>(args.loss, 'loss', isLossId, undefined).map((id, i) => {
+    const losses = perOutput<string | LossFunction | undefined>(args.loss, 'loss', isLossId, undefined).map((id, i) => {
       if (id === undefined) throw new Error(`compile: no loss for output '${outs[i]}'`);
       return getLoss(id);
     });

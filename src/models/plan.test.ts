@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Adam, SGD, layers, oneHot, randomNormal, sequential, setSeed, tensor, type Optimizer, type Sequential, type Tensor } from '../index.js';
+import { Adam, SGD, layers, oneHot, randomNormal, sequential, setSeed, tensor, type ActivationName, type Optimizer, type Sequential, type Tensor } from '../index.js';
 import { planStep } from './plan.js';
 import { getLoss } from '../losses/index.js';
 import { getContext } from '../context/context.js';
@@ -9,14 +9,14 @@ import { getContext } from '../context/context.js';
  * configuration trains twice from the same weights on the same batches — once through fit
  * (planned) and once through trainOnBatch (general) — and the weights must agree.
  */
-function model(hidden: string, out: string, units: number, seed: number, rescale = false): Sequential {
+function model(hidden: ActivationName, out: ActivationName, units: number, seed: number, rescale = false): Sequential {
   setSeed(seed);
   // Two leading Rescaling layers (the plan folds them into gathering the rows): (x/3 + 0.25)·2 − 1.
   const pre = rescale ? [layers.rescaling({ scale: 1 / 3, offset: 0.25, inputShape: [3] }), layers.rescaling({ scale: 2, offset: -1 })] : [];
   return sequential({ layers: [...pre, layers.dense({ units: 5, activation: hidden, ...(rescale ? {} : { inputShape: [3] }) }), layers.dense({ units: 4, activation: hidden }), layers.dense({ units, activation: out })] });
 }
 
-async function compare(hidden: string, out: string, loss: string, y: Tensor, makeOpt: () => Optimizer, rescale = false): Promise<void> {
+async function compare(hidden: ActivationName, out: ActivationName, loss: string, y: Tensor, makeOpt: () => Optimizer, rescale = false): Promise<void> {
   const units = loss === 'sparseCategoricalCrossentropy' ? 3 : y.shape[1]!;
   const x = randomNormal([22, 3], 0, 1, { seed: 4 });
   const a = model(hidden, out, units, 7, rescale);
@@ -50,7 +50,7 @@ const regression = randomNormal([22, 2], 0, 1, { seed: 9 });
 describe('planned training step equals the general path', () => {
   const sgd = (): Optimizer => new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true });
   const adam = (): Optimizer => new Adam({ learningRate: 0.01 });
-  for (const hidden of ['relu', 'tanh', 'sigmoid', 'linear']) {
+  for (const hidden of ['relu', 'tanh', 'sigmoid', 'linear'] as const) {
     test(`${hidden} hidden layers, softmax + categorical cross-entropy, SGD`, () => compare(hidden, 'softmax', 'categoricalCrossentropy', onehot, sgd));
   }
   test('softmax + sparse categorical cross-entropy, Adam', () => compare('relu', 'softmax', 'sparseCategoricalCrossentropy', sparse, adam));

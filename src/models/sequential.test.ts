@@ -321,9 +321,15 @@ describe('bad input', () => {
   });
   test('unknown loss, optimizer, activation and metric names list the valid ones', () => {
     const m = sequential({ layers: [layers.dense({ units: 1, inputDim: 1 })] });
+    // Typos in literals are compile errors too (the @ts-expect-error lines); from JavaScript, or
+    // strings from variables, they are caught here.
+    // @ts-expect-error 'msee' is not a loss name
     expect(() => m.compile({ loss: 'msee', optimizer: 'sgd' })).toThrow("Unknown loss 'msee'. Valid losses: meanSquaredError, mse");
+    // @ts-expect-error 'sgdd' is not an optimizer name
     expect(() => m.compile({ loss: 'mse', optimizer: 'sgdd' })).toThrow("Unknown optimizer 'sgdd'. Valid optimizers: sgd, adam");
+    // @ts-expect-error 'sigmoidd' is not an activation name
     expect(() => layers.dense({ units: 1, activation: 'sigmoidd' })).toThrow("Unknown activation 'sigmoidd'. Valid activations: linear, sigmoid");
+    // @ts-expect-error 'acuracy' is not a metric name
     m.compile({ loss: 'mse', optimizer: 'sgd', metrics: ['acuracy'] });
     expect(() => m.makeMetrics()).toThrow("Unknown metric 'acuracy'. Valid metrics: accuracy, acc");
   });

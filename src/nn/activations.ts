@@ -8,11 +8,9 @@ import {
 } from '../ops/activations.js';
 import { add, clip, mul, sigmoid, softplus, step as stepOp, tanh } from '../ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { lookup } from './names.js';
+import { type Spellings, lookup } from './names.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
-/** A registered name, or your own function of a tensor. */
-export type ActivationIdentifier = string | ActivationFn;
 
 /**
  * Heaviside step for layers. Its gradient is zero everywhere, so back-propagating through it
@@ -35,8 +33,7 @@ export function hardSigmoid(x: Tensor): Tensor {
   return clip(add(mul(x, 0.2), 0.5), 0, 1);
 }
 
-/** Every activation a layer accepts by name. */
-export const ACTIVATIONS: Readonly<Record<string, ActivationFn>> = {
+const ACTIVATION_TABLE = {
   linear: (x) => x,
   sigmoid,
   tanh,
@@ -54,17 +51,24 @@ export const ACTIVATIONS: Readonly<Record<string, ActivationFn>> = {
   softmax: (x) => softmax(x),
   step: stepActivation,
   heaviside: stepActivation,
-};
+} satisfies Record<string, ActivationFn>;
+
+/** Every activation a layer accepts by name. */
+export const ACTIVATIONS: Readonly<Record<string, ActivationFn>> = ACTIVATION_TABLE;
+/** An activation's name, camelCase or snake_case ('leakyRelu', 'leaky_relu'). */
+export type ActivationName = Spellings<keyof typeof ACTIVATION_TABLE>;
+/** A registered name (completed by editors; a typo does not compile), or your own function of a tensor. */
+export type ActivationIdentifier = ActivationName | ActivationFn;
 
 /** Resolves an activation identifier (undefined or null means linear). */
-export function getActivation(id: ActivationIdentifier | null | undefined): ActivationFn {
+export function getActivation(id: string | ActivationFn | null | undefined): ActivationFn {
   if (id === undefined || id === null) return ACTIVATIONS.linear!;
   if (typeof id === 'function') return id;
   return lookup('activation', ACTIVATIONS, id);
 }
 
 /** The canonical registered name of an activation, or 'custom'. */
-export function activationName(id: ActivationIdentifier | null | undefined): string {
+export function activationName(id: string | ActivationFn | null | undefined): string {
   if (id === undefined || id === null) return 'linear';
   if (typeof id === 'string') {
     const fn = getActivation(id);

@@ -13,7 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
 import type { InitializerIdentifier } from './initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
-import type { Regularizer } from './regularizers.js';
+import type { RegularizerIdentifier } from './regularizers.js';
 
 export type DataFormat = 'channelsLast' | 'channelsFirst';
 
@@ -38,16 +38,16 @@ export interface ConvConfig extends LayerArgs {
   kernelInitializer?: InitializerIdentifier;
   /** Default 'zeros'. */
   biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: Regularizer;
-  biasRegularizer?: Regularizer;
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
   /** DepthwiseConv2D and SeparableConv2D: filters per input channel (default 1). */
   depthMultiplier?: number;
   /** DepthwiseConv2D and SeparableConv2D: default 'glorotUniform'. */
   depthwiseInitializer?: InitializerIdentifier;
-  depthwiseRegularizer?: Regularizer;
+  depthwiseRegularizer?: RegularizerIdentifier;
   /** SeparableConv2D: default 'glorotUniform'. */
   pointwiseInitializer?: InitializerIdentifier;
-  pointwiseRegularizer?: Regularizer;
+  pointwiseRegularizer?: RegularizerIdentifier;
 }
 
 /** Shared lifecycle: option checks, channels-first handling, bias and activation. */

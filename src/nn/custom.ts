@@ -15,7 +15,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { type InitializerIdentifier } from './initializers.js';
 import { Layer, type LayerArgs } from './layer.js';
-import type { Regularizer } from './regularizers.js';
+import type { RegularizerIdentifier } from './regularizers.js';
 
 /** The base class for tfjs-style custom layers (exported as `layers.Layer`). */
 export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer<C> {
@@ -41,14 +41,14 @@ export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer
    */
   protected override addWeight(
     name: string, shape: readonly number[], dtypeOrInit?: string | InitializerIdentifier,
-    initOrOptions?: InitializerIdentifier | { trainable?: boolean; regularizer?: Regularizer | undefined }, regularizer?: Regularizer, trainable?: boolean,
+    initOrOptions?: InitializerIdentifier | { trainable?: boolean; regularizer?: RegularizerIdentifier | undefined }, regularizer?: RegularizerIdentifier, trainable?: boolean,
   ): Tensor {
     const tfjsForm = typeof dtypeOrInit === 'string' && (dtypeOrInit === 'float32' || dtypeOrInit === 'int32' || dtypeOrInit === 'bool');
     if (tfjsForm || dtypeOrInit === undefined) {
       const init = (initOrOptions as InitializerIdentifier | undefined) ?? 'zeros';
       return super.addWeight(name, shape, init, { trainable: trainable ?? true, regularizer });
     }
-    return super.addWeight(name, shape, dtypeOrInit, (initOrOptions ?? {}) as { trainable?: boolean; regularizer?: Regularizer | undefined });
+    return super.addWeight(name, shape, dtypeOrInit as InitializerIdentifier, (initOrOptions ?? {}) as { trainable?: boolean; regularizer?: RegularizerIdentifier | undefined });
   }
 }
 

@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
 import type { InitializerIdentifier } from './initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, lastDim } from './layer.js';
-import type { Regularizer } from './regularizers.js';
+import type { RegularizerIdentifier } from './regularizers.js';
 
 export interface DenseConfig extends LayerArgs {
   /** Output width. */
@@ -19,8 +19,8 @@ export interface DenseConfig extends LayerArgs {
   kernelInitializer?: InitializerIdentifier;
   /** Default 'zeros'. */
   biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: Regularizer;
-  biasRegularizer?: Regularizer;
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
 }
 
 export class Dense extends Layer<DenseConfig> {

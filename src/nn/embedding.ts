@@ -4,7 +4,7 @@ import { gather, reshape } from '../ops/layout.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { InitializerIdentifier } from './initializers.js';
 import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
-import type { Regularizer } from './regularizers.js';
+import type { RegularizerIdentifier } from './regularizers.js';
 
 export interface EmbeddingConfig extends LayerArgs {
   /** Number of ids (the vocabulary size): ids are 0 … inputDim − 1. */
@@ -13,7 +13,7 @@ export interface EmbeddingConfig extends LayerArgs {
   outputDim: number;
   /** Default 'randomUniform' (±0.05, as TensorFlow.js). */
   embeddingsInitializer?: InitializerIdentifier;
-  embeddingsRegularizer?: Regularizer;
+  embeddingsRegularizer?: RegularizerIdentifier;
   /** Sequence length, for the output shape of a first layer (Keras `input_length`). */
   inputLength?: number;
   /** Id 0 is padding: the output carries a mask (0 where the id is 0) for the layers after it. */

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../tensor/random.js';
 import { type Shape, sizeOf } from '../tensor/shape.js';
-import { lookup } from './names.js';
+import { type Spellings, lookup } from './names.js';
 
 /** Fills a new array of `shape` with initial values. */
 export interface Initializer {
@@ -136,16 +136,19 @@ export function orthogonal(options: { gain?: number } = {}): Initializer {
   };
 }
 
-const INITIALIZERS: Readonly<Record<string, () => Initializer>> = {
+const INITIALIZER_TABLE = {
   glorotUniform, glorotNormal, heNormal, heUniform, lecunNormal, lecunUniform,
   randomNormal: () => randomNormalInit(), randomUniform: () => randomUniformInit(),
   truncatedNormal: () => truncatedNormalInit(), zeros: zerosInit, ones: onesInit,
   constant: () => constant(0), orthogonal: () => orthogonal(),
-};
+} satisfies Record<string, () => Initializer>;
+const INITIALIZERS: Readonly<Record<string, () => Initializer>> = INITIALIZER_TABLE;
+type InitializerKey = keyof typeof INITIALIZER_TABLE;
+/** An initializer's name: camelCase, snake_case, or the class name tfjs and Keras files use ('GlorotUniform'). */
+export type InitializerName = Spellings<InitializerKey> | Capitalize<InitializerKey>;
+export type InitializerIdentifier = InitializerName | Initializer;
 
-export type InitializerIdentifier = string | Initializer;
-
-export function getInitializer(id: InitializerIdentifier): Initializer {
+export function getInitializer(id: string | Initializer): Initializer {
   return typeof id === 'string' ? lookup('initializer', INITIALIZERS, id)() : id;
 }
 

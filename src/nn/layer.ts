@@ -9,7 +9,7 @@ import { add } from '../ops/elementwise.js';
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Initializer, type InitializerIdentifier, getInitializer } from './initializers.js';
-import type { Regularizer } from './regularizers.js';
+import { type Regularizer, type RegularizerIdentifier, getRegularizer } from './regularizers.js';
 import { Node, SymbolicTensor, isShapeList, isSymbolic } from './symbolic.js';
 
 /** A shape whose batch (or other) dimensions may be unknown: `[null, 784]`. */
@@ -173,7 +173,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
 
   protected addWeight(
     name: string, shape: readonly number[], initializer: InitializerIdentifier,
-    options: { trainable?: boolean; regularizer?: Regularizer | undefined } = {},
+    options: { trainable?: boolean; regularizer?: RegularizerIdentifier | undefined } = {},
   ): Tensor {
     const budget = getContext().weightBudget;
     if (budget !== undefined) {
@@ -187,7 +187,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
     const value = new Tensor(init.init(shape, getContext().rng), shape, { requiresGrad: trainable && this.trainable });
     value.name = `${this.name ?? this.className.toLowerCase()}/${name}`;
     registerVariable(value);
-    this.weightList.push({ name, value, trainable, regularizer: options.regularizer });
+    this.weightList.push({ name, value, trainable, regularizer: getRegularizer(options.regularizer) });
     return value;
   }
 

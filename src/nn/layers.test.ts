@@ -123,6 +123,7 @@ describe('layer behaviour', () => {
     expect(() => layers.dense({ units: 0 })).toThrow('dense: units must be a positive integer, got 0');
     expect(() => layers.dropout({ rate: 1 })).toThrow('dropout: rate must be in [0, 1), got 1');
     expect(() => layers.maxout({ units: 2, pieces: 1 })).toThrow('maxout: pieces must be an integer ≥ 2, got 1');
+    // @ts-expect-error 'relux' is not an activation name
     expect(() => layers.dense({ units: 2, activation: 'relux' })).toThrow("Unknown activation 'relux'. Valid activations: linear, sigmoid, tanh, relu");
     const d = layers.dense({ units: 2, inputDim: 3 });
     d.name = 'dense';
@@ -205,5 +206,27 @@ describe('activation layers', () => {
     expect(() => layers.elu({ alpha: Number.NaN })).toThrow('elu: alpha must be a finite number, got NaN');
     expect(() => layers.reLU({ maxValue: -1 })).toThrow('reLU: maxValue must be >= 0, got -1');
     expect(() => layers.softmax({ axis: 0.5 })).toThrow('softmax: axis must be an integer, got 0.5');
+  });
+});
+
+describe('regularizers by name', () => {
+  // Keras and tfjs: 'l1' and 'l2' are 0.01·Σ|w| and 0.01·Σw²; 'l1l2' (Keras 'l1_l2') both at 0.01.
+  const kernel = [[1, -2], [3, 0.5]];
+  const penalty = (reg: 'l1' | 'l2' | 'l1l2' | 'l1_l2') => {
+    const d = layers.dense({ units: 2, inputShape: [2], useBias: false, kernelRegularizer: reg });
+    d.apply(tensor([[0, 0]]));
+    d.setWeights([tensor(kernel)]);
+    return d.regularizationLoss()!.item();
+  };
+  test("each name's penalty by hand", () => {
+    expect(penalty('l1')).toBeCloseTo(0.01 * (1 + 2 + 3 + 0.5), 6);        // 0.065
+    expect(penalty('l2')).toBeCloseTo(0.01 * (1 + 4 + 9 + 0.25), 6);       // 0.1425
+    expect(penalty('l1l2')).toBeCloseTo(0.065 + 0.1425, 6);
+    expect(penalty('l1_l2')).toBeCloseTo(0.065 + 0.1425, 6);
+  });
+  test('an unknown name lists the known ones', () => {
+    // @ts-expect-error 'l3' is not a regularizer name
+    const d = layers.dense({ units: 1, inputShape: [2], kernelRegularizer: 'l3' });
+    expect(() => d.apply(tensor([[0, 0]]))).toThrow("Unknown regularizer 'l3'. Valid regularizers: l1, l2, l1l2");
   });
 });

@@ -13,3 +13,18 @@ export function lookup<T>(kind: string, table: Readonly<Record<string, T>>, name
   const plural = kind.endsWith('s') ? `${kind}es` : `${kind}s`;
   throw new Error(`Unknown ${kind} '${name}'. Valid ${plural}: ${Object.keys(table).join(', ')}`);
 }
+
+/** A camelCase name in Keras's snake_case, at the type level: 'leakyRelu' → 'leaky_relu'. */
+export type SnakeCase<S extends string> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}`
+  : S;
+
+/** The spellings of a registry's names that types offer: tfjs's camelCase and Keras's snake_case. */
+export type Spellings<S extends string> = S | SnakeCase<S>;
+
+/**
+ * A name of `U` where the argument is a literal (so a typo is a compile error, with
+ * TypeScript's "did you mean"), or any `string` where it comes from a variable (checked when it
+ * runs): for the options tfjs types as `string` (`compile`'s loss, optimizer and metrics).
+ */
+export type Checked<S extends string, U extends string> = S extends U ? S : string extends S ? S : U;

@@ -11,7 +11,7 @@ import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { InitializerIdentifier } from './initializers.js';
 import { Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
-import type { Regularizer } from './regularizers.js';
+import type { RegularizerIdentifier } from './regularizers.js';
 
 export interface LayerNormalizationConfig extends LayerArgs {
   /** The axis or axes normalized (default −1, the last). */
@@ -22,8 +22,8 @@ export interface LayerNormalizationConfig extends LayerArgs {
   scale?: boolean;
   betaInitializer?: InitializerIdentifier;
   gammaInitializer?: InitializerIdentifier;
-  betaRegularizer?: Regularizer;
-  gammaRegularizer?: Regularizer;
+  betaRegularizer?: RegularizerIdentifier;
+  gammaRegularizer?: RegularizerIdentifier;
 }
 
 export class LayerNormalization extends Layer<LayerNormalizationConfig> {
@@ -71,7 +71,7 @@ export class LayerNormalization extends Layer<LayerNormalizationConfig> {
 export interface PReLUConfig extends LayerArgs {
   /** Initial slopes (default zeros: the layer starts as ReLU). */
   alphaInitializer?: InitializerIdentifier;
-  alphaRegularizer?: Regularizer;
+  alphaRegularizer?: RegularizerIdentifier;
   /** Axes (1-based, as Keras: 1 is the first after the batch) along which one slope is shared. */
   sharedAxes?: number | number[];
 }

@@ -19,7 +19,7 @@ import { type ActivationIdentifier, getActivation } from './activations.js';
 import { type InitializerIdentifier, getInitializer } from './initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
 import type { SymbolicTensor } from './symbolic.js';
-import type { Regularizer } from './regularizers.js';
+import type { RegularizerIdentifier } from './regularizers.js';
 
 export interface RecurrentConfig extends LayerArgs {
   /** Size of the state (and output). */
@@ -36,9 +36,9 @@ export interface RecurrentConfig extends LayerArgs {
   recurrentInitializer?: InitializerIdentifier;
   /** Default 'zeros'. */
   biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: Regularizer;
-  recurrentRegularizer?: Regularizer;
-  biasRegularizer?: Regularizer;
+  kernelRegularizer?: RegularizerIdentifier;
+  recurrentRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
   /** LSTM: forget-gate bias starts at 1 (default false, as TensorFlow.js). */
   unitForgetBias?: boolean;
   /** GRU: apply the reset gate after the recurrent product (Keras's default layout; bias [2, 3·units]). Default false. */

@@ -2,6 +2,7 @@
 import { abs, add, mul, square } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { lookup } from './names.js';
 
 export interface Regularizer {
   readonly name: string;
@@ -30,3 +31,20 @@ export function l1l2(options: { l1?: number; l2?: number } = {}): Regularizer {
 
 export const l1 = (options: { l1?: number } = {}): Regularizer => l1l2({ l1: options.l1 ?? 0.01 });
 export const l2 = (options: { l2?: number } = {}): Regularizer => l1l2({ l2: options.l2 ?? 0.01 });
+
+const REGULARIZER_TABLE = {
+  l1: () => l1(),
+  l2: () => l2(),
+  // tfjs's 'l1l2' and Keras's l1_l2(): 0.01 each.
+  l1l2: () => l1l2({ l1: 0.01, l2: 0.01 }),
+} satisfies Record<string, () => Regularizer>;
+
+/** A regularizer by name, with Keras's and tfjs's default strength 0.01: 'l1', 'l2', 'l1l2' (Keras: 'l1_l2'). */
+export type RegularizerName = keyof typeof REGULARIZER_TABLE | 'l1_l2';
+export type RegularizerIdentifier = RegularizerName | Regularizer;
+
+export function getRegularizer(id: string | Regularizer): Regularizer;
+export function getRegularizer(id: string | Regularizer | undefined): Regularizer | undefined;
+export function getRegularizer(id: string | Regularizer | undefined): Regularizer | undefined {
+  return typeof id === 'string' ? lookup('regularizer', REGULARIZER_TABLE, id)() : id;
+}

@@ -2,7 +2,7 @@
  * Optimizers by name (`'sgd'`, `'adam'`…, Keras defaults), as classes with options objects
  * (`new SGD({learningRate: 0.1, momentum: 0.9})`), and tfjs's positional `train.*` factories.
  */
-import { lookup } from '../nn/names.js';
+import { type Spellings, lookup } from '../nn/names.js';
 import { Adadelta } from './adadelta.js';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
@@ -12,7 +12,7 @@ import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
-const OPTIMIZERS: Readonly<Record<string, () => Optimizer>> = {
+const OPTIMIZER_TABLE = {
   sgd: () => new SGD(),
   adam: () => new Adam(),
   adamw: () => new AdamW(),
@@ -20,14 +20,17 @@ const OPTIMIZERS: Readonly<Record<string, () => Optimizer>> = {
   adagrad: () => new Adagrad(),
   adadelta: () => new Adadelta(),
   adamax: () => new Adamax(),
-};
+} satisfies Record<string, () => Optimizer>;
+const OPTIMIZERS: Readonly<Record<string, () => Optimizer>> = OPTIMIZER_TABLE;
+/** An optimizer's name ('sgd', 'adam', 'rmsprop'…). */
+export type OptimizerName = Spellings<keyof typeof OPTIMIZER_TABLE>;
 
 /** Every optimizer name `compile({optimizer})` accepts. */
 export const optimizerNames: readonly string[] = Object.keys(OPTIMIZERS);
 
-export type OptimizerIdentifier = string | Optimizer;
+export type OptimizerIdentifier = OptimizerName | Optimizer;
 
-export function getOptimizer(id: OptimizerIdentifier): Optimizer {
+export function getOptimizer(id: string | Optimizer): Optimizer {
   return typeof id === 'string' ? lookup('optimizer', OPTIMIZERS, id)() : id;
 }
 
