@@ -114,7 +114,7 @@ export { Perceptron, perceptron, type PerceptronOptions, type PerceptronResult }
 
 // ---- data --------------------------------------------------------------------------------
 export {
-  datasets, data, Dataset, CSVDataset, type LazyIterator, type CsvConfig, type CsvColumnConfig, parseIdx, encodeIdx, loadCsv, parseCsv, encodeCsv, inferSchema, Scaler, standardScaler, minMaxScaler,
+  datasets, data, Dataset, CSVDataset, type LazyIterator, type CsvConfig, type CsvColumnConfig, parseIdx, encodeIdx, loadCsv, parseCsv, encodeCsv, inferSchema, detectDelimiter, readCsvTable, Scaler, standardScaler, minMaxScaler,
   trainTestSplit, batches,
   type IdxData, type MnistSplit, type MnistOptions, type Dataset2D, type SyntheticOptions, type CsvDataset, type CsvOptions,
   type CsvSchema, type ColumnSpec, type TargetSpec, type ScalerJSON, type SplitOptions,

@@ -1,115 +1,250 @@
 /** The CLI's commands, each a thin layer over the public API. */
 import {
-  Sequential, Scaler, TerminateOnNaN, type Tensor, getOptimizer, layers, loadCsv, loadLayersModel, oneHot, plotHistory, sequential, setSeed,
-  standardScaler, datasets, SGD, type ActivationName,
+  Sequential, Scaler, TerminateOnNaN, type Tensor, callbacks, getOptimizer, layers, loadCsv, loadLayersModel, oneHot, plotHistory, readCsvTable,
+  sequential, setSeed, standardScaler, trainTestSplit, datasets, SGD, type ActivationName,
 } from '../index.js';
-import { CliError, type CliIO, PREPROCESSING_FILE, type Preprocessing, readPreprocessing, table } from './common.js';
+import { CliError, type CliIO, PREPROCESSING_FILE, type Preprocessing, readPreprocessing } from './common.js';
+import { argmaxRows, checkFinite, classificationReport, formatClassification, formatRegression, regressionReport, round } from './report.js';
 
 export interface TrainArgs {
   data: string;
   target: string;
   layers: number[];
   activation: ActivationName;
-  epochs: number;
+  /** undefined: chosen from the table's size (about AUTO_UPDATES updates), early stopping ends it. */
+  epochs: number | undefined;
   batchSize: number;
   optimizer: string;
   lr: number | undefined;
   validationSplit: number;
+  /** Epochs without a better validation loss before stopping (0: no early stopping). */
+  patience: number;
   seed: number;
   task: 'auto' | 'classification' | 'regression';
-  out: string;
+  drop: string[] | undefined;
+  keep: string[] | undefined;
+  delimiter: string | undefined;
+  /** After early stopping, train again on every row (validation rows too) for the best epoch count. */
+  refit: boolean;
+  /** undefined: `<data file's name>-model` in the current directory. */
+  out: string | undefined;
 }
+
+/** Updates the automatic epoch budget aims at; small tables get more epochs, within EPOCH_RANGE. */
+export const AUTO_UPDATES = 4000;
+export const EPOCH_RANGE = [20, 1000] as const;
 
 function fmt4(v: number): string {
   return Number.isFinite(v) ? v.toFixed(4) : String(v);
 }
 
+const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+/** Rows in file order look sorted by the target: each class in one block, or values monotone. */
+function sortedBy(y: ArrayLike<number>, classes: number | null): boolean {
+  if (y.length < 4) return false;
+  if (classes !== null) {
+    let changes = 0;
+    for (let i = 1; i < y.length; i++) if (y[i] !== y[i - 1]) changes++;
+    return classes > 1 && changes === classes - 1;
+  }
+  let up = true;
+  let down = true;
+  for (let i = 1; i < y.length; i++) {
+    if (y[i]! < y[i - 1]!) up = false;
+    if (y[i]! > y[i - 1]!) down = false;
+  }
+  return up || down;
+}
+
+/** A CLI-style failure for a file operation: names the file, never a temporary's name. */
+async function writing<T>(file: string, what: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied'
+      : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a part of the path is a file, not a folder' : err.code ?? err.message.split('\n')[0];
+    throw new CliError(`${file}: cannot ${what}: ${why}`);
+  }
+}
+
 export async function train(a: TrainArgs, io: CliIO): Promise<void> {
   const { mkdir, writeFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const data = await loadCsv(a.data, { target: a.target, task: a.task });
+  const say = (s: string) => void io.stdout.write(`${s}\n`);
+  const data = await loadCsv(a.data, {
+    target: a.target, task: a.task, dropIdColumns: true,
+    ...(a.drop ? { drop: a.drop } : {}), ...(a.keep ? { keep: a.keep } : {}), ...(a.delimiter ? { delimiter: a.delimiter } : {}),
+  });
+  for (const d of data.dropped) say(`Left out column '${d.name}': ${d.reason}${d.reason.startsWith('an ID') ? ` (--keep to choose the inputs)` : ''}`);
   const target = data.schema.target!;
   const task = target.kind === 'classes' ? 'classification' : 'regression';
   const n = data.x.shape[0]!;
-  // Fit the scaler on the training rows only (validationSplit holds out the last rows).
-  const trainRows = Math.max(1, Math.floor(n * (1 - a.validationSplit)));
-  const scaler = standardScaler(data.x.slice([0, 0], [trainRows, -1]));
-  const x = scaler.transform(data.x);
-  setSeed(a.seed);
-  const model = sequential({ name: 'neurite_cli' });
-  a.layers.forEach((units, i) => model.add(layers.dense({ units, activation: a.activation, ...(i === 0 ? { inputShape: [x.shape[1]!] } : {}) })));
-  const classes = target.kind === 'classes' ? target.classes.length : 1;
-  model.add(layers.dense({ units: classes, activation: task === 'classification' ? 'softmax' : 'linear', ...(a.layers.length === 0 ? { inputShape: [x.shape[1]!] } : {}) }));
-  const optimizer = getOptimizer(a.optimizer);
-  if (a.lr !== undefined) optimizer.learningRate = a.lr;
-  model.compile({ optimizer, loss: task === 'classification' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError', metrics: [task === 'classification' ? 'accuracy' : 'mae'] });
-  io.stdout.write(`${task} on ${n} rows, ${x.shape[1]} inputs${task === 'classification' ? `, ${classes} classes (${(target as { classes: string[] }).classes.join(', ')})` : ''}\n`);
-  model.summary((l) => void io.stdout.write(`${l}\n`));
-  const history = await model.fit(x, data.y!, {
-    epochs: a.epochs, batchSize: a.batchSize, verbose: 1, stream: io.stdout, ...(a.validationSplit > 0 ? { validationSplit: a.validationSplit } : {}),
-    callbacks: new TerminateOnNaN(io.stdout),
-  });
-  const losses = history.history.loss ?? [];
-  const final = losses[losses.length - 1];
-  // A diverged model is not saved (its weights are NaN): say so, and fail.
-  if (final !== undefined && !Number.isFinite(final)) {
-    throw new CliError(`training diverged: the loss is ${final} in epoch ${losses.length} (${a.optimizer} at learning rate ${optimizer.currentLearningRate()}); nothing was saved. Try a smaller --lr`);
+  if (data.x.shape[1] === 0) {
+    throw new CliError(`${a.data}: no input columns left besides the target '${target.name}'${data.dropped.length > 0 ? ` (left out: ${data.dropped.map((d) => d.name).join(', ')})` : ''}: nothing to predict from`);
   }
-  await mkdir(a.out, { recursive: true });
+  const classes = target.kind === 'classes' ? target.classes : null;
+  if (classes !== null && classes.length < 2) {
+    throw new CliError(`${a.data}: the target '${target.name}' has one class ('${classes[0]}') in every row: there is nothing to learn; a classifier needs at least two`);
+  }
+  if (sortedBy(data.y!.values, classes?.length ?? null)) {
+    say(`Note: the rows are sorted by '${target.name}'${classes ? ' (each class in one block)' : ''}; the validation rows are drawn at random${classes ? ' from every class' : ''}, not from the end of the file`);
+  }
+  // A shuffled split, stratified by class: the scaler and the weights see only the training rows.
+  const val = a.validationSplit > 0 && Math.round(n * a.validationSplit) >= 1 && n - Math.round(n * a.validationSplit) >= 1;
+  const parts = val
+    ? trainTestSplit(data.x, data.y!, { testSize: a.validationSplit, seed: a.seed, stratify: classes !== null })
+    : { xTrain: data.x, yTrain: data.y!, xTest: null, yTest: null };
+  if (!val && a.validationSplit > 0) say(`Note: ${n} rows are too few to hold out ${a.validationSplit} for validation; training on all of them, without early stopping`);
+  const scaler = standardScaler(parts.xTrain);
+  const xTrain = scaler.transform(parts.xTrain);
+  const xVal = parts.xTest === null ? null : scaler.transform(parts.xTest);
+
+  const width = data.x.shape[1]!;
+  /** A fresh network (the same seed, so the same first weights) for targets like `y`. */
+  const build = (y: Tensor): Sequential => {
+    setSeed(a.seed);
+    const model = sequential({ name: 'neurite_cli' });
+    a.layers.forEach((units, i) => model.add(layers.dense({ units, activation: a.activation, ...(i === 0 ? { inputShape: [width] } : {}) })));
+    const first = a.layers.length === 0 ? { inputShape: [width] } : {};
+    if (classes !== null) model.add(layers.dense({ units: classes.length, activation: 'softmax', ...first }));
+    else {
+      // The target standardized while training: the network predicts (y − mean)/std and a last
+      // Rescaling layer maps it back, so the saved model answers in the target's units.
+      const { mean, std } = meanStd(y.values);
+      model.add(layers.dense({ units: 1, ...first }));
+      model.add(layers.rescaling({ scale: std || 1, offset: mean, name: 'target_scale' }));
+    }
+    const optimizer = getOptimizer(a.optimizer);
+    if (a.lr !== undefined) optimizer.learningRate = a.lr;
+    model.compile({ optimizer, loss: classes !== null ? 'sparseCategoricalCrossentropy' : 'meanSquaredError', metrics: classes !== null ? ['accuracy'] : ['mae'] });
+    return model;
+  };
+  const fit = async (model: Sequential, x: Tensor, y: Tensor, epochs: number, validation: [Tensor, Tensor] | null, stopping: boolean) => {
+    const every = Math.max(1, Math.round(epochs / 10));
+    const progress = {
+      onEpochEnd(epoch: number, logs: Record<string, number>) {
+        if ((epoch + 1) % every !== 0 && epoch !== 0) return;
+        say(`epoch ${String(epoch + 1).padStart(String(epochs).length)}/${epochs}  ${Object.entries(logs).filter(([k]) => k !== 'acc' && k !== 'val_acc').map(([k, v]) => `${k} ${fmt4(v)}`).join('  ')}`);
+      },
+    };
+    const early = stopping ? callbacks.earlyStopping({ monitor: 'val_loss', patience: a.patience, restoreBestWeights: true }) : null;
+    const history = await model.fit(x, y, {
+      epochs, batchSize: a.batchSize, verbose: 0, ...(validation !== null ? { validationData: validation } : {}),
+      callbacks: [new TerminateOnNaN(io.stdout), progress, ...(early ? [early] : [])],
+    });
+    const losses = history.history.loss;
+    const final = losses[losses.length - 1];
+    // A diverged model is not saved (its weights are NaN): say so, and fail.
+    if (final !== undefined && !Number.isFinite(final)) {
+      throw new CliError(`training diverged: the loss is ${final} in epoch ${losses.length} (${a.optimizer} at learning rate ${model.optimizer.currentLearningRate()}); nothing was saved. Try a smaller --lr`);
+    }
+    return history;
+  };
+
+  let model = build(parts.yTrain);
+  say(`${task} on ${n} rows (${xTrain.shape[0]} to train, ${xVal?.shape[0] ?? 0} to validate), ${width} input${width === 1 ? '' : 's'}${classes ? `, ${classes.length} classes (${classes.join(', ')})` : ''}`);
+  model.summary((l) => say(l));
+  const steps = Math.ceil(xTrain.shape[0]! / a.batchSize);
+  const epochs = a.epochs ?? Math.min(EPOCH_RANGE[1], Math.max(EPOCH_RANGE[0], Math.ceil(AUTO_UPDATES / steps)));
+  const stopping = xVal !== null && a.patience > 0;
+  say(`Training up to ${epochs} epochs of ${steps} batches${a.epochs === undefined ? ` (about ${AUTO_UPDATES} updates for a table this size; --epochs to choose)` : ''}${stopping ? `, stopping when the validation loss has not improved for ${a.patience} epochs (best weights kept)` : ''}`);
+  let history = await fit(model, xTrain, parts.yTrain, epochs, xVal === null ? null : [xVal, parts.yTest!], stopping);
+  let best = history.history.loss.length;
+  const valLoss = history.history.val_loss;
+  if (stopping && valLoss !== undefined) {
+    best = valLoss.indexOf(Math.min(...valLoss)) + 1;
+    if (valLoss.length < epochs) say(`Stopped after epoch ${valLoss.length}: the validation loss was best at epoch ${best} (${fmt4(valLoss[best - 1]!)})`);
+  }
+  io.stdout.write(`\n${report(model, xTrain, parts.yTrain, classes, 'Training rows')}`);
+  if (xVal !== null) io.stdout.write(report(model, xVal, parts.yTest!, classes, 'Validation rows'));
+  let saved = { scaler, rows: xTrain.shape[0]! };
+  if (xVal !== null && a.refit) {
+    // The validation rows chose the epoch count; the saved model learns from every row, for as many epochs.
+    say(`\nRefitting on all ${n} rows for ${best} epochs (the best count above): the saved model learns from the validation rows too`);
+    const all = standardScaler(data.x);
+    model = build(data.y!);
+    history = await fit(model, all.transform(data.x), data.y!, best, null, false);
+    saved = { scaler: all, rows: n };
+    io.stdout.write(report(model, all.transform(data.x), data.y!, classes, 'All rows, refitted model'));
+  }
+
+  const out = a.out ?? `${baseName(a.data).replace(/\.(csv|tsv|txt)$/i, '')}-model`;
+  await writing(out, 'create the model folder', () => mkdir(out, { recursive: true }));
   // With the optimizer: the loaded model comes back compiled (for evaluate) and resumable.
-  await model.save(a.out, { includeOptimizer: true });
-  const pre: Preprocessing = { format: 'neurite-preprocessing', version: 1, task, schema: data.schema, scaler: scaler.toJSON() };
-  await writeFile(join(a.out, PREPROCESSING_FILE), JSON.stringify(pre, null, 2));
-  await plotHistory(history, join(a.out, 'training-curve.svg'), { title: `${a.data}: ${target.name}` });
-  const last: Array<[string, string]> = Object.entries(history.history).map(([k, v]) => [k, fmt4(v[v.length - 1]!)]);
-  io.stdout.write(`\nFinal metrics (epoch ${a.epochs}):\n${table(last)}`);
-  io.stdout.write(`Saved the model, ${PREPROCESSING_FILE} and training-curve.svg to ${a.out}\n`);
+  await writing(out, 'save the model', () => model.save(out, { includeOptimizer: true }));
+  const pre: Preprocessing = { format: 'neurite-preprocessing', version: 1, task, schema: data.schema, scaler: saved.scaler.toJSON() };
+  await writing(join(out, PREPROCESSING_FILE), 'write', () => writeFile(join(out, PREPROCESSING_FILE), JSON.stringify(pre, null, 2)));
+  await writing(join(out, 'training-curve.svg'), 'write', () => plotHistory(history, join(out, 'training-curve.svg'), { title: `${baseName(a.data)}: ${target.name}` }));
+  say(`Saved the model, ${PREPROCESSING_FILE} and training-curve.svg to ${out}`);
 }
 
-async function loadForData(dir: string, csv: string, needTarget: boolean): Promise<{ model: Sequential; pre: Preprocessing; x: Tensor; y: Tensor | null; rows: number }> {
+/** The report on labelled rows: classes' scores and confusions, or RMSE/MAE/R² in the target's units. */
+function report(model: Sequential, x: Tensor, y: Tensor, classes: readonly string[] | null, title: string): string {
+  const p = model.predict(x);
+  checkFinite(p.values, p.shape[1] ?? 1, title);
+  if (classes !== null) return formatClassification(classificationReport(y.values, argmaxRows(p.values, classes.length), classes), title);
+  return formatRegression(regressionReport(y.values, p.values), title);
+}
+
+async function loadForData(dir: string, csv: string, needTarget: boolean, delimiter: string | undefined): Promise<{ model: Sequential; pre: Preprocessing; x: Tensor; y: Tensor | null; rows: number }> {
   const pre = await readPreprocessing(dir);
   const model = await loadLayersModel(dir);
   if (!(model instanceof Sequential)) throw new CliError(`${dir}: the command line works on Sequential models (the ones \`neurite train\` makes); this one is a functional model`);
-  const data = await loadCsv(csv, { schema: pre.schema });
+  const data = await loadCsv(csv, { schema: pre.schema, ...(delimiter ? { delimiter } : {}) });
   if (needTarget && data.y === null) throw new CliError(`${csv}: no column named '${pre.schema.target!.name}' (the target the model was trained on)`);
   return { model, pre, x: Scaler.fromJSON(pre.scaler).transform(data.x), y: data.y, rows: data.x.shape[0]! };
 }
 
-export async function evaluate(dir: string, csv: string, io: CliIO): Promise<void> {
-  const { model, x, y, rows } = await loadForData(dir, csv, true);
-  const values = model.evaluate(x, y!) as Tensor[];
-  const metric = model.makeMetrics()[0]?.name ?? 'metric';
-  io.stdout.write(`${rows} rows\n${table([['loss', fmt4(values[0]!.item())], [metric, fmt4(values[1]?.item() ?? Number.NaN)]])}`);
+const classNames = (pre: Preprocessing): string[] | null => (pre.schema.target?.kind === 'classes' ? pre.schema.target.classes : null);
+
+export async function evaluate(dir: string, csv: string, io: CliIO, delimiter?: string): Promise<void> {
+  const { model, pre, x, y } = await loadForData(dir, csv, true, delimiter);
+  io.stdout.write(report(model, x, y!, classNames(pre), baseName(csv)));
 }
 
-export async function predict(dir: string, csv: string, out: string | undefined, io: CliIO): Promise<void> {
-  const { model, pre, x } = await loadForData(dir, csv, false);
+export async function predict(dir: string, csv: string, o: { out: string | undefined; id: string | undefined; delimiter: string | undefined }, io: CliIO): Promise<void> {
+  const { model, pre, x } = await loadForData(dir, csv, false, o.delimiter);
+  let ids: string[] | null = null;
+  if (o.id !== undefined) {
+    const { readFile } = await import('node:fs/promises');
+    const table = readCsvTable(await readFile(csv, 'utf8'), { source: csv, ...(o.delimiter ? { delimiter: o.delimiter } : {}) });
+    const j = table.header.indexOf(o.id);
+    if (j < 0) throw new CliError(`${csv}: no column named '${o.id}' for --id; columns: ${table.header.join(', ')}`);
+    ids = table.rows.map((r) => r[j]!);
+  }
   const p = model.predict(x);
+  const classes = classNames(pre);
+  checkFinite(p.values, p.shape[1] ?? 1, csv);
+  const rows = x.shape[0]!;
+  const key = (i: number) => (ids === null ? String(i + 1) : csvCell(ids[i]!));
   const lines: string[] = [];
-  if (pre.task === 'classification') {
-    const classes = (pre.schema.target as { classes: string[] }).classes;
-    lines.push('prediction,probability');
+  if (classes !== null) {
     const w = classes.length;
-    for (let i = 0; i < x.shape[0]!; i++) {
-      let best = 0;
-      for (let c = 1; c < w; c++) if (p.values[i * w + c]! > p.values[i * w + best]!) best = c;
-      lines.push(`${csvCell(classes[best]!)},${p.values[i * w + best]!.toFixed(4)}`);
-    }
+    const best = argmaxRows(p.values, w);
+    lines.push([ids === null ? 'row' : csvCell(o.id!), 'prediction', ...classes.map((c) => csvCell(`p(${c})`))].join(','));
+    for (let i = 0; i < rows; i++) lines.push([key(i), csvCell(classes[best[i]!]!), ...Array.from(p.values.subarray(i * w, i * w + w), (v) => v.toFixed(4))].join(','));
   } else {
-    lines.push('prediction');
-    for (let i = 0; i < x.shape[0]!; i++) lines.push(String(p.values[i]));
+    lines.push(`${ids === null ? 'row' : csvCell(o.id!)},prediction`);
+    for (let i = 0; i < rows; i++) lines.push(`${key(i)},${round(p.values[i]!)}`);
   }
   const text = `${lines.join('\n')}\n`;
-  if (out === undefined) io.stdout.write(text);
+  if (o.out === undefined) io.stdout.write(text);
   else {
+    const { mkdir } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
     const { writeAtomic } = await import('../io/files.js');
-    await writeAtomic(out, text);
-    io.stdout.write(`Wrote ${x.shape[0]} predictions to ${out}\n`);
+    await writing(o.out, 'write the predictions', async () => {
+      await mkdir(dirname(o.out!), { recursive: true });
+      await writeAtomic(o.out!, text);
+    });
+    io.stdout.write(`Wrote ${rows} predictions to ${o.out}\n`);
   }
 }
 
 function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",\n;\t]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export async function summary(dir: string, io: CliIO): Promise<void> {

@@ -1,9 +1,14 @@
 /**
- * CSV files as tensors, parsed by csv-parse. Rules: the first row is the header; a column is
- * categorical when declared so or when none of its cells is a number (then one-hot encoded,
- * categories sorted, the mapping kept in the schema); a column mixing numbers and text is an
- * error naming the first text cell; empty, NA and NaN cells are missing values and are
- * reported. The target column (by name) gives class labels or regression values.
+ * CSV files as tensors, parsed by csv-parse. Rules: the first row is the header; the delimiter
+ * is a comma, semicolon or tab, whichever the header uses most outside quotes (or given); a
+ * cell is a number when it is written in decimal (`-1.5`, `2e3`; not `0x1F`, not `1,000`:
+ * thousands separators are an error naming the cell); a column is categorical when declared so
+ * or when none of its cells is a number (then one-hot encoded, categories sorted, the mapping
+ * kept in the schema); a column mixing numbers and text is an error naming the first text
+ * cell; empty, NA and NaN cells are missing values and are reported. The target column (by
+ * name) gives class labels or regression values. Columns can be left out by name (`drop`,
+ * `keep`), and ID-like columns (every value distinct: text, or integers under a name like
+ * `id`) on request (`dropIdColumns`), each reported in `dropped`.
  */
 import { parse } from 'csv-parse/sync';
 import { tensor } from '../ops/creation.js';
@@ -26,6 +31,8 @@ export interface CsvDataset {
   schema: CsvSchema;
   /** Names of the input columns after one-hot expansion (`color=red`). */
   featureNames: string[];
+  /** Columns of the file left out of the inputs, and why. */
+  dropped: Array<{ name: string; reason: string }>;
 }
 
 export interface CsvOptions {
@@ -37,6 +44,17 @@ export interface CsvOptions {
   task?: 'auto' | 'classification' | 'regression';
   /** Name used in messages (default 'CSV'). */
   source?: string;
+  /** ',', ';' or '\t'; default: the one the header row uses most. */
+  delimiter?: string;
+  /** Columns to leave out of the inputs. */
+  drop?: string[];
+  /** Only these columns (and the target) are inputs. */
+  keep?: string[];
+  /**
+   * Leave out columns that identify rows rather than describe them: text with every value
+   * distinct, or distinct integers in a column named like an id (`id`, `row_id`, `PassengerId`).
+   */
+  dropIdColumns?: boolean;
 }
 
 const MISSING = new Set(['', 'na', 'nan', 'null', '?']);
@@ -45,17 +63,43 @@ function isMissing(cell: string): boolean {
   return MISSING.has(cell.trim().toLowerCase());
 }
 
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const THOUSANDS = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+
+/** A cell's number when it is written in decimal, else null. */
 function asNumber(cell: string): number | null {
   const t = cell.trim();
-  if (t === '') return null;
+  if (!DECIMAL.test(t)) return null;
   const v = Number(t);
   return Number.isFinite(v) ? v : null;
 }
 
-function readRows(text: string, source: string): { header: string[]; rows: string[][] } {
+/** The delimiter the header line uses most outside quotes: ',', ';' or tab (',' when none). */
+export function detectDelimiter(text: string): string {
+  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0]]);
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+    else if (!quoted && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+  }
+  let best = ',';
+  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
+  return best;
+}
+
+/** The header and the rows of CSV text, as strings (no schema). */
+export function readCsvTable(text: string, options: { source?: string; delimiter?: string } = {}): { header: string[]; rows: string[][]; delimiter: string } {
+  const delimiter = options.delimiter ?? detectDelimiter(text);
+  return { ...readRows(text, options.source ?? 'CSV', delimiter), delimiter };
+}
+
+function readRows(text: string, source: string, delimiter: string): { header: string[]; rows: string[][] } {
+  if (![',', ';', '\t'].includes(delimiter)) throw new Error(`${source}: the delimiter must be ',', ';' or a tab, got ${JSON.stringify(delimiter)}`);
   let records: string[][];
   try {
-    records = parse(text, { skip_empty_lines: true, relax_column_count: false, trim: false, bom: true }) as string[][];
+    records = parse(text, { skip_empty_lines: true, relax_column_count: false, trim: false, bom: true, delimiter }) as string[][];
   } catch (e) {
     throw new Error(`${source}: cannot parse CSV: ${(e as Error).message}`);
   }
@@ -81,16 +125,55 @@ function reportMissing(rows: string[][], header: string[], source: string, skip:
   if (count > 0) throw new Error(`${source}: ${count} missing value${count > 1 ? 's' : ''} (${found.join('; ')}${count > 3 ? '; …' : ''}); fill or drop them first`);
 }
 
+const ID_NAME = /(^|[_\s-])(id|uuid|index|key)$|^(id|uuid|index|row|rownum|key)$|[a-z]Id$|ID$/;
+
+/** Why a column identifies rows rather than describing them, or null. */
+function idReason(name: string, cells: string[]): string | null {
+  if (cells.length < 2) return null;
+  const distinct = new Set(cells.map((c) => c.trim())).size;
+  if (distinct !== cells.length) return null;
+  const numbers = cells.map(asNumber);
+  if (numbers.every((v) => v === null)) return `an ID column: ${distinct} distinct text values, one per row`;
+  if (numbers.every((v) => v !== null && Number.isInteger(v)) && ID_NAME.test(name.trim())) return `an ID column: distinct integers under an id-like name`;
+  return null;
+}
+
+/** Which columns to leave out of the inputs, and why. */
+function droppedColumns(header: string[], rows: string[][], o: CsvOptions): Array<{ name: string; reason: string }> {
+  const source = o.source ?? 'CSV';
+  for (const [opt, names] of [['drop', o.drop], ['keep', o.keep]] as const) {
+    for (const n of names ?? []) if (!header.includes(n)) throw new Error(`${source}: ${opt} names no column '${n}'; columns: ${header.join(', ')}`);
+  }
+  const out: Array<{ name: string; reason: string }> = [];
+  header.forEach((name, j) => {
+    if (name === o.target) return;
+    if (o.drop?.includes(name)) out.push({ name, reason: 'left out (drop)' });
+    else if (o.keep !== undefined && !o.keep.includes(name)) out.push({ name, reason: 'not listed in keep' });
+    else if (o.dropIdColumns && !o.keep?.includes(name)) {
+      const why = idReason(name, rows.map((r) => r[j]!).filter((c) => !isMissing(c)));
+      if (why !== null) out.push({ name, reason: why });
+    }
+  });
+  return out;
+}
+
 /** Infers a schema from data (use `encodeCsv` to apply it to other files). */
 export function inferSchema(header: string[], rows: string[][], o: CsvOptions): CsvSchema {
   const source = o.source ?? 'CSV';
   if (o.target !== undefined && !header.includes(o.target)) {
     throw new Error(`${source}: no column named '${o.target}'; columns: ${header.join(', ')}`);
   }
+  const skip = new Set(droppedColumns(header, rows, o).map((d) => d.name));
   const columns: ColumnSpec[] = [];
   let target: TargetSpec | null = null;
   header.forEach((name, j) => {
+    if (skip.has(name)) return;
     const cells = rows.map((r) => r[j]!).filter((c) => !isMissing(c));
+    const thousands = cells.findIndex((c) => THOUSANDS.test(c.trim()));
+    if (thousands >= 0 && cells.every((c) => THOUSANDS.test(c.trim()) || asNumber(c) !== null)) {
+      const row = rows.findIndex((r) => r[j] === cells[thousands]);
+      throw new Error(`${source}: column '${name}' writes numbers with thousands separators ('${cells[thousands]!.trim()}' at row ${row + 1}); remove the separators (1000, not 1,000)`);
+    }
     const numeric = cells.map(asNumber);
     const numbers = numeric.filter((v) => v !== null).length;
     if (name === o.target) {
@@ -174,17 +257,23 @@ export function encodeCsv(header: string[], rows: string[][], schema: CsvSchema,
     });
     y = t.kind === 'classes' ? tensor(values, [rows.length]) : tensor(values, [rows.length, 1]);
   }
-  return { x: tensor(x, [rows.length, width]), y, schema, featureNames };
+  const used = new Set([...schema.columns.map((c) => c.name), ...(t === null ? [] : [t.name])]);
+  const dropped = header.filter((h) => !used.has(h)).map((name) => ({ name, reason: 'not an input of the schema' }));
+  return { x: tensor(x, [rows.length, width]), y, schema, featureNames, dropped };
 }
 
 /** Parses CSV text: infers the schema (or applies `schema`) and encodes. */
 export function parseCsv(text: string, options: CsvOptions & { schema?: CsvSchema } = {}): CsvDataset {
   const source = options.source ?? 'CSV';
-  const { header, rows } = readRows(text, source);
+  const { header, rows } = readRows(text, source, options.delimiter ?? detectDelimiter(text));
   if (rows.length === 0) throw new Error(`${source}: no data rows after the header`);
   if (options.schema !== undefined) return encodeCsv(header, rows, options.schema, source);
-  reportMissing(rows, header, source, undefined);
-  return encodeCsv(header, rows, inferSchema(header, rows, options), source);
+  const skipped = droppedColumns(header, rows, options);
+  const skip = new Set(skipped.map((d) => d.name));
+  reportMissing(rows.map((r) => r.filter((_, j) => !skip.has(header[j]!))), header.filter((h) => !skip.has(h)), source, undefined);
+  const schema = inferSchema(header, rows, { ...options, drop: [...skip], keep: undefined, dropIdColumns: false });
+  const data = encodeCsv(header, rows, schema, source);
+  return { ...data, dropped: skipped };
 }
 
 /** Reads and parses a CSV file (Node). */

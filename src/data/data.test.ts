@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { datasets, encodeIdx, parseCsv, parseIdx, standardScaler, minMaxScaler, Scaler, trainTestSplit, batches, tensor, Rng } from '../index.js';
+import { datasets, detectDelimiter, encodeIdx, parseCsv, parseIdx, standardScaler, minMaxScaler, Scaler, trainTestSplit, batches, tensor, Rng, oneHot, type Tensor } from '../index.js';
 
 describe('IDX', () => {
   test('round trip and MNIST magic numbers (2051 images, 2049 labels)', () => {
@@ -105,6 +105,46 @@ describe('CSV', () => {
     expect(parseCsv('a,b\n1,0\n2,1\n', { target: 'b' }).schema.target!.kind).toBe('classes');
     expect(parseCsv('a,b\n1,0\n2,1\n', { target: 'b', task: 'regression' }).schema.target!.kind).toBe('numeric');
   });
+
+  test('semicolon- and tab-separated files are read like comma-separated ones', () => {
+    expect(detectDelimiter('a;b;c\n1,5;2;3\n')).toBe(';');
+    expect(detectDelimiter('a\tb\n1\t2\n')).toBe('\t');
+    expect(detectDelimiter('"x;y",b\n1,2\n')).toBe(',');   // the quoted ';' does not count
+    expect(detectDelimiter('single\n1\n')).toBe(',');
+    for (const d of [';', '\t']) {
+      const again = parseCsv(text.replaceAll(',', d), { target: 'label' });
+      expect(again.x.arraySync()).toEqual(parseCsv(text, { target: 'label' }).x.arraySync());
+    }
+    expect(() => parseCsv('a|b\n1|2\n', { delimiter: '|', source: 'd.csv' })).toThrow(`d.csv: the delimiter must be ',', ';' or a tab, got "|"`);
+  });
+
+  test('numbers are decimal: hex is text, thousands separators are an error naming the cell', () => {
+    // '0x1F' is not read as 31: the column is text (categorical) when every cell is.
+    expect(parseCsv('a,b\n0x1F,1\n0x20,0\n', { target: 'b' }).schema.columns[0]).toEqual({ name: 'a', kind: 'categorical', categories: ['0x1F', '0x20'] });
+    expect(() => parseCsv('a,b\n1,0\n0x1F,1\n', { target: 'b', source: 'd.csv' })).toThrow("d.csv: non-numeric value '0x1F' in numeric column 'a' at row 2");
+    expect(() => parseCsv('a,b\n"1,000",0\n"2,500",1\n30,0\n', { target: 'b', source: 'd.csv' }))
+      .toThrow("d.csv: column 'a' writes numbers with thousands separators ('1,000' at row 1); remove the separators (1000, not 1,000)");
+    expect(parseCsv('a,b\n-1.5,0\n+2e3,1\n.5,0\n', { target: 'b' }).x.arraySync()).toEqual([[-1.5], [2000], [0.5]]);
+  });
+
+  test('drop, keep, and ID-like columns left out with the reason', () => {
+    const t = 'id,name,size,label\n1,ann,1.5,cat\n2,bob,2.5,dog\n3,cy,3.5,cat\n';
+    const ids = parseCsv(t, { target: 'label', dropIdColumns: true });
+    expect(ids.featureNames).toEqual(['size']);
+    expect(ids.dropped).toEqual([
+      { name: 'id', reason: 'an ID column: distinct integers under an id-like name' },
+      { name: 'name', reason: 'an ID column: 3 distinct text values, one per row' },
+    ]);
+    // Without the option every column is an input; distinct integers not named like an id stay.
+    expect(parseCsv(t, { target: 'label' }).featureNames).toEqual(['id', 'name=ann', 'name=bob', 'name=cy', 'size']);
+    expect(parseCsv('count,label\n1,a\n2,b\n3,a\n', { target: 'label', dropIdColumns: true }).featureNames).toEqual(['count']);
+    expect(parseCsv(t, { target: 'label', drop: ['id', 'name'] }).featureNames).toEqual(['size']);
+    expect(parseCsv(t, { target: 'label', keep: ['size'] }).dropped.map((d) => d.name)).toEqual(['id', 'name']);
+    expect(() => parseCsv(t, { target: 'label', drop: ['nme'], source: 'd.csv' })).toThrow("d.csv: drop names no column 'nme'; columns: id, name, size, label");
+    // A dropped column's blanks are not missing values; the schema applies to files that still have it.
+    const blanks = parseCsv('note,size,label\n,1,a\nhi,2,b\n', { target: 'label', drop: ['note'] });
+    expect(parseCsv('note,size\nx,5\n', { schema: blanks.schema }).x.arraySync()).toEqual([[5]]);
+  });
 });
 
 describe('scalers, split, batches', () => {
@@ -133,6 +173,23 @@ describe('scalers, split, batches', () => {
     expect(a.xTest.values).toEqual(b.xTest.values);
     expect(a.xTest.values[0]).toBe(a.yTest.values[0]! + 1);
     expect(() => trainTestSplit(x, y, { testSize: 1 })).toThrow('trainTestSplit: testSize must be in (0, 1), got 1');
+  });
+
+  test('stratified: each class gives its share to the test part, seeded, rows kept together', () => {
+    // 10 rows of class 0, 20 of class 1, 30 of class 2, sorted by class; testSize 0.2 → 2, 4, 6.
+    const labels = [...Array(10).fill(0), ...Array(20).fill(1), ...Array(30).fill(2)];
+    const xs = tensor(labels.map((c, i) => [i, c]));
+    const s = trainTestSplit(xs, tensor(labels), { testSize: 0.2, seed: 3, stratify: true });
+    const count = (t: Tensor, c: number) => Array.from(t.values).filter((v) => v === c).length;
+    expect([0, 1, 2].map((c) => count(s.yTest, c))).toEqual([2, 4, 6]);
+    expect([0, 1, 2].map((c) => count(s.yTrain, c))).toEqual([8, 16, 24]);
+    const rows = s.xTest.arraySync() as number[][];
+    rows.forEach((r, i) => expect(r[1]).toBe(s.yTest.values[i]));
+    expect(new Set([...rows.map((r) => r[0]), ...(s.xTrain.arraySync() as number[][]).map((r) => r[0])]).size).toBe(60);
+    // One-hot y stratifies the same way; the same seed gives the same rows.
+    const h = trainTestSplit(xs, oneHot(tensor(labels), 3), { testSize: 0.2, seed: 3, stratify: true });
+    expect(h.xTest.values).toEqual(s.xTest.values);
+    expect(() => trainTestSplit(xs, tensor(labels.map((v) => v + 0.5)), { stratify: true })).toThrow('trainTestSplit: stratify needs class indices or one-hot rows in y; row 0 holds 0.5');
   });
 
   test('batches cover every row once per pass, shuffled by the given generator', () => {

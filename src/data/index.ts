@@ -14,5 +14,5 @@ export { CSVDataset, type CsvConfig, type CsvColumnConfig } from './csv-dataset.
 export { parseIdx, encodeIdx, type IdxData } from './idx.js';
 export type { MnistSplit, MnistOptions } from './mnist.js';
 export type { Dataset2D, SyntheticOptions } from './synthetic.js';
-export { loadCsv, parseCsv, encodeCsv, inferSchema, type CsvDataset, type CsvOptions, type CsvSchema, type ColumnSpec, type TargetSpec } from './csv.js';
+export { loadCsv, parseCsv, encodeCsv, inferSchema, detectDelimiter, readCsvTable, type CsvDataset, type CsvOptions, type CsvSchema, type ColumnSpec, type TargetSpec } from './csv.js';
 export { Scaler, standardScaler, minMaxScaler, trainTestSplit, batches, type ScalerJSON, type SplitOptions } from './preprocessing.js';

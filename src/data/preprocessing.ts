@@ -88,6 +88,33 @@ export interface SplitOptions {
   /** Default true. */
   shuffle?: boolean;
   seed?: number;
+  /**
+   * Keep each class's share in both parts (scikit-learn's `stratify=y`): y holds class indices
+   * [n] or one-hot rows [n, k]. Each class gives round(count · testSize) rows to the test part.
+   */
+  stratify?: boolean;
+}
+
+/** Each row's class: y as class indices [n], or one-hot rows [n, k] (the largest entry). */
+function classIndices(y: Tensor, where: string): Int32Array {
+  const n = y.shape[0] ?? 0;
+  const out = new Int32Array(n);
+  if (y.rank === 1) {
+    for (let i = 0; i < n; i++) {
+      const v = y.values[i]!;
+      if (!Number.isInteger(v)) throw new Error(`${where}: stratify needs class indices or one-hot rows in y; row ${i} holds ${v}`);
+      out[i] = v;
+    }
+    return out;
+  }
+  if (y.rank !== 2) throw new Error(`${where}: stratify needs y of shape [n] or [n, classes], got [${y.shape.join(', ')}]`);
+  const k = y.shape[1]!;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (y.values[i * k + c]! > y.values[i * k + best]!) best = c;
+    out[i] = best;
+  }
+  return out;
 }
 
 /** Seeded split into train and test rows (same rows for x and y). */
@@ -96,10 +123,31 @@ export function trainTestSplit(x: Tensor, y: Tensor, o: SplitOptions = {}): { xT
   if (y.shape[0] !== n) throw new Error(`trainTestSplit: x has ${n} samples but y has ${y.shape[0]}`);
   const testSize = o.testSize ?? 0.25;
   if (!(testSize > 0 && testSize < 1)) throw new Error(`trainTestSplit: testSize must be in (0, 1), got ${testSize}`);
-  const nTest = Math.max(1, Math.round(n * testSize));
   const order = o.shuffle ?? true ? new Rng(o.seed ?? 0).permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-  const trainIdx = order.subarray(0, n - nTest);
-  const testIdx = order.subarray(n - nTest);
+  let trainIdx: Int32Array;
+  let testIdx: Int32Array;
+  if (o.stratify) {
+    const label = classIndices(y, 'trainTestSplit');
+    const count = new Map<number, number>();
+    for (const c of label) count.set(c, (count.get(c) ?? 0) + 1);
+    const quota = new Map([...count].map(([c, k]) => [c, Math.round(k * testSize)]));
+    const test: number[] = [];
+    const train: number[] = [];
+    for (const i of order) {
+      const q = quota.get(label[i]!)!;
+      if (q > 0) {
+        quota.set(label[i]!, q - 1);
+        test.push(i);
+      } else train.push(i);
+    }
+    if (test.length === 0 || train.length === 0) throw new Error(`trainTestSplit: stratifying ${n} samples at testSize ${testSize} leaves ${test.length === 0 ? 'the test' : 'the train'} part empty`);
+    trainIdx = Int32Array.from(train);
+    testIdx = Int32Array.from(test);
+  } else {
+    const nTest = Math.max(1, Math.round(n * testSize));
+    trainIdx = order.subarray(0, n - nTest);
+    testIdx = order.subarray(n - nTest);
+  }
   return { xTrain: gather(x, trainIdx), xTest: gather(x, testIdx), yTrain: gather(y, trainIdx), yTest: gather(y, testIdx) };
 }
 
