@@ -13,7 +13,7 @@ import { Functional } from '../models/functional.js';
 import { type Layer, formatShape } from '../nn/layer.js';
 import { InputLayer } from '../nn/simple.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Panel, Svg } from './svg.js';
+import { Panel, Svg, fitText, textWidth } from './svg.js';
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
 
@@ -39,15 +39,20 @@ export function historySvg(history: { history: Record<string, number[]> }, optio
   const pw = 380;
   const ph = 240;
   const top = options.title === undefined ? 50 : 75;
-  const svg = new Svg(keys.length * (pw + 90) + 30, ph + top + 60);
+  // Each panel's left margin fits its tick labels (2.0e+4 is wider than 0.8) and axis label.
+  const ranges = keys.map((key): [number, number] => {
+    const all = [...history.history[key]!, ...(history.history[`val_${key}`] ?? [])].filter(Number.isFinite);
+    return [Math.min(0, ...all), Math.max(...all)];
+  });
+  const margins = ranges.map((r) => Panel.leftMargin(r));
+  const lefts = margins.map((m, k) => margins.slice(0, k + 1).reduce((a, b) => a + b, 0) + k * (pw + 20) + 10);
+  const width = Math.max(lefts[lefts.length - 1]! + pw + 30, options.title === undefined ? 0 : textWidth(options.title, 15, true) + 40);
+  const svg = new Svg(Math.ceil(width), ph + top + 60);
   if (options.title !== undefined) svg.text(svg.width / 2, 22, options.title, { size: 15, anchor: 'middle', weight: 'bold' });
   keys.forEach((key, k) => {
     const train = history.history[key]!;
     const val = history.history[`val_${key}`];
-    const all = [...train, ...(val ?? [])].filter(Number.isFinite);
-    const lo = Math.min(...all);
-    const hi = Math.max(...all);
-    const panel = new Panel(svg, 70 + k * (pw + 90), top, pw, ph, [1, Math.max(2, train.length)], [Math.min(0, lo), hi]);
+    const panel = new Panel(svg, lefts[k]!, top, pw, ph, [1, Math.max(2, train.length)], ranges[k]!);
     panel.axes(key, 'epoch', key);
     const pts = (s: number[]): Array<[number, number]> => s.map((v, i) => [panel.sx(i + 1), panel.sy(v)] as [number, number]).filter(([, y]) => Number.isFinite(y));
     svg.polyline(pts(train), PALETTE[0]!, 2.5);
@@ -86,8 +91,9 @@ export function decisionBoundarySvg(model: Sequential, x: Tensor, y: Tensor, opt
   const padX = (x1 - x0) * 0.1 || 1;
   const padY = (y1 - y0) * 0.1 || 1;
   [x0, x1, y0, y1] = [x0 - padX, x1 + padX, y0 - padY, y1 + padY];
-  const svg = new Svg(520, 520);
-  const panel = new Panel(svg, 60, 40, 420, 420, [x0, x1], [y0, y1]);
+  const left = Math.max(60, Panel.leftMargin([y0, y1]) + 10);
+  const svg = new Svg(Math.ceil(left + 460), 520);
+  const panel = new Panel(svg, left, 40, 420, 420, [x0, x1], [y0, y1]);
   // Fill the whole panel: the grid spans the axes' tick range, not just the data's.
   [x0, x1] = [panel.xTicks[0]!, panel.xTicks[panel.xTicks.length - 1]!];
   [y0, y1] = [panel.yTicks[0]!, panel.yTicks[panel.yTicks.length - 1]!];
@@ -161,9 +167,16 @@ export function networkSvg(model: Sequential | Functional, options: { maxUnits?:
   const colGap = 170;
   const rowGap = 34;
   const h = Math.max(...shown) * rowGap + 120;
-  const svg = new Svg(widths.length * colGap + 40, h);
-  svg.text(svg.width / 2, 24, options.title ?? `${model.name}: ${widths.join('-')}`, { size: 15, anchor: 'middle', weight: 'bold' });
-  const pos = (layer: number, unit: number): [number, number] => [60 + layer * colGap, 60 + (h - 120 - shown[layer]! * rowGap) / 2 + unit * rowGap + rowGap / 2];
+  const names = widths.map((_, l) => (l === 0 ? 'input' : dense[l - 1]!.name));
+  const counts = widths.map((w, l) => (w > shown[l]! ? `${w} units (${w - shown[l]!} not shown)` : `${w} units`));
+  // Room for the first and last columns' labels, centred under their units.
+  const half = (l: number): number => Math.max(textWidth(names[l]!, 12), textWidth(counts[l]!, 11)) / 2 + 10;
+  const left = Math.max(60, half(0));
+  const title = options.title ?? `${model.name}: ${widths.join('-')}`;
+  const width = Math.max(left + (widths.length - 1) * colGap + Math.max(60, half(widths.length - 1)), textWidth(title, 15, true) + 40);
+  const svg = new Svg(Math.ceil(width), h);
+  svg.text(svg.width / 2, 24, title, { size: 15, anchor: 'middle', weight: 'bold' });
+  const pos = (layer: number, unit: number): [number, number] => [left + layer * colGap, 60 + (h - 120 - shown[layer]! * rowGap) / 2 + unit * rowGap + rowGap / 2];
   dense.forEach((d, l) => {
     const k = d.kernel;
     let maxAbs = 0;
@@ -182,9 +195,9 @@ export function networkSvg(model: Sequential | Functional, options: { maxUnits?:
       svg.circle(cx, cy, 10, l === 0 ? '#f0f0f0' : l === widths.length - 1 ? '#ffe6cc' : '#dde8f5', '#444', 1.3);
     }
     const [cx] = pos(l, 0);
-    const label = l === 0 ? 'input' : dense[l - 1]!.name;
-    svg.text(cx, h - 40, label, { size: 12, anchor: 'middle' });
-    svg.text(cx, h - 24, w > shown[l]! ? `${w} units (${w - shown[l]!} not shown)` : `${w} units`, { size: 11, anchor: 'middle', fill: '#555' });
+    // Neighbouring columns are colGap apart: a label may take that much, less a gap.
+    svg.text(cx, h - 40, fitText(names[l]!, 12, colGap - 12), { size: 12, anchor: 'middle' });
+    svg.text(cx, h - 24, fitText(counts[l]!, 11, colGap - 12), { size: 11, anchor: 'middle', fill: '#555' });
   });
   return svg.toString();
 }
@@ -203,8 +216,9 @@ function graphSvg(model: Functional, title?: string): string {
   const colGap = 230;
   const rowGap = 70;
   const rows = Math.max(...columns.map((c) => c.length));
-  const svg = new Svg(columns.length * colGap + 40, rows * rowGap + 110);
-  svg.text(svg.width / 2, 24, title ?? `${model.name}: ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'}, ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}`, { size: 15, anchor: 'middle', weight: 'bold' });
+  const heading = title ?? `${model.name}: ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'}, ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}`;
+  const svg = new Svg(Math.ceil(Math.max(columns.length * colGap + 40, textWidth(heading, 15, true) + 40)), rows * rowGap + 110);
+  svg.text(svg.width / 2, 24, heading, { size: 15, anchor: 'middle', weight: 'bold' });
   const at = new Map<Layer, [number, number]>();
   columns.forEach((col, c) => col.forEach((l, r) => at.set(l, [30 + c * colGap, 60 + (rows - col.length) * rowGap / 2 + r * rowGap])));
   const outputs = new Set(model.outputs.map((t) => t.sourceLayer));
@@ -220,9 +234,9 @@ function graphSvg(model: Functional, title?: string): string {
   for (const [l, [x, y]] of at) {
     const fill = l instanceof InputLayer ? '#f0f0f0' : outputs.has(l) ? '#ffe6cc' : '#dde8f5';
     svg.rect(x, y, boxW, boxH, { fill, stroke: '#444' });
-    svg.text(x + boxW / 2, y + 19, `${l.name} (${l.className})`, { size: 12, anchor: 'middle' });
+    svg.text(x + boxW / 2, y + 19, fitText(`${l.name} (${l.className})`, 12, boxW - 10), { size: 12, anchor: 'middle' });
     const shapes = l.inboundNodes.filter((n) => model.nodes.includes(n) || model.inputs.some((t) => t.node === n)).flatMap((n) => n.outputs.map((t) => formatShape(t.shape)));
-    svg.text(x + boxW / 2, y + 36, [...new Set(shapes)].join(' '), { size: 11, anchor: 'middle', fill: '#555' });
+    svg.text(x + boxW / 2, y + 36, fitText([...new Set(shapes)].join(' '), 11, boxW - 10), { size: 11, anchor: 'middle', fill: '#555' });
   }
   return svg.toString();
 }

@@ -31,6 +31,32 @@ export function formatTick(v: number): string {
   return String(+v.toPrecision(4));
 }
 
+/**
+ * Advance widths of DejaVu Sans (the plots' first font) in ems, by character: enough to lay out
+ * labels so they neither overlap nor leave the picture (bold runs ~8% wider). Other fonts in
+ * the fallback list are narrower.
+ */
+const ADVANCE: Record<string, number> = {
+  ' ': 0.318, '.': 0.318, ',': 0.318, ':': 0.337, ';': 0.337, '(': 0.39, ')': 0.39, '[': 0.39, ']': 0.39, '-': 0.361, '−': 0.838, '+': 0.838,
+  '=': 0.838, '/': 0.337, '\\': 0.337, '_': 0.5, "'": 0.275, '"': 0.401, '|': 0.337, '%': 0.95, '#': 0.838, '×': 0.838, '…': 1,
+  i: 0.278, j: 0.278, l: 0.278, f: 0.352, t: 0.392, r: 0.411, s: 0.521, z: 0.525, c: 0.55, k: 0.579, v: 0.592, x: 0.592, y: 0.592,
+  a: 0.613, e: 0.615, o: 0.612, m: 0.974, w: 0.818, I: 0.295, J: 0.295, M: 0.863, W: 0.989,
+};
+/** Digits and lowercase letters not listed: 0.636; capitals and anything else: 0.75. */
+export function textWidth(s: string, size: number, bold = false): number {
+  let em = 0;
+  for (const ch of s) em += ADVANCE[ch] ?? (/[0-9a-z]/.test(ch) ? 0.636 : 0.75);
+  return em * size * (bold ? 1.08 : 1);
+}
+
+/** `s` cut with an ellipsis to fit `width` pixels at `size`. */
+export function fitText(s: string, size: number, width: number): string {
+  if (textWidth(s, size) <= width) return s;
+  let t = s;
+  while (t.length > 1 && textWidth(`${t}…`, size) > width) t = t.slice(0, -1);
+  return `${t}…`;
+}
+
 export class Svg {
   private readonly parts: string[] = [];
 
@@ -74,6 +100,9 @@ function r(v: number): string {
   return String(Math.round(v * 100) / 100);
 }
 
+const TICK_GAP = 6;
+const LABEL_GAP = 8;
+
 /** A plotting area with linear scales and drawn axes. */
 export class Panel {
   readonly xTicks: number[];
@@ -100,21 +129,33 @@ export class Panel {
     return this.y + this.h - ((v - lo) / (hi - lo || 1)) * this.h;
   }
 
+  /**
+   * Pixels left of the axis that the y tick labels and the rotated axis label take, for a y
+   * range: what a plot leaves as the panel's left margin.
+   */
+  static leftMargin(yRange: [number, number]): number {
+    const ticks = niceTicks(yRange[0], yRange[1], 5);
+    return Math.max(...ticks.map((t) => textWidth(formatTick(t), 11))) + TICK_GAP + LABEL_GAP + 12 + 4;
+  }
+
   axes(title: string, xLabel: string, yLabel: string): void {
     const s = this.svg;
+    const tickWidth = Math.max(...this.yTicks.map((t) => textWidth(formatTick(t), 11)));
     for (const t of this.yTicks) {
       s.line(this.x, this.sy(t), this.x + this.w, this.sy(t), '#e5e5e5');
-      s.text(this.x - 6, this.sy(t) + 4, formatTick(t), { size: 11, anchor: 'end', fill: '#555' });
+      s.text(this.x - TICK_GAP, this.sy(t) + 4, formatTick(t), { size: 11, anchor: 'end', fill: '#555' });
     }
     for (const t of this.xTicks) {
       s.line(this.sx(t), this.y + this.h, this.sx(t), this.y + this.h + 4, '#555');
-      s.text(this.sx(t), this.y + this.h + 17, formatTick(t), { size: 11, anchor: 'middle', fill: '#555' });
+      s.text(this.sx(t), this.y + this.h + 18, formatTick(t), { size: 11, anchor: 'middle', fill: '#555' });
     }
     s.line(this.x, this.y + this.h, this.x + this.w, this.y + this.h, '#555');
     s.line(this.x, this.y, this.x, this.y + this.h, '#555');
     s.text(this.x + this.w / 2, this.y - 10, title, { size: 14, anchor: 'middle', weight: 'bold' });
     s.text(this.x + this.w / 2, this.y + this.h + 34, xLabel, { size: 12, anchor: 'middle' });
-    s.text(this.x - 42, this.y + this.h / 2, yLabel, { size: 12, anchor: 'middle', rotate: -90 });
+    // Rotated, the label's glyphs lie left of its baseline (the ascent, ~0.76 em) and its
+    // descent right of it (~0.24 em): the baseline sits a gap plus the descent left of the ticks.
+    s.text(this.x - TICK_GAP - tickWidth - LABEL_GAP - 3, this.y + this.h / 2, yLabel, { size: 12, anchor: 'middle', rotate: -90 });
   }
 
   /** A legend in the top-right corner, or the bottom-right with `bottom`. */
