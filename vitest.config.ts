@@ -9,5 +9,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'playground/src/**/*.test.ts'],
     testTimeout: 120_000,
+    // Unpacks the Chromium of the @sparticuz/chromium dev dependency where the machine has none.
+    globalSetup: ['test/harness/browser-setup.ts'],
   },
 });

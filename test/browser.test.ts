@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { NO_CHROMIUM, chromiumOrNull, chromiumPathOrNull, runInChromium } from './harness/chromium.js';
+import { NO_CHROMIUM, chromiumOrNull, launchOptions, runInChromium } from './harness/chromium.js';
 import { serveStatic } from './harness/static-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -138,7 +138,7 @@ describe.runIf(browser !== null)('in headless Chromium', () => {
     symlinkSync(join(ROOT, 'node_modules/csv-parse'), join(project, 'node_modules/csv-parse'));
     writeFileSync(join(project, 'index.html'), html);
     const server = await serveStatic(project);
-    const b = await chromium.launch({ executablePath: chromiumPathOrNull()!, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    const b = await chromium.launch(launchOptions(browser!));
     try {
       const page = await b.newPage();
       const errors: string[] = [];

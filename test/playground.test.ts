@@ -14,14 +14,14 @@ import { loadLayersModel, tensor } from 'neurite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { gridPoints } from '../playground/src/features.js';
 import { OUTPUT_GRID, type UpdateMessage } from '../playground/src/protocol.js';
-import { NO_CHROMIUM, chromiumPathOrNull } from './harness/chromium.js';
+import { NO_CHROMIUM, chromiumOrNull, launchOptions } from './harness/chromium.js';
 import { serveStatic, type StaticServer } from './harness/static-server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const browserPath = chromiumPathOrNull();
+const found = chromiumOrNull();
 const ci = process.env.CI === 'true';
-if (browserPath === null && !ci) console.warn(`\n*** SKIPPED: the playground tests did not run: ${NO_CHROMIUM} ***\n`);
-test.runIf(browserPath === null && ci)('a browser is available under CI=true', () => {
+if (found === null && !ci) console.warn(`\n*** SKIPPED: the playground tests did not run: ${NO_CHROMIUM} ***\n`);
+test.runIf(found === null && ci)('a browser is available under CI=true', () => {
   throw new Error(NO_CHROMIUM);
 });
 /** NEURITE_SCREENSHOTS=docs writes the README's screenshots there. */
@@ -29,7 +29,7 @@ const shots = process.env.NEURITE_SCREENSHOTS;
 
 type Snapshot = Pick<UpdateMessage, 'epoch' | 'playing' | 'trainLoss' | 'testLoss' | 'trainAccuracy' | 'testAccuracy'>;
 
-describe.runIf(browserPath !== null)('the playground in headless Chromium', () => {
+describe.runIf(found !== null)('the playground in headless Chromium', () => {
   let out: string;
   let server: StaticServer;
   let browser: Browser;
@@ -39,7 +39,7 @@ describe.runIf(browserPath !== null)('the playground in headless Chromium', () =
     const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'playground/vite.config.ts'), '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], { encoding: 'utf8' });
     if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
     server = await serveStatic(out);
-    browser = await chromium.launch({ executablePath: browserPath!, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    browser = await chromium.launch(launchOptions(found!));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -99,9 +99,10 @@ describe.runIf(browserPath !== null)('the playground in headless Chromium', () =
     await page.click('#add-layer');
     // three hidden layers (4, 2, 2 units) widened to 8 each with their + buttons
     for (let layer = 0; layer < 3; layer++) {
-      while (Number(await page.locator('.layer-control').nth(layer).locator('.units span').textContent()) < 8) {
-        await page.locator('.layer-control').nth(layer).locator('.unit-plus').click();
-      }
+      // Read the state, which a click changes at once (the label follows on the next frame).
+      const units = () => page.evaluate((l) => (window as unknown as { neuritePlayground: { state: { hidden: Array<{ units: number }> } } }).neuritePlayground.state.hidden[l]!.units, layer);
+      while ((await units()) < 8) await page.locator('.layer-control').nth(layer).locator('.unit-plus').click();
+      await expect.poll(() => page.locator('.layer-control').nth(layer).locator('.units span').textContent()).toBe('8');
     }
     const state = await page.evaluate(() => (window as unknown as { neuritePlayground: { state: { hidden: unknown } } }).neuritePlayground.state.hidden);
     expect(state).toEqual([{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }]);
@@ -266,13 +267,13 @@ describe.runIf(browserPath !== null)('the playground in headless Chromium', () =
 // A screenshot run writes into docs/; make sure it exists.
 if (shots !== undefined) mkdirSync(join(ROOT, shots), { recursive: true });
 
-describe.runIf(browserPath !== null)('the playground served other ways', () => {
+describe.runIf(found !== null)('the playground served other ways', () => {
   test('from a static server without the isolation headers: it trains on one thread and says so', async () => {
     const out = mkdtempSync(join(tmpdir(), 'neurite-playground-plain-'));
     const built = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'playground/vite.config.ts'), '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], { encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
     const server = await serveStatic(out, { isolated: false });
-    const browser = await chromium.launch({ executablePath: browserPath!, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    const browser = await chromium.launch(launchOptions(found!));
     try {
       const page = await browser.newPage();
       await page.goto(`${server.url}#data=xor`);
@@ -292,7 +293,7 @@ describe.runIf(browserPath !== null)('the playground served other ways', () => {
     const dev = await createServer({ configFile: join(ROOT, 'playground/vite.config.ts'), server: { port: 0, host: '127.0.0.1' }, logLevel: 'silent' });
     await dev.listen();
     const url = dev.resolvedUrls!.local[0]!;
-    const browser = await chromium.launch({ executablePath: browserPath!, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    const browser = await chromium.launch(launchOptions(found!));
     try {
       const res = await fetch(url);
       expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');

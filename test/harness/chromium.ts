@@ -3,7 +3,8 @@
  * returned. A local server serves the page, dist/ and csv-parse's browser build (mapped by an
  * import map), with the headers that make the page cross-origin isolated unless told otherwise;
  * the page posts its result back. Chromium comes from NEURITE_CHROMIUM or the PATH (`.ci/run`
- * installs Debian's `chromium`).
+ * installs Debian's `chromium`), else from the @sparticuz/chromium dev dependency (see
+ * browser-setup.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,35 +18,65 @@ const SERVED = ['dist/', 'node_modules/csv-parse/dist/esm/'];
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json' };
 
 const CANDIDATES = [
-  process.env.NEURITE_CHROMIUM === 'none' ? undefined : process.env.NEURITE_CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable',
+  process.env.NEURITE_CHROMIUM === 'none' || process.env.NEURITE_CHROMIUM === 'bundled' ? undefined : process.env.NEURITE_CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable',
   '/usr/bin/chromium', '/usr/bin/google-chrome', '/snap/bin/chromium', '/opt/google/chrome/chrome',
 ].filter((c): c is string => !!c);
 
-/**
- * A Chromium or Chrome that runs here (NEURITE_CHROMIUM first, then the PATH and the usual
- * places), or null. NEURITE_CHROMIUM=none acts as a machine without one.
- */
-export function chromiumOrNull(): string | null {
-  if (process.env.NEURITE_CHROMIUM === 'none') return null;
-  for (const c of CANDIDATES) if (spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0) return c;
-  return null;
+/** Where the global setup (browser-setup.ts) says the bundled Chromium lies. */
+export const BUNDLED_ENV = 'NEURITE_BUNDLED_CHROMIUM';
+
+/** A browser to launch: its absolute path, and what it needs in its arguments and environment. */
+export interface Chromium {
+  path: string;
+  /** 'system' (the PATH, the usual places or NEURITE_CHROMIUM) or 'bundled' (@sparticuz/chromium). */
+  source: 'system' | 'bundled';
+  env: Record<string, string>;
+  args: string[];
 }
 
-/** chromiumOrNull() as an absolute path (what playwright-core's executablePath needs). */
-export function chromiumPathOrNull(): string | null {
-  const c = chromiumOrNull();
-  if (c === null || c.includes('/')) return c;
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    const p = join(dir, c);
-    if (dir !== '' && existsSync(p)) return p;
+/** A Chromium or Chrome installed here (NEURITE_CHROMIUM first, then the PATH and the usual places), or null. */
+export function systemChromium(): string | null {
+  for (const c of CANDIDATES) {
+    if (spawnSync(c, ['--version'], { stdio: 'ignore' }).status !== 0) continue;
+    if (c.includes('/')) return c;
+    for (const dir of (process.env.PATH ?? '').split(':')) {
+      const p = join(dir, c);
+      if (dir !== '' && existsSync(p)) return p;
+    }
   }
   return null;
 }
 
-/** Why there is no browser, and how to get one. */
-export const NO_CHROMIUM = `browser tests need Chromium or Chrome (tried ${CANDIDATES.join(', ')}): apt-get install chromium, or set NEURITE_CHROMIUM to its path`;
+/**
+ * The browser the tests use: a system one, else the one the @sparticuz/chromium dev dependency
+ * ships (unpacked by the global setup), else null. NEURITE_CHROMIUM=none acts as a machine
+ * without any; NEURITE_CHROMIUM=bundled skips the system's.
+ */
+export function chromiumOrNull(): Chromium | null {
+  if (process.env.NEURITE_CHROMIUM === 'none') return null;
+  const system = process.env.NEURITE_CHROMIUM === 'bundled' ? null : systemChromium();
+  if (system !== null) return { path: system, source: 'system', env: {}, args: [] };
+  const bundled = process.env[BUNDLED_ENV];
+  if (bundled === undefined) return null;
+  const b = JSON.parse(bundled) as { path: string; libs: string; fonts: string };
+  if (!existsSync(b.path)) return null;
+  // None of the package's own arguments: they are for AWS Lambda (one process, web security
+  // off), and with them a page is never cross-origin isolated.
+  return {
+    path: b.path, source: 'bundled', args: [],
+    env: { LD_LIBRARY_PATH: [b.libs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), FONTCONFIG_PATH: b.fonts },
+  };
+}
 
-export function findChromium(): string {
+/** Why there is no browser, and how to get one. */
+export const NO_CHROMIUM = `browser tests need Chromium or Chrome (tried ${CANDIDATES.join(', ')}, then the one in the @sparticuz/chromium dev dependency): apt-get install chromium, or set NEURITE_CHROMIUM to its path`;
+
+/** playwright-core's launch options for `c`. */
+export function launchOptions(c: Chromium): { executablePath: string; args: string[]; env: Record<string, string> } {
+  return { executablePath: c.path, args: [...c.args, '--no-sandbox', '--disable-dev-shm-usage'], env: { ...(process.env as Record<string, string>), ...c.env } };
+}
+
+export function findChromium(): Chromium {
   const c = chromiumOrNull();
   if (c === null) throw new Error(NO_CHROMIUM);
   return c;
@@ -123,7 +154,7 @@ export async function runInChromium<T>(body: string, options: PageOptions = {}):
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   const profile = mkdtempSync(join(tmpdir(), 'neurite-chromium-'));
-  const child = spawn(chromium, ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', `--user-data-dir=${profile}`, `http://127.0.0.1:${port}/`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn(chromium.path, [...chromium.args, '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', `--user-data-dir=${profile}`, `http://127.0.0.1:${port}/`], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, ...chromium.env } });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
   let timer: NodeJS.Timeout | undefined;
