@@ -5,7 +5,7 @@
  * (`buildModel`), `fit` one epoch at a time, `evaluate`, `predict`, the layers' own `apply` for
  * each unit's map, `modelToArtifacts` for the download.
  */
-import { Dense, modelToArtifacts, noGrad, setSeed, tensor, type Sequential, type Tensor } from 'neurite';
+import { Dense, callbacks, modelToArtifacts, noGrad, setSeed, tensor, type Sequential, type Tensor } from 'neurite';
 import { buildProblem, type Problem } from './data.js';
 import { gridPoints } from './features.js';
 import { buildModel } from './model.js';
@@ -151,7 +151,9 @@ export class Trainer {
 
   private async trainEpoch(): Promise<void> {
     const s = this.need('step');
-    await s.model.fit(s.problem.xTrain, s.problem.yTrain, { epochs: 1, batchSize: s.state.batchSize, shuffle: true, verbose: 0 });
+    // A diverging run stops at its first non-finite batch, quietly: postUpdate reports it.
+    const quiet = callbacks.terminateOnNaN({ write: () => true });
+    await s.model.fit(s.problem.xTrain, s.problem.yTrain, { epochs: 1, batchSize: s.state.batchSize, shuffle: true, verbose: 0, callbacks: quiet });
     this.epoch++;
     const t = this.now();
     this.epochTimes.push(t);

@@ -8,7 +8,8 @@ import type { Dataset } from '../data/dataset.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type CallbackHooks, CallbackList, History, accuracyAliases } from './callbacks.js';
 import { checkFinite, checkSampleLists } from './data.js';
-import { checkSparseLabels } from './fit.js';
+import { checkSparseLabels, nonFiniteLoss } from './fit.js';
+import { TerminateOnNaN } from './builtin-callbacks.js';
 import type { Model, ModelData, OutputMetric } from './model.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
 import type { Logs, TrainingParams } from './types.js';
@@ -31,6 +32,8 @@ export interface FitDatasetArgs {
   callbacks?: CallbackHooks | CallbackHooks[] | null;
   /** Where progress goes (default process.stdout). */
   stream?: OutputStream;
+  /** A non-finite loss: 'throw' (default) or 'warn', as `fit`'s option. */
+  onNaN?: 'throw' | 'warn';
 }
 
 const nextTick: () => Promise<void> =
@@ -70,6 +73,8 @@ export async function fitDatasetLoop(model: Model, dataset: Dataset<unknown>, ar
   const cbs = new CallbackList([...user, history, ...logger], model, params);
   if (compiled.optimizer.params.length === 0) compiled.optimizer.params = model.trainableWeights;
   model.stopTraining = false;
+  const quietNaN = user.some((c) => c instanceof TerminateOnNaN);
+  let nanWarned = false;
   { const p = cbs.trainBegin({}); if (p) await p; }
   let it: AsyncIterator<unknown> | null = null;
   let element = 0;
@@ -108,6 +113,7 @@ export async function fitDatasetLoop(model: Model, dataset: Dataset<unknown>, ar
       if (cbs.hasBatchHooks) { const p = cbs.batchBegin(b, { batch: b, size: xs[0]!.shape[0]! }); if (p) await p; }
       const n = xs[0]!.shape[0]!;
       const step = model.trainBatch(xs, ys, true);
+      if (!Number.isFinite(step.loss) && !quietNaN) nanWarned = nonFiniteLoss('fitDataset', step.loss, `epoch ${epoch + 1}, batch ${b + 1}`, compiled.optimizer, args.onNaN ?? 'throw', nanWarned);
       for (const m of metrics) m.update(step.targets, step.preds);
       lossSum += step.loss * n;
       step.outputLosses.forEach((v, i) => (outSums[i] = outSums[i]! + v * n));

@@ -9,6 +9,7 @@ import { argmax } from '../ops/reduce.js';
 import { tensor } from '../ops/creation.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { type CallbackHooks, CallbackList, History, accuracyAliases } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSampleLists, gatherRows, identityOrder, takeRows } from './data.js';
 import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.js';
@@ -60,6 +61,12 @@ export interface FitArgs {
   accumulateSteps?: number;
   /** Where progress goes (default process.stdout). */
   stream?: OutputStream;
+  /**
+   * A batch whose loss is NaN or infinite: 'throw' (default) stops fit with an error naming the
+   * epoch and batch; 'warn' warns once and goes on (the weights are lost either way). With a
+   * `callbacks.terminateOnNaN()` callback, fit stops quietly instead, as Keras's.
+   */
+  onNaN?: 'throw' | 'warn';
 }
 
 const nextTick: () => Promise<void> =
@@ -92,6 +99,12 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
   if (!Number.isInteger(accumulate) || accumulate < 1) throw new Error(`fit: accumulateSteps must be a positive integer, got ${accumulate}`);
   const total = checkSampleLists('fit', xAll, yAll);
+  if (total === 0) throw new Error(`fit: x has no samples (shape ${fmt(xAll[0]!.shape)}): there is nothing to train on`);
+  if (args.validationSplit !== undefined && !(args.validationSplit >= 0 && args.validationSplit < 1)) {
+    throw new Error(`fit: validationSplit must be a fraction in [0, 1), got ${args.validationSplit}`);
+  }
+  const onNaN = args.onNaN ?? 'throw';
+  if (onNaN !== 'throw' && onNaN !== 'warn') throw new Error(`fit: onNaN must be 'throw' or 'warn', got ${JSON.stringify(onNaN)}`);
   xAll.forEach((t) => checkFinite(t, 'x', 'fit'));
   yAll.forEach((t) => checkFinite(t, 'y', 'fit'));
   yAll.forEach((t, i) => warnBinaryOnSoftmax(model, compiled.losses[i]!.name, t));
@@ -111,7 +124,6 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
     val = [model.dataList(vx, 'fit (validationData)'), model.dataList(vy, 'fit (validationData)', true), vw];
   }
   if (args.validationSplit !== undefined && args.validationSplit > 0) {
-    if (!(args.validationSplit < 1)) throw new Error(`fit: validationSplit must be in [0, 1), got ${args.validationSplit}`);
     const at = Math.floor(total * (1 - args.validationSplit));
     if (at === 0 || at === total) throw new Error(`fit: validationSplit ${args.validationSplit} leaves no samples for training or for validation (${total} samples)`);
     const xParts = xAll.map((t) => splitTail(t, at));
@@ -188,7 +200,9 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   let lastYield = performance.now();
 
   model.stopTraining = false;
-  let warnedNaN = false;
+  let nanWarned = false;
+  // A terminateOnNaN callback handles a NaN loss itself (it stops fit at that batch).
+  const quietNaN = user.some((c) => c instanceof TerminateOnNaN);
   { const p = cbs.trainBegin({}); if (p) await p; }
   const orderBuffer = new Int32Array(n);
   const identity = identityOrder(n);
@@ -234,6 +248,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
           applyGradients(gradientPairs(trainable, r.grads), b === steps - 1);
         }
       }
+      if (!Number.isFinite(loss) && !quietNaN) nanWarned = nonFiniteLoss('fit', loss, `epoch ${epoch + 1}, batch ${b + 1} of ${steps}`, optimizer, onNaN, nanWarned);
       for (let i = 0; i < metrics.length; i++) metrics[i]!.update(targets, preds);
       lossSum += loss * (end - start);
       seen += end - start;
@@ -261,10 +276,6 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1 + outLossNames.length]!));
     }
     accuracyAliases(logs);
-    if (!Number.isFinite(logs.loss!) && !warnedNaN && !user.some((c) => c instanceof TerminateOnNaN)) {
-      warnedNaN = true;
-      console.warn(`fit: the loss is ${logs.loss} at epoch ${epoch + 1}: training diverged (a learning rate too large for this model? ${optimizer.className} at ${optimizer.currentLearningRate()}); the weights are no longer usable. callbacks.terminateOnNaN() stops fit when this happens (and this warning)`);
-    }
     { const p = cbs.epochEnd(epoch, logs); if (p) await p; }
     // Yield at epoch ends when asked; by time, the batch loop has just checked (50,000
     // one-batch epochs should not each wait for the event loop, or read the clock twice).
@@ -275,6 +286,18 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   }
   { const p = cbs.trainEnd({}); if (p) await p; }
   return history;
+}
+
+/**
+ * A batch's loss came out NaN or infinite: with 'throw', an error naming where and what to
+ * change; with 'warn', one warning (returns true once it has warned).
+ */
+export function nonFiniteLoss(op: string, loss: number, at: string, optimizer: Optimizer, policy: 'throw' | 'warn', warned: boolean): boolean {
+  const why = `the loss is ${loss} at ${at}: training diverged (a learning rate too large for this model? ${optimizer.className} at ${optimizer.currentLearningRate()}); the weights are no longer usable`;
+  const options = op === 'trainOnBatch' ? '' : `; callbacks.terminateOnNaN() stops ${op} without an error, {onNaN: 'warn'} goes on`;
+  if (policy === 'throw') throw new Error(`${op}: ${why}. Lower the learning rate${options}`);
+  if (!warned) console.warn(`${op}: ${why}. callbacks.terminateOnNaN() stops ${op} when this happens`);
+  return true;
 }
 
 /** Integer labels for sparse cross-entropy, checked over the whole dataset so the row is the dataset's. */

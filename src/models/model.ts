@@ -23,7 +23,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { History } from './callbacks.js';
 import { type CompiledStep, compileForward, compileStep, gradientPairs, type NotCompiled, type StepSpec } from './compiled.js';
 import { checkBatchSize, checkFinite, checkSampleLists, fillRows, identityOrder, takeRows } from './data.js';
-import { type FitArgs, checkSparseLabels, fitLoop } from './fit.js';
+import { type FitArgs, checkSparseLabels, fitLoop, nonFiniteLoss } from './fit.js';
 import { planForward } from './plan.js';
 import { type ForwardResult, type StepForward, combineLosses, totalLoss } from './step.js';
 import type { TrainingModel } from './types.js';
@@ -200,6 +200,10 @@ export abstract class Model implements TrainingModel {
       return [x];
     }
     if (Array.isArray(x)) {
+      // tfjs takes tensors only; a JavaScript array of numbers is the common slip.
+      if (x.length > 0 && !x.some((t) => t instanceof Tensor) && x.every((t) => typeof t === 'number' || Array.isArray(t))) {
+        throw new Error(`${op}: ${what} must be tensors, got a JavaScript array of numbers; wrap it: tensor([[…], …])${names.length > 1 ? ` (one per ${what.slice(0, -1)}: ${names.join(', ')})` : ''}`);
+      }
       if (x.length !== names.length || !x.every((t) => t instanceof Tensor)) {
         throw new Error(`${op}: the model has ${names.length} ${what} (${names.join(', ')}), got a list of ${x.length}${x.every((t) => t instanceof Tensor) ? '' : ' with non-tensors in it'}`);
       }
@@ -393,7 +397,21 @@ export abstract class Model implements TrainingModel {
     this.compiledOrThrow('fit');
     const xs = this.dataList(x, 'fit');
     this.checkInputs(xs, 'fit');
-    return fitLoop(this, xs, this.dataList(y, 'fit', true), args);
+    const ys = this.dataList(y, 'fit', true);
+    return this.training(() => fitLoop(this, xs, ys, args));
+  }
+
+  private fitting = false;
+
+  /** Runs one fit at a time, as tfjs: a second call while one runs is refused with tfjs's message. */
+  protected async training<T>(run: () => Promise<T>): Promise<T> {
+    if (this.fitting) throw new Error('Cannot start training because another fit() call is ongoing.');
+    this.fitting = true;
+    try {
+      return await run();
+    } finally {
+      this.fitting = false;
+    }
   }
 
   /**
@@ -427,6 +445,7 @@ export abstract class Model implements TrainingModel {
     ys.forEach((t, i) => checkSparseLabels(this, c.losses[i]!.name, t, 'trainOnBatch', i));
     if (c.optimizer.params.length === 0) c.optimizer.params = this.trainableWeights;
     const r = this.trainBatch(xs, ys, true);
+    if (!Number.isFinite(r.loss)) nonFiniteLoss('trainOnBatch', r.loss, 'this batch', c.optimizer, 'throw', false);
     const metrics = this.makeMetrics();
     for (const m of metrics) m.update(r.targets, r.preds);
     const values = [r.loss, ...r.outputLosses, ...metrics.map((m) => m.result())];
@@ -440,7 +459,7 @@ export abstract class Model implements TrainingModel {
    */
   async fitDataset(dataset: Dataset<unknown>, args: FitDatasetArgs = {}): Promise<History> {
     this.compiledOrThrow('fitDataset');
-    return fitDatasetLoop(this, dataset, args);
+    return this.training(() => fitDatasetLoop(this, dataset, args));
   }
 
   /** Loss and metrics over a dataset of batches (tfjs `evaluateDataset`), as scalar tensors. */
@@ -607,9 +626,11 @@ export abstract class Model implements TrainingModel {
   /** Overwrites every weight in place, in `getWeights` order; shapes must match. */
   setWeights(weights: readonly Tensor[]): void {
     const own = this.weights;
+    if (!Array.isArray(weights)) throw new Error(`setWeights: expected a list of ${own.length} tensors, got ${weights === null ? 'null' : typeof weights}`);
     if (weights.length !== own.length) throw new Error(`setWeights: the model has ${own.length} weight tensors, got ${weights.length}`);
     own.forEach((w, i) => {
       const v = weights[i]!;
+      if (!(v instanceof Tensor)) throw new Error(`setWeights: weight ${i} (${w.name}) must be a tensor of shape ${fmt(w.shape)}, got ${Array.isArray(v) ? 'a JavaScript array (wrap it: tensor(…))' : typeof v}`);
       if (v.shape.length !== w.shape.length || v.shape.some((d, j) => d !== w.shape[j])) {
         throw new Error(`setWeights: weight ${i} (${w.name}) has shape ${fmt(w.shape)}, got ${fmt(v.shape)}`);
       }

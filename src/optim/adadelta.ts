@@ -19,8 +19,8 @@ export class Adadelta extends Optimizer {
 
   constructor(options: AdadeltaOptions = {}) {
     super(options, 0.001);
-    this.rho = options.rho ?? 0.95;
-    this.epsilon = options.epsilon ?? 1e-7;
+    this.rho = this.option('rho', options.rho, 0.95, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    this.epsilon = this.option('epsilon', options.epsilon, 1e-7, (v) => v > 0, 'a positive number');
   }
 
   protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number): void {

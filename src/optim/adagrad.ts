@@ -18,8 +18,8 @@ export class Adagrad extends Optimizer {
 
   constructor(options: AdagradOptions = {}) {
     super(options, 0.001);
-    this.initialAccumulatorValue = options.initialAccumulatorValue ?? 0.1;
-    this.epsilon = options.epsilon ?? 1e-7;
+    this.initialAccumulatorValue = this.option('initialAccumulatorValue', options.initialAccumulatorValue, 0.1, (v) => v >= 0, 'a number ≥ 0');
+    this.epsilon = this.option('epsilon', options.epsilon, 1e-7, (v) => v > 0, 'a positive number');
   }
 
   protected override slotInit(): number {

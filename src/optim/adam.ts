@@ -25,9 +25,9 @@ export class Adam extends Optimizer {
 
   constructor(options: AdamOptions = {}) {
     super(options, 0.001);
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-7;
+    this.beta1 = this.option('beta1', options.beta1, 0.9, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    this.beta2 = this.option('beta2', options.beta2, 0.999, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    this.epsilon = this.option('epsilon', options.epsilon, 1e-7, (v) => v > 0, 'a positive number');
     this.amsgrad = options.amsgrad ?? false;
     this.slotNames = this.amsgrad ? ['m', 'v', 'vhat'] : ['m', 'v'];
   }

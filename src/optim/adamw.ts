@@ -15,7 +15,7 @@ export class AdamW extends Adam {
 
   constructor(options: AdamWOptions = {}) {
     super(options);
-    this.weightDecay = options.weightDecay ?? 0.004;
+    this.weightDecay = this.option('weightDecay', options.weightDecay, 0.004, (v) => v >= 0, 'a number ≥ 0');
   }
 
   protected override update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {

@@ -36,14 +36,27 @@ export abstract class Optimizer {
   private readonly slots = new Map<Tensor, Float32Array[]>();
 
   constructor(options: OptimizerOptions, defaultLearningRate: number) {
-    this.learningRate = options.learningRate ?? defaultLearningRate;
-    this.clipNorm = options.clipNorm;
-    this.clipValue = options.clipValue;
-    this.globalClipNorm = options.globalClipNorm;
+    const lr: unknown = options.learningRate ?? defaultLearningRate;
+    if (typeof lr !== 'function') this.option('learningRate', lr, defaultLearningRate, (v) => v >= 0, 'a finite non-negative number or a schedule');
+    this.learningRate = lr as number | LearningRateSchedule;
+    const clip = (name: string, v: unknown) => (v === undefined ? undefined : this.option(name, v, 0, (x) => x > 0, 'a positive number'));
+    this.clipNorm = clip('clipNorm', options.clipNorm);
+    this.clipValue = clip('clipValue', options.clipValue);
+    this.globalClipNorm = clip('globalClipNorm', options.globalClipNorm);
+    if (options.params !== undefined && !Array.isArray(options.params)) throw new Error(`${this.constructor.name}: params must be a list of tensors, got ${typeof options.params}`);
     this.params = options.params ?? [];
-    if (typeof this.learningRate === 'number' && !(this.learningRate >= 0 && Number.isFinite(this.learningRate))) {
-      throw new Error(`${this.constructor.name}: learningRate must be a finite non-negative number, got ${this.learningRate}`);
+  }
+
+  /**
+   * An option's value, checked where it enters: a finite number that `ok` accepts (`expected`
+   * says which), else an error naming the optimizer, the option and what was given.
+   */
+  protected option(name: string, value: unknown, fallback: number, ok: (v: number) => boolean, expected: string): number {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
+      throw new Error(`${this.constructor.name}: ${name} must be ${expected}, got ${typeof value === 'string' ? `the string '${value}'` : String(value)}`);
     }
+    return value;
   }
 
   /** Names of the per-variable state arrays this optimizer keeps. */

@@ -24,9 +24,9 @@ export class RMSprop extends Optimizer {
 
   constructor(options: RMSpropOptions = {}) {
     super(options, 0.001);
-    this.rho = options.rho ?? 0.9;
-    this.momentum = options.momentum ?? 0;
-    this.epsilon = options.epsilon ?? 1e-7;
+    this.rho = this.option('rho', options.rho, 0.9, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    this.momentum = this.option('momentum', options.momentum, 0, (v) => v >= 0 && v < 1, 'in [0, 1)');
+    this.epsilon = this.option('epsilon', options.epsilon, 1e-7, (v) => v > 0, 'a positive number');
     this.centered = options.centered ?? false;
   }
 

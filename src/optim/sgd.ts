@@ -19,7 +19,7 @@ export class SGD extends Optimizer {
 
   constructor(options: SGDOptions = {}) {
     super(options, 0.01);
-    this.momentum = options.momentum ?? 0;
+    this.momentum = this.option('momentum', options.momentum, 0, (v) => v >= 0 && v < 1, 'in [0, 1)');
     this.nesterov = options.nesterov ?? false;
     if (!(this.momentum >= 0 && this.momentum <= 1)) throw new Error(`SGD: momentum must be in [0, 1], got ${this.momentum}`);
     this.slotNames = this.momentum > 0 ? ['momentum'] : [];
