@@ -3,7 +3,7 @@
  * predictions, and each error case printing one line.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,7 +78,10 @@ describe('neurite CLI', () => {
     expect(t.out).toMatch(/class +precision +recall +f1 +support\nsetosa +[\d.]+ +[\d.]+ +[\d.]+ +16\n/);
     expect(t.out).toContain('Confusion matrix (rows: the true class, columns: the predicted one):');
     expect(t.out).toMatch(/Refitting on all 240 rows for \d+ epochs/);
-    for (const f of ['model.json', 'weights.bin', 'preprocessing.json', 'training-curve.svg']) expect(existsSync(join(dir, 'iris-model', f)), f).toBe(true);
+    for (const f of ['model.json', 'weights.bin', 'optimizer.bin', 'training-curve.svg']) expect(existsSync(join(dir, 'iris-model', f)), f).toBe(true);
+    // The preprocessing is in model.json (committed with the weights in one save).
+    const saved = JSON.parse(readFileSync(join(dir, 'iris-model', 'model.json'), 'utf8'));
+    expect(saved.userDefinedMetadata.preprocessing).toMatchObject({ format: 'neurite-preprocessing', task: 'classification', schema: { target: { name: 'species', classes: ['setosa', 'versicolor', 'virginica'] } } });
     const svg = readFileSync(join(dir, 'iris-model', 'training-curve.svg'), 'utf8');
     expect(svg).toContain('<svg');
     expect(svg).toContain('>iris.csv: species<');   // the file's name, not its full path
@@ -117,6 +120,18 @@ describe('neurite CLI', () => {
     const s = run('summary', 'iris-model');
     expect(s.code).toBe(0);
     expect(s.out).toMatch(/dense \(Dense\)\s+\(None, 16\)\s+80/);
+
+    // A directory from before the preprocessing moved into model.json: preprocessing.json beside it.
+    const old = join(dir, 'old-model');
+    mkdirSync(old);
+    for (const f of ['weights.bin', 'optimizer.bin']) writeFileSync(join(old, f), readFileSync(join(dir, 'iris-model', f)));
+    const { preprocessing, ...rest } = saved.userDefinedMetadata;
+    writeFileSync(join(old, 'model.json'), JSON.stringify({ ...saved, userDefinedMetadata: rest }));
+    writeFileSync(join(old, 'preprocessing.json'), JSON.stringify(preprocessing));
+    expect(run('evaluate', 'old-model', 'iris-new.csv').out).toBe(e.out.replace('iris-new.csv', 'iris-new.csv'));
+    // A model without any preprocessing is not the command line's.
+    writeFileSync(join(old, 'preprocessing.json'), '{"format": "other"}');
+    expect(run('evaluate', 'old-model', 'iris-new.csv').err).toBe(`neurite: ${join('old-model', 'preprocessing.json')}: not neurite's preprocessing\n`);
   });
 
   test('a regression: the target standardized while training, RMSE, MAE and R² in its units, predictions rounded', () => {
@@ -161,7 +176,7 @@ describe('neurite CLI', () => {
     expect(t.code).toBe(0);
     // 192 training rows at batch 32: 6 batches an epoch, 4000/6 → 667 epochs at most.
     expect(t.out).toContain('Training up to 667 epochs of 6 batches (about 4000 updates for a table this size; --epochs to choose)');
-    expect(t.out).toContain('Saved the model, preprocessing.json and training-curve.svg to iris-model');
+    expect(t.out).toContain('Saved the model (its preprocessing inside model.json) and training-curve.svg to iris-model');
     expect(existsSync(join(dir, 'iris-model', 'model.json'))).toBe(true);
   });
 

@@ -1,9 +1,10 @@
 /** The CLI's commands, each a thin layer over the public API. */
 import {
-  Sequential, Scaler, TerminateOnNaN, type Tensor, callbacks, getOptimizer, layers, loadCsv, loadLayersModel, oneHot, plotHistory, readCsvTable,
+  Sequential, Scaler, TerminateOnNaN, type Tensor, callbacks, getOptimizer, layers, historySvg, loadCsv, loadLayersModel, oneHot, plotHistory, readCsvTable,
   sequential, setSeed, standardScaler, trainTestSplit, datasets, SGD, type ActivationName,
 } from '../index.js';
-import { CliError, type CliIO, PREPROCESSING_FILE, type Preprocessing, readPreprocessing } from './common.js';
+import { CliError, type CliIO, PREPROCESSING_KEY, type Preprocessing, readModelDir } from './common.js';
+import { writeAtomic } from '../io/files.js';
 import { argmaxRows, checkFinite, classificationReport, formatClassification, formatRegression, regressionReport, round } from './report.js';
 
 export interface TrainArgs {
@@ -70,7 +71,7 @@ async function writing<T>(file: string, what: string, f: () => Promise<T>): Prom
 }
 
 export async function train(a: TrainArgs, io: CliIO): Promise<void> {
-  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { mkdir } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const say = (s: string) => void io.stdout.write(`${s}\n`);
   const data = await loadCsv(a.data, {
@@ -172,12 +173,15 @@ export async function train(a: TrainArgs, io: CliIO): Promise<void> {
 
   const out = a.out ?? `${baseName(a.data).replace(/\.(csv|tsv|txt)$/i, '')}-model`;
   await writing(out, 'create the model folder', () => mkdir(out, { recursive: true }));
+  // The preprocessing travels in model.json, so it commits with the weights in one atomic
+  // save (a save killed at any moment leaves the old pair or the new one, never a mix).
+  const pre: Preprocessing = { format: 'neurite-preprocessing', version: 1, task, schema: data.schema, scaler: saved.scaler.toJSON() };
+  model.setUserDefinedMetadata({ [PREPROCESSING_KEY]: pre });
   // With the optimizer: the loaded model comes back compiled (for evaluate) and resumable.
   await writing(out, 'save the model', () => model.save(out, { includeOptimizer: true }));
-  const pre: Preprocessing = { format: 'neurite-preprocessing', version: 1, task, schema: data.schema, scaler: saved.scaler.toJSON() };
-  await writing(join(out, PREPROCESSING_FILE), 'write', () => writeFile(join(out, PREPROCESSING_FILE), JSON.stringify(pre, null, 2)));
-  await writing(join(out, 'training-curve.svg'), 'write', () => plotHistory(history, join(out, 'training-curve.svg'), { title: `${baseName(a.data)}: ${target.name}` }));
-  say(`Saved the model, ${PREPROCESSING_FILE} and training-curve.svg to ${out}`);
+  const svg = historySvg(history, { title: `${baseName(a.data)}: ${target.name}` });
+  await writing(join(out, 'training-curve.svg'), 'write', () => writeAtomic(join(out, 'training-curve.svg'), svg));
+  say(`Saved the model (its preprocessing inside model.json) and training-curve.svg to ${out}`);
 }
 
 /** The report on labelled rows: classes' scores and confusions, or RMSE/MAE/R² in the target's units. */
@@ -189,8 +193,7 @@ function report(model: Sequential, x: Tensor, y: Tensor, classes: readonly strin
 }
 
 async function loadForData(dir: string, csv: string, needTarget: boolean, delimiter: string | undefined): Promise<{ model: Sequential; pre: Preprocessing; x: Tensor; y: Tensor | null; rows: number }> {
-  const pre = await readPreprocessing(dir);
-  const model = await loadLayersModel(dir);
+  const { model, pre } = await readModelDir(dir);
   if (!(model instanceof Sequential)) throw new CliError(`${dir}: the command line works on Sequential models (the ones \`neurite train\` makes); this one is a functional model`);
   const data = await loadCsv(csv, { schema: pre.schema, ...(delimiter ? { delimiter } : {}) });
   if (needTarget && data.y === null) throw new CliError(`${csv}: no column named '${pre.schema.target!.name}' (the target the model was trained on)`);
@@ -234,7 +237,6 @@ export async function predict(dir: string, csv: string, o: { out: string | undef
   else {
     const { mkdir } = await import('node:fs/promises');
     const { dirname } = await import('node:path');
-    const { writeAtomic } = await import('../io/files.js');
     await writing(o.out, 'write the predictions', async () => {
       await mkdir(dirname(o.out!), { recursive: true });
       await writeAtomic(o.out!, text);

@@ -1,5 +1,5 @@
 /** Shared CLI plumbing: streams, the error type for one-line failures, tables, the model directory. */
-import type { CsvSchema, ScalerJSON } from '../index.js';
+import { type CsvSchema, type Functional, type ScalerJSON, type Sequential, loadLayersModel } from '../index.js';
 
 export interface CliIO {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -22,6 +22,7 @@ export interface Preprocessing {
   scaler: ScalerJSON;
 }
 
+/** Where older versions kept the preprocessing, beside model.json (still read). */
 export const PREPROCESSING_FILE = 'preprocessing.json';
 
 export function table(rows: Array<[string, string]>): string {
@@ -31,7 +32,14 @@ export function table(rows: Array<[string, string]>): string {
   return [rule, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), rule].join('\n') + '\n';
 }
 
-export async function readPreprocessing(dir: string): Promise<Preprocessing> {
+/** Where `neurite train` keeps the preprocessing in model.json's userDefinedMetadata. */
+export const PREPROCESSING_KEY = 'preprocessing';
+
+/**
+ * A model directory `neurite train` wrote: the model, and its preprocessing from model.json
+ * (or, for directories written before it moved there, from preprocessing.json beside it).
+ */
+export async function readModelDir(dir: string): Promise<{ model: Sequential | Functional; pre: Preprocessing }> {
   const { readFile, stat } = await import('node:fs/promises');
   const { join } = await import('node:path');
   try {
@@ -40,19 +48,30 @@ export async function readPreprocessing(dir: string): Promise<Preprocessing> {
     if (e instanceof CliError) throw e;
     throw new CliError(`${dir}: no such model directory`);
   }
-  const file = join(dir, PREPROCESSING_FILE);
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    await stat(join(dir, 'model.json'));
   } catch {
-    throw new CliError(`${dir} is not a neurite model directory: ${PREPROCESSING_FILE} is missing (train one with: neurite train data.csv --target <column> --out ${dir})`);
+    throw new CliError(`${dir} is not a model directory: model.json is missing (train one with: neurite train data.csv --target <column> --out ${dir})`);
   }
-  let p: Preprocessing;
-  try {
-    p = JSON.parse(text) as Preprocessing;
-  } catch (e) {
-    throw new CliError(`${file}: not valid JSON: ${(e as Error).message}`);
+  const model = await loadLayersModel(dir);
+  const where = `${join(dir, 'model.json')} (userDefinedMetadata.${PREPROCESSING_KEY})`;
+  let p = model.getUserDefinedMetadata()?.[PREPROCESSING_KEY] as Preprocessing | undefined;
+  let source = where;
+  if (p === undefined) {
+    const file = join(dir, PREPROCESSING_FILE);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new CliError(`${dir} holds a model but not \`neurite train\`'s preprocessing (the column schema and the scaler): train one with: neurite train data.csv --target <column> --out ${dir}`);
+    }
+    try {
+      p = JSON.parse(text) as Preprocessing;
+    } catch (e) {
+      throw new CliError(`${file}: not valid JSON: ${(e as Error).message}`);
+    }
+    source = file;
   }
-  if (p.format !== 'neurite-preprocessing' || (p.task !== 'classification' && p.task !== 'regression')) throw new CliError(`${file}: not a neurite preprocessing file`);
-  return p;
+  if (p === null || typeof p !== 'object' || p.format !== 'neurite-preprocessing' || (p.task !== 'classification' && p.task !== 'regression')) throw new CliError(`${source}: not neurite's preprocessing`);
+  return { model, pre: p };
 }

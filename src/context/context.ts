@@ -33,6 +33,8 @@ export interface Context {
    * a layer asking for more is refused before it allocates.
    */
   weightBudget?: { remaining: number; file: string };
+  /** While a model file is read: an unknown config key is an error (default) or, with 'warn', ignored with a warning. */
+  unknownKeys?: 'error' | 'warn';
   /**
    * Set inside tfjs's gradient functions (grad, variableGrads, minimize): `model.predict` then
    * records its forward pass too, as tfjs's does, so a loss written with predict differentiates.

@@ -46,6 +46,8 @@ export function previousVersion(path: typeof import('node:path'), file: string):
 /** Writes `data` to `file` through a flushed temporary file and a rename. */
 export async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
   const { fs, path } = await fsModules();
+  // What a killed write of this file left behind goes first.
+  await removeStaleTemps(path.dirname(file), [path.basename(file)]);
   const tmp = tempName(path, file);
   try {
     await writeDurable(tmp, data);
@@ -114,7 +116,7 @@ export async function writeAtomicGroup(files: ReadonlyArray<readonly [string, Ui
 }
 
 /** Removes temporaries of these files left by saves that were killed (their process is gone). */
-async function removeStaleTemps(dir: string, names: readonly string[]): Promise<void> {
+export async function removeStaleTemps(dir: string, names: readonly string[]): Promise<void> {
   const { fs, path } = await fsModules();
   let entries: string[];
   try {

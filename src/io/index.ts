@@ -11,7 +11,7 @@ import { Functional } from '../models/functional.js';
 import { Model } from '../models/model.js';
 import type { Logs } from '../models/types.js';
 import { fmt } from '../tensor/shape.js';
-import { crc32, pathFromUrl, fsModules, previousVersion, readChecked, writeAtomic, writeAtomicGroup } from './files.js';
+import { crc32, pathFromUrl, fsModules, previousVersion, readChecked, removeStaleTemps, writeAtomic, writeAtomicGroup } from './files.js';
 import { type LoadedModel, OPTIMIZER_FILE, WEIGHTS_FILE, type SaveOptions, modelFromArtifacts, modelToArtifacts, namedWeights, readManifest } from './model-format.js';
 import { MAX_HEADER, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { Json, JsonObject } from './topology.js';
@@ -35,6 +35,7 @@ export async function saveModel(model: Model, url: string | IOHandler, options: 
       modelTopology: json.modelTopology as JsonObject, weightSpecs: manifest.weights as unknown as WeightsManifestEntry[],
       weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
       format: String(json.format), generatedBy: String(json.generatedBy), convertedBy: null,
+      ...(json.userDefinedMetadata === undefined ? {} : { userDefinedMetadata: json.userDefinedMetadata as JsonObject }),
     };
     return url.save(artifacts);
   }
@@ -49,7 +50,10 @@ export async function saveModel(model: Model, url: string | IOHandler, options: 
   own.weightsCrc32 = crc32(files.get(WEIGHTS_FILE)!);
   const optimizerBytes = files.get(OPTIMIZER_FILE);
   if (optimizerBytes !== undefined) own.optimizerCrc32 = crc32(optimizerBytes);
-  await recoverInterrupted(dir, [...files.keys()]);
+  // What a killed save left, of any of the model's files (optimizer.bin too, when this save
+  // has no optimizer state): `.prev` versions put back or removed, temporaries removed.
+  await recoverInterrupted(dir, [WEIGHTS_FILE, OPTIMIZER_FILE]);
+  await removeStaleTemps(dir, ['model.json', WEIGHTS_FILE, OPTIMIZER_FILE]);
   await writeAtomicGroup([...[...files].map(([name, data]) => [path.join(dir, name), data] as const), [path.join(dir, 'model.json'), JSON.stringify(json)] as const]);
 }
 
@@ -82,17 +86,28 @@ async function recoverInterrupted(dir: string, names: readonly string[]): Promis
 export interface LoadOptions {
   /** Restore the random generator's state saved with includeOptimizer (exact resumption). */
   restoreRng?: boolean;
+  /**
+   * A layer config key this version does not know: 'error' (default: a flipped bit must not
+   * become a silent default) or 'warn' (a newer file's extra option: ignored, with a warning).
+   */
+  unknownKeys?: 'error' | 'warn';
 }
 
 /**
  * Reads a model written by neurite or TensorFlow.js: `file://dir/model.json` (or the
  * directory), or the artifacts of an IO handler (`io.fromMemory`).
  */
+function unknownKeysOption(o: LoadOptions): 'error' | 'warn' {
+  const v = o.unknownKeys ?? 'error';
+  if (v !== 'error' && v !== 'warn') throw new Error(`loadLayersModel: unknownKeys must be 'error' or 'warn', got ${JSON.stringify(v)}`);
+  return v;
+}
+
 export async function loadLayersModel(url: string | IOHandler, options: LoadOptions = {}): Promise<Sequential | Functional> {
   if (isHandler(url)) {
     if (url.load === undefined) throw new Error('loadLayersModel: the IO handler has no load()');
     const { json, data } = artifactsToJson(await url.load(), 'loadLayersModel (IO handler)');
-    return modelFromArtifacts(json, data, 'loadLayersModel (IO handler)', null).model;
+    return modelFromArtifacts(json, data, 'loadLayersModel (IO handler)', null, unknownKeysOption(options)).model;
   }
   return (await loadModelDetailed(url, options)).model;
 }
@@ -147,7 +162,7 @@ export async function loadModelDetailed(url: string, options: LoadOptions = {}):
       throw new Error(`${file}: ${OPTIMIZER_FILE} does not match this model.json (checksum differs or the file is missing); a save was probably interrupted`);
     }
   }
-  const loaded = modelFromArtifacts(json, data, file, optimizerData);
+  const loaded = modelFromArtifacts(json, data, file, optimizerData, unknownKeysOption(options));
   if (options.restoreRng && loaded.rngState !== null) getContext().rng.setState(loaded.rngState);
   return loaded;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   Adam, callbacks, decodeSafetensors, input, model as functionalModel, serialization, encodeSafetensors, layers, loadLayersModel, randomNormal, sequential, setSeed, tensor, oneHot, type Sequential, type Tensor,
 } from '../index.js';
@@ -427,4 +427,53 @@ describe('hostile files that ask for resources', () => {
     const m = await loadLayersModel(file);
     expect(m.layers).toHaveLength(100_002);
   }, 60_000);
+});
+
+describe("a newer file's extra keys: an error by default, a warning on request", () => {
+  test("unknownKeys: 'warn' loads the model with the key ignored and says so once per key", async () => {
+    const dir = tmp();
+    const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [3], activation: 'tanh' }), layers.dense({ units: 1 })] });
+    await m.save(`file://${dir}`);
+    const file = join(dir, 'model.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    json.modelTopology.config.layers[0].config.future_option = 3;
+    writeFileSync(file, JSON.stringify(json));
+    await expect(loadLayersModel(`file://${file}`)).rejects.toThrow("unknown config key 'future_option'; Dense takes");
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const again = await loadLayersModel(`file://${file}`, { unknownKeys: 'warn' });
+      expect(again.predict(tensor([[1, 2, 3]])).values).toEqual(m.predict(tensor([[1, 2, 3]])).values);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/: layer 0 \(Dense\): unknown config key 'future_option' ignored \(loaded with unknownKeys: 'warn'\); Dense takes /)]);
+    } finally {
+      warn.mockRestore();
+    }
+    await expect(loadLayersModel(`file://${file}`, { unknownKeys: 'skip' as 'warn' })).rejects.toThrow(`loadLayersModel: unknownKeys must be 'error' or 'warn', got "skip"`);
+  });
+});
+
+describe('user metadata (tfjs setUserDefinedMetadata)', () => {
+  test('saved in model.json with the weights, loaded back; the library keeps its own key', async () => {
+    const dir = tmp();
+    const m = sequential({ layers: [layers.dense({ units: 1, inputShape: [2] })] });
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    m.setUserDefinedMetadata({ trainedOn: 'iris.csv', classes: ['a', 'b'], epochs: 3 });
+    await m.save(`file://${dir}`, { includeOptimizer: true });
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.userDefinedMetadata.trainedOn).toBe('iris.csv');
+    expect(typeof json.userDefinedMetadata.neurite.weightsCrc32).toBe('number');
+    const again = await loadLayersModel(`file://${dir}`);
+    expect(again.getUserDefinedMetadata()).toEqual({ trainedOn: 'iris.csv', classes: ['a', 'b'], epochs: 3 });
+    // A copy each way: changing what was given or got changes nothing saved.
+    again.getUserDefinedMetadata()!.epochs = 99;
+    expect(again.getUserDefinedMetadata()!.epochs).toBe(3);
+    expect(sequential({ layers: [layers.dense({ units: 1, inputShape: [2] })] }).getUserDefinedMetadata()).toBeUndefined();
+  });
+  test('refused: the library key, non-objects, values that are not JSON', () => {
+    const m = sequential({ layers: [layers.dense({ units: 1, inputShape: [2] })] });
+    expect(() => m.setUserDefinedMetadata({ neurite: 1 })).toThrow("setUserDefinedMetadata: the key 'neurite' is the library's own");
+    expect(() => m.setUserDefinedMetadata([1] as never)).toThrow('setUserDefinedMetadata: expected a plain object, got an array');
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(() => m.setUserDefinedMetadata(loop)).toThrow(/^setUserDefinedMetadata: the metadata must be JSON: /);
+  });
 });

@@ -88,6 +88,8 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Saved
     convertedBy: null,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
   };
+  const user = model.getUserDefinedMetadata();
+  if (user !== undefined) json.userDefinedMetadata = user as JsonObject;
   if (options.includeOptimizer) {
     const compiled = model.compiledOrThrow('save with includeOptimizer');
     const opt = compiled.optimizer;
@@ -108,6 +110,7 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Saved
     const metrics = (compiled.metricIds[0] ?? []).filter((m): m is string => typeof m === 'string');
     json.trainingConfig = { loss: lossName, metrics, optimizer_config: { class_name: opt.className, config: opt.getConfig() as JsonObject } };
     json.userDefinedMetadata = {
+      ...(json.userDefinedMetadata as JsonObject | undefined),
       neurite: {
         optimizer: { className: opt.className, config: opt.getConfig() as JsonObject, iterations: opt.iterations, file: OPTIMIZER_FILE, slots },
         rngState: getContext().rng.getState().map((v) => (Number.isNaN(v) ? null : v)),
@@ -212,7 +215,7 @@ export interface LoadedModel {
  * Builds a model from parsed model.json and the bytes of its weight files (already checked
  * against the manifest's total by the caller).
  */
-export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: string, optimizerData: Uint8Array | null): LoadedModel {
+export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: string, optimizerData: Uint8Array | null, unknownKeys: 'error' | 'warn' = 'error'): LoadedModel {
   checkKeys(raw, 'model.json', file);
   const json = obj(raw, 'model.json', file);
   const topology = obj(json.modelTopology, "'modelTopology'", file);
@@ -224,7 +227,7 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
     throw new Error(`${file}: the weights manifest describes ${total} bytes but the weight files hold ${weightData.length}`);
   }
   const listed = specs.reduce((n, sp) => n + sizeOf(sp.shape), 0);
-  const model = withContext({ weightBudget: { remaining: listed, file } }, () => named(file, () => modelFromTopology(t, file)));
+  const model = withContext({ weightBudget: { remaining: listed, file }, unknownKeys }, () => named(file, () => modelFromTopology(t, file)));
   const byName = new Map(specs.map((s) => [s.name, s]));
   const own = namedWeights(model);
   for (const w of own) {
@@ -250,6 +253,10 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
       model.compile({ optimizer, loss: String(compile.loss), metrics: Array.isArray(compile.metrics) ? compile.metrics.map(String) : [] });
     }
     if (Array.isArray(n.rngState) && n.rngState.length === 5) rngState = n.rngState.map((v) => (typeof v === 'number' ? v : Number.NaN));
+  }
+  if (meta !== undefined && meta !== null && typeof meta === 'object' && !Array.isArray(meta)) {
+    const { neurite: _, ...user } = meta;
+    if (Object.keys(user).length > 0) model.setUserDefinedMetadata(user);
   }
   return { model, optimizer, rngState };
 }

@@ -3,6 +3,7 @@
  * Reading is strict: unknown layer classes, initializers and activations are errors naming
  * what is supported, and keys that could reach an object's prototype are refused.
  */
+import { getContext } from '../context/context.js';
 import { type ActivationName, activationName, getActivation } from '../nn/activations.js';
 import { BatchNormalization } from '../nn/batchnorm.js';
 import { Dense } from '../nn/dense.js';
@@ -72,6 +73,19 @@ const INIT_CLASS: Record<string, string> = {
 function initializerJson(id: InitializerIdentifier | undefined, fallback: string): JsonObject {
   const i: Initializer = init.getInitializer(id ?? fallback);
   return { class_name: INIT_CLASS[i.name] ?? 'VarianceScaling', config: { ...i.config, ...(i.name.startsWith('glorot') || i.name.startsWith('he') || i.name.startsWith('lecun') ? { seed: null } : {}) } };
+}
+
+/**
+ * A config key this version does not know (a flipped bit, or a newer file's option): an error
+ * naming it and the known ones, or, loaded with `{unknownKeys: 'warn'}`, a warning and the key
+ * ignored.
+ */
+function unknownKey(where: string, key: string, known: string): void {
+  if (getContext().unknownKeys === 'warn') {
+    console.warn(`${where}: unknown config key '${key}' ignored (loaded with unknownKeys: 'warn'); ${known}`);
+    return;
+  }
+  throw new Error(`${where}: unknown config key '${key}'; ${known}`);
 }
 
 function regularizerJson(id: RegularizerIdentifier | undefined): Json {
@@ -263,7 +277,7 @@ class Reader {
         if (!inert.some((a) => JSON.stringify(a) === JSON.stringify(value))) this.fail(`'${key}' ${JSON.stringify(value)} is not supported (only ${inert.map((a) => JSON.stringify(a)).join(' or ')})`);
         continue;
       }
-      this.fail(`unknown config key '${key}'; ${cls} takes ${[...this.read].filter((k) => !COMMON_KEYS.has(k)).join(', ') || 'no options of its own'}`);
+      unknownKey(`${this.file}: ${this.where}`, key, `${cls} takes ${[...this.read].filter((k) => !COMMON_KEYS.has(k)).join(', ') || 'no options of its own'}`);
     }
   }
 
@@ -470,7 +484,7 @@ function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, fil
     case 'TimeDistributed':
     case 'Bidirectional': {
       for (const key of Object.keys(cfg)) {
-        if (key !== 'layer' && key !== 'merge_mode' && !COMMON_KEYS.has(key)) throw new Error(`${file}: ${where} (${cls}): unknown config key '${key}'; ${cls} takes layer${cls === 'Bidirectional' ? ', merge_mode' : ''}`);
+        if (key !== 'layer' && key !== 'merge_mode' && !COMMON_KEYS.has(key)) unknownKey(`${file}: ${where} (${cls})`, key, `${cls} takes layer${cls === 'Bidirectional' ? ', merge_mode' : ''}`);
       }
       const inner = layerFromJson(cfg.layer ?? null, file, `${where} (${cls}).layer`);
       if ('inputShape' in inner) throw new Error(`${file}: ${where} (${cls}): the wrapped layer cannot be an InputLayer`);
@@ -505,7 +519,7 @@ function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, fil
             throw new Error(`${file}: ${where} (${cls}): '${key}' ${JSON.stringify(value)} is not supported (only ${INERT_KEYS[key].map((a) => JSON.stringify(a)).join(' or ')})`);
           }
         } else if (!COMMON_KEYS.has(key)) {
-          throw new Error(`${file}: ${where} (${cls}): unknown config key '${key}'; ${cls} takes ${[...keys.keys()].join(', ')}`);
+          unknownKey(`${file}: ${where} (${cls})`, key, `${cls} takes ${[...keys.keys()].join(', ')}`);
         }
       }
       return new table.ctor(config as never);

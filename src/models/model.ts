@@ -402,6 +402,33 @@ export abstract class Model implements TrainingModel {
   }
 
   private fitting = false;
+  private userMetadata: Record<string, unknown> | undefined;
+
+  /**
+   * Metadata saved with the model in model.json (tfjs's `setUserDefinedMetadata`): a plain
+   * object of JSON values, committed together with the weights. The key `neurite` is the
+   * library's own.
+   */
+  setUserDefinedMetadata(metadata: Record<string, unknown> | undefined): void {
+    if (metadata === undefined) {
+      this.userMetadata = undefined;
+      return;
+    }
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new Error(`setUserDefinedMetadata: expected a plain object, got ${metadata === null ? 'null' : Array.isArray(metadata) ? 'an array' : typeof metadata}`);
+    if ('neurite' in metadata) throw new Error("setUserDefinedMetadata: the key 'neurite' is the library's own (the optimizer state and checksums); use another name");
+    let text: string;
+    try {
+      text = JSON.stringify(metadata);
+    } catch (e) {
+      throw new Error(`setUserDefinedMetadata: the metadata must be JSON: ${(e as Error).message}`);
+    }
+    this.userMetadata = JSON.parse(text) as Record<string, unknown>;
+  }
+
+  /** The metadata set with setUserDefinedMetadata or loaded with the model (a copy), or undefined. */
+  getUserDefinedMetadata(): Record<string, unknown> | undefined {
+    return this.userMetadata === undefined ? undefined : (JSON.parse(JSON.stringify(this.userMetadata)) as Record<string, unknown>);
+  }
 
   /** Runs one fit at a time, as tfjs: a second call while one runs is refused with tfjs's message. */
   protected async training<T>(run: () => Promise<T>): Promise<T> {
