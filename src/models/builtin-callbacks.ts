@@ -4,13 +4,16 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { Callback } from './callbacks.js';
+import { knownKeys, nonNegativeInt, numberOption } from '../tensor/options.js';
 import { type OutputStream, defaultStream } from './progress.js';
 import type { Logs } from './types.js';
 
 type Mode = 'auto' | 'min' | 'max';
 
 /** 'auto' means max for accuracy- and AUC-like keys, min otherwise (as Keras). */
-function resolveMode(mode: Mode, monitor: string): 'min' | 'max' {
+function resolveMode(op: string, mode: Mode, monitor: string): 'min' | 'max' {
+  if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`${op}: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(mode)}`);
+  if (typeof monitor !== 'string' || monitor === '') throw new Error(`${op}: monitor must be the name of a logged quantity ('val_loss', 'accuracy'…), got ${JSON.stringify(monitor)}`);
   if (mode !== 'auto') return mode;
   return /(acc|accuracy|auc|precision|recall)$/.test(monitor) ? 'max' : 'min';
 }
@@ -42,10 +45,12 @@ export class EarlyStopping extends Callback {
 
   constructor(private readonly options: EarlyStoppingOptions = {}) {
     super();
+    knownKeys('earlyStopping', options, ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights', 'verbose']);
     this.monitor = options.monitor ?? 'val_loss';
-    this.minDelta = Math.abs(options.minDelta ?? 0);
-    this.patience = options.patience ?? 0;
-    this.mode = resolveMode(options.mode ?? 'auto', this.monitor);
+    this.minDelta = Math.abs(numberOption('earlyStopping', 'minDelta', options.minDelta, 0, () => true, 'a number'));
+    this.patience = numberOption('earlyStopping', 'patience', options.patience, 0, nonNegativeInt, 'an integer ≥ 0');
+    numberOption('earlyStopping', 'baseline', options.baseline, 0, () => true, 'a number');
+    this.mode = resolveMode('earlyStopping', options.mode ?? 'auto', this.monitor);
   }
 
   private improved(current: number, reference: number): boolean {
@@ -105,9 +110,15 @@ export class ReduceLROnPlateau extends Callback {
 
   constructor(private readonly options: ReduceLROnPlateauOptions = {}) {
     super();
+    const op = 'reduceLROnPlateau';
+    knownKeys(op, options, ['monitor', 'factor', 'patience', 'mode', 'minDelta', 'cooldown', 'minLr', 'verbose']);
     this.monitor = options.monitor ?? 'val_loss';
-    this.mode = resolveMode(options.mode ?? 'auto', this.monitor);
-    if ((options.factor ?? 0.1) >= 1) throw new Error(`reduceLROnPlateau: factor must be < 1, got ${options.factor}`);
+    this.mode = resolveMode(op, options.mode ?? 'auto', this.monitor);
+    numberOption(op, 'factor', options.factor, 0.1, (v) => v > 0 && v < 1, 'in (0, 1)');
+    numberOption(op, 'patience', options.patience, 10, nonNegativeInt, 'an integer ≥ 0');
+    numberOption(op, 'cooldown', options.cooldown, 0, nonNegativeInt, 'an integer ≥ 0');
+    numberOption(op, 'minDelta', options.minDelta, 1e-4, (v) => v >= 0, 'a number ≥ 0');
+    numberOption(op, 'minLr', options.minLr, 0, (v) => v >= 0, 'a number ≥ 0');
   }
 
   onEpochEnd(_epoch: number, logs: Logs): void {

@@ -1,6 +1,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import {
-  Adadelta, Adagrad, Adam, AdamW, Adamax, RMSprop, SGD, callbacks, data, layers, randomNormal, sequential, setSeed, tensor, train, zeros,
+  Adadelta, Adagrad, Adam, AdamW, Adamax, RMSprop, SGD, callbacks, cosineDecay, data, exponentialDecay, layers, piecewiseConstantDecay, randomNormal,
+  sequential, setSeed, tensor, train, zeros,
 } from '../index.js';
 
 /** 3-4-1 relu network with SGD at 1e6: its loss leaves float range within the first batches. */
@@ -90,6 +91,32 @@ describe('options are checked where they enter', () => {
   };
   const x = tensor([[1, 2], [3, 4]]);
   const y = tensor([[1], [2]]);
+
+  test('schedules and callbacks: ranges, modes and unknown keys, named', () => {
+    const cases: Array<[() => unknown, string]> = [
+      [() => exponentialDecay({ initialLearningRate: -1, decaySteps: 10, decayRate: 0.9 }), 'exponentialDecay: initialLearningRate must be a number ≥ 0, got -1'],
+      [() => exponentialDecay({ initialLearningRate: 0.1, decaySteps: 0, decayRate: 0.9 }), 'exponentialDecay: decaySteps must be positive, got 0'],
+      [() => piecewiseConstantDecay({ boundaries: [10, 5], values: [1, 2, 3] }), 'piecewiseConstantDecay: boundaries[1] must be greater than boundaries[0] (10), got 5'],
+      [() => piecewiseConstantDecay({ boundaries: [10], values: [0.1, -1] }), 'piecewiseConstantDecay: values[1] must be a learning rate ≥ 0, got -1'],
+      [() => cosineDecay({ initialLearningRate: 0.1, decaySteps: -5 }), 'cosineDecay: decaySteps must be positive, got -5'],
+      [() => cosineDecay({ initialLearningRate: 0.1, decaySteps: 5, alpha: 2 }), 'cosineDecay: alpha must be in [0, 1], got 2'],
+      [() => callbacks.earlyStopping({ patience: -1 }), 'earlyStopping: patience must be an integer ≥ 0, got -1'],
+      [() => callbacks.earlyStopping({ mode: 'sideways' as 'min' }), `earlyStopping: mode must be 'auto', 'min' or 'max', got "sideways"`],
+      [() => callbacks.earlyStopping({ paitence: 3 } as never), "earlyStopping: unknown option 'paitence' (did you mean 'patience'?); earlyStopping takes monitor, minDelta, patience, mode, baseline, restoreBestWeights, verbose"],
+      [() => callbacks.reduceLROnPlateau({ factor: 2 }), 'reduceLROnPlateau: factor must be in (0, 1), got 2'],
+      [() => callbacks.reduceLROnPlateau({ cooldown: 1.5 }), 'reduceLROnPlateau: cooldown must be an integer ≥ 0, got 1.5'],
+    ];
+    for (const [make, message] of cases) expect(make, message).toThrow(message);
+  });
+
+  test('fit options: unknown keys (with the nearest known one), verbose, initialEpoch, shuffle', async () => {
+    await expect(model().fit(x, y, { epoch: 5 } as never)).rejects.toThrow("fit: unknown option 'epoch' (did you mean 'epochs'?); fit takes epochs, batchSize, shuffle, verbose");
+    await expect(model().fit(x, y, { batch_size: 2 } as never)).rejects.toThrow("fit: unknown option 'batch_size' (did you mean 'batchSize'?)");
+    await expect(model().fit(x, y, { verbose: 7 as 0 })).rejects.toThrow('fit: verbose must be 0 (silent), 1 (progress bar) or 2 (a line per epoch), got 7');
+    await expect(model().fit(x, y, { initialEpoch: -1, verbose: 0 })).rejects.toThrow('fit: initialEpoch must be an integer ≥ 0, got -1');
+    await expect(model().fit(x, y, { shuffle: 'yes' as never, verbose: 0 })).rejects.toThrow('fit: shuffle must be true or false, got "yes"');
+    await expect(model().fitDataset(data.array([{ xs: [1, 2], ys: [1] }]).batch(1), { epochs: 1, batchSize: 4 } as never)).rejects.toThrow("fitDataset: unknown option 'batchSize'");
+  });
 
   test('fit refuses an empty dataset and a validationSplit outside [0, 1)', async () => {
     await expect(model().fit(zeros([0, 2]), zeros([0, 1]), { verbose: 0 })).rejects.toThrow('fit: x has no samples (shape [0,2]): there is nothing to train on');

@@ -8,7 +8,8 @@ import type { Dataset } from '../data/dataset.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type CallbackHooks, CallbackList, History, accuracyAliases } from './callbacks.js';
 import { checkFinite, checkSampleLists } from './data.js';
-import { checkSparseLabels, nonFiniteLoss } from './fit.js';
+import { checkSparseLabels, checkVerbose, nonFiniteLoss } from './fit.js';
+import { knownKeys } from '../tensor/options.js';
 import { TerminateOnNaN } from './builtin-callbacks.js';
 import type { Model, ModelData, OutputMetric } from './model.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
@@ -54,6 +55,8 @@ function unpack(model: Model, element: unknown, op: string, index: number): { xs
 
 export async function fitDatasetLoop(model: Model, dataset: Dataset<unknown>, args: FitDatasetArgs): Promise<History> {
   const compiled = model.compiledOrThrow('fitDataset');
+  knownKeys('fitDataset', args, ['epochs', 'batchesPerEpoch', 'verbose', 'validationData', 'validationBatches', 'initialEpoch', 'callbacks', 'stream', 'onNaN']);
+  checkVerbose('fitDataset', args.verbose);
   const epochs = args.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fitDataset: epochs must be a non-negative integer, got ${epochs}`);
   const perEpoch = args.batchesPerEpoch;

@@ -10,6 +10,7 @@ import { tensor } from '../ops/creation.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { knownKeys, nonNegativeInt, numberOption } from '../tensor/options.js';
 import { type CallbackHooks, CallbackList, History, accuracyAliases } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSampleLists, gatherRows, identityOrder, takeRows } from './data.js';
 import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.js';
@@ -89,8 +90,19 @@ function splitTail(t: Tensor, at: number): [Tensor, Tensor] {
   return [takeRows(t, order, 0, at), takeRows(t, order, at, n)];
 }
 
+/** Every option `fit` takes (a typo such as `epoch: 5` is an error, not one epoch). */
+const FIT_KEYS: ReadonlyArray<keyof FitArgs> = [
+  'epochs', 'batchSize', 'shuffle', 'verbose', 'validationData', 'validationSplit', 'initialEpoch', 'classWeight', 'sampleWeight',
+  'callbacks', 'yieldEvery', 'accumulateSteps', 'stream', 'onNaN',
+];
+
 export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args: FitArgs): Promise<History> {
   const compiled = model.compiledOrThrow('fit');
+  if (args === null || typeof args !== 'object') throw new Error(`fit: the options must be an object ({epochs, batchSize, …}), got ${args === null ? 'null' : typeof args}`);
+  knownKeys('fit', args, FIT_KEYS);
+  checkVerbose('fit', args.verbose);
+  numberOption('fit', 'initialEpoch', args.initialEpoch, 0, nonNegativeInt, 'an integer ≥ 0');
+  if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw new Error(`fit: shuffle must be true or false, got ${JSON.stringify(args.shuffle)}`);
   const epochs = args.epochs ?? 1;
   const batchSize = args.batchSize ?? 32;
   const accumulate = args.accumulateSteps ?? 1;
@@ -286,6 +298,11 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   }
   { const p = cbs.trainEnd({}); if (p) await p; }
   return history;
+}
+
+/** verbose is 0, 1 or 2, as Keras and tfjs take it. */
+export function checkVerbose(op: string, verbose: unknown): void {
+  if (verbose !== undefined && verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`${op}: verbose must be 0 (silent), 1 (progress bar) or 2 (a line per epoch), got ${JSON.stringify(verbose)}`);
 }
 
 /**

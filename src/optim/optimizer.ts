@@ -4,6 +4,7 @@
  * `step()` / `zeroGrad()` over `.grad`. A concrete optimizer only writes `update`: one
  * variable, in place, on typed arrays.
  */
+import { numberOption } from '../tensor/options.js';
 import type { Buf, Tensor } from '../tensor/tensor.js';
 import { getContext, variablesNamed } from '../context/context.js';
 import { VARIABLES, latestGradVariable, variableGrads } from '../autograd/grad.js';
@@ -52,11 +53,7 @@ export abstract class Optimizer {
    * says which), else an error naming the optimizer, the option and what was given.
    */
   protected option(name: string, value: unknown, fallback: number, ok: (v: number) => boolean, expected: string): number {
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
-      throw new Error(`${this.constructor.name}: ${name} must be ${expected}, got ${typeof value === 'string' ? `the string '${value}'` : String(value)}`);
-    }
-    return value;
+    return numberOption(this.constructor.name, name, value, fallback, ok, expected);
   }
 
   /** Names of the per-variable state arrays this optimizer keeps. */
