@@ -171,7 +171,7 @@ describe('clipping, schedules, names', () => {
     expect(train.sgd(0.5).learningRate).toBe(0.5);
     expect(train.momentum(0.1, 0.9, true).nesterov).toBe(true);
     expect(() => getOptimizer('adamm')).toThrow("Unknown optimizer 'adamm'. Valid optimizers: sgd, adam, adamw, rmsprop, adagrad, adadelta, adamax");
-    expect(() => new SGD({ learningRate: -1 })).toThrow('SGD: learningRate must be a finite non-negative number, got -1');
+    expect(() => new SGD({ learningRate: -1 })).toThrow('SGD: learningRate must be a finite non-negative number or a schedule, got -1');
     const w = variable([1]);
     const opt = new SGD({ learningRate: 0.5, params: [w] });
     w.mul(w).sum().backward(); // d/dw w² = 2w = 2
