@@ -75,3 +75,42 @@ describe('README code', () => {
     }, 120_000);
   });
 });
+
+/**
+ * The command-line block: each line run as written (`npx neurite` as the built binary) in a
+ * folder holding the data files it names, every one exiting 0 with what its comment says.
+ */
+describe('README command line', () => {
+  const block = /## Command line\n\n```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+  const lines = block.trim().split('\n').map((l) => l.replace(/\s+#.*$/, '').trim());
+  test('the block has the commands the tour shows', () => {
+    expect(lines.map((l) => l.split(' ')[2])).toEqual(['train', 'evaluate', 'predict', 'summary', 'mnist', 'train']);
+  });
+  test('each line runs, in order, and does what its comment says', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { existsSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cwd = mkdtempSync(join(tmpdir(), 'neurite-readme-cli-'));
+    // data.csv / test.csv with a text 'label' column; new.csv without it.
+    const row = (i: number) => `${(i % 7) / 7},${((i * 3) % 5) / 5},${(i % 7) / 7 + ((i * 3) % 5) / 5 > 0.8 ? 'big' : 'small'}`;
+    writeFileSync(join(cwd, 'data.csv'), `a,b,label\n${Array.from({ length: 120 }, (_, i) => row(i)).join('\n')}\n`);
+    writeFileSync(join(cwd, 'test.csv'), `a,b,label\n${Array.from({ length: 30 }, (_, i) => row(i + 200)).join('\n')}\n`);
+    writeFileSync(join(cwd, 'new.csv'), `a,b\n${Array.from({ length: 5 }, (_, i) => row(i + 300).split(',').slice(0, 2).join(',')).join('\n')}\n`);
+    const out: string[] = [];
+    for (const line of lines) {
+      const args = line.split(/\s+/).slice(2);
+      const r = spawnSync(process.execPath, [`${root}dist/cli/main.js`, ...args], { cwd, encoding: 'utf8' });
+      expect(r.status, `${line}\n${r.stderr}`).toBe(0);
+      out.push(r.stdout);
+    }
+    expect(existsSync(join(cwd, 'data-model', 'model.json'))).toBe(true);                     // saves data-model/
+    expect(out[1]).toMatch(/test\.csv \(30 rows\): accuracy [\d.]+\nclass +precision +recall +f1 +support\n/);
+    expect(out[1]).toContain('Confusion matrix');
+    expect(readFileSync(join(cwd, 'preds.csv'), 'utf8').split('\n')[0]).toBe('row,prediction,p(big),p(small)');
+    expect(out[3]).toContain('Total params');
+    expect(existsSync(join(cwd, 'mnist-model', 'model.json'))).toBe(true);
+    expect(out[5]).toMatch(/^Trains a network on a CSV table/);
+    rmSync(cwd, { recursive: true, force: true });
+  }, 120_000);
+});
