@@ -91,6 +91,22 @@ export interface LoadOptions {
    * become a silent default) or 'warn' (a newer file's extra option: ignored, with a warning).
    */
   unknownKeys?: 'error' | 'warn';
+  /**
+   * The most weight bytes a model may have (default 8 GiB): a manifest listing more is refused
+   * before anything is read or allocated, naming the file and the size.
+   */
+  maxWeightBytes?: number;
+}
+
+/** The weight-size limit for a load, checked. */
+function weightLimit(o: LoadOptions): number {
+  const v = o.maxWeightBytes ?? MAX_WEIGHTS;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new Error(`loadLayersModel: maxWeightBytes must be an integer ≥ 0, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function checkWeightTotal(file: string, total: number, limit: number): void {
+  if (total > limit) throw new Error(`${file}: the weights manifest lists ${total} bytes of weights, more than the limit of ${limit} bytes (loadLayersModel's maxWeightBytes option raises it)`);
 }
 
 /**
@@ -106,7 +122,9 @@ function unknownKeysOption(o: LoadOptions): 'error' | 'warn' {
 export async function loadLayersModel(url: string | IOHandler, options: LoadOptions = {}): Promise<Sequential | Functional> {
   if (isHandler(url)) {
     if (url.load === undefined) throw new Error('loadLayersModel: the IO handler has no load()');
+    const limit = weightLimit(options);
     const { json, data } = artifactsToJson(await url.load(), 'loadLayersModel (IO handler)');
+    checkWeightTotal('loadLayersModel (IO handler)', data.length, limit);
     return modelFromArtifacts(json, data, 'loadLayersModel (IO handler)', null, unknownKeysOption(options)).model;
   }
   return (await loadModelDetailed(url, options)).model;
@@ -132,6 +150,7 @@ export async function loadModelDetailed(url: string, options: LoadOptions = {}):
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: expected a JSON object with modelTopology and weightsManifest`);
   const { paths, total } = readManifest(json, file);
+  checkWeightTotal(file, total, weightLimit(options));
   const meta = (json as JsonObject).userDefinedMetadata;
   const own = meta !== null && typeof meta === 'object' && !Array.isArray(meta) && meta !== undefined ? (meta as JsonObject).neurite : undefined;
   const ownMeta = own !== null && typeof own === 'object' && !Array.isArray(own) && own !== undefined ? (own as JsonObject) : null;

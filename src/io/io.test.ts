@@ -208,7 +208,10 @@ describe('safe I/O', () => {
     const manifest = json.weightsManifest as Array<{ weights: Array<{ shape: number[] }> }>;
     manifest[0]!.weights[0]!.shape = [1_000_000, 1_000_000];
     const file = rewrite(dir, json);
-    await expect(loadLayersModel(file)).rejects.toThrow(/the weights manifest describes 4000000000\d+ bytes but weights.bin holds 52/);
+    // 1e12 float32 weights, 4e12 bytes: past the 8 GiB limit, refused before any file is read.
+    await expect(loadLayersModel(file)).rejects.toThrow(/model\.json: the weights manifest lists 4000000000\d+ bytes of weights, more than the limit of 8589934592 bytes/);
+    // Within a raised limit, the weight file is then too short for it.
+    await expect(loadLayersModel(file, { maxWeightBytes: 1e13 })).rejects.toThrow(/the weights manifest describes 4000000000\d+ bytes but weights.bin holds 52/);
   });
 
   test('unknown layer classes list the supported ones', async () => {
@@ -475,5 +478,17 @@ describe('user metadata (tfjs setUserDefinedMetadata)', () => {
     const loop: Record<string, unknown> = {};
     loop.self = loop;
     expect(() => m.setUserDefinedMetadata(loop)).toThrow(/^setUserDefinedMetadata: the metadata must be JSON: /);
+  });
+});
+
+describe('a size limit, checked before reading', () => {
+  test('maxWeightBytes refuses a manifest listing more, naming the file and the sizes', async () => {
+    const dir = tmp();
+    const m = sequential({ layers: [layers.dense({ units: 4, inputShape: [3] })] });
+    await m.save(`file://${dir}`);
+    // 3·4 + 4 = 16 floats, 64 bytes.
+    await expect(loadLayersModel(`file://${dir}`, { maxWeightBytes: 63 })).rejects.toThrow(`${join(dir, 'model.json')}: the weights manifest lists 64 bytes of weights, more than the limit of 63 bytes (loadLayersModel's maxWeightBytes option raises it)`);
+    await expect(loadLayersModel(`file://${dir}`, { maxWeightBytes: 64 })).resolves.toBeDefined();
+    await expect(loadLayersModel(`file://${dir}`, { maxWeightBytes: -1 })).rejects.toThrow('loadLayersModel: maxWeightBytes must be an integer ≥ 0, got -1');
   });
 });
