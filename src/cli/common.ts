@@ -75,3 +75,28 @@ export async function readModelDir(dir: string): Promise<{ model: Sequential | F
   if (p === null || typeof p !== 'object' || p.format !== 'neurite-preprocessing' || (p.task !== 'classification' && p.task !== 'regression')) throw new CliError(`${source}: not neurite's preprocessing`);
   return { model, pre: p };
 }
+
+/** A path's last part (a plot title names the file, not where it lies). */
+export const baseName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+/** A CLI-style failure for a file operation: names the file, never a temporary's name. */
+export async function writing<T>(file: string, what: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied'
+      : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a part of the path is a file, not a folder' : err.code ?? err.message.split('\n')[0];
+    throw new CliError(`${file}: cannot ${what}: ${why}`);
+  }
+}
+
+/** Mean and standard deviation over every value of `x` (float64 sums). */
+export function meanStd(x: ArrayLike<number>): { mean: number; std: number } {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i]!;
+  const mean = sum / x.length;
+  let sq = 0;
+  for (let i = 0; i < x.length; i++) sq += (x[i]! - mean) ** 2;
+  return { mean, std: Math.sqrt(sq / x.length) };
+}

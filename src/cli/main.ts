@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { CliError, type CliIO } from './common.js';
-import { AUTO_UPDATES, EPOCH_RANGE, evaluate, mnist, predict, summary, train } from './commands.js';
+import { evaluate, mnist, predict, summary } from './commands.js';
+import { AUTO_UPDATES, EPOCH_RANGE, train } from './train.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { canonical } from '../nn/names.js';
 import { optimizerNames } from '../optim/index.js';

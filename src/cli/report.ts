@@ -3,6 +3,7 @@
  * accuracy, per-class precision / recall / F1 and the confusion matrix for classification;
  * RMSE, MAE and R² for regression (in the target's own units).
  */
+import type { Sequential, Tensor } from '../index.js';
 import { CliError } from './common.js';
 
 export interface ClassScores {
@@ -118,4 +119,12 @@ export function round(v: number, digits = 6): string {
 export function formatRegression(r: RegressionReport, title: string): string {
   const verdict = r.r2 <= 0 ? '  ← R² ≤ 0: worse than predicting the mean' : '';
   return `${title} (${r.rows} rows): RMSE ${round(r.rmse, 4)}, MAE ${round(r.mae, 4)}, R² ${r.r2.toFixed(4)}${verdict}\n`;
+}
+
+/** The report on labelled rows: classes' scores and confusions, or RMSE/MAE/R² in the target's units. */
+export function report(model: Sequential, x: Tensor, y: Tensor, classes: readonly string[] | null, title: string): string {
+  const p = model.predict(x);
+  checkFinite(p.values, p.shape[1] ?? 1, title);
+  if (classes !== null) return formatClassification(classificationReport(y.values, argmaxRows(p.values, classes.length), classes), title);
+  return formatRegression(regressionReport(y.values, p.values), title);
 }
