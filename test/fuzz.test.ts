@@ -17,12 +17,26 @@ const SEED = process.env.NEURITE_FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 :
 const params = { numRuns: RUNS, seed: SEED, verbose: 1 as const };
 if (process.env.NEURITE_FUZZ_SEED === 'random') console.log(`fuzz seed ${SEED} (NEURITE_FUZZ_SEED=${SEED} repeats it)`);
 
-/** Runs `f`; true when it returned, throws the error when it is not neurite's own (a plain Error naming `where`). */
-function loadsOrExplains(f: () => unknown, where: RegExp): boolean {
+/**
+ * Runs `f`; true when it returned, throws the error when it is not neurite's own (a plain Error
+ * naming `where`). With `inputBytes`, the typed-array memory held when `f` ends may not exceed
+ * 64 bytes per input byte plus 16 MiB: no reader allocates far beyond what it was given (V8
+ * frees array buffers only at a collection, which a case this small does not trigger, so what
+ * `f` allocated is still counted when it returns).
+ */
+function loadsOrExplains(f: () => unknown, where: RegExp, inputBytes?: number): boolean {
+  const before = process.memoryUsage().arrayBuffers;
+  const bounded = () => {
+    if (inputBytes === undefined) return;
+    const grew = process.memoryUsage().arrayBuffers - before;
+    if (grew > 64 * inputBytes + 16 * 2 ** 20) throw new Error(`reading ${inputBytes} bytes held ${grew} bytes of arrays afterwards: far beyond the input's size`);
+  };
   try {
     f();
+    bounded();
     return true;
   } catch (e) {
+    bounded();
     if (!(e instanceof Error) || e.constructor !== Error) throw new Error(`not a neurite error: ${String(e)}\n${(e as Error).stack ?? ''}`);
     if (!where.test(e.message)) throw new Error(`the message does not name the source (${where}): ${e.message}`);
     return false;
@@ -93,12 +107,19 @@ describe('fuzzing the readers', () => {
   const base = baseModel();
   const all = paths(base.json);
 
+  test('the memory bound itself: a reader holding far more than its input is caught', () => {
+    let big: Float32Array | null = null;
+    expect(() => loadsOrExplains(() => (big = new Float32Array(50e6)), /x/, 10)).toThrow(/^reading 10 bytes held \d+ bytes of arrays afterwards: far beyond the input's size$/);
+    expect(big).not.toBeNull();
+    expect(loadsOrExplains(() => new Float32Array(1000), /x/, 10)).toBe(true);
+  });
+
   test('model.json with values replaced, keys dropped or renamed: loads or names the problem', () => {
     const edit = fc.record({ path: fc.constantFrom(...all), op: fc.constantFrom('set', 'set', 'delete', 'rename'), value: nasty, key: fc.constantFrom('acti6ation', 'unitz', '__proto__', 'constructor', 'extra') }) as fc.Arbitrary<Edit>;
     let loaded = 0;
     fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
       const json = edits.reduce(applyEdit, base.json);
-      if (loadsOrExplains(() => modelFromArtifacts(json as never, base.weights, 'model.json', null), /model\.json/)) loaded++;
+      if (loadsOrExplains(() => modelFromArtifacts(json as never, base.weights, 'model.json', null), /model\.json/, JSON.stringify(json).length + base.weights.length)) loaded++;
     }), params);
     // Some edits are harmless (a name, a null where the default is null): the reader is not just refusing everything
     expect(loaded).toBeGreaterThan(0);
@@ -106,7 +127,7 @@ describe('fuzzing the readers', () => {
 
   test('model.json replaced by random JSON: refused with the file named', () => {
     fc.assert(fc.property(jsonValue, (json) => {
-      expect(loadsOrExplains(() => modelFromArtifacts(json as never, base.weights, 'model.json', null), /model\.json/)).toBe(false);
+      expect(loadsOrExplains(() => modelFromArtifacts(json as never, base.weights, 'model.json', null), /model\.json/, (JSON.stringify(json) ?? '').length + base.weights.length)).toBe(false);
     }), params);
   }, 60_000);
 
@@ -116,7 +137,7 @@ describe('fuzzing the readers', () => {
       const w = new Uint8Array(n);
       w.set(base.weights.subarray(0, Math.min(n, base.weights.length)));
       for (const f of flips) if (n > 0) w[f % n]! ^= 1 << (f % 8);
-      loadsOrExplains(() => modelFromArtifacts(base.json as never, w, 'model.json', null), /model\.json/);
+      loadsOrExplains(() => modelFromArtifacts(base.json as never, w, 'model.json', null), /model\.json/, JSON.stringify(base.json).length + w.length);
     }), params);
   }, 60_000);
 
@@ -147,7 +168,7 @@ describe('fuzzing the readers', () => {
       loadsOrExplains(() => {
         const { tensors } = decodeSafetensors(b, 'w.safetensors');
         for (const t of tensors) expect(t.values.length).toBe(t.shape.reduce((p, d) => p * d, 1));
-      }, /w\.safetensors/);
+      }, /w\.safetensors/, b.length);
     }), params);
   }, 60_000);
 
@@ -166,7 +187,7 @@ describe('fuzzing the readers', () => {
       loadsOrExplains(() => {
         const d = parseIdx(b, 'images.idx');
         expect(d.data.length).toBe(d.dims.reduce((p, x) => p * x, 1));
-      }, /images\.idx/);
+      }, /images\.idx/, b.length);
     }), params);
   }, 60_000);
 
@@ -176,7 +197,7 @@ describe('fuzzing the readers', () => {
       fc.constantFrom('\n', '\r\n', '\r').map((eol) => rows.map((r) => r.join(',')).join(eol)));
     fc.assert(fc.property(csv, fc.boolean(), (text, withTarget) => {
       const first = text.split(/\r?\n|\r/)[0]!.split(',').pop()!;
-      loadsOrExplains(() => parseCsv(text, { source: 'table.csv', ...(withTarget ? { target: first } : {}) }), /table\.csv/);
+      loadsOrExplains(() => parseCsv(text, { source: 'table.csv', ...(withTarget ? { target: first } : {}) }), /table\.csv/, text.length);
     }), params);
   }, 60_000);
 
