@@ -97,8 +97,12 @@ describe('convolution layers', () => {
     expect(() => layers.conv2d({ filters: 2, kernelSize: 3, padding: 'causal' })).toThrow("conv2d: padding must be 'valid' or 'same', got \"causal\"");
     expect(() => layers.conv1d({ filters: 2, kernelSize: 3, padding: 'full' as never })).toThrow("conv1d: padding must be 'valid' or 'same' or 'causal', got \"full\"");
     expect(() => layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'NHWC' as never })).toThrow("conv2d: dataFormat must be 'channelsLast' or 'channelsFirst', got \"NHWC\"");
-    const c = layers.conv2d({ filters: 2, kernelSize: [3, 3, 3] });
-    expect(() => c.build([null, 5, 5, 1])).toThrow('conv2d: kernelSize must be a positive integer or 2 of them, got [3,3,3]');
+    // Sizes are checked when the layer is made, not when it first sees data.
+    expect(() => layers.conv2d({ filters: 2, kernelSize: [3, 3, 3] })).toThrow('conv2d: kernelSize must be a positive integer or 2 of them, got [3,3,3]');
+    expect(() => layers.conv2d({ filters: 2, kernelSize: 0 })).toThrow('conv2d: kernelSize must be a positive integer or 2 of them, got 0');
+    expect(() => layers.conv1d({ filters: 2, kernelSize: 3, strides: 1.5 })).toThrow('conv1d: strides must be a positive integer or 1 of them, got 1.5');
+    expect(() => layers.separableConv2d({ filters: 2, kernelSize: 3, dilationRate: [1, -1] })).toThrow('separableConv2d: dilationRate must be a positive integer or 2 of them, got [1,-1]');
+    expect(() => layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 0 })).toThrow(/^conv2dTranspose: strides must be a positive integer or 2 of them, got 0$/);
     expect(() => layers.conv2d({ filters: 2, kernelSize: 3 }).build([null, 5, 1])).toThrow('conv2d: expected input of rank 4 (batch, height, width, channels), got shape (None, 5, 1)');
     const built = layers.conv2d({ filters: 2, kernelSize: 1 });
     built.build([null, 2, 2, 3]);

@@ -80,6 +80,11 @@ abstract class Conv extends Layer<ConvConfig> {
     return activationName(this.config.activation);
   }
 
+  /** The size options checked at construction (subclasses call it once `rank` is set). */
+  protected checkSizes(): void {
+    for (const key of ['kernelSize', 'strides', 'dilationRate'] as const) this.sizes(key);
+  }
+
   /** A per-axis size option as `rank` numbers, checked. */
   protected sizes(key: 'kernelSize' | 'strides' | 'dilationRate'): number[] {
     const v = this.config[key] ?? 1;
@@ -161,6 +166,7 @@ export class Conv2D extends Conv {
 
   constructor(config: ConvConfig, label = 'conv2d') {
     super(config, label);
+    this.checkSizes();
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -189,6 +195,7 @@ export class Conv1D extends Conv {
 
   constructor(config: ConvConfig) {
     super(config, 'conv1d');
+    this.checkSizes();
   }
 
   override build(inputShape: SymbolicShape): void {
@@ -251,6 +258,7 @@ export class DepthwiseConv2D extends Conv {
 
   constructor(config: ConvConfig, label = 'depthwiseConv2d') {
     super(config, label, false);
+    this.checkSizes();
     const m = config.depthMultiplier ?? 1;
     if (!Number.isInteger(m) || m < 1) throw new Error(`${this.label}: depthMultiplier must be a positive integer, got ${m}`);
   }
