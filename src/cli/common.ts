@@ -25,13 +25,6 @@ export interface Preprocessing {
 /** Where older versions kept the preprocessing, beside model.json (still read). */
 export const PREPROCESSING_FILE = 'preprocessing.json';
 
-export function table(rows: Array<[string, string]>): string {
-  const w = Math.max(...rows.map(([k]) => k.length));
-  const v = Math.max(...rows.map(([, x]) => x.length));
-  const rule = `+${'-'.repeat(w + 2)}+${'-'.repeat(v + 2)}+`;
-  return [rule, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), rule].join('\n') + '\n';
-}
-
 /** Where `neurite train` keeps the preprocessing in model.json's userDefinedMetadata. */
 export const PREPROCESSING_KEY = 'preprocessing';
 

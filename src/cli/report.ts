@@ -101,7 +101,8 @@ export function columns(rows: string[][]): string {
   return rows.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-const f4 = (v: number): string => v.toFixed(4);
+/** Four decimals (NaN and ±Infinity as themselves). */
+export const f4 = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : String(v));
 
 export function formatClassification(r: ClassificationReport, title: string): string {
   const head = `${title} (${r.rows} rows): accuracy ${f4(r.accuracy)}\n`;

@@ -5,7 +5,7 @@ import {
 } from '../index.js';
 import { writeAtomic } from '../io/files.js';
 import { CliError, type CliIO, PREPROCESSING_KEY, type Preprocessing, baseName, meanStd, writing } from './common.js';
-import { report } from './report.js';
+import { f4, report } from './report.js';
 
 export interface TrainArgs {
   data: string;
@@ -34,10 +34,6 @@ export interface TrainArgs {
 /** Updates the automatic epoch budget aims at; small tables get more epochs, within EPOCH_RANGE. */
 export const AUTO_UPDATES = 4000;
 export const EPOCH_RANGE = [20, 1000] as const;
-
-function fmt4(v: number): string {
-  return Number.isFinite(v) ? v.toFixed(4) : String(v);
-}
 
 /** Rows in file order look sorted by the target: each class in one block, or values monotone. */
 function sortedBy(y: ArrayLike<number>, classes: number | null): boolean {
@@ -113,7 +109,7 @@ export async function train(a: TrainArgs, io: CliIO): Promise<void> {
     const progress = {
       onEpochEnd(epoch: number, logs: Record<string, number>) {
         if ((epoch + 1) % every !== 0 && epoch !== 0) return;
-        say(`epoch ${String(epoch + 1).padStart(String(epochs).length)}/${epochs}  ${Object.entries(logs).filter(([k]) => k !== 'acc' && k !== 'val_acc').map(([k, v]) => `${k} ${fmt4(v)}`).join('  ')}`);
+        say(`epoch ${String(epoch + 1).padStart(String(epochs).length)}/${epochs}  ${Object.entries(logs).filter(([k]) => k !== 'acc' && k !== 'val_acc').map(([k, v]) => `${k} ${f4(v)}`).join('  ')}`);
       },
     };
     const early = stopping ? callbacks.earlyStopping({ monitor: 'val_loss', patience: a.patience, restoreBestWeights: true }) : null;
@@ -142,7 +138,7 @@ export async function train(a: TrainArgs, io: CliIO): Promise<void> {
   const valLoss = history.history.val_loss;
   if (stopping && valLoss !== undefined) {
     best = valLoss.indexOf(Math.min(...valLoss)) + 1;
-    if (valLoss.length < epochs) say(`Stopped after epoch ${valLoss.length}: the validation loss was best at epoch ${best} (${fmt4(valLoss[best - 1]!)})`);
+    if (valLoss.length < epochs) say(`Stopped after epoch ${valLoss.length}: the validation loss was best at epoch ${best} (${f4(valLoss[best - 1]!)})`);
   }
   io.stdout.write(`\n${report(model, xTrain, parts.yTrain, classes, 'Training rows')}`);
   if (xVal !== null) io.stdout.write(report(model, xVal, parts.yTest!, classes, 'Validation rows'));
@@ -151,10 +147,11 @@ export async function train(a: TrainArgs, io: CliIO): Promise<void> {
     // The validation rows chose the epoch count; the saved model learns from every row, for as many epochs.
     say(`\nRefitting on all ${n} rows for ${best} epochs (the best count above): the saved model learns from the validation rows too`);
     const all = standardScaler(data.x);
+    const xAll = all.transform(data.x);
     model = build(data.y!);
-    history = await fit(model, all.transform(data.x), data.y!, best, null, false);
+    history = await fit(model, xAll, data.y!, best, null, false);
     saved = { scaler: all, rows: n };
-    io.stdout.write(report(model, all.transform(data.x), data.y!, classes, 'All rows, refitted model'));
+    io.stdout.write(report(model, xAll, data.y!, classes, 'All rows, refitted model'));
   }
 
   const out = a.out ?? `${baseName(a.data).replace(/\.(csv|tsv|txt)$/i, '')}-model`;
