@@ -13,7 +13,7 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const reps = Number(opt('reps', '3'));
-const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,W8,W9,W9b,K1').split(',');
+const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,W8,W9,W9b,D0,K1').split(',');
 const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 const torchWorker = fileURLToPath(new URL('./torch_worker.py', import.meta.url));
 
@@ -54,6 +54,8 @@ for (const w of args.includes('--report') ? [] : workloads) {
       // A full W3 epoch on the reference backend takes minutes; it is measured on 50 batches like the peers.
 
       if (lib === 'pytorch' && !TORCH_WORKLOADS.includes(w)) continue;
+      // D0 measures neurite against itself.
+      if (w === 'D0' && !lib.startsWith('neurite')) continue;
       // tfjs-cpu's backward convolutions take minutes per batch: W7 once.
       if (lib === 'tfjs-cpu' && w === 'W7' && r > 0) continue;
       process.stderr.write(`${w} ${lib} run ${r + 1}/${reps}\n`);
@@ -82,6 +84,8 @@ for (const [w, byLib] of Object.entries(raw)) {
       if (runs[0].samplesPerSecond !== undefined) s.samplesPerSecond = stats(runs.map((r) => r.samplesPerSecond));
       if (runs[0].extrapolatedFrom) s.extrapolatedFrom = runs[0].extrapolatedFrom;
       if (runs[0].backend) s.backend = runs[0].backend;
+      if (runs[0].overheadPercent !== undefined) s.overheadPercent = stats(runs.map((r) => r.overheadPercent));
+      if (runs[0].path) s.path = runs[0].path;
     }
     (summary[w] ??= {})[lib] = s;
   }
@@ -113,6 +117,9 @@ for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W9b']) {
   lines.push(`| ${names[w]} | ${libs.map((l) => timeCell(summary[w][l], w === 'W4' || w === 'W1' || w.startsWith('W9') ? 3 : 2)).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |${torchRatio}`);
   if (summary[w].neurite?.accuracy) lines.push(`| ${w} test accuracy | ${libs.map((l) => cell(summary[w][l]?.accuracy, 4)).join(' | ')} | | |`);
   lines.push(`| ${w} peak RSS (MB) | ${libs.map((l) => cell(summary[w][l]?.maxRssMB, 0)).join(' | ')} | | |`);
+}
+if (summary.D0) {
+  lines.push(`| D0 dropout(0) added to 784-128-128-10 (Adam, batch 128): extra time per epoch (%) | ${libs.map((l) => cell(summary.D0[l]?.overheadPercent, 1)).join(' | ')} | | |`);
 }
 if (summary.K1) {
   // Rows per shape and thread count (×1, ×2); peers run one thread in Node.

@@ -1,5 +1,5 @@
 // One benchmark workload for one library, in its own process; prints one JSON line.
-// Usage: node bench/worker.mjs <neurite|neurite-wasm|neurite-plain|neurite-js|tfjs-cpu|tfjs-wasm> <W1…W8|K1>
+// Usage: node bench/worker.mjs <neurite|neurite-wasm|neurite-plain|neurite-js|tfjs-cpu|tfjs-wasm> <W1…W9b|D0|K1>
 // neurite: the default backend (native where its addon built, else WebAssembly); neurite-wasm:
 // WebAssembly (relaxed SIMD where the runtime has or allows it); neurite-plain: WebAssembly with
 // plain SIMD only; neurite-js: the TypeScript reference.
@@ -196,6 +196,33 @@ const workloads = {
     const h = await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
     const s = (now() - t0) / 1000;
     return { seconds: s * (25000 / (batches * 64)), extrapolatedFrom: `${batches} batches`, ...(env.kind === 'neurite' ? { path: h.params.path } : {}) };
+  },
+  // What a layer that does nothing costs: 784-128-128-10 relu/softmax, Adam 1e-3, batch 128, an
+  // epoch of 100 batches, with and without a dropout of rate 0 after the first hidden layer
+  // (Dense stacks alone may take the planned step; with the dropout the compiled one). The two
+  // models train alternately, one untimed epoch each, then 8 timed; medians.
+  async D0(env) {
+    const d = await mnistData(env, 100 * 128);
+    const { layers, sequential, Adam } = env.nt;
+    const make = (drop) => {
+      const m = sequential({ layers: [layers.dense({ units: 128, activation: 'relu', inputShape: [784] }), ...(drop ? [layers.dropout({ rate: 0 })] : []), layers.dense({ units: 128, activation: 'relu' }), layers.dense({ units: 10, activation: 'softmax' })] });
+      m.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+      return m;
+    };
+    const models = [make(false), make(true)];
+    const times = [[], []];
+    const paths = [];
+    for (let r = 0; r < 9; r++) {
+      for (let k = 0; k < 2; k++) {
+        const t0 = now();
+        const h = await models[k].fit(d.x, d.y, { epochs: 1, batchSize: 128, verbose: 0, shuffle: false });
+        if (r > 0) times[k].push((now() - t0) / 1000);
+        paths[k] = h.params.path;
+      }
+    }
+    const med = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+    const [base, drop] = times.map(med);
+    return { seconds: drop, baseline: base, overheadPercent: (drop / base - 1) * 100, path: `${paths[0]} → ${paths[1]}` };
   },
   // Inference with a MobileNet-v1-shaped stack (width 1.0) at 224×224×3: conv 3×3/2 32, then 13
   // blocks of depthwise 3×3 (stride 2 where the width doubles) + relu6 and pointwise 1×1 + relu6,

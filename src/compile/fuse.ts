@@ -1,7 +1,7 @@
 /**
  * Fusion as a rewrite of a recorded program. A Dense layer records as a product, a bias add and
  * its activation's ops (relu: a comparison and a `where`); the rewrite turns the add and the
- * activation into one `biasAct` in place on the product, and relu's gradient (`where` on the
+ * activation (or the add alone, where none follows) into one `biasAct` in place on the product, and relu's gradient (`where` on the
  * saved comparison) into `actGrad` on the layer's output. Same values: the fused kernels give
  * the unfused ops' float32 results on finite inputs (the kernel tests hold them to it).
  */
@@ -52,7 +52,14 @@ export function fuseBiasActivation(input: readonly Call[], keep: ReadonlySet<Buf
         h = sel.args[6] as Buf;
       }
     }
-    if (act === null || h === null || keep.has(h) || (mask !== null && keep.has(mask))) continue;
+    // No activation follows (a linear layer, or logits for a fused loss): the add alone, in place.
+    if (act === null) {
+      if (mask !== null) continue;
+      act = 'linear';
+      h = u;
+      uReaders.length = 0;
+    }
+    if (h === null || keep.has(h) || (mask !== null && keep.has(mask))) continue;
     // relu's gradient: where(mask, g, 0) → actGrad on the output, in place on g when nothing else reads it.
     const gradients: Array<{ at: number; g: Buf; gz: Buf }> = [];
     if (mask !== null) {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { add, exp, getContext, mul, randomUniform, tensor, Rng } from '../index.js';
+import { add, exp, getContext, mul, neg, randomUniform, sum, tensor, Rng } from '../index.js';
 import { assignValues } from '../ops/layout.js';
-import { NotTraceableError, compile, fold, prune, record, shareBuffers } from './trace.js';
+import { type Call, NotTraceableError, compile, fold, placeBuffers, prune, record } from './trace.js';
 import { notTraceable } from '../context/context.js';
 
 describe('trace', () => {
@@ -11,11 +11,11 @@ describe('trace', () => {
     const x = tensor([1, 2, 3]);
     const rec = record(backend(), () => add(mul(x, 2), 1));
     expect(Array.from(rec.result.values)).toEqual([3, 5, 7]);
-    const { program } = compile(rec, [rec.result.values], backend());
+    const { program, home } = compile(rec, [rec.result.values], backend());
     x.values.set([10, 20, 30]);
     program();
     // y = 2x + 1
-    expect(Array.from(rec.result.values)).toEqual([21, 41, 61]);
+    expect(Array.from(home(rec.result.values))).toEqual([21, 41, 61]);
   });
 
   test('calls nothing reads are pruned; writes to outside buffers are kept', () => {
@@ -38,10 +38,10 @@ describe('trace', () => {
     // (3·2 + 1) depends on nothing that changes; x·7 does.
     expect(rec.calls.map((c) => c.kernel)).toEqual(['mul', 'add', 'mul']);
     expect(folded.map((c) => c.kernel)).toEqual(['mul']);
-    const { program } = compile(rec, [rec.result.values], backend());
+    const { program, home } = compile(rec, [rec.result.values], backend());
     x.values.set([10, 20]);
     program();
-    expect(Array.from(rec.result.values)).toEqual([70, 140]);
+    expect(Array.from(home(rec.result.values))).toEqual([70, 140]);
   });
 
   test('recording undoes its effects on outside buffers and generators', () => {
@@ -64,13 +64,57 @@ describe('trace', () => {
       return h;
     });
     const out = new Set([rec.result.values]);
-    const shared = shareBuffers(rec.calls, out, rec.owned);
-    const distinct = (calls: typeof shared) => new Set(calls.map((c) => c.args[4])).size;
+    const placed = placeBuffers(rec.calls, out, rec.owned);
+    const distinct = (calls: Call[]) => new Set(calls.map((c) => c.args[4])).size;
     expect(distinct(rec.calls)).toBe(12);
-    expect(distinct(shared)).toBeLessThanOrEqual(3);
+    // 11 intermediates of 4 floats, each alive from its call to the next: two slots of a 64-byte
+    // line (16 floats) each take turns; the output keeps a buffer of its own.
+    expect(distinct(placed.calls)).toBe(3);
+    expect(placed.separateElements).toBe(44);
+    expect(placed.sharedElements).toBe(16 + 4);
     const expected = Array.from(rec.result.values);
-    compile(rec, [rec.result.values], backend()).program();
-    expect(Array.from(rec.result.values)).toEqual(expected);
+    const c = compile(rec, [rec.result.values], backend());
+    c.program();
+    expect(Array.from(c.home(rec.result.values))).toEqual(expected);
+  });
+
+  test('buffers of different sizes share storage when their lifetimes allow; live ones never overlap', () => {
+    // x (64) → a = exp(x), a' = exp(x) (64 each) → s = sum(a') (1) → b = a·s (64) → t = sum(b) (1) → neg(t), the output.
+    // b takes a''s place (a' ends at its sum, before the product), t a's (a ends at the product):
+    // 64 + 64 + 1 for s, where 194 apart.
+    const values = Array.from({ length: 64 }, (_, i) => (i % 8) + 1);
+    const x = tensor(values);
+    const rec = record(backend(), () => neg(sum(mul(exp(x), sum(exp(x))))));
+    const placed = placeBuffers(rec.calls, new Set([rec.result.values]), rec.owned);
+    // Every pair of buffers alive at one call lies apart.
+    const span = (b: Float32Array | Float64Array): [number, number] => [b.byteOffset, b.byteOffset + b.byteLength];
+    placed.calls.forEach((call) => {
+      const bufs = call.args.filter((a): a is Float32Array => a instanceof Float32Array && a.buffer === placed.regions[0]!.buffer);
+      for (const p of bufs) for (const q of bufs) if (p !== q) expect(span(p)[1] <= span(q)[0] || span(q)[1] <= span(p)[0]).toBe(true);
+    });
+    expect(placed.sharedElements).toBeLessThan(placed.separateElements);
+    expect(placed.sharedElements).toBe(64 + 64 + 1);
+    expect(placed.separateElements).toBe(194);
+    const eager = -(values.map(Math.exp).reduce((p, v) => p + v, 0) ** 2);
+    const c = compile(rec, [rec.result.values], backend());
+    c.program();
+    expect(c.home(rec.result.values)[0]! / eager).toBeCloseTo(1, 5);
+  });
+
+  test('a dry recording runs only the calls on constants, and its program computes the same', () => {
+    const x = tensor([1, 2, 3]);
+    const wet = record(backend(), () => add(mul(x, add(tensor([1]), 1)), exp(x)));
+    const dry = record(backend(), () => add(mul(x, add(tensor([1]), 1)), exp(x)), {}, { dry: true });
+    expect(dry.calls.map((c) => c.kernel)).toEqual(wet.calls.map((c) => c.kernel));
+    // Only 1 + 1 ran; x·2, exp(x) and the sum were written down, not computed.
+    expect([...dry.ran].map((c) => c.kernel)).toEqual(['add']);
+    expect(Array.from(dry.result.values)).toEqual([0, 0, 0]);
+    const c = compile(dry, [dry.result.values], backend());
+    expect(c.calls).toBe(3);
+    c.program();
+    // 2x + eˣ
+    const out = Array.from(c.home(dry.result.values));
+    [1, 2, 3].forEach((v, i) => expect(out[i]).toBeCloseTo(2 * v + Math.exp(v), 4));
   });
 
   test('code that reads values in plain code stops the recording with its reason', () => {

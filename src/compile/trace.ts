@@ -31,6 +31,18 @@ export interface Recording<T> {
   calls: Call[];
   /** Buffers allocated while recording: the program owns them. */
   owned: Set<Buf>;
+  /** The calls the recording ran (all of them, unless it was dry). */
+  ran: Set<Call>;
+}
+
+export interface RecordOptions {
+  /**
+   * Run only the calls on constants (those `fold` drops, whose results the program keeps), and
+   * allocate plainly instead of in kernel memory: a recording made to compile then writes no
+   * intermediate, so its memory is never touched and a program costs what `placeBuffers` gives
+   * it, not every intermediate of the step. Its results are not the step's values.
+   */
+  dry?: boolean;
 }
 
 /**
@@ -39,9 +51,13 @@ export interface Recording<T> {
  * generators their state, so a recording is a compilation, not a step. Throws
  * NotTraceableError with the reason when `fn` does something a replay could not repeat.
  */
-export function record<T>(backend: Backend, fn: () => T, overrides: Partial<Context> = {}): Recording<T> {
+export function record<T>(backend: Backend, fn: () => T, overrides: Partial<Context> = {}, options: RecordOptions = {}): Recording<T> {
+  const dry = options.dry === true;
   const calls: Call[] = [];
   const owned = new Set<Buf>();
+  const ran = new Set<Call>();
+  /** Buffers a call that did not run writes: what reads them is not constant either. */
+  const unwritten = new Set<Buf>();
   const saved = new Map<Buf, Buf>();
   const generators = new Map<Rng, number[]>();
   const kernels = {} as Record<KernelName, AnyKernel>;
@@ -50,12 +66,17 @@ export function record<T>(backend: Backend, fn: () => T, overrides: Partial<Cont
     kernels[name] = ((...args: unknown[]) => {
       if (WRITES[name].returns === true) throw new NotTraceableError(`kernel '${name}' returns a value a replay would lose`);
       const call = { kernel: name, args };
+      calls.push(call);
+      if (dry && !constantCall(call, owned, unwritten)) {
+        for (const b of writesOf(call)) unwritten.add(b);
+        return undefined;
+      }
+      ran.add(call);
       for (const b of writesOf(call)) if (!owned.has(b) && !saved.has(b)) saved.set(b, b.slice());
       if (name === 'fillRandom') {
         const rng = args[1] as Rng;
         if (!generators.has(rng)) generators.set(rng, rng.getState());
       }
-      calls.push(call);
       return inner(...args);
     }) as AnyKernel;
   }
@@ -63,7 +84,7 @@ export function record<T>(backend: Backend, fn: () => T, overrides: Partial<Cont
     name: backend.name,
     // Float32 buffers live where the kernels use them in place (WebAssembly memory).
     alloc: (n, dtype) => {
-      const b = dtype === 'float32' ? (backend.allocResident?.(n) ?? backend.alloc(n, dtype)) : backend.alloc(n, dtype);
+      const b = dtype === 'float32' && !dry ? (backend.allocResident?.(n) ?? backend.alloc(n, dtype)) : backend.alloc(n, dtype);
       owned.add(b);
       return b;
     },
@@ -74,7 +95,7 @@ export function record<T>(backend: Backend, fn: () => T, overrides: Partial<Cont
   const trace = { unsupported(what: string): never { throw new NotTraceableError(what); } };
   try {
     const result = withContext({ ...overrides, backend: recording, trace }, fn);
-    return { result, calls, owned };
+    return { result, calls, owned, ran };
   } finally {
     for (const [b, v] of saved) b.set(v);
     for (const [rng, state] of generators) rng.setState(state);
@@ -98,36 +119,63 @@ export function prune(calls: readonly Call[], outputs: Iterable<Buf>, owned: Rea
   return kept.reverse();
 }
 
+/** Whether `c` reads only the program's own buffers outside `varying`, writes only its own, and is neither a draw nor in place. */
+function constantCall(c: Call, owned: ReadonlySet<Buf>, varying: ReadonlySet<Buf>): boolean {
+  return c.kernel !== 'fillRandom' && WRITES[c.kernel].inPlace !== true && readsOf(c).every((b) => owned.has(b) && !varying.has(b)) && writesOf(c).every((b) => owned.has(b));
+}
+
 /**
  * Constant folding: a call that reads only buffers no replay changes (the program's own, written
  * by no remaining call: scalars, the gradient seed and what follows from them) gives the same
  * result every time, which the recording already left in its output: the call is dropped.
- * Inputs, weights and state (buffers the program does not own) and random draws vary.
+ * Inputs, weights and state (buffers the program does not own) and random draws vary. A call
+ * the recording did not run (`ran`, from a dry recording) is kept.
  */
-export function fold(calls: readonly Call[], owned: ReadonlySet<Buf>): Call[] {
+export function fold(calls: readonly Call[], owned: ReadonlySet<Buf>, ran?: ReadonlySet<Call>): Call[] {
   const varying = new Set<Buf>();
   const kept: Call[] = [];
   for (const c of calls) {
-    const r = readsOf(c);
-    if (c.kernel !== 'fillRandom' && WRITES[c.kernel].inPlace !== true && r.every((b) => owned.has(b) && !varying.has(b)) && writesOf(c).every((b) => owned.has(b))) continue;
+    if ((ran === undefined || ran.has(c)) && constantCall(c, owned, varying)) continue;
     for (const b of writesOf(c)) varying.add(b);
     kept.push(c);
   }
   return kept;
 }
 
+/** Where a program's buffers live after `placeBuffers`: its calls over the new storage, and each old buffer's new home. */
+export interface Placement {
+  calls: Call[];
+  /** The buffer that now holds what `b` held in the recording (`b` itself when it was not moved). */
+  home(b: Buf): Buf;
+  /** The storage the homes are views of: keep it reachable while the program lives. */
+  regions: Buf[];
+  /** Elements of shared storage, and what the buffers placed in it would take apart. */
+  sharedElements: number;
+  separateElements: number;
+}
+
+/** Views into shared storage start on 64-byte lines (16 float32 or 8 float64 elements). */
+const LINE_BYTES = 64;
+
 /**
- * Lets intermediate buffers share storage when their lifetimes do not overlap. A buffer can be
- * shared when the program owns it, it is not an output, and its first use fully overwrites it
- * (buffers read before any write hold constants). Exact length and type are required.
+ * Places a program's buffers in storage, letting intermediates whose lifetimes do not overlap
+ * share it. A buffer can share when the program owns it, it is not an output, and its first use
+ * fully overwrites it (buffers read before any write hold constants). Buffers of one element type
+ * are laid out in one region, largest first, each at the lowest offset that overlaps no buffer
+ * alive at the same time (an interval of calls, ends included: a call's inputs and outputs never
+ * share). Constants and outputs each get their own buffer with the recording's values. Float32
+ * storage comes from `alloc` (the backend's kernel memory where it has one).
  */
-export function shareBuffers(calls: readonly Call[], outputs: ReadonlySet<Buf>, owned: ReadonlySet<Buf>): Call[] {
+export function placeBuffers(calls: readonly Call[], outputs: ReadonlySet<Buf>, owned: ReadonlySet<Buf>, alloc: (n: number) => Float32Array = (n) => new Float32Array(n)): Placement {
   const first = new Map<Buf, number>();
   const last = new Map<Buf, number>();
   const constant = new Set<Buf>();
   calls.forEach((c, i) => {
     for (const b of readsOf(c)) {
-      if (!first.has(b)) constant.add(b);
+      if (!first.has(b)) {
+        constant.add(b);
+        first.set(b, i);
+      }
       last.set(b, i);
     }
     for (const b of writesOf(c)) {
@@ -135,26 +183,56 @@ export function shareBuffers(calls: readonly Call[], outputs: ReadonlySet<Buf>, 
       last.set(b, i);
     }
   });
-  const shareable = (b: Buf): boolean => owned.has(b) && !outputs.has(b) && !constant.has(b) && first.has(b);
-  // Buffers ending at each call, released after it.
-  const ends = new Map<number, Buf[]>();
-  for (const [b, i] of last) if (shareable(b)) (ends.get(i) ?? ends.set(i, []).get(i)!).push(b);
-  const free = new Map<string, Buf[]>();
-  const key = (b: Buf): string => `${b.BYTES_PER_ELEMENT}:${b.length}`;
   const home = new Map<Buf, Buf>();
-  calls.forEach((c, i) => {
-    for (const b of writesOf(c)) {
-      if (first.get(b) !== i || !shareable(b)) continue;
-      const pool = free.get(key(b));
-      home.set(b, pool !== undefined && pool.length > 0 ? pool.pop()! : b);
+  const regions: Buf[] = [];
+  // Constants and outputs: a buffer each, holding the recording's values.
+  const own = (b: Buf): void => {
+    if (home.has(b) || !owned.has(b)) return;
+    const h = b instanceof Float32Array ? alloc(b.length) : new Float64Array(b.length);
+    h.set(b);
+    home.set(b, h);
+  };
+  for (const b of outputs) own(b);
+  for (const b of first.keys()) if (constant.has(b) || outputs.has(b)) own(b);
+  const shareable = [...first.keys()].filter((b) => owned.has(b) && !home.has(b));
+  let sharedElements = 0;
+  let separateElements = 0;
+  for (const wide of [false, true]) {
+    const group = shareable.filter((b) => (b instanceof Float64Array) === wide).sort((a, b) => b.length - a.length || first.get(a)! - first.get(b)!);
+    if (group.length === 0) continue;
+    const line = LINE_BYTES / (wide ? 8 : 4);
+    const placed: Array<{ b: Buf; at: number; end: number }> = [];
+    let size = 0;
+    for (const b of group) {
+      const [from, to] = [first.get(b)!, last.get(b)!];
+      const clashes = placed.filter((p) => !(last.get(p.b)! < from || to < first.get(p.b)!)).sort((x, y) => x.at - y.at);
+      let at = 0;
+      for (const p of clashes) {
+        if (at + b.length <= p.at) break;
+        at = Math.max(at, Math.ceil(p.end / line) * line);
+      }
+      placed.push({ b, at, end: at + b.length });
+      size = Math.max(size, at + b.length);
+      separateElements += b.length;
     }
-    for (const b of ends.get(i) ?? []) {
-      const h = home.get(b) ?? b;
-      (free.get(key(b)) ?? free.set(key(b), []).get(key(b))!).push(h);
+    sharedElements += size;
+    const region: Buf = wide ? new Float64Array(size) : alloc(size);
+    regions.push(region);
+    const views = new Map<string, Buf>();
+    for (const { b, at, end } of placed) {
+      const k = `${at}:${end}`;
+      if (!views.has(k)) views.set(k, region.subarray(at, end));
+      home.set(b, views.get(k)!);
     }
-  });
+  }
   const map = (a: unknown): unknown => (isBuf(a) ? (home.get(a) ?? a) : Array.isArray(a) && a.some(isBuf) ? a.map(map) : a);
-  return calls.map((c) => ({ kernel: c.kernel, args: c.args.map(map) }));
+  return {
+    calls: calls.map((c) => ({ kernel: c.kernel, args: c.args.map(map) })),
+    home: (b) => home.get(b) ?? b,
+    regions,
+    sharedElements,
+    separateElements,
+  };
 }
 
 /**
@@ -190,13 +268,13 @@ function bind(fn: (...args: unknown[]) => unknown, a: unknown[]): () => void {
   }
 }
 
-/** Binds calls to a backend's kernels. */
-export function link(calls: readonly Call[], backend: Backend): Program {
+/** Binds calls to a backend's kernels; the program holds `memory` (the storage its buffers are views of) while it lives. */
+export function link(calls: readonly Call[], backend: Backend, memory: readonly Buf[] = []): Program {
   const steps = calls.map((c) => bind(backend.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args));
   const n = steps.length;
-  return () => {
+  return Object.assign(() => {
     for (let i = 0; i < n; i++) steps[i]!();
-  };
+  }, { memory });
 }
 
 export interface Compiled {
@@ -206,19 +284,33 @@ export interface Compiled {
   recorded: number;
   /** What a replay changes besides its own buffers: buffers it does not own, and generators. */
   effects: { buffers: Buf[]; generators: Rng[] };
+  /** Where the program keeps what the recording kept in `b` (an output's values after replays). */
+  home(b: Buf): Buf;
+  /** Elements of the program's shared intermediate storage, and what its intermediates would take apart. */
+  memory: { shared: number; separate: number };
 }
 
-/** Prune, share, rewrite, link: the whole pipeline from a recording to a program. */
+/** Prune, fold, fuse, place, rewrite, link: the whole pipeline from a recording to a program. */
 export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): Compiled {
   const out = new Set(outputs);
-  const calls = productsAsGemm(shareBuffers(fuseBiasActivation(fold(prune(rec.calls, out, rec.owned), rec.owned), out, rec.owned), out, rec.owned));
+  const fused = fuseBiasActivation(fold(prune(rec.calls, out, rec.owned), rec.owned, rec.ran), out, rec.owned);
+  const placed = placeBuffers(fused, out, rec.owned, backend.allocResident);
+  const calls = productsAsGemm(placed.calls);
   const buffers = new Set<Buf>();
   const generators = new Set<Rng>();
-  for (const c of calls) {
+  // Before placement: the homes placeBuffers gives are the program's own too.
+  for (const c of fused) {
     for (const b of writesOf(c)) if (!rec.owned.has(b)) buffers.add(b);
     if (c.kernel === 'fillRandom') generators.add(c.args[1] as Rng);
   }
-  return { program: link(calls, backend), calls: calls.length, recorded: rec.calls.length, effects: { buffers: [...buffers], generators: [...generators] } };
+  return {
+    program: link(calls, backend, placed.regions),
+    calls: calls.length,
+    recorded: rec.calls.length,
+    effects: { buffers: [...buffers], generators: [...generators] },
+    home: placed.home,
+    memory: { shared: placed.sharedElements, separate: placed.separateElements },
+  };
 }
 
 /** Runs `fn`, then puts back what `effects` names as it was before. */

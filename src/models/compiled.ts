@@ -108,11 +108,12 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
     const ys = spec.ys.map((t) => batchOf(t, batch, backend));
     const w = spec.weighted ? input([batch], backend, spec.ys[0]!) : null;
     if (w !== null) w.values.fill(1);
-    const rec = record(backend, () => spec.step(xs, ys, w ?? undefined));
+    const rec = record(backend, () => spec.step(xs, ys, w ?? undefined), {}, { dry: true });
     const { preds, loss, outputLosses } = rec.result;
     const pairs = gradientPairs(trainable, rec.result.grads);
     const outputs = [loss, ...outputLosses, ...preds, ...pairs.map(([, g]) => g)];
     const compiled = compile(rec, outputs.map((t) => t.values), backend);
+    for (const t of outputs) t.values = compiled.home(t.values);
     const step: CompiledStep = { xs, ys, w, preds, outputLosses, grads: pairs, calls: compiled.calls, recorded: compiled.recorded, run: () => { compiled.program(); return loss.values[0]!; } };
     if (spec.verify === true) {
       const why = mismatch(spec, step, outputs, trainable, () => withoutEffects(compiled.effects, () => step.run()));
@@ -186,9 +187,10 @@ export function compileForward(layers: readonly Layer[], forward: (xs: Tensor[])
   try {
     for (const l of layers) for (const w of l.weights) adopt(w, backend);
     const xbs = xs.map((t) => batchOf(t, batch, backend));
-    const rec = record(backend, () => forward(xbs), { gradEnabled: false });
+    const rec = record(backend, () => forward(xbs), { gradEnabled: false }, { dry: true });
     const outs = rec.result;
-    const { program } = compile(rec, outs.map((o) => o.values), backend);
+    const { program, home } = compile(rec, outs.map((o) => o.values), backend);
+    for (const o of outs) o.values = home(o.values);
     if (verify) {
       xs.forEach((t, i) => otherRows(t, xbs[i]!, batch, 0.875));
       const eager = record(backend, () => forward(xbs), { gradEnabled: false }).result;

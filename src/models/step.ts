@@ -11,6 +11,7 @@ import { add, mul } from '../ops/elementwise.js';
 import { Dense } from '../nn/dense.js';
 import { type Layer, applyMasked } from '../nn/layer.js';
 import { Activation } from '../nn/simple.js';
+import { softmaxOfLoss } from '../ops/crossentropy.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** What `testStep` gives. */
@@ -54,7 +55,8 @@ export function outputWithLoss(last: Layer, h: Tensor, y: Tensor, loss: LossSpec
   const fused = fusedLogits(last, h, loss);
   if (fused !== null) {
     const per = loss.perSample(y, fused.logits, { fromLogits: true });
-    const pred = noGrad(() => getActivation(fused.act)(fused.logits));
+    // Softmax cross-entropy computes the probabilities with the loss: they are the prediction.
+    const pred = (fused.act === 'softmax' ? softmaxOfLoss(per) : undefined) ?? noGrad(() => getActivation(fused.act)(fused.logits));
     return { pred, loss: reduceLoss(per, loss.reduction, sampleWeight) };
   }
   const out = last.apply(h, mask === null ? { training } : { training, mask });

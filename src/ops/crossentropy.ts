@@ -13,6 +13,18 @@ import { mul, neg, sub } from './elementwise.js';
 import { reshape } from './layout.js';
 import { sum } from './reduce.js';
 
+/** The softmax each loss from `softmaxCrossEntropy` was computed with (kept only as long as the loss is). */
+const softmaxes = new WeakMap<Tensor, Tensor>();
+
+/**
+ * The probabilities softmax(z) the kernel computed beside `loss` (a result of
+ * `softmaxCrossEntropy`; no graph), or undefined for any other tensor: a model whose softmax
+ * output is fused with its loss predicts these instead of computing the softmax again.
+ */
+export function softmaxOfLoss(loss: Tensor): Tensor | undefined {
+  return softmaxes.get(loss);
+}
+
 /**
  * Per-row loss −Σⱼ yⱼ·log softmax(z)ⱼ of logits z against targets y (one-hot or
  * probabilities) of the same shape, reducing the last axis: [..., n] → [...].
@@ -29,6 +41,7 @@ export function softmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
   const loss = emptyTensor(lead);
   const probs = emptyTensor(logits.shape);
   getContext().backend.kernels.softmaxCrossEntropy(logits.values, labels.values, rows, n, loss.values, probs.values);
+  softmaxes.set(loss, probs);
   return record(loss, 'softmaxCrossEntropy', [labels, logits], (g) => {
     const gr = reshape(g, [...lead, 1]);
     return [
