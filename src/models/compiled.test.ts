@@ -375,3 +375,23 @@ describe('programs too large for kernel memory', () => {
     expect(warnings).toEqual([why('forward', 24), why('train', 8)]);
   });
 });
+
+describe('a program holds what is alive at once, not every intermediate', () => {
+  test('a 12-layer stack\'s forward program keeps two layers\' outputs, and predicts as the eager pass', async () => {
+    const { compileForward } = await import('./compiled.js');
+    setSeed(6);
+    const m = sequential({ layers: [layers.dense({ units: 256, activation: 'relu', inputShape: [32] }), ...Array.from({ length: 11 }, () => layers.dense({ units: 256, activation: 'relu' }))] });
+    const x = randomNormal([64, 32], 0, 1, { seed: 2 });
+    const p = compileForward(m.layers, (ts) => m.forward(ts, { training: false }), 64, [x], getContext().backend);
+    if ('why' in p) throw new Error(p.why);
+    // Each layer's product lives from its GEMM to the next layer's (bias and relu fused in
+    // place); the last layer, whose relu writes the output, keeps its product, sum and mask:
+    // 14 intermediates of 64×256 apart, never more than two alive at once.
+    expect(p.memory.separate).toBe(14 * 64 * 256);
+    expect(p.memory.shared).toBe(2 * 64 * 256);
+    p.xs[0]!.values.set(x.values);
+    p.run();
+    const eager = m.layers.reduce((h, l) => l.apply(h, { training: false }), x);
+    expect(Array.from(p.outs[0]!.values)).toEqual(Array.from(eager.values));
+  });
+});

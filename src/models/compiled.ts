@@ -32,6 +32,8 @@ export interface CompiledStep {
   /** Kernel calls per replay, and as recorded (before pruning). */
   readonly calls: number;
   readonly recorded: number;
+  /** Elements of the program's shared intermediate storage, and what its intermediates would take apart. */
+  readonly memory: { shared: number; separate: number };
 }
 
 /** (weight, gradient) for each trainable weight the gradients reach, in the weights' order. */
@@ -114,7 +116,7 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
     const outputs = [loss, ...outputLosses, ...preds, ...pairs.map(([, g]) => g)];
     const compiled = compile(rec, outputs.map((t) => t.values), backend);
     for (const t of outputs) t.values = compiled.home(t.values);
-    const step: CompiledStep = { xs, ys, w, preds, outputLosses, grads: pairs, calls: compiled.calls, recorded: compiled.recorded, run: () => { compiled.program(); return loss.values[0]!; } };
+    const step: CompiledStep = { xs, ys, w, preds, outputLosses, grads: pairs, calls: compiled.calls, recorded: compiled.recorded, memory: compiled.memory, run: () => { compiled.program(); return loss.values[0]!; } };
     if (spec.verify === true) {
       const why = mismatch(spec, step, outputs, trainable, () => withoutEffects(compiled.effects, () => step.run()));
       if (why !== null) return { why };
@@ -183,13 +185,13 @@ function firstDifference(a: Buf, b: Buf): number {
 }
 
 /** Recorded inference: `forward` (the model's call, training off) on a batch of rows; checked on a second batch when `verify`. */
-export function compileForward(layers: readonly Layer[], forward: (xs: Tensor[]) => Tensor[], batch: number, xs: Tensor[], backend: Backend, verify = false): { xs: Tensor[]; outs: Tensor[]; run(): void } | NotCompiled {
+export function compileForward(layers: readonly Layer[], forward: (xs: Tensor[]) => Tensor[], batch: number, xs: Tensor[], backend: Backend, verify = false): { xs: Tensor[]; outs: Tensor[]; run(): void; memory: { shared: number; separate: number } } | NotCompiled {
   try {
     for (const l of layers) for (const w of l.weights) adopt(w, backend);
     const xbs = xs.map((t) => batchOf(t, batch, backend));
     const rec = record(backend, () => forward(xbs), { gradEnabled: false }, { dry: true });
     const outs = rec.result;
-    const { program, home } = compile(rec, outs.map((o) => o.values), backend);
+    const { program, home, memory } = compile(rec, outs.map((o) => o.values), backend);
     for (const o of outs) o.values = home(o.values);
     if (verify) {
       xs.forEach((t, i) => otherRows(t, xbs[i]!, batch, 0.875));
@@ -202,7 +204,7 @@ export function compileForward(layers: readonly Layer[], forward: (xs: Tensor[])
         }
       }
     }
-    return { xs: xbs, outs, run: program };
+    return { xs: xbs, outs, run: program, memory };
   } catch (e) {
     if (e instanceof NotTraceableError) return { why: e.message };
     if (outOfMemory(e)) return { why: memoryReason(batch), outOfMemory: true };
