@@ -11,6 +11,7 @@
 //   unary(op, x, out)
 //   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
 //   depthwise(kind, a, b, window, multiplier, out, threads): depthwise convolution and its adjoints
+//   maxPool(kind, a, taps, window, out, threads): max pooling (kind 0) and its gradient (kind 1)
 //   fillUniform(state, out, a, b)
 #include <node_api.h>
 
@@ -338,6 +339,33 @@ napi_value Depthwise(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// maxPool(kind, a, taps, window, out, threads): kind 0 max pooling of a = x into out, writing each
+// output's chosen tap into taps; kind 1 its gradient, a = g added into out (the image) at the taps.
+// Both split by image, so any split gives the reference's bits.
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!args(env, info, "maxPool", "(kind, a, taps, window, out, threads)", argv)) return nullptr;
+  int32_t kind = -1;
+  int64_t threads = 1;
+  if (napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 1) return fail(env, "maxPool: kind must be 0 (pooling) or 1 (its gradient)");
+  neurite::Window w;
+  if (!windowArg(env, argv[3], "maxPool", &w)) return nullptr;
+  if (!threadsArg(env, argv[5], "maxPool", &threads)) return nullptr;
+  const int64_t image = w.batch * w.inH * w.inW * w.channels, output = w.batch * w.outH * w.outW * w.channels;
+  float *a, *taps, *out;
+  if (!floatArg(env, argv[1], "maxPool", kind == 0 ? "x" : "g", kind == 0 ? image : output, &a) || !floatArg(env, argv[2], "maxPool", "taps", output, &taps) ||
+      !floatArg(env, argv[4], "maxPool", "out", kind == 0 ? output : image, &out)) return nullptr;
+  const int parts = windowParts(threads, image, w.batch);
+  const int64_t per = (w.batch + parts - 1) / parts;
+  auto part = [&](int t) {
+    const int64_t lo = std::min(w.batch, t * per), hi = std::min(w.batch, (t + 1) * per);
+    if (kind == 0) neurite::maxPool(a, w, out, taps, lo, hi);
+    else neurite::maxPoolGrad(a, taps, w, out, lo, hi);
+  };
+  neurite::parallel(parts, part);
+  return nullptr;
+}
+
 // fillUniform(state: Int32Array(4), out: Float32Array, a, b): the generator's words advanced in place.
 napi_value FillUniform(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -389,6 +417,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"depthwise", nullptr, Depthwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fillUniform", nullptr, FillUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

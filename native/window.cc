@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace neurite {
 
@@ -68,6 +69,20 @@ NEURITE_CLONES void macRow(float* __restrict acc, const float* __restrict a, con
   for (int64_t c = 0; c < C; c++) acc[c] += a[c] * b[c];
 }
 
+/**
+ * One tap of max pooling over C channels, without branches (so it vectorizes): where the tap's
+ * value wins the reference's test — larger, or a NaN over a number, or the first tap inside —
+ * it becomes the best, and t its tap.
+ */
+NEURITE_CLONES void maxRow(float* __restrict best, float* __restrict taps, const float* __restrict v, float t, int64_t C) {
+  for (int64_t c = 0; c < C; c++) {
+    const float value = v[c], b = best[c], k = taps[c];
+    const bool take = (value > b) | ((value != value) & (b == b)) | (k == -1.0f);
+    best[c] = take ? value : b;
+    taps[c] = take ? t : k;
+  }
+}
+
 }  // namespace
 
 void depthwiseConv(const float* x, const float* f, const Window& w, int64_t M, float* out, int64_t n0, int64_t n1) {
@@ -101,6 +116,37 @@ void depthwiseConvGradFilter(const float* x, const float* g, const Window& w, in
     for (int64_t c = c0; c < c1; c++)
       for (int64_t m = 0; m < M; m++) out[t * CM + c * M + m] += x[src + c] * g[o + c * M + m];
   });
+}
+
+void maxPool(const float* x, const Window& w, float* out, float* taps, int64_t n0, int64_t n1) {
+  const int64_t C = w.channels;
+  const int64_t begin = n0 * w.outH * w.outW * C, end = n1 * w.outH * w.outW * C;
+  std::fill(out + begin, out + end, -std::numeric_limits<float>::infinity());
+  std::fill(taps + begin, taps + end, -1.0f);
+  eachTap(w, C, n0, n1, [&](int64_t o, int64_t src, int64_t t) {
+    maxRow(out + o, taps + o, x + src, static_cast<float>(t), C);
+  });
+}
+
+void maxPoolGrad(const float* g, const float* taps, const Window& w, float* out, int64_t n0, int64_t n1) {
+  const int64_t C = w.channels, image = w.inH * w.inW * C;
+  std::fill(out + n0 * image, out + n1 * image, 0.0f);
+  for (int64_t n = n0; n < n1; n++) {
+    float* dst = out + n * image;
+    int64_t o = n * w.outH * w.outW * C;
+    for (int64_t oy = 0; oy < w.outH; oy++) {
+      for (int64_t ox = 0; ox < w.outW; ox++, o += C) {
+        for (int64_t c = 0; c < C; c++) {
+          const int64_t t = static_cast<int64_t>(taps[o + c]);
+          if (t < 0) continue;
+          const int64_t ky = t / w.kW;
+          const int64_t iy = oy * w.strideH - w.padTop + ky * w.dilationH;
+          const int64_t ix = ox * w.strideW - w.padLeft + (t - ky * w.kW) * w.dilationW;
+          dst[(iy * w.inW + ix) * C + c] += g[o + c];
+        }
+      }
+    }
+  }
 }
 
 void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0, int64_t n1) {

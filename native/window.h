@@ -1,5 +1,5 @@
-// Sliding windows for the native backend: im2col and its adjoint col2im, and depthwise
-// convolution with its two adjoints, over NHWC images, the
+// Sliding windows for the native backend: im2col and its adjoint col2im, depthwise
+// convolution with its two adjoints, and max pooling with its gradient, over NHWC images, the
 // reference's loops (src/backends/js/window.ts) image by image, so a split across threads by
 // image gives the same bits.
 #pragma once
@@ -26,5 +26,14 @@ void depthwiseConvGradInput(const float* g, const float* f, const Window& w, int
 
 /** Channels [c0, c1) of its adjoint in the filter, over every image: out's entries for them zeroed, then x·g added. */
 void depthwiseConvGradFilter(const float* x, const float* g, const Window& w, int64_t M, float* out, int64_t c0, int64_t c1);
+
+/**
+ * Images [n0, n1) of max pooling: each output the largest tap inside the image (a NaN wins, the
+ * first of equals stays), `taps` the chosen tap's index ky·kW + kx (−1 where none is inside).
+ */
+void maxPool(const float* x, const Window& w, float* out, float* taps, int64_t n0, int64_t n1);
+
+/** Images [n0, n1) of its gradient: out zeroed, then each g added at its window's chosen tap. */
+void maxPoolGrad(const float* g, const float* taps, const Window& w, float* out, int64_t n0, int64_t n1);
 
 }  // namespace neurite

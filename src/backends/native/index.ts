@@ -29,6 +29,8 @@ interface Addon {
   im2col(x: Float32Array, window: Int32Array, fill: number, out: Float32Array, threads: number): void;
   /** kind 0 depthwise convolution (a = x, b = filter), 1 its adjoint in x (a = g, b = filter), 2 in the filter (a = x, b = g). */
   depthwise(kind: 0 | 1 | 2, a: Float32Array, b: Float32Array, window: Int32Array, multiplier: number, out: Float32Array, threads: number): void;
+  /** kind 0 max pooling (a = x; taps written), 1 its gradient (a = g; taps read). */
+  maxPool(kind: 0 | 1, a: Float32Array, taps: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   col2im(cols: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   fillUniform(state: Int32Array, out: Float32Array, a: number, b: number): void;
 }
@@ -198,13 +200,23 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
   const depthwiseConvGradInput = depthwise(1, 'depthwiseConvGradInput');
   const depthwiseConvGradFilter = depthwise(2, 'depthwiseConvGradFilter');
 
-  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
+  // Max pooling and its gradient, by image.
+  const maxPool: Kernels['maxPool'] = (x, w, out, taps) => {
+    if (x.length >= NATIVE_MIN && isF32(x) && isF32(out) && isF32(taps)) addon.maxPool(0, x, taps, place(w), out, threads);
+    else wasm.kernels.maxPool(x, w, out, taps);
+  };
+  const maxPoolGrad: Kernels['maxPoolGrad'] = (g, taps, w, out) => {
+    if (out.length >= NATIVE_MIN && isF32(g) && isF32(taps) && isF32(out)) addon.maxPool(1, g, taps, place(w), out, threads);
+    else wasm.kernels.maxPoolGrad(g, taps, w, out);
+  };
+
+  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
   return {
     // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
     // call per kernel would cost more than the work), with these kernels in place of its own.
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
-    kernels: { ...wasm.kernels, ...maps, im2col, col2im, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
+    kernels: { ...wasm.kernels, ...maps, im2col, col2im, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
     isa,
     isas: info.isas,
     threads,

@@ -197,6 +197,9 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.depthwise!(3, f, f, win, 1, f, 1)).toThrow('depthwise: kind must be 0 (forward), 1 (input gradient) or 2 (filter gradient)');
     expect(() => addon.depthwise!(0, f, f, win, 0, f, 1)).toThrow('depthwise: multiplier must be an integer ≥ 1');
     expect(() => addon.depthwise!(0, f, f, win, 1, new Float32Array(3), 1)).toThrow('depthwise: out has 3 values, the update needs 4');
+    expect(() => addon.maxPool!(2, f, f, win, f, 1)).toThrow('maxPool: kind must be 0 (pooling) or 1 (its gradient)');
+    expect(() => addon.maxPool!(0, f, new Float32Array(3), win, f, 1)).toThrow('maxPool: taps has 3 values, the update needs 4');
+    expect(() => addon.maxPool!(1, new Float64Array(4), f, win, f, 1)).toThrow('maxPool: g must be a Float32Array');
   });
 
   test('nativeBackend refuses an instruction set this CPU lacks, naming those it runs', () => {
@@ -209,8 +212,8 @@ describe.runIf(nativeSupported())('native backend', () => {
     const be = nativeBackend({ threads: 2, isa: isas[0] });
     expect(be.name).toBe(`native ${isas[0]} (2 threads)`);
     expect(be.nativeKernels).toEqual(expect.arrayContaining(['gemm', 'matmul', 'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'fillRandom', 'sigmoid', 'tanh', 'exp']));
-    expect(be.wasmKernels).toContain('maxPool');
-    expect(be.nativeKernels).toContain('im2col');
+    expect(be.nativeKernels).toEqual(expect.arrayContaining(['im2col', 'col2im', 'maxPool', 'maxPoolGrad']));
+    expect(be.wasmKernels).not.toContain('maxPool');
     expect(be.nativeKernels).toEqual(expect.arrayContaining(['depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter']));
     expect(be.wasmKernels).not.toContain('gemm');
   });

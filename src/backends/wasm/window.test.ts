@@ -1,5 +1,5 @@
 // The native sliding-window kernels (assembly/window.ts, and the native backend's im2col,
-// col2im and depthwise kernels in native/window.cc, on one thread and split by image on two) against the reference,
+// col2im, max pooling and depthwise kernels in native/window.cc, on one thread and split by image on two) against the reference,
 // bit for bit (NaN counted as NaN), on odd sizes: strides, dilations, padding on every side, a
 // kernel larger than the image, channel counts that are and are not multiples of 4, −∞ fill.
 import { describe, test } from 'vitest';
@@ -20,6 +20,7 @@ const WINDOWS: Array<[number[], [number, number], Parameters<typeof window2d>[3]
   [[1, 12, 11, 6], [2, 2], { strides: 3 }], // stride > kernel
   [[1, 1, 13, 7], [1, 4], { padding: 'causal', dilations: [1, 2] }],
   [[3, 30, 30, 16], [3, 3], { padding: 'same' }], // large enough to be split across threads
+  [[4, 40, 40, 12], [2, 2], { strides: 2 }], // a pooling window, on an image large enough to split
 ];
 
 const BACKENDS = wasmSimdSupported()
