@@ -12,6 +12,7 @@
 //   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
 //   depthwise(kind, a, b, window, multiplier, out, threads): depthwise convolution and its adjoints
 //   maxPool(kind, a, taps, window, out, threads): max pooling (kind 0) and its gradient (kind 1)
+//   conv(kind, a, b, window, n, out, threads, isa): a convolution's three products without im2col's matrix
 //   fillUniform(state, out, a, b)
 #include <node_api.h>
 
@@ -19,6 +20,7 @@
 #include <cstdint>
 #include <string>
 
+#include "conv.h"
 #include "gemm.h"
 #include "pool.h"
 #include "elementwise.h"
@@ -366,6 +368,50 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// conv(kind, a, b, window, n, out, threads, isa), with cols = im2col(x) [rows×taps] never made:
+// kind 0 out [rows×n] = cols·b (a = x, b [taps×n]); 1 out [taps×n] = colsᵀ·b (a = x, b [rows×n]);
+// 2 out (x's shape) = col2im(a·bᵀ) (a [rows×n], b [taps×n]). Each gives the bits of im2col, sgemm
+// and col2im on the same ISA, whatever the threads: kind 0 splits rows, 1 the filter's taps, 2 images.
+napi_value Conv(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!args(env, info, "conv", "(kind, a, b, window, n, out, threads, isa)", argv)) return nullptr;
+  int32_t kind = -1;
+  int64_t n = 0, threads = 1, level = 0;
+  if (napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 2) return fail(env, "conv: kind must be 0 (forward), 1 (filter gradient) or 2 (input gradient)");
+  neurite::Window w;
+  if (!windowArg(env, argv[3], "conv", &w)) return nullptr;
+  if (!integer(env, argv[4], &n) || n < 0 || n > INT32_MAX) return fail(env, "conv: n (the filters) must be an integer in [0, 2^31)");
+  if (!threadsArg(env, argv[6], "conv", &threads)) return nullptr;
+  if (!integer(env, argv[7], &level) || level < 0 || level > static_cast<int64_t>(detected))
+    return fail(env, std::string("conv: isa must be an integer in [0, ") + std::to_string(static_cast<int>(detected)) + "]");
+  const Isa isa = static_cast<Isa>(level);
+  const int64_t rows = w.batch * w.outH * w.outW, taps = w.kH * w.kW * w.channels, image = w.batch * w.inH * w.inW * w.channels;
+  if (rows > INT32_MAX || taps > INT32_MAX) return fail(env, "conv: the window's rows and taps must be under 2^31");
+  const int64_t aSize = kind == 2 ? rows * n : image, bSize = kind == 1 ? rows * n : taps * n, outSize = kind == 0 ? rows * n : kind == 1 ? taps * n : image;
+  float *a, *b, *out;
+  if (!floatArg(env, argv[1], "conv", "a", aSize, &a) || !floatArg(env, argv[2], "conv", "b", bSize, &b) || !floatArg(env, argv[5], "conv", "out", outSize, &out)) return nullptr;
+  const int MR = neurite::tileRows(isa);
+  const int N = static_cast<int>(n);
+  const bool big = static_cast<double>(rows) * taps * n >= THREAD_MIN;
+  if (kind == 0) {
+    const int parts = threads > 1 && big && rows >= 2 * MR ? static_cast<int>(threads) : 1;
+    const int64_t per = (rows + parts * MR - 1) / (parts * MR) * MR;
+    auto part = [&](int p) { neurite::convForward(isa, a, w, b, out, N, std::min(rows, p * per), std::min(rows, (p + 1) * per), packBuffers()); };
+    neurite::parallel(parts, part);
+  } else if (kind == 1) {
+    const int parts = threads > 1 && big && taps >= 2 * MR ? static_cast<int>(threads) : 1;
+    const int64_t per = (taps + parts * MR - 1) / (parts * MR) * MR;
+    auto part = [&](int p) { neurite::convGradFilter(isa, a, w, b, out, N, static_cast<int>(std::min(taps, p * per)), static_cast<int>(std::min(taps, (p + 1) * per)), packBuffers()); };
+    neurite::parallel(parts, part);
+  } else {
+    const int parts = threads > 1 && big ? static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, w.batch))) : 1;
+    const int64_t per = (w.batch + parts - 1) / parts;
+    auto part = [&](int p) { neurite::convGradInput(isa, a, b, w, out, N, std::min(w.batch, p * per), std::min(w.batch, (p + 1) * per), packBuffers()); };
+    neurite::parallel(parts, part);
+  }
+  return nullptr;
+}
+
 // fillUniform(state: Int32Array(4), out: Float32Array, a, b): the generator's words advanced in place.
 napi_value FillUniform(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -418,6 +464,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"depthwise", nullptr, Depthwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv", nullptr, Conv, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fillUniform", nullptr, FillUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -308,10 +308,13 @@ PackBuffers::~PackBuffers() {
   std::free(b);
 }
 
+int gemmBlockK() { return KC; }
+
 void gemmBlock(Isa isa, const float* a, const float* b, float* c, int m, int n, int k, bool transA, bool transB,
-               int r0, int r1, int c0, int c1, PackBuffers& pack) {
+               int r0, int r1, int c0, int c1, PackBuffers& pack, bool accumulateInto) {
   if (r0 >= r1 || c0 >= c1) return;
   if (k == 0) {
+    if (accumulateInto) return;
     for (int i = r0; i < r1; i++) std::fill(c + static_cast<size_t>(i) * n + c0, c + static_cast<size_t>(i) * n + c1, 0.0f);
     return;
   }
@@ -326,7 +329,7 @@ void gemmBlock(Isa isa, const float* a, const float* b, float* c, int m, int n, 
       const bool directB = !transB && r1 - r0 <= DIRECT_B_MAX_ROWS;
       if (!directB) packB(b, k, n, transB, pc, kc, jc, nc, s.NR, pack.b);
       else if (nc % s.NR != 0) packB(b, k, n, transB, pc, kc, jc + nc / s.NR * s.NR, nc % s.NR, s.NR, pack.b);
-      const bool accumulate = pc > 0;
+      const bool accumulate = accumulateInto || pc > 0;
       // A strip of A is packed once per block and used by every column strip: with only one or
       // two of those, the kernels read full strips of A in place (rows rs apart, steps cs). Not
       // for Aᵀ: its strips' rows lie side by side and each step is a row of A apart, which

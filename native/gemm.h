@@ -30,9 +30,13 @@ int tileCols(Isa isa);
 
 /**
  * The block of C with rows [r0, r1) and columns [c0, c1): the whole product when r0 = c0 = 0,
- * r1 = m, c1 = n. Threads each take a block, with their own pack buffers.
+ * r1 = m, c1 = n. Threads each take a block, with their own pack buffers. With `accumulate`,
+ * C += op(A)·op(B) instead.
  */
 void gemmBlock(Isa isa, const float* a, const float* b, float* c, int m, int n, int k, bool transA, bool transB,
-               int r0, int r1, int c0, int c1, PackBuffers& pack);
+               int r0, int r1, int c0, int c1, PackBuffers& pack, bool accumulate = false);
+
+/** The k-block (KC) the product sums in: a product split along k at its multiples, accumulated in order, gives the same bits. */
+int gemmBlockK();
 
 }  // namespace neurite

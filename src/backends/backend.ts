@@ -140,6 +140,16 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
    * the image of x[…, c]·filter[ky, kx, c, m], filter [kH, kW, C, M] (M = `multiplier`).
    */
   depthwiseConv(x: Buf, filter: Buf, window: Window2d, multiplier: number, out: Buf): void;
+  /**
+   * A convolution's product without its window matrix: out [rows, n] = im2col(x, window, 0)·b,
+   * b [taps, n] (rows = batch·outH·outW, taps = kH·kW·C). The compiler's rewrite of an im2col and
+   * the products that read it (compile/fuse.ts); its value is theirs.
+   */
+  conv(x: Buf, window: Window2d, b: Buf, n: number, out: Buf): void;
+  /** out [taps, n] = im2col(x, window, 0)ᵀ·g, g [rows, n]: a convolution's filter gradient. */
+  convGradFilter(x: Buf, window: Window2d, g: Buf, n: number, out: Buf): void;
+  /** out (x's NHWC shape, zeroed by the kernel) = col2im(g·bᵀ), g [rows, n], b [taps, n]: a convolution's input gradient. */
+  convGradInput(g: Buf, b: Buf, window: Window2d, n: number, out: Buf): void;
   /** depthwiseConv's adjoint in x: out (zeroed by the kernel) NHWC += g[…, c·M + m]·filter[ky, kx, c, m] at each tap. */
   depthwiseConvGradInput(g: Buf, filter: Buf, window: Window2d, multiplier: number, out: Buf): void;
   /** depthwiseConv's adjoint in the filter: out (zeroed by the kernel) [kH, kW, C, M] += x at each tap · g. */
@@ -187,6 +197,8 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
 
 export interface Backend {
   readonly name: string;
+  /** The kernels that run natively here rather than as the reference's code (the compiler fuses into those). */
+  readonly nativeKernels?: readonly string[];
   /** Zero-filled storage for `n` values. */
   alloc(n: number, dtype: DType): Buf;
   /**

@@ -5,7 +5,7 @@
  * saved comparison) into `actGrad` on the layer's output. Same values: the fused kernels give
  * the unfused ops' float32 results on finite inputs (the kernel tests hold them to it).
  */
-import type { StepActivation } from '../backends/backend.js';
+import type { StepActivation, Window2d } from '../backends/backend.js';
 import type { Buf } from '../tensor/tensor.js';
 import { type Call, readsOf, writesOf } from './program.js';
 
@@ -82,4 +82,60 @@ export function fuseBiasActivation(input: readonly Call[], keep: ReadonlySet<Buf
     alias(calls, h, z);
   }
   return calls.filter((_, k) => !removed.has(k));
+}
+
+/**
+ * Convolution without its window matrix, as a rewrite: a convolution records as im2col(x) into
+ * a matrix of every window's taps (for a batch of images, tens of megabytes) and products that
+ * read it — the forward cols·F and the filter gradient colsᵀ·G — and its input gradient as the
+ * product G·Fᵀ into another such matrix that col2im adds back. Where the matrix is the program's
+ * own and nothing else reads it, those calls become `conv`, `convGradFilter` and `convGradInput`,
+ * which work through the windows a block at a time (on backends that have them: the native one).
+ * Same values: each fused kernel gives its unfused calls' bits (the kernel tests hold it to it).
+ */
+export function fuseConvolutions(input: readonly Call[], keep: ReadonlySet<Buf>, owned: ReadonlySet<Buf>): Call[] {
+  const calls: Array<Call | null> = input.map((c) => ({ kernel: c.kernel, args: [...c.args] }));
+  const live = (): Call[] => calls.filter((c): c is Call => c !== null);
+  const readers = (b: Buf): number[] => calls.flatMap((c, i) => (c !== null && readsOf(c).includes(b) ? [i] : []));
+  const writers = (b: Buf): number[] => calls.flatMap((c, i) => (c !== null && writesOf(c).includes(b) ? [i] : []));
+  const mine = (b: Buf): boolean => owned.has(b) && !keep.has(b) && writers(b).length === 1;
+  type Gemm = [Buf, Buf, Buf, number, number, number, boolean, boolean];
+  const gemmOf = (i: number): Gemm | null => (calls[i]?.kernel === 'gemm' ? (calls[i]!.args as Gemm) : null);
+  // Whether a call in (from, to) writes any of `bufs`: a fused call reads them later than the one it replaces.
+  const writtenBetween = (from: number, to: number, bufs: readonly Buf[]): boolean => bufs.some((b) => writers(b).some((k) => k > from && k < to));
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i]!;
+    if (c === null) continue;
+    if (c.kernel === 'im2col') {
+      // im2col(x, w, 0, cols) and products reading cols as their left operand.
+      const [x, w, fill, cols] = c.args as [Buf, Window2d, number, Buf];
+      const rows = w.batch * w.outH * w.outW;
+      const taps = w.kH * w.kW * w.channels;
+      if (fill !== 0 || !mine(cols)) continue;
+      const uses = readers(cols);
+      const fused = uses.map((k): Call | null => {
+        const g = gemmOf(k);
+        if (g === null || g[0] !== cols || g[1] === cols) return null;
+        const [, b, out, m, n, kk, ta, tb] = g;
+        if (!ta && !tb && m === rows && kk === taps) return { kernel: 'conv', args: [x, w, b, n, out] };
+        if (ta && !tb && m === taps && kk === rows) return { kernel: 'convGradFilter', args: [x, w, b, n, out] };
+        return null;
+      });
+      if (uses.length === 0 || fused.some((f) => f === null) || uses.some((k) => writtenBetween(i, k, [x]))) continue;
+      uses.forEach((k, j) => (calls[k] = fused[j]!));
+      calls[i] = null;
+    } else if (c.kernel === 'col2im') {
+      // gemm(G, F, cols, rows, taps, n, false, true) then col2im(cols, w, dx).
+      const [cols, w, dx] = c.args as [Buf, Window2d, Buf];
+      if (!mine(cols) || readers(cols).join() !== String(i)) continue;
+      const at = writers(cols)[0]!;
+      const g = gemmOf(at);
+      if (g === null || g[2] !== cols) continue;
+      const [a, b, , m, n, k, ta, tb] = g;
+      if (ta || !tb || m !== w.batch * w.outH * w.outW || n !== w.kH * w.kW * w.channels || writtenBetween(at, i, [a, b])) continue;
+      calls[at] = null;
+      calls[i] = { kernel: 'convGradInput', args: [a, b, w, k, dx] };
+    }
+  }
+  return live();
 }

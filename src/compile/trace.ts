@@ -3,8 +3,9 @@
  * once through the ordinary ops and autograd on a backend wrapper that, besides running each
  * kernel, writes the call down with its arguments: the buffers the ops allocated stay the
  * program's buffers. `compile` then prunes calls nothing reads from, folds constant calls, fuses
- * bias + activation (fuse.ts), shares intermediate buffers by liveness, rewrites 2-D products as
- * in-place GEMMs and binds the calls into closures: replaying it runs the same kernels on the
+ * bias + activation (fuse.ts), rewrites 2-D products as in-place GEMMs, fuses convolutions'
+ * window matrices away where the backend can, places the buffers by liveness (placeBuffers) and
+ * binds the calls into closures: replaying it runs the same kernels on the
  * same buffers with no tensors, no graph and no allocation.
  *
  * A recording is sound when everything the computation does to values goes through kernels.
@@ -14,7 +15,7 @@
 import type { Backend, Kernels } from '../backends/backend.js';
 import { type Context, withContext } from '../context/context.js';
 import type { Rng } from '../tensor/random.js';
-import { fuseBiasActivation } from './fuse.js';
+import { fuseBiasActivation, fuseConvolutions } from './fuse.js';
 import type { Buf } from '../tensor/tensor.js';
 import { type Call, type KernelName, WRITES, isBuf, readsOf, writesOf } from './program.js';
 
@@ -293,9 +294,11 @@ export interface Compiled {
 /** Prune, fold, fuse, place, rewrite, link: the whole pipeline from a recording to a program. */
 export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): Compiled {
   const out = new Set(outputs);
-  const fused = fuseBiasActivation(fold(prune(rec.calls, out, rec.owned), rec.owned, rec.ran), out, rec.owned);
+  const products = productsAsGemm(fuseBiasActivation(fold(prune(rec.calls, out, rec.owned), rec.owned, rec.ran), out, rec.owned));
+  // Convolutions without their window matrices where the backend has the kernels for it.
+  const fused = backend.nativeKernels?.includes('conv') === true ? fuseConvolutions(products, out, rec.owned) : products;
   const placed = placeBuffers(fused, out, rec.owned, backend.allocResident);
-  const calls = productsAsGemm(placed.calls);
+  const calls = placed.calls;
   const buffers = new Set<Buf>();
   const generators = new Set<Rng>();
   // Before placement: the homes placeBuffers gives are the program's own too.

@@ -7,7 +7,8 @@
  * im2col then one matrix product with the filter, so its gradients are the products
  * dFilter = colsᵀ·G and dCols = G·filterᵀ (then col2im); max pooling is a max over each row's
  * taps (a primitive of its own, for speed), average pooling a sum divided by the taps inside
- * the image.
+ * the image. A compiled step on the native backend then fuses each im2col with the products
+ * that read it (compile/fuse.ts), so the window matrix is never written out; the maths is this.
  */
 import type { Window2d } from '../backends/backend.js';
 import { record } from '../autograd/engine.js';

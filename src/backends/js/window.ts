@@ -5,6 +5,7 @@
  */
 import type { Window2d } from '../backend.js';
 import type { Buf } from '../../tensor/tensor.js';
+import { gemm } from './matmul.js';
 
 /** out[n, oy, ox, ky, kx, c] = x[n, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, c], or `fill` outside the image. */
 export function im2col(x: Buf, w: Window2d, fill: number, out: Buf): void {
@@ -186,4 +187,37 @@ export function depthwiseConvGradFilter(x: Buf, g: Buf, w: Window2d, M: number, 
   const CM = w.channels * M;
   out.fill(0);
   eachTap(w, CM, (o, src, t) => spread(out, t * CM, x, src, g, o, w.channels, M));
+}
+
+/** A window's rows (batch·outH·outW) and taps (kH·kW·C). */
+function rowsAndTaps(w: Window2d): [number, number] {
+  return [w.batch * w.outH * w.outW, w.kH * w.kW * w.channels];
+}
+
+/** The window matrix im2col(x) in an array of x's kind. */
+function windows(x: Buf, w: Window2d): Buf {
+  const [rows, taps] = rowsAndTaps(w);
+  const cols = x instanceof Float64Array ? new Float64Array(rows * taps) : new Float32Array(rows * taps);
+  im2col(x, w, 0, cols);
+  return cols;
+}
+
+/** out = im2col(x)·b: the definition, as im2col then the product. */
+export function conv(x: Buf, w: Window2d, b: Buf, n: number, out: Buf): void {
+  const [rows, taps] = rowsAndTaps(w);
+  gemm(windows(x, w), 0, b, 0, out, 0, rows, taps, n, false, false);
+}
+
+/** out = im2col(x)ᵀ·g. */
+export function convGradFilter(x: Buf, w: Window2d, g: Buf, n: number, out: Buf): void {
+  const [rows, taps] = rowsAndTaps(w);
+  gemm(windows(x, w), 0, g, 0, out, 0, taps, rows, n, true, false);
+}
+
+/** out = col2im(g·bᵀ). */
+export function convGradInput(g: Buf, b: Buf, w: Window2d, n: number, out: Buf): void {
+  const [rows, taps] = rowsAndTaps(w);
+  const cols = g instanceof Float64Array ? new Float64Array(rows * taps) : new Float32Array(rows * taps);
+  gemm(g, 0, b, 0, cols, 0, rows, n, taps, false, true);
+  col2im(cols, w, out);
 }

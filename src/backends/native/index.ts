@@ -29,6 +29,8 @@ interface Addon {
   im2col(x: Float32Array, window: Int32Array, fill: number, out: Float32Array, threads: number): void;
   /** kind 0 depthwise convolution (a = x, b = filter), 1 its adjoint in x (a = g, b = filter), 2 in the filter (a = x, b = g). */
   depthwise(kind: 0 | 1 | 2, a: Float32Array, b: Float32Array, window: Int32Array, multiplier: number, out: Float32Array, threads: number): void;
+  /** kind 0 out = im2col(a)·b, 1 out = im2col(a)ᵀ·b, 2 out = col2im(a·bᵀ), without the window matrix. */
+  conv(kind: 0 | 1 | 2, a: Float32Array, b: Float32Array, window: Int32Array, n: number, out: Float32Array, threads: number, isa: number): void;
   /** kind 0 max pooling (a = x; taps written), 1 its gradient (a = g; taps read). */
   maxPool(kind: 0 | 1, a: Float32Array, taps: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   col2im(cols: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
@@ -210,13 +212,28 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else wasm.kernels.maxPoolGrad(g, taps, w, out);
   };
 
-  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
+  // A convolution's products over blocks of windows (the compiler's rewrite of im2col and its products).
+  const f32 = (...xs: Buf[]): boolean => xs.every(isF32);
+  const conv: Kernels['conv'] = (x, w, b, n, out) => {
+    if (f32(x, b, out)) addon.conv(0, x as Float32Array, b as Float32Array, place(w), n, out as Float32Array, threads, level);
+    else wasm.kernels.conv(x, w, b, n, out);
+  };
+  const convGradFilter: Kernels['convGradFilter'] = (x, w, g, n, out) => {
+    if (f32(x, g, out)) addon.conv(1, x as Float32Array, g as Float32Array, place(w), n, out as Float32Array, threads, level);
+    else wasm.kernels.convGradFilter(x, w, g, n, out);
+  };
+  const convGradInput: Kernels['convGradInput'] = (g, b, w, n, out) => {
+    if (f32(g, b, out)) addon.conv(2, g as Float32Array, b as Float32Array, place(w), n, out as Float32Array, threads, level);
+    else wasm.kernels.convGradInput(g, b, w, n, out);
+  };
+
+  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom'];
   return {
     // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
     // call per kernel would cost more than the work), with these kernels in place of its own.
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
-    kernels: { ...wasm.kernels, ...maps, im2col, col2im, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
+    kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom },
     isa,
     isas: info.isas,
     threads,

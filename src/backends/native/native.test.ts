@@ -177,6 +177,43 @@ describe.runIf(nativeSupported())('native backend', () => {
     check((k, out) => k.depthwiseConvGradFilter(x, g, w, M, out), filter, 'filter gradient', 1e-4);
   });
 
+  for (const isa of isas) {
+    test(`${isa}: a convolution's products without the window matrix give the bits of im2col, gemm and col2im, on 1 and 2 threads`, () => {
+      // 8 images 30×29, 16 channels, 3×3 'same' (padding on every side), 33 filters: 6,960 rows (not
+      // a multiple of the 256-row k-block), 144 taps; over 2^22 multiply-adds, so the addon splits.
+      const w = { batch: 8, inH: 30, inW: 29, channels: 16, kH: 3, kW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, outH: 30, outW: 29 };
+      const strided = { ...w, batch: 3, kH: 4, kW: 3, strideH: 2, strideW: 3, dilationH: 2, padTop: 2, padLeft: 0, outH: 14, outW: 9 };
+      for (const win of [w, strided]) {
+        const rows = win.batch * win.outH * win.outW, taps = win.kH * win.kW * win.channels, n = 33;
+        const image = win.batch * win.inH * win.inW * win.channels;
+        const x = fill(image), f = fill(taps * n), g = fill(rows * n);
+        for (const threads of [1, 2]) {
+          const k = nativeBackend({ threads, isa }).kernels;
+          const cols = new Float32Array(rows * taps);
+          k.im2col(x, win, 0, cols);
+          const want = { y: new Float32Array(rows * n), df: new Float32Array(taps * n), dx: new Float32Array(image) };
+          k.gemm(cols, f, want.y, rows, n, taps, false, false);
+          k.gemm(cols, g, want.df, taps, n, rows, true, false);
+          const dcols = new Float32Array(rows * taps);
+          k.gemm(g, f, dcols, rows, taps, n, false, true);
+          k.col2im(dcols, win, want.dx);
+          const got = { y: new Float32Array(rows * n).fill(Number.NaN), df: new Float32Array(taps * n).fill(Number.NaN), dx: new Float32Array(image).fill(Number.NaN) };
+          k.conv(x, win, f, n, got.y);
+          k.convGradFilter(x, win, g, n, got.df);
+          k.convGradInput(g, f, win, n, got.dx);
+          const label = `${win.kH}×${win.kW} window, ${threads} thread(s)`;
+          sameBits(got.y, want.y, `conv, ${label}`);
+          sameBits(got.df, want.df, `convGradFilter, ${label}`);
+          sameBits(got.dx, want.dx, `convGradInput, ${label}`);
+          // And the definition, within the products' rounding.
+          const ry = new Float32Array(rows * n);
+          ref.conv(x, win, f, n, ry);
+          close(got.y, ry, taps, `conv against the reference, ${label}`);
+        }
+      }
+    });
+  }
+
   test('the addon refuses bad arguments with messages that name them', () => {
     const { addon } = nativeAddon() as unknown as { addon: Record<string, (...args: unknown[]) => unknown> };
     const f = new Float32Array(4);
@@ -198,6 +235,10 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.depthwise!(0, f, f, win, 0, f, 1)).toThrow('depthwise: multiplier must be an integer ≥ 1');
     expect(() => addon.depthwise!(0, f, f, win, 1, new Float32Array(3), 1)).toThrow('depthwise: out has 3 values, the update needs 4');
     expect(() => addon.maxPool!(2, f, f, win, f, 1)).toThrow('maxPool: kind must be 0 (pooling) or 1 (its gradient)');
+    expect(() => addon.conv!(3, f, f, win, 1, f, 1, 0)).toThrow('conv: kind must be 0 (forward), 1 (filter gradient) or 2 (input gradient)');
+    expect(() => addon.conv!(0, f, f, win, -1, f, 1, 0)).toThrow('conv: n (the filters) must be an integer in [0, 2^31)');
+    expect(() => addon.conv!(0, f, f, win, 2, f, 1, 0)).toThrow('conv: out has 4 values, the update needs 8');
+    expect(() => addon.conv!(0, f, f, win, 1, f, 1, 7)).toThrow(/conv: isa must be an integer in \[0, \d\]/);
     expect(() => addon.maxPool!(0, f, new Float32Array(3), win, f, 1)).toThrow('maxPool: taps has 3 values, the update needs 4');
     expect(() => addon.maxPool!(1, new Float64Array(4), f, win, f, 1)).toThrow('maxPool: g must be a Float32Array');
   });
@@ -212,7 +253,7 @@ describe.runIf(nativeSupported())('native backend', () => {
     const be = nativeBackend({ threads: 2, isa: isas[0] });
     expect(be.name).toBe(`native ${isas[0]} (2 threads)`);
     expect(be.nativeKernels).toEqual(expect.arrayContaining(['gemm', 'matmul', 'adamUpdate', 'sgdUpdate', 'rmspropUpdate', 'fillRandom', 'sigmoid', 'tanh', 'exp']));
-    expect(be.nativeKernels).toEqual(expect.arrayContaining(['im2col', 'col2im', 'maxPool', 'maxPoolGrad']));
+    expect(be.nativeKernels).toEqual(expect.arrayContaining(['im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad']));
     expect(be.wasmKernels).not.toContain('maxPool');
     expect(be.nativeKernels).toEqual(expect.arrayContaining(['depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter']));
     expect(be.wasmKernels).not.toContain('gemm');

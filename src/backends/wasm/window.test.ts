@@ -79,6 +79,25 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('%s sliding-window kern
       sameBits(dx, eDx, 'maxPoolGrad');
     });
 
+    test(`a convolution's products without the window matrix ${label}`, () => {
+      // Halves times halves, summed over at most 200 taps or 30·30·3 rows: exact in float32, so
+      // every backend's blocked products give the reference's bits.
+      const rows = w.batch * w.outH * w.outW, taps = w.kH * w.kW * w.channels, n = 7;
+      const x = values(image), f = values(taps * n), g = values(rows * n);
+      const out = (size: number) => backend.allocResident!(size).fill(Number.NaN);
+      const y = out(rows * n), df = out(taps * n), dx = out(image);
+      backend.kernels.conv(x, w, f, n, y);
+      backend.kernels.convGradFilter(x, w, g, n, df);
+      backend.kernels.convGradInput(g, f, w, n, dx);
+      const ey = new Float32Array(rows * n), edf = new Float32Array(taps * n), edx = new Float32Array(image);
+      ref.conv(Float32Array.from(x), w, Float32Array.from(f), n, ey);
+      ref.convGradFilter(Float32Array.from(x), w, Float32Array.from(g), n, edf);
+      ref.convGradInput(Float32Array.from(g), Float32Array.from(f), w, n, edx);
+      sameBits(y, ey, 'conv');
+      sameBits(df, edf, 'convGradFilter');
+      sameBits(dx, edx, 'convGradInput');
+    });
+
     // Halves times halves are exact quarters, and their sums here stay exact in float32: the
     // kernels' float32 products and sums then give the reference's bits.
     test.each([1, 2])(`depthwise convolution and its adjoints ${label}, multiplier %i`, (M) => {
