@@ -122,3 +122,21 @@ describe('trace', () => {
     expect(() => record(backend(), () => notTraceable('reading labels'))).toThrow('reading labels');
   });
 });
+
+describe('tiny programs', () => {
+  test('a program on buffers of fewer than 64 values calls the reference kernels directly; a larger one its backend\'s', () => {
+    const base = getContext().backend;
+    let calls = 0;
+    const counting = { ...base, kernels: Object.fromEntries(Object.entries(base.kernels).map(([k, f]) => [k, (...a: unknown[]) => { calls++; return (f as (...a: unknown[]) => unknown)(...a); }])) as typeof base.kernels };
+    for (const [n, direct] of [[8, true], [64, false]] as const) {
+      const x = tensor(Array.from({ length: n }, (_, i) => i / n));
+      const rec = record(counting, () => exp(mul(x, 2)), {}, { dry: true });
+      const c = compile(rec, [rec.result.values], counting);
+      calls = 0;
+      c.program();
+      expect(calls).toBe(direct ? 0 : 2);
+      // e^(2x) either way.
+      expect(c.home(rec.result.values)[n - 1]).toBeCloseTo(Math.exp((2 * (n - 1)) / n), 5);
+    }
+  });
+});

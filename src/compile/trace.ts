@@ -13,6 +13,7 @@
  * recording with its reason; kernels that return a value cannot be replayed and stop it too.
  */
 import type { Backend, Kernels } from '../backends/backend.js';
+import { jsBackend } from '../backends/js/index.js';
 import { type Context, withContext } from '../context/context.js';
 import type { Rng } from '../tensor/random.js';
 import { fuseBiasActivation, fuseConvolutions } from './fuse.js';
@@ -291,6 +292,20 @@ export interface Compiled {
   memory: { shared: number; separate: number };
 }
 
+/**
+ * Below this many values in every buffer, a program is tiny (the notes' 2-2-1 XOR: a step of
+ * ~25 calls on a few values each): the WebAssembly and native kernels hand such calls to the
+ * reference kernels themselves (their NATIVE_MIN), so the program calls those directly, without
+ * each backend kernel's checks on the way.
+ */
+const TINY_BUFFER = 64;
+let referenceKernels: Backend | null = null;
+
+/** Whether every buffer `calls` touch holds fewer than TINY_BUFFER values. */
+function tiny(calls: readonly Call[]): boolean {
+  return calls.every((c) => [...readsOf(c), ...writesOf(c)].every((b) => b.length < TINY_BUFFER));
+}
+
 /** Prune, fold, fuse, place, rewrite, link: the whole pipeline from a recording to a program. */
 export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): Compiled {
   const out = new Set(outputs);
@@ -307,7 +322,7 @@ export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backen
     if (c.kernel === 'fillRandom') generators.add(c.args[1] as Rng);
   }
   return {
-    program: link(calls, backend, placed.regions),
+    program: link(calls, tiny(calls) ? (referenceKernels ??= jsBackend()) : backend, placed.regions),
     calls: calls.length,
     recorded: rec.calls.length,
     effects: { buffers: [...buffers], generators: [...generators] },
