@@ -158,12 +158,17 @@ bool floatArg(napi_env env, napi_value v, const char* fn, const char* name, int6
 constexpr int64_t UPDATE_THREAD_MIN = 1 << 16;
 
 /** Runs fn(lo, hi) over [0, len): in bands of whole 16-value blocks, one per thread, from UPDATE_THREAD_MIN values. */
+/** Runs fn(lo, hi) over [0, span) in `parts` bands of whole `unit`s (values, images, tile rows), one per thread. */
+template <typename Fn>
+void inBands(int64_t span, int parts, int64_t unit, Fn fn) {
+  const int64_t per = (span + parts * unit - 1) / (parts * unit) * unit;
+  auto part = [&](int t) { fn(std::min(span, t * per), std::min(span, (t + 1) * per)); };
+  neurite::parallel(parts, part);
+}
+
 template <typename Fn>
 void overRange(int64_t len, int64_t threads, Fn fn) {
-  const int parts = len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1;
-  const int64_t per = (len + parts * 16 - 1) / (parts * 16) * 16;
-  auto part = [&](int t) { fn(std::min(len, t * per), std::min(len, (t + 1) * per)); };
-  neurite::parallel(parts, part);
+  inBands(len, len >= UPDATE_THREAD_MIN ? static_cast<int>(threads) : 1, 16, fn);
 }
 
 // rmspropUpdate(p, g, s, m, avg, len, lr, rho, mu, eps, centered, threads)
@@ -285,10 +290,7 @@ napi_value Im2col(napi_env env, napi_callback_info info) {
   const int64_t inSize = w.batch * w.inH * w.inW * w.channels, outSize = w.batch * w.outH * w.outW * w.kH * w.kW * w.channels;
   float *x, *out;
   if (!floatArg(env, argv[0], "im2col", "x", inSize, &x) || !floatArg(env, argv[3], "im2col", "out", outSize, &out)) return nullptr;
-  const int parts = windowParts(threads, outSize, w.batch);
-  const int64_t per = (w.batch + parts - 1) / parts;
-  auto part = [&](int t) { neurite::im2col(x, w, static_cast<float>(fill), out, std::min(w.batch, t * per), std::min(w.batch, (t + 1) * per)); };
-  neurite::parallel(parts, part);
+  inBands(w.batch, windowParts(threads, outSize, w.batch), 1, [&](int64_t lo, int64_t hi) { neurite::im2col(x, w, static_cast<float>(fill), out, lo, hi); });
   return nullptr;
 }
 
@@ -303,10 +305,7 @@ napi_value Col2im(napi_env env, napi_callback_info info) {
   const int64_t imageSize = w.batch * w.inH * w.inW * w.channels, colsSize = w.batch * w.outH * w.outW * w.kH * w.kW * w.channels;
   float *cols, *out;
   if (!floatArg(env, argv[0], "col2im", "cols", colsSize, &cols) || !floatArg(env, argv[2], "col2im", "out", imageSize, &out)) return nullptr;
-  const int parts = windowParts(threads, colsSize, w.batch);
-  const int64_t per = (w.batch + parts - 1) / parts;
-  auto part = [&](int t) { neurite::col2im(cols, w, out, std::min(w.batch, t * per), std::min(w.batch, (t + 1) * per)); };
-  neurite::parallel(parts, part);
+  inBands(w.batch, windowParts(threads, colsSize, w.batch), 1, [&](int64_t lo, int64_t hi) { neurite::col2im(cols, w, out, lo, hi); });
   return nullptr;
 }
 
@@ -329,15 +328,11 @@ napi_value Depthwise(napi_env env, napi_callback_info info) {
   if (!floatArg(env, argv[1], "depthwise", "a", aSize, &a) || !floatArg(env, argv[2], "depthwise", "b", bSize, &b) || !floatArg(env, argv[5], "depthwise", "out", outSize, &out)) return nullptr;
   // By image for the first two; the filter gradient sums over images, so it is split by channel.
   const int64_t span = kind == 2 ? w.channels : w.batch;
-  const int parts = windowParts(threads, output, span);
-  const int64_t per = (span + parts - 1) / parts;
-  auto part = [&](int t) {
-    const int64_t lo = std::min(span, t * per), hi = std::min(span, (t + 1) * per);
+  inBands(span, windowParts(threads, output, span), 1, [&](int64_t lo, int64_t hi) {
     if (kind == 0) neurite::depthwiseConv(a, b, w, M, out, lo, hi);
     else if (kind == 1) neurite::depthwiseConvGradInput(a, b, w, M, out, lo, hi);
     else neurite::depthwiseConvGradFilter(a, b, w, M, out, lo, hi);
-  };
-  neurite::parallel(parts, part);
+  });
   return nullptr;
 }
 
@@ -357,14 +352,10 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
   float *a, *taps, *out;
   if (!floatArg(env, argv[1], "maxPool", kind == 0 ? "x" : "g", kind == 0 ? image : output, &a) || !floatArg(env, argv[2], "maxPool", "taps", output, &taps) ||
       !floatArg(env, argv[4], "maxPool", "out", kind == 0 ? output : image, &out)) return nullptr;
-  const int parts = windowParts(threads, image, w.batch);
-  const int64_t per = (w.batch + parts - 1) / parts;
-  auto part = [&](int t) {
-    const int64_t lo = std::min(w.batch, t * per), hi = std::min(w.batch, (t + 1) * per);
+  inBands(w.batch, windowParts(threads, image, w.batch), 1, [&](int64_t lo, int64_t hi) {
     if (kind == 0) neurite::maxPool(a, w, out, taps, lo, hi);
     else neurite::maxPoolGrad(a, taps, w, out, lo, hi);
-  };
-  neurite::parallel(parts, part);
+  });
   return nullptr;
 }
 
@@ -393,21 +384,13 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   const int MR = neurite::tileRows(isa);
   const int N = static_cast<int>(n);
   const bool big = static_cast<double>(rows) * taps * n >= THREAD_MIN;
+  const int many = threads > 1 && big ? static_cast<int>(threads) : 1;
   if (kind == 0) {
-    const int parts = threads > 1 && big && rows >= 2 * MR ? static_cast<int>(threads) : 1;
-    const int64_t per = (rows + parts * MR - 1) / (parts * MR) * MR;
-    auto part = [&](int p) { neurite::convForward(isa, a, w, b, out, N, std::min(rows, p * per), std::min(rows, (p + 1) * per), packBuffers()); };
-    neurite::parallel(parts, part);
+    inBands(rows, rows >= 2 * MR ? many : 1, MR, [&](int64_t lo, int64_t hi) { neurite::convForward(isa, a, w, b, out, N, lo, hi, packBuffers()); });
   } else if (kind == 1) {
-    const int parts = threads > 1 && big && taps >= 2 * MR ? static_cast<int>(threads) : 1;
-    const int64_t per = (taps + parts * MR - 1) / (parts * MR) * MR;
-    auto part = [&](int p) { neurite::convGradFilter(isa, a, w, b, out, N, static_cast<int>(std::min(taps, p * per)), static_cast<int>(std::min(taps, (p + 1) * per)), packBuffers()); };
-    neurite::parallel(parts, part);
+    inBands(taps, taps >= 2 * MR ? many : 1, MR, [&](int64_t lo, int64_t hi) { neurite::convGradFilter(isa, a, w, b, out, N, static_cast<int>(lo), static_cast<int>(hi), packBuffers()); });
   } else {
-    const int parts = threads > 1 && big ? static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, w.batch))) : 1;
-    const int64_t per = (w.batch + parts - 1) / parts;
-    auto part = [&](int p) { neurite::convGradInput(isa, a, b, w, out, N, std::min(w.batch, p * per), std::min(w.batch, (p + 1) * per), packBuffers()); };
-    neurite::parallel(parts, part);
+    inBands(w.batch, static_cast<int>(std::min<int64_t>(many, std::max<int64_t>(1, w.batch))), 1, [&](int64_t lo, int64_t hi) { neurite::convGradInput(isa, a, b, w, out, N, lo, hi, packBuffers()); });
   }
   return nullptr;
 }

@@ -14,7 +14,7 @@
 import type { Backend, DenseStepSpec, Kernels, StepActivation, StepHead } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { ELEMENTWISE_KERNELS, type ElementwiseExports, NATIVE_MIN, nativeElementwise } from './elementwise.js';
-import { WINDOW_KERNELS, type WindowExports, nativeWindow } from './window.js';
+import { type SplitWindow, WINDOW_FIELDS, WINDOW_KERNELS, type WindowExports, nativeWindow, writeWindow } from './window.js';
 
 export { NATIVE_MIN };
 import { batchPlan } from '../batch.js';
@@ -23,7 +23,7 @@ import {
   KERNELS_RELAXED_SHARED_WASM_BASE64, KERNELS_RELAXED_WASM_BASE64, KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64, RELAXED_PROBE_BASE64,
 } from './kernels.generated.js';
 import { Arena } from './arena.js';
-import { type Band, GemmPool, PoolOp } from './pool.js';
+import { type Band, GemmPool, PoolOp, WindowKernel } from './pool.js';
 
 /** The smallest module using v128: validates only where WebAssembly SIMD exists. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -429,7 +429,48 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     return reference.lossHead(head, a, y, dz, rows, n, act);
   };
 
-  const more = { ...nativeElementwise(e, resident, allocResident), ...nativeWindow(e, resident, allocResident) };
+  // Window kernels by bands of images: each band's window (its images as the batch) in a block of its own.
+  const windowBlocks: Int32Array[] = [];
+  // The Float32Arrays allocResident gave, held so the blocks stay allocated.
+  const windowOwners: Float32Array[] = [];
+  const windowParams = new Array<number>(8).fill(0);
+  const windowFloats = [0];
+  const runWindow = (band: Band): void => {
+    const [kernel, a0, aPer, b0, bPer, o0, oPer, m] = windowParams as [WindowKernel, number, number, number, number, number, number, number];
+    const n0 = band.start;
+    const win = band.win!;
+    const a = a0 + n0 * aPer, b = b0 + n0 * bPer, out = o0 + n0 * oPer;
+    switch (kernel) {
+      case WindowKernel.Im2col: e.im2col(a, win, windowFloats[0]!, out); break;
+      case WindowKernel.Col2im: e.col2im(a, win, out); break;
+      case WindowKernel.MaxPool: e.maxPool(a, win, out, b); break;
+      case WindowKernel.MaxPoolGrad: e.maxPoolGrad(a, b, win, out); break;
+      case WindowKernel.Depthwise: e.depthwiseConv(a, b, win, m, out); break;
+      default: e.depthwiseConvGradInput(a, b, win, m, out); break;
+    }
+  };
+  const splitWindow: SplitWindow = (kernel, w, a, aPer, b, bPer, out, outPer, m, fill, values) => {
+    if (pool === null || values < UPDATE_THREAD_MIN || w.batch < 2) return false;
+    const parts = Math.min(threads, w.batch);
+    const per = Math.ceil(w.batch / parts);
+    for (let t = 0; t < parts; t++) {
+      if (windowBlocks[t] === undefined) {
+        const owner = allocResident(WINDOW_FIELDS);
+        windowBlocks[t] = new Int32Array(owner.buffer, owner.byteOffset, WINDOW_FIELDS);
+        windowOwners.push(owner);
+      }
+      const start = Math.min(w.batch, t * per);
+      const block = writeWindow(w, windowBlocks[t]!);
+      block[0] = Math.min(w.batch, start + per) - start;
+      bands[t]!.start = start;
+      bands[t]!.win = block.byteOffset;
+    }
+    windowParams[0] = kernel; windowParams[1] = a; windowParams[2] = aPer; windowParams[3] = b; windowParams[4] = bPer; windowParams[5] = out; windowParams[6] = outPer; windowParams[7] = m;
+    windowFloats[0] = fill;
+    pool.run(PoolOp.Window, windowParams, windowFloats, bands, parts, runWindow);
+    return true;
+  };
+  const more = { ...nativeElementwise(e, resident, allocResident), ...nativeWindow(e, resident, allocResident, registry === null ? undefined : splitWindow) };
 
   /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
   const denseStep = (spec: DenseStepSpec): ((lr: number, alpha: number, epsilon: number) => number) | null => {

@@ -29,6 +29,8 @@ const READY = 14;
 const COL_START = 15;
 const COL_END = 16;
 const OP = 17;
+/** A window kernel's band: its window block (the band's images as the batch). */
+const WIN = 18;
 /** Band states. */
 const PENDING = 1;
 const BY_WORKER = 2;
@@ -45,7 +47,17 @@ export const PoolOp = {
   Adam: 1,
   /** params: p, g, v (0: none), nesterov; floats: lr, momentum; band: element range. */
   Sgd: 2,
+  /**
+   * A sliding-window kernel on a band of images: params kernel (WindowKernel), a, a's bytes per
+   * image, b, b's, out, out's, multiplier; floats: fill; band: first image in `start`, the band's
+   * window (its images as the batch) at `win`.
+   */
+  Window: 3,
 } as const;
+
+/** The sliding-window kernels a worker runs (PoolOp.Window's first parameter). */
+export const WindowKernel = { Im2col: 0, Col2im: 1, MaxPool: 2, MaxPoolGrad: 3, Depthwise: 4, DepthwiseGradInput: 5 } as const;
+export type WindowKernel = (typeof WindowKernel)[keyof typeof WindowKernel];
 export type PoolOp = (typeof PoolOp)[keyof typeof PoolOp];
 
 /** What every worker runs, given its start message (see `GemmPool.create`). */
@@ -79,6 +91,17 @@ function start({ modules, memory, control, floatsAt, index }) {
     if (op === ${PoolOp.Gemm}) {
       e.setScratch(ctl[p + ${PACK_A}], ctl[p + ${PACK_B}], ctl[p + ${EDGE}]);
       e.sgemm(ctl[p], ctl[p + 1], ctl[p + 2], ctl[p + 3], ctl[p + 4], ctl[p + 5], ctl[p + 6], ctl[p + 7], ctl[p + ${START}], ctl[p + ${END}], ctl[p + ${COL_START}], ctl[p + ${COL_END}]);
+    } else if (op === ${PoolOp.Window}) {
+      const n0 = ctl[p + ${START}], win = ctl[p + ${WIN}], m = ctl[p + 7];
+      const a = ctl[p + 1] + n0 * ctl[p + 2], b = ctl[p + 3] + n0 * ctl[p + 4], out = ctl[p + 5] + n0 * ctl[p + 6];
+      switch (ctl[p]) {
+        case ${WindowKernel.Im2col}: e.im2col(a, win, fv[fp], out); break;
+        case ${WindowKernel.Col2im}: e.col2im(a, win, out); break;
+        case ${WindowKernel.MaxPool}: e.maxPool(a, win, out, b); break;
+        case ${WindowKernel.MaxPoolGrad}: e.maxPoolGrad(a, b, win, out); break;
+        case ${WindowKernel.Depthwise}: e.depthwiseConv(a, b, win, m, out); break;
+        default: e.depthwiseConvGradInput(a, b, win, m, out); break;
+      }
     } else {
       const o = ctl[p + ${START}] * 4;
       const len = ctl[p + ${END}] - ctl[p + ${START}];
@@ -92,7 +115,7 @@ function start({ modules, memory, control, floatsAt, index }) {
 }
 `;
 
-/** One thread's share of a call: a block of C (rows × columns), or an element range in `start`..`end`. */
+/** One thread's share of a call: a block of C (rows × columns), an element range in `start`..`end`, or images from `start` with their window at `win`. */
 export interface Band {
   start: number;
   end: number;
@@ -101,6 +124,7 @@ export interface Band {
   packA: number;
   packB: number;
   edge: number;
+  win?: number;
 }
 
 interface NodeWorker {
@@ -267,6 +291,7 @@ export class GemmPool {
       ctl[p + PACK_A] = band.packA;
       ctl[p + PACK_B] = band.packB;
       ctl[p + EDGE] = band.edge;
+      ctl[p + WIN] = band.win ?? 0;
       Atomics.store(ctl, p + STATE, PENDING);
       dispatched++;
     }

@@ -1,8 +1,8 @@
 // The native sliding-window kernels (assembly/window.ts, and the native backend's im2col,
-// col2im, max pooling and depthwise kernels in native/window.cc, on one thread and split by image on two) against the reference,
+// col2im, max pooling and depthwise kernels in native/window.cc, and the WebAssembly ones split by image on two threads, on one thread and split by image on two) against the reference,
 // bit for bit (NaN counted as NaN), on odd sizes: strides, dilations, padding on every side, a
 // kernel larger than the image, channel counts that are and are not multiples of 4, −∞ fill.
-import { describe, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Window2d } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { window2d } from '../../ops/conv.js';
@@ -24,8 +24,24 @@ const WINDOWS: Array<[number[], [number, number], Parameters<typeof window2d>[3]
 ];
 
 const BACKENDS = wasmSimdSupported()
-  ? [wasmBackend({ threads: 1, relaxed: false }), ...(nativeSupported() ? [nativeBackend({ threads: 1 }), nativeBackend({ threads: 2 })] : [])]
+  ? [wasmBackend({ threads: 1, relaxed: false }), wasmBackend({ threads: 2 }), ...(nativeSupported() ? [nativeBackend({ threads: 1 }), nativeBackend({ threads: 2 })] : [])]
   : [];
+
+describe.runIf(wasmSimdSupported())('the WebAssembly window kernels on two threads', () => {
+  test('large windows are split by image across the workers (and give the reference\'s bits, below)', async () => {
+    const backend = wasmBackend({ threads: 2 });
+    expect(await backend.ready()).toBe(2);
+    const w = window2d('test', [4, 40, 40, 12], [3, 3], { padding: 'same' });
+    const alloc = backend.allocResident!;
+    const x = alloc(4 * 40 * 40 * 12).fill(1);
+    const cols = alloc(w.batch * w.outH * w.outW * 9 * 12);
+    const before = backend.workerBands();
+    backend.kernels.im2col(x, w, 0, cols);
+    backend.kernels.maxPool(x, w, alloc(x.length), alloc(x.length));
+    // Each call's second band of two images went to the worker (or, had it been late, ran here).
+    expect(backend.workerBands() - before).toBeGreaterThanOrEqual(1);
+  });
+});
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('%s sliding-window kernels', (_name, backend) => {
   const ref = jsBackend().kernels;
