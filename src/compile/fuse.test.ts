@@ -81,7 +81,14 @@ describe('convolutions without their window matrices', () => {
       link(calls, backend)();
       return outputs.map((t) => Array.from(t.values));
     };
-    expect(run(fused)).toEqual(run(plain));
+    // Bit for bit where the fused kernels are the backend's own (native) or the unfused calls'
+    // composition on the same kernels (the reference backend); on WebAssembly, which runs the
+    // products in its SIMD GEMM but has no window-free kernels (compile does not fuse there), the
+    // fused calls are the reference's: within the products' rounding.
+    const native = backend.nativeKernels ?? [];
+    const [got, want] = [run(fused), run(plain)];
+    if (native.includes('conv') || !native.includes('gemm')) expect(got).toEqual(want);
+    else got.forEach((g, i) => g.forEach((v, j) => expect(Math.abs(v - want[i]![j]!)).toBeLessThan(1e-5 * (1 + Math.abs(want[i]![j]!)))));
   });
 
   test('a window matrix something else reads stays', () => {
