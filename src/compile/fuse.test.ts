@@ -3,7 +3,7 @@ import { getContext, layers, oneHot, randomNormal, sequential, setSeed, sum } fr
 import { adopt } from '../models/compiled.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fuseBiasActivation, fuseConvolutions } from './fuse.js';
-import { fold, link, productsAsGemm, prune, record } from './trace.js';
+import { compile, fold, link, productsAsGemm, prune, record } from './trace.js';
 import { conv2d, im2col, window2d } from '../ops/conv.js';
 
 describe('bias + activation fusion', () => {
@@ -105,5 +105,24 @@ describe('convolutions without their window matrices', () => {
     // conv2d's own im2col fuses with its product; the one summed stays.
     const fused = fuseConvolutions(calls, keep, rec.owned);
     expect(fused.map((c) => c.kernel)).toEqual(['im2col', 'conv', 'sum']);
+  });
+});
+
+describe('where convolutions are fused', () => {
+  test('compile fuses the window matrices away only on a backend that runs the window-free kernels natively', () => {
+    setSeed(2);
+    const base = getContext().backend;
+    const m = sequential({ layers: [layers.conv2d({ inputShape: [7, 7, 2], filters: 3, kernelSize: 3, activation: 'relu' }), layers.conv2d({ filters: 4, kernelSize: 2 }), layers.flatten(), layers.dense({ units: 1 })] });
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = new Tensor(new Float32Array(4 * 7 * 7 * 2).fill(0.5), [4, 7, 7, 2]);
+    const y = new Tensor(new Float32Array(4), [4, 1]);
+    const callsOn = (nativeKernels: readonly string[]): number => {
+      const backend = { ...base, nativeKernels };
+      const rec = record(backend, () => m.trainStep(x, y), {}, { dry: true });
+      const outputs = [rec.result.loss, ...m.trainableWeights.map((w) => rec.result.grads.get(w)!)].map((t) => t.values);
+      return compile(rec, outputs, backend).calls;
+    };
+    // 2 im2col + 4 products → 4 fused calls; the second convolution's input gradient, a product and col2im → 1.
+    expect(callsOn(['gemm']) - callsOn(['gemm', 'conv'])).toBe(3);
   });
 });
