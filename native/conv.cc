@@ -24,28 +24,6 @@ float* scratch(int which, int64_t rows, int64_t width) {
 }
 
 /**
- * Calls tap(r, t, pixel) for windows [r0, r0 + count) and each of their taps t in im2col's
- * order, pixel the tap's first input value or nullptr where it falls outside the image.
- */
-template <typename Image, typename Tap>
-void eachWindow(Image* x, const Window& w, int64_t r0, int64_t count, Tap tap) {
-  const int64_t C = w.channels, per = w.outH * w.outW;
-  for (int64_t r = r0; r < r0 + count; r++) {
-    const int64_t n = r / per, oy = (r % per) / w.outW, ox = r % w.outW;
-    Image* image = x + n * w.inH * w.inW * C;
-    int64_t t = 0;
-    for (int64_t ky = 0; ky < w.kH; ky++) {
-      const int64_t iy = oy * w.strideH - w.padTop + ky * w.dilationH;
-      for (int64_t kx = 0; kx < w.kW; kx++, t++) {
-        const int64_t ix = ox * w.strideW - w.padLeft + kx * w.dilationW;
-        const bool inside = iy >= 0 && iy < w.inH && ix >= 0 && ix < w.inW;
-        tap(r - r0, t, inside ? image + (iy * w.inW + ix) * C : nullptr);
-      }
-    }
-  }
-}
-
-/**
  * Columns [c0, c1) of im2col's rows [r0, r0 + count) into dst [count × (c1 − c0)] (zeros outside
  * the image): the whole rows by default.
  */

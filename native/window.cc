@@ -12,33 +12,6 @@ namespace neurite {
 namespace {
 
 /**
- * The reference's walk over images [n0, n1): for each output position and tap, in order, calls
- * tap(row, pixel) with the tap's C values in the im2col row and the image pixel it reads, or
- * nullptr where the tap falls outside the image.
- */
-template <typename Image, typename Row, typename Tap>
-void walkTaps(Image* images, Row* rows, const Window& w, int64_t n0, int64_t n1, Tap tap) {
-  const int64_t C = w.channels;
-  for (int64_t n = n0; n < n1; n++) {
-    Image* image = images + n * w.inH * w.inW * C;
-    Row* o = rows + n * w.outH * w.outW * w.kH * w.kW * C;
-    for (int64_t oy = 0; oy < w.outH; oy++) {
-      for (int64_t ox = 0; ox < w.outW; ox++) {
-        for (int64_t ky = 0; ky < w.kH; ky++) {
-          const int64_t iy = oy * w.strideH - w.padTop + ky * w.dilationH;
-          for (int64_t kx = 0; kx < w.kW; kx++) {
-            const int64_t ix = ox * w.strideW - w.padLeft + kx * w.dilationW;
-            const bool inside = iy >= 0 && iy < w.inH && ix >= 0 && ix < w.inW;
-            tap(o, inside ? image + (iy * w.inW + ix) * C : nullptr);
-            o += C;
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
  * For images [n0, n1), each output pixel's taps inside the image, in the reference's order:
  * tap(o, pixel, t) with o the pixel's first output value, pixel the tap's first input value,
  * t = ky·kW + kx.
@@ -150,10 +123,12 @@ void maxPoolGrad(const float* g, const float* taps, const Window& w, float* out,
 }
 
 void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0, int64_t n1) {
-  const size_t C = static_cast<size_t>(w.channels);
-  walkTaps(x, out, w, n0, n1, [&](float* row, const float* pixel) {
+  const int64_t C = w.channels, taps = w.kH * w.kW * C, per = w.outH * w.outW;
+  float* rows = out + n0 * per * taps;
+  eachWindow(x, w, n0 * per, (n1 - n0) * per, [&](int64_t r, int64_t t, const float* pixel) {
+    float* row = rows + r * taps + t * C;
     if (pixel == nullptr) std::fill(row, row + C, fill);
-    else std::memcpy(row, pixel, sizeof(float) * C);
+    else std::memcpy(row, pixel, sizeof(float) * static_cast<size_t>(C));
   });
 }
 
@@ -161,9 +136,12 @@ void col2im(const float* cols, const Window& w, float* out, int64_t n0, int64_t 
   const int64_t C = w.channels;
   const int64_t image = w.inH * w.inW * C;
   std::fill(out + n0 * image, out + n1 * image, 0.0f);
-  walkTaps(out, cols, w, n0, n1, [&](const float* row, float* pixel) {
-    if (pixel != nullptr)
-      for (int64_t c = 0; c < C; c++) pixel[c] += row[c];
+  const int64_t taps = w.kH * w.kW * C, per = w.outH * w.outW;
+  const float* rows = cols + n0 * per * taps;
+  eachWindow(out, w, n0 * per, (n1 - n0) * per, [&](int64_t r, int64_t t, float* pixel) {
+    if (pixel == nullptr) return;
+    const float* row = rows + r * taps + t * C;
+    for (int64_t c = 0; c < C; c++) pixel[c] += row[c];
   });
 }
 

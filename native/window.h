@@ -12,6 +12,29 @@ struct Window {
   int64_t batch, inH, inW, channels, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft, outH, outW;
 };
 
+/**
+ * Calls tap(r, t, pixel) for windows (im2col's rows) [r0, r0 + count) and each of their taps t in
+ * im2col's order, r counted from r0, pixel the tap's first input value in `x` or nullptr where the
+ * tap falls outside the image.
+ */
+template <typename Image, typename Tap>
+void eachWindow(Image* x, const Window& w, int64_t r0, int64_t count, Tap tap) {
+  const int64_t C = w.channels, per = w.outH * w.outW;
+  for (int64_t r = r0; r < r0 + count; r++) {
+    const int64_t n = r / per, oy = (r % per) / w.outW, ox = r % w.outW;
+    Image* image = x + n * w.inH * w.inW * C;
+    int64_t t = 0;
+    for (int64_t ky = 0; ky < w.kH; ky++) {
+      const int64_t iy = oy * w.strideH - w.padTop + ky * w.dilationH;
+      for (int64_t kx = 0; kx < w.kW; kx++, t++) {
+        const int64_t ix = ox * w.strideW - w.padLeft + kx * w.dilationW;
+        const bool inside = iy >= 0 && iy < w.inH && ix >= 0 && ix < w.inW;
+        tap(r - r0, t, inside ? image + (iy * w.inW + ix) * C : nullptr);
+      }
+    }
+  }
+}
+
 /** Images [n0, n1) of im2col: each window's taps as a row, `fill` outside the image. */
 void im2col(const float* x, const Window& w, float fill, float* out, int64_t n0, int64_t n1);
 

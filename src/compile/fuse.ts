@@ -95,7 +95,6 @@ export function fuseBiasActivation(input: readonly Call[], keep: ReadonlySet<Buf
  */
 export function fuseConvolutions(input: readonly Call[], keep: ReadonlySet<Buf>, owned: ReadonlySet<Buf>): Call[] {
   const calls: Array<Call | null> = input.map((c) => ({ kernel: c.kernel, args: [...c.args] }));
-  const live = (): Call[] => calls.filter((c): c is Call => c !== null);
   const readers = (b: Buf): number[] => calls.flatMap((c, i) => (c !== null && readsOf(c).includes(b) ? [i] : []));
   const writers = (b: Buf): number[] => calls.flatMap((c, i) => (c !== null && writesOf(c).includes(b) ? [i] : []));
   const mine = (b: Buf): boolean => owned.has(b) && !keep.has(b) && writers(b).length === 1;
@@ -137,5 +136,5 @@ export function fuseConvolutions(input: readonly Call[], keep: ReadonlySet<Buf>,
       calls[i] = { kernel: 'convGradInput', args: [a, b, w, k, dx] };
     }
   }
-  return live();
+  return calls.filter((c): c is Call => c !== null);
 }

@@ -195,7 +195,7 @@ export function placeBuffers(calls: readonly Call[], outputs: ReadonlySet<Buf>, 
     home.set(b, h);
   };
   for (const b of outputs) own(b);
-  for (const b of first.keys()) if (constant.has(b) || outputs.has(b)) own(b);
+  for (const b of constant) own(b);
   const shareable = [...first.keys()].filter((b) => owned.has(b) && !home.has(b));
   let sharedElements = 0;
   let separateElements = 0;
@@ -270,13 +270,13 @@ function bind(fn: (...args: unknown[]) => unknown, a: unknown[]): () => void {
   }
 }
 
-/** Binds calls to a backend's kernels; the program holds `memory` (the storage its buffers are views of) while it lives. */
-export function link(calls: readonly Call[], backend: Backend, memory: readonly Buf[] = []): Program {
+/** Binds calls to a backend's kernels; the program holds `storage` (what its buffers are views of) while it lives. */
+export function link(calls: readonly Call[], backend: Backend, storage: readonly Buf[] = []): Program {
   const steps = calls.map((c) => bind(backend.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args));
   const n = steps.length;
   return Object.assign(() => {
     for (let i = 0; i < n; i++) steps[i]!();
-  }, { memory });
+  }, { storage });
 }
 
 export interface Compiled {
@@ -299,7 +299,7 @@ export interface Compiled {
  * each backend kernel's checks on the way.
  */
 const TINY_BUFFER = 64;
-let referenceKernels: Backend | null = null;
+let reference: Backend | null = null;
 
 /** Whether every buffer `calls` touch holds fewer than TINY_BUFFER values. */
 function tiny(calls: readonly Call[]): boolean {
@@ -322,7 +322,7 @@ export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backen
     if (c.kernel === 'fillRandom') generators.add(c.args[1] as Rng);
   }
   return {
-    program: link(calls, tiny(calls) ? (referenceKernels ??= jsBackend()) : backend, placed.regions),
+    program: link(calls, tiny(calls) ? (reference ??= jsBackend()) : backend, placed.regions),
     calls: calls.length,
     recorded: rec.calls.length,
     effects: { buffers: [...buffers], generators: [...generators] },

@@ -194,10 +194,15 @@ function rowsAndTaps(w: Window2d): [number, number] {
   return [w.batch * w.outH * w.outW, w.kH * w.kW * w.channels];
 }
 
-/** The window matrix im2col(x) in an array of x's kind. */
-function windows(x: Buf, w: Window2d): Buf {
+/** A window matrix [rows × taps] of the same kind as `like`. */
+function windowMatrix(like: Buf, w: Window2d): Buf {
   const [rows, taps] = rowsAndTaps(w);
-  const cols = x instanceof Float64Array ? new Float64Array(rows * taps) : new Float32Array(rows * taps);
+  return like instanceof Float64Array ? new Float64Array(rows * taps) : new Float32Array(rows * taps);
+}
+
+/** The window matrix im2col(x). */
+function windows(x: Buf, w: Window2d): Buf {
+  const cols = windowMatrix(x, w);
   im2col(x, w, 0, cols);
   return cols;
 }
@@ -217,7 +222,7 @@ export function convGradFilter(x: Buf, w: Window2d, g: Buf, n: number, out: Buf)
 /** out = col2im(g·bᵀ). */
 export function convGradInput(g: Buf, b: Buf, w: Window2d, n: number, out: Buf): void {
   const [rows, taps] = rowsAndTaps(w);
-  const cols = g instanceof Float64Array ? new Float64Array(rows * taps) : new Float32Array(rows * taps);
+  const cols = windowMatrix(g, w);
   gemm(g, 0, b, 0, cols, 0, rows, n, taps, false, true);
   col2im(cols, w, out);
 }

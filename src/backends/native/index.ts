@@ -213,17 +213,16 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
   };
 
   // A convolution's products over blocks of windows (the compiler's rewrite of im2col and its products).
-  const f32 = (...xs: Buf[]): boolean => xs.every(isF32);
   const conv: Kernels['conv'] = (x, w, b, n, out) => {
-    if (f32(x, b, out)) addon.conv(0, x as Float32Array, b as Float32Array, place(w), n, out as Float32Array, threads, level);
+    if (isF32(x) && isF32(b) && isF32(out)) addon.conv(0, x, b, place(w), n, out, threads, level);
     else wasm.kernels.conv(x, w, b, n, out);
   };
   const convGradFilter: Kernels['convGradFilter'] = (x, w, g, n, out) => {
-    if (f32(x, g, out)) addon.conv(1, x as Float32Array, g as Float32Array, place(w), n, out as Float32Array, threads, level);
+    if (isF32(x) && isF32(g) && isF32(out)) addon.conv(1, x, g, place(w), n, out, threads, level);
     else wasm.kernels.convGradFilter(x, w, g, n, out);
   };
   const convGradInput: Kernels['convGradInput'] = (g, b, w, n, out) => {
-    if (f32(g, b, out)) addon.conv(2, g as Float32Array, b as Float32Array, place(w), n, out as Float32Array, threads, level);
+    if (isF32(g) && isF32(b) && isF32(out)) addon.conv(2, g, b, place(w), n, out, threads, level);
     else wasm.kernels.convGradInput(g, b, w, n, out);
   };
 
