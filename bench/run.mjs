@@ -27,9 +27,15 @@ let coretype = process.env.OPENBLAS_CORETYPE;
 if (args.includes('--report') && existsSync(fileURLToPath(new URL('./results.json', import.meta.url)))) coretype ??= JSON.parse(readFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), 'utf8')).openblasCoretype;
 if (hasTorch && coretype === undefined) {
   const probe = 'import torch,time;torch.set_num_threads(1);a=torch.randn(512,512);[a@a for _ in range(3)];t=time.perf_counter();[a@a for _ in range(20)];print(2*512**3*20/(time.perf_counter()-t)/1e9)';
-  const rates = ['', 'SkylakeX', 'Haswell', 'Zen'].map((c) => [c, Number(execFileSync(PYTHON, ['-c', probe], { encoding: 'utf8', env: { ...process.env, OPENBLAS_CORETYPE: c, OPENBLAS_NUM_THREADS: '1' } }))]);
+  // A core type this CPU lacks the instructions for (SkylakeX on an AVX2-only CPU) dies of an
+  // illegal instruction: it counts as 0, not as the end of the bench.
+  const rate = (c) => { try { return Number(execFileSync(PYTHON, ['-c', probe], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, OPENBLAS_CORETYPE: c, OPENBLAS_NUM_THREADS: '1' } })); } catch { return 0; } };
+  const rates = ['', 'SkylakeX', 'Haswell', 'Zen'].map((c) => [c, rate(c)]);
   coretype = rates.reduce((best, r) => (r[1] > best[1] ? r : best))[0];
-  process.stderr.write(`pytorch: OpenBLAS GFLOPS by OPENBLAS_CORETYPE: ${rates.map(([c, g]) => `${c || 'auto'} ${g.toFixed(0)}`).join(', ')}; using ${coretype || 'auto'}\n`);
+  process.stderr.write(`pytorch: OpenBLAS GFLOPS by OPENBLAS_CORETYPE: ${rates.map(([c, g]) => `${c || 'auto'} ${g > 0 ? g.toFixed(0) : 'fails on this CPU'}`).join(', ')}; using ${coretype || 'auto'}\n`);
+  // Debian's python3-torch alone brings the reference BLAS (a few GFLOPS): OpenBLAS is a separate package.
+  const blas = execFileSync(PYTHON, ['-c', "import torch;torch.randn(4,4)@torch.randn(4,4);print(any('openblas' in l for l in open('/proc/self/maps')))"], { encoding: 'utf8' }).trim();
+  if (blas !== 'True') process.stderr.write('pytorch: runs on the reference BLAS, not OpenBLAS (apt-get install libopenblas0-pthread): its figures are not its best\n');
 }
 const libs = opt('libs', `neurite,neurite-wasm,neurite-plain,neurite-js,tfjs-cpu,tfjs-wasm${hasTorch ? ',pytorch' : ''}`).split(',');
 if (!hasTorch) process.stderr.write('pytorch: not installed (apt-get install python3-torch libopenblas0-pthread); the workloads run without it\n');

@@ -9,7 +9,7 @@ namespace neurite {
 
 namespace {
 
-/** Rows gathered at a time: the forward's and input gradient's blocks (the GEMM's MC), the filter gradient's (its KC). */
+/** Rows gathered at a time for the forward and the input gradient (the filter gradient gathers the GEMM's KC). */
 constexpr int64_t ROWS = 192;
 
 int64_t tapsOf(const Window& w) { return w.kH * w.kW * w.channels; }
@@ -64,7 +64,7 @@ void convForward(Isa isa, const float* x, const Window& w, const float* b, float
 }
 
 void convGradFilter(Isa isa, const float* x, const Window& w, const float* g, float* out, int n, int t0, int t1, PackBuffers& pack) {
-  const int64_t taps = tapsOf(w), rows = w.batch * w.outH * w.outW, K = gemmBlockK();
+  const int64_t taps = tapsOf(w), rows = w.batch * w.outH * w.outW, K = gemmBlockK(isa);
   if (rows == 0) {
     std::fill(out + static_cast<int64_t>(t0) * n, out + static_cast<int64_t>(t1) * n, 0.0f);
     return;

@@ -36,7 +36,7 @@ int tileCols(Isa isa);
 void gemmBlock(Isa isa, const float* a, const float* b, float* c, int m, int n, int k, bool transA, bool transB,
                int r0, int r1, int c0, int c1, PackBuffers& pack, bool accumulate = false);
 
-/** The k-block (KC) the product sums in: a product split along k at its multiples, accumulated in order, gives the same bits. */
-int gemmBlockK();
+/** The ISA's k-block (KC) the product sums in: a product split along k at its multiples, accumulated in order, gives the same bits. */
+int gemmBlockK(Isa isa);
 
 }  // namespace neurite

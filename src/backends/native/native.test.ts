@@ -28,7 +28,7 @@ describe.runIf(nativeSupported())('native backend', () => {
       if (!(Math.abs(got[i]! - want[i]!) <= tol)) expect.fail(`${label}: element ${i} is ${got[i]}, the reference ${want[i]}`);
     }
   };
-  // Odd sizes around the tiles (12×32 AVX-512, 6×16 AVX2, 4×8 generic), the blocks (k 256, m 192),
+  // Odd sizes around the tiles (12×32 AVX-512, 6×16 AVX2, 4×8 generic), the blocks (k 256 and m 192 on AVX-512 and generic, k 512 and m 144 on AVX2),
   // and both ways of reading each operand (B in place up to 256 rows, packed above; A in place
   // with one or two column strips).
   const SHAPES: Array<[number, number, number]> = [[1, 1, 2048], [13, 33, 7], [37, 71, 300], [100, 17, 513], [5, 200, 3], [250, 129, 260], [193, 31, 1], [12, 32, 256], [2, 4100, 3], [300, 70, 40], [520, 40, 300]];
@@ -180,7 +180,7 @@ describe.runIf(nativeSupported())('native backend', () => {
   for (const isa of isas) {
     test(`${isa}: a convolution's products without the window matrix give the bits of im2col, gemm and col2im, on 1 and 2 threads`, () => {
       // 8 images 30×29, 16 channels, 3×3 'same' (padding on every side), 33 filters: 6,960 rows (not
-      // a multiple of the 256-row k-block), 144 taps; over 2^22 multiply-adds, so the addon splits.
+      // a multiple of the 256- or 512-row k-block), 144 taps; over 2^22 multiply-adds, so the addon splits.
       const w = { batch: 8, inH: 30, inW: 29, channels: 16, kH: 3, kW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, outH: 30, outW: 29 };
       const strided = { ...w, batch: 3, kH: 4, kW: 3, strideH: 2, strideW: 3, dilationH: 2, padTop: 2, padLeft: 0, outH: 14, outW: 9 };
       for (const win of [w, strided]) {
