@@ -73,9 +73,13 @@ for (const w of args.includes('--report') ? [] : workloads) {
   }
 }
 
-// --merge: keep the other workloads of an earlier run in bench/results.json.
+// --merge: keep the other workloads of an earlier run in bench/results.json — of a run on this
+// machine only: figures from another CPU in the same table would read as this one's.
 const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
-const summary = (args.includes('--merge') || args.includes('--report')) && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).summary : {};
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const stored = (args.includes('--merge') || args.includes('--report')) && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : null;
+if (stored !== null && args.includes('--merge') && stored.machine !== machine) process.stderr.write(`bench: not merging bench/results.json (from ${stored.machine}, not this ${machine}): this run's workloads only\n`);
+const summary = stored !== null && (args.includes('--report') || stored.machine === machine) ? stored.summary : {};
 for (const [w, byLib] of Object.entries(raw)) {
   summary[w] = {};
   for (const [lib, runs] of Object.entries(byLib)) {
@@ -101,8 +105,7 @@ const f = (v, d = 2) => (v === undefined ? '—' : v.toFixed(d));
 const cell = (s, d) => (s ? `${f(s.median, d)} (${f(s.min, d)}–${f(s.max, d)})` : '—');
 const timeCell = (r, d) => (r?.error !== undefined ? `fails: ${r.error}` : cell(r?.seconds, d) + (r?.extrapolatedFrom ? '*' : ''));
 const lines = [];
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-lines.push(`neurite benchmark — ${machine}; ${reps} runs each, median (min–max)`);
+lines.push(`neurite benchmark — ${args.includes('--report') && stored !== null ? stored.machine : machine}; ${reps} runs each, median (min–max)`);
 lines.push('');
 lines.push(`| workload | ${libs.join(' | ')} | tfjs-cpu / neurite | tfjs-wasm / neurite |${libs.includes('pytorch') ? ' pytorch / neurite |' : ''}`);
 lines.push(`|---|${libs.map(() => '---|').join('')}---|---|${libs.includes('pytorch') ? '---|' : ''}`);
@@ -145,4 +148,5 @@ if (backendOf) lines.push(`neurite: the default backend, ${backendOf}; neurite-w
 if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread (K1: one and two), OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);
 const text = lines.join('\n');
 console.log(text);
-writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), openblasCoretype: coretype ?? '', summary, table: text }, null, 2));
+// --report only prints: the stored run stays as it was.
+if (!args.includes('--report')) writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), openblasCoretype: coretype ?? '', summary, table: text }, null, 2));
