@@ -9,6 +9,7 @@
 //   sgdUpdate(p, g, v | null, len, lr, mu, nesterov, threads)
 //   adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
 //   unary(op, x, out)
+//   lstmCell(z, cPrev, rows, units, h, c, act), lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev)
 //   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
 //   depthwise(kind, a, b, window, multiplier, out, threads): depthwise convolution and its adjoints
 //   maxPool(kind, a, taps, window, out, threads): max pooling (kind 0) and its gradient (kind 1)
@@ -247,6 +248,64 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+/** Reads N Float32Arrays into ptr, each of at least need[i] values, or throws naming the function and the argument. */
+template <size_t N>
+bool sizedArrays(napi_env env, const napi_value (&argv)[N], const char* fn, const char* const (&names)[N], const int64_t (&need)[N], float* (&ptr)[N]) {
+  for (size_t i = 0; i < N; i++) {
+    size_t len = 0;
+    if (!floatArray(env, argv[i], &ptr[i], &len)) {
+      fail(env, std::string(fn) + ": " + names[i] + " must be a Float32Array");
+      return false;
+    }
+    if (static_cast<int64_t>(len) < need[i]) {
+      fail(env, std::string(fn) + ": " + names[i] + " has " + std::to_string(len) + " values, needs " + std::to_string(need[i]));
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The fused LSTM cell's C arguments: rows and units (non-negative integers) at rowsAt and
+ * rowsAt + 1, and N Float32Arrays at `at`, each of at least mult[i]·rows·units values; or throws
+ * naming the function and what is wrong.
+ */
+template <size_t C, size_t N>
+bool cellArgs(napi_env env, napi_callback_info info, const char* fn, const char* signature, size_t rowsAt, const size_t (&at)[N], const char* const (&names)[N],
+              const int64_t (&mult)[N], float* (&ptr)[N], int64_t* rows, int64_t* units) {
+  napi_value argv[C];
+  if (!args(env, info, fn, signature, argv)) return false;
+  if (!integer(env, argv[rowsAt], rows) || !integer(env, argv[rowsAt + 1], units) || *rows < 0 || *units < 0) {
+    fail(env, std::string(fn) + ": rows and units must be non-negative integers");
+    return false;
+  }
+  napi_value arrays[N];
+  int64_t need[N];
+  for (size_t i = 0; i < N; i++) {
+    arrays[i] = argv[at[i]];
+    need[i] = mult[i] * *rows * *units;
+  }
+  return sizedArrays(env, arrays, fn, names, need, ptr);
+}
+
+// lstmCell(z, cPrev, rows, units, h, c, act)
+napi_value LstmCell(napi_env env, napi_callback_info info) {
+  float* p[5];
+  int64_t rows = 0, units = 0;
+  if (!cellArgs<7>(env, info, "lstmCell", "(z, cPrev, rows, units, h, c, act)", 2, {0, 1, 4, 5, 6}, {"z", "cPrev", "h", "c", "act"}, {4, 1, 1, 1, 5}, p, &rows, &units)) return nullptr;
+  neurite::lstmCell(p[0], p[1], rows, units, p[2], p[3], p[4]);
+  return nullptr;
+}
+
+// lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev)
+napi_value LstmCellGrad(napi_env env, napi_callback_info info) {
+  float* p[6];
+  int64_t rows = 0, units = 0;
+  if (!cellArgs<8>(env, info, "lstmCellGrad", "(act, cPrev, dh, dc, rows, units, dz, dcPrev)", 4, {0, 1, 2, 3, 6, 7}, {"act", "cPrev", "dh", "dc", "dz", "dcPrev"}, {5, 1, 1, 1, 4, 1}, p, &rows, &units)) return nullptr;
+  neurite::lstmCellGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5]);
+  return nullptr;
+}
+
 /** Reads a window's 14 numbers (Window2d's fields in order) from an Int32Array, checking them. */
 bool windowArg(napi_env env, napi_value v, const char* fn, neurite::Window* w) {
   bool is = false;
@@ -443,6 +502,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmCell", nullptr, LstmCell, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmCellGrad", nullptr, LstmCellGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"depthwise", nullptr, Depthwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -102,6 +102,46 @@ void map(const float* x, float* out, int64_t n, F f) {
 
 }  // namespace
 
+// The fused LSTM cell (src/backends/js/recurrent.ts): each element in float64, rounded once where stored.
+NEURITE_CLONES void lstmCell(const float* __restrict z, const float* __restrict cPrev, int64_t rows, int64_t units, float* __restrict h, float* __restrict c, float* __restrict act) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* zr = z + r * 4 * units;
+    float* ar = act + r * 5 * units;
+    const int64_t s = r * units;
+    for (int64_t j = 0; j < units; j++) {
+      const double i = sigmoid(zr[j]), f = sigmoid(zr[units + j]), g = tanhOf(zr[2 * units + j]), o = sigmoid(zr[3 * units + j]);
+      const float cs = static_cast<float>(f * cPrev[s + j] + i * g);
+      const double t = tanhOf(cs);
+      c[s + j] = cs;
+      h[s + j] = static_cast<float>(o * t);
+      ar[j] = static_cast<float>(i);
+      ar[units + j] = static_cast<float>(f);
+      ar[2 * units + j] = static_cast<float>(g);
+      ar[3 * units + j] = static_cast<float>(o);
+      ar[4 * units + j] = static_cast<float>(t);
+    }
+  }
+}
+
+NEURITE_CLONES void lstmCellGrad(const float* __restrict act, const float* __restrict cPrev, const float* __restrict dh, const float* __restrict dc,
+                                 int64_t rows, int64_t units, float* __restrict dz, float* __restrict dcPrev) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* ar = act + r * 5 * units;
+    float* dzr = dz + r * 4 * units;
+    const int64_t s = r * units;
+    for (int64_t j = 0; j < units; j++) {
+      const double i = ar[j], f = ar[units + j], g = ar[2 * units + j], o = ar[3 * units + j], t = ar[4 * units + j];
+      const double gh = dh[s + j];
+      const double gc = dc[s + j] + gh * o * (1 - t * t);
+      dzr[j] = static_cast<float>(gc * g * i * (1 - i));
+      dzr[units + j] = static_cast<float>(gc * cPrev[s + j] * f * (1 - f));
+      dzr[2 * units + j] = static_cast<float>(gc * i * (1 - g * g));
+      dzr[3 * units + j] = static_cast<float>(gh * t * o * (1 - o));
+      dcPrev[s + j] = static_cast<float>(gc * f);
+    }
+  }
+}
+
 void unary(Unary op, const float* x, float* out, int64_t n) {
   switch (op) {
     case Unary::Exp: expLoop(x, out, n); break;

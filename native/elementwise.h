@@ -13,4 +13,13 @@ constexpr int UNARY_COUNT = 5;
 
 void unary(Unary op, const float* x, float* out, int64_t n);
 
+/**
+ * The LSTM cell on rows of gate pre-activations z [rows, 4·units] (i, f, g, o) and the previous
+ * state: c = σ(z_f)·cPrev + σ(z_i)·tanh(z_g), h = σ(z_o)·tanh(c), the gates and tanh(c) kept in
+ * act [rows, 5·units]; and its adjoint (dz, dcPrev from dh, dc and act). The reference's
+ * formulas (src/backends/js/recurrent.ts) with these functions.
+ */
+void lstmCell(const float* z, const float* cPrev, int64_t rows, int64_t units, float* h, float* c, float* act);
+void lstmCellGrad(const float* act, const float* cPrev, const float* dh, const float* dc, int64_t rows, int64_t units, float* dz, float* dcPrev);
+
 }  // namespace neurite

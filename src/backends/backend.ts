@@ -122,6 +122,14 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
    */
   softmaxCrossEntropy(logits: Buf, labels: Buf, rows: number, n: number, loss: Buf, probs: Buf): void;
   /**
+   * An LSTM cell on `rows` rows: from gate pre-activations z [rows, 4·units] (blocks i, f, g, o)
+   * and the previous state cPrev [rows, units], c = σ(z_f)·cPrev + σ(z_i)·tanh(z_g) and
+   * h = σ(z_o)·tanh(c), each [rows, units]; `act` [rows, 5·units] keeps i, f, g, o and tanh(c).
+   */
+  lstmCell(z: Buf, cPrev: Buf, rows: number, units: number, h: Buf, c: Buf, act: Buf): void;
+  /** lstmCell's adjoint: dz [rows, 4·units] and dcPrev from the gradients dh and dc of its outputs and its `act`. */
+  lstmCellGrad(act: Buf, cPrev: Buf, dh: Buf, dc: Buf, rows: number, units: number, dz: Buf, dcPrev: Buf): void;
+  /**
    * Each window's taps as one row: out [batch, outH, outW, kH, kW, channels] from NHWC x, with
    * `fill` for taps outside the image (0 for convolution, −∞ for max pooling).
    */

@@ -8,6 +8,7 @@
  * [batch·time, features]·kernel before the loop; each step then adds h·recurrentKernel and
  * applies the gates. A compiled step records the unrolled loop once per batch size.
  */
+import { lstmCell } from '../ops/recurrent.js';
 import { getContext, noGrad } from '../context/context.js';
 import { randomUniform, zeros } from '../ops/creation.js';
 import { add, div, greaterEqual, mul, sub } from '../ops/elementwise.js';
@@ -311,7 +312,13 @@ export class LSTM extends Recurrent {
   }
   protected step(xt: Tensor, state: State, hr: Tensor): State {
     const u = this.units;
-    const [zi, zf, zg, zo] = blocks(add(xt, matmul(hr, this.recurrentKernel!)), 4, u) as [Tensor, Tensor, Tensor, Tensor];
+    const z = add(xt, matmul(hr, this.recurrentKernel!));
+    // Keras's default activations (tanh; sigmoid gates) are the fused cell's: one kernel each way.
+    if ((this.config.activation ?? 'tanh') === 'tanh' && this.config.recurrentActivation === 'sigmoid') {
+      const [h, c] = lstmCell(z, state.c!);
+      return { h, c };
+    }
+    const [zi, zf, zg, zo] = blocks(z, 4, u) as [Tensor, Tensor, Tensor, Tensor];
     const i = this.gate(zi);
     const f = this.gate(zf);
     const c = add(mul(f, state.c!), mul(i, this.act(zg)));

@@ -137,6 +137,28 @@ describe.runIf(nativeSupported())('native backend', () => {
     }
   });
 
+  test('the LSTM cell and its adjoint: within float32 rounding of the reference (odd units, saturated gates, large states)', () => {
+    const be = nativeBackend();
+    for (const [rows, units, scale] of [[3, 37, 4], [64, 64, 1], [2, 5, 60]] as const) {
+      const z = fill(rows * 4 * units, scale), cPrev = fill(rows * units, 3), dh = fill(rows * units), dc = fill(rows * units);
+      const out = () => ({ h: new Float32Array(rows * units), c: new Float32Array(rows * units), act: new Float32Array(rows * 5 * units), dz: new Float32Array(rows * 4 * units), dcPrev: new Float32Array(rows * units) });
+      const want = out(), got = out();
+      ref.lstmCell(z, cPrev, rows, units, want.h, want.c, want.act);
+      be.kernels.lstmCell(z, cPrev, rows, units, got.h, got.c, got.act);
+      // Each value a few float32 roundings of terms of magnitude ≤ |cPrev| + 1 (the gates lie in [0, 1]).
+      const near = (a: Float32Array, b: Float32Array, label: string): void => {
+        for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-6 * Math.max(1, Math.abs(b[i]!)))) expect.fail(`${label}[${i}] = ${a[i]}, the reference ${b[i]} (rows ${rows}, units ${units})`);
+      };
+      near(got.c, want.c, 'c');
+      near(got.h, want.h, 'h');
+      near(got.act, want.act, 'act');
+      ref.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, want.dz, want.dcPrev);
+      be.kernels.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, got.dz, got.dcPrev);
+      near(got.dz, want.dz, 'dz');
+      near(got.dcPrev, want.dcPrev, 'dcPrev');
+    }
+  });
+
   test('uniform draws equal the reference bit for bit and leave the generator where the reference does', () => {
     const be = nativeBackend();
     const a = new Rng(5);
@@ -227,6 +249,13 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.fillUniform!(new Int32Array(3), f, 0, 1)).toThrow("fillUniform: state must be the generator's 4 words as an Int32Array");
     expect(() => addon.unary!(7, f, f)).toThrow('unary: op must be an integer in [0, 5)');
     expect(() => addon.unary!(0, f, new Float32Array(2))).toThrow('unary: out has 2 values, x 4');
+    const f5 = new Float32Array(5);
+    expect(() => addon.lstmCell!(f, f, 1, 1, f, f)).toThrow('lstmCell expects 7 arguments (z, cPrev, rows, units, h, c, act), got 6');
+    expect(() => addon.lstmCell!(f, f, -1, 1, f, f, f5)).toThrow('lstmCell: rows and units must be non-negative integers');
+    expect(() => addon.lstmCell!(f, new Float64Array(1), 1, 1, f, f, f5)).toThrow('lstmCell: cPrev must be a Float32Array');
+    expect(() => addon.lstmCell!(f, f, 1, 2, f, f, f5)).toThrow('lstmCell: z has 4 values, needs 8');
+    expect(() => addon.lstmCell!(f, f, 1, 1, f, f, f)).toThrow('lstmCell: act has 4 values, needs 5');
+    expect(() => addon.lstmCellGrad!(f5, f, f, f, 1, 1, new Float32Array(3), f)).toThrow('lstmCellGrad: dz has 3 values, needs 4');
     const win = Int32Array.from([1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 2, 2]);
     expect(() => addon.im2col!(f, new Int32Array(13), 0, f, 1)).toThrow('im2col: the window must be an Int32Array of its 14 fields');
     expect(() => addon.im2col!(f, Int32Array.from([1, 2, 2, 1, 0, 1, 1, 1, 1, 1, 0, 0, 2, 2]), 0, f, 1)).toThrow("im2col: the window's sizes must be ≥ 0, its kernel, strides and dilations ≥ 1");
