@@ -10,6 +10,7 @@
 //   adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
 //   unary(op, x, out)
 //   lstmCell(z, cPrev, rows, units, h, c, act), lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev)
+//   gruCell(x, inner, h, rows, units, out, act), gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh)
 //   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
 //   depthwise(kind, a, b, window, multiplier, out, threads): depthwise convolution and its adjoints
 //   maxPool(kind, a, taps, window, out, threads): max pooling (kind 0) and its gradient (kind 1)
@@ -306,6 +307,24 @@ napi_value LstmCellGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gruCell(x, inner, h, rows, units, out, act)
+napi_value GruCell(napi_env env, napi_callback_info info) {
+  float* p[5];
+  int64_t rows = 0, units = 0;
+  if (!cellArgs<7>(env, info, "gruCell", "(x, inner, h, rows, units, out, act)", 3, {0, 1, 2, 5, 6}, {"x", "inner", "h", "out", "act"}, {3, 3, 1, 1, 3}, p, &rows, &units)) return nullptr;
+  neurite::gruCell(p[0], p[1], p[2], rows, units, p[3], p[4]);
+  return nullptr;
+}
+
+// gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh)
+napi_value GruCellGrad(napi_env env, napi_callback_info info) {
+  float* p[7];
+  int64_t rows = 0, units = 0;
+  if (!cellArgs<9>(env, info, "gruCellGrad", "(act, inner, h, dOut, rows, units, dx, dInner, dh)", 4, {0, 1, 2, 3, 6, 7, 8}, {"act", "inner", "h", "dOut", "dx", "dInner", "dh"}, {3, 3, 1, 1, 3, 3, 1}, p, &rows, &units)) return nullptr;
+  neurite::gruCellGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5], p[6]);
+  return nullptr;
+}
+
 /** Reads a window's 14 numbers (Window2d's fields in order) from an Int32Array, checking them. */
 bool windowArg(napi_env env, napi_value v, const char* fn, neurite::Window* w) {
   bool is = false;
@@ -504,6 +523,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCell", nullptr, LstmCell, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCellGrad", nullptr, LstmCellGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruCell", nullptr, GruCell, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruCellGrad", nullptr, GruCellGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"depthwise", nullptr, Depthwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -142,6 +142,42 @@ NEURITE_CLONES void lstmCellGrad(const float* __restrict act, const float* __res
   }
 }
 
+// The GRU cell with the reset gate after its product (src/backends/js/recurrent.ts), as the LSTM's.
+NEURITE_CLONES void gruCell(const float* __restrict x, const float* __restrict inner, const float* __restrict h, int64_t rows, int64_t units, float* __restrict out, float* __restrict act) {
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t g = r * 3 * units, s = r * units;
+    for (int64_t j = 0; j < units; j++) {
+      const double z = sigmoid(static_cast<double>(x[g + j]) + inner[g + j]);
+      const double rg = sigmoid(static_cast<double>(x[g + units + j]) + inner[g + units + j]);
+      const double hc = tanhOf(x[g + 2 * units + j] + rg * inner[g + 2 * units + j]);
+      out[s + j] = static_cast<float>(z * h[s + j] + (1 - z) * hc);
+      act[g + j] = static_cast<float>(z);
+      act[g + units + j] = static_cast<float>(rg);
+      act[g + 2 * units + j] = static_cast<float>(hc);
+    }
+  }
+}
+
+NEURITE_CLONES void gruCellGrad(const float* __restrict act, const float* __restrict inner, const float* __restrict h, const float* __restrict dOut, int64_t rows, int64_t units,
+                                float* __restrict dx, float* __restrict dInner, float* __restrict dh) {
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t g = r * 3 * units, s = r * units;
+    for (int64_t j = 0; j < units; j++) {
+      const double z = act[g + j], rg = act[g + units + j], hc = act[g + 2 * units + j], go = dOut[s + j];
+      const double dzp = go * (h[s + j] - hc) * z * (1 - z);
+      const double dhp = go * (1 - z) * (1 - hc * hc);
+      const double drp = dhp * inner[g + 2 * units + j] * rg * (1 - rg);
+      dx[g + j] = static_cast<float>(dzp);
+      dx[g + units + j] = static_cast<float>(drp);
+      dx[g + 2 * units + j] = static_cast<float>(dhp);
+      dInner[g + j] = static_cast<float>(dzp);
+      dInner[g + units + j] = static_cast<float>(drp);
+      dInner[g + 2 * units + j] = static_cast<float>(dhp * rg);
+      dh[s + j] = static_cast<float>(go * z);
+    }
+  }
+}
+
 void unary(Unary op, const float* x, float* out, int64_t n) {
   switch (op) {
     case Unary::Exp: expLoop(x, out, n); break;

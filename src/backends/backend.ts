@@ -130,6 +130,15 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   /** lstmCell's adjoint: dz [rows, 4·units] and dcPrev from the gradients dh and dc of its outputs and its `act`. */
   lstmCellGrad(act: Buf, cPrev: Buf, dh: Buf, dc: Buf, rows: number, units: number, dz: Buf, dcPrev: Buf): void;
   /**
+   * A GRU cell with the reset gate after its product on `rows` rows: from the input's part x and
+   * the recurrent product inner = h·U + b_r (each [rows, 3·units], blocks z, r, h) and the state
+   * h [rows, units]: z = σ(x_z + inner_z), r = σ(x_r + inner_r), ĥ = tanh(x_h + r·inner_h),
+   * out = z·h + (1 − z)·ĥ; `act` [rows, 3·units] keeps z, r and ĥ.
+   */
+  gruCell(x: Buf, inner: Buf, h: Buf, rows: number, units: number, out: Buf, act: Buf): void;
+  /** gruCell's adjoint: dx, dInner [rows, 3·units] and dh from the gradient of its output and its `act`. */
+  gruCellGrad(act: Buf, inner: Buf, h: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dh: Buf): void;
+  /**
    * Each window's taps as one row: out [batch, outH, outW, kH, kW, channels] from NHWC x, with
    * `fill` for taps outside the image (0 for convolution, −∞ for max pooling).
    */

@@ -8,7 +8,7 @@
  * [batch·time, features]·kernel before the loop; each step then adds h·recurrentKernel and
  * applies the gates. A compiled step records the unrolled loop once per batch size.
  */
-import { lstmCell } from '../ops/recurrent.js';
+import { gruCell, lstmCell } from '../ops/recurrent.js';
 import { getContext, noGrad } from '../context/context.js';
 import { randomUniform, zeros } from '../ops/creation.js';
 import { add, div, greaterEqual, mul, sub } from '../ops/elementwise.js';
@@ -368,18 +368,21 @@ export class GRU extends Recurrent {
     const u = this.units;
     const p = this.parts!;
     const h = state.h;
-    const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
     let z: Tensor;
     let r: Tensor;
     let candidate: Tensor;
     if (this.config.resetAfter === true) {
       let inner = matmul(hr, p.zr);
       if (p.recurrentBias !== null) inner = add(inner, p.recurrentBias);
+      // Keras's default activations (tanh; sigmoid gates) are the fused cell's: one kernel each way.
+      if ((this.config.activation ?? 'tanh') === 'tanh' && this.config.recurrentActivation === 'sigmoid') return { h: gruCell(xt, inner, h), c: null };
+      const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
       const [iz, ir, ih] = blocks(inner, 3, u) as [Tensor, Tensor, Tensor];
       z = this.gate(add(xz, iz));
       r = this.gate(add(xr, ir));
       candidate = this.act(add(xh, mul(r, ih)));
     } else {
+      const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
       const [iz, ir] = blocks(matmul(hr, p.zr), 2, u) as [Tensor, Tensor];
       z = this.gate(add(xz, iz));
       r = this.gate(add(xr, ir));

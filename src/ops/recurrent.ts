@@ -1,10 +1,11 @@
 /**
- * The LSTM cell as one primitive: its gates' activations, the new state and the output in one
- * kernel forward and one backward, where composed from ops a step costs four slices, three
- * sigmoids, two tanh, three products and a sum forward, and about twice that backward (most of
- * an LSTM's training step, measured: W8's elementwise calls outweighed its products).
+ * The LSTM and GRU cells as primitives (the GRU's with the reset gate after its product): the
+ * gates' activations, the new state and the output in one kernel forward and one backward, where
+ * an LSTM step composed from ops costs four slices, three sigmoids, two tanh, three products and
+ * a sum forward, and about twice that backward (most of its training step, measured: W8's
+ * elementwise calls outweighed its products).
  */
-import { recordGroup } from '../autograd/engine.js';
+import { record, recordGroup } from '../autograd/engine.js';
 import { emptyTensor, getContext } from '../context/context.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -34,7 +35,7 @@ export function lstmCell(z: Tensor, cPrev: Tensor): [Tensor, Tensor] {
   return recordGroup([h, c], 'lstmCell', [z, cPrev], ([gh, gc]) => {
     const zero = gh === null || gc === null ? emptyTensor(cPrev.shape) : null;
     // A recorded backward (createGraph: a gradient to differentiate again) in ops, the same rule.
-    if (getContext().gradEnabled) return cellGradOps(z, cPrev, c, gh ?? zero!, gc ?? zero!, units!);
+    if (getContext().gradEnabled) return lstmGradOps(z, cPrev, c, gh ?? zero!, gc ?? zero!, units!);
     const dz = emptyTensor(z.shape);
     const dcPrev = emptyTensor(cPrev.shape);
     getContext().backend.kernels.lstmCellGrad(act.values, cPrev.values, (gh ?? zero!).values, (gc ?? zero!).values, rows!, units!, dz.values, dcPrev.values);
@@ -43,7 +44,7 @@ export function lstmCell(z: Tensor, cPrev: Tensor): [Tensor, Tensor] {
 }
 
 /** lstmCellGrad's rule written with ops (differentiable again): the kernel's formulas. */
-function cellGradOps(z: Tensor, cPrev: Tensor, c: Tensor, dh: Tensor, dc: Tensor, units: number): [Tensor, Tensor] {
+function lstmGradOps(z: Tensor, cPrev: Tensor, c: Tensor, dh: Tensor, dc: Tensor, units: number): [Tensor, Tensor] {
   const rows = cPrev.shape[0]!;
   const block = (k: number): Tensor => slice(z, [0, k * units], [rows, units]);
   const [i, f, g, o] = [sigmoid(block(0)), sigmoid(block(1)), tanh(block(2)), sigmoid(block(3))];
@@ -57,4 +58,46 @@ function cellGradOps(z: Tensor, cPrev: Tensor, c: Tensor, dh: Tensor, dc: Tensor
     mul(mul(dh, t), mul(o, oneMinus(o))),
   ], 1);
   return [dz, mul(gc, f)];
+}
+
+/**
+ * One GRU step with the reset gate after the recurrent product (Keras's `resetAfter`): from the
+ * input's part x = x_t·W + b_i and the recurrent product inner = h·U + b_r, both [batch, 3·units]
+ * in blocks z, r, h, and the state h [batch, units]: z = σ(x_z + inner_z), r = σ(x_r + inner_r),
+ * ĥ = tanh(x_h + r·inner_h), returns z·h + (1 − z)·ĥ.
+ * Gradient: dz' = d·(h − ĥ)·z(1 − z), dĥ' = d·(1 − z)(1 − ĥ²), dr' = dĥ'·inner_h·r(1 − r);
+ * dx = [dz', dr', dĥ'], dinner = [dz', dr', dĥ'·r], dh = d·z.
+ * @example gruCell(zeros([1, 3]), zeros([1, 3]), tensor([[1]])) // z = 0.5, ĥ = 0: 0.5
+ */
+export function gruCell(x: Tensor, inner: Tensor, h: Tensor): Tensor {
+  const rows = h.shape[0];
+  const units = h.shape[1];
+  const width = 3 * units!;
+  if (h.rank !== 2 || x.rank !== 2 || inner.rank !== 2 || x.shape[0] !== rows || inner.shape[0] !== rows || x.shape[1] !== width || inner.shape[1] !== width) {
+    throw new Error(`gruCell: x and inner must be [batch, 3·units] and h [batch, units], got x ${fmt(x.shape)}, inner ${fmt(inner.shape)} and h ${fmt(h.shape)}`);
+  }
+  const out = emptyTensor(h.shape);
+  const act = emptyTensor([rows!, width]);
+  getContext().backend.kernels.gruCell(x.values, inner.values, h.values, rows!, units!, out.values, act.values);
+  return record(out, 'gruCell', [x, inner, h], (g) => {
+    if (getContext().gradEnabled) return gruGradOps(x, inner, h, g, units!);
+    const dx = emptyTensor(x.shape);
+    const dInner = emptyTensor(inner.shape);
+    const dh = emptyTensor(h.shape);
+    getContext().backend.kernels.gruCellGrad(act.values, inner.values, h.values, g.values, rows!, units!, dx.values, dInner.values, dh.values);
+    return [dx, dInner, dh];
+  });
+}
+
+/** gruCellGrad's rule written with ops (differentiable again): the kernel's formulas. */
+function gruGradOps(x: Tensor, inner: Tensor, h: Tensor, d: Tensor, units: number): [Tensor, Tensor, Tensor] {
+  const rows = h.shape[0]!;
+  const block = (t: Tensor, k: number): Tensor => slice(t, [0, k * units], [rows, units]);
+  const z = sigmoid(add(block(x, 0), block(inner, 0)));
+  const r = sigmoid(add(block(x, 1), block(inner, 1)));
+  const hc = tanh(add(block(x, 2), mul(r, block(inner, 2))));
+  const dzp = mul(mul(d, sub(h, hc)), mul(z, sub(1, z)));
+  const dhp = mul(mul(d, sub(1, z)), sub(1, mul(hc, hc)));
+  const drp = mul(mul(dhp, block(inner, 2)), mul(r, sub(1, r)));
+  return [concat([dzp, drp, dhp], 1), concat([dzp, drp, mul(dhp, r)], 1), mul(d, z)];
 }

@@ -57,3 +57,52 @@ export function lstmCellGrad(act: Buf, cPrev: Buf, dh: Buf, dc: Buf, rows: numbe
     }
   }
 }
+
+/**
+ * The GRU cell with the reset gate after its product (Keras's `resetAfter`), on `rows` rows:
+ * from the input's part x [rows, 3·units] and the recurrent product's inner = h·U + b_r
+ * [rows, 3·units] (blocks z, r, h each), z = σ(x_z + inner_z), r = σ(x_r + inner_r),
+ * ĥ = tanh(x_h + r·inner_h) and out = z·h + (1 − z)·ĥ. `act` [rows, 3·units] keeps z, r and ĥ.
+ */
+export function gruCell(x: Buf, inner: Buf, h: Buf, rows: number, units: number, out: Buf, act: Buf): void {
+  for (let r = 0; r < rows; r++) {
+    const g = r * 3 * units;
+    const s = r * units;
+    for (let j = 0; j < units; j++) {
+      const z = sigmoidScalar(x[g + j]! + inner[g + j]!);
+      const rg = sigmoidScalar(x[g + units + j]! + inner[g + units + j]!);
+      const hc = Math.tanh(x[g + 2 * units + j]! + rg * inner[g + 2 * units + j]!);
+      out[s + j] = z * h[s + j]! + (1 - z) * hc;
+      act[g + j] = z;
+      act[g + units + j] = rg;
+      act[g + 2 * units + j] = hc;
+    }
+  }
+}
+
+/**
+ * gruCell's adjoint from dOut and its `act`: dz' = dOut·(h − ĥ)·z(1 − z), dĥ' = dOut·(1 − z)(1 − ĥ²),
+ * dr' = dĥ'·inner_h·r(1 − r); dx = [dz', dr', dĥ'], dInner = [dz', dr', dĥ'·r], dh = dOut·z.
+ */
+export function gruCellGrad(act: Buf, inner: Buf, h: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dh: Buf): void {
+  for (let r = 0; r < rows; r++) {
+    const g = r * 3 * units;
+    const s = r * units;
+    for (let j = 0; j < units; j++) {
+      const z = act[g + j]!;
+      const rg = act[g + units + j]!;
+      const hc = act[g + 2 * units + j]!;
+      const go = dOut[s + j]!;
+      const dzp = go * (h[s + j]! - hc) * z * (1 - z);
+      const dhp = go * (1 - z) * (1 - hc * hc);
+      const drp = dhp * inner[g + 2 * units + j]! * rg * (1 - rg);
+      dx[g + j] = dzp;
+      dx[g + units + j] = drp;
+      dx[g + 2 * units + j] = dhp;
+      dInner[g + j] = dzp;
+      dInner[g + units + j] = drp;
+      dInner[g + 2 * units + j] = dhp * rg;
+      dh[s + j] = go * z;
+    }
+  }
+}

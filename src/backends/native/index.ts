@@ -28,6 +28,8 @@ interface Addon {
   unary(op: number, x: Float32Array, out: Float32Array): void;
   lstmCell(z: Float32Array, cPrev: Float32Array, rows: number, units: number, h: Float32Array, c: Float32Array, act: Float32Array): void;
   lstmCellGrad(act: Float32Array, cPrev: Float32Array, dh: Float32Array, dc: Float32Array, rows: number, units: number, dz: Float32Array, dcPrev: Float32Array): void;
+  gruCell(x: Float32Array, inner: Float32Array, h: Float32Array, rows: number, units: number, out: Float32Array, act: Float32Array): void;
+  gruCellGrad(act: Float32Array, inner: Float32Array, h: Float32Array, dOut: Float32Array, rows: number, units: number, dx: Float32Array, dInner: Float32Array, dh: Float32Array): void;
   im2col(x: Float32Array, window: Int32Array, fill: number, out: Float32Array, threads: number): void;
   /** kind 0 depthwise convolution (a = x, b = filter), 1 its adjoint in x (a = g, b = filter), 2 in the filter (a = x, b = g). */
   depthwise(kind: 0 | 1 | 2, a: Float32Array, b: Float32Array, window: Int32Array, multiplier: number, out: Float32Array, threads: number): void;
@@ -183,7 +185,7 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
   };
   const maps = Object.fromEntries(NATIVE_UNARY.map((op) => [op, unary(op)])) as Pick<Kernels, (typeof NATIVE_UNARY)[number]>;
 
-  // The fused LSTM cell, one call each way per time step (its transcendentals as the maps' above).
+  // The fused LSTM and GRU cells, one call each way per time step (their transcendentals as the maps' above).
   const lstmCell: Kernels['lstmCell'] = (z, cPrev, rows, units, h, c, act) => {
     if (isF32(z) && isF32(cPrev) && isF32(h) && isF32(c) && isF32(act)) addon.lstmCell(z, cPrev, rows, units, h, c, act);
     else reference.lstmCell(z, cPrev, rows, units, h, c, act);
@@ -191,6 +193,14 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
   const lstmCellGrad: Kernels['lstmCellGrad'] = (act, cPrev, dh, dc, rows, units, dz, dcPrev) => {
     if (isF32(act) && isF32(cPrev) && isF32(dh) && isF32(dc) && isF32(dz) && isF32(dcPrev)) addon.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev);
     else reference.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev);
+  };
+  const gruCell: Kernels['gruCell'] = (x, inner, h, rows, units, out, act) => {
+    if (isF32(x) && isF32(inner) && isF32(h) && isF32(out) && isF32(act)) addon.gruCell(x, inner, h, rows, units, out, act);
+    else reference.gruCell(x, inner, h, rows, units, out, act);
+  };
+  const gruCellGrad: Kernels['gruCellGrad'] = (act, inner, h, dOut, rows, units, dx, dInner, dh) => {
+    if (isF32(act) && isF32(inner) && isF32(h) && isF32(dOut) && isF32(dx) && isF32(dInner) && isF32(dh)) addon.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh);
+    else reference.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh);
   };
 
   // A convolution's im2col and col2im, split by image across the threads.
@@ -238,13 +248,13 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else wasm.kernels.convGradInput(g, b, w, n, out);
   };
 
-  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'lstmCell', 'lstmCellGrad'];
+  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad'];
   return {
     // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
     // call per kernel would cost more than the work), with these kernels in place of its own.
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
-    kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, lstmCell, lstmCellGrad },
+    kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, lstmCell, lstmCellGrad, gruCell, gruCellGrad },
     isa,
     isas: info.isas,
     threads,

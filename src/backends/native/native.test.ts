@@ -159,6 +159,27 @@ describe.runIf(nativeSupported())('native backend', () => {
     }
   });
 
+  test('the GRU cell (reset after) and its adjoint: within float32 rounding of the reference', () => {
+    const be = nativeBackend();
+    for (const [rows, units, scale] of [[3, 37, 4], [64, 64, 1], [2, 5, 60]] as const) {
+      const x = fill(rows * 3 * units, scale), inner = fill(rows * 3 * units, scale), h = fill(rows * units, 2), dOut = fill(rows * units);
+      const out = () => ({ y: new Float32Array(rows * units), act: new Float32Array(rows * 3 * units), dx: new Float32Array(rows * 3 * units), dInner: new Float32Array(rows * 3 * units), dh: new Float32Array(rows * units) });
+      const want = out(), got = out();
+      const near = (a: Float32Array, b: Float32Array, label: string): void => {
+        for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-6 * Math.max(1, Math.abs(b[i]!)))) expect.fail(`${label}[${i}] = ${a[i]}, the reference ${b[i]} (rows ${rows}, units ${units})`);
+      };
+      ref.gruCell(x, inner, h, rows, units, want.y, want.act);
+      be.kernels.gruCell(x, inner, h, rows, units, got.y, got.act);
+      near(got.y, want.y, 'out');
+      near(got.act, want.act, 'act');
+      ref.gruCellGrad(want.act, inner, h, dOut, rows, units, want.dx, want.dInner, want.dh);
+      be.kernels.gruCellGrad(want.act, inner, h, dOut, rows, units, got.dx, got.dInner, got.dh);
+      near(got.dx, want.dx, 'dx');
+      near(got.dInner, want.dInner, 'dInner');
+      near(got.dh, want.dh, 'dh');
+    }
+  });
+
   test('uniform draws equal the reference bit for bit and leave the generator where the reference does', () => {
     const be = nativeBackend();
     const a = new Rng(5);
@@ -256,6 +277,8 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.lstmCell!(f, f, 1, 2, f, f, f5)).toThrow('lstmCell: z has 4 values, needs 8');
     expect(() => addon.lstmCell!(f, f, 1, 1, f, f, f)).toThrow('lstmCell: act has 4 values, needs 5');
     expect(() => addon.lstmCellGrad!(f5, f, f, f, 1, 1, new Float32Array(3), f)).toThrow('lstmCellGrad: dz has 3 values, needs 4');
+    expect(() => addon.gruCell!(f, f, f, 1, 1, f, new Float32Array(2))).toThrow('gruCell: act has 2 values, needs 3');
+    expect(() => addon.gruCellGrad!(f, f, f, f, 1, 2, f, f, f)).toThrow('gruCellGrad: act has 4 values, needs 6');
     const win = Int32Array.from([1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0, 2, 2]);
     expect(() => addon.im2col!(f, new Int32Array(13), 0, f, 1)).toThrow('im2col: the window must be an Int32Array of its 14 fields');
     expect(() => addon.im2col!(f, Int32Array.from([1, 2, 2, 1, 0, 1, 1, 1, 1, 1, 0, 0, 2, 2]), 0, f, 1)).toThrow("im2col: the window's sizes must be ≥ 0, its kernel, strides and dilations ≥ 1");
