@@ -22,9 +22,15 @@ const torchWorker = fileURLToPath(new URL('./torch_worker.py', import.meta.url))
 // misdetects some new CPUs and runs slow generic kernels.
 const PYTHON = '/usr/bin/python3';
 const hasTorch = (() => { try { execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+// --merge: keep the other workloads of an earlier run in bench/results.json — of a run on this
+// machine only: figures from another CPU in the same table would read as this one's.
+const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const report = args.includes('--report');
+const stored = (args.includes('--merge') || report) && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : null;
 let coretype = process.env.OPENBLAS_CORETYPE;
 // --report reprints a stored run: its core type is the stored one.
-if (args.includes('--report') && existsSync(fileURLToPath(new URL('./results.json', import.meta.url)))) coretype ??= JSON.parse(readFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), 'utf8')).openblasCoretype;
+if (report && stored !== null) coretype ??= stored.openblasCoretype;
 if (hasTorch && coretype === undefined) {
   const probe = 'import torch,time;torch.set_num_threads(1);a=torch.randn(512,512);[a@a for _ in range(3)];t=time.perf_counter();[a@a for _ in range(20)];print(2*512**3*20/(time.perf_counter()-t)/1e9)';
   // A core type this CPU lacks the instructions for (SkylakeX on an AVX2-only CPU) dies of an
@@ -53,7 +59,7 @@ const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max
 
 const raw = {};
 // --report: only print the table from bench/results.json.
-for (const w of args.includes('--report') ? [] : workloads) {
+for (const w of report ? [] : workloads) {
   for (let r = 0; r < reps; r++) {
     // Interleave the libraries within each repetition so drift in the machine hits all alike.
     for (const lib of libs) {
@@ -73,13 +79,8 @@ for (const w of args.includes('--report') ? [] : workloads) {
   }
 }
 
-// --merge: keep the other workloads of an earlier run in bench/results.json — of a run on this
-// machine only: figures from another CPU in the same table would read as this one's.
-const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const stored = (args.includes('--merge') || args.includes('--report')) && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : null;
 if (stored !== null && args.includes('--merge') && stored.machine !== machine) process.stderr.write(`bench: not merging bench/results.json (from ${stored.machine}, not this ${machine}): this run's workloads only\n`);
-const summary = stored !== null && (args.includes('--report') || stored.machine === machine) ? stored.summary : {};
+const summary = stored !== null && (report || stored.machine === machine) ? stored.summary : {};
 for (const [w, byLib] of Object.entries(raw)) {
   summary[w] = {};
   for (const [lib, runs] of Object.entries(byLib)) {
@@ -105,7 +106,7 @@ const f = (v, d = 2) => (v === undefined ? '—' : v.toFixed(d));
 const cell = (s, d) => (s ? `${f(s.median, d)} (${f(s.min, d)}–${f(s.max, d)})` : '—');
 const timeCell = (r, d) => (r?.error !== undefined ? `fails: ${r.error}` : cell(r?.seconds, d) + (r?.extrapolatedFrom ? '*' : ''));
 const lines = [];
-lines.push(`neurite benchmark — ${args.includes('--report') && stored !== null ? stored.machine : machine}; ${reps} runs each, median (min–max)`);
+lines.push(`neurite benchmark — ${report && stored !== null ? stored.machine : machine}; ${reps} runs each, median (min–max)`);
 lines.push('');
 lines.push(`| workload | ${libs.join(' | ')} | tfjs-cpu / neurite | tfjs-wasm / neurite |${libs.includes('pytorch') ? ' pytorch / neurite |' : ''}`);
 lines.push(`|---|${libs.map(() => '---|').join('')}---|---|${libs.includes('pytorch') ? '---|' : ''}`);
@@ -149,4 +150,4 @@ if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one t
 const text = lines.join('\n');
 console.log(text);
 // --report only prints: the stored run stays as it was.
-if (!args.includes('--report')) writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), openblasCoretype: coretype ?? '', summary, table: text }, null, 2));
+if (!report) writeFileSync(resultsFile, JSON.stringify({ machine, reps, date: new Date().toISOString(), openblasCoretype: coretype ?? '', summary, table: text }, null, 2));

@@ -107,6 +107,11 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     return getActivation(this.config.recurrentActivation ?? 'hardSigmoid')(x);
   }
 
+  /** Keras's default activations (tanh; sigmoid gates): those of the fused cells (ops/recurrent.ts), one kernel each way. */
+  protected get fusedCell(): boolean {
+    return (this.config.activation ?? 'tanh') === 'tanh' && this.config.recurrentActivation === 'sigmoid';
+  }
+
   override build(input: SymbolicShape | SymbolicShape[]): void {
     const inputShape = (Array.isArray(input[0]) ? input[0] : input) as SymbolicShape;
     if (inputShape.length !== 3) throw new Error(`${this.kind}: expected input of rank 3 (batch, time, features), got shape ${formatShape(inputShape)}`);
@@ -313,8 +318,7 @@ export class LSTM extends Recurrent {
   protected step(xt: Tensor, state: State, hr: Tensor): State {
     const u = this.units;
     const z = add(xt, matmul(hr, this.recurrentKernel!));
-    // Keras's default activations (tanh; sigmoid gates) are the fused cell's: one kernel each way.
-    if ((this.config.activation ?? 'tanh') === 'tanh' && this.config.recurrentActivation === 'sigmoid') {
+    if (this.fusedCell) {
       const [h, c] = lstmCell(z, state.c!);
       return { h, c };
     }
@@ -374,8 +378,7 @@ export class GRU extends Recurrent {
     if (this.config.resetAfter === true) {
       let inner = matmul(hr, p.zr);
       if (p.recurrentBias !== null) inner = add(inner, p.recurrentBias);
-      // Keras's default activations (tanh; sigmoid gates) are the fused cell's: one kernel each way.
-      if ((this.config.activation ?? 'tanh') === 'tanh' && this.config.recurrentActivation === 'sigmoid') return { h: gruCell(xt, inner, h), c: null };
+      if (this.fusedCell) return { h: gruCell(xt, inner, h), c: null };
       const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
       const [iz, ir, ih] = blocks(inner, 3, u) as [Tensor, Tensor, Tensor];
       z = this.gate(add(xz, iz));
