@@ -4,4 +4,5 @@ export * from './gemm';
 export * from './train';
 export * from './dense-step';
 export * from './elementwise';
+export * from './program';
 export * from './window';

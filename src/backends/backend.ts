@@ -212,6 +212,18 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   lossHead(head: StepHead, a: Float32Array, y: Float32Array, dz: Float32Array, rows: number, n: number, act: StepActivation): number;
 }
 
+/** Backend.sequence: encodes kernel calls as instructions and loads a run of them as one function. */
+export interface Sequencer {
+  /**
+   * The call as one instruction, or null where the sequencer does not take it (a kernel it
+   * lacks, a layout it does not cover, a buffer outside its memory): that call is then made as
+   * a kernel call between runs.
+   */
+  encode(kernel: keyof Kernels, args: readonly unknown[]): readonly number[] | null;
+  /** One function that runs the instructions in order, each giving its kernel's float32 results. */
+  load(instructions: ReadonlyArray<readonly number[]>): () => void;
+}
+
 export interface Backend {
   readonly name: string;
   /** The kernels that run natively here rather than as the reference's code (the compiler fuses into those). */
@@ -233,6 +245,12 @@ export interface Backend {
    * step. The planned step then calls the kernels one by one.
    */
   denseStep?(spec: DenseStepSpec): ((lr: number, alpha: number, epsilon: number) => number) | null;
+  /**
+   * Runs a sequence of kernel calls as one call into the backend (its WebAssembly module
+   * interpreting them), for compiled programs of tiny calls, where calling kernels one by one
+   * costs more than their arithmetic. Absent where the backend has no such interpreter.
+   */
+  readonly sequence?: Sequencer;
   /** Resolves, with the threads running, once the backend's worker threads have started (or failed). */
   ready?(): Promise<number>;
   readonly kernels: Kernels;

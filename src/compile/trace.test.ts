@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { add, exp, getContext, mul, neg, randomUniform, sum, tensor, Rng } from '../index.js';
 import { assignValues } from '../ops/layout.js';
-import { type Call, NotTraceableError, compile, fold, placeBuffers, prune, record } from './trace.js';
+import { type Call, NotTraceableError, compile, fold, placeBuffers, prune, record, shareResults } from './trace.js';
 import { notTraceable } from '../context/context.js';
 
 describe('trace', () => {
@@ -42,6 +42,40 @@ describe('trace', () => {
     x.values.set([10, 20]);
     program();
     expect(Array.from(home(rec.result.values))).toEqual([70, 140]);
+  });
+
+  test('a call repeating an earlier one on unchanged inputs is dropped, its readers reading the earlier result', () => {
+    const x = tensor([1, 2]);
+    const state = tensor([0, 0]);
+    const rec = record(backend(), () => {
+      const a = exp(x);
+      const b = exp(x); // the same call again: shared
+      assignValues(state, a);
+      const c = exp(state); // reads state, written in between: not the same values as exp(x)
+      const d = exp(state); // shared with c
+      return add(add(a, b), add(c, d));
+    });
+    const out = new Set([rec.result.values]);
+    const shared = shareResults(rec.calls, out, rec.owned);
+    expect(rec.calls.map((c) => c.kernel)).toEqual(['exp', 'exp', 'copy', 'exp', 'exp', 'add', 'add', 'add']);
+    expect(shared.map((c) => c.kernel)).toEqual(['exp', 'copy', 'exp', 'add', 'add', 'add']);
+    // The first add now reads the first exp's output twice.
+    expect(shared[3]!.args[0]).toBe(shared[3]!.args[2]);
+    const { program, home } = compile(rec, [rec.result.values], backend());
+    x.values.set([0, 1]);
+    state.values.set([0, 0]);
+    program();
+    // 2·e^x + 2·e^(e^x): x = 0 → 2 + 2e; x = 1 → 2e + 2e^e
+    const want = [0, 1].map((v) => 2 * Math.exp(v) + 2 * Math.exp(Math.exp(v)));
+    Array.from(home(rec.result.values)).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
+  });
+
+  test('an output the caller keeps, a draw and an in-place call are never dropped as repeats', () => {
+    const x = tensor([1, 2]);
+    const rng = new Rng(1);
+    const rec = record(backend(), () => [exp(x), exp(x), randomUniform([2], 0, 1, { rng }), randomUniform([2], 0, 1, { rng })]);
+    const keep = new Set(rec.result.map((t) => t.values));
+    expect(shareResults(rec.calls, keep, rec.owned).map((c) => c.kernel)).toEqual(rec.calls.map((c) => c.kernel));
   });
 
   test('recording undoes its effects on outside buffers and generators', () => {

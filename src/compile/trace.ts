@@ -2,17 +2,18 @@
  * Recording a computation into a program, and replaying it. `record(backend, fn)` runs `fn`
  * once through the ordinary ops and autograd on a backend wrapper that, besides running each
  * kernel, writes the call down with its arguments: the buffers the ops allocated stay the
- * program's buffers. `compile` then prunes calls nothing reads from, folds constant calls, fuses
- * bias + activation (fuse.ts), rewrites 2-D products as in-place GEMMs, fuses convolutions'
- * window matrices away where the backend can, places the buffers by liveness (placeBuffers) and
- * binds the calls into closures: replaying it runs the same kernels on the
- * same buffers with no tensors, no graph and no allocation.
+ * program's buffers. `compile` then prunes calls nothing reads from, folds constant calls, drops
+ * repeated ones (shareResults), fuses bias + activation (fuse.ts), rewrites 2-D products as
+ * in-place GEMMs, fuses convolutions' window matrices away where the backend can, places the
+ * buffers by liveness (placeBuffers) and binds the calls into closures (a tiny program's into
+ * runs for the backend's sequencer): replaying it runs the same kernels on the same buffers
+ * with no tensors, no graph and no allocation.
  *
  * A recording is sound when everything the computation does to values goes through kernels.
  * Code that reads values in plain code calls `notTraceable` (context), which stops the
  * recording with its reason; kernels that return a value cannot be replayed and stop it too.
  */
-import type { Backend, Kernels } from '../backends/backend.js';
+import type { Backend, Kernels, Sequencer } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
 import { type Context, withContext } from '../context/context.js';
 import type { Rng } from '../tensor/random.js';
@@ -139,6 +140,58 @@ export function fold(calls: readonly Call[], owned: ReadonlySet<Buf>, ran?: Read
   for (const c of calls) {
     if ((ran === undefined || ran.has(c)) && constantCall(c, owned, varying)) continue;
     for (const b of writesOf(c)) varying.add(b);
+    kept.push(c);
+  }
+  return kept;
+}
+
+/**
+ * Common subexpressions: a call that repeats an earlier one (same kernel, same arguments) while
+ * nothing has written the buffers it reads in between gives the earlier call's values again; it
+ * is dropped and what read its outputs reads the earlier call's. Binary cross-entropy from
+ * logits takes sigmoid(z) twice, for the predictions and in its backward; a layer's output is
+ * often compared or copied twice. Only calls whose outputs the program owns, outside `keep`,
+ * each written by that call alone, are dropped; in-place kernels and draws never are.
+ */
+export function shareResults(calls: readonly Call[], keep: ReadonlySet<Buf>, owned: ReadonlySet<Buf>): Call[] {
+  const writers = new Map<Buf, number>();
+  for (const c of calls) for (const b of writesOf(c)) writers.set(b, (writers.get(b) ?? 0) + 1);
+  const ids = new Map<Buf, number>();
+  const version = new Map<Buf, number>();
+  const id = (b: Buf): string => {
+    if (!ids.has(b)) ids.set(b, ids.size);
+    return `${ids.get(b)}.${version.get(b) ?? 0}`;
+  };
+  // An argument as text (buffers by identity and version); null for one that has no plain text (an object).
+  const text = (a: unknown): string | null => {
+    if (isBuf(a)) return `#${id(a)}`;
+    if (Array.isArray(a)) {
+      const parts = a.map(text);
+      return parts.includes(null) ? null : `[${parts.join(',')}]`;
+    }
+    return a === null || typeof a === 'number' || typeof a === 'string' || typeof a === 'boolean' ? JSON.stringify(a) ?? String(a) : null;
+  };
+  const seen = new Map<string, Call>();
+  const swap = new Map<Buf, Buf>();
+  const map = (a: unknown): unknown => (isBuf(a) ? (swap.get(a) ?? a) : Array.isArray(a) && a.some(isBuf) ? a.map(map) : a);
+  const kept: Call[] = [];
+  for (const original of calls) {
+    const c = swap.size === 0 ? original : { kernel: original.kernel, args: original.args.map(map) };
+    const w = WRITES[c.kernel];
+    const outs = writesOf(c);
+    const single = outs.every((b) => writers.get(b) === 1);
+    let key: string | null = null;
+    if (w.inPlace !== true && c.kernel !== 'fillRandom' && single) {
+      const parts = c.args.map((a, i) => (w.out.includes(i) ? '_' : text(a)));
+      if (!parts.includes(null)) key = `${c.kernel}(${parts.join(';')})`;
+    }
+    const earlier = key === null ? undefined : seen.get(key);
+    if (earlier !== undefined && outs.every((b) => owned.has(b) && !keep.has(b))) {
+      writesOf(earlier).forEach((b, i) => swap.set(outs[i]!, b));
+      continue;
+    }
+    if (key !== null) seen.set(key, c);
+    for (const b of outs) version.set(b, (version.get(b) ?? 0) + 1);
     kept.push(c);
   }
   return kept;
@@ -294,9 +347,11 @@ export interface Compiled {
 
 /**
  * Below this many values in every buffer, a program is tiny (the notes' 2-2-1 XOR: a step of
- * ~25 calls on a few values each): the WebAssembly and native kernels hand such calls to the
- * reference kernels themselves (their NATIVE_MIN), so the program calls those directly, without
- * each backend kernel's checks on the way.
+ * ~25 calls on a few values each): calling its kernels one by one would cost more than their
+ * arithmetic. Where the backend has a sequencer (WebAssembly), runs of calls it takes become one
+ * call into it each; the rest call the reference kernels directly, as the WebAssembly and native
+ * kernels hand such sizes to them themselves (their NATIVE_MIN), without each backend kernel's
+ * checks on the way.
  */
 const TINY_BUFFER = 64;
 let reference: Backend | null = null;
@@ -306,10 +361,36 @@ function tiny(calls: readonly Call[]): boolean {
   return calls.every((c) => [...readsOf(c), ...writesOf(c)].every((b) => b.length < TINY_BUFFER));
 }
 
+/** Links a tiny program: runs of calls the sequencer takes as one function each, the others as reference kernel calls. */
+function linkTiny(calls: readonly Call[], sequencer: Sequencer | undefined, storage: readonly Buf[]): Program {
+  const ref = (reference ??= jsBackend());
+  if (sequencer === undefined) return link(calls, ref, storage);
+  const steps: Array<() => void> = [];
+  let run: Array<readonly number[]> = [];
+  const flush = (): void => {
+    if (run.length > 0) steps.push(sequencer.load(run));
+    run = [];
+  };
+  for (const c of calls) {
+    const instruction = sequencer.encode(c.kernel, c.args);
+    if (instruction !== null) run.push(instruction);
+    else {
+      flush();
+      steps.push(bind(ref.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args));
+    }
+  }
+  flush();
+  const n = steps.length;
+  if (n === 1) return Object.assign(steps[0]!, { storage });
+  return Object.assign(() => {
+    for (let i = 0; i < n; i++) steps[i]!();
+  }, { storage });
+}
+
 /** Prune, fold, fuse, place, rewrite, link: the whole pipeline from a recording to a program. */
 export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): Compiled {
   const out = new Set(outputs);
-  const products = productsAsGemm(fuseBiasActivation(fold(prune(rec.calls, out, rec.owned), rec.owned, rec.ran), out, rec.owned));
+  const products = productsAsGemm(fuseBiasActivation(shareResults(fold(prune(rec.calls, out, rec.owned), rec.owned, rec.ran), out, rec.owned), out, rec.owned));
   // Convolutions without their window matrices where the backend has the kernels for it.
   const fused = backend.nativeKernels?.includes('conv') === true ? fuseConvolutions(products, out, rec.owned) : products;
   const placed = placeBuffers(fused, out, rec.owned, backend.allocResident);
@@ -322,7 +403,7 @@ export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backen
     if (c.kernel === 'fillRandom') generators.add(c.args[1] as Rng);
   }
   return {
-    program: link(calls, tiny(calls) ? (reference ??= jsBackend()) : backend, placed.regions),
+    program: tiny(calls) ? linkTiny(calls, backend.sequence, placed.regions) : link(calls, backend, placed.regions),
     calls: calls.length,
     recorded: rec.calls.length,
     effects: { buffers: [...buffers], generators: [...generators] },

@@ -35,8 +35,8 @@ type NativeBinary = keyof typeof BINARY_CODES;
  * value, 3 or 4 one row under every row of the other, 5 or 6 one value per row; -1 for any
  * other broadcast.
  */
-function binaryLayout(aLen: number, aShape: Shape, bLen: number, bShape: Shape, outShape: Shape, n: number): number {
-  if (aLen === n && bLen === n) return sameDims(aShape, bShape) ? 0 : -1;
+export function binaryLayout(aLen: number, aShape: Shape, bLen: number, bShape: Shape, outShape: Shape, n: number): number {
+  if (aLen === n && bLen === n && sameDims(aShape, bShape)) return 0;
   if (bLen === 1 && aLen === n) return 1;
   if (aLen === 1 && bLen === n) return 2;
   if (aLen === n) {

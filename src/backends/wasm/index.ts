@@ -14,6 +14,7 @@
 import type { Backend, DenseStepSpec, Kernels, StepActivation, StepHead } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { ELEMENTWISE_KERNELS, type ElementwiseExports, NATIVE_MIN, nativeElementwise } from './elementwise.js';
+import { type ProgramExports, sequencer } from './program.js';
 import { type SplitWindow, WINDOW_FIELDS, WINDOW_KERNELS, type WindowExports, nativeWindow, writeWindow } from './window.js';
 
 export { NATIVE_MIN };
@@ -66,7 +67,7 @@ export function enableRelaxedSimd(): boolean {
   return wasmRelaxedSimdSupported();
 }
 
-interface KernelExports extends ElementwiseExports, WindowExports {
+interface KernelExports extends ElementwiseExports, WindowExports, ProgramExports {
   memory?: WebAssembly.Memory;
   __heap_base?: WebAssembly.Global;
   EDGE_BYTES: WebAssembly.Global;
@@ -497,7 +498,7 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   return {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
-    ...(registry === null ? {} : { allocResident, isResident: resident, denseStep }),
+    ...(registry === null ? {} : { allocResident, isResident: resident, denseStep, sequence: sequencer(e, resident, allocResident) }),
     kernels: { ...reference, ...more, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, lossHead },
     nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'lossHead', ...ELEMENTWISE_KERNELS, ...WINDOW_KERNELS],
     threads,
