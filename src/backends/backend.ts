@@ -212,6 +212,17 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   lossHead(head: StepHead, a: Float32Array, y: Float32Array, dz: Float32Array, rows: number, n: number, act: StepActivation): number;
 }
 
+/**
+ * A number argument of a recorded call that changes from one replay to the next (an optimizer's
+ * learning rate, a bias correction): entry `live` of the program's array of step numbers, which
+ * the program's owner writes before each replay.
+ */
+export interface LiveScalar {
+  readonly live: number;
+}
+
+export const isLive = (x: unknown): x is LiveScalar => typeof x === 'object' && x !== null && typeof (x as LiveScalar).live === 'number';
+
 /** Backend.sequence: encodes kernel calls as instructions and loads a run of them as one function. */
 export interface Sequencer {
   /**
@@ -220,8 +231,12 @@ export interface Sequencer {
    * a kernel call between runs.
    */
   encode(kernel: keyof Kernels, args: readonly unknown[]): readonly number[] | null;
-  /** One function that runs the instructions in order, each giving its kernel's float32 results. */
-  load(instructions: ReadonlyArray<readonly number[]>): () => void;
+  /**
+   * One function that runs the instructions in order, each giving its kernel's float32 results;
+   * live numbers (LiveScalar arguments) are read from `live` as each replay finds it, which must
+   * then be in the backend's memory (a view of allocResident's storage).
+   */
+  load(instructions: ReadonlyArray<readonly number[]>, live?: Float64Array): () => void;
 }
 
 export interface Backend {

@@ -13,7 +13,7 @@
  * Code that reads values in plain code calls `notTraceable` (context), which stops the
  * recording with its reason; kernels that return a value cannot be replayed and stop it too.
  */
-import type { Backend, Kernels, Sequencer } from '../backends/backend.js';
+import { type Backend, type Kernels, isLive } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
 import { type Context, withContext } from '../context/context.js';
 import type { Rng } from '../tensor/random.js';
@@ -309,6 +309,50 @@ export function productsAsGemm(calls: readonly Call[]): Call[] {
 /** A bound, replayable program. */
 export type Program = () => void;
 
+/**
+ * Replaces, in the calls' arguments, each number equal to a stand-in `standIns[i]` by the live
+ * number i (LiveScalar): a replay reads it from the program's array of step numbers. A
+ * recording of an update made with stand-ins for the step's numbers (Optimizer.recordUpdate)
+ * becomes one that takes each step's.
+ */
+export function markLive(calls: readonly Call[], standIns: ArrayLike<number>): Call[] {
+  const index = new Map<number, number>();
+  for (let i = 0; i < standIns.length; i++) index.set(standIns[i]!, i);
+  return calls.map((c) => (c.args.some((a) => typeof a === 'number' && index.has(a)) ? { kernel: c.kernel, args: c.args.map((a) => (typeof a === 'number' && index.has(a) ? { live: index.get(a)! } : a)) } : c));
+}
+
+/** A call whose arguments include live numbers: each replay reads them from `live` first. */
+function bindLive(fn: (...args: unknown[]) => unknown, a: unknown[], live: Float64Array): () => void {
+  const vals = [...a];
+  const at: number[] = [];
+  const from: number[] = [];
+  a.forEach((x, i) => {
+    if (isLive(x)) {
+      at.push(i);
+      from.push(x.live);
+    }
+  });
+  const k = at.length;
+  return () => {
+    for (let j = 0; j < k; j++) vals[at[j]!] = live[from[j]!]!;
+    switch (vals.length) {
+      case 7: fn(vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6]); break;
+      case 8: fn(vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], vals[7]); break;
+      case 9: fn(vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], vals[7], vals[8]); break;
+      case 10: fn(vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], vals[7], vals[8], vals[9]); break;
+      case 11: fn(vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], vals[7], vals[8], vals[9], vals[10]); break;
+      default: fn(...vals);
+    }
+  };
+}
+
+/** Binds one call: its live numbers (if any) read from `live` on each replay. */
+function bindCall(fn: (...args: unknown[]) => unknown, a: unknown[], live: Float64Array | undefined): () => void {
+  if (!a.some(isLive)) return bind(fn, a);
+  if (live === undefined) throw new Error('compile: a call takes live numbers but the program has no array of them');
+  return bindLive(fn, a, live);
+}
+
 function bind(fn: (...args: unknown[]) => unknown, a: unknown[]): () => void {
   // Fixed arities: a spread call would build an arguments array on every replay.
   switch (a.length) {
@@ -324,8 +368,8 @@ function bind(fn: (...args: unknown[]) => unknown, a: unknown[]): () => void {
 }
 
 /** Binds calls to a backend's kernels; the program holds `storage` (what its buffers are views of) while it lives. */
-export function link(calls: readonly Call[], backend: Backend, storage: readonly Buf[] = []): Program {
-  const steps = calls.map((c) => bind(backend.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args));
+export function link(calls: readonly Call[], backend: Backend, storage: readonly Buf[] = [], live?: Float64Array): Program {
+  const steps = calls.map((c) => bindCall(backend.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args, live));
   const n = steps.length;
   return Object.assign(() => {
     for (let i = 0; i < n; i++) steps[i]!();
@@ -362,21 +406,24 @@ function tiny(calls: readonly Call[]): boolean {
 }
 
 /** Links a tiny program: runs of calls the sequencer takes as one function each, the others as reference kernel calls. */
-function linkTiny(calls: readonly Call[], sequencer: Sequencer | undefined, storage: readonly Buf[]): Program {
+function linkTiny(calls: readonly Call[], backend: Backend, storage: readonly Buf[], live: Float64Array | undefined): Program {
   const ref = (reference ??= jsBackend());
-  if (sequencer === undefined) return link(calls, ref, storage);
+  const sequencer = backend.sequence;
+  if (sequencer === undefined) return link(calls, ref, storage, live);
+  // Live numbers are read where the instructions run: the array must be in the backend's memory.
+  const liveThere = live !== undefined && backend.isResident?.(live) === true;
   const steps: Array<() => void> = [];
   let run: Array<readonly number[]> = [];
   const flush = (): void => {
-    if (run.length > 0) steps.push(sequencer.load(run));
+    if (run.length > 0) steps.push(sequencer.load(run, liveThere ? live : undefined));
     run = [];
   };
   for (const c of calls) {
-    const instruction = sequencer.encode(c.kernel, c.args);
+    const instruction = liveThere || !c.args.some(isLive) ? sequencer.encode(c.kernel, c.args) : null;
     if (instruction !== null) run.push(instruction);
     else {
       flush();
-      steps.push(bind(ref.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args));
+      steps.push(bindCall(ref.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args, live));
     }
   }
   flush();
@@ -388,9 +435,10 @@ function linkTiny(calls: readonly Call[], sequencer: Sequencer | undefined, stor
 }
 
 /** Prune, fold, fuse, place, rewrite, link: the whole pipeline from a recording to a program. */
-export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend): Compiled {
+export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backend: Backend, live?: { standIns: ArrayLike<number>; values: Float64Array }): Compiled {
   const out = new Set(outputs);
-  const products = productsAsGemm(fuseBiasActivation(shareResults(fold(prune(rec.calls, out, rec.owned), rec.owned, rec.ran), out, rec.owned), out, rec.owned));
+  const recorded = live === undefined ? rec.calls : markLive(rec.calls, live.standIns);
+  const products = productsAsGemm(fuseBiasActivation(shareResults(fold(prune(recorded, out, rec.owned), rec.owned, rec.ran), out, rec.owned), out, rec.owned));
   // Convolutions without their window matrices where the backend has the kernels for it.
   const fused = backend.nativeKernels?.includes('conv') === true ? fuseConvolutions(products, out, rec.owned) : products;
   const placed = placeBuffers(fused, out, rec.owned, backend.allocResident);
@@ -403,7 +451,7 @@ export function compile(rec: Recording<unknown>, outputs: readonly Buf[], backen
     if (c.kernel === 'fillRandom') generators.add(c.args[1] as Rng);
   }
   return {
-    program: tiny(calls) ? linkTiny(calls, backend.sequence, placed.regions) : link(calls, backend, placed.regions),
+    program: tiny(calls) ? linkTiny(calls, backend, placed.regions, live?.values) : link(calls, backend, placed.regions, live?.values),
     calls: calls.length,
     recorded: rec.calls.length,
     effects: { buffers: [...buffers], generators: [...generators] },

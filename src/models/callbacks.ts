@@ -130,6 +130,8 @@ export class History extends Callback {
  */
 export function accuracyAliases<T>(record: Record<string, T>): void {
   for (const key of Object.keys(record)) {
+    // Most keys (loss) end otherwise: no match to run, once per epoch.
+    if (!key.endsWith('acc') && !key.endsWith('accuracy')) continue;
     const m = /^(.*?)(accuracy|acc)$/.exec(key);
     if (m === null || (m[1] !== '' && !m[1]!.endsWith('_'))) continue;
     const other = `${m[1]}${m[2] === 'acc' ? 'accuracy' : 'acc'}`;

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   ACTIVATIONS, type ActivationName, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Tensor,
-  Sequential, gather, input, layers, lossNames, model, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
+  Sequential, cosineDecay, exponentialDecay, gather, input, layers, lossNames, model, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
   type Model, type SymbolicTensor, type SymbolicShape, initializers,
 } from '../index.js';
 import { getContext } from '../context/context.js';
@@ -44,6 +44,9 @@ const cases: Array<[string, () => Sequential, () => CompileArgs<string, string, 
   ['dropout, hinge, AdamW', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.5, seed: 11 }), layers.dense({ units: 1, activation: 'tanh' })] }), () => ({ optimizer: new AdamW({ learningRate: 0.01 }), loss: 'hinge' }), Y1],
   ['dropout, MAE, Adamax with clipValue', () => sequential({ layers: [layers.dense({ units: 4, activation: 'elu', inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3 })] }), () => ({ optimizer: new Adamax({ learningRate: 0.01, clipValue: 0.1 }), loss: 'meanAbsoluteError' }), Y3],
   ['dropout, SSE, amsgrad Adam', () => sequential({ layers: [layers.dense({ units: 3, activation: 'sigmoid', inputShape: [4] }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1, activation: 'sigmoid' })] }), () => ({ optimizer: new Adam({ learningRate: 0.01, amsgrad: true }), loss: 'sumSquaredError' }), Y1],
+  ['dropout, Adamax, its update inside the program', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new Adamax({ learningRate: 0.02 }), loss: 'categoricalCrossentropy' }), Y3],
+  ['dropout, Nesterov SGD on an exponential decay schedule', () => sequential({ layers: [layers.dense({ units: 4, activation: 'tanh', inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 1 })] }), () => ({ optimizer: new SGD({ learningRate: exponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }), momentum: 0.8, nesterov: true }), loss: 'meanSquaredError' }), Y1],
+  ['dropout, AdamW on a cosine schedule with warm-up', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.3 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new AdamW({ learningRate: cosineDecay({ initialLearningRate: 0.05, decaySteps: 8, warmupTarget: 0.1, warmupSteps: 3 }), weightDecay: 0.1 }), loss: 'categoricalCrossentropy' }), Y3],
   ['sample weights (a Dense stack leaves the planned step)', () => sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }), () => ({ optimizer: 'sgd', loss: 'categoricalCrossentropy' }), Y3, { sampleWeight: tensor(Array.from({ length: 24 }, (_, i) => 1 + (i % 4))) }],
   ['class weights', () => sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }), () => ({ optimizer: 'adam', loss: 'categoricalCrossentropy' }), Y3, { classWeight: { 0: 1, 1: 3, 2: 0.5 } }],
   ['accumulateSteps and validation data', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.25 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] }), Y3, { accumulateSteps: 2, validationData: [X, Y3] }],
@@ -115,6 +118,41 @@ class MeanScaled extends Layer {
     return mul(x, 1 / (1 + m / x.size));
   }
 }
+
+describe('the update inside the program', () => {
+  const make = () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3, activation: 'softmax' })] });
+  const program = (optimizer: CompileArgs<string, string, string>['optimizer']) => {
+    const m = make();
+    m.compile({ optimizer, loss: 'categoricalCrossentropy' });
+    return m.compiledTrainStep([X], [Y3], 5, false);
+  };
+  test.each([['SGD', new SGD()], ['Adam', new Adam()], ['AdamW', new AdamW()], ['RMSprop', new RMSprop({ centered: true, momentum: 0.5 })], ['Adagrad', new Adagrad()], ['Adadelta', new Adadelta()], ['Adamax', new Adamax()]] as const)(
+    '%s: recorded, the program updates the weights and gives no gradients to apply', (_name, optimizer) => {
+      const p = program(optimizer);
+      expect('why' in p).toBe(false);
+      if ('why' in p) return;
+      expect(p.updates).toBe(true);
+      expect(p.grads).toEqual([]);
+      const before = optimizer.iterations;
+      p.run();
+      // A replay is one update: the optimizer counts it.
+      expect(optimizer.iterations).toBe(before + 1);
+    });
+  test.each([['clipNorm', new SGD({ clipNorm: 1 })], ['clipValue', new Adam({ clipValue: 1 })], ['globalClipNorm', new RMSprop({ globalClipNorm: 1 })], ['AMSGrad', new Adam({ amsgrad: true })]] as const)(
+    '%s: the update stays the optimizer\'s, after each replay, from the program\'s gradients', (_name, optimizer) => {
+      const p = program(optimizer);
+      if ('why' in p) throw new Error(p.why);
+      expect(p.updates).toBe(false);
+      expect(p.grads.length).toBe(4);
+    });
+  test('gradients accumulated over batches keep the update outside', () => {
+    const m = make();
+    m.compile({ optimizer: new SGD(), loss: 'categoricalCrossentropy' });
+    const p = m.compiledTrainStep([X], [Y3], 5, false, false);
+    if ('why' in p) throw new Error(p.why);
+    expect(p.updates).toBe(false);
+  });
+});
 
 describe('the road taken', () => {
   test('a custom layer that computes on values unseen is caught on a second batch: eager, with the reason, same training', async () => {

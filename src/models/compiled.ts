@@ -1,10 +1,13 @@
 /**
  * The compiled step: for each batch size, the ordinary eager step (forward through every layer,
- * loss, penalties, backward) runs once on the first rows while compile/trace.ts records its
- * kernel calls (and then undoes its effects); every batch copies its rows into the program's
- * input buffers and replays it. The optimizer then updates the weights from the program's
- * gradient buffers, in place. One definition of every op: the program is what the ops did, not
- * a copy of their maths.
+ * loss, penalties, backward) and the optimizer's update run once on the first rows while
+ * compile/trace.ts records their kernel calls (and then undoes their effects); every batch copies
+ * its rows into the program's input buffers and replays it. The update is recorded with
+ * stand-ins for the step's numbers (learning rate, bias corrections), which each replay reads
+ * from an array the optimizer fills first. Where the update cannot be recorded (clipping,
+ * AMSGrad, gradients accumulated over batches), the optimizer updates the weights from the
+ * program's gradient buffers after each replay. One definition of every op: the program is what
+ * the ops did, not a copy of their maths.
  *
  * Where the recording cannot be made (a layer computing on values in plain code), `why` says
  * which part and why, and the caller runs the eager step instead, saying so.
@@ -27,8 +30,10 @@ export interface CompiledStep {
   readonly preds: Tensor[];
   /** Each output's loss in the last replay, for a model with several outputs (else empty). */
   readonly outputLosses: Tensor[];
-  /** (weight, gradient) for the optimizer, gradients over the program's buffers. */
+  /** (weight, gradient) for the optimizer, gradients over the program's buffers; empty when the program updates the weights itself. */
   readonly grads: ReadonlyArray<readonly [Tensor, Tensor]>;
+  /** Whether a replay also updates the weights (the optimizer's update recorded into the program). */
+  readonly updates: boolean;
   /** Kernel calls per replay, and as recorded (before pruning). */
   readonly calls: number;
   readonly recorded: number;
@@ -77,6 +82,30 @@ function batchOf(t: Tensor, batch: number, backend: Backend): Tensor {
   return b;
 }
 
+/** An optimizer's update, for a compiled step to record (Optimizer.recordUpdate and its step numbers). */
+export interface StepUpdate {
+  /** How many numbers a step's update takes (Optimizer.stepScalarCount). */
+  readonly count: number;
+  /** The kernel calls of one update of `pairs`, with stand-ins `s` for the step's numbers. */
+  record(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, s: ArrayLike<number>): void;
+  /** Writes the next step's numbers into `out`. */
+  next(out: Float64Array): void;
+  /** Counts a step the program made. */
+  done(): void;
+}
+
+/**
+ * Stand-ins for an update's step numbers while it is recorded: values no argument of a call
+ * takes otherwise (multiples of 2⁻¹⁰²⁰), found and replaced in the recorded calls.
+ */
+const STAND_INS = Float64Array.from({ length: 8 }, (_, i) => (i + 1) * 2 ** -1020);
+
+/** The array of a program's step numbers: in kernel memory where the backend has it (the WebAssembly sequencer reads it there). */
+function liveNumbers(count: number, backend: Backend): { values: Float64Array; owner: Float32Array | null } {
+  const owner = backend.allocResident?.(2 * count) ?? null;
+  return { values: owner === null ? new Float64Array(count) : new Float64Array(owner.buffer, owner.byteOffset, count), owner };
+}
+
 export interface StepSpec {
   /** The step to record: a model's trainStep (gradients) or testStep (none), written with ops. */
   step(xs: Tensor[], ys: Tensor[], sampleWeight: Tensor | undefined): { loss: Tensor; preds: Tensor[]; outputLosses: Tensor[]; grads?: Map<Tensor, Tensor> };
@@ -95,6 +124,8 @@ export interface StepSpec {
    * values behind the ops' back, and would then replay its first batch's numbers.
    */
   verify?: boolean;
+  /** The optimizer's update, recorded into the program (not with `verify`: the check compares gradients). */
+  update?: StepUpdate;
 }
 
 /**
@@ -110,13 +141,30 @@ export function compileStep(spec: StepSpec, trainable: readonly Tensor[]): Compi
     const ys = spec.ys.map((t) => batchOf(t, batch, backend));
     const w = spec.weighted ? input([batch], backend, spec.ys[0]!) : null;
     if (w !== null) w.values.fill(1);
-    const rec = record(backend, () => spec.step(xs, ys, w ?? undefined), {}, { dry: true });
+    const update = spec.verify === true ? undefined : spec.update;
+    const standIns = STAND_INS.subarray(0, update?.count ?? 0);
+    if (update !== undefined && update.count > STAND_INS.length) throw new Error(`compileStep: an update of ${update.count} step numbers (at most ${STAND_INS.length})`);
+    const rec = record(backend, () => {
+      const r = spec.step(xs, ys, w ?? undefined);
+      update?.record(gradientPairs(trainable, r.grads), standIns);
+      return r;
+    }, {}, { dry: true });
     const { preds, loss, outputLosses } = rec.result;
     const pairs = gradientPairs(trainable, rec.result.grads);
-    const outputs = [loss, ...outputLosses, ...preds, ...pairs.map(([, g]) => g)];
-    const compiled = compile(rec, outputs.map((t) => t.values), backend);
+    // With the update inside, the gradients are the program's intermediates, not its outputs.
+    const outputs = [loss, ...outputLosses, ...preds, ...(update === undefined ? pairs.map(([, g]) => g) : [])];
+    const live = update === undefined ? undefined : liveNumbers(update.count, backend);
+    const compiled = compile(rec, outputs.map((t) => t.values), backend, live === undefined ? undefined : { standIns, values: live.values });
     for (const t of outputs) t.values = compiled.home(t.values);
-    const step: CompiledStep = { xs, ys, w, preds, outputLosses, grads: pairs, calls: compiled.calls, recorded: compiled.recorded, memory: compiled.memory, run: () => { compiled.program(); return loss.values[0]!; } };
+    const run = update === undefined || live === undefined
+      ? () => { compiled.program(); return loss.values[0]!; }
+      : () => {
+        update.next(live.values);
+        compiled.program();
+        update.done();
+        return loss.values[0]!;
+      };
+    const step: CompiledStep = { xs, ys, w, preds, outputLosses, grads: update === undefined ? pairs : [], updates: update !== undefined, calls: compiled.calls, recorded: compiled.recorded, memory: compiled.memory, run: Object.assign(run, { live }) };
     if (spec.verify === true) {
       const why = mismatch(spec, step, outputs, trainable, () => withoutEffects(compiled.effects, () => step.run()));
       if (why !== null) return { why };

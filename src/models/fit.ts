@@ -178,7 +178,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   const programs = new Map<number, CompiledStep | NotCompiled>();
   const programFor = (size: number): CompiledStep | NotCompiled => {
     let p = programs.get(size);
-    if (p === undefined) programs.set(size, (p = model.compiledTrainStep(xs, ys, size, weights !== undefined)));
+    if (p === undefined) programs.set(size, (p = model.compiledTrainStep(xs, ys, size, weights !== undefined, accumulate === 1)));
     return p;
   };
   const first = !compiling || n === 0 ? null : programFor(Math.min(batchSize, n));
@@ -210,6 +210,12 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   let pendingCount = 0;
   const yieldMs = args.yieldEvery === 'never' || args.yieldEvery === 'epoch' ? Infinity : args.yieldEvery === 'batch' ? 0 : typeof args.yieldEvery === 'number' ? args.yieldEvery : 25;
   let lastYield = performance.now();
+  // The clock is read every `clockEvery` batches: each batch when batches are slow, up to every
+  // 64th when they take microseconds (50,000 one-batch epochs of XOR should not each read it),
+  // keeping reads under a 32nd of the yield interval apart.
+  let clockEvery = 1;
+  let sinceClock = 0;
+  let lastRead = lastYield;
 
   model.stopTraining = false;
   let nanWarned = false;
@@ -224,7 +230,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
     for (let i = 0; i < metrics.length; i++) metrics[i]!.reset();
     let lossSum = 0;
     let seen = 0;
-    outLossSums.fill(0);
+    for (let i = 0; i < outLossSums.length; i++) outLossSums[i] = 0;
     for (let b = 0; b < steps; b++) {
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
@@ -248,7 +254,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
           preds = program.preds;
           targets = program.ys;
           for (let i = 0; i < program.outputLosses.length; i++) outLossSums[i]! += program.outputLosses[i]!.values[0]! * (end - start);
-          applyGradients(program.grads, b === steps - 1);
+          if (!program.updates) applyGradients(program.grads, b === steps - 1);
         } else {
           targets = ys.map((t) => takeRows(t, order, start, end));
           const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
@@ -272,9 +278,15 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
         const p = cbs.batchEnd(b, logs);
         if (p) await p;
       }
-      if (performance.now() - lastYield >= yieldMs) {
-        await nextTick();
-        lastYield = performance.now();
+      if (yieldMs !== Infinity && ++sinceClock >= clockEvery) {
+        const t = performance.now();
+        clockEvery = t - lastRead < yieldMs / 64 ? Math.min(64, clockEvery * 2) : 1;
+        sinceClock = 0;
+        lastRead = t;
+        if (t - lastYield >= yieldMs) {
+          await nextTick();
+          lastYield = lastRead = performance.now();
+        }
       }
       if (model.stopTraining) break;
     }

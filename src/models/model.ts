@@ -262,13 +262,23 @@ export abstract class Model implements TrainingModel {
     };
   }
 
-  /** @internal The compiled training step (`trainStep` recorded) for batches of `batch` rows. */
-  compiledTrainStep(xs: Tensor[], ys: Tensor[], batch: number, weighted: boolean): CompiledStep | NotCompiled {
+  /**
+   * @internal The compiled training step (`trainStep` recorded) for batches of `batch` rows,
+   * with the optimizer's update inside when `update` and the optimizer's update can be recorded
+   * (Optimizer.recordable; not for a model running code the library does not know, whose
+   * program is checked against the eager step by its gradients).
+   */
+  compiledTrainStep(xs: Tensor[], ys: Tensor[], batch: number, weighted: boolean, update = true): CompiledStep | NotCompiled {
     const c = this.compiledOrThrow('fit');
     const backend = getContext().backend;
-    const key = this.programKey([...xs, ...ys], [...c.losses, ...c.lossWeights, weighted, ...this.trainableWeights]);
+    const opt = c.optimizer;
+    const inside = update && opt.recordable && !this.runsCustomCode;
+    const key = this.programKey([...xs, ...ys], [...c.losses, ...c.lossWeights, weighted, inside ? opt : null, ...this.trainableWeights]);
+    const stepUpdate = inside
+      ? { count: opt.stepScalarCount, record: (pairs: ReadonlyArray<readonly [Tensor, Tensor]>, s: ArrayLike<number>) => opt.recordUpdate(pairs, s), next: (out: Float64Array) => opt.nextStepScalars(out), done: () => opt.stepDone() }
+      : undefined;
     return this.cachedProgram('train', key, batch, () =>
-      compileStep({ step: this.stepOf('train'), layers: this.layers, batch, xs, ys, weighted, backend, verify: this.runsCustomCode }, this.trainableWeights));
+      compileStep({ step: this.stepOf('train'), layers: this.layers, batch, xs, ys, weighted, backend, verify: this.runsCustomCode, ...(stepUpdate === undefined ? {} : { update: stepUpdate }) }, this.trainableWeights));
   }
 
   private compiledTestStep(xs: Tensor[], ys: Tensor[], batch: number, weighted: boolean): CompiledStep | NotCompiled {
@@ -454,7 +464,7 @@ export abstract class Model implements TrainingModel {
       xs.forEach((t, i) => program.xs[i]!.values.set(t.values));
       ys.forEach((t, i) => program.ys[i]!.values.set(t.values));
       const loss = program.run();
-      c.optimizer.applyGradients(program.grads);
+      if (!program.updates) c.optimizer.applyGradients(program.grads);
       return { loss, outputLosses: program.outputLosses.map((t) => t.values[0]!), preds: program.preds, targets: program.ys };
     }
     const r = this.trainStep(this.unwrap(xs), this.unwrap(ys));

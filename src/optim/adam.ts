@@ -45,13 +45,23 @@ export class Adam extends Optimizer {
     return this.epsilon * Math.sqrt(1 - this.beta2 ** t);
   }
 
-  protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
+  /** α and ε̂; AMSGrad's update is a loop over values here, which a compiled step cannot record. */
+  override get stepScalarCount(): number {
+    return this.amsgrad ? 0 : 2;
+  }
+
+  protected override writeStepScalars(lr: number, t: number, out: Float64Array): void {
+    out[0] = this.stepSize(lr, t);
+    out[1] = this.stepEpsilon(t);
+  }
+
+  protected applyStep(p: Buf, g: Buf, slots: Float32Array[], s: ArrayLike<number>): void {
     const [m, v, vhat] = slots as [Float32Array, Float32Array, Float32Array | undefined];
     const b1 = this.beta1;
     const b2 = this.beta2;
-    const alpha = this.stepSize(lr, t);
+    const alpha = s[0]!;
     if (vhat === undefined) {
-      getContext().backend.kernels.adamUpdate(p, g, m, v, p.length, alpha, b1, b2, this.stepEpsilon(t));
+      getContext().backend.kernels.adamUpdate(p, g, m, v, p.length, alpha, b1, b2, s[1]!);
       return;
     }
     // AMSGrad: the same float32 arithmetic as the kernel, with v̂ the running maximum of v.
@@ -59,7 +69,7 @@ export class Adam extends Optimizer {
     const c1 = f(1 - b1);
     const c2 = f(1 - b2);
     const a = f(alpha);
-    const e = f(this.stepEpsilon(t));
+    const e = f(s[1]!);
     for (let i = 0; i < p.length; i++) {
       const gi = f(g[i]!);
       const mi = f(m[i]! + f(f(gi - m[i]!) * c1));

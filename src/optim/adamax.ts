@@ -26,8 +26,18 @@ export class Adamax extends Optimizer {
     this.epsilon = this.option('epsilon', options.epsilon, 1e-7, (v) => v > 0, 'a positive number');
   }
 
-  protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
-    getContext().backend.kernels.adamaxUpdate(p, g, slots[0]!, slots[1]!, p.length, lr, this.beta1, this.beta2, this.epsilon, 1 - this.beta1 ** t);
+  override get stepScalarCount(): number {
+    return 2;
+  }
+
+  /** The learning rate and the bias correction 1 − β₁ᵗ. */
+  protected override writeStepScalars(lr: number, t: number, out: Float64Array): void {
+    out[0] = lr;
+    out[1] = 1 - this.beta1 ** t;
+  }
+
+  protected applyStep(p: Buf, g: Buf, slots: Float32Array[], s: ArrayLike<number>): void {
+    getContext().backend.kernels.adamaxUpdate(p, g, slots[0]!, slots[1]!, p.length, s[0]!, this.beta1, this.beta2, this.epsilon, s[1]!);
   }
 
 

@@ -18,9 +18,19 @@ export class AdamW extends Adam {
     this.weightDecay = this.option('weightDecay', options.weightDecay, 0.004, (v) => v >= 0, 'a number ≥ 0');
   }
 
-  protected override update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
-    getContext().backend.kernels.scaleUpdate(p, p.length, 1 - lr * this.weightDecay);
-    super.update(p, g, slots, lr, t);
+  override get stepScalarCount(): number {
+    return this.amsgrad ? 0 : 3;
+  }
+
+  /** Adam's α and ε̂, then the decay factor 1 − η·λ. */
+  protected override writeStepScalars(lr: number, t: number, out: Float64Array): void {
+    super.writeStepScalars(lr, t, out);
+    out[2] = 1 - lr * this.weightDecay;
+  }
+
+  protected override applyStep(p: Buf, g: Buf, slots: Float32Array[], s: ArrayLike<number>): void {
+    getContext().backend.kernels.scaleUpdate(p, p.length, s[2]!);
+    super.applyStep(p, g, slots, s);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,8 +1,9 @@
 /**
  * The optimizer base: learning rate (a number or a schedule), gradient clipping, per-variable
  * state slots, and the two front doors: `applyGradients` (what `fit` calls) and PyTorch's
- * `step()` / `zeroGrad()` over `.grad`. A concrete optimizer only writes `update`: one
- * variable, in place, on typed arrays.
+ * `step()` / `zeroGrad()` over `.grad`. A concrete optimizer writes its step's numbers
+ * (`writeStepScalars`: the learning rate, a bias correction) and `applyStep`: one variable, in
+ * place, as kernel calls on typed arrays, which a compiled step records once and replays.
  */
 import { numberOption } from '../tensor/options.js';
 import type { Buf, Tensor } from '../tensor/tensor.js';
@@ -64,8 +65,53 @@ export abstract class Optimizer {
     return 0;
   }
 
+  /**
+   * How many numbers an update takes per step besides the optimizer's fixed settings (SGD: the
+   * learning rate; Adam: its α and ε̂, which follow from the step count), or 0 where the update
+   * cannot be recorded into a compiled step: it computes on values in plain code (AMSGrad), or
+   * clips the gradients (in plain code too).
+   */
+  get stepScalarCount(): number {
+    return 0;
+  }
+
+  /** Writes the numbers of step `t` (counted from 1) at learning rate `lr` into `out`, `stepScalarCount` of them. */
+  protected writeStepScalars(_lr: number, _t: number, _out: Float64Array): void {}
+
+  /** One variable's update in place, with the step's numbers `s` (from writeStepScalars): kernel calls. */
+  protected abstract applyStep(p: Buf, g: Buf, slots: Float32Array[], s: ArrayLike<number>): void;
+
+  private readonly scalars = new Float64Array(4);
+
   /** Applies one update to `p` in place. `t` counts updates from 1. */
-  protected abstract update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void;
+  protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
+    this.writeStepScalars(lr, t, this.scalars);
+    this.applyStep(p, g, slots, this.scalars);
+  }
+
+  /**
+   * @internal For a compiled step that records the update: the kernel calls of one update of
+   * `pairs`, with stand-ins `s` for the step's numbers (the program fills in the real ones each
+   * step, from `nextStepScalars`). Counts no iteration.
+   */
+  recordUpdate(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, s: ArrayLike<number>): void {
+    for (const [p, g] of pairs) this.applyStep(p.values, g.values, this.slotsFor(p), s);
+  }
+
+  /** @internal The next update's numbers (as writeStepScalars), for a compiled step's replay; `stepDone` then counts it. */
+  nextStepScalars(out: Float64Array): void {
+    this.writeStepScalars(this.currentLearningRate(), this.iterations + 1, out);
+  }
+
+  /** @internal Counts an update a compiled step made. */
+  stepDone(): void {
+    this.iterations++;
+  }
+
+  /** @internal Whether the update can be recorded into a compiled step (stepScalarCount above 0, no clipping). */
+  get recordable(): boolean {
+    return this.stepScalarCount > 0 && this.clipNorm === undefined && this.clipValue === undefined && this.globalClipNorm === undefined;
+  }
 
   /** The learning rate the next update will use. */
   currentLearningRate(): number {

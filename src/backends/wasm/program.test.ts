@@ -113,6 +113,23 @@ describe.runIf(wasmSimdSupported())('WebAssembly sequencer', () => {
     [h, e, s, dW].forEach((t, i) => sameBits(got[i]!, t, `output ${i}`));
   });
 
+  test('live numbers: each run reads the learning rate and momentum where the host last wrote them', () => {
+    const owner = be.allocResident!(4);
+    const live = new Float64Array(owner.buffer, owner.byteOffset, 2);
+    const p = values(7, false), g = values(7, false), v = values(7, false);
+    const [rp, rv] = [Float32Array.from(p), Float32Array.from(v)];
+    const run = seq.load([seq.encode('sgdUpdate', [p, g, v, 7, { live: 0 }, { live: 1 }, true])!], live);
+    for (const [lr, mu] of [[0.1, 0.9], [0.05, 0.5], [0.3, 0]] as const) {
+      live.set([lr, mu]);
+      run();
+      ref.sgdUpdate(rp, g, rv, 7, lr, mu, true);
+      sameBits(p, rp, `p after lr ${lr}`);
+      sameBits(v, rv, `v after lr ${lr}`);
+    }
+    // Outside the module's memory, the live numbers cannot be read there.
+    expect(() => seq.load([], new Float64Array(2))).toThrow(/live numbers must be in the module's memory/);
+  });
+
   test('refuses what it does not cover: buffers outside the module, float64, other broadcasts, kernels and axes it lacks', () => {
     const a = values(6);
     const out = values(6);

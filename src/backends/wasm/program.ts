@@ -1,19 +1,19 @@
 /**
  * The WebAssembly backend's sequencer (Backend.sequence): kernel calls encoded as instructions
- * for assembly/program.ts, which runs a whole run of them in one call. A compiled program of tiny
- * calls (the notes' XOR: some thirty calls on a few values each) costs its calls, not its
- * arithmetic, when made one by one from JavaScript. A call is encoded when its buffers are
- * float32 arrays in the module's memory and its shapes are ones the instructions cover; the
- * others stay kernel calls between runs.
+ * (32-bit words) for assembly/program.ts, which runs a whole run of them in one call. A compiled
+ * program of tiny calls (the notes' XOR: some thirty calls on a few values each) costs its
+ * calls, not its arithmetic, when made one by one from JavaScript. A call is encoded when its
+ * buffers are float32 arrays in the module's memory and its shapes are ones the instructions
+ * cover; the others stay kernel calls between runs.
  */
-import type { Kernels, Sequencer, StepActivation } from '../backend.js';
+import { type Kernels, type Sequencer, type StepActivation, isLive } from '../backend.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Buf } from '../../tensor/tensor.js';
 import { binaryLayout } from './elementwise.js';
 
 /** What the sequencer calls in the module. */
 export interface ProgramExports {
-  runProgram(code: number, words: number): void;
+  runProgram(code: number, words: number, live: number): void;
 }
 
 /** assembly/program.ts's op codes. */
@@ -22,6 +22,19 @@ const enum Op { Product = 0, BiasAct = 1, ActGrad = 2, SumColumns = 3, Unary = 4
 const UNARY: Partial<Record<keyof Kernels, number>> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sigmoid: 5, tanh: 6, softplus: 7, sign: 8, step: 9 };
 const BINARY: Partial<Record<keyof Kernels, number>> = { add: 0, sub: 1, mul: 2, div: 3, greater: 4, greaterEqual: 5, less: 6, lessEqual: 7, equal: 8, notEqual: 9 };
 const ACTS: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
+/**
+ * A float64 argument as an instruction holds it: the value's two 32-bit words (low first), then
+ * −1, or for a live number, zeros and its entry in the live numbers.
+ */
+const real = new Float64Array(1);
+const halves = new Int32Array(real.buffer);
+function words(x: unknown): [number, number, number] | null {
+  if (isLive(x)) return [0, 0, x.live];
+  if (typeof x !== 'number') return null;
+  real[0] = x;
+  return [halves[0]!, halves[1]!, -1];
+}
 
 export function sequencer(e: ProgramExports, resident: (x: Buf) => boolean, allocResident: (n: number) => Float32Array): Sequencer {
   /** The address of a resident float32 array, or -1. */
@@ -87,28 +100,31 @@ export function sequencer(e: ProgramExports, resident: (x: Buf) => boolean, allo
         return all(at(x), at(out)) && x.length === out.length ? [Op.Copy, at(x), at(out), out.length] : null;
       }
       case 'sgdUpdate': {
-        const [p, g, v, len, lr, mu, nesterov] = args as [Buf, Buf, Float32Array | null, number, number, number, boolean];
+        const [p, g, v, len, lr, mu, nesterov] = args as [Buf, Buf, Float32Array | null, number, unknown, unknown, boolean];
         const pv = v === null ? 0 : at(v);
-        return all(at(p), at(g), pv) ? [Op.Sgd, at(p), at(g), pv, len, lr, mu, nesterov ? 1 : 0] : null;
+        const [wl, wm] = [words(lr), words(mu)];
+        return all(at(p), at(g), pv) && wl !== null && wm !== null ? [Op.Sgd, at(p), at(g), pv, len, nesterov ? 1 : 0, ...wl, ...wm] : null;
       }
       default:
         return null;
     }
   };
 
-  const load = (instructions: ReadonlyArray<readonly number[]>): (() => void) => {
-    const words = instructions.reduce((s, i) => s + i.length, 0);
-    // The block's owner (a float32 array from the arena, 16-byte aligned) keeps it allocated
-    // while the program lives; the code is read as float64 words.
-    const owner = allocResident(2 * words);
-    const code = new Float64Array(owner.buffer, owner.byteOffset, words);
+  const load = (instructions: ReadonlyArray<readonly number[]>, live?: Float64Array): (() => void) => {
+    if (live !== undefined && !resident(live)) throw new Error('sequencer: the live numbers must be in the module\'s memory (a view of allocResident storage)');
+    const count = instructions.reduce((s, i) => s + i.length, 0);
+    // The block's owner (a float32 array from the arena) keeps it allocated while the program
+    // lives; the code is read as 32-bit words.
+    const owner = allocResident(count);
+    const code = new Int32Array(owner.buffer, owner.byteOffset, count);
     let k = 0;
     for (const i of instructions) {
       code.set(i, k);
       k += i.length;
     }
     const ptr = owner.byteOffset;
-    return Object.assign(() => e.runProgram(ptr, words), { owner });
+    const at = live?.byteOffset ?? 0;
+    return Object.assign(() => e.runProgram(ptr, count, at), { owner, live });
   };
 
   return { encode, load };
