@@ -2,7 +2,6 @@
 // step of small Dense stacks.
 export * from './gemm';
 export * from './train';
-export * from './dense-step';
 export * from './elementwise';
 export * from './program';
 export * from './window';

@@ -1,4 +1,4 @@
-// The elementwise kernels of the planned training step, on float32 arrays in this module's
+// The fused elementwise kernels of a compiled training step, on float32 arrays in this module's
 // memory: bias + activation, the activation's derivative, the bias gradient, and the SGD and
 // Adam updates. Each gives the same float32 result as the TypeScript reference
 // (src/backends/js/train.ts): where the reference computes in float64 and rounds once, so do
@@ -174,56 +174,6 @@ export function adamUpdate(p: usize, g: usize, m: usize, v: usize, len: i32, alp
     store<f32>(v + o, vi);
     store<f32>(p + o, load<f32>(p + o) - (as * mi) / (Mathf.sqrt(vi) + es));
   }
-}
-
-// The loss head of the planned step (src/backends/js/train.ts lossHead, same arithmetic).
-// Heads: 0 softmax + categorical cross-entropy, 1 softmax + sparse categorical cross-entropy
-// (y: one class index per row), 2 sigmoid + binary cross-entropy (a holds logits), 3 mean
-// squared error (a holds the output of activation `act`). Returns the batch's mean loss.
-export function lossHead(head: i32, a: usize, y: usize, dz: usize, rows: i32, n: i32, act: i32): f64 {
-  let loss: f64 = 0;
-  if (head <= 1) {
-    for (let r = 0; r < rows; r++) {
-      const o = a + (<usize>(r * n) << 2);
-      let max = -Infinity;
-      for (let j = 0; j < n; j++) { const v = <f64>load<f32>(o + (<usize>j << 2)); if (v > max) max = v; }
-      let sum: f64 = 0;
-      for (let j = 0; j < n; j++) sum += Math.exp(<f64>load<f32>(o + (<usize>j << 2)) - max);
-      const lse = max + Math.log(sum);
-      for (let j = 0; j < n; j++) {
-        const q = <usize>(r * n + j) << 2;
-        const z = <f64>load<f32>(a + q);
-        const t: f64 = head == 1 ? (<f64>load<f32>(y + (<usize>r << 2)) == <f64>j ? 1 : 0) : <f64>load<f32>(y + q);
-        const p = Math.exp(z - lse);
-        if (t != 0) loss += t * (lse - z);
-        store<f32>(a + q, <f32>p);
-        store<f32>(dz + q, <f32>((p - t) / <f64>rows));
-      }
-    }
-    return loss / <f64>rows;
-  }
-  const len = rows * n;
-  if (head == 2) {
-    for (let i = 0; i < len; i++) {
-      const q = <usize>i << 2;
-      const z = <f64>load<f32>(a + q);
-      const t = <f64>load<f32>(y + q);
-      const e = Math.exp(-Math.abs(z));
-      loss += Math.max(z, 0) - z * t + Math.log1p(e);
-      const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-      store<f32>(a + q, <f32>p);
-      store<f32>(dz + q, <f32>((p - t) / <f64>len));
-    }
-    return loss / <f64>len;
-  }
-  for (let i = 0; i < len; i++) {
-    const q = <usize>i << 2;
-    const e = <f64>load<f32>(a + q) - <f64>load<f32>(y + q);
-    loss += e * e;
-    store<f32>(dz + q, <f32>((2 * e) / <f64>len));
-  }
-  actGrad(a, dz, len, act);
-  return loss / <f64>len;
 }
 
 /**

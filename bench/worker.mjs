@@ -199,7 +199,7 @@ const workloads = {
   },
   // What a layer that does nothing costs: 784-128-128-10 relu/softmax, Adam 1e-3, batch 128, an
   // epoch of 100 batches, with and without a dropout of rate 0 after the first hidden layer
-  // (Dense stacks alone may take the planned step; with the dropout the compiled one). The two
+  // (both compiled steps; the dropout one records a mask it multiplies by). The two
   // models train alternately, one untimed epoch each, then 8 timed; medians.
   async D0(env) {
     const d = await mnistData(env, 100 * 128);

@@ -9,6 +9,7 @@
 //   sgdUpdate(p, g, v | null, len, lr, mu, nesterov, threads)
 //   adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
 //   unary(op, x, out)
+//   softmaxCrossEntropy(logits, labels, rows, n, loss, probs)
 //   lstmCell(z, cPrev, rows, units, h, c, act), lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev)
 //   gruCell(x, inner, h, rows, units, out, act), gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh)
 //   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
@@ -289,6 +290,19 @@ bool cellArgs(napi_env env, napi_callback_info info, const char* fn, const char*
   return sizedArrays(env, arrays, fn, names, need, ptr);
 }
 
+// softmaxCrossEntropy(logits, labels, rows, n, loss, probs)
+napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!args(env, info, "softmaxCrossEntropy", "(logits, labels, rows, n, loss, probs)", argv)) return nullptr;
+  int64_t rows = 0, n = 0;
+  if (!integer(env, argv[2], &rows) || !integer(env, argv[3], &n) || rows < 0 || n < 0) return fail(env, "softmaxCrossEntropy: rows and n must be non-negative integers");
+  const napi_value arrays[4] = {argv[0], argv[1], argv[4], argv[5]};
+  float* p[4];
+  if (!sizedArrays(env, arrays, "softmaxCrossEntropy", {"logits", "labels", "loss", "probs"}, {rows * n, rows * n, rows, rows * n}, p)) return nullptr;
+  neurite::softmaxCrossEntropy(p[0], p[1], rows, n, p[2], p[3]);
+  return nullptr;
+}
+
 // lstmCell(z, cPrev, rows, units, h, c, act)
 napi_value LstmCell(napi_env env, napi_callback_info info) {
   float* p[5];
@@ -521,6 +535,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCell", nullptr, LstmCell, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCellGrad", nullptr, LstmCellGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruCell", nullptr, GruCell, nullptr, nullptr, nullptr, napi_default, nullptr},

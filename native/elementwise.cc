@@ -178,6 +178,28 @@ NEURITE_CLONES void gruCellGrad(const float* __restrict act, const float* __rest
   }
 }
 
+NEURITE_CLONES void softmaxCrossEntropy(const float* z, const float* y, int64_t rows, int64_t n, float* loss, float* probs) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float* zr = z + r * n;
+    const float* yr = y + r * n;
+    float* pr = probs + r * n;
+    // The row's maximum as the reference finds it: NaN never compares greater.
+    double max = -INFINITY;
+    for (int64_t j = 0; j < n; j++) if (zr[j] > max) max = zr[j];
+    double sum = 0;
+    for (int64_t j = 0; j < n; j++) sum += fastExp(static_cast<double>(zr[j]) - max);
+    const double lse = max + std::log(sum);
+    double ys = 0, yz = 0;
+    for (int64_t j = 0; j < n; j++) {
+      const double t = yr[j];
+      ys += t;
+      if (t != 0) yz += t * zr[j];
+      pr[j] = static_cast<float>(fastExp(static_cast<double>(zr[j]) - lse));
+    }
+    loss[r] = static_cast<float>(lse * ys - yz);
+  }
+}
+
 void unary(Unary op, const float* x, float* out, int64_t n) {
   switch (op) {
     case Unary::Exp: expLoop(x, out, n); break;

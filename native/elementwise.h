@@ -14,6 +14,13 @@ constexpr int UNARY_COUNT = 5;
 void unary(Unary op, const float* x, float* out, int64_t n);
 
 /**
+ * Softmax cross-entropy on rows×n logits z against targets y: per row lse = max + log Σ e^(z − max),
+ * probs = e^(z − lse), loss[r] = lse·Σ y − Σ y·z (terms with y = 0 skipped, so an infinite logit
+ * of a class not targeted gives no NaN). The reference's formula (src/backends/js/train.ts).
+ */
+void softmaxCrossEntropy(const float* z, const float* y, int64_t rows, int64_t n, float* loss, float* probs);
+
+/**
  * The LSTM cell on rows of gate pre-activations z [rows, 4·units] (i, f, g, o) and the previous
  * state: c = σ(z_f)·cPrev + σ(z_i)·tanh(z_g), h = σ(z_o)·tanh(c), the gates and tanh(c) kept in
  * act [rows, 5·units]; and its adjoint (dz, dcPrev from dh, dc and act). The reference's

@@ -89,7 +89,7 @@ describe.runIf(browser !== null)('in headless Chromium', () => {
     // 257×129 output, split by rows: one band per product to the worker, when it is awake in
     // time (else the page's thread does it), so repeated until it has taken one.
     expect(value.productBands).toBe(1);
-    // The planned step's products above THREAD_MIN (64·300·64 multiply-adds and up) go to the worker too.
+    // The compiled step's products above THREAD_MIN (64·300·64 multiply-adds and up) go to the worker too.
     expect(value.trainingBands as number).toBeGreaterThan(0);
     const [two, ref] = [value.lossesTwo as number[], value.lossesJs as number[]];
     expect(two).toHaveLength(3);

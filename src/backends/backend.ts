@@ -57,34 +57,6 @@ export interface Window2d {
 /** Activations the training step's fused kernels know. */
 export type StepActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
-/** Loss heads of the planned step: softmax or sigmoid fused with its cross-entropy, or MSE. */
-export type StepHead = 'softmaxCE' | 'sparseSoftmaxCE' | 'sigmoidBCE' | 'mse';
-
-/** One Dense layer of a fused step: its buffers, and its optimizer slots (kernel, bias). */
-export interface DenseStepLayer {
-  inputs: number;
-  units: number;
-  act: StepActivation;
-  W: Float32Array;
-  b: Float32Array | null;
-  a: Float32Array;
-  dz: Float32Array;
-  dW: Float32Array;
-  dB: Float32Array | null;
-  slotsW: readonly Float32Array[];
-  slotsB: readonly Float32Array[];
-}
-
-/** A whole training step of a small Dense stack, for Backend.denseStep. */
-export interface DenseStepSpec {
-  batch: number;
-  head: StepHead;
-  X: Float32Array;
-  Y: Float32Array;
-  layers: readonly DenseStepLayer[];
-  optimizer: { kind: 'sgd'; momentum: number; nesterov: boolean } | { kind: 'adam'; beta1: number; beta2: number; epsilon: number };
-}
-
 export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, BinaryKernel>, Record<ReduceOp, ReduceKernel> {
   /** out = cond != 0 ? a : b, all three broadcast to outShape. */
   where(cond: Buf, cShape: Shape, a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: Buf, outShape: Shape): void;
@@ -181,8 +153,8 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   /** Rows of `depth` values: `on` at column indices[i] (a float holding an integer), `off` elsewhere. */
   oneHot(indices: Buf, depth: number, on: number, off: number, out: Buf): void;
 
-  // The planned training step's fused kernels, in place on float32 arrays (src/backends/js/train.ts
-  // is the reference; every backend gives its results bit for bit).
+  // The kernels the compiler fuses a Dense layer's ops into (compile/fuse.ts), in place on float32
+  // arrays (src/backends/js/train.ts is the reference; every backend gives its results bit for bit).
   /** z[r][j] ← act(z[r][j] + bias[j]) for a rows×n block. */
   biasAct(z: Float32Array, bias: Float32Array | null, rows: number, n: number, act: StepActivation): void;
   /** dz ← dz ⊙ act′(·), the derivative written from the activation's output a. */
@@ -203,13 +175,6 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   scaleUpdate(p: Buf, len: number, k: number): void;
   /** Adam step on len values; alpha carries the bias correction. */
   adamUpdate(p: Buf, g: Buf, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number): void;
-  /**
-   * The loss and its gradient on the last layer's rows×n output `a` against targets `y` (one
-   * class index per row for sparseSoftmaxCE): returns the batch's mean loss and writes
-   * dz = dL/dz. Softmax and sigmoid heads take logits in `a` and leave the probabilities there;
-   * mse takes the activated output and applies `act`'s derivative to dz.
-   */
-  lossHead(head: StepHead, a: Float32Array, y: Float32Array, dz: Float32Array, rows: number, n: number, act: StepActivation): number;
 }
 
 /**
@@ -247,19 +212,12 @@ export interface Backend {
   alloc(n: number, dtype: DType): Buf;
   /**
    * Zero-filled float32 storage the backend's kernels use in place, without copies (WebAssembly
-   * memory), for long-lived buffers: weights, optimizer state, the planned step's activations.
+   * memory), for long-lived buffers: weights, optimizer state, a compiled step's storage.
    * Freed when the array is garbage. Absent where the backend has no such memory.
    */
   allocResident?(n: number): Float32Array;
   /** Whether `x` came from allocResident (kernels then use it in place). */
   isResident?(x: Buf): boolean;
-  /**
-   * Prepares one whole training step of a small Dense stack as a single call: the returned
-   * function runs it with this step's learning rate (and Adam's step size α) and returns the
-   * batch's loss. Null when some buffer is not resident; absent where the backend has no such
-   * step. The planned step then calls the kernels one by one.
-   */
-  denseStep?(spec: DenseStepSpec): ((lr: number, alpha: number, epsilon: number) => number) | null;
   /**
    * Runs a sequence of kernel calls as one call into the backend (its WebAssembly module
    * interpreting them), for compiled programs of tiny calls, where calling kernels one by one

@@ -25,7 +25,6 @@ export const WRITES: Record<KernelName, { out: readonly number[]; inPlace?: true
   biasAct: { out: [0], inPlace: true }, actGrad: { out: [1], inPlace: true }, biasGrad: { out: [1] },
   sgdUpdate: { out: [0, 2], inPlace: true }, adamUpdate: { out: [0, 2, 3], inPlace: true }, rmspropUpdate: { out: [0, 2, 3, 4], inPlace: true },
   adagradUpdate: { out: [0, 2], inPlace: true }, adadeltaUpdate: { out: [0, 2, 3], inPlace: true }, adamaxUpdate: { out: [0, 2, 3], inPlace: true }, scaleUpdate: { out: [0], inPlace: true },
-  lossHead: { out: [1, 3], inPlace: true, returns: true },
 };
 
 /** One recorded kernel call. */

@@ -47,7 +47,14 @@ const cases: Array<[string, () => Sequential, () => CompileArgs<string, string, 
   ['dropout, Adamax, its update inside the program', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new Adamax({ learningRate: 0.02 }), loss: 'categoricalCrossentropy' }), Y3],
   ['dropout, Nesterov SGD on an exponential decay schedule', () => sequential({ layers: [layers.dense({ units: 4, activation: 'tanh', inputShape: [4] }), layers.dropout({ rate: 0.2 }), layers.dense({ units: 1 })] }), () => ({ optimizer: new SGD({ learningRate: exponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }), momentum: 0.8, nesterov: true }), loss: 'meanSquaredError' }), Y1],
   ['dropout, AdamW on a cosine schedule with warm-up', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.3 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new AdamW({ learningRate: cosineDecay({ initialLearningRate: 0.05, decaySteps: 8, warmupTarget: 0.1, warmupSteps: 3 }), weightDecay: 0.1 }), loss: 'categoricalCrossentropy' }), Y3],
-  ['sample weights (a Dense stack leaves the planned step)', () => sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }), () => ({ optimizer: 'sgd', loss: 'categoricalCrossentropy' }), Y3, { sampleWeight: tensor(Array.from({ length: 24 }, (_, i) => 1 + (i % 4))) }],
+  ['a Dense stack, softmax CE, SGD', () => sequential({ layers: [layers.dense({ units: 5, activation: 'relu', inputShape: [4] }), layers.dense({ units: 5, activation: 'relu' }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] }), Y3],
+  ['a Dense stack, sparse CE, Adam', () => sequential({ layers: [layers.dense({ units: 5, activation: 'relu', inputShape: [4] }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'sparseCategoricalCrossentropy' }), LABELS],
+  ['a Dense stack, sigmoid BCE, Adam', () => sequential({ layers: [layers.dense({ units: 5, activation: 'tanh', inputShape: [4] }), layers.dense({ units: 1, activation: 'sigmoid' })] }), () => ({ optimizer: new Adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy' }), Y1],
+  ['a Dense stack, linear MSE, Nesterov SGD', () => sequential({ layers: [layers.dense({ units: 5, activation: 'relu', inputShape: [4] }), layers.dense({ units: 1 })] }), () => ({ optimizer: new SGD({ learningRate: 0.05, momentum: 0.9, nesterov: true }), loss: 'meanSquaredError' }), Y1],
+  ['Rescaling then a Dense stack, softmax CE, SGD', () => sequential({ layers: [layers.rescaling({ scale: 1 / 3, offset: -0.5, inputShape: [4] }), layers.dense({ units: 5, activation: 'relu' }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' }), Y3],
+  ['the notes\' 2-2-1 XOR shape, a tiny program (the WebAssembly sequencer), BCE, SGD', () => sequential({ layers: [layers.dense({ units: 2, activation: 'sigmoid', inputShape: [4] }), layers.dense({ units: 1, activation: 'sigmoid' })] }), () => ({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'binaryCrossentropy' }), Y1, { batchSize: 4 }],
+  ['a tiny tanh program, MSE, SGD with momentum', () => sequential({ layers: [layers.dense({ units: 3, activation: 'tanh', inputShape: [4] }), layers.dense({ units: 1 })] }), () => ({ optimizer: new SGD({ learningRate: 0.05, momentum: 0.9 }), loss: 'meanSquaredError' }), Y1, { batchSize: 3 }],
+  ['sample weights', () => sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }), () => ({ optimizer: 'sgd', loss: 'categoricalCrossentropy' }), Y3, { sampleWeight: tensor(Array.from({ length: 24 }, (_, i) => 1 + (i % 4))) }],
   ['class weights', () => sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] }), () => ({ optimizer: 'adam', loss: 'categoricalCrossentropy' }), Y3, { classWeight: { 0: 1, 1: 3, 2: 0.5 } }],
   ['accumulateSteps and validation data', () => sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [4] }), layers.dropout({ rate: 0.25 }), layers.dense({ units: 3, activation: 'softmax' })] }), () => ({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] }), Y3, { accumulateSteps: 2, validationData: [X, Y3] }],
 ];
@@ -195,11 +202,14 @@ describe('the road taken', () => {
     expectSameWeights(compiled.weights, eager.weights);
   });
 
-  test('a Dense stack takes the planned step; the header says so', async () => {
+  test('a Dense stack takes the compiled step too, its update inside the program', async () => {
     const m = sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })] });
     m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
     const h = await m.fit(X, Y3, { verbose: 0 });
-    expect(h.params!.path).toBe('planned');
+    expect(h.params!.path).toBe('compiled');
+    expect(h.params!.pathReason).toBeUndefined();
+    const p = m.compiledTrainStep([X], [Y3], 5, false);
+    expect('why' in p ? p.why : p.updates).toBe(true);
   });
 });
 
@@ -251,7 +261,7 @@ describe('the Model base class and its steps', () => {
     }
   }
 
-  test('an overridden trainStep is what fit compiles (and no planned step replaces it)', async () => {
+  test('an overridden trainStep is what fit compiles', async () => {
     const make = (doubled: boolean) => {
       const layersList = [layers.dense({ units: 3, activation: 'softmax', inputShape: [4] })];
       return doubled ? new DoubledLoss({ layers: layersList }) : sequential({ layers: layersList });
@@ -261,7 +271,7 @@ describe('the Model base class and its steps', () => {
     expectSameWeights(compiled.weights, eager.weights);
     // Doubling the gradient with SGD = doubling the learning rate.
     const plain = await both(() => make(false), () => ({ optimizer: new SGD({ learningRate: 0.2 }), loss: 'categoricalCrossentropy' }), X, Y3);
-    expect(plain.compiled.history.params!.path).toBe('planned');
+    expect(plain.compiled.history.params!.path).toBe('compiled');
     expectSameWeights(compiled.weights, plain.compiled.weights);
     compiled.history.history.loss!.forEach((v, i) => expect(v).toBeCloseTo(2 * plain.compiled.history.history.loss![i]!, 5));
   });

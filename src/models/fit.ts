@@ -17,23 +17,7 @@ import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.j
 import { type OutputStream, ProgbarLogger } from './progress.js';
 import { TerminateOnNaN } from './builtin-callbacks.js';
 import type { Model, ModelData, OutputMetric } from './model.js';
-import { planStep } from './plan.js';
 import type { Logs, TrainingParams } from './types.js';
-
-/**
- * The planned step of each model, kept across `fit` calls while its layers, loss, optimizer and
- * backend stay the same: repeated fits reuse one set of buffers instead of allocating new ones
- * (in WebAssembly memory, which never shrinks) and waiting for the collector to free the old.
- */
-const plans = new WeakMap<Model, { key: readonly unknown[]; plan: ReturnType<typeof planStep> }>();
-
-function cachedPlan(model: Model, key: readonly unknown[], make: () => ReturnType<typeof planStep>): ReturnType<typeof planStep> {
-  const hit = plans.get(model);
-  if (hit !== undefined && hit.key.length === key.length && hit.key.every((k, i) => k === key[i])) return hit.plan;
-  const plan = make();
-  plans.set(model, { key, plan });
-  return plan;
-}
 
 export interface FitArgs {
   /** Default 1. */
@@ -161,19 +145,8 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   const trainable = model.trainableWeights;
   if (optimizer.params.length === 0) optimizer.params = trainable;
   const rng = getContext().rng;
-  const backend = getContext().backend;
-  // The road: the planned Dense step where it applies, else the compiled step, else eager.
-  const sparse = compiled.loss.name === 'sparseCategoricalCrossentropy';
-  const outShape = model.outputShapes[0]!;
-  const outWidth = outShape[outShape.length - 1];
-  const y0 = ys[0]!;
-  const yFits = ys.length === 1 && (sparse ? y0.size === y0.shape[0] : y0.rank === 2 && y0.shape[1] === outWidth);
-  const chain = model.chain;
-  // The planned step is the default trainStep's maths: a model that overrides it is recorded.
-  const plan = !compiled.runEagerly && chain !== null && model.hasDefaultTrainStep && weights === undefined && accumulate === 1 && yFits && xs.length === 1 && compiled.lossWeights[0] === 1
-    ? cachedPlan(model, [compiled.loss, optimizer, backend, ...chain, ...chain.map((l) => l.built && l.trainable)], () => planStep(chain, compiled.loss, optimizer, backend))
-    : null;
-  const compiling = plan === null && !compiled.runEagerly;
+  // The road: the compiled step, else (a part that cannot be recorded, or runEagerly) eager.
+  const compiling = !compiled.runEagerly;
   // Looked up once per batch size for this fit (the model's cache builds a key on each lookup).
   const programs = new Map<number, CompiledStep | NotCompiled>();
   const programFor = (size: number): CompiledStep | NotCompiled => {
@@ -182,7 +155,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
     return p;
   };
   const first = !compiling || n === 0 ? null : programFor(Math.min(batchSize, n));
-  params.path = plan !== null ? 'planned' : first !== null && !('why' in first) ? 'compiled' : 'eager';
+  params.path = first !== null && !('why' in first) ? 'compiled' : 'eager';
   if (first !== null && 'why' in first) params.pathReason = `the step could not be compiled: ${first.why}`;
   if (compiled.runEagerly) params.pathReason = 'compile({runEagerly: true})';
   const xWidths = xs.map((t) => t.size / Math.max(1, n));
@@ -235,36 +208,29 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
       if (cbs.hasBatchHooks) { const p = cbs.batchBegin(b, { batch: b, size: end - start }); if (p) await p; }
-      // One step, planned or general; either gives the batch's loss, targets and predictions.
+      // One step, compiled or eager; either gives the batch's loss, targets and predictions.
       let loss: number;
       let targets: Tensor[];
       let preds: Tensor[];
-      if (plan !== null) {
-        const step = plan.forBatch(end - start);
-        loss = step.step(xs[0]!, ys[0]!, order, start, end);
-        preds = [step.pred];
-        targets = [step.target];
+      const program = compiling ? programFor(end - start) : null;
+      if (program !== null && !('why' in program)) {
+        for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!.values, xWidths[i]!, program.xs[i]!.values, order, start, end);
+        for (let i = 0; i < ys.length; i++) gatherRows(ys[i]!.values, yWidths[i]!, program.ys[i]!.values, order, start, end);
+        if (program.w !== null) gatherRows(weights!.values, 1, program.w.values, order, start, end);
+        loss = program.run();
+        preds = program.preds;
+        targets = program.ys;
+        for (let i = 0; i < program.outputLosses.length; i++) outLossSums[i]! += program.outputLosses[i]!.values[0]! * (end - start);
+        if (!program.updates) applyGradients(program.grads, b === steps - 1);
       } else {
-        const program = compiling ? programFor(end - start) : null;
-        if (program !== null && !('why' in program)) {
-          for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!.values, xWidths[i]!, program.xs[i]!.values, order, start, end);
-          for (let i = 0; i < ys.length; i++) gatherRows(ys[i]!.values, yWidths[i]!, program.ys[i]!.values, order, start, end);
-          if (program.w !== null) gatherRows(weights!.values, 1, program.w.values, order, start, end);
-          loss = program.run();
-          preds = program.preds;
-          targets = program.ys;
-          for (let i = 0; i < program.outputLosses.length; i++) outLossSums[i]! += program.outputLosses[i]!.values[0]! * (end - start);
-          if (!program.updates) applyGradients(program.grads, b === steps - 1);
-        } else {
-          targets = ys.map((t) => takeRows(t, order, start, end));
-          const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
-          const inputs = xs.map((t) => takeRows(t, order, start, end));
-          const r = model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb);
-          loss = r.loss.item();
-          preds = Array.isArray(r.pred) ? r.pred : [r.pred];
-          (r.outputLosses ?? []).forEach((t, i) => (outLossSums[i]! += t.item() * (end - start)));
-          applyGradients(gradientPairs(trainable, r.grads), b === steps - 1);
-        }
+        targets = ys.map((t) => takeRows(t, order, start, end));
+        const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
+        const inputs = xs.map((t) => takeRows(t, order, start, end));
+        const r = model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb);
+        loss = r.loss.item();
+        preds = Array.isArray(r.pred) ? r.pred : [r.pred];
+        (r.outputLosses ?? []).forEach((t, i) => (outLossSums[i]! += t.item() * (end - start)));
+        applyGradients(gradientPairs(trainable, r.grads), b === steps - 1);
       }
       if (!Number.isFinite(loss) && !quietNaN) nanWarned = nonFiniteLoss('fit', loss, `epoch ${epoch + 1}, batch ${b + 1} of ${steps}`, optimizer, onNaN, nanWarned);
       for (let i = 0; i < metrics.length; i++) metrics[i]!.update(targets, preds);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 
 /**
- * Users never call dispose: repeated fits of one model reuse its planned step's buffers, and the
+ * Users never call dispose: repeated fits of one model reuse its compiled step's buffers, and the
  * kernel memory of models that are gone is reused by new ones. Measured in a Node process of its
  * own, started with --expose-gc.
  */
@@ -45,7 +45,7 @@ process.exit(0);
 
 describe('no leaks across fits', () => {
   test.each([
-    ['a Dense stack (the planned step)', 'planned'],
+    ['a Dense stack', 'dense'],
     ['batch normalization and dropout, with validation (compiled steps, evaluate and predict)', 'compiled'],
   ])('20 fits of one model, %s: kernel memory in use constant, resident set flat', (_name, kind) => {
     const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', SCRIPT, kind], { encoding: 'utf8' });

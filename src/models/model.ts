@@ -14,7 +14,7 @@ import { reduceLoss } from '../losses/losses.js';
 import { getMetric, type Metric, type MetricFunction, type MetricIdentifier, type MetricName } from '../metrics/index.js';
 import type { Checked } from '../nn/names.js';
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
-import { scalar, tensor } from '../ops/creation.js';
+import { scalar } from '../ops/creation.js';
 import { concat } from '../ops/layout.js';
 import { type OptimizerName, getOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -24,7 +24,6 @@ import type { History } from './callbacks.js';
 import { type CompiledStep, compileForward, compileStep, gradientPairs, type NotCompiled, type StepSpec } from './compiled.js';
 import { checkBatchSize, checkFinite, checkSampleLists, fillRows, identityOrder, takeRows } from './data.js';
 import { type FitArgs, checkSparseLabels, fitLoop, nonFiniteLoss } from './fit.js';
-import { planForward } from './plan.js';
 import { type ForwardResult, type StepForward, combineLosses, totalLoss } from './step.js';
 import type { TrainingModel } from './types.js';
 import { ModelLayer } from './model-layer.js';
@@ -126,8 +125,6 @@ export abstract class Model implements TrainingModel {
    * instead of allocating new buffers in kernel memory.
    */
   private readonly programs = new Map<string, { key: readonly unknown[]; byBatch: Map<number, unknown> }>();
-  /** The planned Dense inference (undefined: not made yet; null: not plannable). */
-  private forwardPlan: ReturnType<typeof planForward> | undefined;
 
   constructor(name: string) {
     this.name = name;
@@ -161,12 +158,7 @@ export abstract class Model implements TrainingModel {
     return s.length === 1 ? s[0]! : s;
   }
 
-  /** @internal The layers as one chain, when the model is one (the planned Dense step needs it). */
-  get chain(): readonly Layer[] | null {
-    return null;
-  }
-
-  /** @internal Whether `trainStep` is this class's (the planned Dense step computes the same). */
+  /** @internal Whether `trainStep` is this class's (one the library knows: no check of its program needed). */
   get hasDefaultTrainStep(): boolean {
     return this.trainStep === Model.prototype.trainStep;
   }
@@ -182,9 +174,8 @@ export abstract class Model implements TrainingModel {
       this.layers.some(runsUnknownCode);
   }
 
-  /** @internal Forgets planned and compiled inference (the layers changed). */
+  /** @internal Forgets compiled programs (the layers changed). */
   protected layersChanged(): void {
-    this.forwardPlan = undefined;
     this.programs.clear();
   }
 
@@ -504,7 +495,7 @@ export abstract class Model implements TrainingModel {
     return evaluated(await evaluateDatasetValues(this, dataset, args.batches));
   }
 
-  /** Inference in batches, without gradients: a planned or compiled forward pass where it can be. */
+  /** Inference in batches, without gradients: a compiled forward pass where it can be. */
   predict(x: ModelData, args: { batchSize?: number } = {}): Tensor | Tensor[] {
     const batchSize = args.batchSize ?? 32;
     checkBatchSize('predict', batchSize);
@@ -515,21 +506,6 @@ export abstract class Model implements TrainingModel {
     const n = xs[0]!.shape[0]!;
     for (const [i, t] of xs.entries()) {
       if (t.rank === 0 || t.shape[0] !== n) throw new Error(`predict: input ${this.inputNames[i]} has ${t.rank === 0 ? 'no sample axis' : `${t.shape[0]} samples`} (shape ${fmt(t.shape)}) but input ${this.inputNames[0]} has ${n}`);
-    }
-    const chain = this.chain;
-    // A Dense stack runs planned: buffers allocated once per batch size, no tensor per op.
-    if (chain !== null && this.forwardPlan === undefined) this.forwardPlan = planForward(chain, getContext().backend);
-    const x0 = xs[0]!;
-    const plan = xs.length === 1 && x0.rank === 2 && x0.storage === 'float32' ? this.forwardPlan : null;
-    if (plan !== undefined && plan !== null) {
-      const shape = this.outputShapes[0]!;
-      const width = shape[shape.length - 1]!;
-      const out = new Float32Array(n * width);
-      for (let s = 0; s < n; s += batchSize) {
-        const e = Math.min(n, s + batchSize);
-        plan.forBatch(e - s).predict(x0, s, e, out);
-      }
-      return tensor(out, [n, width]);
     }
     const parts: Tensor[][] = [];
     const order = identityOrder(n);

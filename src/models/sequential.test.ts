@@ -282,8 +282,8 @@ describe('progress output', () => {
     expect(text).not.toMatch(/[\r\u001b]/);
     const lines = text.trim().split('\n');
     expect(lines).toHaveLength(5);
-    // The header names the road the step takes (a Dense stack: the planned step).
-    expect(lines[0]).toBe('Training step: planned');
+    // The header names the road the step takes (a Dense stack: the compiled step).
+    expect(lines[0]).toBe('Training step: compiled');
     expect(lines[1]).toBe('Epoch 1/2');
     expect(lines[2]).toMatch(/^4\/4 \[={30}\] - \d+s \d+(us|ms)\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}$/);
   });

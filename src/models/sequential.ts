@@ -107,10 +107,6 @@ export class Sequential extends Model {
     this.builtCount = this.layers.length;
   }
 
-  override get chain(): readonly Layer[] {
-    return this.layers;
-  }
-
   /** The stack fuses a softmax or sigmoid output with its cross-entropy (stable, gradient p − y). */
   protected override forwardWithLoss(xs: Tensor[], ys: Tensor[], training: boolean, sampleWeight?: Tensor): StepForward {
     const c = this.compiledOrThrow('forward');

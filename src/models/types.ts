@@ -15,10 +15,10 @@ export interface TrainingModel {
 
 export interface TrainingParams {
   /**
-   * The road `fit` took: 'planned' (the allocation-free Dense step), 'compiled' (a recorded
-   * program of kernel calls, replayed per batch) or 'eager' (ops and autograd per batch).
+   * The road `fit` took: 'compiled' (a recorded program of kernel calls, the update included,
+   * replayed per batch) or 'eager' (ops and autograd per batch; `pathReason` says why).
    */
-  path: 'planned' | 'compiled' | 'eager';
+  path: 'compiled' | 'eager';
   /** Why the step is eager, when it is. */
   pathReason?: string;
   epochs: number;

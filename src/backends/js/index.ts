@@ -10,7 +10,7 @@ import { col2im, conv, convGradFilter, convGradInput, depthwiseConv, depthwiseCo
 import { gemm, matmul } from './matmul.js';
 import { argmax, argmin, max, min, sum } from './reduce.js';
 import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './recurrent.js';
-import { actGrad, adadeltaUpdate, adagradUpdate, adamaxUpdate, adamUpdate, biasAct, biasGrad, lossHead, rmspropUpdate, scaleUpdate, sgdUpdate, softmaxCrossEntropy } from './train.js';
+import { actGrad, adadeltaUpdate, adagradUpdate, adamaxUpdate, adamUpdate, biasAct, biasGrad, rmspropUpdate, scaleUpdate, sgdUpdate, softmaxCrossEntropy } from './train.js';
 
 const kernels: Kernels = {
   ...unaryKernels,
@@ -18,7 +18,7 @@ const kernels: Kernels = {
   sum, max, min,
   where, matmul, transpose,
   gemm: (a, b, out, m, n, k, transA, transB) => gemm(a, 0, b, 0, out, 0, m, k, n, transA, transB), argmax, argmin, slice, pad, gather, scatterAdd, concat, copy, fillRandom, oneHot, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter,
-  biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, lossHead, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad,
+  biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad,
 };
 
 /** Creates the reference backend. */

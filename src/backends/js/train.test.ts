@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { actGrad, adamUpdate, biasAct, biasGrad, lossHead, sgdUpdate } from './train.js';
+import { actGrad, adamUpdate, biasAct, biasGrad, sgdUpdate, softmaxCrossEntropy } from './train.js';
 
 const f32 = (xs: number[]): Float32Array => Float32Array.from(xs);
 const round = (x: number): number => Math.fround(x);
@@ -77,38 +77,13 @@ describe('reference training-step kernels (hand-derived values)', () => {
     expect(p[0]).toBeCloseTo(0.999, 6);
   });
 
-  test('lossHead softmaxCE: logits [0, ln 3] → p = [1/4, 3/4]; target [0, 1] → loss ln(4/3), dz = (p − t)/rows', () => {
-    // Row 2 has logits [1000, 1000]: shifted by its maximum, p = [1/2, 1/2], loss ln 2 (no overflow).
-    const a = f32([0, Math.log(3), 1000, 1000]);
-    const dz = new Float32Array(4);
-    const loss = lossHead('softmaxCE', a, f32([0, 1, 1, 0]), dz, 2, 2, 'linear');
-    expect(loss).toBeCloseTo((Math.log(4 / 3) + Math.log(2)) / 2, 6);
-    expect(Array.from(a)).toEqual([0.25, 0.75, 0.5, 0.5].map(round));
-    expect(Array.from(dz)).toEqual([0.25 / 2, -0.25 / 2, -0.5 / 2, 0.5 / 2].map(round));
-    // The sparse form takes the class index: same values.
-    const a2 = f32([0, Math.log(3), 1000, 1000]);
-    const dz2 = new Float32Array(4);
-    expect(lossHead('sparseSoftmaxCE', a2, f32([1, 0]), dz2, 2, 2, 'linear')).toBe(loss);
-    expect(Array.from(dz2)).toEqual(Array.from(dz));
-  });
-
-  test('lossHead sigmoidBCE on logits: z = 0 → p = 1/2, loss ln 2; z = −200, t = 1 → loss 200 (not Infinity)', () => {
-    const a = f32([0, -200]);
-    const dz = new Float32Array(2);
-    // Mean over rows·n = 2 values: (ln 2 + 200)/2; dz = (p − t)/2 = [(0.5 − 0)/2, (0 − 1)/2].
-    const loss = lossHead('sigmoidBCE', a, f32([0, 1]), dz, 1, 2, 'linear');
-    expect(loss).toBeCloseTo((Math.log(2) + 200) / 2, 6);
-    expect(a[0]).toBe(0.5);
-    expect(a[1]).toBe(0); // σ(−200) ≈ 1.4e−87 underflows float32
-    expect(Array.from(dz)).toEqual([0.25, -0.5]);
-  });
-
-  test('lossHead mse: dL/da = 2(a − t)/len, then through the activation', () => {
-    // a = [0.5, 0.8] (sigmoid outputs), t = [0, 1]: loss (0.25 + 0.04)/2 = 0.145;
-    // dL/da = [0.5, −0.2], times σ' = a(1 − a) = [0.25, 0.16] → [0.125, −0.032].
-    const dz = new Float32Array(2);
-    expect(lossHead('mse', f32([0.5, 0.8]), f32([0, 1]), dz, 1, 2, 'sigmoid')).toBeCloseTo(0.145, 6);
-    expect(dz[0]).toBe(round(0.125));
-    expect(dz[1]).toBeCloseTo(-0.032, 6);
+  test('softmaxCrossEntropy: logits [0, ln 3] → p = [1/4, 3/4]; target [0, 1] → loss ln(4/3); logits [1000, 1000] → p = 1/2, loss ln 2 (no overflow)', () => {
+    // lse = log(1 + 3) = ln 4; loss = lse·Σt − Σt·z = ln 4 − ln 3. Row 2: shifted by its maximum, lse = 1000 + ln 2, loss = lse − 1000.
+    const loss = new Float32Array(2);
+    const probs = new Float32Array(4);
+    softmaxCrossEntropy(f32([0, Math.log(3), 1000, 1000]), f32([0, 1, 1, 0]), 2, 2, loss, probs);
+    expect(loss[0]).toBeCloseTo(Math.log(4 / 3), 6);
+    expect(loss[1]).toBeCloseTo(Math.log(2), 4);
+    expect(Array.from(probs)).toEqual([0.25, 0.75, 0.5, 0.5].map(round));
   });
 });

@@ -1,11 +1,11 @@
 /**
- * Reference kernels of the planned training step (see Kernels in ../backend.ts): bias +
- * activation, the activation's derivative, the bias gradient, the loss head, and the SGD and
- * Adam updates.
+ * Reference kernels a compiled training step fuses into or updates with (see Kernels in
+ * ../backend.ts): bias + activation, the activation's derivative, the bias gradient, softmax
+ * cross-entropy, and the optimizers' updates.
  * Arithmetic in float64, rounded once when stored, except Adam (float32 throughout, as
  * TensorFlow); the WebAssembly kernels (assembly/train.ts) reproduce these results bit for bit.
  */
-import type { StepActivation, StepHead } from '../backend.js';
+import type { StepActivation } from '../backend.js';
 import type { Buf } from '../../tensor/tensor.js';
 
 const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
@@ -128,53 +128,6 @@ export function rowLogSumExp(a: Buf, o: number, n: number): number {
   let sum = 0;
   for (let j = 0; j < n; j++) sum += Math.exp(a[o + j]! - max);
   return max + Math.log(sum);
-}
-
-/**
- * The loss head. Softmax cross-entropy: with lse = log Σ exp z (shifted by the row's maximum),
- * p = exp(z − lse), loss = Σ t·(lse − z), dz = (p − t)/rows. Sigmoid cross-entropy on logits:
- * loss = max(z, 0) − z·t + log(1 + e^−|z|) (never overflows), dz = (σ(z) − t)/(rows·n). Mean
- * squared error: dL/da = 2(a − t)/(rows·n), then through the activation.
- */
-export function lossHead(head: StepHead, a: Float32Array, y: Float32Array, dz: Float32Array, rows: number, n: number, act: StepActivation): number {
-  let loss = 0;
-  if (head === 'softmaxCE' || head === 'sparseSoftmaxCE') {
-    const sparse = head === 'sparseSoftmaxCE';
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      const lse = rowLogSumExp(a, o, n);
-      for (let j = 0; j < n; j++) {
-        const z = a[o + j]!;
-        const t = sparse ? (y[r] === j ? 1 : 0) : y[o + j]!;
-        const p = Math.exp(z - lse);
-        if (t !== 0) loss += t * (lse - z);
-        a[o + j] = p;
-        dz[o + j] = (p - t) / rows;
-      }
-    }
-    return loss / rows;
-  }
-  const len = rows * n;
-  if (head === 'sigmoidBCE') {
-    for (let i = 0; i < len; i++) {
-      const z = a[i]!;
-      const t = y[i]!;
-      // One exponential serves both: e = exp(−|z|) is exp(−z) for z ≥ 0 and exp(z) below.
-      const e = Math.exp(-Math.abs(z));
-      loss += Math.max(z, 0) - z * t + Math.log1p(e);
-      const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-      a[i] = p;
-      dz[i] = (p - t) / len;
-    }
-    return loss / len;
-  }
-  for (let i = 0; i < len; i++) {
-    const e = a[i]! - y[i]!;
-    loss += e * e;
-    dz[i] = (2 * e) / len;
-  }
-  actGrad(a, dz, len, act);
-  return loss / len;
 }
 
 /**

@@ -26,6 +26,7 @@ interface Addon {
   sgdUpdate(p: Float32Array, g: Float32Array, v: Float32Array | null, len: number, lr: number, mu: number, nesterov: boolean, threads: number): void;
   adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number, threads: number): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
+  softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, rows: number, n: number, loss: Float32Array, probs: Float32Array): void;
   lstmCell(z: Float32Array, cPrev: Float32Array, rows: number, units: number, h: Float32Array, c: Float32Array, act: Float32Array): void;
   lstmCellGrad(act: Float32Array, cPrev: Float32Array, dh: Float32Array, dc: Float32Array, rows: number, units: number, dz: Float32Array, dcPrev: Float32Array): void;
   gruCell(x: Float32Array, inner: Float32Array, h: Float32Array, rows: number, units: number, out: Float32Array, act: Float32Array): void;
@@ -194,6 +195,10 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     if (isF32(act) && isF32(cPrev) && isF32(dh) && isF32(dc) && isF32(dz) && isF32(dcPrev)) addon.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev);
     else reference.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev);
   };
+  const softmaxCrossEntropy: Kernels['softmaxCrossEntropy'] = (z, y, rows, n, loss, probs) => {
+    if (rows * n >= NATIVE_MIN && isF32(z) && isF32(y) && isF32(loss) && isF32(probs)) addon.softmaxCrossEntropy(z, y, rows, n, loss, probs);
+    else reference.softmaxCrossEntropy(z, y, rows, n, loss, probs);
+  };
   const gruCell: Kernels['gruCell'] = (x, inner, h, rows, units, out, act) => {
     if (isF32(x) && isF32(inner) && isF32(h) && isF32(out) && isF32(act)) addon.gruCell(x, inner, h, rows, units, out, act);
     else reference.gruCell(x, inner, h, rows, units, out, act);
@@ -248,13 +253,13 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else wasm.kernels.convGradInput(g, b, w, n, out);
   };
 
-  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad'];
+  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'softmaxCrossEntropy', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad'];
   return {
     // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
     // call per kernel would cost more than the work), with these kernels in place of its own.
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
-    kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, lstmCell, lstmCellGrad, gruCell, gruCellGrad },
+    kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad },
     isa,
     isas: info.isas,
     threads,

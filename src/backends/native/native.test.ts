@@ -137,6 +137,29 @@ describe.runIf(nativeSupported())('native backend', () => {
     }
   });
 
+  test('softmax cross-entropy: within float32 rounding of the reference (odd widths, large logits, soft and sparse targets)', () => {
+    const be = nativeBackend();
+    for (const [rows, n, scale] of [[32, 10, 3], [30, 3, 40], [5, 129, 1], [64, 1, 2]] as const) {
+      const z = fill(rows * n, scale);
+      // Targets: one-hot rows, then a soft row (non-negative, summing to 1).
+      const y = new Float32Array(rows * n);
+      for (let r = 0; r < rows; r++) y[r * n + ((r * 7) % n)] = 1;
+      if (n > 1) for (let j = 0; j < n; j++) y[j] = 1 / n;
+      // An infinite logit of a class not targeted: the reference skips its term (no NaN).
+      if (n > 2) z[n + ((7 + 1) % n)] = -Infinity;
+      const want = { loss: new Float32Array(rows), probs: new Float32Array(rows * n) };
+      const got = { loss: new Float32Array(rows), probs: new Float32Array(rows * n) };
+      ref.softmaxCrossEntropy(z, y, rows, n, want.loss, want.probs);
+      be.kernels.softmaxCrossEntropy(z, y, rows, n, got.loss, got.probs);
+      for (const k of ['loss', 'probs'] as const) {
+        for (let i = 0; i < want[k].length; i++) {
+          // A loss is lse·Σt − Σt·z: terms up to |z| summed, a few float32 roundings of them.
+          if (!(Math.abs(got[k][i]! - want[k][i]!) <= 2e-6 * Math.max(1, scale, Math.abs(want[k][i]!)))) expect.fail(`${k}[${i}] = ${got[k][i]}, the reference ${want[k][i]} (rows ${rows}, n ${n})`);
+        }
+      }
+    }
+  });
+
   test('the LSTM cell and its adjoint: within float32 rounding of the reference (odd units, saturated gates, large states)', () => {
     const be = nativeBackend();
     for (const [rows, units, scale] of [[3, 37, 4], [64, 64, 1], [2, 5, 60]] as const) {
@@ -270,6 +293,11 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.fillUniform!(new Int32Array(3), f, 0, 1)).toThrow("fillUniform: state must be the generator's 4 words as an Int32Array");
     expect(() => addon.unary!(7, f, f)).toThrow('unary: op must be an integer in [0, 5)');
     expect(() => addon.unary!(0, f, new Float32Array(2))).toThrow('unary: out has 2 values, x 4');
+    expect(() => addon.softmaxCrossEntropy!(f, f, 2, 2, f)).toThrow('softmaxCrossEntropy expects 6 arguments (logits, labels, rows, n, loss, probs), got 5');
+    expect(() => addon.softmaxCrossEntropy!(f, f, 2, -2, f, f)).toThrow('softmaxCrossEntropy: rows and n must be non-negative integers');
+    expect(() => addon.softmaxCrossEntropy!(f, new Float64Array(4), 2, 2, f, f)).toThrow('softmaxCrossEntropy: labels must be a Float32Array');
+    expect(() => addon.softmaxCrossEntropy!(f, f, 2, 2, new Float32Array(1), f)).toThrow('softmaxCrossEntropy: loss has 1 values, needs 2');
+    expect(() => addon.softmaxCrossEntropy!(f, f, 2, 2, f, new Float32Array(3))).toThrow('softmaxCrossEntropy: probs has 3 values, needs 4');
     const f5 = new Float32Array(5);
     expect(() => addon.lstmCell!(f, f, 1, 1, f, f)).toThrow('lstmCell expects 7 arguments (z, cPrev, rows, units, h, c, act), got 6');
     expect(() => addon.lstmCell!(f, f, -1, 1, f, f, f5)).toThrow('lstmCell: rows and units must be non-negative integers');

@@ -1,7 +1,7 @@
 /**
  * First-fit allocator over the kernel module's linear memory: long-lived buffers (weights,
- * optimizer state, the planned step's activations) and the scratch and staging regions of the
- * products. Allocations are rare (a plan is built once per batch size), so a sorted free list
+ * optimizer state, a compiled step's storage) and the scratch and staging regions of the
+ * products. Allocations are rare (a program is compiled once per batch size), so a sorted free list
  * with coalescing is enough. The memory grows when nothing fits; it never shrinks, but freed
  * blocks are reused.
  */

@@ -1,17 +1,18 @@
 /**
  * The WebAssembly SIMD backend. Matrix products, where training spends its time, run in a
  * packed, register-blocked SIMD kernel (assembly/gemm.ts) with the transposes folded into
- * packing; the planned training step's elementwise kernels and optimizer updates run in
- * assembly/train.ts. Everything else falls back, explicitly, to the TypeScript reference
+ * packing; a compiled step's elementwise kernels and optimizer updates run in
+ * assembly/elementwise.ts and assembly/train.ts, and a tiny program's calls in one call to
+ * assembly/program.ts. Everything else falls back, explicitly, to the TypeScript reference
  * backend (`nativeKernels` lists what is native).
  *
- * Long-lived buffers (weights, optimizer state, the planned step's activations) live in the
+ * Long-lived buffers (weights, optimizer state, a compiled step's storage) live in the
  * module's memory (`allocResident`), and kernels given such arrays work on them in place; other
  * operands of a product are copied in and out. Small products and float64 data (gradient checks)
  * use the reference kernels: copying would cost more than the work. Where SharedArrayBuffer
  * exists the memory is shared, so it can grow without detaching the arrays handed out.
  */
-import type { Backend, DenseStepSpec, Kernels, StepActivation, StepHead } from '../backend.js';
+import type { Backend, Kernels, StepActivation } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { ELEMENTWISE_KERNELS, type ElementwiseExports, NATIVE_MIN, nativeElementwise } from './elementwise.js';
 import { type ProgramExports, sequencer } from './program.js';
@@ -80,8 +81,6 @@ interface KernelExports extends ElementwiseExports, WindowExports, ProgramExport
   biasGrad(dz: number, db: number, rows: number, n: number): void;
   sgdUpdate(p: number, g: number, v: number, len: number, lr: number, mu: number, nesterov: number): void;
   adamUpdate(p: number, g: number, m: number, v: number, len: number, alpha: number, b1: number, b2: number, eps: number): void;
-  denseStep(desc: number): number;
-  lossHead(head: number, a: number, y: number, dz: number, rows: number, n: number, act: number): number;
 }
 
 function decode(base64: string): Uint8Array {
@@ -146,7 +145,6 @@ function defaultThreads(): number {
 }
 
 const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
-const HEAD_CODES: Record<StepHead, number> = { softmaxCE: 0, sparseSoftmaxCE: 1, sigmoidBCE: 2, mse: 3 };
 
 /** Creates the WebAssembly backend; throws where WebAssembly SIMD is unavailable. */
 export function wasmBackend(options: WasmOptions = {}): WasmBackend {
@@ -425,11 +423,6 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     pool!.run(PoolOp.Adam, updateParams, updateFloats, bands, parts, ownAdam);
   };
 
-  const lossHead: Kernels['lossHead'] = (head, a, y, dz, rows, n, act) => {
-    if (rows * n >= NATIVE_MIN && resident(a) && resident(y) && resident(dz)) return e.lossHead(HEAD_CODES[head], a.byteOffset, y.byteOffset, dz.byteOffset, rows, n, ACT_CODES[act]);
-    return reference.lossHead(head, a, y, dz, rows, n, act);
-  };
-
   // Window kernels by bands of images: each band's window (its images as the batch) in a block of its own.
   const windowBlocks: Int32Array[] = [];
   // The Float32Arrays allocResident gave, held so the blocks stay allocated.
@@ -473,34 +466,12 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
   };
   const more = { ...nativeElementwise(e, resident, allocResident), ...nativeWindow(e, resident, allocResident, registry === null ? undefined : splitWindow) };
 
-  /** The step's descriptor, as assembly/dense-step.ts lays it out (80-byte header, 64 per layer). */
-  const denseStep = (spec: DenseStepSpec): ((lr: number, alpha: number, epsilon: number) => number) | null => {
-    const arrays = [spec.X, spec.Y, ...spec.layers.flatMap((l) => [l.W, l.a, l.dz, l.dW, ...(l.b === null ? [] : [l.b, l.dB!]), ...l.slotsW, ...l.slotsB])];
-    if (!arrays.every(resident)) return null;
-    const block = allocResident((80 + 64 * spec.layers.length) / 4);
-    const words = new Int32Array(block.buffer, block.byteOffset, block.length);
-    const reals = new Float64Array(block.buffer, block.byteOffset + 32, 6);
-    const ptr = (a: Float32Array | null | undefined): number => (a == null ? 0 : a.byteOffset);
-    const o = spec.optimizer;
-    words.set([spec.layers.length, spec.batch, HEAD_CODES[spec.head], o.kind === 'adam' ? 1 : 0, spec.X.byteOffset, spec.Y.byteOffset, o.kind === 'sgd' && o.nesterov ? 1 : 0, 0]);
-    spec.layers.forEach((l, i) => {
-      words.set([l.inputs, l.units, ACT_CODES[l.act], l.W.byteOffset, ptr(l.b), l.a.byteOffset, l.dz.byteOffset, l.dW.byteOffset, ptr(l.dB), ptr(l.slotsW[0]), ptr(l.slotsW[1]), ptr(l.slotsB[0]), ptr(l.slotsB[1])], 20 + 16 * i);
-    });
-    reals.set(o.kind === 'adam' ? [0, 0, 0, o.beta1, o.beta2, o.epsilon] : [0, o.momentum, 0, 0, 0, 0]);
-    return (lr, alpha, epsilon) => {
-      reals[0] = lr;
-      reals[2] = alpha;
-      if (o.kind === 'adam') reals[5] = epsilon;
-      return e.denseStep(block.byteOffset);
-    };
-  };
-
   return {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
-    ...(registry === null ? {} : { allocResident, isResident: resident, denseStep, sequence: sequencer(e, resident, allocResident) }),
-    kernels: { ...reference, ...more, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, lossHead },
-    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'lossHead', ...ELEMENTWISE_KERNELS, ...WINDOW_KERNELS],
+    ...(registry === null ? {} : { allocResident, isResident: resident, sequence: sequencer(e, resident, allocResident) }),
+    kernels: { ...reference, ...more, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate },
+    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', ...ELEMENTWISE_KERNELS, ...WINDOW_KERNELS],
     threads,
     relaxed,
     residentBytes: () => arena.used,

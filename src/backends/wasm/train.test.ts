@@ -120,29 +120,6 @@ describe.runIf(wasmSimdSupported())('WebAssembly training-step kernels', () => {
         run('scale', (k, p) => k.scaleUpdate(p, n, 1 - 0.001 * 0.004), 0);
       }
     });
-
-    test(`${be.name}: lossHead equals the reference for every head (odd sizes, extreme logits)`, () => {
-      for (const [rows, n] of [[65, 1], [7, 10], [13, 17], [3, 33]] as const) {
-        for (const head of ['softmaxCE', 'sparseSoftmaxCE', 'sigmoidBCE', 'mse'] as const) {
-          for (const act of head === 'mse' ? ACTS : (['linear'] as const)) {
-            const [a, aRef] = pair(be, rows * n, 40);
-            a[0] = aRef[0] = 90; // exp would overflow without the shifts
-            const sparse = head === 'sparseSoftmaxCE';
-            const y = be.allocResident!(sparse ? rows : rows * n);
-            for (let i = 0; i < y.length; i++) y[i] = sparse ? i % n : head === 'mse' ? rng.uniform() : rng.uniform() < 0.5 ? 1 : 0;
-            const yRef = Float32Array.from(y);
-            const [dz, dzRef] = pair(be, rows * n);
-            const loss = be.kernels.lossHead(head, a, y, dz, rows, n, act);
-            const lossRef = ref.lossHead(head, aRef, yRef, dzRef, rows, n, act);
-            const what = `${head} ${act} ${rows}×${n}`;
-            expect(Number.isFinite(lossRef), what).toBe(true);
-            expect(Math.abs(loss - lossRef), what).toBeLessThanOrEqual(1e-12 * Math.abs(lossRef));
-            expect(Array.from(a), what).toEqual(Array.from(aRef));
-            expect(Array.from(dz), what).toEqual(Array.from(dzRef));
-          }
-        }
-      }
-    });
   }
 
   test('resident arrays keep their values when the memory grows, and products use them in place', () => {
