@@ -195,11 +195,69 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   // A terminateOnNaN callback handles a NaN loss itself (it stops fit at that batch).
   const quietNaN = user.some((c) => c instanceof TerminateOnNaN);
   { const p = cbs.trainBegin({}); if (p) await p; }
+  /**
+   * One batch, compiled or eager: the step, the NaN check, the metrics; returns the loss. A
+   * plain function, apart from the async loop below: V8 optimizes it early and well, where a
+   * loop's body inside the async function ran in the interpreter for the first thousands of
+   * XOR's one-batch epochs.
+   */
+  const trainBatch = (epoch: number, b: number, order: Int32Array, start: number, end: number): number => {
+    let loss: number;
+    let targets: Tensor[];
+    let preds: Tensor[];
+    const program = compiling ? programFor(end - start) : null;
+    if (program !== null && !('why' in program)) {
+      for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!.values, xWidths[i]!, program.xs[i]!.values, order, start, end);
+      for (let i = 0; i < ys.length; i++) gatherRows(ys[i]!.values, yWidths[i]!, program.ys[i]!.values, order, start, end);
+      if (program.w !== null) gatherRows(weights!.values, 1, program.w.values, order, start, end);
+      loss = program.run();
+      preds = program.preds;
+      targets = program.ys;
+      for (let i = 0; i < program.outputLosses.length; i++) outLossSums[i]! += program.outputLosses[i]!.values[0]! * (end - start);
+      if (!program.updates) applyGradients(program.grads, b === steps - 1);
+    } else {
+      targets = ys.map((t) => takeRows(t, order, start, end));
+      const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
+      const inputs = xs.map((t) => takeRows(t, order, start, end));
+      const r = model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb);
+      loss = r.loss.item();
+      preds = Array.isArray(r.pred) ? r.pred : [r.pred];
+      (r.outputLosses ?? []).forEach((t, i) => (outLossSums[i]! += t.item() * (end - start)));
+      applyGradients(gradientPairs(trainable, r.grads), b === steps - 1);
+    }
+    if (!Number.isFinite(loss) && !quietNaN) nanWarned = nonFiniteLoss('fit', loss, `epoch ${epoch + 1}, batch ${b + 1} of ${steps}`, optimizer, onNaN, nanWarned);
+    for (let i = 0; i < metrics.length; i++) metrics[i]!.update(targets, preds);
+    return loss;
+  };
+  /** A batch's logs for the batch hooks. */
+  const batchLogs = (b: number, size: number, lossSum: number, seen: number): Logs => {
+    const logs: Logs = { batch: b, size, loss: lossSum / seen };
+    outLossNames.forEach((k, i) => (logs[k] = outLossSums[i]! / seen));
+    for (const m of metrics) logs[m.name] = m.result();
+    accuracyAliases(logs);
+    return logs;
+  };
+  /** An epoch's logs: its mean loss, each output's, the metrics, and the validation figures. */
+  const epochLogs = (lossSum: number, seen: number): Logs => {
+    const logs: Logs = { loss: lossSum / Math.max(1, seen) };
+    outLossNames.forEach((k, i) => (logs[k] = outLossSums[i]! / Math.max(1, seen)));
+    for (let i = 0; i < metrics.length; i++) logs[metrics[i]!.name] = metrics[i]!.result();
+    if (val !== undefined) {
+      const v = model.evaluateValues(val[0], val[1], { batchSize, ...(val[2] === undefined ? {} : { sampleWeight: val[2] }) });
+      logs.val_loss = v[0]!;
+      outLossNames.forEach((k, i) => (logs[`val_${k}`] = v[i + 1]!));
+      metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1 + outLossNames.length]!));
+    }
+    accuracyAliases(logs);
+    return logs;
+  };
   const orderBuffer = new Int32Array(n);
   const identity = identityOrder(n);
+  const shuffle = args.shuffle ?? true;
+  const epochBegins = cbs.listens('onEpochBegin');
   for (let epoch = params.initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    if (cbs.listens('onEpochBegin')) { const p = cbs.epochBegin(epoch, {}); if (p) await p; }
-    const order = (args.shuffle ?? true) ? rng.permuteInto(orderBuffer) : identity;
+    if (epochBegins) { const p = cbs.epochBegin(epoch, {}); if (p) await p; }
+    const order = shuffle ? rng.permuteInto(orderBuffer) : identity;
     for (let i = 0; i < metrics.length; i++) metrics[i]!.reset();
     let lossSum = 0;
     let seen = 0;
@@ -208,42 +266,10 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       const start = b * batchSize;
       const end = Math.min(n, start + batchSize);
       if (cbs.hasBatchHooks) { const p = cbs.batchBegin(b, { batch: b, size: end - start }); if (p) await p; }
-      // One step, compiled or eager; either gives the batch's loss, targets and predictions.
-      let loss: number;
-      let targets: Tensor[];
-      let preds: Tensor[];
-      const program = compiling ? programFor(end - start) : null;
-      if (program !== null && !('why' in program)) {
-        for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!.values, xWidths[i]!, program.xs[i]!.values, order, start, end);
-        for (let i = 0; i < ys.length; i++) gatherRows(ys[i]!.values, yWidths[i]!, program.ys[i]!.values, order, start, end);
-        if (program.w !== null) gatherRows(weights!.values, 1, program.w.values, order, start, end);
-        loss = program.run();
-        preds = program.preds;
-        targets = program.ys;
-        for (let i = 0; i < program.outputLosses.length; i++) outLossSums[i]! += program.outputLosses[i]!.values[0]! * (end - start);
-        if (!program.updates) applyGradients(program.grads, b === steps - 1);
-      } else {
-        targets = ys.map((t) => takeRows(t, order, start, end));
-        const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
-        const inputs = xs.map((t) => takeRows(t, order, start, end));
-        const r = model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb);
-        loss = r.loss.item();
-        preds = Array.isArray(r.pred) ? r.pred : [r.pred];
-        (r.outputLosses ?? []).forEach((t, i) => (outLossSums[i]! += t.item() * (end - start)));
-        applyGradients(gradientPairs(trainable, r.grads), b === steps - 1);
-      }
-      if (!Number.isFinite(loss) && !quietNaN) nanWarned = nonFiniteLoss('fit', loss, `epoch ${epoch + 1}, batch ${b + 1} of ${steps}`, optimizer, onNaN, nanWarned);
-      for (let i = 0; i < metrics.length; i++) metrics[i]!.update(targets, preds);
+      const loss = trainBatch(epoch, b, order, start, end);
       lossSum += loss * (end - start);
       seen += end - start;
-      if (cbs.hasBatchHooks) {
-        const logs: Logs = { batch: b, size: end - start, loss: lossSum / seen };
-        outLossNames.forEach((k, i) => (logs[k] = outLossSums[i]! / seen));
-        for (const m of metrics) logs[m.name] = m.result();
-        accuracyAliases(logs);
-        const p = cbs.batchEnd(b, logs);
-        if (p) await p;
-      }
+      if (cbs.hasBatchHooks) { const p = cbs.batchEnd(b, batchLogs(b, end - start, lossSum, seen)); if (p) await p; }
       if (yieldMs !== Infinity && ++sinceClock >= clockEvery) {
         const t = performance.now();
         clockEvery = t - lastRead < yieldMs / 64 ? Math.min(64, clockEvery * 2) : 1;
@@ -256,17 +282,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       }
       if (model.stopTraining) break;
     }
-    const logs: Logs = { loss: lossSum / Math.max(1, seen) };
-    outLossNames.forEach((k, i) => (logs[k] = outLossSums[i]! / Math.max(1, seen)));
-    for (let i = 0; i < metrics.length; i++) logs[metrics[i]!.name] = metrics[i]!.result();
-    if (val !== undefined) {
-      const v = model.evaluateValues(val[0], val[1], { batchSize, ...(val[2] === undefined ? {} : { sampleWeight: val[2] }) });
-      logs.val_loss = v[0]!;
-      outLossNames.forEach((k, i) => (logs[`val_${k}`] = v[i + 1]!));
-      metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1 + outLossNames.length]!));
-    }
-    accuracyAliases(logs);
-    { const p = cbs.epochEnd(epoch, logs); if (p) await p; }
+    { const p = cbs.epochEnd(epoch, epochLogs(lossSum, seen)); if (p) await p; }
     // Yield at epoch ends when asked; by time, the batch loop has just checked (50,000
     // one-batch epochs should not each wait for the event loop, or read the clock twice).
     if (args.yieldEvery === 'epoch') {

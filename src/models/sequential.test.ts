@@ -197,6 +197,40 @@ describe('training', () => {
     expect(yieldedBeforeEnd).toBe(true);
   });
 
+  test('by default fit yields about every 25 ms even when a batch takes microseconds; with yieldEvery never, not at all', async () => {
+    const m = sequential({ layers: [layers.dense({ units: 2, activation: 'sigmoid', inputShape: [2] }), layers.dense({ units: 1, activation: 'sigmoid' })] });
+    m.compile({ loss: 'binaryCrossentropy', optimizer: 'sgd' });
+    const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const y = tensor([[0], [1], [1], [0]]);
+    const during = async (args: { yieldEvery?: 'never' }): Promise<{ ticks: number; ms: number }> => {
+      let ticks = 0;
+      let running = true;
+      const tick = (): void => {
+        ticks++;
+        if (running) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const t0 = performance.now();
+      // One-batch epochs until the fit has lasted 150 ms at least (XOR's epochs take microseconds).
+      let epochs = 2000;
+      for (;;) {
+        ticks = 0;
+        const s = performance.now();
+        await m.fit(x, y, { epochs, batchSize: 4, verbose: 0, ...args });
+        if (performance.now() - s >= 150) break;
+        epochs *= 2;
+      }
+      running = false;
+      return { ticks, ms: performance.now() - t0 };
+    };
+    const free = await during({});
+    // A yield at least every 25 ms (and a little: the clock is read every few batches) over ≥ 150 ms.
+    expect(free.ticks).toBeGreaterThanOrEqual(4);
+    const never = await during({ yieldEvery: 'never' });
+    // The one immediate queued before that fit runs after it, not during.
+    expect(never.ticks).toBeLessThanOrEqual(1);
+  });
+
   test('reduceLROnPlateau and learningRateScheduler set the rate', async () => {
     const m = sequential({ layers: [layers.dense({ units: 1, inputDim: 1 })] });
     const opt = new SGD({ learningRate: 0 });
