@@ -17,10 +17,12 @@
 //   maxPool(kind, a, taps, window, out, threads): max pooling (kind 0) and its gradient (kind 1)
 //   conv(kind, a, b, window, n, out, threads, isa): a convolution's three products without im2col's matrix
 //   fillUniform(state, out, a, b)
+//   gatherRows(src, width, dst, order, start, end), allFinite(x) -> boolean: fit's batches and its input check
 #include <node_api.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "conv.h"
@@ -509,6 +511,49 @@ napi_value FillUniform(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gatherRows(src, width, dst, order: Int32Array, start, end): rows order[start..end) of src
+// (rows of `width` values) packed into dst, each row one memcpy; every index checked first.
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!args(env, info, "gatherRows", "(src, width, dst, order, start, end)", argv)) return nullptr;
+  float *src = nullptr, *dst = nullptr;
+  size_t nsrc = 0, ndst = 0;
+  if (!floatArray(env, argv[0], &src, &nsrc)) return fail(env, "gatherRows: src must be a Float32Array");
+  if (!floatArray(env, argv[2], &dst, &ndst)) return fail(env, "gatherRows: dst must be a Float32Array");
+  int64_t width = 0, start = 0, end = 0;
+  if (!integer(env, argv[1], &width) || width < 1) return fail(env, "gatherRows: width must be an integer ≥ 1");
+  bool is = false;
+  napi_typedarray_type type;
+  size_t count = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  size_t offset = 0;
+  if (napi_is_typedarray(env, argv[3], &is) != napi_ok || !is || napi_get_typedarray_info(env, argv[3], &type, &count, &data, &buffer, &offset) != napi_ok || type != napi_int32_array)
+    return fail(env, "gatherRows: order must be an Int32Array");
+  if (!integer(env, argv[4], &start) || !integer(env, argv[5], &end) || start < 0 || end < start || end > static_cast<int64_t>(count))
+    return fail(env, "gatherRows: start and end must satisfy 0 ≤ start ≤ end ≤ order.length (" + std::to_string(count) + ")");
+  const int64_t rows = static_cast<int64_t>(nsrc) / width;
+  if ((end - start) * width > static_cast<int64_t>(ndst)) return fail(env, "gatherRows: dst has " + std::to_string(ndst) + " values, " + std::to_string(end - start) + " rows of " + std::to_string(width) + " need " + std::to_string((end - start) * width));
+  const int32_t* order = static_cast<const int32_t*>(data);
+  for (int64_t i = start; i < end; i++) {
+    if (order[i] < 0 || order[i] >= rows) return fail(env, "gatherRows: order[" + std::to_string(i) + "] is " + std::to_string(order[i]) + ", src has " + std::to_string(rows) + " rows");
+  }
+  for (int64_t i = start; i < end; i++) std::memcpy(dst + (i - start) * width, src + static_cast<int64_t>(order[i]) * width, static_cast<size_t>(width) * sizeof(float));
+  return nullptr;
+}
+
+// allFinite(x: Float32Array) -> whether no value is NaN or ±∞.
+napi_value AllFinite(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!args(env, info, "allFinite", "(x)", argv)) return nullptr;
+  float* x = nullptr;
+  size_t n = 0;
+  if (!floatArray(env, argv[0], &x, &n)) return fail(env, "allFinite: x must be a Float32Array");
+  napi_value r;
+  napi_get_boolean(env, neurite::allFinite(x, static_cast<int64_t>(n)), &r);
+  return r;
+}
+
 napi_value str(napi_env env, const char* s) {
   napi_value v;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
@@ -536,6 +581,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"allFinite", nullptr, AllFinite, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCell", nullptr, LstmCell, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCellGrad", nullptr, LstmCellGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruCell", nullptr, GruCell, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -200,6 +200,23 @@ NEURITE_CLONES void softmaxCrossEntropy(const float* z, const float* y, int64_t 
   }
 }
 
+NEURITE_CLONES bool allFinite(const float* x, int64_t n) {
+  // NaN and ±∞ are the values whose exponent bits are all ones: an OR of that test over blocks
+  // (integer operations, which the compiler vectorizes; no branch per value).
+  constexpr int64_t BLOCK = 4096;
+  for (int64_t s = 0; s < n; s += BLOCK) {
+    const int64_t e = std::min(n, s + BLOCK);
+    uint32_t bad = 0;
+    for (int64_t i = s; i < e; i++) {
+      uint32_t b;
+      std::memcpy(&b, x + i, sizeof b);
+      bad |= static_cast<uint32_t>((b & 0x7f800000u) == 0x7f800000u);
+    }
+    if (bad != 0) return false;
+  }
+  return true;
+}
+
 void unary(Unary op, const float* x, float* out, int64_t n) {
   switch (op) {
     case Unary::Exp: expLoop(x, out, n); break;

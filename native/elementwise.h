@@ -13,6 +13,9 @@ constexpr int UNARY_COUNT = 5;
 
 void unary(Unary op, const float* x, float* out, int64_t n);
 
+/** Whether none of x's n values is NaN or ±∞ (fit's check of its data, vectorized). */
+bool allFinite(const float* x, int64_t n);
+
 /**
  * Softmax cross-entropy on rows×n logits z against targets y: per row lse = max + log Σ e^(z − max),
  * probs = e^(z − lse), loss[r] = lse·Σ y − Σ y·z (terms with y = 0 skipped, so an infinite logit

@@ -224,6 +224,13 @@ export interface Backend {
    * costs more than their arithmetic. Absent where the backend has no such interpreter.
    */
   readonly sequence?: Sequencer;
+  /**
+   * Copies rows order[start..end) of `src` (rows of `width` values) into `dst`, packed from row
+   * 0: `fit` gathering a batch (natively, a copy per row). Absent: a JavaScript loop.
+   */
+  gatherRows?(src: Float32Array, width: number, dst: Float32Array, order: Int32Array, start: number, end: number): void;
+  /** Whether no value of `x` is NaN or ±∞ (fit's and evaluate's check of their data). Absent: a JavaScript pass. */
+  allFinite?(x: Float32Array): boolean;
   /** Resolves, with the threads running, once the backend's worker threads have started (or failed). */
   ready?(): Promise<number>;
   readonly kernels: Kernels;

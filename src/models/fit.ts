@@ -12,7 +12,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { knownKeys, nonNegativeInt, numberOption } from '../tensor/options.js';
 import { type CallbackHooks, CallbackList, History, accuracyAliases } from './callbacks.js';
-import { checkBatchSize, checkFinite, checkSampleLists, gatherRows, identityOrder, takeRows } from './data.js';
+import { checkBatchSize, checkFinite, checkSampleLists, gatherBatch, identityOrder, takeRows } from './data.js';
 import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
 import { TerminateOnNaN } from './builtin-callbacks.js';
@@ -145,6 +145,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   const trainable = model.trainableWeights;
   if (optimizer.params.length === 0) optimizer.params = trainable;
   const rng = getContext().rng;
+  const backend = getContext().backend;
   // The road: the compiled step, else (a part that cannot be recorded, or runEagerly) eager.
   const compiling = !compiled.runEagerly;
   // Looked up once per batch size for this fit (the model's cache builds a key on each lookup).
@@ -207,9 +208,9 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
     let preds: Tensor[];
     const program = compiling ? programFor(end - start) : null;
     if (program !== null && !('why' in program)) {
-      for (let i = 0; i < xs.length; i++) gatherRows(xs[i]!.values, xWidths[i]!, program.xs[i]!.values, order, start, end);
-      for (let i = 0; i < ys.length; i++) gatherRows(ys[i]!.values, yWidths[i]!, program.ys[i]!.values, order, start, end);
-      if (program.w !== null) gatherRows(weights!.values, 1, program.w.values, order, start, end);
+      for (let i = 0; i < xs.length; i++) gatherBatch(backend, xs[i]!.values, xWidths[i]!, program.xs[i]!.values, order, start, end);
+      for (let i = 0; i < ys.length; i++) gatherBatch(backend, ys[i]!.values, yWidths[i]!, program.ys[i]!.values, order, start, end);
+      if (program.w !== null) gatherBatch(backend, weights!.values, 1, program.w.values, order, start, end);
       loss = program.run();
       preds = program.preds;
       targets = program.ys;

@@ -27,6 +27,8 @@ interface Addon {
   adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, len: number, alpha: number, b1: number, b2: number, eps: number, threads: number): void;
   unary(op: number, x: Float32Array, out: Float32Array): void;
   softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, rows: number, n: number, loss: Float32Array, probs: Float32Array): void;
+  gatherRows(src: Float32Array, width: number, dst: Float32Array, order: Int32Array, start: number, end: number): void;
+  allFinite(x: Float32Array): boolean;
   lstmCell(z: Float32Array, cPrev: Float32Array, rows: number, units: number, h: Float32Array, c: Float32Array, act: Float32Array): void;
   lstmCellGrad(act: Float32Array, cPrev: Float32Array, dh: Float32Array, dc: Float32Array, rows: number, units: number, dz: Float32Array, dcPrev: Float32Array): void;
   gruCell(x: Float32Array, inner: Float32Array, h: Float32Array, rows: number, units: number, out: Float32Array, act: Float32Array): void;
@@ -259,6 +261,8 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     // call per kernel would cost more than the work), with these kernels in place of its own.
     ...wasm,
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
+    gatherRows: (src, width, dst, order, start, end) => addon.gatherRows(src, width, dst, order, start, end),
+    allFinite: (x) => addon.allFinite(x),
     kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad },
     isa,
     isas: info.isas,

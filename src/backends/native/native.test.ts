@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { sameBits } from '../../../test/harness/bits.js';
 import { jsBackend } from '../js/index.js';
 import { Rng } from '../../tensor/random.js';
+import { gatherRows } from '../../models/data.js';
 import { type NativeIsa, NATIVE_MATMUL_MIN, nativeAddon, nativeBackend, nativeSupported } from './index.js';
 
 // Where the addon built (every CI run: `npm ci` builds it), every instruction set this CPU runs
@@ -160,6 +161,32 @@ describe.runIf(nativeSupported())('native backend', () => {
     }
   });
 
+  test('gatherRows packs the rows an order names, as the JavaScript loop does; allFinite finds NaN and ±∞ anywhere', () => {
+    const be = nativeBackend();
+    for (const width of [1, 3, 784]) {
+      const rows = 37;
+      const src = fill(rows * width);
+      const order = Int32Array.from({ length: rows }, (_, i) => (i * 17 + 5) % rows);
+      const got = new Float32Array(11 * width);
+      const want = new Float32Array(11 * width);
+      be.gatherRows!(src, width, got, order, 9, 20);
+      gatherRows(src, width, want, order, 9, 20);
+      sameBits(got, want, `gatherRows width ${width}`);
+    }
+    const x = fill(10000);
+    expect(be.allFinite!(x)).toBe(true);
+    expect(be.allFinite!(new Float32Array(0))).toBe(true);
+    for (const at of [0, 4095, 4096, 9999]) {
+      for (const bad of [Number.NaN, Infinity, -Infinity]) {
+        const y = Float32Array.from(x);
+        y[at] = bad;
+        expect(be.allFinite!(y), `${bad} at ${at}`).toBe(false);
+      }
+    }
+    // The largest finite float32 and the smallest subnormal are finite.
+    expect(be.allFinite!(Float32Array.from([3.4028234663852886e38, -3.4028234663852886e38, 1e-45]))).toBe(true);
+  });
+
   test('the LSTM cell and its adjoint: within float32 rounding of the reference (odd units, saturated gates, large states)', () => {
     const be = nativeBackend();
     for (const [rows, units, scale] of [[3, 37, 4], [64, 64, 1], [2, 5, 60]] as const) {
@@ -298,6 +325,14 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.softmaxCrossEntropy!(f, new Float64Array(4), 2, 2, f, f)).toThrow('softmaxCrossEntropy: labels must be a Float32Array');
     expect(() => addon.softmaxCrossEntropy!(f, f, 2, 2, new Float32Array(1), f)).toThrow('softmaxCrossEntropy: loss has 1 values, needs 2');
     expect(() => addon.softmaxCrossEntropy!(f, f, 2, 2, f, new Float32Array(3))).toThrow('softmaxCrossEntropy: probs has 3 values, needs 4');
+    const order = Int32Array.from([0, 1]);
+    expect(() => addon.gatherRows!(f, 2, f, [0, 1], 0, 2)).toThrow('gatherRows: order must be an Int32Array');
+    expect(() => addon.gatherRows!(f, 0, f, order, 0, 2)).toThrow('gatherRows: width must be an integer ≥ 1');
+    expect(() => addon.gatherRows!(f, 2, f, order, 1, 3)).toThrow('gatherRows: start and end must satisfy 0 ≤ start ≤ end ≤ order.length (2)');
+    expect(() => addon.gatherRows!(f, 2, new Float32Array(3), order, 0, 2)).toThrow('gatherRows: dst has 3 values, 2 rows of 2 need 4');
+    expect(() => addon.gatherRows!(f, 2, f, Int32Array.from([0, 2]), 0, 2)).toThrow('gatherRows: order[1] is 2, src has 2 rows');
+    expect(() => addon.gatherRows!(f, 2, f, Int32Array.from([-1, 0]), 0, 2)).toThrow('gatherRows: order[0] is -1, src has 2 rows');
+    expect(() => addon.allFinite!(new Float64Array(2))).toThrow('allFinite: x must be a Float32Array');
     const f5 = new Float32Array(5);
     expect(() => addon.lstmCell!(f, f, 1, 1, f, f)).toThrow('lstmCell expects 7 arguments (z, cPrev, rows, units, h, c, act), got 6');
     expect(() => addon.lstmCell!(f, f, -1, 1, f, f, f5)).toThrow('lstmCell: rows and units must be non-negative integers');
