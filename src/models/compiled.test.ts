@@ -133,7 +133,8 @@ describe('the update inside the program', () => {
     m.compile({ optimizer, loss: 'categoricalCrossentropy' });
     return m.compiledTrainStep([X], [Y3], 5, false);
   };
-  test.each([['SGD', new SGD()], ['Adam', new Adam()], ['AdamW', new AdamW()], ['RMSprop', new RMSprop({ centered: true, momentum: 0.5 })], ['Adagrad', new Adagrad()], ['Adadelta', new Adadelta()], ['Adamax', new Adamax()]] as const)(
+  test.each([['SGD', new SGD()], ['Adam', new Adam()], ['AdamW', new AdamW()], ['RMSprop', new RMSprop({ centered: true, momentum: 0.5 })], ['Adagrad', new Adagrad()], ['Adadelta', new Adadelta()], ['Adamax', new Adamax()],
+    ['SGD with clipNorm', new SGD({ clipNorm: 1 })], ['Adam with clipValue', new Adam({ clipValue: 1 })], ['RMSprop with globalClipNorm', new RMSprop({ globalClipNorm: 1 })]] as const)(
     '%s: recorded, the program updates the weights and gives no gradients to apply', (_name, optimizer) => {
       const p = program(optimizer);
       expect('why' in p).toBe(false);
@@ -145,7 +146,7 @@ describe('the update inside the program', () => {
       // A replay is one update: the optimizer counts it.
       expect(optimizer.iterations).toBe(before + 1);
     });
-  test.each([['clipNorm', new SGD({ clipNorm: 1 })], ['clipValue', new Adam({ clipValue: 1 })], ['globalClipNorm', new RMSprop({ globalClipNorm: 1 })], ['AMSGrad', new Adam({ amsgrad: true })]] as const)(
+  test.each([['AMSGrad', new Adam({ amsgrad: true })]] as const)(
     '%s: the update stays the optimizer\'s, after each replay, from the program\'s gradients', (_name, optimizer) => {
       const p = program(optimizer);
       if ('why' in p) throw new Error(p.why);

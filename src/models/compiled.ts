@@ -4,9 +4,9 @@
  * compile/trace.ts records their kernel calls (and then undoes their effects); every batch copies
  * its rows into the program's input buffers and replays it. The update is recorded with
  * stand-ins for the step's numbers (learning rate, bias corrections), which each replay reads
- * from an array the optimizer fills first. Where the update cannot be recorded (clipping,
- * AMSGrad, gradients accumulated over batches), the optimizer updates the weights from the
- * program's gradient buffers after each replay. One definition of every op: the program is what
+ * from an array the optimizer fills first, gradient clipping included. Where the update cannot
+ * be recorded (AMSGrad, gradients accumulated over batches), the optimizer updates the weights
+ * from the program's gradient buffers after each replay. One definition of every op: the program is what
  * the ops did, not a copy of their maths.
  *
  * Where the recording cannot be made (a layer computing on values in plain code), `why` says

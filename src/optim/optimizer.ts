@@ -68,8 +68,7 @@ export abstract class Optimizer {
   /**
    * How many numbers an update takes per step besides the optimizer's fixed settings (SGD: the
    * learning rate; Adam: its α and ε̂, which follow from the step count), or 0 where the update
-   * cannot be recorded into a compiled step: it computes on values in plain code (AMSGrad), or
-   * clips the gradients (in plain code too).
+   * cannot be recorded into a compiled step: it computes on values in plain code (AMSGrad).
    */
   get stepScalarCount(): number {
     return 0;
@@ -95,7 +94,8 @@ export abstract class Optimizer {
    * step, from `nextStepScalars`). Counts no iteration.
    */
   recordUpdate(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, s: ArrayLike<number>): void {
-    for (const [p, g] of pairs) this.applyStep(p.values, g.values, this.slotsFor(p), s);
+    const clipped = this.clipped(pairs);
+    pairs.forEach(([p, g], i) => this.applyStep(p.values, clipped === null ? g.values : clipped[i]!, this.slotsFor(p), s));
   }
 
   /** @internal The next update's numbers (as writeStepScalars), for a compiled step's replay; `stepDone` then counts it. */
@@ -108,9 +108,9 @@ export abstract class Optimizer {
     this.iterations++;
   }
 
-  /** @internal Whether the update can be recorded into a compiled step (stepScalarCount above 0, no clipping). */
+  /** @internal Whether the update (its clipping included) can be recorded into a compiled step: stepScalarCount above 0. */
   get recordable(): boolean {
-    return this.stepScalarCount > 0 && this.clipNorm === undefined && this.clipValue === undefined && this.globalClipNorm === undefined;
+    return this.stepScalarCount > 0;
   }
 
   /** The learning rate the next update will use. */
@@ -126,8 +126,7 @@ export abstract class Optimizer {
    */
   applyGradients(grads: ReadonlyArray<readonly [Tensor, Tensor]> | Record<string, Tensor> | ReadonlyArray<{ name: string; tensor: Tensor }>): void {
     const pairs = gradientPairsOf(grads, this.className);
-    // Without clipping the gradients are used as they are: no copies, no per-step arrays.
-    const clipped = this.clipNorm === undefined && this.clipValue === undefined && this.globalClipNorm === undefined ? null : this.clip(pairs);
+    const clipped = this.clipped(pairs);
     const lr = this.currentLearningRate();
     const t = this.iterations + 1;
     for (let i = 0; i < pairs.length; i++) {
@@ -179,29 +178,66 @@ export abstract class Optimizer {
     return s;
   }
 
-  private clip(pairs: ReadonlyArray<readonly [Tensor, Tensor]>): Buf[] {
-    const grads: Buf[] = pairs.map(([, g]) => g.values);
-    if (this.clipNorm === undefined && this.clipValue === undefined && this.globalClipNorm === undefined) return grads;
-    const out = grads.map((g) => Float32Array.from(g));
-    const scaleBy = (g: Float32Array, s: number): void => {
-      for (let i = 0; i < g.length; i++) g[i] = g[i]! * s;
+  /**
+   * The gradients the update takes, clipped as the options say — clipValue per element,
+   * clipNorm per gradient, globalClipNorm all together — with kernel calls, so a compiled step
+   * records the clipping with the update; null without clipping (the gradients are used as they
+   * are: no copies, no per-step arrays). A norm is the square root of the float32 squares' sum;
+   * a gradient over its limit is scaled by limit / norm.
+   */
+  private clipped(pairs: ReadonlyArray<readonly [Tensor, Tensor]>): Buf[] | null {
+    if (this.clipNorm === undefined && this.clipValue === undefined && this.globalClipNorm === undefined) return null;
+    const { kernels: k, alloc } = getContext().backend;
+    const like = (g: Buf, n = g.length): Buf => alloc(n, g instanceof Float64Array ? 'float64' : 'float32');
+    const scalar = (g: Buf, v: number): Buf => {
+      const s = like(g, 1);
+      s[0] = v;
+      return s;
     };
-    const norm2 = (g: Float32Array): number => g.reduce((acc, v) => acc + v * v, 0);
-    if (this.clipValue !== undefined) {
-      const v = this.clipValue;
-      for (const g of out) for (let i = 0; i < g.length; i++) g[i] = Math.min(v, Math.max(-v, g[i]!));
+    const squaredNorm = (g: Buf): Buf => {
+      const sq = like(g);
+      k.mul(g, [g.length], g, [g.length], sq, [g.length]);
+      const s = like(g, 1);
+      k.sum(sq, [g.length], [0], s);
+      return s;
+    };
+    // Each g times limit / max(√s, limit): 1 when the norm is within the limit.
+    const scaledTo = (gs: Buf[], s: Buf, limit: number): Buf[] => {
+      const norm = like(s, 1);
+      k.sqrt(s, norm);
+      const over = like(s, 1);
+      k.maximum(norm, [], scalar(s, limit), [], over, []);
+      const f = like(s, 1);
+      k.div(scalar(s, limit), [], over, [], f, []);
+      return gs.map((g) => {
+        const out = like(g);
+        k.mul(g, [g.length], f, [], out, [g.length]);
+        return out;
+      });
+    };
+    let gs: Buf[] = pairs.map(([, g]) => g.values);
+    const v = this.clipValue;
+    if (v !== undefined) {
+      gs = gs.map((g) => {
+        const low = like(g);
+        k.maximum(g, [g.length], scalar(g, -v), [], low, [g.length]);
+        const out = like(g);
+        k.minimum(low, [g.length], scalar(g, v), [], out, [g.length]);
+        return out;
+      });
     }
-    if (this.clipNorm !== undefined) {
-      for (const g of out) {
-        const n = Math.sqrt(norm2(g));
-        if (n > this.clipNorm) scaleBy(g, this.clipNorm / n);
+    const clipNorm = this.clipNorm;
+    if (clipNorm !== undefined) gs = gs.map((g) => scaledTo([g], squaredNorm(g), clipNorm)[0]!);
+    if (this.globalClipNorm !== undefined && gs.length > 0) {
+      let total = squaredNorm(gs[0]!);
+      for (let i = 1; i < gs.length; i++) {
+        const t = like(total, 1);
+        k.add(total, [], squaredNorm(gs[i]!), [], t, []);
+        total = t;
       }
+      gs = scaledTo(gs, total, this.globalClipNorm);
     }
-    if (this.globalClipNorm !== undefined) {
-      const n = Math.sqrt(out.reduce((acc, g) => acc + norm2(g), 0));
-      if (n > this.globalClipNorm) for (const g of out) scaleBy(g, this.globalClipNorm / n);
-    }
-    return out;
+    return gs;
   }
 
   /** Serializable settings (Keras `get_config`). */
