@@ -75,15 +75,27 @@ bool args(napi_env env, napi_callback_info info, const char* fn, const char* sig
   return false;
 }
 
-bool floatArray(napi_env env, napi_value v, float** data, size_t* length) {
+/** A typed array of `want`'s type: its data and length, or false. */
+bool typedArray(napi_env env, napi_value v, napi_typedarray_type want, void** data, size_t* length) {
   bool is = false;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return false;
   napi_typedarray_type type;
-  void* raw = nullptr;
   napi_value buffer;
   size_t offset = 0;
-  if (napi_get_typedarray_info(env, v, &type, length, &raw, &buffer, &offset) != napi_ok || type != napi_float32_array) return false;
+  return napi_get_typedarray_info(env, v, &type, length, data, &buffer, &offset) == napi_ok && type == want;
+}
+
+bool floatArray(napi_env env, napi_value v, float** data, size_t* length) {
+  void* raw = nullptr;
+  if (!typedArray(env, v, napi_float32_array, &raw, length)) return false;
   *data = static_cast<float*>(raw);
+  return true;
+}
+
+bool int32Array(napi_env env, napi_value v, int32_t** data, size_t* length) {
+  void* raw = nullptr;
+  if (!typedArray(env, v, napi_int32_array, &raw, length)) return false;
+  *data = static_cast<int32_t*>(raw);
   return true;
 }
 
@@ -343,18 +355,12 @@ napi_value GruCellGrad(napi_env env, napi_callback_info info) {
 
 /** Reads a window's 14 numbers (Window2d's fields in order) from an Int32Array, checking them. */
 bool windowArg(napi_env env, napi_value v, const char* fn, neurite::Window* w) {
-  bool is = false;
-  napi_typedarray_type type;
+  int32_t* f = nullptr;
   size_t len = 0;
-  void* data = nullptr;
-  napi_value buffer;
-  size_t offset = 0;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &type, &len, &data, &buffer, &offset) != napi_ok ||
-      type != napi_int32_array || len != 14) {
+  if (!int32Array(env, v, &f, &len) || len != 14) {
     fail(env, std::string(fn) + ": the window must be an Int32Array of its 14 fields");
     return false;
   }
-  const int32_t* f = static_cast<const int32_t*>(data);
   int64_t* dst = &w->batch;
   for (int i = 0; i < 14; i++) dst[i] = f[i];
   const bool sizes = w->batch >= 0 && w->inH >= 0 && w->inW >= 0 && w->channels >= 0 && w->kH >= 1 && w->kW >= 1 && w->outH >= 0 && w->outW >= 0;
@@ -493,21 +499,15 @@ napi_value Conv(napi_env env, napi_callback_info info) {
 napi_value FillUniform(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   if (!args(env, info, "fillUniform", "(state, out, a, b)", argv)) return nullptr;
-  bool is = false;
-  napi_typedarray_type type;
+  int32_t* state = nullptr;
   size_t words = 0;
-  void* state = nullptr;
-  napi_value buffer;
-  size_t offset = 0;
-  if (napi_is_typedarray(env, argv[0], &is) != napi_ok || !is || napi_get_typedarray_info(env, argv[0], &type, &words, &state, &buffer, &offset) != napi_ok ||
-      type != napi_int32_array || words != 4)
-    return fail(env, "fillUniform: state must be the generator's 4 words as an Int32Array");
+  if (!int32Array(env, argv[0], &state, &words) || words != 4) return fail(env, "fillUniform: state must be the generator's 4 words as an Int32Array");
   float* out = nullptr;
   size_t len = 0;
   if (!floatArray(env, argv[1], &out, &len)) return fail(env, "fillUniform: out must be a Float32Array");
   double a = 0, b = 0;
   if (napi_get_value_double(env, argv[2], &a) != napi_ok || napi_get_value_double(env, argv[3], &b) != napi_ok) return fail(env, "fillUniform: a and b must be numbers");
-  neurite::fillUniform(static_cast<uint32_t*>(state), out, static_cast<int64_t>(len), a, b);
+  neurite::fillUniform(reinterpret_cast<uint32_t*>(state), out, static_cast<int64_t>(len), a, b);
   return nullptr;
 }
 
@@ -522,19 +522,13 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   if (!floatArray(env, argv[2], &dst, &ndst)) return fail(env, "gatherRows: dst must be a Float32Array");
   int64_t width = 0, start = 0, end = 0;
   if (!integer(env, argv[1], &width) || width < 1) return fail(env, "gatherRows: width must be an integer ≥ 1");
-  bool is = false;
-  napi_typedarray_type type;
+  int32_t* order = nullptr;
   size_t count = 0;
-  void* data = nullptr;
-  napi_value buffer;
-  size_t offset = 0;
-  if (napi_is_typedarray(env, argv[3], &is) != napi_ok || !is || napi_get_typedarray_info(env, argv[3], &type, &count, &data, &buffer, &offset) != napi_ok || type != napi_int32_array)
-    return fail(env, "gatherRows: order must be an Int32Array");
+  if (!int32Array(env, argv[3], &order, &count)) return fail(env, "gatherRows: order must be an Int32Array");
   if (!integer(env, argv[4], &start) || !integer(env, argv[5], &end) || start < 0 || end < start || end > static_cast<int64_t>(count))
     return fail(env, "gatherRows: start and end must satisfy 0 ≤ start ≤ end ≤ order.length (" + std::to_string(count) + ")");
   const int64_t rows = static_cast<int64_t>(nsrc) / width;
   if ((end - start) * width > static_cast<int64_t>(ndst)) return fail(env, "gatherRows: dst has " + std::to_string(ndst) + " values, " + std::to_string(end - start) + " rows of " + std::to_string(width) + " need " + std::to_string((end - start) * width));
-  const int32_t* order = static_cast<const int32_t*>(data);
   for (int64_t i = start; i < end; i++) {
     if (order[i] < 0 || order[i] >= rows) return fail(env, "gatherRows: order[" + std::to_string(i) + "] is " + std::to_string(order[i]) + ", src has " + std::to_string(rows) + " rows");
   }
