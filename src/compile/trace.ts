@@ -321,8 +321,31 @@ export function markLive(calls: readonly Call[], standIns: ArrayLike<number>): C
   return calls.map((c) => (c.args.some((a) => typeof a === 'number' && index.has(a)) ? { kernel: c.kernel, args: c.args.map((a) => (typeof a === 'number' && index.has(a) ? { live: index.get(a)! } : a)) } : c));
 }
 
-/** A call whose arguments include live numbers: each replay reads them from `live` first. */
-function bindLive(fn: (...args: unknown[]) => unknown, a: unknown[], live: Float64Array): () => void {
+/**
+ * A program's live numbers as JavaScript values, taken from its float64 array once per replay
+ * (`refresh`, the program's first step) and shared by every call that takes them: a float64 read
+ * from the array becomes a new boxed number each time it is put in an argument list, so reading
+ * it per call allocated per call. The array holds non-numbers too (null), so V8 keeps it
+ * generic and stores the boxed numbers as they are.
+ */
+interface Boxes {
+  values: unknown[];
+  refresh(): void;
+}
+
+function boxesOf(live: Float64Array): Boxes {
+  const values: unknown[] = new Array<unknown>(live.length + 1).fill(null);
+  return {
+    values,
+    refresh: () => {
+      for (let i = 0; i < live.length; i++) values[i] = live[i];
+    },
+  };
+}
+
+/** A call whose arguments include live numbers: each replay takes them from `boxes` first. */
+function bindLive(fn: (...args: unknown[]) => unknown, a: unknown[], boxes: Boxes): () => void {
+  const live = boxes.values;
   const vals = [...a];
   const at: number[] = [];
   const from: number[] = [];
@@ -346,11 +369,21 @@ function bindLive(fn: (...args: unknown[]) => unknown, a: unknown[], live: Float
   };
 }
 
-/** Binds one call: its live numbers (if any) read from `live` on each replay. */
-function bindCall(fn: (...args: unknown[]) => unknown, a: unknown[], live: Float64Array | undefined): () => void {
+/** Binds one call: its live numbers (if any) taken from `boxes` on each replay. */
+function bindCall(fn: (...args: unknown[]) => unknown, a: unknown[], boxes: Boxes | undefined): () => void {
   if (!a.some(isLive)) return bind(fn, a);
-  if (live === undefined) throw new Error('compile: a call takes live numbers but the program has no array of them');
-  return bindLive(fn, a, live);
+  if (boxes === undefined) throw new Error('compile: a call takes live numbers but the program has no array of them');
+  return bindLive(fn, a, boxes);
+}
+
+/** Runs the steps in order (after refreshing the live numbers, when some step takes them). */
+function sequence(steps: ReadonlyArray<() => void>, boxes: Boxes | undefined, storage: readonly Buf[]): Program {
+  const all = boxes === undefined ? steps : [boxes.refresh, ...steps];
+  const n = all.length;
+  if (n === 1) return Object.assign(all[0]!, { storage });
+  return Object.assign(() => {
+    for (let i = 0; i < n; i++) all[i]!();
+  }, { storage });
 }
 
 function bind(fn: (...args: unknown[]) => unknown, a: unknown[]): () => void {
@@ -369,11 +402,8 @@ function bind(fn: (...args: unknown[]) => unknown, a: unknown[]): () => void {
 
 /** Binds calls to a backend's kernels; the program holds `storage` (what its buffers are views of) while it lives. */
 export function link(calls: readonly Call[], backend: Backend, storage: readonly Buf[] = [], live?: Float64Array): Program {
-  const steps = calls.map((c) => bindCall(backend.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args, live));
-  const n = steps.length;
-  return Object.assign(() => {
-    for (let i = 0; i < n; i++) steps[i]!();
-  }, { storage });
+  const boxes = live !== undefined && calls.some((c) => c.args.some(isLive)) ? boxesOf(live) : undefined;
+  return sequence(calls.map((c) => bindCall(backend.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args, boxes)), boxes, storage);
 }
 
 export interface Compiled {
@@ -412,26 +442,24 @@ function linkTiny(calls: readonly Call[], backend: Backend, storage: readonly Bu
   if (sequencer === undefined) return link(calls, ref, storage, live);
   // Live numbers are read where the instructions run: the array must be in the backend's memory.
   const liveThere = live !== undefined && backend.isResident?.(live) === true;
+  const encoded = calls.map((c) => (liveThere || !c.args.some(isLive) ? sequencer.encode(c.kernel, c.args) : null));
+  const boxes = live !== undefined && calls.some((c, i) => encoded[i] === null && c.args.some(isLive)) ? boxesOf(live) : undefined;
   const steps: Array<() => void> = [];
   let run: Array<readonly number[]> = [];
   const flush = (): void => {
     if (run.length > 0) steps.push(sequencer.load(run, liveThere ? live : undefined));
     run = [];
   };
-  for (const c of calls) {
-    const instruction = liveThere || !c.args.some(isLive) ? sequencer.encode(c.kernel, c.args) : null;
+  calls.forEach((c, i) => {
+    const instruction = encoded[i]!;
     if (instruction !== null) run.push(instruction);
     else {
       flush();
-      steps.push(bindCall(ref.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args, live));
+      steps.push(bindCall(ref.kernels[c.kernel] as unknown as (...args: unknown[]) => unknown, c.args, boxes));
     }
-  }
+  });
   flush();
-  const n = steps.length;
-  if (n === 1) return Object.assign(steps[0]!, { storage });
-  return Object.assign(() => {
-    for (let i = 0; i < n; i++) steps[i]!();
-  }, { storage });
+  return sequence(steps, boxes, storage);
 }
 
 /** Prune, fold, fuse, place, rewrite, link: the whole pipeline from a recording to a program. */

@@ -75,9 +75,9 @@ describe('the compiled training step allocates nothing per step', () => {
   });
 
   // The one call exists where the backend has a sequencer (WebAssembly, native). On the
-  // TypeScript reference backend the same program is 23 reference kernel calls, which box
-  // float64 arguments (the live learning rate) and, depending on V8's inlining, values inside
-  // the tiny loops: 20–74 KB per 100 steps measured, an open defect noted on the issue.
+  // TypeScript reference backend the same program is 23 reference kernel calls: 3.5 KB per 100
+  // steps in one process and 22.6 KB in the next (a tiny binary kernel boxing values when V8
+  // has not inlined its scalar function), an open defect noted on the issue.
   test.runIf(getContext().backend.sequence !== undefined)('heap growth over 100 steps of the notes\' 2-2-1 XOR (a tiny program in one call) stays under 16 KB', () => {
     const grown = growth(script("[L.dense({ units: 2, activation: 'sigmoid', inputShape: [2] }), L.dense({ units: 1, activation: 'sigmoid' })]", 'new nt.SGD({ learningRate: 0.1 })', 'binaryCrossentropy', 2, 1, 4));
     // A closure or array per call of its ~25 would be 100 × 25 × ~50 bytes ≈ 125 KB.
