@@ -23,14 +23,6 @@ export class Adadelta extends Optimizer {
     this.epsilon = this.option('epsilon', options.epsilon, 1e-7, (v) => v > 0, 'a positive number');
   }
 
-  override get stepScalarCount(): number {
-    return 1;
-  }
-
-  protected override writeStepScalars(lr: number, _t: number, out: Float64Array): void {
-    out[0] = lr;
-  }
-
   protected applyStep(p: Buf, g: Buf, slots: Float32Array[], s: ArrayLike<number>): void {
     getContext().backend.kernels.adadeltaUpdate(p, g, slots[0]!, slots[1]!, p.length, s[0]!, this.rho, this.epsilon);
   }

@@ -26,14 +26,6 @@ export class Adagrad extends Optimizer {
     return this.initialAccumulatorValue;
   }
 
-  override get stepScalarCount(): number {
-    return 1;
-  }
-
-  protected override writeStepScalars(lr: number, _t: number, out: Float64Array): void {
-    out[0] = lr;
-  }
-
   protected applyStep(p: Buf, g: Buf, slots: Float32Array[], s: ArrayLike<number>): void {
     getContext().backend.kernels.adagradUpdate(p, g, slots[0]!, p.length, s[0]!, this.epsilon);
   }

@@ -45,9 +45,14 @@ export class Adam extends Optimizer {
     return this.epsilon * Math.sqrt(1 - this.beta2 ** t);
   }
 
-  /** α and ε̂; AMSGrad's update is a loop over values here, which a compiled step cannot record. */
+  /** α and ε̂. */
   override get stepScalarCount(): number {
-    return this.amsgrad ? 0 : 2;
+    return 2;
+  }
+
+  /** AMSGrad's update is a loop over values here, which a compiled step cannot record. */
+  override get recordable(): boolean {
+    return !this.amsgrad;
   }
 
   protected override writeStepScalars(lr: number, t: number, out: Float64Array): void {

@@ -19,7 +19,7 @@ export class AdamW extends Adam {
   }
 
   override get stepScalarCount(): number {
-    return this.amsgrad ? 0 : 3;
+    return 3;
   }
 
   /** Adam's α and ε̂, then the decay factor 1 − η·λ. */

@@ -66,27 +66,29 @@ export abstract class Optimizer {
   }
 
   /**
-   * How many numbers an update takes per step besides the optimizer's fixed settings (SGD: the
-   * learning rate; Adam: its α and ε̂, which follow from the step count), or 0 where the update
-   * cannot be recorded into a compiled step: it computes on values in plain code (AMSGrad).
+   * How many numbers an update takes per step besides the optimizer's fixed settings: the
+   * learning rate (SGD, RMSprop, Adagrad, Adadelta), or what follows from it and the step count
+   * (Adam: its α and ε̂).
    */
   get stepScalarCount(): number {
-    return 0;
+    return 1;
   }
 
   /** Writes the numbers of step `t` (counted from 1) at learning rate `lr` into `out`, `stepScalarCount` of them. */
-  protected writeStepScalars(_lr: number, _t: number, _out: Float64Array): void {}
+  protected writeStepScalars(lr: number, _t: number, out: Float64Array): void {
+    out[0] = lr;
+  }
 
   /** One variable's update in place, with the step's numbers `s` (from writeStepScalars): kernel calls. */
   protected abstract applyStep(p: Buf, g: Buf, slots: Float32Array[], s: ArrayLike<number>): void;
 
-  private readonly scalars = new Float64Array(4);
-
-  /** Applies one update to `p` in place. `t` counts updates from 1. */
-  protected update(p: Buf, g: Buf, slots: Float32Array[], lr: number, t: number): void {
-    this.writeStepScalars(lr, t, this.scalars);
-    this.applyStep(p, g, slots, this.scalars);
+  /** @internal Whether the update (its clipping included) can be recorded into a compiled step: false where it computes on values in plain code (AMSGrad). */
+  get recordable(): boolean {
+    return true;
   }
+
+  /** The step's numbers for applyGradients (the most any optimizer takes: AdamW's 3). */
+  private readonly scalars = new Float64Array(4);
 
   /**
    * @internal For a compiled step that records the update: the kernel calls of one update of
@@ -108,11 +110,6 @@ export abstract class Optimizer {
     this.iterations++;
   }
 
-  /** @internal Whether the update (its clipping included) can be recorded into a compiled step: stepScalarCount above 0. */
-  get recordable(): boolean {
-    return this.stepScalarCount > 0;
-  }
-
   /** The learning rate the next update will use. */
   currentLearningRate(): number {
     const lr = this.learningRate;
@@ -127,15 +124,14 @@ export abstract class Optimizer {
   applyGradients(grads: ReadonlyArray<readonly [Tensor, Tensor]> | Record<string, Tensor> | ReadonlyArray<{ name: string; tensor: Tensor }>): void {
     const pairs = gradientPairsOf(grads, this.className);
     const clipped = this.clipped(pairs);
-    const lr = this.currentLearningRate();
-    const t = this.iterations + 1;
+    this.nextStepScalars(this.scalars);
     for (let i = 0; i < pairs.length; i++) {
       const [p, grad] = pairs[i]!;
       const g = clipped === null ? grad.values : clipped[i]!;
       if (g.length !== p.size) throw new Error(`${this.className}: gradient of ${p.name ?? 'a parameter'} has ${g.length} values, parameter shape ${fmt(p.shape)} needs ${p.size}`);
-      this.update(p.values, g, this.slotsFor(p), lr, t);
+      this.applyStep(p.values, g, this.slotsFor(p), this.scalars);
     }
-    this.iterations = t;
+    this.stepDone();
   }
 
   /**

@@ -30,14 +30,6 @@ export class RMSprop extends Optimizer {
     this.centered = options.centered ?? false;
   }
 
-  override get stepScalarCount(): number {
-    return 1;
-  }
-
-  protected override writeStepScalars(lr: number, _t: number, out: Float64Array): void {
-    out[0] = lr;
-  }
-
   protected applyStep(p: Buf, g: Buf, slots: Float32Array[], step: ArrayLike<number>): void {
     const [s, m, avg] = slots as [Float32Array, Float32Array, Float32Array];
     getContext().backend.kernels.rmspropUpdate(p, g, s, m, avg, p.length, step[0]!, this.rho, this.momentum, this.epsilon, this.centered);

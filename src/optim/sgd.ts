@@ -25,14 +25,6 @@ export class SGD extends Optimizer {
     this.slotNames = this.momentum > 0 ? ['momentum'] : [];
   }
 
-  override get stepScalarCount(): number {
-    return 1;
-  }
-
-  protected override writeStepScalars(lr: number, _t: number, out: Float64Array): void {
-    out[0] = lr;
-  }
-
   protected applyStep(p: Buf, g: Buf, slots: Float32Array[], s: ArrayLike<number>): void {
     const mu = this.momentum;
     getContext().backend.kernels.sgdUpdate(p, g, mu === 0 ? null : slots[0]!, p.length, s[0]!, mu, this.nesterov);

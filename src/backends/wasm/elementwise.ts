@@ -57,8 +57,14 @@ function sameDims(a: Shape, b: Shape): boolean {
   return true;
 }
 
+/** assembly/elementwise.ts's `select` layout for where(cond, a, b) into n values: 0 all alike, 1 b one value, 2 a one value; -1 for any other broadcast. */
+export function selectLayout(cond: Buf, a: Buf, b: Buf, n: number): number {
+  if (cond.length !== n) return -1;
+  return a.length === n && b.length === n ? 0 : a.length === n && b.length === 1 ? 1 : a.length === 1 && b.length === n ? 2 : -1;
+}
+
 /** Whether `axes` are 0, 1, …: the leading axes. */
-function leadingAxes(axes: readonly number[]): boolean {
+export function leadingAxes(axes: readonly number[]): boolean {
   for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return false;
   return true;
 }
@@ -93,7 +99,7 @@ export function nativeElementwise(e: ElementwiseExports, resident: (x: Buf) => b
   };
   const where: Kernels['where'] = (cond, cShape, a, aShape, b, bShape, out, outShape) => {
     const n = out.length;
-    const layout = cond.length !== n ? -1 : a.length === n && b.length === n ? 0 : a.length === n && b.length === 1 ? 1 : a.length === 1 && b.length === n ? 2 : -1;
+    const layout = selectLayout(cond, a, b, n);
     if (layout >= 0 && n >= NATIVE_MIN && resident(cond) && resident(a) && resident(b) && resident(out)) e.select(cond.byteOffset, a.byteOffset, b.byteOffset, out.byteOffset, n, layout);
     else reference.where(cond, cShape, a, aShape, b, bShape, out, outShape);
   };

@@ -9,7 +9,7 @@
 import { type Kernels, type Sequencer, type StepActivation, isLive } from '../backend.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Buf } from '../../tensor/tensor.js';
-import { binaryLayout } from './elementwise.js';
+import { binaryLayout, leadingAxes, selectLayout } from './elementwise.js';
 
 /** What the sequencer calls in the module. */
 export interface ProgramExports {
@@ -85,13 +85,12 @@ export function sequencer(e: ProgramExports, resident: (x: Buf) => boolean, allo
         const rank = shape.length;
         const trailing = axes.every((a, i) => a === rank - axes.length + i);
         if (trailing) return [Op.SumLast, at(x), at(out), out.length, x.length / out.length];
-        const leading = axes.every((a, i) => a === i);
-        return leading ? [Op.SumColumns, at(x), at(out), x.length / out.length, out.length] : null;
+        return leadingAxes(axes) ? [Op.SumColumns, at(x), at(out), x.length / out.length, out.length] : null;
       }
       case 'where': {
         const [cond, , a, , b, , out] = args as [Buf, Shape, Buf, Shape, Buf, Shape, Buf];
         const n = out.length;
-        const layout = cond.length !== n ? -1 : a.length === n && b.length === n ? 0 : a.length === n && b.length === 1 ? 1 : a.length === 1 && b.length === n ? 2 : -1;
+        const layout = selectLayout(cond, a, b, n);
         const p = [at(cond), at(a), at(b), at(out)];
         return all(...p) && layout >= 0 ? [Op.Select, p[0]!, p[1]!, p[2]!, p[3]!, n, layout] : null;
       }
