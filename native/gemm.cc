@@ -27,43 +27,58 @@ constexpr int MAX_KC = 512;
 constexpr int MAX_MC = 192;
 
 #ifdef NEURITE_X86
+/** Columns 0–7 of 8 rows (src, rows ld apart) stored as 8 rows of 8 at dst (rows ldd apart): an 8×8 register transpose. */
+__attribute__((target("avx2"))) inline void transpose8(const float* src, size_t ld, float* dst, size_t ldd) {
+  __m256 r[8];
+  for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + i * ld);
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  // s_j: columns j (low lane) and j + 4 (high lane) of rows 0–3 (j < 4) or 4–7.
+  const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  _mm256_storeu_ps(dst, _mm256_permute2f128_ps(s0, s4, 0x20));
+  _mm256_storeu_ps(dst + ldd, _mm256_permute2f128_ps(s1, s5, 0x20));
+  _mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(s2, s6, 0x20));
+  _mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(s3, s7, 0x20));
+  _mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(s0, s4, 0x31));
+  _mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(s1, s5, 0x31));
+  _mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(s2, s6, 0x31));
+  _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(s3, s7, 0x31));
+}
+
 /**
  * One full 12-row strip of a row-major A (the AVX-512 kernel's MR), packed 8 steps of k at a
- * time: rows 0–7 by an 8×8 register transpose, rows 8–11 by a 4×8 one, each step's 12 values
- * then stored together (a scalar copy writes each value 48 bytes from the last). Only runs where
- * the 12-row kernel does, so AVX2 is there.
+ * time: rows 0–7 by an 8×8 register transpose, rows 8–11 by a 4×8 one (a scalar copy writes
+ * each value 48 bytes from the last). Only runs where the 12-row kernel does, so AVX2 is there.
  */
 __attribute__((target("avx2"))) void packStrip12(const float* a, int k, int i0, int p0, int kc, float* dst) {
   int p = 0;
   for (; p + 8 <= kc; p += 8) {
     const float* src = a + static_cast<size_t>(i0) * k + p0 + p;
-    __m256 r[8];
-    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + static_cast<size_t>(i) * k);
-    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-    const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-    // s_j: columns j (low lane) and j + 4 (high lane) of rows 0–3 (j < 4) or 4–7.
-    const __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    const __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    const __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    const __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    const __m256 col[8] = {
-        _mm256_permute2f128_ps(s0, s4, 0x20), _mm256_permute2f128_ps(s1, s5, 0x20), _mm256_permute2f128_ps(s2, s6, 0x20), _mm256_permute2f128_ps(s3, s7, 0x20),
-        _mm256_permute2f128_ps(s0, s4, 0x31), _mm256_permute2f128_ps(s1, s5, 0x31), _mm256_permute2f128_ps(s2, s6, 0x31), _mm256_permute2f128_ps(s3, s7, 0x31)};
+    float* d = dst + static_cast<size_t>(p) * 12;
+    transpose8(src, k, d, 12);
     // Rows 8–11: v_j holds columns j and j + 4 of those four rows.
     const float* low = src + static_cast<size_t>(8) * k;
     const __m256 q0 = _mm256_loadu_ps(low), q1 = _mm256_loadu_ps(low + k), q2 = _mm256_loadu_ps(low + 2 * static_cast<size_t>(k)), q3 = _mm256_loadu_ps(low + 3 * static_cast<size_t>(k));
     const __m256 u0 = _mm256_unpacklo_ps(q0, q1), u1 = _mm256_unpackhi_ps(q0, q1), u2 = _mm256_unpacklo_ps(q2, q3), u3 = _mm256_unpackhi_ps(q2, q3);
     const __m256 v[4] = {_mm256_shuffle_ps(u0, u2, 0x44), _mm256_shuffle_ps(u0, u2, 0xEE), _mm256_shuffle_ps(u1, u3, 0x44), _mm256_shuffle_ps(u1, u3, 0xEE)};
-    float* d = dst + static_cast<size_t>(p) * 12;
-    for (int j = 0; j < 8; j++) {
-      _mm256_storeu_ps(d + j * 12, col[j]);
-      _mm_storeu_ps(d + j * 12 + 8, j < 4 ? _mm256_castps256_ps128(v[j]) : _mm256_extractf128_ps(v[j - 4], 1));
-    }
+    for (int j = 0; j < 8; j++) _mm_storeu_ps(d + j * 12 + 8, j < 4 ? _mm256_castps256_ps128(v[j]) : _mm256_extractf128_ps(v[j - 4], 1));
   }
   for (; p < kc; p++)
     for (int r = 0; r < 12; r++) dst[static_cast<size_t>(p) * 12 + r] = a[static_cast<size_t>(i0 + r) * k + p0 + p];
+}
+
+/** One full NR-wide strip (NR a multiple of 8) of Bᵀ stored n×k: 8 columns by 8 steps at a time, transposed in registers. */
+__attribute__((target("avx2"))) void packStripT(const float* b, int k, int j0, int p0, int kc, int NR, float* dst) {
+  int p = 0;
+  for (; p + 8 <= kc; p += 8)
+    for (int c = 0; c < NR; c += 8) transpose8(b + static_cast<size_t>(j0 + c) * k + p0 + p, k, dst + static_cast<size_t>(p) * NR + c, NR);
+  for (; p < kc; p++)
+    for (int c = 0; c < NR; c++) dst[static_cast<size_t>(p) * NR + c] = b[static_cast<size_t>(j0 + c) * k + p0 + p];
 }
 #endif
 
@@ -104,6 +119,12 @@ void packB(const float* b, int k, int n, bool trans, int p0, int kc, int j0, int
     float* dst = pb + static_cast<size_t>(s) * kc;
     if (trans) {
       // b is n×k: each column of B is a contiguous row of b.
+#ifdef NEURITE_X86
+      if (NR >= 16 && cols == NR) {  // the AVX2 and AVX-512 kernels' strips (16, 32), so AVX2 is there
+        packStripT(b, k, j0 + s, p0, kc, NR, dst);
+        continue;
+      }
+#endif
       for (int c = 0; c < cols; c++) {
         const float* src = b + static_cast<size_t>(j0 + s + c) * k + p0;
         for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * NR + c] = src[p];
@@ -261,9 +282,12 @@ struct Shape {
 // 32-wide one of 256 is, and each tile of C is loaded and stored half as often. Measured on
 // AMD Zen 3 against OpenBLAS in one process, calls interleaved (median of 25 rounds, 1 thread):
 // 1024³ 0.65× → 0.79×, 512³ 0.68× → 0.80× of its speed with KC 256 and MC 192.
+// AVX-512's row block is small: measured likewise on an Intel Xeon with AVX-512 (SkylakeX
+// kernels, medians of 7–15 rounds), MC 192 → 48 took 1024³ from 0.85–0.89× to 0.98–0.99× of
+// OpenBLAS's speed and 2048³ from 0.75× to 0.89× (96: 0.91–0.93×; KC 384 or 512: no better).
 Shape shapeOf(Isa isa) {
 #ifdef NEURITE_X86
-  if (isa == Isa::Avx512) return {12, 32, 256, 192, kernelAvx512<true>, kernelAvx512<false>};
+  if (isa == Isa::Avx512) return {12, 32, 256, 48, kernelAvx512<true>, kernelAvx512<false>};
   if (isa == Isa::Avx2) return {6, 16, 512, 144, kernelAvx2<true>, kernelAvx2<false>};
 #endif
   (void)isa;
