@@ -120,6 +120,9 @@ describe('TensorFlow.js interop: stateful recurrent layers', () => {
       tf.layers.gru({ units: 3, stateful: true }),
       tf.layers.dense({ units: 1 }),
     ] });
+    // Fixed weights (tfjs's initializers draw from an unseeded generator), so the
+    // figures below are the same on every run.
+    tfModel.setWeights(tfModel.getWeights().map((w, k) => tf.tensor(Array.from({ length: w.size }, (_, i) => 0.6 * Math.sin(1.3 * i + 0.7 * k + 0.2)), w.shape)));
     const parts = [0, 1, 2].map((p) => Array.from({ length: 12 }, (_, i) => Math.sin(0.5 * (i + 12 * p))));
     const expected: Float32Array[] = [];
     for (const p of parts) expected.push((await (tfModel.predict(tf.tensor(p, [2, 3, 2])) as tf.Tensor).data()) as Float32Array);
@@ -132,8 +135,12 @@ describe('TensorFlow.js interop: stateful recurrent layers', () => {
     parts.forEach((p, i) => closeTo((model.predict(tensor(p, [2, 3, 2])) as Tensor).values, expected[i]!));
     model.resetStates();
     closeTo((model.predict(tensor(parts[0]!, [2, 3, 2])) as Tensor).values, expected[0]!);
-    // The states carry: the second part's answer is not the first's
-    expect(Math.abs(expected[1]![0]! - expected[0]![0]!)).toBeGreaterThan(1e-4);
+    // The states carry: the second part from fresh states answers differently
+    // from the second part after the first
+    model.resetStates();
+    const fresh = (model.predict(tensor(parts[1]!, [2, 3, 2])) as Tensor).values;
+    const moved = Math.max(...Array.from(expected[1]!, (v, i) => Math.abs(v - fresh[i]!)));
+    expect(moved).toBeGreaterThan(1e-2);
   });
 });
 
