@@ -120,9 +120,8 @@ export function gatherBatch(backend: Backend, src: Float32Array | Float64Array, 
 }
 
 /** Rows order[start..end) of src (rows of `width` values) into dst, packed from row 0. */
-export function gatherRows(
-  src: Float32Array | Float64Array, width: number, dst: Float32Array | Float64Array, order: Int32Array, start: number, end: number,
-  row: typeof copyRow = copyRow,
-): void {
-  for (let i = start, r = 0; i < end; i++, r += width) row(src, order[i]! * width, dst, r, width);
+export function gatherRows(src: Float32Array | Float64Array, width: number, dst: Float32Array | Float64Array, order: Int32Array, start: number, end: number): void {
+  // One value per row (labels, XOR's targets): no call per row.
+  if (width === 1) for (let i = start, r = 0; i < end; i++, r++) dst[r] = src[order[i]!]!;
+  else for (let i = start, r = 0; i < end; i++, r += width) copyRow(src, order[i]! * width, dst, r, width);
 }

@@ -11,7 +11,7 @@ import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { knownKeys, nonNegativeInt, numberOption } from '../tensor/options.js';
-import { type CallbackHooks, CallbackList, History, accuracyAliases } from './callbacks.js';
+import { type CallbackHooks, CallbackList, History, sameKeysAliases } from './callbacks.js';
 import { checkBatchSize, checkFinite, checkSampleLists, gatherBatch, identityOrder, takeRows } from './data.js';
 import { type CompiledStep, type NotCompiled, gradientPairs } from './compiled.js';
 import { type OutputStream, ProgbarLogger } from './progress.js';
@@ -230,12 +230,14 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
     for (let i = 0; i < metrics.length; i++) metrics[i]!.update(targets, preds);
     return loss;
   };
+  const batchAliases = sameKeysAliases();
+  const epochAliases = sameKeysAliases();
   /** A batch's logs for the batch hooks. */
   const batchLogs = (b: number, size: number, lossSum: number, seen: number): Logs => {
     const logs: Logs = { batch: b, size, loss: lossSum / seen };
     outLossNames.forEach((k, i) => (logs[k] = outLossSums[i]! / seen));
     for (const m of metrics) logs[m.name] = m.result();
-    accuracyAliases(logs);
+    batchAliases(logs);
     return logs;
   };
   /** An epoch's logs: its mean loss, each output's, the metrics, and the validation figures. */
@@ -249,7 +251,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       outLossNames.forEach((k, i) => (logs[`val_${k}`] = v[i + 1]!));
       metrics.forEach((m, i) => (logs[`val_${m.name}`] = v[i + 1 + outLossNames.length]!));
     }
-    accuracyAliases(logs);
+    epochAliases(logs);
     return logs;
   };
   const orderBuffer = new Int32Array(n);
