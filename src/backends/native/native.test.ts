@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { sameBits } from '../../../test/harness/bits.js';
+import { checkCells } from '../../../test/harness/cells.js';
 import { jsBackend } from '../js/index.js';
 import { Rng } from '../../tensor/random.js';
 import { gatherRows } from '../../models/data.js';
@@ -187,47 +188,8 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(be.allFinite!(Float32Array.from([3.4028234663852886e38, -3.4028234663852886e38, 1e-45]))).toBe(true);
   });
 
-  test('the LSTM cell and its adjoint: within float32 rounding of the reference (odd units, saturated gates, large states)', () => {
-    const be = nativeBackend();
-    for (const [rows, units, scale] of [[3, 37, 4], [64, 64, 1], [2, 5, 60]] as const) {
-      const z = fill(rows * 4 * units, scale), cPrev = fill(rows * units, 3), dh = fill(rows * units), dc = fill(rows * units);
-      const out = () => ({ h: new Float32Array(rows * units), c: new Float32Array(rows * units), act: new Float32Array(rows * 5 * units), dz: new Float32Array(rows * 4 * units), dcPrev: new Float32Array(rows * units) });
-      const want = out(), got = out();
-      ref.lstmCell(z, cPrev, rows, units, want.h, want.c, want.act);
-      be.kernels.lstmCell(z, cPrev, rows, units, got.h, got.c, got.act);
-      // Each value a few float32 roundings of terms of magnitude ≤ |cPrev| + 1 (the gates lie in [0, 1]).
-      const near = (a: Float32Array, b: Float32Array, label: string): void => {
-        for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-6 * Math.max(1, Math.abs(b[i]!)))) expect.fail(`${label}[${i}] = ${a[i]}, the reference ${b[i]} (rows ${rows}, units ${units})`);
-      };
-      near(got.c, want.c, 'c');
-      near(got.h, want.h, 'h');
-      near(got.act, want.act, 'act');
-      ref.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, want.dz, want.dcPrev);
-      be.kernels.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, got.dz, got.dcPrev);
-      near(got.dz, want.dz, 'dz');
-      near(got.dcPrev, want.dcPrev, 'dcPrev');
-    }
-  });
-
-  test('the GRU cell (reset after) and its adjoint: within float32 rounding of the reference', () => {
-    const be = nativeBackend();
-    for (const [rows, units, scale] of [[3, 37, 4], [64, 64, 1], [2, 5, 60]] as const) {
-      const x = fill(rows * 3 * units, scale), inner = fill(rows * 3 * units, scale), h = fill(rows * units, 2), dOut = fill(rows * units);
-      const out = () => ({ y: new Float32Array(rows * units), act: new Float32Array(rows * 3 * units), dx: new Float32Array(rows * 3 * units), dInner: new Float32Array(rows * 3 * units), dh: new Float32Array(rows * units) });
-      const want = out(), got = out();
-      const near = (a: Float32Array, b: Float32Array, label: string): void => {
-        for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-6 * Math.max(1, Math.abs(b[i]!)))) expect.fail(`${label}[${i}] = ${a[i]}, the reference ${b[i]} (rows ${rows}, units ${units})`);
-      };
-      ref.gruCell(x, inner, h, rows, units, want.y, want.act);
-      be.kernels.gruCell(x, inner, h, rows, units, got.y, got.act);
-      near(got.y, want.y, 'out');
-      near(got.act, want.act, 'act');
-      ref.gruCellGrad(want.act, inner, h, dOut, rows, units, want.dx, want.dInner, want.dh);
-      be.kernels.gruCellGrad(want.act, inner, h, dOut, rows, units, got.dx, got.dInner, got.dh);
-      near(got.dx, want.dx, 'dx');
-      near(got.dInner, want.dInner, 'dInner');
-      near(got.dh, want.dh, 'dh');
-    }
+  test('the LSTM and GRU (reset after) cells and their adjoints: within float32 rounding of the reference (odd units, saturated gates, large states)', () => {
+    checkCells(nativeBackend().kernels, (n) => new Float32Array(n));
   });
 
   test('uniform draws equal the reference bit for bit and leave the generator where the reference does', () => {

@@ -14,6 +14,7 @@
  */
 import type { Backend, Kernels, StepActivation } from '../backend.js';
 import { jsBackend } from '../js/index.js';
+import { RECURRENT_KERNELS, type RecurrentExports, nativeRecurrent } from './recurrent.js';
 import { ELEMENTWISE_KERNELS, type ElementwiseExports, NATIVE_MIN, nativeElementwise } from './elementwise.js';
 import { type ProgramExports, sequencer } from './program.js';
 import { type SplitWindow, WINDOW_FIELDS, WINDOW_KERNELS, type WindowExports, nativeWindow, writeWindow } from './window.js';
@@ -68,7 +69,7 @@ export function enableRelaxedSimd(): boolean {
   return wasmRelaxedSimdSupported();
 }
 
-interface KernelExports extends ElementwiseExports, WindowExports, ProgramExports {
+interface KernelExports extends ElementwiseExports, WindowExports, ProgramExports, RecurrentExports {
   memory?: WebAssembly.Memory;
   __heap_base?: WebAssembly.Global;
   EDGE_BYTES: WebAssembly.Global;
@@ -464,14 +465,14 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
     pool.run(PoolOp.Window, windowParams, windowFloats, bands, parts, runWindow);
     return true;
   };
-  const more = { ...nativeElementwise(e, resident, allocResident), ...nativeWindow(e, resident, allocResident, registry === null ? undefined : splitWindow) };
+  const more = { ...nativeElementwise(e, resident, allocResident), ...nativeRecurrent(e, resident), ...nativeWindow(e, resident, allocResident, registry === null ? undefined : splitWindow) };
 
   return {
     name: `wasm${relaxed ? ' relaxed-simd' : ''}${threads > 1 ? ` (${threads} threads)` : ''}`,
     alloc: (n, dtype) => (dtype === 'float64' ? new Float64Array(n) : new Float32Array(n)),
     ...(registry === null ? {} : { allocResident, isResident: resident, sequence: sequencer(e, resident, allocResident) }),
     kernels: { ...reference, ...more, matmul, gemm, biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate },
-    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', ...ELEMENTWISE_KERNELS, ...WINDOW_KERNELS],
+    nativeKernels: ['matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', ...ELEMENTWISE_KERNELS, ...WINDOW_KERNELS, ...RECURRENT_KERNELS],
     threads,
     relaxed,
     residentBytes: () => arena.used,

@@ -1,0 +1,130 @@
+// The fused LSTM and GRU cells (src/backends/js/recurrent.ts) on float32 arrays in this
+// module's memory: each element in float64 and rounded once where it is stored, as the
+// reference, two units at a time (f64x2 lanes) with vmath's exp, logistic and tanh; an odd
+// last unit runs the same vector code on one lane.
+import { sigmoid2, tanh2 } from './vmath';
+
+// Two float32 at p (or one, in both lanes, where `two` is false) as float64 lanes.
+@inline
+function ld(p: usize, two: bool): v128 {
+  return two ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : f64x2.splat(<f64>load<f32>(p));
+}
+
+// Stores two float64 lanes at p as float32 (or the first lane only).
+@inline
+function st(p: usize, v: v128, two: bool): void {
+  if (two) v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+  else store<f32>(p, <f32>f64x2.extract_lane(v, 0));
+}
+
+// v rounded to float32, as float64 lanes.
+@inline
+function round32(v: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v));
+}
+
+@inline
+function splat(x: f64): v128 {
+  return f64x2.splat(x);
+}
+
+/** h, c [rows, units] and act [rows, 5·units] (i, f, g, o, tanh c) from z [rows, 4·units] and cPrev. */
+export function lstmCell(z: usize, cPrev: usize, rows: i32, units: i32, h: usize, c: usize, act: usize): void {
+  const u = <usize>units << 2;
+  for (let r = 0; r < rows; r++) {
+    const zr = z + <usize>r * 4 * u;
+    const ar = act + <usize>r * 5 * u;
+    const s = <usize>r * u;
+    for (let j: usize = 0; j < u; j += 8) {
+      const two = j + 8 <= u;
+      const i = sigmoid2(ld(zr + j, two));
+      const fg = sigmoid2(ld(zr + u + j, two));
+      const g = tanh2(ld(zr + 2 * u + j, two));
+      const o = sigmoid2(ld(zr + 3 * u + j, two));
+      const cs = round32(f64x2.add(f64x2.mul(fg, ld(cPrev + s + j, two)), f64x2.mul(i, g)));
+      st(c + s + j, cs, two);
+      const t = tanh2(cs);
+      st(h + s + j, f64x2.mul(o, t), two);
+      st(ar + j, i, two);
+      st(ar + u + j, fg, two);
+      st(ar + 2 * u + j, g, two);
+      st(ar + 3 * u + j, o, two);
+      st(ar + 4 * u + j, t, two);
+    }
+  }
+}
+
+/** lstmCell's adjoint: dz [rows, 4·units] and dcPrev from dh, dc and the forward's act. */
+export function lstmCellGrad(act: usize, cPrev: usize, dh: usize, dc: usize, rows: i32, units: i32, dz: usize, dcPrev: usize): void {
+  const u = <usize>units << 2;
+  const one = splat(1);
+  for (let r = 0; r < rows; r++) {
+    const dzr = dz + <usize>r * 4 * u;
+    const ar = act + <usize>r * 5 * u;
+    const s = <usize>r * u;
+    for (let j: usize = 0; j < u; j += 8) {
+      const two = j + 8 <= u;
+      const i = ld(ar + j, two);
+      const fg = ld(ar + u + j, two);
+      const g = ld(ar + 2 * u + j, two);
+      const o = ld(ar + 3 * u + j, two);
+      const t = ld(ar + 4 * u + j, two);
+      const gh = ld(dh + s + j, two);
+      // gc = dc + dh·o·(1 − t²)
+      const gc = f64x2.add(ld(dc + s + j, two), f64x2.mul(f64x2.mul(gh, o), f64x2.sub(one, f64x2.mul(t, t))));
+      st(dzr + j, f64x2.mul(f64x2.mul(f64x2.mul(gc, g), i), f64x2.sub(one, i)), two);
+      st(dzr + u + j, f64x2.mul(f64x2.mul(f64x2.mul(gc, ld(cPrev + s + j, two)), fg), f64x2.sub(one, fg)), two);
+      st(dzr + 2 * u + j, f64x2.mul(f64x2.mul(gc, i), f64x2.sub(one, f64x2.mul(g, g))), two);
+      st(dzr + 3 * u + j, f64x2.mul(f64x2.mul(f64x2.mul(gh, t), o), f64x2.sub(one, o)), two);
+      st(dcPrev + s + j, f64x2.mul(gc, fg), two);
+    }
+  }
+}
+
+/** The reset-after GRU cell: out [rows, units] and act (z, r, ĥ) [rows, 3·units] from x, inner [rows, 3·units] and h. */
+export function gruCell(x: usize, inner: usize, h: usize, rows: i32, units: i32, out: usize, act: usize): void {
+  const u = <usize>units << 2;
+  const one = splat(1);
+  for (let r = 0; r < rows; r++) {
+    const g = <usize>r * 3 * u;
+    const s = <usize>r * u;
+    for (let j: usize = 0; j < u; j += 8) {
+      const two = j + 8 <= u;
+      const zg = sigmoid2(f64x2.add(ld(x + g + j, two), ld(inner + g + j, two)));
+      const rg = sigmoid2(f64x2.add(ld(x + g + u + j, two), ld(inner + g + u + j, two)));
+      const hc = tanh2(f64x2.add(ld(x + g + 2 * u + j, two), f64x2.mul(rg, ld(inner + g + 2 * u + j, two))));
+      st(out + s + j, f64x2.add(f64x2.mul(zg, ld(h + s + j, two)), f64x2.mul(f64x2.sub(one, zg), hc)), two);
+      st(act + g + j, zg, two);
+      st(act + g + u + j, rg, two);
+      st(act + g + 2 * u + j, hc, two);
+    }
+  }
+}
+
+/** gruCell's adjoint: dx, dInner [rows, 3·units] and dh from dOut and the forward's act. */
+export function gruCellGrad(act: usize, inner: usize, h: usize, dOut: usize, rows: i32, units: i32, dx: usize, dInner: usize, dh: usize): void {
+  const u = <usize>units << 2;
+  const one = splat(1);
+  for (let r = 0; r < rows; r++) {
+    const g = <usize>r * 3 * u;
+    const s = <usize>r * u;
+    for (let j: usize = 0; j < u; j += 8) {
+      const two = j + 8 <= u;
+      const zg = ld(act + g + j, two);
+      const rg = ld(act + g + u + j, two);
+      const hc = ld(act + g + 2 * u + j, two);
+      const go = ld(dOut + s + j, two);
+      // dz' = dOut·(h − ĥ)·z(1 − z), dĥ' = dOut·(1 − z)(1 − ĥ²), dr' = dĥ'·inner_h·r(1 − r)
+      const dzp = f64x2.mul(f64x2.mul(f64x2.mul(go, f64x2.sub(ld(h + s + j, two), hc)), zg), f64x2.sub(one, zg));
+      const dhp = f64x2.mul(f64x2.mul(go, f64x2.sub(one, zg)), f64x2.sub(one, f64x2.mul(hc, hc)));
+      const drp = f64x2.mul(f64x2.mul(f64x2.mul(dhp, ld(inner + g + 2 * u + j, two)), rg), f64x2.sub(one, rg));
+      st(dx + g + j, dzp, two);
+      st(dx + g + u + j, drp, two);
+      st(dx + g + 2 * u + j, dhp, two);
+      st(dInner + g + j, dzp, two);
+      st(dInner + g + u + j, drp, two);
+      st(dInner + g + 2 * u + j, f64x2.mul(dhp, rg), two);
+      st(dh + s + j, f64x2.mul(go, zg), two);
+    }
+  }
+}

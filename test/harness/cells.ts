@@ -1,0 +1,57 @@
+/**
+ * The LSTM and GRU cell kernels of a backend against the reference (src/backends/js/recurrent.ts),
+ * for the native and WebAssembly kernel tests: odd units, saturated gates (pre-activations to
+ * ±60), large states. Each output is a few float32 roundings of terms of magnitude at most
+ * |state| + 1 (the gates lie in [0, 1]), and the backends' exp and tanh may differ from V8's in
+ * a float64's last bit: within 1e-6 of max(1, |reference|).
+ */
+import { expect } from 'vitest';
+import type { Kernels } from '../../src/backends/backend.js';
+import { jsBackend } from '../../src/backends/js/index.js';
+import { Rng } from '../../src/tensor/random.js';
+
+const SIZES = [[3, 37, 4], [64, 64, 1], [2, 5, 60], [1, 16, 8]] as const;
+
+function near(a: Float32Array, b: Float32Array, label: string): void {
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-6 * Math.max(1, Math.abs(b[i]!)))) expect.fail(`${label}[${i}] = ${a[i]}, the reference ${b[i]}`);
+}
+
+/** Checks `kernels`' cells on arrays from `alloc` (zero-filled float32 of n values: plain, or resident where a backend runs natively). */
+export function checkCells(kernels: Pick<Kernels, 'lstmCell' | 'lstmCellGrad' | 'gruCell' | 'gruCellGrad'>, alloc: (n: number) => Float32Array): void {
+  const ref = jsBackend().kernels;
+  const rng = new Rng(11);
+  const fill = (n: number, scale = 1): Float32Array => {
+    const a = alloc(n);
+    for (let i = 0; i < n; i++) a[i] = (rng.uniform() - 0.5) * 2 * scale;
+    return a;
+  };
+  for (const [rows, units, scale] of SIZES) {
+    const at = `(rows ${rows}, units ${units})`;
+    const cPrev = fill(rows * units, 3), dh = fill(rows * units), dc = fill(rows * units);
+    const z = fill(rows * 4 * units, scale);
+    const lstm = () => ({ h: alloc(rows * units), c: alloc(rows * units), act: alloc(rows * 5 * units), dz: alloc(rows * 4 * units), dcPrev: alloc(rows * units) });
+    const want = lstm(), got = lstm();
+    ref.lstmCell(z, cPrev, rows, units, want.h, want.c, want.act);
+    kernels.lstmCell(z, cPrev, rows, units, got.h, got.c, got.act);
+    near(got.c, want.c, `lstm c ${at}`);
+    near(got.h, want.h, `lstm h ${at}`);
+    near(got.act, want.act, `lstm act ${at}`);
+    ref.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, want.dz, want.dcPrev);
+    kernels.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, got.dz, got.dcPrev);
+    near(got.dz, want.dz, `lstm dz ${at}`);
+    near(got.dcPrev, want.dcPrev, `lstm dcPrev ${at}`);
+
+    const x = fill(rows * 3 * units, scale), inner = fill(rows * 3 * units, scale), h = fill(rows * units, 2), dOut = fill(rows * units);
+    const gru = () => ({ y: alloc(rows * units), act: alloc(rows * 3 * units), dx: alloc(rows * 3 * units), dInner: alloc(rows * 3 * units), dh: alloc(rows * units) });
+    const w = gru(), g = gru();
+    ref.gruCell(x, inner, h, rows, units, w.y, w.act);
+    kernels.gruCell(x, inner, h, rows, units, g.y, g.act);
+    near(g.y, w.y, `gru out ${at}`);
+    near(g.act, w.act, `gru act ${at}`);
+    ref.gruCellGrad(w.act, inner, h, dOut, rows, units, w.dx, w.dInner, w.dh);
+    kernels.gruCellGrad(w.act, inner, h, dOut, rows, units, g.dx, g.dInner, g.dh);
+    near(g.dx, w.dx, `gru dx ${at}`);
+    near(g.dInner, w.dInner, `gru dInner ${at}`);
+    near(g.dh, w.dh, `gru dh ${at}`);
+  }
+}
