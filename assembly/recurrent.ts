@@ -28,23 +28,48 @@ function splat(x: f64): v128 {
   return f64x2.splat(x);
 }
 
+// The gates' activations (src/backends/js/recurrent.ts's gateKept, gateValue, gateSlope): the
+// logistic, or (hard) the hard sigmoid, whose gate `act` keeps as its float32 line before the
+// clip (a float32 product of two float32 values is exact in float64, so each rounding is float32's).
+const SLOPE: f64 = <f64><f32>0.2;
+
+@inline
+function gateKept(x: v128, hard: bool): v128 {
+  if (!hard) return sigmoid2(x);
+  return round32(f64x2.add(round32(f64x2.mul(round32(x), splat(SLOPE))), splat(0.5)));
+}
+
+@inline
+function gateValue(a: v128, hard: bool): v128 {
+  return hard ? f64x2.min(f64x2.max(a, splat(0)), splat(1)) : a;
+}
+
+// term times the gate's derivative from what act kept: term·a(1 − a), or term·0.2 where 0 ≤ a ≤ 1.
+@inline
+function gateSlope(term: v128, a: v128, hard: bool): v128 {
+  if (!hard) return f64x2.mul(f64x2.mul(term, a), f64x2.sub(splat(1), a));
+  const inside = v128.and(f64x2.ge(a, splat(0)), f64x2.le(a, splat(1)));
+  return v128.and(f64x2.mul(term, splat(SLOPE)), inside);
+}
+
 /** h, c [rows, units] and act [rows, 5·units] (i, f, g, o, tanh c) from z [rows, 4·units] and cPrev. */
-export function lstmCell(z: usize, cPrev: usize, rows: i32, units: i32, h: usize, c: usize, act: usize): void {
+export function lstmCell(z: usize, cPrev: usize, rows: i32, units: i32, h: usize, c: usize, act: usize, gate: i32): void {
   const u = <usize>units << 2;
+  const hard = gate == 1;
   for (let r = 0; r < rows; r++) {
     const zr = z + <usize>r * 4 * u;
     const ar = act + <usize>r * 5 * u;
     const s = <usize>r * u;
     for (let j: usize = 0; j < u; j += 8) {
       const two = j + 8 <= u;
-      const i = sigmoid2(ld(zr + j, two));
-      const fg = sigmoid2(ld(zr + u + j, two));
+      const i = gateKept(ld(zr + j, two), hard);
+      const fg = gateKept(ld(zr + u + j, two), hard);
       const g = tanh2(ld(zr + 2 * u + j, two));
-      const o = sigmoid2(ld(zr + 3 * u + j, two));
-      const cs = round32(f64x2.add(f64x2.mul(fg, ld(cPrev + s + j, two)), f64x2.mul(i, g)));
+      const o = gateKept(ld(zr + 3 * u + j, two), hard);
+      const cs = round32(f64x2.add(f64x2.mul(gateValue(fg, hard), ld(cPrev + s + j, two)), f64x2.mul(gateValue(i, hard), g)));
       st(c + s + j, cs, two);
       const t = tanh2(cs);
-      st(h + s + j, f64x2.mul(o, t), two);
+      st(h + s + j, f64x2.mul(gateValue(o, hard), t), two);
       st(ar + j, i, two);
       st(ar + u + j, fg, two);
       st(ar + 2 * u + j, g, two);
@@ -55,8 +80,9 @@ export function lstmCell(z: usize, cPrev: usize, rows: i32, units: i32, h: usize
 }
 
 /** lstmCell's adjoint: dz [rows, 4·units] and dcPrev from dh, dc and the forward's act. */
-export function lstmCellGrad(act: usize, cPrev: usize, dh: usize, dc: usize, rows: i32, units: i32, dz: usize, dcPrev: usize): void {
+export function lstmCellGrad(act: usize, cPrev: usize, dh: usize, dc: usize, rows: i32, units: i32, dz: usize, dcPrev: usize, gate: i32): void {
   const u = <usize>units << 2;
+  const hard = gate == 1;
   const one = splat(1);
   for (let r = 0; r < rows; r++) {
     const dzr = dz + <usize>r * 4 * u;
@@ -71,29 +97,31 @@ export function lstmCellGrad(act: usize, cPrev: usize, dh: usize, dc: usize, row
       const t = ld(ar + 4 * u + j, two);
       const gh = ld(dh + s + j, two);
       // gc = dc + dh·o·(1 − t²)
-      const gc = f64x2.add(ld(dc + s + j, two), f64x2.mul(f64x2.mul(gh, o), f64x2.sub(one, f64x2.mul(t, t))));
-      st(dzr + j, f64x2.mul(f64x2.mul(f64x2.mul(gc, g), i), f64x2.sub(one, i)), two);
-      st(dzr + u + j, f64x2.mul(f64x2.mul(f64x2.mul(gc, ld(cPrev + s + j, two)), fg), f64x2.sub(one, fg)), two);
-      st(dzr + 2 * u + j, f64x2.mul(f64x2.mul(gc, i), f64x2.sub(one, f64x2.mul(g, g))), two);
-      st(dzr + 3 * u + j, f64x2.mul(f64x2.mul(f64x2.mul(gh, t), o), f64x2.sub(one, o)), two);
-      st(dcPrev + s + j, f64x2.mul(gc, fg), two);
+      const gc = f64x2.add(ld(dc + s + j, two), f64x2.mul(f64x2.mul(gh, gateValue(o, hard)), f64x2.sub(one, f64x2.mul(t, t))));
+      st(dzr + j, gateSlope(f64x2.mul(gc, g), i, hard), two);
+      st(dzr + u + j, gateSlope(f64x2.mul(gc, ld(cPrev + s + j, two)), fg, hard), two);
+      st(dzr + 2 * u + j, f64x2.mul(f64x2.mul(gc, gateValue(i, hard)), f64x2.sub(one, f64x2.mul(g, g))), two);
+      st(dzr + 3 * u + j, gateSlope(f64x2.mul(gh, t), o, hard), two);
+      st(dcPrev + s + j, f64x2.mul(gc, gateValue(fg, hard)), two);
     }
   }
 }
 
 /** The reset-after GRU cell: out [rows, units] and act (z, r, ĥ) [rows, 3·units] from x, inner [rows, 3·units] and h. */
-export function gruCell(x: usize, inner: usize, h: usize, rows: i32, units: i32, out: usize, act: usize): void {
+export function gruCell(x: usize, inner: usize, h: usize, rows: i32, units: i32, out: usize, act: usize, gate: i32): void {
   const u = <usize>units << 2;
+  const hard = gate == 1;
   const one = splat(1);
   for (let r = 0; r < rows; r++) {
     const g = <usize>r * 3 * u;
     const s = <usize>r * u;
     for (let j: usize = 0; j < u; j += 8) {
       const two = j + 8 <= u;
-      const zg = sigmoid2(f64x2.add(ld(x + g + j, two), ld(inner + g + j, two)));
-      const rg = sigmoid2(f64x2.add(ld(x + g + u + j, two), ld(inner + g + u + j, two)));
-      const hc = tanh2(f64x2.add(ld(x + g + 2 * u + j, two), f64x2.mul(rg, ld(inner + g + 2 * u + j, two))));
-      st(out + s + j, f64x2.add(f64x2.mul(zg, ld(h + s + j, two)), f64x2.mul(f64x2.sub(one, zg), hc)), two);
+      const zg = gateKept(f64x2.add(ld(x + g + j, two), ld(inner + g + j, two)), hard);
+      const rg = gateKept(f64x2.add(ld(x + g + u + j, two), ld(inner + g + u + j, two)), hard);
+      const hc = tanh2(f64x2.add(ld(x + g + 2 * u + j, two), f64x2.mul(gateValue(rg, hard), ld(inner + g + 2 * u + j, two))));
+      const zv = gateValue(zg, hard);
+      st(out + s + j, f64x2.add(f64x2.mul(zv, ld(h + s + j, two)), f64x2.mul(f64x2.sub(one, zv), hc)), two);
       st(act + g + j, zg, two);
       st(act + g + u + j, rg, two);
       st(act + g + 2 * u + j, hc, two);
@@ -102,22 +130,23 @@ export function gruCell(x: usize, inner: usize, h: usize, rows: i32, units: i32,
 }
 
 /** gruCell's adjoint: dx, dInner [rows, 3·units] and dh from dOut and the forward's act. */
-export function gruCellGrad(act: usize, inner: usize, h: usize, dOut: usize, rows: i32, units: i32, dx: usize, dInner: usize, dh: usize): void {
+export function gruCellGrad(act: usize, inner: usize, h: usize, dOut: usize, rows: i32, units: i32, dx: usize, dInner: usize, dh: usize, gate: i32): void {
   const u = <usize>units << 2;
+  const hard = gate == 1;
   const one = splat(1);
   for (let r = 0; r < rows; r++) {
     const g = <usize>r * 3 * u;
     const s = <usize>r * u;
     for (let j: usize = 0; j < u; j += 8) {
       const two = j + 8 <= u;
-      const zg = ld(act + g + j, two);
-      const rg = ld(act + g + u + j, two);
+      const kz = ld(act + g + j, two), zg = gateValue(kz, hard);
+      const kr = ld(act + g + u + j, two), rg = gateValue(kr, hard);
       const hc = ld(act + g + 2 * u + j, two);
       const go = ld(dOut + s + j, two);
-      // dz' = dOut·(h − ĥ)·z(1 − z), dĥ' = dOut·(1 − z)(1 − ĥ²), dr' = dĥ'·inner_h·r(1 − r)
-      const dzp = f64x2.mul(f64x2.mul(f64x2.mul(go, f64x2.sub(ld(h + s + j, two), hc)), zg), f64x2.sub(one, zg));
+      // dz' = dOut·(h − ĥ)·σ'(z), dĥ' = dOut·(1 − z)(1 − ĥ²), dr' = dĥ'·inner_h·σ'(r)
+      const dzp = gateSlope(f64x2.mul(go, f64x2.sub(ld(h + s + j, two), hc)), kz, hard);
       const dhp = f64x2.mul(f64x2.mul(go, f64x2.sub(one, zg)), f64x2.sub(one, f64x2.mul(hc, hc)));
-      const drp = f64x2.mul(f64x2.mul(f64x2.mul(dhp, ld(inner + g + 2 * u + j, two)), rg), f64x2.sub(one, rg));
+      const drp = gateSlope(f64x2.mul(dhp, ld(inner + g + 2 * u + j, two)), kr, hard);
       st(dx + g + j, dzp, two);
       st(dx + g + u + j, drp, two);
       st(dx + g + 2 * u + j, dhp, two);

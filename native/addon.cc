@@ -10,8 +10,8 @@
 //   adamUpdate(p, g, m, v, len, alpha, b1, b2, eps, threads)
 //   unary(op, x, out)
 //   softmaxCrossEntropy(logits, labels, rows, n, loss, probs)
-//   lstmCell(z, cPrev, rows, units, h, c, act), lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev)
-//   gruCell(x, inner, h, rows, units, out, act), gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh)
+//   lstmCell(z, cPrev, rows, units, h, c, act, gate), lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev, gate)
+//   gruCell(x, inner, h, rows, units, out, act, gate), gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh, gate)
 //   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
 //   depthwise(kind, a, b, window, multiplier, out, threads): depthwise convolution and its adjoints
 //   maxPool(kind, a, taps, window, out, threads): max pooling (kind 0) and its gradient (kind 1)
@@ -282,15 +282,21 @@ bool sizedArrays(napi_env env, const napi_value (&argv)[N], const char* fn, cons
 }
 
 /**
- * The fused LSTM cell's C arguments: rows and units (non-negative integers) at rowsAt and
- * rowsAt + 1, and N Float32Arrays at `at`, each of at least mult[i]·rows·units values; or throws
- * naming the function and what is wrong.
+ * The fused cells' C arguments: rows and units (non-negative integers) at rowsAt and
+ * rowsAt + 1, N Float32Arrays at `at`, each of at least mult[i]·rows·units values, and last the
+ * gate activation's code (0 sigmoid, 1 hardSigmoid); or throws naming the function and what is wrong.
  */
 template <size_t C, size_t N>
 bool cellArgs(napi_env env, napi_callback_info info, const char* fn, const char* signature, size_t rowsAt, const size_t (&at)[N], const char* const (&names)[N],
-              const int64_t (&mult)[N], float* (&ptr)[N], int64_t* rows, int64_t* units) {
+              const int64_t (&mult)[N], float* (&ptr)[N], int64_t* rows, int64_t* units, int* gate) {
   napi_value argv[C];
   if (!args(env, info, fn, signature, argv)) return false;
+  double code = -1;
+  if (napi_get_value_double(env, argv[C - 1], &code) != napi_ok || (code != 0 && code != 1)) {
+    fail(env, std::string(fn) + ": gate must be 0 (sigmoid) or 1 (hardSigmoid)");
+    return false;
+  }
+  *gate = static_cast<int>(code);
   if (!integer(env, argv[rowsAt], rows) || !integer(env, argv[rowsAt + 1], units) || *rows < 0 || *units < 0) {
     fail(env, std::string(fn) + ": rows and units must be non-negative integers");
     return false;
@@ -317,39 +323,43 @@ napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// lstmCell(z, cPrev, rows, units, h, c, act)
+// lstmCell(z, cPrev, rows, units, h, c, act, gate)
 napi_value LstmCell(napi_env env, napi_callback_info info) {
   float* p[5];
   int64_t rows = 0, units = 0;
-  if (!cellArgs<7>(env, info, "lstmCell", "(z, cPrev, rows, units, h, c, act)", 2, {0, 1, 4, 5, 6}, {"z", "cPrev", "h", "c", "act"}, {4, 1, 1, 1, 5}, p, &rows, &units)) return nullptr;
-  neurite::lstmCell(p[0], p[1], rows, units, p[2], p[3], p[4]);
+  int gate = 0;
+  if (!cellArgs<8>(env, info, "lstmCell", "(z, cPrev, rows, units, h, c, act, gate)", 2, {0, 1, 4, 5, 6}, {"z", "cPrev", "h", "c", "act"}, {4, 1, 1, 1, 5}, p, &rows, &units, &gate)) return nullptr;
+  neurite::lstmCell(p[0], p[1], rows, units, p[2], p[3], p[4], gate);
   return nullptr;
 }
 
-// lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev)
+// lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev, gate)
 napi_value LstmCellGrad(napi_env env, napi_callback_info info) {
   float* p[6];
   int64_t rows = 0, units = 0;
-  if (!cellArgs<8>(env, info, "lstmCellGrad", "(act, cPrev, dh, dc, rows, units, dz, dcPrev)", 4, {0, 1, 2, 3, 6, 7}, {"act", "cPrev", "dh", "dc", "dz", "dcPrev"}, {5, 1, 1, 1, 4, 1}, p, &rows, &units)) return nullptr;
-  neurite::lstmCellGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5]);
+  int gate = 0;
+  if (!cellArgs<9>(env, info, "lstmCellGrad", "(act, cPrev, dh, dc, rows, units, dz, dcPrev, gate)", 4, {0, 1, 2, 3, 6, 7}, {"act", "cPrev", "dh", "dc", "dz", "dcPrev"}, {5, 1, 1, 1, 4, 1}, p, &rows, &units, &gate)) return nullptr;
+  neurite::lstmCellGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5], gate);
   return nullptr;
 }
 
-// gruCell(x, inner, h, rows, units, out, act)
+// gruCell(x, inner, h, rows, units, out, act, gate)
 napi_value GruCell(napi_env env, napi_callback_info info) {
   float* p[5];
   int64_t rows = 0, units = 0;
-  if (!cellArgs<7>(env, info, "gruCell", "(x, inner, h, rows, units, out, act)", 3, {0, 1, 2, 5, 6}, {"x", "inner", "h", "out", "act"}, {3, 3, 1, 1, 3}, p, &rows, &units)) return nullptr;
-  neurite::gruCell(p[0], p[1], p[2], rows, units, p[3], p[4]);
+  int gate = 0;
+  if (!cellArgs<8>(env, info, "gruCell", "(x, inner, h, rows, units, out, act, gate)", 3, {0, 1, 2, 5, 6}, {"x", "inner", "h", "out", "act"}, {3, 3, 1, 1, 3}, p, &rows, &units, &gate)) return nullptr;
+  neurite::gruCell(p[0], p[1], p[2], rows, units, p[3], p[4], gate);
   return nullptr;
 }
 
-// gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh)
+// gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh, gate)
 napi_value GruCellGrad(napi_env env, napi_callback_info info) {
   float* p[7];
   int64_t rows = 0, units = 0;
-  if (!cellArgs<9>(env, info, "gruCellGrad", "(act, inner, h, dOut, rows, units, dx, dInner, dh)", 4, {0, 1, 2, 3, 6, 7, 8}, {"act", "inner", "h", "dOut", "dx", "dInner", "dh"}, {3, 3, 1, 1, 3, 3, 1}, p, &rows, &units)) return nullptr;
-  neurite::gruCellGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5], p[6]);
+  int gate = 0;
+  if (!cellArgs<10>(env, info, "gruCellGrad", "(act, inner, h, dOut, rows, units, dx, dInner, dh, gate)", 4, {0, 1, 2, 3, 6, 7, 8}, {"act", "inner", "h", "dOut", "dx", "dInner", "dh"}, {3, 3, 1, 1, 3, 3, 1}, p, &rows, &units, &gate)) return nullptr;
+  neurite::gruCellGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5], p[6], gate);
   return nullptr;
 }
 

@@ -7,3 +7,10 @@
 #else
 #define NEURITE_CLONES
 #endif
+
+// NEURITE_INLINE: a body inlined into each caller (each clone above compiles it for its target).
+#if defined(__GNUC__)
+#define NEURITE_INLINE __attribute__((always_inline)) inline
+#else
+#define NEURITE_INLINE inline
+#endif

@@ -102,71 +102,95 @@ void map(const float* x, float* out, int64_t n, F f) {
 
 }  // namespace
 
+namespace {
+// The gates' activations (src/backends/js/recurrent.ts's gateKept, gateValue, gateSlope): the
+// logistic, or (hard) the hard sigmoid, whose gate `act` keeps as its float32 line before the clip.
+// The line's product and sum each in double, then rounded to float: a float product of two
+// floats is exact in double, so the roundings are the float operations' (and no FMA contraction
+// can fuse across a double-to-float conversion).
+constexpr double kSlope = static_cast<double>(0.2f);
+inline double gateKept(double x, bool hard) {
+  if (!hard) return sigmoid(x);
+  const float p = static_cast<float>(static_cast<double>(static_cast<float>(x)) * kSlope);
+  return static_cast<float>(static_cast<double>(p) + 0.5);
+}
+inline double gateValue(double a, bool hard) {
+  return hard ? (a < 0 ? 0.0 : a > 1 ? 1.0 : a) : a;
+}
+inline double gateSlope(double term, double a, bool hard) {
+  return hard ? (a >= 0 && a <= 1 ? term * kSlope : 0.0) : term * a * (1 - a);
+}
+}  // namespace
+
 // The fused LSTM cell (src/backends/js/recurrent.ts): each element in float64, rounded once where stored.
-NEURITE_CLONES void lstmCell(const float* __restrict z, const float* __restrict cPrev, int64_t rows, int64_t units, float* __restrict h, float* __restrict c, float* __restrict act) {
+template <bool hard>
+NEURITE_INLINE void lstmCellOf(const float* __restrict z, const float* __restrict cPrev, int64_t rows, int64_t units, float* __restrict h, float* __restrict c, float* __restrict act) {
   for (int64_t r = 0; r < rows; r++) {
     const float* zr = z + r * 4 * units;
     float* ar = act + r * 5 * units;
     const int64_t s = r * units;
     for (int64_t j = 0; j < units; j++) {
-      const double i = sigmoid(zr[j]), f = sigmoid(zr[units + j]), g = tanhOf(zr[2 * units + j]), o = sigmoid(zr[3 * units + j]);
-      const float cs = static_cast<float>(f * cPrev[s + j] + i * g);
+      const double ki = gateKept(zr[j], hard), kf = gateKept(zr[units + j], hard), g = tanhOf(zr[2 * units + j]), ko = gateKept(zr[3 * units + j], hard);
+      const float cs = static_cast<float>(gateValue(kf, hard) * cPrev[s + j] + gateValue(ki, hard) * g);
       const double t = tanhOf(cs);
       c[s + j] = cs;
-      h[s + j] = static_cast<float>(o * t);
-      ar[j] = static_cast<float>(i);
-      ar[units + j] = static_cast<float>(f);
+      h[s + j] = static_cast<float>(gateValue(ko, hard) * t);
+      ar[j] = static_cast<float>(ki);
+      ar[units + j] = static_cast<float>(kf);
       ar[2 * units + j] = static_cast<float>(g);
-      ar[3 * units + j] = static_cast<float>(o);
+      ar[3 * units + j] = static_cast<float>(ko);
       ar[4 * units + j] = static_cast<float>(t);
     }
   }
 }
 
-NEURITE_CLONES void lstmCellGrad(const float* __restrict act, const float* __restrict cPrev, const float* __restrict dh, const float* __restrict dc,
-                                 int64_t rows, int64_t units, float* __restrict dz, float* __restrict dcPrev) {
+template <bool hard>
+NEURITE_INLINE void lstmCellGradOf(const float* __restrict act, const float* __restrict cPrev, const float* __restrict dh, const float* __restrict dc, int64_t rows, int64_t units, float* __restrict dz, float* __restrict dcPrev) {
   for (int64_t r = 0; r < rows; r++) {
     const float* ar = act + r * 5 * units;
     float* dzr = dz + r * 4 * units;
     const int64_t s = r * units;
     for (int64_t j = 0; j < units; j++) {
-      const double i = ar[j], f = ar[units + j], g = ar[2 * units + j], o = ar[3 * units + j], t = ar[4 * units + j];
+      const double ki = ar[j], kf = ar[units + j], g = ar[2 * units + j], ko = ar[3 * units + j], t = ar[4 * units + j];
+      const double i = gateValue(ki, hard), f = gateValue(kf, hard), o = gateValue(ko, hard);
       const double gh = dh[s + j];
       const double gc = dc[s + j] + gh * o * (1 - t * t);
-      dzr[j] = static_cast<float>(gc * g * i * (1 - i));
-      dzr[units + j] = static_cast<float>(gc * cPrev[s + j] * f * (1 - f));
+      dzr[j] = static_cast<float>(gateSlope(gc * g, ki, hard));
+      dzr[units + j] = static_cast<float>(gateSlope(gc * cPrev[s + j], kf, hard));
       dzr[2 * units + j] = static_cast<float>(gc * i * (1 - g * g));
-      dzr[3 * units + j] = static_cast<float>(gh * t * o * (1 - o));
+      dzr[3 * units + j] = static_cast<float>(gateSlope(gh * t, ko, hard));
       dcPrev[s + j] = static_cast<float>(gc * f);
     }
   }
 }
 
 // The GRU cell with the reset gate after its product (src/backends/js/recurrent.ts), as the LSTM's.
-NEURITE_CLONES void gruCell(const float* __restrict x, const float* __restrict inner, const float* __restrict h, int64_t rows, int64_t units, float* __restrict out, float* __restrict act) {
+template <bool hard>
+NEURITE_INLINE void gruCellOf(const float* __restrict x, const float* __restrict inner, const float* __restrict h, int64_t rows, int64_t units, float* __restrict out, float* __restrict act) {
   for (int64_t r = 0; r < rows; r++) {
     const int64_t g = r * 3 * units, s = r * units;
     for (int64_t j = 0; j < units; j++) {
-      const double z = sigmoid(static_cast<double>(x[g + j]) + inner[g + j]);
-      const double rg = sigmoid(static_cast<double>(x[g + units + j]) + inner[g + units + j]);
-      const double hc = tanhOf(x[g + 2 * units + j] + rg * inner[g + 2 * units + j]);
+      const double kz = gateKept(static_cast<double>(x[g + j]) + inner[g + j], hard), z = gateValue(kz, hard);
+      const double kr = gateKept(static_cast<double>(x[g + units + j]) + inner[g + units + j], hard);
+      const double hc = tanhOf(x[g + 2 * units + j] + gateValue(kr, hard) * inner[g + 2 * units + j]);
       out[s + j] = static_cast<float>(z * h[s + j] + (1 - z) * hc);
-      act[g + j] = static_cast<float>(z);
-      act[g + units + j] = static_cast<float>(rg);
+      act[g + j] = static_cast<float>(kz);
+      act[g + units + j] = static_cast<float>(kr);
       act[g + 2 * units + j] = static_cast<float>(hc);
     }
   }
 }
 
-NEURITE_CLONES void gruCellGrad(const float* __restrict act, const float* __restrict inner, const float* __restrict h, const float* __restrict dOut, int64_t rows, int64_t units,
-                                float* __restrict dx, float* __restrict dInner, float* __restrict dh) {
+template <bool hard>
+NEURITE_INLINE void gruCellGradOf(const float* __restrict act, const float* __restrict inner, const float* __restrict h, const float* __restrict dOut, int64_t rows, int64_t units, float* __restrict dx, float* __restrict dInner, float* __restrict dh) {
   for (int64_t r = 0; r < rows; r++) {
     const int64_t g = r * 3 * units, s = r * units;
     for (int64_t j = 0; j < units; j++) {
-      const double z = act[g + j], rg = act[g + units + j], hc = act[g + 2 * units + j], go = dOut[s + j];
-      const double dzp = go * (h[s + j] - hc) * z * (1 - z);
+      const double kz = act[g + j], kr = act[g + units + j], hc = act[g + 2 * units + j], go = dOut[s + j];
+      const double z = gateValue(kz, hard), rg = gateValue(kr, hard);
+      const double dzp = gateSlope(go * (h[s + j] - hc), kz, hard);
       const double dhp = go * (1 - z) * (1 - hc * hc);
-      const double drp = dhp * inner[g + 2 * units + j] * rg * (1 - rg);
+      const double drp = gateSlope(dhp * inner[g + 2 * units + j], kr, hard);
       dx[g + j] = static_cast<float>(dzp);
       dx[g + units + j] = static_cast<float>(drp);
       dx[g + 2 * units + j] = static_cast<float>(dhp);
@@ -176,6 +200,29 @@ NEURITE_CLONES void gruCellGrad(const float* __restrict act, const float* __rest
       dh[s + j] = static_cast<float>(go * z);
     }
   }
+}
+
+// Each cell specialized for its gate activation, so each loop vectorizes as one.
+NEURITE_CLONES void lstmCell(const float* __restrict z, const float* __restrict cPrev, int64_t rows, int64_t units, float* __restrict h, float* __restrict c, float* __restrict act, int gate) {
+  if (gate == 1) lstmCellOf<true>(z, cPrev, rows, units, h, c, act);
+  else lstmCellOf<false>(z, cPrev, rows, units, h, c, act);
+}
+
+NEURITE_CLONES void lstmCellGrad(const float* __restrict act, const float* __restrict cPrev, const float* __restrict dh, const float* __restrict dc,
+                                 int64_t rows, int64_t units, float* __restrict dz, float* __restrict dcPrev, int gate) {
+  if (gate == 1) lstmCellGradOf<true>(act, cPrev, dh, dc, rows, units, dz, dcPrev);
+  else lstmCellGradOf<false>(act, cPrev, dh, dc, rows, units, dz, dcPrev);
+}
+
+NEURITE_CLONES void gruCell(const float* __restrict x, const float* __restrict inner, const float* __restrict h, int64_t rows, int64_t units, float* __restrict out, float* __restrict act, int gate) {
+  if (gate == 1) gruCellOf<true>(x, inner, h, rows, units, out, act);
+  else gruCellOf<false>(x, inner, h, rows, units, out, act);
+}
+
+NEURITE_CLONES void gruCellGrad(const float* __restrict act, const float* __restrict inner, const float* __restrict h, const float* __restrict dOut, int64_t rows, int64_t units,
+                                float* __restrict dx, float* __restrict dInner, float* __restrict dh, int gate) {
+  if (gate == 1) gruCellGradOf<true>(act, inner, h, dOut, rows, units, dx, dInner, dh);
+  else gruCellGradOf<false>(act, inner, h, dOut, rows, units, dx, dInner, dh);
 }
 
 NEURITE_CLONES void softmaxCrossEntropy(const float* z, const float* y, int64_t rows, int64_t n, float* loss, float* probs) {

@@ -29,15 +29,15 @@ void softmaxCrossEntropy(const float* z, const float* y, int64_t rows, int64_t n
  * act [rows, 5·units]; and its adjoint (dz, dcPrev from dh, dc and act). The reference's
  * formulas (src/backends/js/recurrent.ts) with these functions.
  */
-void lstmCell(const float* z, const float* cPrev, int64_t rows, int64_t units, float* h, float* c, float* act);
-void lstmCellGrad(const float* act, const float* cPrev, const float* dh, const float* dc, int64_t rows, int64_t units, float* dz, float* dcPrev);
+void lstmCell(const float* z, const float* cPrev, int64_t rows, int64_t units, float* h, float* c, float* act, int gate);
+void lstmCellGrad(const float* act, const float* cPrev, const float* dh, const float* dc, int64_t rows, int64_t units, float* dz, float* dcPrev, int gate);
 
 /**
  * The GRU cell with the reset gate after its product, from x and inner [rows, 3·units] (z, r, h)
  * and h: z = σ(x_z + inner_z), r = σ(x_r + inner_r), ĥ = tanh(x_h + r·inner_h),
  * out = z·h + (1 − z)·ĥ, with z, r, ĥ kept in act [rows, 3·units]; and its adjoint.
  */
-void gruCell(const float* x, const float* inner, const float* h, int64_t rows, int64_t units, float* out, float* act);
-void gruCellGrad(const float* act, const float* inner, const float* h, const float* dOut, int64_t rows, int64_t units, float* dx, float* dInner, float* dh);
+void gruCell(const float* x, const float* inner, const float* h, int64_t rows, int64_t units, float* out, float* act, int gate);
+void gruCellGrad(const float* act, const float* inner, const float* h, const float* dOut, int64_t rows, int64_t units, float* dx, float* dInner, float* dh, int gate);
 
 }  // namespace neurite

@@ -26,6 +26,10 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export const REDUCE_OPS = ['sum', 'max', 'min'] as const;
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
+/** The recurrent cells' gate activations, by their code in the cell kernels' `gate` argument. */
+export const GATES = ['sigmoid', 'hardSigmoid'] as const;
+export type Gate = (typeof GATES)[number];
+
 export type UnaryKernel = (x: Buf, out: Buf) => void;
 export type BinaryKernel = (a: Buf, aShape: Shape, b: Buf, bShape: Shape, out: Buf, outShape: Shape) => void;
 /** Reduces `axes` (sorted, normalized) of `x`; `out` has the reduced size. */
@@ -97,19 +101,21 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
    * An LSTM cell on `rows` rows: from gate pre-activations z [rows, 4·units] (blocks i, f, g, o)
    * and the previous state cPrev [rows, units], c = σ(z_f)·cPrev + σ(z_i)·tanh(z_g) and
    * h = σ(z_o)·tanh(c), each [rows, units]; `act` [rows, 5·units] keeps i, f, g, o and tanh(c).
+   * σ is the gate activation `gate` (its index in GATES: the logistic, or the hard sigmoid, whose gates `act`
+   * keeps as their line 0.2x + 0.5 before the clip: see js/recurrent.ts).
    */
-  lstmCell(z: Buf, cPrev: Buf, rows: number, units: number, h: Buf, c: Buf, act: Buf): void;
+  lstmCell(z: Buf, cPrev: Buf, rows: number, units: number, h: Buf, c: Buf, act: Buf, gate: number): void;
   /** lstmCell's adjoint: dz [rows, 4·units] and dcPrev from the gradients dh and dc of its outputs and its `act`. */
-  lstmCellGrad(act: Buf, cPrev: Buf, dh: Buf, dc: Buf, rows: number, units: number, dz: Buf, dcPrev: Buf): void;
+  lstmCellGrad(act: Buf, cPrev: Buf, dh: Buf, dc: Buf, rows: number, units: number, dz: Buf, dcPrev: Buf, gate: number): void;
   /**
    * A GRU cell with the reset gate after its product on `rows` rows: from the input's part x and
    * the recurrent product inner = h·U + b_r (each [rows, 3·units], blocks z, r, h) and the state
    * h [rows, units]: z = σ(x_z + inner_z), r = σ(x_r + inner_r), ĥ = tanh(x_h + r·inner_h),
-   * out = z·h + (1 − z)·ĥ; `act` [rows, 3·units] keeps z, r and ĥ.
+   * out = z·h + (1 − z)·ĥ; `act` [rows, 3·units] keeps z, r and ĥ; σ as lstmCell's.
    */
-  gruCell(x: Buf, inner: Buf, h: Buf, rows: number, units: number, out: Buf, act: Buf): void;
+  gruCell(x: Buf, inner: Buf, h: Buf, rows: number, units: number, out: Buf, act: Buf, gate: number): void;
   /** gruCell's adjoint: dx, dInner [rows, 3·units] and dh from the gradient of its output and its `act`. */
-  gruCellGrad(act: Buf, inner: Buf, h: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dh: Buf): void;
+  gruCellGrad(act: Buf, inner: Buf, h: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dh: Buf, gate: number): void;
   /**
    * Each window's taps as one row: out [batch, outH, outW, kH, kW, channels] from NHWC x, with
    * `fill` for taps outside the image (0 for convolution, −∞ for max pooling).

@@ -4,9 +4,9 @@
  */
 import { record } from '../autograd/engine.js';
 import {
-  elu, gelu, leakyRelu, relu, relu6, selu, softmax, softsign, swish,
+  elu, gelu, hardSigmoid, leakyRelu, relu, relu6, selu, softmax, softsign, swish,
 } from '../ops/activations.js';
-import { add, clip, mul, sigmoid, softplus, step as stepOp, tanh } from '../ops/elementwise.js';
+import { sigmoid, softplus, step as stepOp, tanh } from '../ops/elementwise.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type Spellings, lookup } from './names.js';
 
@@ -28,10 +28,7 @@ export function stepActivation(x: Tensor): Tensor {
   });
 }
 
-/** Keras 2 / tfjs hard sigmoid: clip(0.2x + 0.5, 0, 1) (what tfjs model files mean by it). */
-export function hardSigmoid(x: Tensor): Tensor {
-  return clip(add(mul(x, 0.2), 0.5), 0, 1);
-}
+export { hardSigmoid };
 
 const ACTIVATION_TABLE = {
   linear: (x) => x,

@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { GRU, LSTM, layers, noGrad, tensor } from '../index.js';
+import { GRU, LSTM, getContext, layers, noGrad, sequential, setSeed, tensor } from '../index.js';
+import { record } from '../compile/trace.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Layer } from './layer.js';
 import { testLayer } from '../../test/harness/layer.js';
 
 testLayer('simpleRNN', { make: () => layers.simpleRNN({ units: 3 }), input: [2, 4, 3], output: [2, 3], params: 3 * 3 + 3 * 3 + 3, weightNames: ['kernel', 'recurrent_kernel', 'bias'] });
@@ -90,5 +93,45 @@ describe('recurrent layers by hand', () => {
     expect(() => l.apply(tensor([[[1, 2]]]), { initialState: [tensor([[0, 0, 0]]), tensor([[0, 0]])] })).toThrow('lstm: each initial state must have shape [1, 2], got [1,3]');
     expect(() => layers.lstm({ units: 2 }).build([null, 4])).toThrow('lstm: expected input of rank 3 (batch, time, features), got shape (None, 4)');
     expect(() => layers.embedding({ inputDim: 0, outputDim: 2 })).toThrow('embedding: inputDim must be a positive integer, got 0');
+  });
+});
+
+describe('which recurrent layers step through the fused cells', () => {
+  // The kernels a training step records: the fused cell (with its gate code, 0 logistic, 1 hard
+  // sigmoid) where the layer's activations are tanh with sigmoid or hardSigmoid gates; the
+  // composed ops otherwise.
+  const kernelsOf = (layer: Layer): { kernel: string; args: readonly unknown[] }[] => {
+    setSeed(4);
+    const m = sequential({ layers: [layer, layers.dense({ units: 1 })] });
+    m.build([2, 3, 2]);
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const backend = getContext().backend;
+    const x = new Tensor(new Float32Array(12).map((_, i) => Math.sin(i)), [2, 3, 2]);
+    const y = new Tensor(new Float32Array([0.5, -0.5]), [2, 1]);
+    return record(backend, () => m.trainStep(x, y)).calls;
+  };
+  const gates = (calls: { kernel: string; args: readonly unknown[] }[], kernel: string, at: number) => [...new Set(calls.filter((c) => c.kernel === kernel).map((c) => c.args[at]))];
+
+  test.each([
+    ['lstm, tfjs defaults (hardSigmoid gates)', () => layers.lstm({ units: 2 }), 'lstmCell', 7, 1],
+    ['lstm, Keras defaults (sigmoid gates)', () => layers.lstm({ units: 2, recurrentActivation: 'sigmoid' }), 'lstmCell', 7, 0],
+    ['lstm, hard_sigmoid by its Keras name', () => layers.lstm({ units: 2, recurrentActivation: 'hard_sigmoid' as 'hardSigmoid' }), 'lstmCell', 7, 1],
+    ['gru resetAfter, hardSigmoid gates', () => layers.gru({ units: 2, resetAfter: true }), 'gruCell', 7, 1],
+    ['gru resetAfter, sigmoid gates', () => layers.gru({ units: 2, resetAfter: true, recurrentActivation: 'sigmoid' }), 'gruCell', 7, 0],
+  ] as const)('%s: one fused cell each way per step', (_name, make, kernel, at, code) => {
+    const calls = kernelsOf(make());
+    expect(gates(calls, kernel, at)).toEqual([code]);
+    expect(gates(calls, `${kernel}Grad`, kernel === 'lstmCell' ? 8 : 9)).toEqual([code]);
+    expect(calls.filter((c) => c.kernel === kernel)).toHaveLength(3);
+    expect(calls.some((c) => c.kernel === 'minimum' || c.kernel === 'sigmoid')).toBe(false);
+  });
+
+  test.each([
+    ['lstm with relu activation', () => layers.lstm({ units: 2, activation: 'relu' })],
+    ['lstm with tanh gates', () => layers.lstm({ units: 2, recurrentActivation: 'tanh' })],
+    ['gru resetting before its product', () => layers.gru({ units: 2, recurrentActivation: 'sigmoid' })],
+  ] as const)('%s: the composed ops', (_name, make) => {
+    const calls = kernelsOf(make());
+    expect(calls.some((c) => c.kernel.startsWith('lstmCell') || c.kernel.startsWith('gruCell'))).toBe(false);
   });
 });

@@ -16,7 +16,8 @@ import { assignValues, reshape, slice, stack, unstack } from '../ops/layout.js';
 import { matmul } from '../ops/matmul.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type ActivationIdentifier, getActivation } from './activations.js';
+import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
+import type { Gate } from '../backends/backend.js';
 import { type InitializerIdentifier, getInitializer } from './initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
 import type { SymbolicTensor } from './symbolic.js';
@@ -107,9 +108,15 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     return getActivation(this.config.recurrentActivation ?? 'hardSigmoid')(x);
   }
 
-  /** Keras's default activations (tanh; sigmoid gates): those of the fused cells (ops/recurrent.ts), one kernel each way. */
-  protected get fusedCell(): boolean {
-    return (this.config.activation ?? 'tanh') === 'tanh' && this.config.recurrentActivation === 'sigmoid';
+  /**
+   * The gate activation of the fused cells (ops/recurrent.ts, one kernel each way) where the
+   * layer's activations are theirs: tanh with sigmoid gates (Keras's defaults) or hardSigmoid
+   * gates (tfjs's); null for any other pair, which steps through the composed ops.
+   */
+  protected get fusedGate(): Gate | null {
+    if (activationName(this.config.activation ?? 'tanh') !== 'tanh') return null;
+    const gate = activationName(this.config.recurrentActivation ?? 'hardSigmoid');
+    return gate === 'sigmoid' || gate === 'hardSigmoid' ? gate : null;
   }
 
   override build(input: SymbolicShape | SymbolicShape[]): void {
@@ -318,8 +325,9 @@ export class LSTM extends Recurrent {
   protected step(xt: Tensor, state: State, hr: Tensor): State {
     const u = this.units;
     const z = add(xt, matmul(hr, this.recurrentKernel!));
-    if (this.fusedCell) {
-      const [h, c] = lstmCell(z, state.c!);
+    const gate = this.fusedGate;
+    if (gate !== null) {
+      const [h, c] = lstmCell(z, state.c!, gate);
       return { h, c };
     }
     const [zi, zf, zg, zo] = blocks(z, 4, u) as [Tensor, Tensor, Tensor, Tensor];
@@ -378,7 +386,8 @@ export class GRU extends Recurrent {
     if (this.config.resetAfter === true) {
       let inner = matmul(hr, p.zr);
       if (p.recurrentBias !== null) inner = add(inner, p.recurrentBias);
-      if (this.fusedCell) return { h: gruCell(xt, inner, h), c: null };
+      const gate = this.fusedGate;
+      if (gate !== null) return { h: gruCell(xt, inner, h, gate), c: null };
       const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
       const [iz, ir, ih] = blocks(inner, 3, u) as [Tensor, Tensor, Tensor];
       z = this.gate(add(xz, iz));

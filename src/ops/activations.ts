@@ -3,10 +3,26 @@
  * primitives in elementwise.ts). Composites carry no backward of their own.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { add, div, erf, exp, greater, minimum, mul, sigmoid, sub, tanh, where, abs } from './elementwise.js';
+import { add, clip, div, erf, exp, greater, greaterEqual, lessEqual, minimum, mul, sigmoid, sub, tanh, where, abs } from './elementwise.js';
 import { logSumExp, max, sum } from './reduce.js';
 import { type TensorLike, asTensor } from './primitive.js';
 import { noGrad } from '../context/context.js';
+
+/** The hard sigmoid's line 0.2x + 0.5, which hardSigmoid clips to [0, 1]. */
+function hardSigmoidLine(x: TensorLike): Tensor {
+  return add(mul(x, 0.2), 0.5);
+}
+
+/** Keras 2 / tfjs hard sigmoid: clip(0.2x + 0.5, 0, 1) (what tfjs model files mean by it). */
+export function hardSigmoid(x: TensorLike): Tensor {
+  return clip(hardSigmoidLine(x), 0, 1);
+}
+
+/** hardSigmoid's derivative as its gradient takes it: 0.2 where 0 ≤ 0.2x + 0.5 ≤ 1 (clip's ties pass the gradient), 0 elsewhere. */
+export function hardSigmoidSlope(x: TensorLike): Tensor {
+  const y = hardSigmoidLine(x);
+  return mul(mul(greaterEqual(y, 0), lessEqual(y, 1)), 0.2);
+}
 
 /** max(0, x); relu′(0) = 0 (as PyTorch and TensorFlow). */
 export function relu(x: TensorLike): Tensor {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { add, computeGrads, concat, gradCheck, mul, randomNormal, sigmoid, slice, sum, tanh, tensor, variable, zeros } from '../index.js';
+import { add, computeGrads, concat, gradCheck, hardSigmoid, mul, randomNormal, sigmoid, slice, sum, tanh, tensor, variable, zeros } from '../index.js';
 import { gruCell, lstmCell } from './recurrent.js';
 
 /** The cell composed from ops, as the LSTM layer computes it without the fused kernel. */
@@ -98,5 +98,83 @@ describe('gruCell', () => {
 
   test('refuses parts that are not [batch, 3·units], naming the shapes', () => {
     expect(() => gruCell(zeros([2, 6]), zeros([2, 5]), zeros([2, 2]))).toThrow('gruCell: x and inner must be [batch, 3·units] and h [batch, units], got x [2,6], inner [2,5] and h [2,2]');
+  });
+});
+
+describe('the cells with hard sigmoid gates (tfjs\'s default recurrentActivation)', () => {
+  type T = ReturnType<typeof tensor>;
+  const weights = (rows: number, units: number, seed: number): T => randomNormal([rows, units], 0, 1, { seed });
+  // Pre-activations spread over the hard sigmoid's three pieces (|z| up to ~9), with some on its
+  // edges 0.2·(±2.5) + 0.5 = 1 and 0, where the clip's ties pass the gradient (slope 0.2).
+  const spread = (rows: number, width: number, seed: number): T => {
+    const t = randomNormal([rows, width], 0, 3, { seed });
+    for (let k = 0; k < t.size; k += 7) t.values[k] = k % 2 === 0 ? 2.5 : -2.5;
+    return t;
+  };
+
+  test('lstmCell: outputs and gradients equal the cell composed from hardSigmoid, tanh, products and a sum', () => {
+    const rows = 3, units = 5;
+    const z = variable(spread(rows, 4 * units, 21));
+    const cPrev = variable(randomNormal([rows, units], 0, 2, { seed: 22 }));
+    const [wh, wc] = [weights(rows, units, 23), weights(rows, units, 24)];
+    const fused = () => { const [h, c] = lstmCell(z, cPrev, 'hardSigmoid'); return { h, c, loss: add(sum(mul(h, wh)), sum(mul(c, wc))) }; };
+    const composedHard = () => {
+      const block = (k: number) => slice(z, [0, k * units], [rows, units]);
+      const c = add(mul(hardSigmoid(block(1)), cPrev), mul(hardSigmoid(block(0)), tanh(block(2))));
+      const h = mul(hardSigmoid(block(3)), tanh(c));
+      return { h, c, loss: add(sum(mul(h, wh)), sum(mul(c, wc))) };
+    };
+    const got = fused(), want = composedHard();
+    for (let k = 0; k < rows * units; k++) {
+      expect(Math.abs(got.c.values[k]! - want.c.values[k]!)).toBeLessThanOrEqual(2e-7 * Math.max(1, Math.abs(want.c.values[k]!)));
+      expect(Math.abs(got.h.values[k]! - want.h.values[k]!)).toBeLessThanOrEqual(2e-7);
+    }
+    const [g, w] = [computeGrads(got.loss), computeGrads(want.loss)];
+    for (const t of [z, cPrev]) {
+      const a = g.get(t)!.values, b = w.get(t)!.values;
+      for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b[k]!)));
+    }
+    // The edges took slope 0.2, not 0: z_i[0][0] = 2.5 has a gradient dc'·g·0.2 ≠ 0.
+    expect(g.get(z)!.values[0]).not.toBe(0);
+  });
+
+  test('gruCell: the output and its gradients equal the cell composed from hardSigmoid, tanh, products and sums', () => {
+    const rows = 3, units = 5;
+    const [x, inner, h] = [variable(spread(rows, 3 * units, 25)), variable(randomNormal([rows, 3 * units], 0, 3, { seed: 26 })), variable(randomNormal([rows, units], 0, 1, { seed: 27 }))];
+    const w = weights(rows, units, 28);
+    const b = (t: T, k: number) => slice(t, [0, units * k], [rows, units]);
+    const composedHard = () => {
+      const z = hardSigmoid(add(b(x, 0), b(inner, 0)));
+      const r = hardSigmoid(add(b(x, 1), b(inner, 1)));
+      const hc = tanh(add(b(x, 2), mul(r, b(inner, 2))));
+      return add(mul(z, h), mul(z.mul(-1).add(1), hc));
+    };
+    const got = gruCell(x, inner, h, 'hardSigmoid'), want = composedHard();
+    for (let k = 0; k < rows * units; k++) expect(Math.abs(got.values[k]! - want.values[k]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want.values[k]!)));
+    const [gg, gw] = [computeGrads(sum(mul(got, w))), computeGrads(sum(mul(want, w)))];
+    for (const t of [x, inner, h]) {
+      const a = gg.get(t)!.values, c = gw.get(t)!.values;
+      for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - c[k]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(c[k]!)));
+    }
+  });
+
+  test('gradients against float64 central differences (pre-activations off the edges), and a recorded backward that agrees', () => {
+    const z = randomNormal([2, 12], 0, 1.5, { seed: 29 });
+    const cPrev = randomNormal([2, 3], 0, 1, { seed: 30 });
+    expect(gradCheck((a, b) => concat(lstmCell(a, b, 'hardSigmoid'), 1), [z, cPrev]).passed).toBe(true);
+    const args = [randomNormal([2, 9], 0, 1.5, { seed: 31 }), randomNormal([2, 9], 0, 1.5, { seed: 32 }), randomNormal([2, 3], 0, 1, { seed: 33 })];
+    expect(gradCheck((x, inner, h) => gruCell(x, inner, h, 'hardSigmoid'), args).passed).toBe(true);
+    const zv = variable(spread(2, 8, 34)), cv = variable(randomNormal([2, 2], 0, 1, { seed: 35 }));
+    const loss = () => { const [h, c] = lstmCell(zv, cv, 'hardSigmoid'); return add(sum(mul(h, tensor([[1, -2], [0.5, 3]]))), sum(c)); };
+    const plain = computeGrads(loss()), graph = computeGrads(loss(), undefined, { createGraph: true });
+    for (const t of [zv, cv]) {
+      const a = plain.get(t)!.values, b = graph.get(t)!.values;
+      for (let k = 0; k < a.length; k++) expect(b[k]).toBeCloseTo(a[k]!, 6);
+    }
+  });
+
+  test('refuses a gate activation the kernels do not have, naming the ones they do', () => {
+    expect(() => lstmCell(zeros([1, 4]), zeros([1, 1]), 'relu' as 'sigmoid')).toThrow('lstmCell: the gate activation must be one of sigmoid, hardSigmoid, got relu');
+    expect(() => gruCell(zeros([1, 3]), zeros([1, 3]), zeros([1, 1]), 'tanh' as 'sigmoid')).toThrow('gruCell: the gate activation must be one of sigmoid, hardSigmoid, got tanh');
   });
 });

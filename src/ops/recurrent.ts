@@ -9,53 +9,71 @@ import { record, recordGroup } from '../autograd/engine.js';
 import { emptyTensor, getContext } from '../context/context.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { GATES, type Gate } from '../backends/backend.js';
+import { hardSigmoid, hardSigmoidSlope } from './activations.js';
 import { add, mul, sigmoid, sub, tanh } from './elementwise.js';
 import { concat, slice } from './layout.js';
+
+/** The gate activation and its derivative at x, in ops: σ(x) and σ(1 − σ), or hardSigmoid and its slope. */
+function gateOps(x: Tensor, gate: Gate): [Tensor, Tensor] {
+  if (gate === 'hardSigmoid') return [hardSigmoid(x), hardSigmoidSlope(x)];
+  const s = sigmoid(x);
+  return [s, mul(s, sub(1, s))];
+}
+
+function gateCode(gate: Gate, op: string): number {
+  const code = GATES.indexOf(gate);
+  if (code < 0) throw new Error(`${op}: the gate activation must be one of ${GATES.join(', ')}, got ${String(gate)}`);
+  return code;
+}
 
 /**
  * One LSTM step from gate pre-activations z = x·W + h·U + b, [batch, 4·units] in Keras's block
  * order (input i, forget f, candidate g, output o), and the previous state cPrev [batch, units]:
- * c = σ(z_f)·cPrev + σ(z_i)·tanh(z_g), h = σ(z_o)·tanh(c). Returns [h, c].
- * Gradient (t = tanh c, dc' = dc + dh·o·(1 − t²)): dz_i = dc'·g·i(1 − i), dz_f = dc'·cPrev·f(1 − f),
- * dz_g = dc'·i·(1 − g²), dz_o = dh·t·o(1 − o); dcPrev = dc'·f.
+ * c = σ(z_f)·cPrev + σ(z_i)·tanh(z_g), h = σ(z_o)·tanh(c), σ the gate activation (the logistic,
+ * Keras's, or tfjs's default hardSigmoid). Returns [h, c].
+ * Gradient (t = tanh c, dc' = dc + dh·o·(1 − t²)): dz_i = dc'·g·σ'(z_i), dz_f = dc'·cPrev·σ'(z_f),
+ * dz_g = dc'·i·(1 − g²), dz_o = dh·t·σ'(z_o); dcPrev = dc'·f (σ' = σ(1 − σ) for the logistic).
  * @example const [h, c] = lstmCell(zeros([1, 4]), tensor([[1]])) // c = σ(0)·1 = 0.5, h = 0.5·tanh(0.5)
  */
-export function lstmCell(z: Tensor, cPrev: Tensor): [Tensor, Tensor] {
+export function lstmCell(z: Tensor, cPrev: Tensor, gate: Gate = 'sigmoid'): [Tensor, Tensor] {
   const rows = cPrev.shape[0];
   const units = cPrev.shape[1];
   if (cPrev.rank !== 2 || z.rank !== 2 || z.shape[0] !== rows || z.shape[1] !== 4 * units!) {
     throw new Error(`lstmCell: z must be [batch, 4·units] and cPrev [batch, units], got z ${fmt(z.shape)} and cPrev ${fmt(cPrev.shape)}`);
   }
+  const code = gateCode(gate, 'lstmCell');
   const kernels = getContext().backend.kernels;
   const h = emptyTensor(cPrev.shape);
   const c = emptyTensor(cPrev.shape);
   // The gates and tanh(c), kept for the backward pass.
   const act = emptyTensor([rows!, 5 * units!]);
-  kernels.lstmCell(z.values, cPrev.values, rows!, units!, h.values, c.values, act.values);
+  kernels.lstmCell(z.values, cPrev.values, rows!, units!, h.values, c.values, act.values, code);
   return recordGroup([h, c], 'lstmCell', [z, cPrev], ([gh, gc]) => {
     const zero = gh === null || gc === null ? emptyTensor(cPrev.shape) : null;
     // A recorded backward (createGraph: a gradient to differentiate again) in ops, the same rule.
-    if (getContext().gradEnabled) return lstmGradOps(z, cPrev, c, gh ?? zero!, gc ?? zero!, units!);
+    if (getContext().gradEnabled) return lstmGradOps(z, cPrev, c, gh ?? zero!, gc ?? zero!, units!, gate);
     const dz = emptyTensor(z.shape);
     const dcPrev = emptyTensor(cPrev.shape);
-    getContext().backend.kernels.lstmCellGrad(act.values, cPrev.values, (gh ?? zero!).values, (gc ?? zero!).values, rows!, units!, dz.values, dcPrev.values);
+    getContext().backend.kernels.lstmCellGrad(act.values, cPrev.values, (gh ?? zero!).values, (gc ?? zero!).values, rows!, units!, dz.values, dcPrev.values, code);
     return [dz, dcPrev];
   }) as [Tensor, Tensor];
 }
 
 /** lstmCellGrad's rule written with ops (differentiable again): the kernel's formulas. */
-function lstmGradOps(z: Tensor, cPrev: Tensor, c: Tensor, dh: Tensor, dc: Tensor, units: number): [Tensor, Tensor] {
+function lstmGradOps(z: Tensor, cPrev: Tensor, c: Tensor, dh: Tensor, dc: Tensor, units: number, gate: Gate): [Tensor, Tensor] {
   const rows = cPrev.shape[0]!;
   const block = (k: number): Tensor => slice(z, [0, k * units], [rows, units]);
-  const [i, f, g, o] = [sigmoid(block(0)), sigmoid(block(1)), tanh(block(2)), sigmoid(block(3))];
+  const [[i, di], [f, df], [o, dO]] = [gateOps(block(0), gate), gateOps(block(1), gate), gateOps(block(3), gate)];
+  const g = tanh(block(2));
   const t = tanh(c);
   const oneMinus = (x: Tensor): Tensor => sub(1, x);
   const gc = add(dc, mul(mul(dh, o), oneMinus(mul(t, t))));
   const dz = concat([
-    mul(mul(gc, g), mul(i, oneMinus(i))),
-    mul(mul(gc, cPrev), mul(f, oneMinus(f))),
+    mul(mul(gc, g), di),
+    mul(mul(gc, cPrev), df),
     mul(mul(gc, i), oneMinus(mul(g, g))),
-    mul(mul(dh, t), mul(o, oneMinus(o))),
+    mul(mul(dh, t), dO),
   ], 1);
   return [dz, mul(gc, f)];
 }
@@ -64,40 +82,41 @@ function lstmGradOps(z: Tensor, cPrev: Tensor, c: Tensor, dh: Tensor, dc: Tensor
  * One GRU step with the reset gate after the recurrent product (Keras's `resetAfter`): from the
  * input's part x = x_t·W + b_i and the recurrent product inner = h·U + b_r, both [batch, 3·units]
  * in blocks z, r, h, and the state h [batch, units]: z = σ(x_z + inner_z), r = σ(x_r + inner_r),
- * ĥ = tanh(x_h + r·inner_h), returns z·h + (1 − z)·ĥ.
- * Gradient: dz' = d·(h − ĥ)·z(1 − z), dĥ' = d·(1 − z)(1 − ĥ²), dr' = dĥ'·inner_h·r(1 − r);
+ * ĥ = tanh(x_h + r·inner_h), returns z·h + (1 − z)·ĥ; σ the gate activation, as lstmCell's.
+ * Gradient: dz' = d·(h − ĥ)·σ'(z), dĥ' = d·(1 − z)(1 − ĥ²), dr' = dĥ'·inner_h·σ'(r);
  * dx = [dz', dr', dĥ'], dinner = [dz', dr', dĥ'·r], dh = d·z.
  * @example gruCell(zeros([1, 3]), zeros([1, 3]), tensor([[1]])) // z = 0.5, ĥ = 0: 0.5
  */
-export function gruCell(x: Tensor, inner: Tensor, h: Tensor): Tensor {
+export function gruCell(x: Tensor, inner: Tensor, h: Tensor, gate: Gate = 'sigmoid'): Tensor {
   const rows = h.shape[0];
   const units = h.shape[1];
   const width = 3 * units!;
   if (h.rank !== 2 || x.rank !== 2 || inner.rank !== 2 || x.shape[0] !== rows || inner.shape[0] !== rows || x.shape[1] !== width || inner.shape[1] !== width) {
     throw new Error(`gruCell: x and inner must be [batch, 3·units] and h [batch, units], got x ${fmt(x.shape)}, inner ${fmt(inner.shape)} and h ${fmt(h.shape)}`);
   }
+  const code = gateCode(gate, 'gruCell');
   const out = emptyTensor(h.shape);
   const act = emptyTensor([rows!, width]);
-  getContext().backend.kernels.gruCell(x.values, inner.values, h.values, rows!, units!, out.values, act.values);
+  getContext().backend.kernels.gruCell(x.values, inner.values, h.values, rows!, units!, out.values, act.values, code);
   return record(out, 'gruCell', [x, inner, h], (g) => {
-    if (getContext().gradEnabled) return gruGradOps(x, inner, h, g, units!);
+    if (getContext().gradEnabled) return gruGradOps(x, inner, h, g, units!, gate);
     const dx = emptyTensor(x.shape);
     const dInner = emptyTensor(inner.shape);
     const dh = emptyTensor(h.shape);
-    getContext().backend.kernels.gruCellGrad(act.values, inner.values, h.values, g.values, rows!, units!, dx.values, dInner.values, dh.values);
+    getContext().backend.kernels.gruCellGrad(act.values, inner.values, h.values, g.values, rows!, units!, dx.values, dInner.values, dh.values, code);
     return [dx, dInner, dh];
   });
 }
 
 /** gruCellGrad's rule written with ops (differentiable again): the kernel's formulas. */
-function gruGradOps(x: Tensor, inner: Tensor, h: Tensor, d: Tensor, units: number): [Tensor, Tensor, Tensor] {
+function gruGradOps(x: Tensor, inner: Tensor, h: Tensor, d: Tensor, units: number, gate: Gate): [Tensor, Tensor, Tensor] {
   const rows = h.shape[0]!;
   const block = (t: Tensor, k: number): Tensor => slice(t, [0, k * units], [rows, units]);
-  const z = sigmoid(add(block(x, 0), block(inner, 0)));
-  const r = sigmoid(add(block(x, 1), block(inner, 1)));
+  const [z, dz] = gateOps(add(block(x, 0), block(inner, 0)), gate);
+  const [r, dr] = gateOps(add(block(x, 1), block(inner, 1)), gate);
   const hc = tanh(add(block(x, 2), mul(r, block(inner, 2))));
-  const dzp = mul(mul(d, sub(h, hc)), mul(z, sub(1, z)));
+  const dzp = mul(mul(d, sub(h, hc)), dz);
   const dhp = mul(mul(d, sub(1, z)), sub(1, mul(hc, hc)));
-  const drp = mul(mul(dhp, block(inner, 2)), mul(r, sub(1, r)));
+  const drp = mul(mul(dhp, block(inner, 2)), dr);
   return [concat([dzp, drp, dhp], 1), concat([dzp, drp, mul(dhp, r)], 1), mul(d, z)];
 }

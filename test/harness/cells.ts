@@ -1,12 +1,13 @@
 /**
  * The LSTM and GRU cell kernels of a backend against the reference (src/backends/js/recurrent.ts),
- * for the native and WebAssembly kernel tests: odd units, saturated gates (pre-activations to
- * ±60), large states. Each output is a few float32 roundings of terms of magnitude at most
- * |state| + 1 (the gates lie in [0, 1]), and the backends' exp and tanh may differ from V8's in
- * a float64's last bit: within 1e-6 of max(1, |reference|).
+ * for the native and WebAssembly kernel tests, with logistic and hard sigmoid gates: odd units,
+ * saturated gates (pre-activations to ±60, and on the hard sigmoid's edges ±2.5), large states.
+ * Each output is a few float32 roundings of terms of magnitude at most |state| + 1 (the gates
+ * lie in [0, 1]), and the backends' exp and tanh may differ from V8's in a float64's last bit:
+ * within 1e-6 of max(1, |reference|).
  */
 import { expect } from 'vitest';
-import type { Kernels } from '../../src/backends/backend.js';
+import { GATES, type Kernels } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { Rng } from '../../src/tensor/random.js';
 
@@ -25,31 +26,34 @@ export function checkCells(kernels: Pick<Kernels, 'lstmCell' | 'lstmCellGrad' | 
     for (let i = 0; i < n; i++) a[i] = (rng.uniform() - 0.5) * 2 * scale;
     return a;
   };
-  for (const [rows, units, scale] of SIZES) {
-    const at = `(rows ${rows}, units ${units})`;
+  for (const [gate, [rows, units, scale]] of [0, 1].flatMap((gate) => SIZES.map((size) => [gate, size] as const))) {
+    const at = `(${GATES[gate]} gates, rows ${rows}, units ${units})`;
     const cPrev = fill(rows * units, 3), dh = fill(rows * units), dc = fill(rows * units);
     const z = fill(rows * 4 * units, scale);
+    // The hard sigmoid's edges, 0.2·(±2.5) + 0.5 = 1 and 0 (slope 0.2: the clip's ties pass the gradient).
+    z[0] = 2.5; z[units] = -2.5; z[3 * units] = 2.5;
     const lstm = () => ({ h: alloc(rows * units), c: alloc(rows * units), act: alloc(rows * 5 * units), dz: alloc(rows * 4 * units), dcPrev: alloc(rows * units) });
     const want = lstm(), got = lstm();
-    ref.lstmCell(z, cPrev, rows, units, want.h, want.c, want.act);
-    kernels.lstmCell(z, cPrev, rows, units, got.h, got.c, got.act);
+    ref.lstmCell(z, cPrev, rows, units, want.h, want.c, want.act, gate);
+    kernels.lstmCell(z, cPrev, rows, units, got.h, got.c, got.act, gate);
     near(got.c, want.c, `lstm c ${at}`);
     near(got.h, want.h, `lstm h ${at}`);
     near(got.act, want.act, `lstm act ${at}`);
-    ref.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, want.dz, want.dcPrev);
-    kernels.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, got.dz, got.dcPrev);
+    ref.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, want.dz, want.dcPrev, gate);
+    kernels.lstmCellGrad(want.act, cPrev, dh, dc, rows, units, got.dz, got.dcPrev, gate);
     near(got.dz, want.dz, `lstm dz ${at}`);
     near(got.dcPrev, want.dcPrev, `lstm dcPrev ${at}`);
 
     const x = fill(rows * 3 * units, scale), inner = fill(rows * 3 * units, scale), h = fill(rows * units, 2), dOut = fill(rows * units);
+    x[0] = 2; inner[0] = 0.5; x[units] = -2; inner[units] = -0.5;
     const gru = () => ({ y: alloc(rows * units), act: alloc(rows * 3 * units), dx: alloc(rows * 3 * units), dInner: alloc(rows * 3 * units), dh: alloc(rows * units) });
     const w = gru(), g = gru();
-    ref.gruCell(x, inner, h, rows, units, w.y, w.act);
-    kernels.gruCell(x, inner, h, rows, units, g.y, g.act);
+    ref.gruCell(x, inner, h, rows, units, w.y, w.act, gate);
+    kernels.gruCell(x, inner, h, rows, units, g.y, g.act, gate);
     near(g.y, w.y, `gru out ${at}`);
     near(g.act, w.act, `gru act ${at}`);
-    ref.gruCellGrad(w.act, inner, h, dOut, rows, units, w.dx, w.dInner, w.dh);
-    kernels.gruCellGrad(w.act, inner, h, dOut, rows, units, g.dx, g.dInner, g.dh);
+    ref.gruCellGrad(w.act, inner, h, dOut, rows, units, w.dx, w.dInner, w.dh, gate);
+    kernels.gruCellGrad(w.act, inner, h, dOut, rows, units, g.dx, g.dInner, g.dh, gate);
     near(g.dx, w.dx, `gru dx ${at}`);
     near(g.dInner, w.dInner, `gru dInner ${at}`);
     near(g.dh, w.dh, `gru dh ${at}`);

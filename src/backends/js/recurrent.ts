@@ -1,31 +1,66 @@
 /**
  * Reference kernels of the fused LSTM cell (ops/recurrent.ts): for each of `rows` rows, gates
  * from the pre-activations z [rows, 4·units] in Keras's block order i, f, g, o —
- * i = σ(z_i), f = σ(z_f), g = tanh(z_g), o = σ(z_o) — then c = f·cPrev + i·g and h = o·tanh(c),
- * each element in float64 and rounded once where it is stored (h from c as stored). The gates
- * and tanh(c) are kept in `act` [rows, 5·units] (blocks i, f, g, o, tanh c) for the adjoint,
- * which then needs no transcendental function.
+ * i = σ(z_i), f = σ(z_f), g = tanh(z_g), o = σ(z_o), σ the logistic or the hard sigmoid — then
+ * c = f·cPrev + i·g and h = o·tanh(c), each element in float64 and rounded once where it is
+ * stored (h from c as stored). The gates (as gateKept) and tanh(c) are kept in `act`
+ * [rows, 5·units] (blocks i, f, g, o, tanh c) for the adjoint, which then needs no
+ * transcendental function.
  */
 import type { Buf } from '../../tensor/tensor.js';
 import { sigmoidScalar } from './elementwise.js';
 
-export function lstmCell(z: Buf, cPrev: Buf, rows: number, units: number, h: Buf, c: Buf, act: Buf): void {
+// The gates' activation, a kernel argument: 0 the logistic σ (Keras), 1 the hard sigmoid
+// clip(0.2x + 0.5, 0, 1) (tfjs's default). For the logistic `act` keeps σ(x); for the hard
+// sigmoid it keeps the line y = 0.2x + 0.5 before the clip, computed as the composed
+// hardSigmoid computes it in the buffers' type (float32: each step rounded, so the forward is
+// its bits), since the gate clip(y) alone cannot tell the adjoint whether y sat on the clip's
+// edge (slope 0.2: the clip's ties pass the gradient) or beyond it (slope 0).
+interface GateFns {
+  /** What `act` keeps of a gate with pre-activation x. */
+  kept(x: number): number;
+  /** The gate from what `act` kept (NaN stays NaN). */
+  value(a: number): number;
+  /** term times the gate's derivative, from what `act` kept. */
+  slope(term: number, a: number): number;
+}
+
+const LOGISTIC: GateFns = { kept: sigmoidScalar, value: (a) => a, slope: (term, a) => term * a * (1 - a) };
+
+function hardGate(round: (v: number) => number): GateFns {
+  const k = round(0.2);
+  return {
+    kept: (x) => round(round(round(x) * k) + 0.5),
+    value: (a) => (a < 0 ? 0 : a > 1 ? 1 : a),
+    slope: (term, a) => (a >= 0 && a <= 1 ? term * k : 0),
+  };
+}
+const HARD32 = hardGate(Math.fround);
+const HARD64 = hardGate((v) => v);
+
+/** The gate functions of a kernel's gate code, for buffers of `act`'s type. */
+function gateFns(gate: number, act: Buf): GateFns {
+  return gate === 1 ? (act instanceof Float64Array ? HARD64 : HARD32) : LOGISTIC;
+}
+
+export function lstmCell(z: Buf, cPrev: Buf, rows: number, units: number, h: Buf, c: Buf, act: Buf, gate: number): void {
+  const gf = gateFns(gate, act);
   for (let r = 0; r < rows; r++) {
     const zr = r * 4 * units;
     const ar = r * 5 * units;
     const s = r * units;
     for (let j = 0; j < units; j++) {
-      const i = sigmoidScalar(z[zr + j]!);
-      const f = sigmoidScalar(z[zr + units + j]!);
+      const ki = gf.kept(z[zr + j]!);
+      const kf = gf.kept(z[zr + units + j]!);
       const g = Math.tanh(z[zr + 2 * units + j]!);
-      const o = sigmoidScalar(z[zr + 3 * units + j]!);
-      c[s + j] = f * cPrev[s + j]! + i * g;
+      const ko = gf.kept(z[zr + 3 * units + j]!);
+      c[s + j] = gf.value(kf) * cPrev[s + j]! + gf.value(ki) * g;
       const t = Math.tanh(c[s + j]!);
-      h[s + j] = o * t;
-      act[ar + j] = i;
-      act[ar + units + j] = f;
+      h[s + j] = gf.value(ko) * t;
+      act[ar + j] = ki;
+      act[ar + units + j] = kf;
       act[ar + 2 * units + j] = g;
-      act[ar + 3 * units + j] = o;
+      act[ar + 3 * units + j] = ko;
       act[ar + 4 * units + j] = t;
     }
   }
@@ -36,23 +71,24 @@ export function lstmCell(z: Buf, cPrev: Buf, rows: number, units: number, h: Buf
  * dc' = dc + dh·o·(1 − t²): dz_i = dc'·g·i(1 − i), dz_f = dc'·cPrev·f(1 − f),
  * dz_g = dc'·i·(1 − g²), dz_o = dh·t·o(1 − o), dcPrev = dc'·f.
  */
-export function lstmCellGrad(act: Buf, cPrev: Buf, dh: Buf, dc: Buf, rows: number, units: number, dz: Buf, dcPrev: Buf): void {
+export function lstmCellGrad(act: Buf, cPrev: Buf, dh: Buf, dc: Buf, rows: number, units: number, dz: Buf, dcPrev: Buf, gate: number): void {
+  const gf = gateFns(gate, act);
   for (let r = 0; r < rows; r++) {
     const zr = r * 4 * units;
     const ar = r * 5 * units;
     const s = r * units;
     for (let j = 0; j < units; j++) {
-      const i = act[ar + j]!;
-      const f = act[ar + units + j]!;
+      const ki = act[ar + j]!, i = gf.value(ki);
+      const kf = act[ar + units + j]!, f = gf.value(kf);
       const g = act[ar + 2 * units + j]!;
-      const o = act[ar + 3 * units + j]!;
+      const ko = act[ar + 3 * units + j]!, o = gf.value(ko);
       const t = act[ar + 4 * units + j]!;
       const gh = dh[s + j]!;
       const gc = dc[s + j]! + gh * o * (1 - t * t);
-      dz[zr + j] = gc * g * i * (1 - i);
-      dz[zr + units + j] = gc * cPrev[s + j]! * f * (1 - f);
+      dz[zr + j] = gf.slope(gc * g, ki);
+      dz[zr + units + j] = gf.slope(gc * cPrev[s + j]!, kf);
       dz[zr + 2 * units + j] = gc * i * (1 - g * g);
-      dz[zr + 3 * units + j] = gh * t * o * (1 - o);
+      dz[zr + 3 * units + j] = gf.slope(gh * t, ko);
       dcPrev[s + j] = gc * f;
     }
   }
@@ -64,17 +100,18 @@ export function lstmCellGrad(act: Buf, cPrev: Buf, dh: Buf, dc: Buf, rows: numbe
  * [rows, 3·units] (blocks z, r, h each), z = σ(x_z + inner_z), r = σ(x_r + inner_r),
  * ĥ = tanh(x_h + r·inner_h) and out = z·h + (1 − z)·ĥ. `act` [rows, 3·units] keeps z, r and ĥ.
  */
-export function gruCell(x: Buf, inner: Buf, h: Buf, rows: number, units: number, out: Buf, act: Buf): void {
+export function gruCell(x: Buf, inner: Buf, h: Buf, rows: number, units: number, out: Buf, act: Buf, gate: number): void {
+  const gf = gateFns(gate, act);
   for (let r = 0; r < rows; r++) {
     const g = r * 3 * units;
     const s = r * units;
     for (let j = 0; j < units; j++) {
-      const z = sigmoidScalar(x[g + j]! + inner[g + j]!);
-      const rg = sigmoidScalar(x[g + units + j]! + inner[g + units + j]!);
-      const hc = Math.tanh(x[g + 2 * units + j]! + rg * inner[g + 2 * units + j]!);
+      const kz = gf.kept(x[g + j]! + inner[g + j]!), z = gf.value(kz);
+      const kr = gf.kept(x[g + units + j]! + inner[g + units + j]!);
+      const hc = Math.tanh(x[g + 2 * units + j]! + gf.value(kr) * inner[g + 2 * units + j]!);
       out[s + j] = z * h[s + j]! + (1 - z) * hc;
-      act[g + j] = z;
-      act[g + units + j] = rg;
+      act[g + j] = kz;
+      act[g + units + j] = kr;
       act[g + 2 * units + j] = hc;
     }
   }
@@ -84,18 +121,19 @@ export function gruCell(x: Buf, inner: Buf, h: Buf, rows: number, units: number,
  * gruCell's adjoint from dOut and its `act`: dz' = dOut·(h − ĥ)·z(1 − z), dĥ' = dOut·(1 − z)(1 − ĥ²),
  * dr' = dĥ'·inner_h·r(1 − r); dx = [dz', dr', dĥ'], dInner = [dz', dr', dĥ'·r], dh = dOut·z.
  */
-export function gruCellGrad(act: Buf, inner: Buf, h: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dh: Buf): void {
+export function gruCellGrad(act: Buf, inner: Buf, h: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dh: Buf, gate: number): void {
+  const gf = gateFns(gate, act);
   for (let r = 0; r < rows; r++) {
     const g = r * 3 * units;
     const s = r * units;
     for (let j = 0; j < units; j++) {
-      const z = act[g + j]!;
-      const rg = act[g + units + j]!;
+      const kz = act[g + j]!, z = gf.value(kz);
+      const kr = act[g + units + j]!, rg = gf.value(kr);
       const hc = act[g + 2 * units + j]!;
       const go = dOut[s + j]!;
-      const dzp = go * (h[s + j]! - hc) * z * (1 - z);
+      const dzp = gf.slope(go * (h[s + j]! - hc), kz);
       const dhp = go * (1 - z) * (1 - hc * hc);
-      const drp = dhp * inner[g + 2 * units + j]! * rg * (1 - rg);
+      const drp = gf.slope(dhp * inner[g + 2 * units + j]!, kr);
       dx[g + j] = dzp;
       dx[g + units + j] = drp;
       dx[g + 2 * units + j] = dhp;

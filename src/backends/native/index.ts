@@ -29,10 +29,10 @@ interface Addon {
   softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, rows: number, n: number, loss: Float32Array, probs: Float32Array): void;
   gatherRows(src: Float32Array, width: number, dst: Float32Array, order: Int32Array, start: number, end: number): void;
   allFinite(x: Float32Array): boolean;
-  lstmCell(z: Float32Array, cPrev: Float32Array, rows: number, units: number, h: Float32Array, c: Float32Array, act: Float32Array): void;
-  lstmCellGrad(act: Float32Array, cPrev: Float32Array, dh: Float32Array, dc: Float32Array, rows: number, units: number, dz: Float32Array, dcPrev: Float32Array): void;
-  gruCell(x: Float32Array, inner: Float32Array, h: Float32Array, rows: number, units: number, out: Float32Array, act: Float32Array): void;
-  gruCellGrad(act: Float32Array, inner: Float32Array, h: Float32Array, dOut: Float32Array, rows: number, units: number, dx: Float32Array, dInner: Float32Array, dh: Float32Array): void;
+  lstmCell(z: Float32Array, cPrev: Float32Array, rows: number, units: number, h: Float32Array, c: Float32Array, act: Float32Array, gate: number): void;
+  lstmCellGrad(act: Float32Array, cPrev: Float32Array, dh: Float32Array, dc: Float32Array, rows: number, units: number, dz: Float32Array, dcPrev: Float32Array, gate: number): void;
+  gruCell(x: Float32Array, inner: Float32Array, h: Float32Array, rows: number, units: number, out: Float32Array, act: Float32Array, gate: number): void;
+  gruCellGrad(act: Float32Array, inner: Float32Array, h: Float32Array, dOut: Float32Array, rows: number, units: number, dx: Float32Array, dInner: Float32Array, dh: Float32Array, gate: number): void;
   im2col(x: Float32Array, window: Int32Array, fill: number, out: Float32Array, threads: number): void;
   /** kind 0 depthwise convolution (a = x, b = filter), 1 its adjoint in x (a = g, b = filter), 2 in the filter (a = x, b = g). */
   depthwise(kind: 0 | 1 | 2, a: Float32Array, b: Float32Array, window: Int32Array, multiplier: number, out: Float32Array, threads: number): void;
@@ -189,25 +189,25 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
   const maps = Object.fromEntries(NATIVE_UNARY.map((op) => [op, unary(op)])) as Pick<Kernels, (typeof NATIVE_UNARY)[number]>;
 
   // The fused LSTM and GRU cells, one call each way per time step (their transcendentals as the maps' above).
-  const lstmCell: Kernels['lstmCell'] = (z, cPrev, rows, units, h, c, act) => {
-    if (isF32(z) && isF32(cPrev) && isF32(h) && isF32(c) && isF32(act)) addon.lstmCell(z, cPrev, rows, units, h, c, act);
-    else reference.lstmCell(z, cPrev, rows, units, h, c, act);
+  const lstmCell: Kernels['lstmCell'] = (z, cPrev, rows, units, h, c, act, gate) => {
+    if (isF32(z) && isF32(cPrev) && isF32(h) && isF32(c) && isF32(act)) addon.lstmCell(z, cPrev, rows, units, h, c, act, gate);
+    else reference.lstmCell(z, cPrev, rows, units, h, c, act, gate);
   };
-  const lstmCellGrad: Kernels['lstmCellGrad'] = (act, cPrev, dh, dc, rows, units, dz, dcPrev) => {
-    if (isF32(act) && isF32(cPrev) && isF32(dh) && isF32(dc) && isF32(dz) && isF32(dcPrev)) addon.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev);
-    else reference.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev);
+  const lstmCellGrad: Kernels['lstmCellGrad'] = (act, cPrev, dh, dc, rows, units, dz, dcPrev, gate) => {
+    if (isF32(act) && isF32(cPrev) && isF32(dh) && isF32(dc) && isF32(dz) && isF32(dcPrev)) addon.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev, gate);
+    else reference.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev, gate);
   };
   const softmaxCrossEntropy: Kernels['softmaxCrossEntropy'] = (z, y, rows, n, loss, probs) => {
     if (rows * n >= NATIVE_MIN && isF32(z) && isF32(y) && isF32(loss) && isF32(probs)) addon.softmaxCrossEntropy(z, y, rows, n, loss, probs);
     else reference.softmaxCrossEntropy(z, y, rows, n, loss, probs);
   };
-  const gruCell: Kernels['gruCell'] = (x, inner, h, rows, units, out, act) => {
-    if (isF32(x) && isF32(inner) && isF32(h) && isF32(out) && isF32(act)) addon.gruCell(x, inner, h, rows, units, out, act);
-    else reference.gruCell(x, inner, h, rows, units, out, act);
+  const gruCell: Kernels['gruCell'] = (x, inner, h, rows, units, out, act, gate) => {
+    if (isF32(x) && isF32(inner) && isF32(h) && isF32(out) && isF32(act)) addon.gruCell(x, inner, h, rows, units, out, act, gate);
+    else reference.gruCell(x, inner, h, rows, units, out, act, gate);
   };
-  const gruCellGrad: Kernels['gruCellGrad'] = (act, inner, h, dOut, rows, units, dx, dInner, dh) => {
-    if (isF32(act) && isF32(inner) && isF32(h) && isF32(dOut) && isF32(dx) && isF32(dInner) && isF32(dh)) addon.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh);
-    else reference.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh);
+  const gruCellGrad: Kernels['gruCellGrad'] = (act, inner, h, dOut, rows, units, dx, dInner, dh, gate) => {
+    if (isF32(act) && isF32(inner) && isF32(h) && isF32(dOut) && isF32(dx) && isF32(dInner) && isF32(dh)) addon.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh, gate);
+    else reference.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh, gate);
   };
 
   // A convolution's im2col and col2im, split by image across the threads.

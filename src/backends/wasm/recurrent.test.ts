@@ -27,7 +27,7 @@ describe.runIf(wasmSimdSupported())('WebAssembly LSTM and GRU cells', () => {
     const z = be.allocResident!(4 * units), cPrev = be.allocResident!(units);
     for (let b = 0; b < 4; b++) z.set(values, b * units);
     const h = be.allocResident!(units), c = be.allocResident!(units), act = be.allocResident!(5 * units);
-    be.kernels.lstmCell(z, cPrev, rows, units, h, c, act);
+    be.kernels.lstmCell(z, cPrev, rows, units, h, c, act, 0);
     const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
     const bits = new Int32Array(1), f = new Float32Array(bits.buffer);
     const ordered = (x: number): number => { f[0] = x; return bits[0]! < 0 ? -0x80000000 - bits[0]! : bits[0]!; };
@@ -57,8 +57,8 @@ describe.runIf(wasmSimdSupported())('WebAssembly LSTM and GRU cells', () => {
       const outs = () => [alloc(rows * units), alloc(rows * units), alloc(rows * 5 * units)] as const;
       const [h, c, act] = outs();
       const [wh, wc, wact] = [new Float32Array(rows * units), new Float32Array(rows * units), new Float32Array(rows * 5 * units)];
-      be.kernels.lstmCell(z, cPrev, rows, units, h, c, act);
-      ref.lstmCell(z, cPrev, rows, units, wh, wc, wact);
+      be.kernels.lstmCell(z, cPrev, rows, units, h, c, act, 0);
+      ref.lstmCell(z, cPrev, rows, units, wh, wc, wact, 0);
       sameBits(h, wh, `h (resident ${resident})`);
       sameBits(c, wc, `c (resident ${resident})`);
       sameBits(act, wact, `act (resident ${resident})`);

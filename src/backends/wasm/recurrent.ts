@@ -8,10 +8,10 @@ import type { Buf } from '../../tensor/tensor.js';
 import { NATIVE_MIN } from './elementwise.js';
 
 export interface RecurrentExports {
-  lstmCell(z: number, cPrev: number, rows: number, units: number, h: number, c: number, act: number): void;
-  lstmCellGrad(act: number, cPrev: number, dh: number, dc: number, rows: number, units: number, dz: number, dcPrev: number): void;
-  gruCell(x: number, inner: number, h: number, rows: number, units: number, out: number, act: number): void;
-  gruCellGrad(act: number, inner: number, h: number, dOut: number, rows: number, units: number, dx: number, dInner: number, dh: number): void;
+  lstmCell(z: number, cPrev: number, rows: number, units: number, h: number, c: number, act: number, gate: number): void;
+  lstmCellGrad(act: number, cPrev: number, dh: number, dc: number, rows: number, units: number, dz: number, dcPrev: number, gate: number): void;
+  gruCell(x: number, inner: number, h: number, rows: number, units: number, out: number, act: number, gate: number): void;
+  gruCellGrad(act: number, inner: number, h: number, dOut: number, rows: number, units: number, dx: number, dInner: number, dh: number, gate: number): void;
 }
 
 /** The kernels this file makes native, for `nativeKernels`. */
@@ -22,21 +22,21 @@ export function nativeRecurrent(e: RecurrentExports, resident: (x: Buf) => boole
   // No rest parameters in these wrappers: an array per call would be garbage per step.
   const r = resident;
   return {
-    lstmCell: (z, cPrev, rows, units, h, c, act) => {
-      if (rows * units >= NATIVE_MIN && r(z) && r(cPrev) && r(h) && r(c) && r(act)) e.lstmCell(z.byteOffset, cPrev.byteOffset, rows, units, h.byteOffset, c.byteOffset, act.byteOffset);
-      else reference.lstmCell(z, cPrev, rows, units, h, c, act);
+    lstmCell: (z, cPrev, rows, units, h, c, act, gate) => {
+      if (rows * units >= NATIVE_MIN && r(z) && r(cPrev) && r(h) && r(c) && r(act)) e.lstmCell(z.byteOffset, cPrev.byteOffset, rows, units, h.byteOffset, c.byteOffset, act.byteOffset, gate);
+      else reference.lstmCell(z, cPrev, rows, units, h, c, act, gate);
     },
-    lstmCellGrad: (act, cPrev, dh, dc, rows, units, dz, dcPrev) => {
-      if (rows * units >= NATIVE_MIN && r(act) && r(cPrev) && r(dh) && r(dc) && r(dz) && r(dcPrev)) e.lstmCellGrad(act.byteOffset, cPrev.byteOffset, dh.byteOffset, dc.byteOffset, rows, units, dz.byteOffset, dcPrev.byteOffset);
-      else reference.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev);
+    lstmCellGrad: (act, cPrev, dh, dc, rows, units, dz, dcPrev, gate) => {
+      if (rows * units >= NATIVE_MIN && r(act) && r(cPrev) && r(dh) && r(dc) && r(dz) && r(dcPrev)) e.lstmCellGrad(act.byteOffset, cPrev.byteOffset, dh.byteOffset, dc.byteOffset, rows, units, dz.byteOffset, dcPrev.byteOffset, gate);
+      else reference.lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev, gate);
     },
-    gruCell: (x, inner, h, rows, units, out, act) => {
-      if (rows * units >= NATIVE_MIN && r(x) && r(inner) && r(h) && r(out) && r(act)) e.gruCell(x.byteOffset, inner.byteOffset, h.byteOffset, rows, units, out.byteOffset, act.byteOffset);
-      else reference.gruCell(x, inner, h, rows, units, out, act);
+    gruCell: (x, inner, h, rows, units, out, act, gate) => {
+      if (rows * units >= NATIVE_MIN && r(x) && r(inner) && r(h) && r(out) && r(act)) e.gruCell(x.byteOffset, inner.byteOffset, h.byteOffset, rows, units, out.byteOffset, act.byteOffset, gate);
+      else reference.gruCell(x, inner, h, rows, units, out, act, gate);
     },
-    gruCellGrad: (act, inner, h, dOut, rows, units, dx, dInner, dh) => {
-      if (rows * units >= NATIVE_MIN && r(act) && r(inner) && r(h) && r(dOut) && r(dx) && r(dInner) && r(dh)) e.gruCellGrad(act.byteOffset, inner.byteOffset, h.byteOffset, dOut.byteOffset, rows, units, dx.byteOffset, dInner.byteOffset, dh.byteOffset);
-      else reference.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh);
+    gruCellGrad: (act, inner, h, dOut, rows, units, dx, dInner, dh, gate) => {
+      if (rows * units >= NATIVE_MIN && r(act) && r(inner) && r(h) && r(dOut) && r(dx) && r(dInner) && r(dh)) e.gruCellGrad(act.byteOffset, inner.byteOffset, h.byteOffset, dOut.byteOffset, rows, units, dx.byteOffset, dInner.byteOffset, dh.byteOffset, gate);
+      else reference.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh, gate);
     },
   };
 }
