@@ -157,3 +157,85 @@ export function gruCellGrad(act: usize, inner: usize, h: usize, dOut: usize, row
     }
   }
 }
+
+/** The reset-before GRU's gates: z, rh = r·hr [rows, units] and act (z, r) [rows, 2·units] from x [rows, 3·units], inner [rows, 2·units] and hr. */
+export function gruGates(x: usize, inner: usize, hr: usize, rows: i32, units: i32, z: usize, rh: usize, act: usize, gate: i32): void {
+  const u = <usize>units << 2;
+  const hard = gate == 1;
+  for (let r = 0; r < rows; r++) {
+    const g = <usize>r * 3 * u;
+    const a = <usize>r * 2 * u;
+    const s = <usize>r * u;
+    for (let j: usize = 0; j < u; j += 8) {
+      const two = j + 8 <= u;
+      const kz = gateKept(f64x2.add(ld(x + g + j, two), ld(inner + a + j, two)), hard);
+      const kr = gateKept(f64x2.add(ld(x + g + u + j, two), ld(inner + a + u + j, two)), hard);
+      st(z + s + j, gateValue(kz, hard), two);
+      st(rh + s + j, f64x2.mul(gateValue(kr, hard), ld(hr + s + j, two)), two);
+      st(act + a + j, kz, two);
+      st(act + a + u + j, kr, two);
+    }
+  }
+}
+
+/** gruGates' adjoint: dx [rows, 3·units] (its h block 0), dInner [rows, 2·units] and dhr from dz, drh and the forward's act. */
+export function gruGatesGrad(act: usize, hr: usize, dz: usize, drh: usize, rows: i32, units: i32, dx: usize, dInner: usize, dhr: usize, gate: i32): void {
+  const u = <usize>units << 2;
+  const hard = gate == 1;
+  for (let r = 0; r < rows; r++) {
+    const g = <usize>r * 3 * u;
+    const a = <usize>r * 2 * u;
+    const s = <usize>r * u;
+    for (let j: usize = 0; j < u; j += 8) {
+      const two = j + 8 <= u;
+      const kz = ld(act + a + j, two), kr = ld(act + a + u + j, two);
+      const gr = ld(drh + s + j, two);
+      const dzp = gateSlope(ld(dz + s + j, two), kz, hard);
+      const drp = gateSlope(f64x2.mul(gr, ld(hr + s + j, two)), kr, hard);
+      st(dx + g + j, dzp, two);
+      st(dx + g + u + j, drp, two);
+      st(dx + g + 2 * u + j, splat(0), two);
+      st(dInner + a + j, dzp, two);
+      st(dInner + a + u + j, drp, two);
+      st(dhr + s + j, f64x2.mul(gr, gateValue(kr, hard)), two);
+    }
+  }
+}
+
+/** The reset-before GRU's output z·h + (1 − z)·ĥ, ĥ = tanh(x_h + q) kept in act [rows, units]. */
+export function gruOutput(x: usize, q: usize, h: usize, z: usize, rows: i32, units: i32, out: usize, act: usize): void {
+  const u = <usize>units << 2;
+  const one = splat(1);
+  for (let r = 0; r < rows; r++) {
+    const g = <usize>r * 3 * u;
+    const s = <usize>r * u;
+    for (let j: usize = 0; j < u; j += 8) {
+      const two = j + 8 <= u;
+      const hc = tanh2(f64x2.add(ld(x + g + 2 * u + j, two), ld(q + s + j, two)));
+      const zj = ld(z + s + j, two);
+      st(out + s + j, f64x2.add(f64x2.mul(zj, ld(h + s + j, two)), f64x2.mul(f64x2.sub(one, zj), hc)), two);
+      st(act + s + j, hc, two);
+    }
+  }
+}
+
+/** gruOutput's adjoint: dx [rows, 3·units] (its z and r blocks 0), dq, dh and dz from dOut and the forward's act. */
+export function gruOutputGrad(act: usize, h: usize, z: usize, dOut: usize, rows: i32, units: i32, dx: usize, dq: usize, dh: usize, dz: usize): void {
+  const u = <usize>units << 2;
+  const one = splat(1);
+  for (let r = 0; r < rows; r++) {
+    const g = <usize>r * 3 * u;
+    const s = <usize>r * u;
+    for (let j: usize = 0; j < u; j += 8) {
+      const two = j + 8 <= u;
+      const hc = ld(act + s + j, two), zj = ld(z + s + j, two), go = ld(dOut + s + j, two);
+      const dhp = f64x2.mul(f64x2.mul(go, f64x2.sub(one, zj)), f64x2.sub(one, f64x2.mul(hc, hc)));
+      st(dx + g + j, splat(0), two);
+      st(dx + g + u + j, splat(0), two);
+      st(dx + g + 2 * u + j, dhp, two);
+      st(dq + s + j, dhp, two);
+      st(dh + s + j, f64x2.mul(go, zj), two);
+      st(dz + s + j, f64x2.mul(go, f64x2.sub(ld(h + s + j, two), hc)), two);
+    }
+  }
+}

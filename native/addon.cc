@@ -12,6 +12,8 @@
 //   softmaxCrossEntropy(logits, labels, rows, n, loss, probs)
 //   lstmCell(z, cPrev, rows, units, h, c, act, gate), lstmCellGrad(act, cPrev, dh, dc, rows, units, dz, dcPrev, gate)
 //   gruCell(x, inner, h, rows, units, out, act, gate), gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh, gate)
+//   gruGates(x, inner, hr, rows, units, z, rh, act, gate), gruGatesGrad(act, hr, dz, drh, rows, units, dx, dInner, dhr, gate)
+//   gruOutput(x, q, h, z, rows, units, out, act), gruOutputGrad(act, h, z, dOut, rows, units, dx, dq, dh, dz)
 //   im2col(x, window, fill, out, threads), col2im(cols, window, out, threads): window an Int32Array(14)
 //   depthwise(kind, a, b, window, multiplier, out, threads): depthwise convolution and its adjoints
 //   maxPool(kind, a, taps, window, out, threads): max pooling (kind 0) and its gradient (kind 1)
@@ -284,7 +286,8 @@ bool sizedArrays(napi_env env, const napi_value (&argv)[N], const char* fn, cons
 /**
  * The fused cells' C arguments: rows and units (non-negative integers) at rowsAt and
  * rowsAt + 1, N Float32Arrays at `at`, each of at least mult[i]·rows·units values, and last the
- * gate activation's code (0 sigmoid, 1 hardSigmoid); or throws naming the function and what is wrong.
+ * gate activation's code (0 sigmoid, 1 hardSigmoid) where `gate` is given; or throws naming the
+ * function and what is wrong.
  */
 template <size_t C, size_t N>
 bool cellArgs(napi_env env, napi_callback_info info, const char* fn, const char* signature, size_t rowsAt, const size_t (&at)[N], const char* const (&names)[N],
@@ -292,11 +295,11 @@ bool cellArgs(napi_env env, napi_callback_info info, const char* fn, const char*
   napi_value argv[C];
   if (!args(env, info, fn, signature, argv)) return false;
   double code = -1;
-  if (napi_get_value_double(env, argv[C - 1], &code) != napi_ok || (code != 0 && code != 1)) {
+  if (gate != nullptr && (napi_get_value_double(env, argv[C - 1], &code) != napi_ok || (code != 0 && code != 1))) {
     fail(env, std::string(fn) + ": gate must be 0 (sigmoid) or 1 (hardSigmoid)");
     return false;
   }
-  *gate = static_cast<int>(code);
+  if (gate != nullptr) *gate = static_cast<int>(code);
   if (!integer(env, argv[rowsAt], rows) || !integer(env, argv[rowsAt + 1], units) || *rows < 0 || *units < 0) {
     fail(env, std::string(fn) + ": rows and units must be non-negative integers");
     return false;
@@ -360,6 +363,44 @@ napi_value GruCellGrad(napi_env env, napi_callback_info info) {
   int gate = 0;
   if (!cellArgs<10>(env, info, "gruCellGrad", "(act, inner, h, dOut, rows, units, dx, dInner, dh, gate)", 4, {0, 1, 2, 3, 6, 7, 8}, {"act", "inner", "h", "dOut", "dx", "dInner", "dh"}, {3, 3, 1, 1, 3, 3, 1}, p, &rows, &units, &gate)) return nullptr;
   neurite::gruCellGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5], p[6], gate);
+  return nullptr;
+}
+
+// gruGates(x, inner, hr, rows, units, z, rh, act, gate): x [rows, 3·units] and inner, act [rows, 2·units]
+napi_value GruGates(napi_env env, napi_callback_info info) {
+  float* p[6];
+  int64_t rows = 0, units = 0;
+  int gate = 0;
+  if (!cellArgs<9>(env, info, "gruGates", "(x, inner, hr, rows, units, z, rh, act, gate)", 3, {0, 1, 2, 5, 6, 7}, {"x", "inner", "hr", "z", "rh", "act"}, {3, 2, 1, 1, 1, 2}, p, &rows, &units, &gate)) return nullptr;
+  neurite::gruGates(p[0], p[1], p[2], rows, units, p[3], p[4], p[5], gate);
+  return nullptr;
+}
+
+// gruGatesGrad(act, hr, dz, drh, rows, units, dx, dInner, dhr, gate)
+napi_value GruGatesGrad(napi_env env, napi_callback_info info) {
+  float* p[7];
+  int64_t rows = 0, units = 0;
+  int gate = 0;
+  if (!cellArgs<10>(env, info, "gruGatesGrad", "(act, hr, dz, drh, rows, units, dx, dInner, dhr, gate)", 4, {0, 1, 2, 3, 6, 7, 8}, {"act", "hr", "dz", "drh", "dx", "dInner", "dhr"}, {2, 1, 1, 1, 3, 2, 1}, p, &rows, &units, &gate)) return nullptr;
+  neurite::gruGatesGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5], p[6], gate);
+  return nullptr;
+}
+
+// gruOutput(x, q, h, z, rows, units, out, act)
+napi_value GruOutput(napi_env env, napi_callback_info info) {
+  float* p[6];
+  int64_t rows = 0, units = 0;
+  if (!cellArgs<8>(env, info, "gruOutput", "(x, q, h, z, rows, units, out, act)", 4, {0, 1, 2, 3, 6, 7}, {"x", "q", "h", "z", "out", "act"}, {3, 1, 1, 1, 1, 1}, p, &rows, &units, nullptr)) return nullptr;
+  neurite::gruOutput(p[0], p[1], p[2], p[3], rows, units, p[4], p[5]);
+  return nullptr;
+}
+
+// gruOutputGrad(act, h, z, dOut, rows, units, dx, dq, dh, dz)
+napi_value GruOutputGrad(napi_env env, napi_callback_info info) {
+  float* p[8];
+  int64_t rows = 0, units = 0;
+  if (!cellArgs<10>(env, info, "gruOutputGrad", "(act, h, z, dOut, rows, units, dx, dq, dh, dz)", 4, {0, 1, 2, 3, 6, 7, 8, 9}, {"act", "h", "z", "dOut", "dx", "dq", "dh", "dz"}, {1, 1, 1, 1, 3, 1, 1, 1}, p, &rows, &units, nullptr)) return nullptr;
+  neurite::gruOutputGrad(p[0], p[1], p[2], p[3], rows, units, p[4], p[5], p[6], p[7]);
   return nullptr;
 }
 
@@ -591,6 +632,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"lstmCellGrad", nullptr, LstmCellGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruCell", nullptr, GruCell, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruCellGrad", nullptr, GruCellGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruGates", nullptr, GruGates, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruGatesGrad", nullptr, GruGatesGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruOutput", nullptr, GruOutput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruOutputGrad", nullptr, GruOutputGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"depthwise", nullptr, Depthwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_default, nullptr},

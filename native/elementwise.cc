@@ -202,7 +202,81 @@ NEURITE_INLINE void gruCellGradOf(const float* __restrict act, const float* __re
   }
 }
 
+// The GRU resetting before its product (src/backends/js/recurrent.ts's gruGates, gruOutput), as the others.
+template <bool hard>
+NEURITE_INLINE void gruGatesOf(const float* __restrict x, const float* __restrict inner, const float* __restrict hr, int64_t rows, int64_t units, float* __restrict z, float* __restrict rh, float* __restrict act) {
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t g = r * 3 * units, a = r * 2 * units, s = r * units;
+    for (int64_t j = 0; j < units; j++) {
+      const double kz = gateKept(static_cast<double>(x[g + j]) + inner[a + j], hard);
+      const double kr = gateKept(static_cast<double>(x[g + units + j]) + inner[a + units + j], hard);
+      z[s + j] = static_cast<float>(gateValue(kz, hard));
+      rh[s + j] = static_cast<float>(gateValue(kr, hard) * hr[s + j]);
+      act[a + j] = static_cast<float>(kz);
+      act[a + units + j] = static_cast<float>(kr);
+    }
+  }
+}
+
+template <bool hard>
+NEURITE_INLINE void gruGatesGradOf(const float* __restrict act, const float* __restrict hr, const float* __restrict dz, const float* __restrict drh, int64_t rows, int64_t units, float* __restrict dx, float* __restrict dInner, float* __restrict dhr) {
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t g = r * 3 * units, a = r * 2 * units, s = r * units;
+    for (int64_t j = 0; j < units; j++) {
+      const double kz = act[a + j], kr = act[a + units + j];
+      const double dzp = gateSlope(dz[s + j], kz, hard);
+      const double drp = gateSlope(static_cast<double>(drh[s + j]) * hr[s + j], kr, hard);
+      dx[g + j] = static_cast<float>(dzp);
+      dx[g + units + j] = static_cast<float>(drp);
+      dx[g + 2 * units + j] = 0;
+      dInner[a + j] = static_cast<float>(dzp);
+      dInner[a + units + j] = static_cast<float>(drp);
+      dhr[s + j] = static_cast<float>(drh[s + j] * gateValue(kr, hard));
+    }
+  }
+}
+
+NEURITE_CLONES void gruOutput(const float* __restrict x, const float* __restrict q, const float* __restrict h, const float* __restrict z, int64_t rows, int64_t units, float* __restrict out, float* __restrict act) {
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t g = r * 3 * units, s = r * units;
+    for (int64_t j = 0; j < units; j++) {
+      const double hc = tanhOf(static_cast<double>(x[g + 2 * units + j]) + q[s + j]);
+      const double zj = z[s + j];
+      out[s + j] = static_cast<float>(zj * h[s + j] + (1 - zj) * hc);
+      act[s + j] = static_cast<float>(hc);
+    }
+  }
+}
+
+NEURITE_CLONES void gruOutputGrad(const float* __restrict act, const float* __restrict h, const float* __restrict z, const float* __restrict dOut, int64_t rows, int64_t units,
+                                  float* __restrict dx, float* __restrict dq, float* __restrict dh, float* __restrict dz) {
+  for (int64_t r = 0; r < rows; r++) {
+    const int64_t g = r * 3 * units, s = r * units;
+    for (int64_t j = 0; j < units; j++) {
+      const double hc = act[s + j], zj = z[s + j], go = dOut[s + j];
+      const double dhp = go * (1 - zj) * (1 - hc * hc);
+      dx[g + j] = 0;
+      dx[g + units + j] = 0;
+      dx[g + 2 * units + j] = static_cast<float>(dhp);
+      dq[s + j] = static_cast<float>(dhp);
+      dh[s + j] = static_cast<float>(go * zj);
+      dz[s + j] = static_cast<float>(go * (h[s + j] - hc));
+    }
+  }
+}
+
 // Each cell specialized for its gate activation, so each loop vectorizes as one.
+NEURITE_CLONES void gruGates(const float* __restrict x, const float* __restrict inner, const float* __restrict hr, int64_t rows, int64_t units, float* __restrict z, float* __restrict rh, float* __restrict act, int gate) {
+  if (gate == 1) gruGatesOf<true>(x, inner, hr, rows, units, z, rh, act);
+  else gruGatesOf<false>(x, inner, hr, rows, units, z, rh, act);
+}
+
+NEURITE_CLONES void gruGatesGrad(const float* __restrict act, const float* __restrict hr, const float* __restrict dz, const float* __restrict drh, int64_t rows, int64_t units,
+                                 float* __restrict dx, float* __restrict dInner, float* __restrict dhr, int gate) {
+  if (gate == 1) gruGatesGradOf<true>(act, hr, dz, drh, rows, units, dx, dInner, dhr);
+  else gruGatesGradOf<false>(act, hr, dz, drh, rows, units, dx, dInner, dhr);
+}
+
 NEURITE_CLONES void lstmCell(const float* __restrict z, const float* __restrict cPrev, int64_t rows, int64_t units, float* __restrict h, float* __restrict c, float* __restrict act, int gate) {
   if (gate == 1) lstmCellOf<true>(z, cPrev, rows, units, h, c, act);
   else lstmCellOf<false>(z, cPrev, rows, units, h, c, act);

@@ -40,4 +40,14 @@ void lstmCellGrad(const float* act, const float* cPrev, const float* dh, const f
 void gruCell(const float* x, const float* inner, const float* h, int64_t rows, int64_t units, float* out, float* act, int gate);
 void gruCellGrad(const float* act, const float* inner, const float* h, const float* dOut, int64_t rows, int64_t units, float* dx, float* dInner, float* dh, int gate);
 
+/**
+ * The GRU resetting before its product, as two cells around it (src/backends/js/recurrent.ts):
+ * gates z and rh = r·hr from x [rows, 3·units], inner [rows, 2·units] and hr (act keeps the
+ * gates); output z·h + (1 − z)·tanh(x_h + q) (act keeps ĥ); and their adjoints.
+ */
+void gruGates(const float* x, const float* inner, const float* hr, int64_t rows, int64_t units, float* z, float* rh, float* act, int gate);
+void gruGatesGrad(const float* act, const float* hr, const float* dz, const float* drh, int64_t rows, int64_t units, float* dx, float* dInner, float* dhr, int gate);
+void gruOutput(const float* x, const float* q, const float* h, const float* z, int64_t rows, int64_t units, float* out, float* act);
+void gruOutputGrad(const float* act, const float* h, const float* z, const float* dOut, int64_t rows, int64_t units, float* dx, float* dq, float* dh, float* dz);
+
 }  // namespace neurite

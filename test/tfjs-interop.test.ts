@@ -112,15 +112,15 @@ describe('training matches TensorFlow.js', () => {
     closeTo(ours, theirs, 1e-6);
   });
 
-  test('an LSTM with tfjs\'s defaults (hardSigmoid gates, through neurite\'s fused cell): the same weights after 4 SGD steps', async () => {
+  test.each(['lstm', 'gru'] as const)('%s with tfjs\'s defaults (hardSigmoid gates; the GRU resetting before its product), through neurite\'s fused cells: the same weights after 4 SGD steps', async (kind) => {
     const { SGD } = await import('../src/index.js');
     // Inputs of scale ~2 put many gates past the hard sigmoid's edges (|z| > 2.5), where its slope is 0.
     const x = Array.from({ length: 16 * 6 * 3 }, (_, i) => 2.5 * Math.sin(i * 0.61 + 0.3));
     const y = Array.from({ length: 16 }, (_, i) => Math.cos(i));
     setSeed(5);
-    const m = sequential({ layers: [layers.lstm({ units: 4, inputShape: [6, 3] }), layers.dense({ units: 1 })] });
+    const m = sequential({ layers: [layers[kind]({ units: 4, inputShape: [6, 3] }), layers.dense({ units: 1 })] });
     m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'meanSquaredError' });
-    const t = tf.sequential({ layers: [tf.layers.lstm({ units: 4, inputShape: [6, 3] }), tf.layers.dense({ units: 1 })] });
+    const t = tf.sequential({ layers: [tf.layers[kind]({ units: 4, inputShape: [6, 3] }), tf.layers.dense({ units: 1 })] });
     t.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
     t.setWeights(m.getWeights().map((w) => tf.tensor(Array.from(w.values), [...w.shape])));
     const h1 = await m.fit(tensor(x, [16, 6, 3]), tensor(y, [16, 1]), { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });

@@ -117,6 +117,17 @@ export interface Kernels extends Record<UnaryOp, UnaryKernel>, Record<BinaryOp, 
   /** gruCell's adjoint: dx, dInner [rows, 3·units] and dh from the gradient of its output and its `act`. */
   gruCellGrad(act: Buf, inner: Buf, h: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dh: Buf, gate: number): void;
   /**
+   * The GRU resetting before its product, as two cells around it: gruGates gives z = σ(x_z + inner_z)
+   * and rh = σ(x_r + inner_r)·hr from x [rows, 3·units], inner = h·U_zr [rows, 2·units] and hr
+   * [rows, units] (`act` [rows, 2·units] keeps the gates); gruOutput gives z·h + (1 − z)·ĥ with
+   * ĥ = tanh(x_h + q), q = rh·U_h (`act` [rows, units] keeps ĥ). Their adjoints: dx (the other
+   * cell's blocks 0), dInner, dhr; and dx, dq, dh, dz.
+   */
+  gruGates(x: Buf, inner: Buf, hr: Buf, rows: number, units: number, z: Buf, rh: Buf, act: Buf, gate: number): void;
+  gruGatesGrad(act: Buf, hr: Buf, dz: Buf, drh: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dhr: Buf, gate: number): void;
+  gruOutput(x: Buf, q: Buf, h: Buf, z: Buf, rows: number, units: number, out: Buf, act: Buf): void;
+  gruOutputGrad(act: Buf, h: Buf, z: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dq: Buf, dh: Buf, dz: Buf): void;
+  /**
    * Each window's taps as one row: out [batch, outH, outW, kH, kW, channels] from NHWC x, with
    * `fill` for taps outside the image (0 for convolution, −∞ for max pooling).
    */

@@ -22,6 +22,7 @@ export const WRITES: Record<KernelName, { out: readonly number[]; inPlace?: true
   slice: { out: [3] }, pad: { out: [3] }, gather: { out: [4] }, scatterAdd: { out: [3] }, concat: { out: [3] },
   copy: { out: [1] }, fillRandom: { out: [0] }, oneHot: { out: [4] }, im2col: { out: [3] }, col2im: { out: [2] }, conv: { out: [4] }, convGradFilter: { out: [4] }, convGradInput: { out: [4] }, maxPool: { out: [2, 3] }, maxPoolGrad: { out: [3] }, depthwiseConv: { out: [4] }, depthwiseConvGradInput: { out: [4] }, depthwiseConvGradFilter: { out: [4] }, softmaxCrossEntropy: { out: [4, 5] },
   lstmCell: { out: [4, 5, 6] }, lstmCellGrad: { out: [6, 7] }, gruCell: { out: [5, 6] }, gruCellGrad: { out: [6, 7, 8] },
+  gruGates: { out: [5, 6, 7] }, gruGatesGrad: { out: [6, 7, 8] }, gruOutput: { out: [6, 7] }, gruOutputGrad: { out: [6, 7, 8, 9] },
   biasAct: { out: [0], inPlace: true }, actGrad: { out: [1], inPlace: true }, biasGrad: { out: [1] },
   sgdUpdate: { out: [0, 2], inPlace: true }, adamUpdate: { out: [0, 2, 3], inPlace: true }, rmspropUpdate: { out: [0, 2, 3, 4], inPlace: true },
   adagradUpdate: { out: [0, 2], inPlace: true }, adadeltaUpdate: { out: [0, 2, 3], inPlace: true }, adamaxUpdate: { out: [0, 2, 3], inPlace: true }, scaleUpdate: { out: [0], inPlace: true },

@@ -118,20 +118,24 @@ describe('which recurrent layers step through the fused cells', () => {
     ['lstm, hard_sigmoid by its Keras name', () => layers.lstm({ units: 2, recurrentActivation: 'hard_sigmoid' as 'hardSigmoid' }), 'lstmCell', 7, 1],
     ['gru resetAfter, hardSigmoid gates', () => layers.gru({ units: 2, resetAfter: true }), 'gruCell', 7, 1],
     ['gru resetAfter, sigmoid gates', () => layers.gru({ units: 2, resetAfter: true, recurrentActivation: 'sigmoid' }), 'gruCell', 7, 0],
+    ['gru, tfjs defaults (resetting before its product, hardSigmoid gates)', () => layers.gru({ units: 2 }), 'gruGates', 8, 1],
+    ['gru resetting before its product, sigmoid gates', () => layers.gru({ units: 2, recurrentActivation: 'sigmoid' }), 'gruGates', 8, 0],
   ] as const)('%s: one fused cell each way per step', (_name, make, kernel, at, code) => {
     const calls = kernelsOf(make());
     expect(gates(calls, kernel, at)).toEqual([code]);
     expect(gates(calls, `${kernel}Grad`, kernel === 'lstmCell' ? 8 : 9)).toEqual([code]);
     expect(calls.filter((c) => c.kernel === kernel)).toHaveLength(3);
+    if (kernel === 'gruGates') expect(calls.filter((c) => c.kernel === 'gruOutput' || c.kernel === 'gruOutputGrad')).toHaveLength(6);
     expect(calls.some((c) => c.kernel === 'minimum' || c.kernel === 'sigmoid')).toBe(false);
   });
 
   test.each([
     ['lstm with relu activation', () => layers.lstm({ units: 2, activation: 'relu' })],
     ['lstm with tanh gates', () => layers.lstm({ units: 2, recurrentActivation: 'tanh' })],
-    ['gru resetting before its product', () => layers.gru({ units: 2, recurrentActivation: 'sigmoid' })],
+    ['gru with relu activation', () => layers.gru({ units: 2, activation: 'relu' })],
+    ['gru resetAfter with linear gates', () => layers.gru({ units: 2, resetAfter: true, recurrentActivation: 'linear' })],
   ] as const)('%s: the composed ops', (_name, make) => {
     const calls = kernelsOf(make());
-    expect(calls.some((c) => c.kernel.startsWith('lstmCell') || c.kernel.startsWith('gruCell'))).toBe(false);
+    expect(calls.some((c) => /^(lstmCell|gruCell|gruGates|gruOutput)/.test(c.kernel))).toBe(false);
   });
 });

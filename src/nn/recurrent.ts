@@ -8,7 +8,7 @@
  * [batch·time, features]·kernel before the loop; each step then adds h·recurrentKernel and
  * applies the gates. A compiled step records the unrolled loop once per batch size.
  */
-import { gruCell, lstmCell } from '../ops/recurrent.js';
+import { gruCell, gruGates, gruOutput, lstmCell } from '../ops/recurrent.js';
 import { getContext, noGrad } from '../context/context.js';
 import { randomUniform, zeros } from '../ops/creation.js';
 import { add, div, greaterEqual, mul, sub } from '../ops/elementwise.js';
@@ -109,9 +109,10 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
   }
 
   /**
-   * The gate activation of the fused cells (ops/recurrent.ts, one kernel each way) where the
-   * layer's activations are theirs: tanh with sigmoid gates (Keras's defaults) or hardSigmoid
-   * gates (tfjs's); null for any other pair, which steps through the composed ops.
+   * The gate activation of the fused cells (ops/recurrent.ts: one kernel each way, a GRU resetting
+   * before its product two, around it) where the layer's activations are theirs: tanh with
+   * sigmoid gates (Keras's defaults) or hardSigmoid gates (tfjs's); null for any other pair,
+   * which steps through the composed ops.
    */
   protected get fusedGate(): Gate | null {
     if (activationName(this.config.activation ?? 'tanh') !== 'tanh') return null;
@@ -394,6 +395,11 @@ export class GRU extends Recurrent {
       r = this.gate(add(xr, ir));
       candidate = this.act(add(xh, mul(r, ih)));
     } else {
+      const gate = this.fusedGate;
+      if (gate !== null) {
+        const [zg, rh] = gruGates(xt, matmul(hr, p.zr), hr, gate);
+        return { h: gruOutput(xt, matmul(rh, p.h), h, zg), c: null };
+      }
       const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
       const [iz, ir] = blocks(matmul(hr, p.zr), 2, u) as [Tensor, Tensor];
       z = this.gate(add(xz, iz));

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { add, computeGrads, concat, gradCheck, hardSigmoid, mul, randomNormal, sigmoid, slice, sum, tanh, tensor, variable, zeros } from '../index.js';
-import { gruCell, lstmCell } from './recurrent.js';
+import { add, computeGrads, concat, gradCheck, hardSigmoid, matmul, mul, randomNormal, sigmoid, slice, sub, sum, tanh, tensor, variable, zeros } from '../index.js';
+import { gruCell, gruGates, gruOutput, lstmCell } from './recurrent.js';
 
 /** The cell composed from ops, as the LSTM layer computes it without the fused kernel. */
 function composed(z: ReturnType<typeof tensor>, cPrev: ReturnType<typeof tensor>, units: number): [ReturnType<typeof tensor>, ReturnType<typeof tensor>] {
@@ -176,5 +176,69 @@ describe('the cells with hard sigmoid gates (tfjs\'s default recurrentActivation
   test('refuses a gate activation the kernels do not have, naming the ones they do', () => {
     expect(() => lstmCell(zeros([1, 4]), zeros([1, 1]), 'relu' as 'sigmoid')).toThrow('lstmCell: the gate activation must be one of sigmoid, hardSigmoid, got relu');
     expect(() => gruCell(zeros([1, 3]), zeros([1, 3]), zeros([1, 1]), 'tanh' as 'sigmoid')).toThrow('gruCell: the gate activation must be one of sigmoid, hardSigmoid, got tanh');
+  });
+});
+
+describe('the GRU resetting before its product: gruGates, the product, gruOutput', () => {
+  type T = ReturnType<typeof tensor>;
+  const rows = 3, units = 4;
+  const parts = (seed: number) => ({
+    x: variable(randomNormal([rows, 3 * units], 0, 2.5, { seed })),
+    inner: variable(randomNormal([rows, 2 * units], 0, 2.5, { seed: seed + 1 })),
+    h: variable(randomNormal([rows, units], 0, 1, { seed: seed + 2 })),
+    U: variable(randomNormal([units, units], 0, 0.7, { seed: seed + 3 })),
+  });
+  const b = (t: T, k: number) => slice(t, [0, units * k], [rows, units]);
+  // ĥ = tanh(x_h + (r·h)·U_h), out = z·h + (1 − z)·ĥ, from ops (h is also the recurrent input here).
+  const composedStep = (p: ReturnType<typeof parts>, gate: (t: T) => T) => {
+    const z = gate(add(b(p.x, 0), b(p.inner, 0)));
+    const r = gate(add(b(p.x, 1), b(p.inner, 1)));
+    const hc = tanh(add(b(p.x, 2), matmul(mul(r, p.h), p.U)));
+    return add(mul(z, p.h), mul(sub(1, z), hc));
+  };
+  const fusedStep = (p: ReturnType<typeof parts>, gate: 'sigmoid' | 'hardSigmoid') => {
+    const [z, rh] = gruGates(p.x, p.inner, p.h, gate);
+    return gruOutput(p.x, matmul(rh, p.U), p.h, z);
+  };
+
+  test('z = r = σ(0) = 0.5 from zero parts: rh = 0.5·hr; the output with ĥ = tanh(0 + q)', () => {
+    const [z, rh] = gruGates(zeros([1, 3]), zeros([1, 2]), tensor([[2]]));
+    expect([z.values[0], rh.values[0]]).toEqual([0.5, 1]);
+    // ĥ = tanh(1) = 0.76159415595; out = 0.5·1 + 0.5·0.76159415595 = 0.88079707798.
+    expect(gruOutput(zeros([1, 3]), tensor([[1]]), tensor([[1]]), tensor([[0.5]])).values[0]).toBeCloseTo(0.88079707798, 6);
+  });
+
+  for (const [gate, fn] of [['sigmoid', sigmoid], ['hardSigmoid', hardSigmoid]] as const) {
+    test(`${gate} gates: the step and its gradients equal the step composed from ops`, () => {
+      const p = parts(41);
+      const w = randomNormal([rows, units], 0, 1, { seed: 46 });
+      const got = fusedStep(p, gate), want = composedStep(p, fn);
+      for (let k = 0; k < rows * units; k++) expect(Math.abs(got.values[k]! - want.values[k]!)).toBeLessThanOrEqual(1e-6);
+      const [g, c] = [computeGrads(sum(mul(got, w))), computeGrads(sum(mul(want, w)))];
+      for (const t of [p.x, p.inner, p.h, p.U]) {
+        const a = g.get(t)!.values, e = c.get(t)!.values;
+        for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - e[k]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(e[k]!)));
+      }
+    });
+
+    test(`${gate} gates: gradients against float64 central differences, and a recorded backward that agrees`, () => {
+      const args = [randomNormal([2, 9], 0, 1.5, { seed: 51 }), randomNormal([2, 6], 0, 1.5, { seed: 52 }), randomNormal([2, 3], 0, 1, { seed: 53 })];
+      expect(gradCheck((x, inner, hr) => concat(gruGates(x, inner, hr, gate), 1), args).passed).toBe(true);
+      const outArgs = [randomNormal([2, 9], 0, 1.5, { seed: 54 }), randomNormal([2, 3], 0, 1, { seed: 55 }), randomNormal([2, 3], 0, 1, { seed: 56 }), randomNormal([2, 3], 0.5, 0.2, { seed: 57 })];
+      expect(gradCheck((x, q, h, z) => gruOutput(x, q, h, z), outArgs).passed).toBe(true);
+      const p = parts(61);
+      const loss = () => sum(mul(fusedStep(p, gate), tensor([[1, -2, 0.5, 3], [0.1, 2, -1, 1], [1, 1, 1, -3]])));
+      const plain = computeGrads(loss()), graph = computeGrads(loss(), undefined, { createGraph: true });
+      for (const t of [p.x, p.inner, p.h, p.U]) {
+        const a = plain.get(t)!.values, c = graph.get(t)!.values;
+        for (let k = 0; k < a.length; k++) expect(c[k]).toBeCloseTo(a[k]!, 6);
+      }
+    });
+  }
+
+  test('refuses parts of the wrong shapes, naming them', () => {
+    expect(() => gruGates(zeros([2, 6]), zeros([2, 3]), zeros([2, 2]))).toThrow('gruGates: x must be [batch, 3·units], inner [batch, 2·units] and hr [batch, units], got x [2,6], inner [2,3] and hr [2,2]');
+    expect(() => gruOutput(zeros([2, 6]), zeros([2, 2]), zeros([2, 2]), zeros([2, 1]))).toThrow('gruOutput: x must be [batch, 3·units] and q, h, z [batch, units], got x [2,6], q [2,2], h [2,2] and z [2,1]');
+    expect(() => gruGates(zeros([1, 3]), zeros([1, 2]), zeros([1, 1]), 'relu' as 'sigmoid')).toThrow('gruGates: the gate activation must be one of sigmoid, hardSigmoid, got relu');
   });
 });

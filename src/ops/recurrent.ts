@@ -1,9 +1,9 @@
 /**
- * The LSTM and GRU cells as primitives (the GRU's with the reset gate after its product): the
- * gates' activations, the new state and the output in one kernel forward and one backward, where
- * an LSTM step composed from ops costs four slices, three sigmoids, two tanh, three products and
- * a sum forward, and about twice that backward (most of its training step, measured: W8's
- * elementwise calls outweighed its products).
+ * The LSTM and GRU cells as primitives (a GRU resetting before its product as two, gruGates and
+ * gruOutput, around it): the gates' activations (logistic or hard sigmoid), the new state and the
+ * output in one kernel forward and one backward, where an LSTM step composed from ops costs four
+ * slices, three sigmoids, two tanh, three products and a sum forward, and about twice that
+ * backward (most of its training step, measured: W8's elementwise calls outweighed its products).
  */
 import { record, recordGroup } from '../autograd/engine.js';
 import { emptyTensor, getContext } from '../context/context.js';
@@ -13,6 +13,7 @@ import { GATES, type Gate } from '../backends/backend.js';
 import { hardSigmoid, hardSigmoidSlope } from './activations.js';
 import { add, mul, sigmoid, sub, tanh } from './elementwise.js';
 import { concat, slice } from './layout.js';
+import { zeros } from './creation.js';
 
 /** The gate activation and its derivative at x, in ops: σ(x) and σ(1 − σ), or hardSigmoid and its slope. */
 function gateOps(x: Tensor, gate: Gate): [Tensor, Tensor] {
@@ -119,4 +120,83 @@ function gruGradOps(x: Tensor, inner: Tensor, h: Tensor, d: Tensor, units: numbe
   const dhp = mul(mul(d, sub(1, z)), sub(1, mul(hc, hc)));
   const drp = mul(mul(dhp, block(inner, 2)), dr);
   return [concat([dzp, drp, dhp], 1), concat([dzp, drp, mul(dhp, r)], 1), mul(d, z)];
+}
+
+/**
+ * The gates of a GRU resetting before its product (tfjs's layout): from the input's part
+ * x = x_t·W + b [batch, 3·units] (blocks z, r, h), inner = h·U_zr [batch, 2·units] and the
+ * recurrent input hr [batch, units]: z = σ(x_z + inner_z), rh = σ(x_r + inner_r)·hr. Returns
+ * [z, rh]; the step goes on with q = rh·U_h and gruOutput.
+ * Gradient: dz' = dz·σ'(z), dr' = drh·hr·σ'(r); dx = [dz', dr', 0], dinner = [dz', dr'], dhr = drh·r.
+ * @example gruGates(zeros([1, 3]), zeros([1, 2]), tensor([[2]])) // z = σ(0) = 0.5, rh = 0.5·2 = 1
+ */
+export function gruGates(x: Tensor, inner: Tensor, hr: Tensor, gate: Gate = 'sigmoid'): [Tensor, Tensor] {
+  const rows = hr.shape[0];
+  const units = hr.shape[1];
+  if (hr.rank !== 2 || x.rank !== 2 || inner.rank !== 2 || x.shape[0] !== rows || inner.shape[0] !== rows || x.shape[1] !== 3 * units! || inner.shape[1] !== 2 * units!) {
+    throw new Error(`gruGates: x must be [batch, 3·units], inner [batch, 2·units] and hr [batch, units], got x ${fmt(x.shape)}, inner ${fmt(inner.shape)} and hr ${fmt(hr.shape)}`);
+  }
+  const code = gateCode(gate, 'gruGates');
+  const z = emptyTensor(hr.shape);
+  const rh = emptyTensor(hr.shape);
+  const act = emptyTensor([rows!, 2 * units!]);
+  getContext().backend.kernels.gruGates(x.values, inner.values, hr.values, rows!, units!, z.values, rh.values, act.values, code);
+  return recordGroup([z, rh], 'gruGates', [x, inner, hr], ([gz, grh]) => {
+    const dz = gz ?? emptyTensor(hr.shape);
+    const drh = grh ?? emptyTensor(hr.shape);
+    if (getContext().gradEnabled) return gruGatesGradOps(x, inner, hr, dz, drh, units!, gate);
+    const dx = emptyTensor(x.shape);
+    const dInner = emptyTensor(inner.shape);
+    const dhr = emptyTensor(hr.shape);
+    getContext().backend.kernels.gruGatesGrad(act.values, hr.values, dz.values, drh.values, rows!, units!, dx.values, dInner.values, dhr.values, code);
+    return [dx, dInner, dhr];
+  }) as [Tensor, Tensor];
+}
+
+/** gruGatesGrad's rule written with ops (differentiable again): the kernel's formulas. */
+function gruGatesGradOps(x: Tensor, inner: Tensor, hr: Tensor, dz: Tensor, drh: Tensor, units: number, gate: Gate): [Tensor, Tensor, Tensor] {
+  const rows = hr.shape[0]!;
+  const block = (t: Tensor, k: number): Tensor => slice(t, [0, k * units], [rows, units]);
+  const [, sz] = gateOps(add(block(x, 0), block(inner, 0)), gate);
+  const [r, sr] = gateOps(add(block(x, 1), block(inner, 1)), gate);
+  const dzp = mul(dz, sz);
+  const drp = mul(mul(drh, hr), sr);
+  return [concat([dzp, drp, zeros([rows, units])], 1), concat([dzp, drp], 1), mul(drh, r)];
+}
+
+/**
+ * The output of a GRU resetting before its product: from x [batch, 3·units] (its h block), the
+ * product q = (r·h)·U_h, the state h and the update gate z (each [batch, units]):
+ * ĥ = tanh(x_h + q), returns z·h + (1 − z)·ĥ.
+ * Gradient: dĥ' = d·(1 − z)(1 − ĥ²); dx = [0, 0, dĥ'], dq = dĥ', dh = d·z, dz = d·(h − ĥ).
+ * @example gruOutput(zeros([1, 3]), zeros([1, 1]), tensor([[1]]), tensor([[0.5]])) // ĥ = 0: 0.5
+ */
+export function gruOutput(x: Tensor, q: Tensor, h: Tensor, z: Tensor): Tensor {
+  const rows = h.shape[0];
+  const units = h.shape[1];
+  const same = (t: Tensor): boolean => t.rank === 2 && t.shape[0] === rows && t.shape[1] === units;
+  if (h.rank !== 2 || x.rank !== 2 || x.shape[0] !== rows || x.shape[1] !== 3 * units! || !same(q) || !same(z)) {
+    throw new Error(`gruOutput: x must be [batch, 3·units] and q, h, z [batch, units], got x ${fmt(x.shape)}, q ${fmt(q.shape)}, h ${fmt(h.shape)} and z ${fmt(z.shape)}`);
+  }
+  const out = emptyTensor(h.shape);
+  const act = emptyTensor(h.shape);
+  getContext().backend.kernels.gruOutput(x.values, q.values, h.values, z.values, rows!, units!, out.values, act.values);
+  return record(out, 'gruOutput', [x, q, h, z], (d) => {
+    if (getContext().gradEnabled) return gruOutputGradOps(x, q, h, z, d, units!);
+    const dx = emptyTensor(x.shape);
+    const dq = emptyTensor(h.shape);
+    const dh = emptyTensor(h.shape);
+    const dz = emptyTensor(h.shape);
+    getContext().backend.kernels.gruOutputGrad(act.values, h.values, z.values, d.values, rows!, units!, dx.values, dq.values, dh.values, dz.values);
+    return [dx, dq, dh, dz];
+  });
+}
+
+/** gruOutputGrad's rule written with ops (differentiable again): the kernel's formulas. */
+function gruOutputGradOps(x: Tensor, q: Tensor, h: Tensor, z: Tensor, d: Tensor, units: number): [Tensor, Tensor, Tensor, Tensor] {
+  const rows = h.shape[0]!;
+  const hc = tanh(add(slice(x, [0, 2 * units], [rows, units]), q));
+  const dhp = mul(mul(d, sub(1, z)), sub(1, mul(hc, hc)));
+  const none = zeros([rows, 2 * units]);
+  return [concat([none, dhp], 1), dhp, mul(d, z), mul(d, sub(h, hc))];
 }

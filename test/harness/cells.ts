@@ -11,6 +11,9 @@ import { GATES, type Kernels } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { Rng } from '../../src/tensor/random.js';
 
+/** The kernels checkCells checks. */
+export const CELL_KERNELS = ['lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gruGates', 'gruGatesGrad', 'gruOutput', 'gruOutputGrad'] as const;
+
 const SIZES = [[3, 37, 4], [64, 64, 1], [2, 5, 60], [1, 16, 8]] as const;
 
 function near(a: Float32Array, b: Float32Array, label: string): void {
@@ -18,7 +21,7 @@ function near(a: Float32Array, b: Float32Array, label: string): void {
 }
 
 /** Checks `kernels`' cells on arrays from `alloc` (zero-filled float32 of n values: plain, or resident where a backend runs natively). */
-export function checkCells(kernels: Pick<Kernels, 'lstmCell' | 'lstmCellGrad' | 'gruCell' | 'gruCellGrad'>, alloc: (n: number) => Float32Array): void {
+export function checkCells(kernels: Pick<Kernels, (typeof CELL_KERNELS)[number]>, alloc: (n: number) => Float32Array): void {
   const ref = jsBackend().kernels;
   const rng = new Rng(11);
   const fill = (n: number, scale = 1): Float32Array => {
@@ -57,5 +60,25 @@ export function checkCells(kernels: Pick<Kernels, 'lstmCell' | 'lstmCellGrad' | 
     near(g.dx, w.dx, `gru dx ${at}`);
     near(g.dInner, w.dInner, `gru dInner ${at}`);
     near(g.dh, w.dh, `gru dh ${at}`);
+
+    // The GRU resetting before its product: the gates, then (with q for the product) the output.
+    const inner2 = fill(rows * 2 * units, scale), dz = fill(rows * units), drh = fill(rows * units), q = fill(rows * units, scale);
+    inner2[0] = 0.5; inner2[units] = -0.5;
+    const gates = () => ({ z: alloc(rows * units), rh: alloc(rows * units), act: alloc(rows * 2 * units), dx: alloc(rows * 3 * units), dInner: alloc(rows * 2 * units), dhr: alloc(rows * units) });
+    const wg = gates(), gg = gates();
+    ref.gruGates(x, inner2, h, rows, units, wg.z, wg.rh, wg.act, gate);
+    kernels.gruGates(x, inner2, h, rows, units, gg.z, gg.rh, gg.act, gate);
+    for (const k of ['z', 'rh', 'act'] as const) near(gg[k], wg[k], `gruGates ${k} ${at}`);
+    ref.gruGatesGrad(wg.act, h, dz, drh, rows, units, wg.dx, wg.dInner, wg.dhr, gate);
+    kernels.gruGatesGrad(wg.act, h, dz, drh, rows, units, gg.dx, gg.dInner, gg.dhr, gate);
+    for (const k of ['dx', 'dInner', 'dhr'] as const) near(gg[k], wg[k], `gruGatesGrad ${k} ${at}`);
+    const output = () => ({ out: alloc(rows * units), act: alloc(rows * units), dx: alloc(rows * 3 * units).fill(7), dq: alloc(rows * units), dh: alloc(rows * units), dz: alloc(rows * units) });
+    const wo = output(), go = output();
+    ref.gruOutput(x, q, h, wg.z, rows, units, wo.out, wo.act);
+    kernels.gruOutput(x, q, h, wg.z, rows, units, go.out, go.act);
+    for (const k of ['out', 'act'] as const) near(go[k], wo[k], `gruOutput ${k} ${at}`);
+    ref.gruOutputGrad(wo.act, h, wg.z, dOut, rows, units, wo.dx, wo.dq, wo.dh, wo.dz);
+    kernels.gruOutputGrad(wo.act, h, wg.z, dOut, rows, units, go.dx, go.dq, go.dh, go.dz);
+    for (const k of ['dx', 'dq', 'dh', 'dz'] as const) near(go[k], wo[k], `gruOutputGrad ${k} ${at}`);
   }
 }

@@ -9,7 +9,7 @@ import { fillRandom } from './random.js';
 import { col2im, conv, convGradFilter, convGradInput, depthwiseConv, depthwiseConvGradFilter, depthwiseConvGradInput, im2col, maxPool, maxPoolGrad } from './window.js';
 import { gemm, matmul } from './matmul.js';
 import { argmax, argmin, max, min, sum } from './reduce.js';
-import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './recurrent.js';
+import { gruCell, gruCellGrad, gruGates, gruGatesGrad, gruOutput, gruOutputGrad, lstmCell, lstmCellGrad } from './recurrent.js';
 import { actGrad, adadeltaUpdate, adagradUpdate, adamaxUpdate, adamUpdate, biasAct, biasGrad, rmspropUpdate, scaleUpdate, sgdUpdate, softmaxCrossEntropy } from './train.js';
 
 const kernels: Kernels = {
@@ -18,7 +18,7 @@ const kernels: Kernels = {
   sum, max, min,
   where, matmul, transpose,
   gemm: (a, b, out, m, n, k, transA, transB) => gemm(a, 0, b, 0, out, 0, m, k, n, transA, transB), argmax, argmin, slice, pad, gather, scatterAdd, concat, copy, fillRandom, oneHot, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter,
-  biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad,
+  biasAct, actGrad, biasGrad, sgdUpdate, adamUpdate, rmspropUpdate, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad, gruGates, gruGatesGrad, gruOutput, gruOutputGrad,
 };
 
 /** Creates the reference backend. */

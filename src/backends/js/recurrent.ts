@@ -138,3 +138,85 @@ export function gruCellGrad(act: Buf, inner: Buf, h: Buf, dOut: Buf, rows: numbe
     }
   }
 }
+
+/**
+ * The GRU with the reset gate before its product (tfjs's layout, Keras's `resetAfter: false`),
+ * whose candidate ĥ = tanh(x_h + (r·h)·U_h) needs a product between the gates and the output, so
+ * it is two cells around it. The gates: from x [rows, 3·units] (blocks z, r, h; the h block is
+ * gruOutput's), inner = h·U_zr [rows, 2·units] and the recurrent input hr [rows, units],
+ * z = σ(x_z + inner_z) and rh = σ(x_r + inner_r)·hr, each [rows, units]; `act` [rows, 2·units]
+ * keeps the gates (as gateKept).
+ */
+export function gruGates(x: Buf, inner: Buf, hr: Buf, rows: number, units: number, z: Buf, rh: Buf, act: Buf, gate: number): void {
+  const hard = gate === 1, f32 = !(act instanceof Float64Array);
+  for (let r = 0; r < rows; r++) {
+    const g = r * 3 * units, a = r * 2 * units, s = r * units;
+    for (let j = 0; j < units; j++) {
+      const kz = gateKept(x[g + j]! + inner[a + j]!, hard, f32);
+      const kr = gateKept(x[g + units + j]! + inner[a + units + j]!, hard, f32);
+      z[s + j] = gateValue(kz, hard);
+      rh[s + j] = gateValue(kr, hard) * hr[s + j]!;
+      act[a + j] = kz;
+      act[a + units + j] = kr;
+    }
+  }
+}
+
+/**
+ * gruGates' adjoint from the gradients dz and drh of its outputs: dz' = dz·σ'(z),
+ * dr' = drh·hr·σ'(r); dx = [dz', dr', 0], dInner = [dz', dr'], dhr = drh·r.
+ */
+export function gruGatesGrad(act: Buf, hr: Buf, dz: Buf, drh: Buf, rows: number, units: number, dx: Buf, dInner: Buf, dhr: Buf, gate: number): void {
+  const hard = gate === 1, f32 = !(act instanceof Float64Array);
+  for (let r = 0; r < rows; r++) {
+    const g = r * 3 * units, a = r * 2 * units, s = r * units;
+    for (let j = 0; j < units; j++) {
+      const kz = act[a + j]!, kr = act[a + units + j]!;
+      const dzp = gateSlope(dz[s + j]!, kz, hard, f32);
+      const drp = gateSlope(drh[s + j]! * hr[s + j]!, kr, hard, f32);
+      dx[g + j] = dzp;
+      dx[g + units + j] = drp;
+      dx[g + 2 * units + j] = 0;
+      dInner[a + j] = dzp;
+      dInner[a + units + j] = drp;
+      dhr[s + j] = drh[s + j]! * gateValue(kr, hard);
+    }
+  }
+}
+
+/**
+ * The reset-before GRU's output from x [rows, 3·units] (its h block), the product q = (r·h)·U_h,
+ * the state h and the update gate z (each [rows, units]): ĥ = tanh(x_h + q), out = z·h + (1 − z)·ĥ;
+ * `act` [rows, units] keeps ĥ.
+ */
+export function gruOutput(x: Buf, q: Buf, h: Buf, z: Buf, rows: number, units: number, out: Buf, act: Buf): void {
+  for (let r = 0; r < rows; r++) {
+    const g = r * 3 * units, s = r * units;
+    for (let j = 0; j < units; j++) {
+      const hc = Math.tanh(x[g + 2 * units + j]! + q[s + j]!);
+      const zj = z[s + j]!;
+      out[s + j] = zj * h[s + j]! + (1 - zj) * hc;
+      act[s + j] = hc;
+    }
+  }
+}
+
+/**
+ * gruOutput's adjoint from dOut: dĥ' = dOut·(1 − z)(1 − ĥ²); dx = [0, 0, dĥ'], dq = dĥ',
+ * dh = dOut·z, dz = dOut·(h − ĥ).
+ */
+export function gruOutputGrad(act: Buf, h: Buf, z: Buf, dOut: Buf, rows: number, units: number, dx: Buf, dq: Buf, dh: Buf, dz: Buf): void {
+  for (let r = 0; r < rows; r++) {
+    const g = r * 3 * units, s = r * units;
+    for (let j = 0; j < units; j++) {
+      const hc = act[s + j]!, zj = z[s + j]!, go = dOut[s + j]!;
+      const dhp = go * (1 - zj) * (1 - hc * hc);
+      dx[g + j] = 0;
+      dx[g + units + j] = 0;
+      dx[g + 2 * units + j] = dhp;
+      dq[s + j] = dhp;
+      dh[s + j] = go * zj;
+      dz[s + j] = go * (h[s + j]! - hc);
+    }
+  }
+}

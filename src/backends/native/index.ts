@@ -33,6 +33,10 @@ interface Addon {
   lstmCellGrad(act: Float32Array, cPrev: Float32Array, dh: Float32Array, dc: Float32Array, rows: number, units: number, dz: Float32Array, dcPrev: Float32Array, gate: number): void;
   gruCell(x: Float32Array, inner: Float32Array, h: Float32Array, rows: number, units: number, out: Float32Array, act: Float32Array, gate: number): void;
   gruCellGrad(act: Float32Array, inner: Float32Array, h: Float32Array, dOut: Float32Array, rows: number, units: number, dx: Float32Array, dInner: Float32Array, dh: Float32Array, gate: number): void;
+  gruGates(x: Float32Array, inner: Float32Array, hr: Float32Array, rows: number, units: number, z: Float32Array, rh: Float32Array, act: Float32Array, gate: number): void;
+  gruGatesGrad(act: Float32Array, hr: Float32Array, dz: Float32Array, drh: Float32Array, rows: number, units: number, dx: Float32Array, dInner: Float32Array, dhr: Float32Array, gate: number): void;
+  gruOutput(x: Float32Array, q: Float32Array, h: Float32Array, z: Float32Array, rows: number, units: number, out: Float32Array, act: Float32Array): void;
+  gruOutputGrad(act: Float32Array, h: Float32Array, z: Float32Array, dOut: Float32Array, rows: number, units: number, dx: Float32Array, dq: Float32Array, dh: Float32Array, dz: Float32Array): void;
   im2col(x: Float32Array, window: Int32Array, fill: number, out: Float32Array, threads: number): void;
   /** kind 0 depthwise convolution (a = x, b = filter), 1 its adjoint in x (a = g, b = filter), 2 in the filter (a = x, b = g). */
   depthwise(kind: 0 | 1 | 2, a: Float32Array, b: Float32Array, window: Int32Array, multiplier: number, out: Float32Array, threads: number): void;
@@ -209,6 +213,22 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     if (isF32(act) && isF32(inner) && isF32(h) && isF32(dOut) && isF32(dx) && isF32(dInner) && isF32(dh)) addon.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh, gate);
     else reference.gruCellGrad(act, inner, h, dOut, rows, units, dx, dInner, dh, gate);
   };
+  const gruGates: Kernels['gruGates'] = (x, inner, hr, rows, units, z, rh, act, gate) => {
+    if (isF32(x) && isF32(inner) && isF32(hr) && isF32(z) && isF32(rh) && isF32(act)) addon.gruGates(x, inner, hr, rows, units, z, rh, act, gate);
+    else reference.gruGates(x, inner, hr, rows, units, z, rh, act, gate);
+  };
+  const gruGatesGrad: Kernels['gruGatesGrad'] = (act, hr, dz, drh, rows, units, dx, dInner, dhr, gate) => {
+    if (isF32(act) && isF32(hr) && isF32(dz) && isF32(drh) && isF32(dx) && isF32(dInner) && isF32(dhr)) addon.gruGatesGrad(act, hr, dz, drh, rows, units, dx, dInner, dhr, gate);
+    else reference.gruGatesGrad(act, hr, dz, drh, rows, units, dx, dInner, dhr, gate);
+  };
+  const gruOutput: Kernels['gruOutput'] = (x, q, h, z, rows, units, out, act) => {
+    if (isF32(x) && isF32(q) && isF32(h) && isF32(z) && isF32(out) && isF32(act)) addon.gruOutput(x, q, h, z, rows, units, out, act);
+    else reference.gruOutput(x, q, h, z, rows, units, out, act);
+  };
+  const gruOutputGrad: Kernels['gruOutputGrad'] = (act, h, z, dOut, rows, units, dx, dq, dh, dz) => {
+    if (isF32(act) && isF32(h) && isF32(z) && isF32(dOut) && isF32(dx) && isF32(dq) && isF32(dh) && isF32(dz)) addon.gruOutputGrad(act, h, z, dOut, rows, units, dx, dq, dh, dz);
+    else reference.gruOutputGrad(act, h, z, dOut, rows, units, dx, dq, dh, dz);
+  };
 
   // A convolution's im2col and col2im, split by image across the threads.
   const win = new Int32Array(WINDOW_FIELDS);
@@ -255,7 +275,7 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else wasm.kernels.convGradInput(g, b, w, n, out);
   };
 
-  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'softmaxCrossEntropy', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad'];
+  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'softmaxCrossEntropy', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gruGates', 'gruGatesGrad', 'gruOutput', 'gruOutputGrad'];
   return {
     // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
     // call per kernel would cost more than the work), with these kernels in place of its own.
@@ -263,7 +283,7 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
     gatherRows: (src, width, dst, order, start, end) => addon.gatherRows(src, width, dst, order, start, end),
     allFinite: (x) => addon.allFinite(x),
-    kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad },
+    kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad, gruGates, gruGatesGrad, gruOutput, gruOutputGrad },
     isa,
     isas: info.isas,
     threads,

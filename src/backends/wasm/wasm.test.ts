@@ -12,7 +12,7 @@ describe.runIf(wasmSimdSupported())('WebAssembly backend', () => {
       'matmul', 'gemm', 'biasAct', 'actGrad', 'biasGrad', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate',
       'add', 'sub', 'mul', 'div', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual', 'where', 'sum', 'fillRandom',
       'im2col', 'col2im', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter',
-      'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad',
+      'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gruGates', 'gruGatesGrad', 'gruOutput', 'gruOutputGrad',
     ]);
     expect(b.threads).toBe(1);
   });
