@@ -85,6 +85,14 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
   /** A stateful layer's state between calls ([h], or [h, c] for LSTM, each [batch, units]); made at the first call. */
   private kept: Tensor[] | null = null;
 
+  /**
+   * The gate activation of the fused cells (ops/recurrent.ts: one kernel each way, a GRU resetting
+   * before its product two, around it) where the layer's activations are theirs: tanh with
+   * sigmoid gates (Keras's defaults) or hardSigmoid gates (tfjs's); null for any other pair,
+   * which steps through the composed ops. Named once here, not at every step.
+   */
+  protected readonly fusedGate: Gate | null;
+
   constructor(config: RecurrentConfig, protected readonly kind: string) {
     super(config);
     if (!Number.isInteger(config.units) || config.units < 1) throw new Error(`${kind}: units must be a positive integer, got ${config.units}`);
@@ -94,6 +102,8 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     }
     getActivation(config.activation);
     getActivation(config.recurrentActivation ?? 'hardSigmoid');
+    const gate = activationName(config.recurrentActivation ?? 'hardSigmoid');
+    this.fusedGate = activationName(config.activation ?? 'tanh') === 'tanh' && (gate === 'sigmoid' || gate === 'hardSigmoid') ? gate : null;
   }
 
   protected get units(): number {
@@ -106,18 +116,6 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
 
   protected gate(x: Tensor): Tensor {
     return getActivation(this.config.recurrentActivation ?? 'hardSigmoid')(x);
-  }
-
-  /**
-   * The gate activation of the fused cells (ops/recurrent.ts: one kernel each way, a GRU resetting
-   * before its product two, around it) where the layer's activations are theirs: tanh with
-   * sigmoid gates (Keras's defaults) or hardSigmoid gates (tfjs's); null for any other pair,
-   * which steps through the composed ops.
-   */
-  protected get fusedGate(): Gate | null {
-    if (activationName(this.config.activation ?? 'tanh') !== 'tanh') return null;
-    const gate = activationName(this.config.recurrentActivation ?? 'hardSigmoid');
-    return gate === 'sigmoid' || gate === 'hardSigmoid' ? gate : null;
   }
 
   override build(input: SymbolicShape | SymbolicShape[]): void {
@@ -326,9 +324,8 @@ export class LSTM extends Recurrent {
   protected step(xt: Tensor, state: State, hr: Tensor): State {
     const u = this.units;
     const z = add(xt, matmul(hr, this.recurrentKernel!));
-    const gate = this.fusedGate;
-    if (gate !== null) {
-      const [h, c] = lstmCell(z, state.c!, gate);
+    if (this.fusedGate !== null) {
+      const [h, c] = lstmCell(z, state.c!, this.fusedGate);
       return { h, c };
     }
     const [zi, zf, zg, zo] = blocks(z, 4, u) as [Tensor, Tensor, Tensor, Tensor];
@@ -387,17 +384,15 @@ export class GRU extends Recurrent {
     if (this.config.resetAfter === true) {
       let inner = matmul(hr, p.zr);
       if (p.recurrentBias !== null) inner = add(inner, p.recurrentBias);
-      const gate = this.fusedGate;
-      if (gate !== null) return { h: gruCell(xt, inner, h, gate), c: null };
+      if (this.fusedGate !== null) return { h: gruCell(xt, inner, h, this.fusedGate), c: null };
       const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
       const [iz, ir, ih] = blocks(inner, 3, u) as [Tensor, Tensor, Tensor];
       z = this.gate(add(xz, iz));
       r = this.gate(add(xr, ir));
       candidate = this.act(add(xh, mul(r, ih)));
     } else {
-      const gate = this.fusedGate;
-      if (gate !== null) {
-        const [zg, rh] = gruGates(xt, matmul(hr, p.zr), hr, gate);
+      if (this.fusedGate !== null) {
+        const [zg, rh] = gruGates(xt, matmul(hr, p.zr), hr, this.fusedGate);
         return { h: gruOutput(xt, matmul(rh, p.h), h, zg), c: null };
       }
       const [xz, xr, xh] = blocks(xt, 3, u) as [Tensor, Tensor, Tensor];
