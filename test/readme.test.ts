@@ -112,5 +112,7 @@ describe('README command line', () => {
     expect(existsSync(join(cwd, 'mnist-model', 'model.json'))).toBe(true);
     expect(out[5]).toMatch(/^Trains a network on a CSV table/);
     rmSync(cwd, { recursive: true, force: true });
-  }, 120_000);
+    // On the TypeScript reference backend (CI's js pass) the six commands, MNIST training among
+    // them, took 109-121 s in CI this week: 120 s was at the edge, so the budget is 300 s.
+  }, 300_000);
 });
