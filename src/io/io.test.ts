@@ -126,9 +126,62 @@ describe('functional models', () => {
     const xs = [randomNormal([5, 3], 0, 1, { seed: 1 }), randomNormal([5, 3], 0, 1, { seed: 2 })];
     const want = m.predict(xs) as Tensor[];
     (back.predict(xs) as Tensor[]).forEach((p, i) => expect(Array.from(p.values)).toEqual(Array.from(want[i]!.values)));
-    // Several outputs cannot carry the training state yet: said, not half-written.
-    m.compile({ optimizer: 'adam', loss: 'mse' });
-    await expect(m.save(`file://${tmp()}`, { includeOptimizer: true })).rejects.toThrow('save with includeOptimizer: a model with several outputs cannot save its training state yet; save without includeOptimizer');
+  });
+
+  test('two outputs with their own losses, weights and metrics: resuming from a save with the optimizer equals an uninterrupted run', async () => {
+    const xs = [randomNormal([24, 3], 0, 1, { seed: 5 }), randomNormal([24, 3], 0, 1, { seed: 6 })];
+    const ys = [randomNormal([24, 2], 0, 1, { seed: 7 }), randomNormal([24, 7], 0, 1, { seed: 8 })];
+    const make = () => {
+      const m = graph();
+      m.compile({ optimizer: new Adam({ learningRate: 0.02 }), loss: ['mse', 'meanAbsoluteError'], lossWeights: { o2: 0.25 }, metrics: { o1: ['mae'], o2: ['mse', 'mae'] } });
+      return m;
+    };
+    const whole = make();
+    const h = await whole.fit(xs, ys, { epochs: 6, batchSize: 5, verbose: 0 });
+    const first = make();
+    await first.fit(xs, ys, { epochs: 3, batchSize: 5, verbose: 0 });
+    const dir = tmp();
+    await first.save(`file://${dir}`, { includeOptimizer: true });
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.userDefinedMetadata.neurite.compile).toEqual({ loss: ['meanSquaredError', 'meanAbsoluteError'], metrics: { o1: ['mae'], o2: ['mse', 'mae'] }, lossWeights: [1, 0.25] });
+    // tfjs's loader reads one metric list for all outputs or one name per output, and refuses
+    // loss weights: per-output lists and the weights are neurite's record only.
+    expect(json.trainingConfig.loss).toEqual(['meanSquaredError', 'meanAbsoluteError']);
+    expect(json.trainingConfig.metrics).toBeUndefined();
+    setSeed(999); // disturb the generator: the saved state must be what resumes (fit shuffles)
+    const resumed = await loadLayersModel(`file://${dir}`, { restoreRng: true });
+    expect(resumed.optimizer.iterations).toBe(15);
+    const h2 = await resumed.fit(xs, ys, { epochs: 6, initialEpoch: 3, batchSize: 5, verbose: 0 });
+    // The same logs under the same names: the loss weights and metrics came back.
+    expect(Object.keys(h2.history).sort()).toEqual(Object.keys(h.history).sort());
+    expect(Object.keys(h.history)).toContain('o2_mse');
+    for (const key of Object.keys(h.history)) expect(Math.abs(h2.history[key]!.at(-1)! - h.history[key]!.at(-1)!), key).toBeLessThan(1e-5);
+    const a = whole.getWeights().flatMap((w) => Array.from(w.values));
+    const b = resumed.getWeights().flatMap((w) => Array.from(w.values));
+    a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(1e-6));
+  });
+
+  test('a saved compile record that does not fit the model is refused by name', async () => {
+    const m = graph();
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const dir = tmp();
+    await m.save(`file://${dir}`, { includeOptimizer: true });
+    const original = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    // Shared metrics for every output go to tfjs's record as one list.
+    expect(original.trainingConfig.metrics).toEqual(['mae']);
+    const edit = (f: (c: Record<string, unknown>) => void): string => {
+      const json = structuredClone(original);
+      f(json.userDefinedMetadata.neurite.compile);
+      return rewrite(dir, json);
+    };
+    let file = edit((c) => { c.loss = ['mse']; });
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: userDefinedMetadata.neurite.compile.loss must be a loss name or a list of 2 (one per output: o1, o2), got ["mse"]`);
+    file = edit((c) => { c.metrics = { o3: ['mae'] }; });
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: userDefinedMetadata.neurite.compile.metrics must be a list of metric names, or lists keyed by output name (o1, o2), got {"o3":["mae"]}`);
+    file = edit((c) => { c.lossWeights = [1, '2']; });
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: userDefinedMetadata.neurite.compile.lossWeights must be a list of 2 numbers (one per output), got [1,"2"]`);
+    file = edit((c) => { c.lossWeights = [1, -2]; });
+    await expect(loadLayersModel(file)).rejects.toThrow("compile: lossWeights for output 'o2' must be a finite number ≥ 0, got -2");
   });
 
   test('hostile graphs: unknown layers in inbound nodes, graphs that never make a tensor, bad references', async () => {

@@ -13,7 +13,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { Sequential } from '../models/sequential.js';
 import { Functional, input } from '../models/functional.js';
 import { ModelLayer, modelAsLayer } from '../models/model-layer.js';
-import type { Model } from '../models/model.js';
+import type { Compiled, Model } from '../models/model.js';
 import { InputLayer } from '../nn/simple.js';
 import type { Node, SymbolicTensor } from '../nn/symbolic.js';
 import { fmt, sizeOf } from '../tensor/shape.js';
@@ -105,20 +105,71 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Saved
       });
     }
     files.set(OPTIMIZER_FILE, concatBytes(parts));
-    if (compiled.losses.length > 1) throw new Error('save with includeOptimizer: a model with several outputs cannot save its training state yet; save without includeOptimizer');
-    const lossName = compiled.loss.name;
-    const metrics = (compiled.metricIds[0] ?? []).filter((m): m is string => typeof m === 'string');
-    json.trainingConfig = { loss: lossName, metrics, optimizer_config: { class_name: opt.className, config: opt.getConfig() as JsonObject } };
+    const compile = compileRecord(model.outputNames, compiled);
+    json.trainingConfig = { ...tfjsTrainingConfig(model.outputNames, compile), optimizer_config: { class_name: opt.className, config: opt.getConfig() as JsonObject } };
     json.userDefinedMetadata = {
       ...(json.userDefinedMetadata as JsonObject | undefined),
       neurite: {
         optimizer: { className: opt.className, config: opt.getConfig() as JsonObject, iterations: opt.iterations, file: OPTIMIZER_FILE, slots },
         rngState: getContext().rng.getState().map((v) => (Number.isNaN(v) ? null : v)),
-        compile: { loss: lossName, metrics },
+        compile: compile as unknown as JsonObject,
       },
     };
   }
   return { json, files };
+}
+
+/**
+ * What compile was given, as names: one loss and one metric list for a model with one output;
+ * with several, a loss per output in output order, metrics keyed by output name, and the loss
+ * weights. Metrics given as functions or objects have no name to write and are left out.
+ */
+interface CompileRecord {
+  loss: string | string[];
+  metrics: string[] | Record<string, string[]>;
+  lossWeights?: number[];
+}
+
+function compileRecord(outputs: readonly string[], c: Compiled): CompileRecord {
+  const named = (ids: Compiled['metricIds'][number] | undefined): string[] => (ids ?? []).filter((m): m is string => typeof m === 'string');
+  if (c.losses.length === 1) return { loss: c.loss.name, metrics: named(c.metricIds[0]) };
+  return { loss: c.losses.map((l) => l.name), metrics: Object.fromEntries(outputs.map((o, i) => [o, named(c.metricIds[i])])), lossWeights: [...c.lossWeights] };
+}
+
+/**
+ * The same as tfjs's `trainingConfig`, in the forms its loader reads: a metric list shared by
+ * every output, or one metric name per output. Per-output lists tfjs cannot read, and loss
+ * weights (its loader refuses them), stay in neurite's own record only.
+ */
+function tfjsTrainingConfig(outputs: readonly string[], r: CompileRecord): JsonObject {
+  if (Array.isArray(r.metrics)) return { loss: r.loss, metrics: r.metrics };
+  const per = r.metrics as Record<string, string[]>;
+  const lists = outputs.map((o) => per[o] ?? []);
+  const shared = lists.every((l) => l.join() === lists[0]!.join());
+  if (shared) return { loss: r.loss, metrics: lists[0]! };
+  if (lists.every((l) => l.length <= 1)) return { loss: r.loss, metrics: Object.fromEntries(outputs.flatMap((o, i) => (lists[i]!.length === 1 ? [[o, lists[i]![0]!]] : []))) };
+  return { loss: r.loss };
+}
+
+/** compile's arguments back from a saved record, each part checked. */
+function compileFromRecord(c: JsonObject, outputs: readonly string[], file: string): { loss: string | string[]; metrics: string[] | Record<string, string[]>; lossWeights?: number[] } {
+  const where = `${file}: userDefinedMetadata.neurite.compile`;
+  const strings = (v: Json | undefined): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const loss = c.loss;
+  if (typeof loss !== 'string' && !(strings(loss) && loss.length === outputs.length)) {
+    throw new Error(`${where}.loss must be a loss name or a list of ${outputs.length} (one per output: ${outputs.join(', ')}), got ${JSON.stringify(loss)}`);
+  }
+  const m = c.metrics ?? [];
+  let metrics: string[] | Record<string, string[]>;
+  if (strings(m)) metrics = m;
+  else if (typeof m === 'object' && m !== null && !Array.isArray(m) && Object.entries(m).every(([k, v]) => outputs.includes(k) && strings(v))) metrics = m as Record<string, string[]>;
+  else throw new Error(`${where}.metrics must be a list of metric names, or lists keyed by output name (${outputs.join(', ')}), got ${JSON.stringify(m)}`);
+  const w = c.lossWeights;
+  if (w === undefined) return { loss, metrics };
+  if (!Array.isArray(w) || w.length !== outputs.length || !w.every((x) => typeof x === 'number')) {
+    throw new Error(`${where}.lossWeights must be a list of ${outputs.length} numbers (one per output), got ${JSON.stringify(w)}`);
+  }
+  return { loss, metrics, lossWeights: w as number[] };
 }
 
 // ---- reading --------------------------------------------------------------------------------
@@ -250,7 +301,7 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
       const o = obj(n.optimizer, 'userDefinedMetadata.neurite.optimizer', file);
       const compile = obj(n.compile, 'userDefinedMetadata.neurite.compile', file);
       optimizer = restoreOptimizer(o, own, optimizerData, file);
-      model.compile({ optimizer, loss: String(compile.loss), metrics: Array.isArray(compile.metrics) ? compile.metrics.map(String) : [] });
+      model.compile({ optimizer, ...compileFromRecord(compile, model.outputNames, file) });
     }
     if (Array.isArray(n.rngState) && n.rngState.length === 5) rngState = n.rngState.map((v) => (typeof v === 'number' ? v : Number.NaN));
   }
