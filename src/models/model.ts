@@ -44,6 +44,25 @@ export type Evaluated = Tensor | [Tensor, Tensor, ...Tensor[]];
 type LossArg<L extends string> = Checked<L, LossName> | LossFunction;
 type MetricArg<M extends string> = Checked<M, MetricName> | MetricFunction | Metric;
 
+/**
+ * `V` with each name in it checked against the names `U` (a literal outside them becomes `U`,
+ * so a typo fails to compile and an editor lists the names; a `string` from a variable stays
+ * `string`), through lists, lists of lists and objects keyed by output name. One type
+ * parameter per name kind would take its first candidate only, so a per-output object with
+ * two different losses would not compile.
+ */
+type CheckNames<V, U extends string> =
+  V extends string ? (string extends V ? V : V extends U ? V : U)
+    : V extends ((...args: never[]) => unknown) | Metric | Optimizer ? V
+      : V extends readonly unknown[] ? { [I in keyof V]: CheckNames<V[I], U> }
+        : V extends object ? { [K in keyof V]: CheckNames<V[K], U> }
+          : V;
+
+/** compile's options with their optimizer, loss and metric names checked. */
+type CheckedArgs<A> = {
+  [K in keyof A]: K extends 'optimizer' ? CheckNames<A[K], OptimizerName> : K extends 'loss' ? CheckNames<A[K], LossName> : K extends 'metrics' ? CheckNames<A[K], MetricName> : A[K];
+};
+
 function evaluated(values: number[]): Evaluated {
   const scalars = values.map((v) => scalar(v));
   return scalars.length === 1 ? scalars[0]! : (scalars as [Tensor, Tensor, ...Tensor[]]);
@@ -57,11 +76,11 @@ function evaluated(values: number[]): Evaluated {
 export interface CompileArgs<L extends string = LossName, O extends string = OptimizerName, M extends string = MetricName> {
   optimizer: Checked<O, OptimizerName> | Optimizer;
   /** One loss for every output, or one per output (a list in output order, or keyed by output name). */
-  loss: LossArg<L> | LossArg<L>[] | Record<string, LossArg<L>>;
+  loss: LossArg<L> | readonly LossArg<L>[] | Record<string, LossArg<L>>;
   /** Metrics for every output, or per output (a list of lists, or keyed by output name). */
-  metrics?: MetricArg<M> | MetricArg<M>[] | MetricArg<M>[][] | Record<string, MetricArg<M> | MetricArg<M>[]>;
+  metrics?: MetricArg<M> | readonly MetricArg<M>[] | readonly (readonly MetricArg<M>[])[] | Record<string, MetricArg<M> | readonly MetricArg<M>[]>;
   /** How much each output's loss counts in the total (default 1 each). */
-  lossWeights?: number[] | Record<string, number>;
+  lossWeights?: readonly number[] | Record<string, number>;
   /**
    * Run every step through ops and autograd, batch by batch, instead of a compiled program
    * (Keras `run_eagerly`): slower, for debugging a layer.
@@ -315,15 +334,16 @@ export abstract class Model implements TrainingModel {
   }
 
   /** Configures training: optimizer, loss and metrics, by name or object. */
-  compile<L extends string = never, O extends string = never, M extends string = never>(compileArgs: CompileArgs<L, O, M>): void {
-    const args = compileArgs as CompileArgs<string, string, string>;
+  compile<const A extends CompileArgs<string, string, string>>(compileArgs: CheckedArgs<A>): void {
+    const args: CompileArgs<string, string, string> = compileArgs;
     const outs = this.outputNames;
-    const perOutput = <T>(v: T | T[] | Record<string, T> | undefined, what: string, isOne: (v: unknown) => boolean, fallback: T): T[] => {
+    const perOutput = <T>(v: T | readonly T[] | Record<string, T> | undefined, what: string, isOne: (v: unknown) => boolean, fallback: T): T[] => {
       if (v === undefined) return outs.map(() => fallback);
       if (isOne(v)) return outs.map(() => v as T);
       if (Array.isArray(v)) {
-        if (v.length !== outs.length) throw new Error(`compile: ${what} has ${v.length} entries for ${outs.length} outputs (${outs.join(', ')})`);
-        return v;
+        const list = v as readonly T[];
+        if (list.length !== outs.length) throw new Error(`compile: ${what} has ${list.length} entries for ${outs.length} outputs (${outs.join(', ')})`);
+        return [...list];
       }
       const o = v as Record<string, T>;
       const extra = Object.keys(o).filter((k) => !outs.includes(k));
@@ -345,8 +365,8 @@ export abstract class Model implements TrainingModel {
     const nested = Array.isArray(m) && m.some(Array.isArray);
     const metricIds = m === undefined ? outs.map(() => [])
       : isMetricId(m) ? outs.map(() => [m as MetricIdentifier])
-        : Array.isArray(m) && !nested ? outs.map(() => m as MetricIdentifier[])
-          : perOutput<MetricIdentifier | MetricIdentifier[]>(m as MetricIdentifier[][] | Record<string, MetricIdentifier | MetricIdentifier[]>, 'metrics', () => false, []).map((v) => asList(v));
+        : Array.isArray(m) && !nested ? outs.map(() => [...(m as readonly MetricIdentifier[])])
+          : perOutput<MetricIdentifier | readonly MetricIdentifier[]>(m as readonly (readonly MetricIdentifier[])[] | Record<string, MetricIdentifier | readonly MetricIdentifier[]>, 'metrics', () => false, []).map((v) => (Array.isArray(v) ? [...(v as readonly MetricIdentifier[])] : [v as MetricIdentifier]));
     this.compiledState = { optimizer: getOptimizer(args.optimizer), losses, lossWeights, loss: losses[0]!, metricIds, runEagerly: args.runEagerly ?? false };
     if (this.compiledState.optimizer.params.length === 0 && this.built) this.compiledState.optimizer.params = this.trainableWeights;
   }

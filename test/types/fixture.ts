@@ -38,6 +38,19 @@ model.compile({ optimizer: 'adamm', loss: 'mse' });
 // @ts-expect-error in its metrics
 model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['accuracyy'] });
 
+// Per-output losses and metrics with different names, keyed by output or listed (each name is
+// checked on its own: one type parameter per kind of name took its first candidate only).
+const two = model as unknown as import('neurite').Functional;
+two.compile({ optimizer: 'sgd', loss: { o1: 'mse', o2: 'categorical_crossentropy' }, lossWeights: { o2: 0.5 }, metrics: { o1: 'mae', o2: ['accuracy', 'mse'] } });
+two.compile({ optimizer: 'sgd', loss: ['mse', 'mae'] as const, metrics: [['mae'], ['mse', 'accuracy']] });
+two.compile({ optimizer: 'sgd', loss: (yTrue, yPred) => yPred.sub(yTrue).square().mean(), metrics: ['mae'] });
+// @ts-expect-error a typo in one output's loss
+two.compile({ optimizer: 'sgd', loss: { o1: 'mse', o2: 'maee' } });
+// @ts-expect-error a typo in one output's metrics
+two.compile({ optimizer: 'sgd', loss: 'mse', metrics: { o1: 'mae', o2: ['mse', 'acuracy'] } });
+// @ts-expect-error a typo in a list of lists
+two.compile({ optimizer: 'sgd', loss: 'mse', metrics: [['mae'], ['msee']] });
+
 // Strings from variables (a config file, a command line) type-check where tfjs takes strings.
 declare const fromConfig: string;
 model.compile({ optimizer: fromConfig, loss: fromConfig, metrics: [fromConfig] });
