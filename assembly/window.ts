@@ -6,6 +6,8 @@
 // The window is 14 i32 at `win`: batch, inH, inW, channels, kH, kW, strideH, strideW,
 // dilationH, dilationW, padTop, padLeft, outH, outW.
 
+import { binary } from './elementwise';
+
 @inline
 function w(win: usize, i: i32): i32 {
   return load<i32>(win + (<usize>i << 2));
@@ -227,14 +229,14 @@ function macRow(acc: usize, a: usize, b: usize, C: i32): void {
  * kind 0: out[n, oy, ox, c·M + m] += x[tap, c]·f[t, c, m]; kind 1: out[tap, c] += Σ_m g·f;
  * kind 2: out[t, c, m] += x[tap, c]·g[n, oy, ox, c·M + m]. `a`, `b` as for depthwise().
  */
-function depthwiseWalk(kind: i32, a: usize, b: usize, win: usize, M: i32, out: usize): void {
+function depthwiseWalk(kind: i32, a: usize, b: usize, win: usize, M: i32, out: usize, n0: i32, n1: i32): void {
   const batch = w(win, 0), inH = w(win, 1), inW = w(win, 2), C = w(win, 3), kH = w(win, 4), kW = w(win, 5);
   const sh = w(win, 6), sw = w(win, 7), dh = w(win, 8), dw = w(win, 9), pt = w(win, 10), pl = w(win, 11), outH = w(win, 12), outW = w(win, 13);
   const CM = C * M;
   const outSize = kind == 0 ? batch * outH * outW * CM : kind == 1 ? batch * inH * inW * C : kH * kW * CM;
   memory.fill(out, 0, <usize>outSize << 2);
-  let o = 0;
-  for (let n = 0; n < batch; n++) {
+  let o = n0 * outH * outW * CM;
+  for (let n = n0; n < n1; n++) {
     const image = n * inH * inW * C;
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
@@ -278,15 +280,29 @@ function depthwiseWalk(kind: i32, a: usize, b: usize, win: usize, M: i32, out: u
 
 /** Depthwise convolution: out (zeroed here) [batch, outH, outW, C·M]. */
 export function depthwiseConv(x: usize, f: usize, win: usize, M: i32, out: usize): void {
-  depthwiseWalk(0, x, f, win, M, out);
+  depthwiseWalk(0, x, f, win, M, out, 0, w(win, 0));
 }
 
 /** Its adjoint in x: out (zeroed here) NHWC. */
 export function depthwiseConvGradInput(g: usize, f: usize, win: usize, M: i32, out: usize): void {
-  depthwiseWalk(1, g, f, win, M, out);
+  depthwiseWalk(1, g, f, win, M, out, 0, w(win, 0));
 }
 
-/** Its adjoint in the filter: out (zeroed here) [kH, kW, C, M]. */
-export function depthwiseConvGradFilter(x: usize, g: usize, win: usize, M: i32, out: usize): void {
-  depthwiseWalk(2, x, g, win, M, out);
+/**
+ * Its adjoint in the filter: out (zeroed here) [kH, kW, C, M], summed over the images in two
+ * halves, the first in out and the second in `half` (the filter's size), then added: `part` 0
+ * or 1 sums one half (two threads, each its own, and the caller adds), −1 both and the sum.
+ * The order is the batch's alone, so one thread and two give the same bits. One image: all in
+ * out, `half` unused.
+ */
+export function depthwiseConvGradFilter(x: usize, g: usize, win: usize, M: i32, out: usize, half: usize, part: i32): void {
+  const n = w(win, 0);
+  if (n < 2) {
+    depthwiseWalk(2, x, g, win, M, out, 0, n);
+    return;
+  }
+  const h = (n + 1) >> 1;
+  if (part != 1) depthwiseWalk(2, x, g, win, M, out, 0, h);
+  if (part != 0) depthwiseWalk(2, x, g, win, M, half, h, n);
+  if (part == -1) binary(0, 0, out, half, out, 1, w(win, 4) * w(win, 5) * w(win, 3) * M);
 }

@@ -441,12 +441,15 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
       case WindowKernel.MaxPool: e.maxPool(a, win, out, b); break;
       case WindowKernel.MaxPoolGrad: e.maxPoolGrad(a, b, win, out); break;
       case WindowKernel.Depthwise: e.depthwiseConv(a, b, win, m, out); break;
-      default: e.depthwiseConvGradInput(a, b, win, m, out); break;
+      case WindowKernel.DepthwiseGradInput: e.depthwiseConvGradInput(a, b, win, m, out); break;
+      default: e.depthwiseConvGradFilter(a, b, win, m, out, band.packA, n0); break;
     }
   };
-  const splitWindow: SplitWindow = (kernel, w, a, aPer, b, bPer, out, outPer, m, fill, values) => {
+  const splitWindow: SplitWindow = (kernel, w, a, aPer, b, bPer, out, outPer, m, fill, values, half = 0) => {
     if (pool === null || values < UPDATE_THREAD_MIN || w.batch < 2) return false;
-    const parts = Math.min(threads, w.batch);
+    // The filter gradient's two halves of the batch (assembly/window.ts), whatever the threads.
+    const halves = kernel === WindowKernel.DepthwiseGradFilter;
+    const parts = halves ? 2 : Math.min(threads, w.batch);
     const per = Math.ceil(w.batch / parts);
     for (let t = 0; t < parts; t++) {
       if (windowBlocks[t] === undefined) {
@@ -454,15 +457,18 @@ export function wasmBackend(options: WasmOptions = {}): WasmBackend {
         windowBlocks[t] = new Int32Array(owner.buffer, owner.byteOffset, WINDOW_FIELDS);
         windowOwners.push(owner);
       }
-      const start = Math.min(w.batch, t * per);
+      const start = halves ? t : Math.min(w.batch, t * per);
       const block = writeWindow(w, windowBlocks[t]!);
-      block[0] = Math.min(w.batch, start + per) - start;
+      if (!halves) block[0] = Math.min(w.batch, start + per) - start;
       bands[t]!.start = start;
       bands[t]!.win = block.byteOffset;
+      bands[t]!.packA = half;
     }
     windowParams[0] = kernel; windowParams[1] = a; windowParams[2] = aPer; windowParams[3] = b; windowParams[4] = bPer; windowParams[5] = out; windowParams[6] = outPer; windowParams[7] = m;
     windowFloats[0] = fill;
     pool.run(PoolOp.Window, windowParams, windowFloats, bands, parts, runWindow);
+    // out += half, as the one-thread kernel adds them (binary op 0 add, layout 0 alike).
+    if (halves) e.binary(0, 0, out, half, out, 1, w.kH * w.kW * w.channels * m);
     return true;
   };
   const more = { ...nativeElementwise(e, resident, allocResident), ...nativeRecurrent(e, resident), ...nativeWindow(e, resident, allocResident, registry === null ? undefined : splitWindow) };

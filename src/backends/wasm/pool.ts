@@ -50,13 +50,15 @@ export const PoolOp = {
   /**
    * A sliding-window kernel on a band of images: params kernel (WindowKernel), a, a's bytes per
    * image, b, b's, out, out's, multiplier; floats: fill; band: first image in `start`, the band's
-   * window (its images as the batch) at `win`.
+   * window (its images as the batch) at `win`. The depthwise filter gradient's two bands are its
+   * two halves of the batch instead (`start` 0 or 1, every byte count 0, the whole window at
+   * `win`, the second half's sums at `packA`).
    */
   Window: 3,
 } as const;
 
 /** The sliding-window kernels a worker runs (PoolOp.Window's first parameter). */
-export const WindowKernel = { Im2col: 0, Col2im: 1, MaxPool: 2, MaxPoolGrad: 3, Depthwise: 4, DepthwiseGradInput: 5 } as const;
+export const WindowKernel = { Im2col: 0, Col2im: 1, MaxPool: 2, MaxPoolGrad: 3, Depthwise: 4, DepthwiseGradInput: 5, DepthwiseGradFilter: 6 } as const;
 export type WindowKernel = (typeof WindowKernel)[keyof typeof WindowKernel];
 export type PoolOp = (typeof PoolOp)[keyof typeof PoolOp];
 
@@ -100,7 +102,8 @@ function start({ modules, memory, control, floatsAt, index }) {
         case ${WindowKernel.MaxPool}: e.maxPool(a, win, out, b); break;
         case ${WindowKernel.MaxPoolGrad}: e.maxPoolGrad(a, b, win, out); break;
         case ${WindowKernel.Depthwise}: e.depthwiseConv(a, b, win, m, out); break;
-        default: e.depthwiseConvGradInput(a, b, win, m, out); break;
+        case ${WindowKernel.DepthwiseGradInput}: e.depthwiseConvGradInput(a, b, win, m, out); break;
+        default: e.depthwiseConvGradFilter(a, b, win, m, out, ctl[p + ${PACK_A}], n0); break;
       }
     } else {
       const o = ctl[p + ${START}] * 4;

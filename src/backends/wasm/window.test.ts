@@ -1,5 +1,5 @@
 // The native sliding-window kernels (assembly/window.ts, and the native backend's im2col,
-// col2im, max pooling and depthwise kernels in native/window.cc, and the WebAssembly ones split by image on two threads, on one thread and split by image on two) against the reference,
+// col2im, max pooling and depthwise kernels in native/window.cc, and the WebAssembly ones on one thread and split across two) against the reference,
 // bit for bit (NaN counted as NaN), on odd sizes: strides, dilations, padding on every side, a
 // kernel larger than the image, channel counts that are and are not multiples of 4, −∞ fill.
 import { describe, expect, test } from 'vitest';
@@ -40,6 +40,37 @@ describe.runIf(wasmSimdSupported())('the WebAssembly window kernels on two threa
     backend.kernels.maxPool(x, w, alloc(x.length), alloc(x.length));
     // Each call's second band of two images went to the worker (or, had it been late, ran here).
     expect(backend.workerBands() - before).toBeGreaterThanOrEqual(1);
+    // The depthwise filter gradient's second half of the batch goes to the worker too.
+    const between = backend.workerBands();
+    for (let i = 0; i < 4; i++) backend.kernels.depthwiseConvGradFilter(x, alloc(x.length).fill(1), w, 1, alloc(9 * 12));
+    expect(backend.workerBands() - between).toBeGreaterThanOrEqual(1);
+  });
+
+  test('the depthwise filter gradient sums in the same order on one thread and on two: the same bits, on values whose sums round', async () => {
+    const one = wasmBackend({ threads: 1, relaxed: false });
+    const two = wasmBackend({ threads: 2, relaxed: false });
+    expect(await two.ready()).toBe(2);
+    const rng = new Rng(9);
+    for (const [shape, M] of [[[3, 30, 30, 16], 1], [[5, 24, 24, 7], 2]] as const) {
+      const w = window2d('test', [...shape], [3, 3], { padding: 'same' });
+      const image = shape.reduce((p, d) => p * d, 1);
+      const xs = Float32Array.from({ length: image }, () => rng.uniform() - 0.5);
+      const gs = Float32Array.from({ length: w.batch * w.outH * w.outW * w.channels * M }, () => rng.uniform() - 0.5);
+      const run = (b: typeof one): Float32Array => {
+        const out = b.allocResident!(9 * w.channels * M).fill(Number.NaN);
+        const x = b.allocResident!(xs.length), g = b.allocResident!(gs.length);
+        x.set(xs);
+        g.set(gs);
+        b.kernels.depthwiseConvGradFilter(x, g, w, M, out);
+        return Float32Array.from(out);
+      };
+      const a = run(one), b = run(two);
+      sameBits(b, a, `depthwiseConvGradFilter [${shape}] multiplier ${M}`);
+      // and within float32 rounding of the reference's one sum over all images
+      const ref = new Float32Array(a.length);
+      jsBackend().kernels.depthwiseConvGradFilter(xs, gs, w, M, ref);
+      a.forEach((v, i) => expect(Math.abs(v - ref[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[i]!))));
+    }
   });
 });
 

@@ -17,7 +17,7 @@ export interface WindowExports {
   maxPoolGrad(g: number, taps: number, win: number, out: number): void;
   depthwiseConv(x: number, f: number, win: number, multiplier: number, out: number): void;
   depthwiseConvGradInput(g: number, f: number, win: number, multiplier: number, out: number): void;
-  depthwiseConvGradFilter(x: number, g: number, win: number, multiplier: number, out: number): void;
+  depthwiseConvGradFilter(x: number, g: number, win: number, multiplier: number, out: number, half: number, part: number): void;
 }
 
 /** The kernels this file makes native, for `nativeKernels`. */
@@ -37,9 +37,10 @@ export function writeWindow(w: Window2d, into: Int32Array): Int32Array {
  * Runs a window kernel across the backend's threads, by images (a band's images are a batch of
  * their own: same bits as one call), and returns true; false where it is not worth splitting,
  * and the caller runs it. `a`, `b`, `out` are byte addresses with their bytes per image (0: not
- * per image, as a filter).
+ * per image, as a filter). The depthwise filter gradient runs its two halves of the batch on
+ * two threads, the second summed at `half`, and adds them.
  */
-export type SplitWindow = (kernel: WindowKernel, w: Window2d, a: number, aPer: number, b: number, bPer: number, out: number, outPer: number, multiplier: number, fill: number, values: number) => boolean;
+export type SplitWindow = (kernel: WindowKernel, w: Window2d, a: number, aPer: number, b: number, bPer: number, out: number, outPer: number, multiplier: number, fill: number, values: number, half?: number) => boolean;
 
 /** The kernels above, bound to a module's exports and its resident-memory test; `split` shares them across threads. */
 export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, allocResident: (n: number) => Float32Array, split: SplitWindow = () => false): Pick<Kernels, (typeof WINDOW_KERNELS)[number]> {
@@ -61,6 +62,12 @@ export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, al
   const rows = (w: Window2d): number => w.outH * w.outW * w.kH * w.kW * w.channels * 4;
   const pixels = (w: Window2d, c: number): number => w.outH * w.outW * c * 4;
   /** A depthwise kernel in the module where its three arrays are resident, else the reference's. */
+  // The depthwise filter gradient's second half of the batch sums here (assembly/window.ts).
+  let half: Float32Array | null = null;
+  const halfSums = (n: number): number => {
+    if (half === null || half.length < n) half = allocResident(n);
+    return half.byteOffset;
+  };
   const depthwise = (kernel: (a: number, b: number, win: number, m: number, out: number) => void, fallback: Kernels['depthwiseConv'], split?: (a: Buf, b: Buf, w: Window2d, m: number, out: Buf) => boolean): Kernels['depthwiseConv'] =>
     (a, b, w, m, out) => {
       if (a.length + out.length >= NATIVE_MIN && resident(a) && resident(b) && resident(out)) {
@@ -92,7 +99,11 @@ export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, al
       (x, f, w, m, out) => split(WindowKernel.Depthwise, w, x.byteOffset, image(w), f.byteOffset, 0, out.byteOffset, pixels(w, w.channels * m), m, 0, out.length)),
     depthwiseConvGradInput: depthwise(e.depthwiseConvGradInput, reference.depthwiseConvGradInput,
       (g, f, w, m, out) => split(WindowKernel.DepthwiseGradInput, w, g.byteOffset, pixels(w, w.channels * m), f.byteOffset, 0, out.byteOffset, image(w), m, 0, out.length)),
-    // Sums over every image: one call (a split by image would change the order of its sums).
-    depthwiseConvGradFilter: depthwise(e.depthwiseConvGradFilter, reference.depthwiseConvGradFilter),
+    // Sums over every image in two halves, on two threads where there are.
+    depthwiseConvGradFilter: (x, g, w, m, out) => {
+      if (x.length + out.length < NATIVE_MIN || !resident(x) || !resident(g) || !resident(out)) return reference.depthwiseConvGradFilter(x, g, w, m, out);
+      const sums = halfSums(out.length);
+      if (!split(WindowKernel.DepthwiseGradFilter, w, x.byteOffset, 0, g.byteOffset, 0, out.byteOffset, 0, m, 0, x.length + g.length, sums)) e.depthwiseConvGradFilter(x.byteOffset, g.byteOffset, place(w), m, out.byteOffset, sums, -1);
+    },
   };
 }
