@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "conv.h"
 #include "gemm.h"
@@ -477,9 +478,22 @@ napi_value Depthwise(napi_env env, napi_callback_info info) {
   const int64_t aSize = kind == 1 ? output : image, bSize = kind == 2 ? output : filter, outSize = kind == 0 ? output : kind == 1 ? image : filter;
   float *a, *b, *out;
   if (!floatArg(env, argv[1], "depthwise", "a", aSize, &a) || !floatArg(env, argv[2], "depthwise", "b", bSize, &b) || !floatArg(env, argv[5], "depthwise", "out", outSize, &out)) return nullptr;
-  // By image for the first two; the filter gradient sums over images, so it is split by channel.
-  const int64_t span = kind == 2 ? w.channels : w.batch;
-  inBands(span, windowParts(threads, output, span), 1, [&](int64_t lo, int64_t hi) {
+  if (kind == 2 && w.batch >= 2) {
+    // The filter gradient sums over every image: always in two halves of the batch, the second
+    // into its own block, then added, so the order is the batch's alone (one thread and two give
+    // the same bits) and two threads take a half each. (Split by channel, each thread still
+    // walked every pixel and tap, and two threads ran slower than one.)
+    const int64_t h = (w.batch + 1) / 2;
+    std::vector<float> half(static_cast<size_t>(filter));
+    const int parts = output >= UPDATE_THREAD_MIN ? static_cast<int>(std::min<int64_t>(threads, 2)) : 1;
+    auto halves = [&](int t) {
+      for (int i = t; i < 2; i += parts) neurite::depthwiseConvGradFilter(a, b, w, M, i == 0 ? out : half.data(), i == 0 ? 0 : h, i == 0 ? h : w.batch);
+    };
+    neurite::parallel(parts, halves);
+    for (int64_t i = 0; i < filter; i++) out[i] += half[i];
+    return nullptr;
+  }
+  inBands(w.batch, windowParts(threads, output, w.batch), 1, [&](int64_t lo, int64_t hi) {
     if (kind == 0) neurite::depthwiseConv(a, b, w, M, out, lo, hi);
     else if (kind == 1) neurite::depthwiseConvGradInput(a, b, w, M, out, lo, hi);
     else neurite::depthwiseConvGradFilter(a, b, w, M, out, lo, hi);

@@ -81,12 +81,12 @@ void depthwiseConvGradInput(const float* g, const float* f, const Window& w, int
   });
 }
 
-void depthwiseConvGradFilter(const float* x, const float* g, const Window& w, int64_t M, float* out, int64_t c0, int64_t c1) {
-  const int64_t C = w.channels, CM = C * M, K = w.kH * w.kW;
-  for (int64_t t = 0; t < K; t++) std::fill(out + t * CM + c0 * M, out + t * CM + c1 * M, 0.0f);
-  eachTap(w, CM, 0, w.batch, [&](int64_t o, int64_t src, int64_t t) {
-    if (M == 1) return macRow(out + t * CM + c0, x + src + c0, g + o + c0, c1 - c0);
-    for (int64_t c = c0; c < c1; c++)
+void depthwiseConvGradFilter(const float* x, const float* g, const Window& w, int64_t M, float* out, int64_t n0, int64_t n1) {
+  const int64_t C = w.channels, CM = C * M;
+  std::fill(out, out + w.kH * w.kW * CM, 0.0f);
+  eachTap(w, CM, n0, n1, [&](int64_t o, int64_t src, int64_t t) {
+    if (M == 1) return macRow(out + t * CM, x + src, g + o, C);
+    for (int64_t c = 0; c < C; c++)
       for (int64_t m = 0; m < M; m++) out[t * CM + c * M + m] += x[src + c] * g[o + c * M + m];
   });
 }

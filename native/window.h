@@ -47,8 +47,8 @@ void depthwiseConv(const float* x, const float* f, const Window& w, int64_t M, f
 /** Images [n0, n1) of its adjoint in x: out zeroed, then Σ_m g·f added at each tap. */
 void depthwiseConvGradInput(const float* g, const float* f, const Window& w, int64_t M, float* out, int64_t n0, int64_t n1);
 
-/** Channels [c0, c1) of its adjoint in the filter, over every image: out's entries for them zeroed, then x·g added. */
-void depthwiseConvGradFilter(const float* x, const float* g, const Window& w, int64_t M, float* out, int64_t c0, int64_t c1);
+/** Images [n0, n1) of its adjoint in the filter: out (the filter's size) zeroed, then x·g added. */
+void depthwiseConvGradFilter(const float* x, const float* g, const Window& w, int64_t M, float* out, int64_t n0, int64_t n1);
 
 /**
  * Images [n0, n1) of max pooling: each output the largest tap inside the image (a NaN wins, the

@@ -242,7 +242,7 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else wasm.kernels.col2im(cols, w, out);
   };
 
-  // Depthwise convolution and its adjoints: by image (forward, input gradient) or by channel (filter gradient).
+  // Depthwise convolution and its adjoints: by image (forward, input gradient) or by halves of the batch (filter gradient).
   const depthwise = (kind: 0 | 1 | 2, name: 'depthwiseConv' | 'depthwiseConvGradInput' | 'depthwiseConvGradFilter') => (a: Buf, b: Buf, w: Window2d, m: number, out: Buf): void => {
     if (isF32(a) && isF32(b) && isF32(out)) addon.depthwise(kind, a, b, place(w), m, out, threads);
     else wasm.kernels[name](a, b, w, m, out);

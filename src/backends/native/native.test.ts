@@ -207,7 +207,8 @@ describe.runIf(nativeSupported())('native backend', () => {
 
   test.each([[1], [3]])('depthwise convolution and its adjoints equal the reference, split over 2 threads (multiplier %i)', (M) => {
     // Large enough (> 2^16 output values) that the addon splits by image, and the filter
-    // gradient by channel; each part's sums run in the reference's order, so within rounding.
+    // gradient into its two halves of the batch; each part's sums run in the reference's order,
+    // so within rounding.
     const w = { batch: 4, inH: 30, inW: 26, channels: 24, kH: 3, kW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, outH: 30, outW: 26 };
     const rng = new Rng(4);
     const fill = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
@@ -230,6 +231,17 @@ describe.runIf(nativeSupported())('native backend', () => {
     check((k, out) => k.depthwiseConv(x, f, w, M, out), output, 'forward');
     check((k, out) => k.depthwiseConvGradInput(g, f, w, M, out), image, 'input gradient');
     check((k, out) => k.depthwiseConvGradFilter(x, g, w, M, out), filter, 'filter gradient', 1e-4);
+    // The filter gradient's order is the batch's alone: one thread gives two threads' bits, for an
+    // odd batch too (halves of 3 and 2 images).
+    const one = nativeBackend({ threads: 1 });
+    for (const batch of [4, 5]) {
+      const wb = { ...w, batch };
+      const xb = fill(batch * w.inH * w.inW * w.channels), gb = fill(batch * w.outH * w.outW * w.channels * M);
+      const a = new Float32Array(filter).fill(Number.NaN), b = new Float32Array(filter).fill(Number.NaN);
+      one.kernels.depthwiseConvGradFilter(xb, gb, wb, M, a);
+      be.kernels.depthwiseConvGradFilter(xb, gb, wb, M, b);
+      sameBits(b, a, `filter gradient, ${batch} images, 1 and 2 threads`);
+    }
   });
 
   for (const isa of isas) {
