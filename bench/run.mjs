@@ -13,7 +13,7 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const reps = Number(opt('reps', '3'));
-const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,W8,W9,W9b,D0,K1').split(',');
+const workloads = opt('only', 'W1,W2,W3,W4,W5,W6,W7,W8,W8t,W8g,W9,W9b,D0,K1').split(',');
 const worker = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 const torchWorker = fileURLToPath(new URL('./torch_worker.py', import.meta.url));
 
@@ -119,9 +119,10 @@ const names = {
   W1: 'W1 xor 2-2-1, 50,000 epochs (s)', W2: 'W2 mnist 784-30-30-10, 1 epoch (s)', W3: 'W3 mnist 784-512-512-10, 1 epoch (s)', W4: 'W4 predict 10,000 (s)',
   W5: 'W5 Keras mnist_mlp (dropout, RMSprop), 1 epoch (s)', W6: 'W6 784-800-10 SGD momentum, 1 epoch (s)',
   W7: 'W7 tfjs-examples mnist-node convnet, batch 64, 1 epoch (s)', W8: 'W8 embedding + LSTM 64 text classifier, 25,000 sequences of 100 (s)',
+  W8t: 'W8t W8 with tfjs\'s default LSTM (hardSigmoid gates) (s)', W8g: 'W8g W8 with tfjs\'s default GRU 64 (hardSigmoid gates, reset before) (s)',
   W9: 'W9 MobileNet-v1 224², predict batch 1 (s per image)', W9b: 'W9b MobileNet-v1 224², predict batch 16 (s per image)',
 };
-for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W9b']) {
+for (const w of ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W8t', 'W8g', 'W9', 'W9b']) {
   if (!summary[w]) continue;
   const torchRatio = libs.includes('pytorch') ? ` ${ratio(w, 'pytorch', 'seconds')} |` : '';
   lines.push(`| ${names[w]} | ${libs.map((l) => timeCell(summary[w][l], w === 'W4' || w === 'W1' || w.startsWith('W9') ? 3 : 2)).join(' | ')} | ${ratio(w, 'tfjs-cpu', 'seconds')} | ${ratio(w, 'tfjs-wasm', 'seconds')} |${torchRatio}`);
@@ -143,7 +144,7 @@ if (summary.K1) {
   }
 }
 lines.push('');
-lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20; W8 from 30 batches (tfjs from 1, neurite-js from 3). Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (tfjs on one thread, PyTorch on the same count).');
+lines.push('* extrapolated: W1 peers from 2,000 epochs, W3, W5 and W6 tfjs peers and neurite-js from 50 batches, W7 tfjs-cpu from 1 batch (one run: a batch takes minutes), neurite-plain and neurite-js from 20; W8, W8t and W8g from 30 batches (tfjs from 1, neurite-js from 3). Ratios: peer time / neurite time; for K1, neurite GFLOPS / peer GFLOPS (tfjs on one thread, PyTorch on the same count).');
 const backendOf = Object.values(summary).map((byLib) => byLib.neurite?.backend).find((b) => b !== undefined);
 if (backendOf) lines.push(`neurite: the default backend, ${backendOf}; neurite-wasm: WebAssembly (relaxed SIMD), the default where the native addon is not built.`);
 if (libs.includes('pytorch')) lines.push(`PyTorch: Debian python3-torch on one thread (K1: one and two), OPENBLAS_CORETYPE=${coretype || '(auto)'}.`);

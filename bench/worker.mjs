@@ -179,23 +179,16 @@ const workloads = {
   // (after one untimed batch), extrapolated to an IMDB-sized epoch of 25,000 sequences. The data
   // are seeded random ids labelled by whether id < 5000 appears more often than not.
   async W8(env) {
-    const batches = env.kind === 'tfjs' ? 1 : lib === 'neurite-js' ? 3 : 30;
-    const n = (batches + 1) * 64;
-    const rng = new (await import('../dist/index.js')).Rng(7);
-    const ids = Float32Array.from({ length: n * 100 }, () => rng.int(10000));
-    const labels = Float32Array.from({ length: n }, (_, i) => (ids.subarray(i * 100, i * 100 + 100).filter((v) => v < 5000).length > 50 ? 1 : 0));
-    const L = env.kind === 'neurite' ? env.nt.layers : env.tf.layers;
-    const stack = [L.embedding({ inputDim: 10000, outputDim: 128, inputLength: 100 }), L.lstm({ units: 64, recurrentActivation: 'sigmoid' }), L.dense({ units: 1, activation: 'sigmoid' })];
-    const model = env.kind === 'neurite' ? env.nt.sequential({ layers: stack }) : env.tf.sequential({ layers: stack });
-    model.compile({ optimizer: env.kind === 'neurite' ? new env.nt.Adam({ learningRate: 1e-3 }) : env.tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
-    const T = env.kind === 'neurite' ? env.nt.tensor : env.tf.tensor;
-    const x = T(ids.subarray(64 * 100), [n - 64, 100]);
-    const y = T(labels.subarray(64), [n - 64, 1]);
-    await model.fit(T(ids.subarray(0, 64 * 100), [64, 100]), T(labels.subarray(0, 64), [64, 1]), { epochs: 1, batchSize: 64, verbose: 0 });
-    const t0 = now();
-    const h = await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
-    const s = (now() - t0) / 1000;
-    return { seconds: s * (25000 / (batches * 64)), extrapolatedFrom: `${batches} batches`, ...(env.kind === 'neurite' ? { path: h.params.path } : {}) };
+    return textClassifier(env, (L) => L.lstm({ units: 64, recurrentActivation: 'sigmoid' }));
+  },
+  // W8 as a TensorFlow.js user writes it: lstm 64 with tfjs's defaults (hardSigmoid gates).
+  // PyTorch has no such LSTM: tfjs peers only.
+  async W8t(env) {
+    return textClassifier(env, (L) => L.lstm({ units: 64 }));
+  },
+  // And a GRU 64 with tfjs's defaults (hardSigmoid gates, the reset gate before its product).
+  async W8g(env) {
+    return textClassifier(env, (L) => L.gru({ units: 64 }));
   },
   // What a layer that does nothing costs: 784-128-128-10 relu/softmax, Adam 1e-3, batch 128, an
   // epoch of 100 batches, with and without a dropout of rate 0 after the first hidden layer
@@ -291,6 +284,27 @@ const workloads = {
     return { gflops: out };
   },
 };
+
+/** W8's classifier with `recurrent(layers)` as its recurrent layer. */
+async function textClassifier(env, recurrent) {
+  const batches = env.kind === 'tfjs' ? 1 : lib === 'neurite-js' ? 3 : 30;
+  const n = (batches + 1) * 64;
+  const rng = new (await import('../dist/index.js')).Rng(7);
+  const ids = Float32Array.from({ length: n * 100 }, () => rng.int(10000));
+  const labels = Float32Array.from({ length: n }, (_, i) => (ids.subarray(i * 100, i * 100 + 100).filter((v) => v < 5000).length > 50 ? 1 : 0));
+  const L = env.kind === 'neurite' ? env.nt.layers : env.tf.layers;
+  const stack = [L.embedding({ inputDim: 10000, outputDim: 128, inputLength: 100 }), recurrent(L), L.dense({ units: 1, activation: 'sigmoid' })];
+  const model = env.kind === 'neurite' ? env.nt.sequential({ layers: stack }) : env.tf.sequential({ layers: stack });
+  model.compile({ optimizer: env.kind === 'neurite' ? new env.nt.Adam({ learningRate: 1e-3 }) : env.tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+  const T = env.kind === 'neurite' ? env.nt.tensor : env.tf.tensor;
+  const x = T(ids.subarray(64 * 100), [n - 64, 100]);
+  const y = T(labels.subarray(64), [n - 64, 1]);
+  await model.fit(T(ids.subarray(0, 64 * 100), [64, 100]), T(labels.subarray(0, 64), [64, 1]), { epochs: 1, batchSize: 64, verbose: 0 });
+  const t0 = now();
+  const h = await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
+  const s = (now() - t0) / 1000;
+  return { seconds: s * (25000 / (batches * 64)), extrapolatedFrom: `${batches} batches`, ...(env.kind === 'neurite' ? { path: h.params.path } : {}) };
+}
 
 async function mobilenet(env, batch) {
   const L = env.kind === 'neurite' ? env.nt.layers : env.tf.layers;
