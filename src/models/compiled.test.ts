@@ -176,6 +176,17 @@ describe('the road taken', () => {
     Array.from(m.predict(X, { batchSize: 8 }).values).forEach((v, i) => expect(v).toBeCloseTo(manual[i]!, 5));
   });
 
+  test('a custom layer after an embedding compiles: the second-batch check keeps token ids whole (scaled ids would not exist)', async () => {
+    // ids 0..7 into an 8-row table: scaled by 7/8 the check's ids would be fractions the
+    // embedding refuses (the failure tfjs-examples' date-conversion model met).
+    const ids = tensor(Array.from({ length: 24 }, (_, i) => [(i * 3) % 8, (i * 5 + 1) % 8, 7 - (i % 8)]));
+    const make = () => sequential({ layers: [layers.embedding({ inputDim: 8, outputDim: 2, inputLength: 3 }), new TfjsScale({}), layers.flatten(), layers.dense({ units: 1 })] });
+    const { eager, compiled } = await both(make, () => ({ optimizer: 'sgd', loss: 'mse' }), ids, Y1);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
+    expect(compiled.model.predict(ids).shape).toEqual([24, 1]);
+  });
+
   test('a custom layer written with ops compiles', async () => {
     const { eager, compiled } = await both(() => sequential({ layers: [layers.dense({ units: 3, inputShape: [4] }), new Doubler({}), layers.dense({ units: 1 })] }), () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
     expect(compiled.history.params!.path).toBe('compiled');

@@ -212,14 +212,25 @@ function mismatch(spec: StepSpec, step: CompiledStep, outputs: readonly Tensor[]
   return null;
 }
 
-/** The check's other batch: the data's last rows, reversed, scaled by `scale` (x by 7/8, so values differ from the recorded ones). */
+/**
+ * The check's other batch: the data's last rows, reversed, scaled by `scale` (x by 7/8, so values
+ * differ from the recorded ones) unless they are whole numbers (token ids, class indices, which
+ * a scale would turn into ids that do not exist: reversed only).
+ */
 function otherRows(src: Tensor, dst: Tensor, batch: number, scale: number): void {
   const n = src.shape[0]!;
   const width = dst.size / batch;
+  let whole = true;
   for (let r = 0; r < batch; r++) {
     const from = (n - 1 - (r % n)) * width;
-    for (let j = 0; j < width; j++) dst.values[r * width + j] = src.values[from + j]! * scale;
+    for (let j = 0; j < width; j++) {
+      const v = src.values[from + j]!;
+      whole &&= Number.isInteger(v);
+      dst.values[r * width + j] = v;
+    }
   }
+  if (scale === 1 || whole) return;
+  for (let k = 0; k < dst.size; k++) dst.values[k] = dst.values[k]! * scale;
 }
 
 /** The first index where a replay and the eager run differ beyond float tolerance (NaN equal to NaN), or −1. */

@@ -54,6 +54,34 @@ describe('functional models', () => {
     expect(() => m.getLayer(8)).toThrow('getLayer: index 8 is out of range; the model has 8 layers');
   });
 
+  test("a layer's output and input (tfjs layer.output): a second model on the same graph reads an inner layer", () => {
+    setSeed(1);
+    const m = twoByTwo();
+    const h = m.getLayer('h');
+    expect(h.output).toBe(h.inboundNodes[0]!.outputs[0]);
+    expect((h.input as SymbolicTensor).shape).toEqual([null, 7]);
+    expect((m.getLayer('add').input as SymbolicTensor[]).map((t) => t.sourceLayer.name)).toEqual(['h', 'skip']);
+    // The inner layer as a further output, as tfjs-examples' date-conversion reads its attention.
+    const both = model({ inputs: m.inputs, outputs: [...m.outputs, h.output as SymbolicTensor] });
+    const { xa, xb } = data(3, 4);
+    const [cls, , hidden] = both.predict([xa, xb]) as Tensor[];
+    expect(Array.from(cls!.values)).toEqual(Array.from((m.predict([xa, xb]) as Tensor[])[0]!.values));
+    // relu(concat(a, b)·W + b), from the layer's own weights
+    const [w, bias] = h.getWeights();
+    const want = relu(add(matmul(concat([xa, xb], 1), w!), bias!));
+    expect(Array.from(hidden!.values)).toEqual(Array.from(want.values));
+    // A layer applied twice has an output per application; one never applied has none.
+    const shared = layers.dense({ units: 2, name: 'twice' });
+    const a = input({ shape: [3] });
+    const first = shared.apply(a);
+    const second = shared.apply(first);
+    expect(shared.getOutputAt(1)).toBe(second);
+    expect(shared.getInputAt(1)).toBe(first);
+    expect(() => shared.output).toThrow("Dense 'twice' is applied 2 times, so its output is ambiguous: use getOutputAt(nodeIndex)");
+    expect(() => shared.getOutputAt(2)).toThrow("getOutputAt: Dense 'twice' has 2 applications (node indices 0 to 1), got 2");
+    expect(() => layers.dense({ units: 1, name: 'alone' }).input).toThrow("Dense 'alone' is not connected: it has no input (apply it to a symbolic tensor from input() first)");
+  });
+
   test('predict equals the same maths written with ops', () => {
     setSeed(2);
     const m = twoByTwo();

@@ -11,10 +11,10 @@
  * const h = layers.dense({ units: 8, activation: 'relu' }).apply(layers.concatenate().apply([a, b]));
  * const model = tfModel({ inputs: [a, b], outputs: layers.dense({ units: 1 }).apply(h) });
  */
-import { type CallOptions, type Layer, type SymbolicShape, formatShape, uniqueName } from '../nn/layer.js';
+import { type CallOptions, type Layer, type SymbolicShape, formatShape, maskAfter, uniqueName } from '../nn/layer.js';
 import { InputLayer, type InputConfig } from '../nn/simple.js';
 import { Node, SymbolicTensor, isSymbolic } from '../nn/symbolic.js';
-import { fmt } from '../tensor/shape.js';
+import { fmt, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model, asList } from './model.js';
 import { modelAsLayer } from './model-layer.js';
@@ -131,7 +131,7 @@ export class Functional extends Model {
       const out = node.layer.apply(ins, mask === null ? call : { ...call, mask });
       asList(out).forEach((t, i) => values.set(node.outputs[i]!, t));
       // A layer with several outputs (an RNN's returnState) gives its mask to the first.
-      const outMask = node.layer.computeMask(ins.length === 1 ? ins[0]! : ins, mask);
+      const outMask = maskAfter(node.layer, ins.length === 1 ? ins[0]! : ins, mask);
       if (outMask !== null) masks.set(node.outputs[0]!, outMask);
     }
     return values;
@@ -199,10 +199,16 @@ export function model(args: FunctionalArgs): Functional {
  * outputs, ties by first visit (so weights list in the same order as a tfjs model's). Throws
  * when an output depends on an input the model was not given (Keras's "graph disconnected").
  */
-/** One mask for a node's inputs: the one there is, or the product (logical and) of several (Keras's merge rule). */
+/**
+ * One mask for a node's inputs: the one there is, or the product (logical and) of several of one
+ * shape (Keras's merge rule); masks of sequences of different lengths (a Dot of a decoder's steps
+ * with an encoder's) cannot combine, and the first input's is given, as tfjs gives it.
+ */
 function inputMask(masks: ReadonlyArray<Tensor | null>): Tensor | null {
   const present = masks.filter((m): m is Tensor => m !== null);
-  return present.length === 0 ? null : present.reduce((a, b) => mul(a, b));
+  if (present.length === 0) return null;
+  const first = masks.find((m): m is Tensor => m !== null)!;
+  return present.every((m) => sameShape(m.shape, first.shape)) ? present.reduce((a, b) => mul(a, b)) : (masks[0] ?? null);
 }
 
 function orderGraph(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): { nodes: Node[]; layers: Layer[] } {

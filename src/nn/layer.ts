@@ -110,7 +110,8 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
 
   /**
    * The mask of the output given the input's (Keras and tfjs `computeMask`): the input's mask
-   * for a layer that supports masking; a mask reaching one that does not is refused, as tfjs does.
+   * for a layer that supports masking; a mask given to one that does not is refused, as tfjs's
+   * computeMask does (a model running such a layer drops the mask instead: `maskAfter`).
    */
   computeMask(_x: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
     if (mask === null) return null;
@@ -164,6 +165,46 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
     const node = new Node(this, inputs, isShapeList(out) ? out : [out as SymbolicShape], options.training === undefined ? {} : { training: options.training });
     this.inboundNodes.push(node);
     return node.outputs.length === 1 ? node.outputs[0]! : node.outputs;
+  }
+
+  /**
+   * The symbolic output of the layer's one application (tfjs `layer.output`): a model's layer
+   * gives it to build another model on the same graph (`tf.model({inputs: m.inputs, outputs:
+   * m.getLayer('attention').output})`). A layer applied more than once has one per application:
+   * `getOutputAt(i)`.
+   */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    return this.getOutputAt(this.onlyNode('output'));
+  }
+
+  /** The symbolic input of the layer's one application (tfjs `layer.input`). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    return this.getInputAt(this.onlyNode('input'));
+  }
+
+  /** The output of application `nodeIndex` (tfjs `getOutputAt`): one symbolic tensor, or the list of several. */
+  getOutputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
+    const outs = this.nodeAt(nodeIndex, 'getOutputAt').outputs;
+    return outs.length === 1 ? outs[0]! : [...outs];
+  }
+
+  /** The input of application `nodeIndex` (tfjs `getInputAt`). */
+  getInputAt(nodeIndex: number): SymbolicTensor | SymbolicTensor[] {
+    const ins = this.nodeAt(nodeIndex, 'getInputAt').inputs;
+    return ins.length === 1 ? ins[0]! : [...ins];
+  }
+
+  private onlyNode(what: string): number {
+    const who = `${this.className} '${this.name ?? ''}'`;
+    if (this.inboundNodes.length === 0) throw new Error(`${who} is not connected: it has no ${what} (apply it to a symbolic tensor from input() first)`);
+    if (this.inboundNodes.length > 1) throw new Error(`${who} is applied ${this.inboundNodes.length} times, so its ${what} is ambiguous: use get${what === 'input' ? 'Input' : 'Output'}At(nodeIndex)`);
+    return 0;
+  }
+
+  private nodeAt(i: number, op: string): Node {
+    const node = Number.isInteger(i) ? this.inboundNodes[i] : undefined;
+    if (node === undefined) throw new Error(`${op}: ${this.className} '${this.name ?? ''}' has ${this.inboundNodes.length} application${this.inboundNodes.length === 1 ? '' : 's'} (node indices 0 to ${this.inboundNodes.length - 1}), got ${i}`);
+    return node;
   }
 
   /** The layer's configuration (Keras `get_config`), name included. */
@@ -299,5 +340,24 @@ export function uniqueName(className: string, taken: ReadonlySet<string>, next?:
 /** `layer` applied to `x` with the input's mask; its output and the output's mask. */
 export function applyMasked(layer: Layer, x: Tensor, mask: Tensor | null, options: CallOptions): { y: Tensor; mask: Tensor | null } {
   const y = layer.apply(x, mask === null ? options : { ...options, mask }) as Tensor;
-  return { y, mask: layer.computeMask(x, mask) };
+  return { y, mask: maskAfter(layer, x, mask) };
+}
+
+/** Layers already told that a mask stopped at them. */
+const droppedMaskAt = new WeakSet<Layer>();
+
+/**
+ * The mask after `layer` in a model: its computeMask where it has one of its own or supports
+ * masking; otherwise the mask stops there, as in TensorFlow.js's model execution (a layer such
+ * as Flatten, or a custom layer without `supportsMasking`, passes none on), said once per layer
+ * since the padded steps then count as data. (`layer.computeMask` called directly still refuses
+ * a mask it cannot use, as tfjs's does.)
+ */
+export function maskAfter(layer: Layer, x: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+  if (mask === null || layer.supportsMasking || layer.computeMask !== Layer.prototype.computeMask) return layer.computeMask(x, mask);
+  if (!droppedMaskAt.has(layer)) {
+    droppedMaskAt.add(layer);
+    console.warn(`neurite: ${layer.className} '${layer.name ?? ''}' does not support masking: the mask from an Embedding with maskZero or a Masking layer stops here, as in TensorFlow.js, and the padded steps count as data from here on (a layer consuming the mask before it, such as a recurrent layer or globalAveragePooling1d, keeps them out)`);
+  }
+  return null;
 }

@@ -3,7 +3,7 @@
  * layers skip them (the state is kept), GlobalAveragePooling1D averages the others. The
  * reference is independent: a padded batch must give what each sample's unpadded sequence gives.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { Tensor, computeGrads, input, layers, model as functionalModel, sequential, setSeed, sum, tensor } from '../index.js';
 import type { Layer } from './layer.js';
 
@@ -94,9 +94,27 @@ describe('masks', () => {
     close((padded.predict(tensor([[0, 3, 4, 0]])) as Tensor).values, (plain.predict(tensor([[3, 4]])) as Tensor).values);
   });
 
-  test('a mask reaching a layer that cannot use it is refused, by name; a wrong-shaped mask too', () => {
-    const m = sequential({ layers: [layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true, inputLength: 3 }), layers.flatten({ name: 'flat' }), layers.dense({ units: 1 })] });
-    expect(() => m.predict(tensor([[1, 2, 0]]))).toThrow("Flatten 'flat' does not support masking, but its input carries a mask (from an Embedding with maskZero or a Masking layer); consume it first (a recurrent layer, or globalAveragePooling1d) or remove the mask");
+  test('a mask reaching a layer that cannot use it stops there, as in tfjs, said once; computeMask itself refuses it; a wrong-shaped mask is refused', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const make = (maskZero: boolean) => {
+        setSeed(3);
+        return sequential({ layers: [layers.embedding({ inputDim: 5, outputDim: 2, maskZero, inputLength: 3 }), layers.flatten({ name: 'flat' }), layers.dense({ units: 1 })] });
+      };
+      const masked = make(true);
+      const x = tensor([[1, 2, 0], [0, 3, 4]]);
+      // TensorFlow.js's model execution passes no mask on from a layer without supportsMasking:
+      // the same outputs as the model without the mask.
+      expect(Array.from((masked.predict(x) as Tensor).values)).toEqual(Array.from((make(false).predict(x) as Tensor).values));
+      masked.compile({ optimizer: 'sgd', loss: 'mse' });
+      await masked.fit(x, tensor([[1], [0]]), { epochs: 2, verbose: 0 });
+      const told = warn.mock.calls.filter((c) => String(c[0]).includes("Flatten 'flat' does not support masking"));
+      expect(told).toHaveLength(1);
+      expect(told[0]![0]).toBe("neurite: Flatten 'flat' does not support masking: the mask from an Embedding with maskZero or a Masking layer stops here, as in TensorFlow.js, and the padded steps count as data from here on (a layer consuming the mask before it, such as a recurrent layer or globalAveragePooling1d, keeps them out)");
+    } finally {
+      warn.mockRestore();
+    }
+    expect(() => layers.flatten({ name: 'f2' }).computeMask(tensor([[[1]]]), tensor([[1]]))).toThrow("Flatten 'f2' does not support masking, but its input carries a mask (from an Embedding with maskZero or a Masking layer); consume it first (a recurrent layer, or globalAveragePooling1d) or remove the mask");
     expect(() => layers.lstm({ units: 2 }).apply(tensor([[[1], [2]]]), { mask: tensor([[1, 0, 1]]) })).toThrow('lstm: the input\'s mask must have shape [1, 2] (batch, time), got [1,3]');
   });
 

@@ -191,6 +191,11 @@ export class Dot extends Merge<DotConfig> {
     return axes;
   }
 
+  /** No mask after a dot product (as Keras and tfjs): its output's axes are not the inputs' steps. */
+  override computeMask(): Tensor | null {
+    return null;
+  }
+
   protected override checkShapes(shapes: readonly SymbolicShape[]): SymbolicShape {
     const [aa, ab] = this.axes(shapes);
     const [a, b] = shapes as [SymbolicShape, SymbolicShape];
