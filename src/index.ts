@@ -19,7 +19,7 @@ export { nativeBackend, nativeSupported, type NativeBackend, type NativeIsa } fr
 
 export { createContext, getContext, withContext, noGrad, setSeed, ready } from './context/context.js';
 export { tidy, dispose, keep, memory, type TensorContainer, type MemoryInfo } from './context/memory.js';
-export { setBackend, getBackend, util, env, nextFrame } from './compat/tfjs.js';
+export { setBackend, getBackend, util, env, nextFrame, test_util } from './compat/tfjs.js';
 export { TensorBuffer, buffer } from './tensor/buffer.js';
 export type { Context } from './context/context.js';
 

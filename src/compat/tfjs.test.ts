@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { env, getBackend, getContext, jsBackend, nativeSupported, nextFrame, setBackend, setSeed, util } from '../index.js';
+import { env, getBackend, getContext, jsBackend, nativeSupported, nextFrame, setBackend, setSeed, tensor, test_util, util } from '../index.js';
 
 describe('tfjs helpers', () => {
   test('backends by tfjs name: cpu is the reference, wasm WebAssembly, tensorflow native; a GPU name gets the fastest with one warning', async () => {
@@ -57,5 +57,23 @@ describe('tfjs helpers', () => {
     expect(env().get('DEBUG')).toBe(true);
     env().set('DEBUG', false);
     await nextFrame();
+  });
+});
+
+describe('tf.test_util (called by example programs outside tests)', () => {
+  test('arrays, tensors and numbers compared as tfjs compares them, with its messages; tensors by their values', () => {
+    test_util.expectArraysClose(tensor([1, 2.0005]), tensor([1, 2]));
+    test_util.expectArraysClose([[1, 2], [3, 4]], new Float32Array([1, 2, 3, 4.0009]));
+    expect(() => test_util.expectArraysClose(tensor([1, 2.01]), tensor([1, 2]))).toThrow('Arrays differ: actual[1] = 2.009999990463257, expected[1] = 2.');
+    expect(() => test_util.expectArraysClose(tensor([1, 2.01]), [1, 2], 0.1)).not.toThrow();
+    expect(() => test_util.expectArraysClose(tensor([[1, 2]]), tensor([1, 2]))).toThrow('Arrays have different shapes. Actual: [1,2]. Expected: [2]');
+    expect(() => test_util.expectArraysEqual(new Float32Array([1, 2, 3]), [1, 2])).toThrow('Arrays have different lengths actual: 3 vs expected: 2.');
+    test_util.expectArraysEqual([Number.NaN, 1], [Number.NaN, 1]);
+    expect(() => test_util.expectArraysEqual([1.0001], [1])).toThrow('Arrays differ: actual[0] = 1.0001, expected[0] = 1.');
+    expect(() => test_util.expectNumbersClose(1.01, 1)).toThrow('Numbers differ: actual === 1.01, expected === 1');
+    test_util.expectNumbersClose(1.0005, 1);
+    expect(() => test_util.expectValuesInRange(tensor([0, 0.5, 2]), 0, 1)).toThrow('Value out of range:2 low: 0, high: 1');
+    expect(() => test_util.expectArraysClose('a', [1])).toThrow('test_util: expected a tensor, a number, a typed array or nested lists of numbers, got string');
+    expect(test_util.testEpsilon()).toBe(1e-3);
   });
 });

@@ -10,6 +10,7 @@ import { nativeAddon, nativeBackend, nativeSupported } from '../backends/native/
 import { wasmBackend, wasmSimdSupported } from '../backends/wasm/index.js';
 import { getContext, setBackend as setContextBackend } from '../context/context.js';
 import { type Shape, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /**
  * tfjs's family name of a backend: 'cpu' for the TypeScript reference, 'wasm' for WebAssembly,
@@ -178,5 +179,62 @@ export const util = {
   /** `x` limited to [min, max]. */
   clamp(min: number, x: number, max: number): number {
     return Math.max(min, Math.min(x, max));
+  },
+};
+
+/** A tensor's values, or nested numbers flattened, for test_util. */
+function flatValues(v: unknown): { values: ArrayLike<number>; shape: number[] | null } {
+  if (v instanceof Tensor) return { values: v.values, shape: [...v.shape] };
+  if (typeof v === 'number') return { values: [v], shape: [] };
+  if (ArrayBuffer.isView(v)) return { values: v as unknown as ArrayLike<number>, shape: null };
+  if (Array.isArray(v)) {
+    const shape: number[] = [];
+    for (let a: unknown = v; Array.isArray(a); a = a[0]) shape.push(a.length);
+    return { values: util.flatten<number>(v), shape };
+  }
+  throw new Error(`test_util: expected a tensor, a number, a typed array or nested lists of numbers, got ${v === null ? 'null' : typeof v}`);
+}
+
+/** Close as tfjs's test_util counts it: both non-finite alike, or within epsilon. */
+function close(a: number, e: number, epsilon: number): boolean {
+  if (!Number.isFinite(a) && !Number.isFinite(e)) return Number.isNaN(a) === Number.isNaN(e) && (Number.isNaN(a) || a === e);
+  return !Number.isNaN(a) && !Number.isNaN(e) && Math.abs(a - e) <= epsilon;
+}
+
+function expectArrays(actual: unknown, expected: unknown, same: (a: number, e: number) => boolean): void {
+  const a = flatValues(actual), e = flatValues(expected);
+  if (a.shape !== null && e.shape !== null && (a.shape.length !== e.shape.length || a.shape.some((d, i) => d !== e.shape![i]))) {
+    throw new Error(`Arrays have different shapes. Actual: [${a.shape}]. Expected: [${e.shape}]`);
+  }
+  if (a.values.length !== e.values.length) throw new Error(`Arrays have different lengths actual: ${a.values.length} vs expected: ${e.values.length}.`);
+  for (let i = 0; i < e.values.length; i++) {
+    if (!same(a.values[i]!, e.values[i]!)) throw new Error(`Arrays differ: actual[${i}] = ${a.values[i]}, expected[${i}] = ${e.values[i]}.`);
+  }
+}
+
+/**
+ * tfjs's `tf.test_util`, which example programs call outside tests: the same checks and messages,
+ * on tensors too (their values are compared; tfjs's own compares the tensor objects, and so passes
+ * whatever they hold).
+ */
+export const test_util = {
+  /** The tolerance of a float32 backend, as tfjs's. */
+  testEpsilon(): number {
+    return 1e-3;
+  },
+  expectArraysClose(actual: unknown, expected: unknown, epsilon: number = test_util.testEpsilon()): void {
+    expectArrays(actual, expected, (a, e) => close(a, e, epsilon));
+  },
+  expectArraysEqual(actual: unknown, expected: unknown): void {
+    expectArrays(actual, expected, (a, e) => a === e || (Number.isNaN(a) && Number.isNaN(e)));
+  },
+  expectNumbersClose(a: number, e: number, epsilon: number = test_util.testEpsilon()): void {
+    if (!close(a, e, epsilon)) throw new Error(`Numbers differ: actual === ${a}, expected === ${e}`);
+  },
+  expectValuesInRange(actual: unknown, low: number, high: number): void {
+    const { values } = flatValues(actual);
+    for (let i = 0; i < values.length; i++) {
+      if (!(values[i]! >= low && values[i]! <= high)) throw new Error(`Value out of range:${values[i]} low: ${low}, high: ${high}`);
+    }
   },
 };

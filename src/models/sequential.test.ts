@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import {
-  Callback, EarlyStopping, type Logs, SGD, callbacks, layers, losses, sequential, setSeed, tensor, train, Adam, oneHot, randomNormal, Tensor,
+  Callback, EarlyStopping, type Logs, SGD, callbacks, layers, losses, sequential, setSeed, tensor, train, Adam, oneHot, randomNormal, Tensor, model as functionalModel, type SymbolicTensor,
 } from '../index.js';
 
 const XOR_X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
@@ -38,6 +38,29 @@ function blobs(n: number, seed: number): [Tensor, Tensor] {
   }
   return [x, tensor(y, [n, 1])];
 }
+
+describe('the stack as a graph (tfjs Sequential inputs, outputs, layer.output)', () => {
+  test('inputs and outputs are symbolic tensors; a functional model cut at an inner layer predicts what the stack computes there', () => {
+    setSeed(3);
+    const m = sequential({ layers: [layers.dense({ units: 4, activation: 'relu', inputShape: [3], name: 'h' }), layers.dense({ units: 2, name: 'out' })] });
+    expect(m.inputs.map((t) => t.shape)).toEqual([[null, 3]]);
+    expect(m.outputs.map((t) => t.shape)).toEqual([[null, 2]]);
+    expect(m.inputs[0]!.sourceLayer.name).toBe('h_input');
+    // The graph is made once: the same tensors on every read.
+    expect(m.outputs[0]).toBe(m.outputs[0]);
+    const cut = functionalModel({ inputs: m.inputs, outputs: m.getLayer('h').output as SymbolicTensor });
+    const x = randomNormal([5, 3], 0, 1, { seed: 1 });
+    const [w, b] = m.getLayer('h').getWeights();
+    // relu(x·W + b), the first layer alone
+    const want = Array.from(x.matmul(w!).add(b!).relu().values);
+    expect(Array.from((cut.predict(x) as Tensor).values)).toEqual(want);
+    expect(Array.from((functionalModel({ inputs: m.inputs, outputs: m.outputs }).predict(x) as Tensor).values)).toEqual(Array.from(m.predict(x).values));
+    // A layer added later extends the graph.
+    m.add(layers.dense({ units: 1, name: 'more' }));
+    expect(m.outputs[0]!.shape).toEqual([null, 1]);
+    expect(() => sequential({ layers: [layers.dense({ units: 1 })] }).inputs).toThrow('Sequential.inputs: the model has no input shape yet (give the first layer an inputShape, or fit it)');
+  });
+});
 
 describe('summary', () => {
   // 784·30 + 30 = 23,550; 30·30 + 30 = 930; 30·10 + 10 = 310; total 24,790.

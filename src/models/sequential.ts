@@ -11,7 +11,7 @@ import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model, type ModelData } from './model.js';
 import { modelAsLayer } from './model-layer.js';
-import { SymbolicTensor } from '../nn/symbolic.js';
+import { Node, SymbolicTensor } from '../nn/symbolic.js';
 import { type StepForward, combineLosses, forwardWithLoss } from './step.js';
 import { summaryLines } from './summary.js';
 
@@ -58,6 +58,35 @@ export class Sequential extends Model {
     this.names.add(layer.name);
     this.layersChanged();
     if (this.declaredInput !== null) this.build(this.declaredInput);
+  }
+
+  /**
+   * The stack as a graph, as tfjs's Sequential keeps it: `inputs` and `outputs` (symbolic
+   * tensors) and each layer's `output`, so a functional model can be cut from it
+   * (`tf.model({inputs: seq.inputs, outputs: seq.layers[1].output})`). Made on first use, by
+   * applying the layers in order to a symbolic input; again if layers were added since.
+   */
+  get inputs(): SymbolicTensor[] {
+    return this.graph('inputs').inputs;
+  }
+
+  get outputs(): SymbolicTensor[] {
+    return this.graph('outputs').outputs;
+  }
+
+  private symbolicGraph: { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; layers: number } | null = null;
+
+  private graph(what: string): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
+    if (this.symbolicGraph !== null && this.symbolicGraph.layers === this.layers.length) return this.symbolicGraph;
+    if (this.declaredInput === null || this.layers.length === 0) throw new Error(`Sequential.${what}: the model has no input shape yet (give the first layer an inputShape, or fit it)`);
+    const entry = new InputLayer({ batchShape: this.declaredInput, name: this.inputNames[0] });
+    const node = new Node(entry, [], [this.declaredInput]);
+    entry.inboundNodes.push(node);
+    entry.built = true;
+    let t = node.outputs[0]!;
+    for (const l of this.layers) t = l.apply(t) as SymbolicTensor;
+    this.symbolicGraph = { inputs: [node.outputs[0]!], outputs: [t], layers: this.layers.length };
+    return this.symbolicGraph;
   }
 
   /** The input shape, batch axis included (null until known). */
