@@ -14,6 +14,7 @@ import { relu } from '../ops/activations.js';
 import { oneHot, randomNormal, randomUniform, tensor } from '../ops/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { SymbolicTensor } from '../nn/symbolic.js';
+import type { SymbolicShape } from '../nn/layer.js';
 import { Functional, input, model } from './functional.js';
 import { Sequential } from './sequential.js';
 
@@ -231,6 +232,42 @@ describe('functional models', () => {
     expect(() => m.compile({ optimizer: 'sgd', loss: ['mse', 'mse'] })).toThrow('compile: loss has 2 entries for 1 outputs (add)');
     expect(() => m.compile({ optimizer: 'sgd', loss: { out: 'mse' } as never })).toThrow("compile: loss names 'out', not an output of the model (add)");
     expect(() => m.compile({ optimizer: 'sgd', loss: 'mse', lossWeights: [-1] })).toThrow("compile: lossWeights for output 'add' must be a finite number ≥ 0, got -1");
+  });
+});
+
+describe('custom layers in graphs', () => {
+  /** tfjs-examples' VAE writes its sampling layer this way: a list in, the shapes as a list, no static className. */
+  class Combine extends layers.Layer {
+    override computeOutputShape(shapes: SymbolicShape | SymbolicShape[]): SymbolicShape {
+      if (!(Array.isArray(shapes) && shapes.length === 2 && Array.isArray(shapes[0]))) throw new Error(`expected 2 input shapes, got ${JSON.stringify(shapes)}`);
+      return shapes[0] as SymbolicShape;
+    }
+    call(inputs: Tensor | Tensor[]): Tensor {
+      const [mean, logVar] = inputs as Tensor[];
+      return mean!.add(logVar!.mul(0.5).exp().mul(2));
+    }
+  }
+
+  test('a custom layer takes a list of inputs as a list (its shapes as a list), in a graph and called directly, and trains', async () => {
+    setSeed(5);
+    const x = input({ shape: [3] });
+    const mean = layers.dense({ units: 2, name: 'mean' }).apply(x);
+    const logVar = layers.dense({ units: 2, name: 'log_var' }).apply(x);
+    const z = new Combine({ name: 'z' }).apply([mean, logVar]) as SymbolicTensor;
+    expect(z.shape).toEqual([null, 2]);
+    const m = model({ inputs: x, outputs: z });
+    const xs = randomNormal([4, 3], 0, 1, { seed: 2 });
+    // mean + exp(logVar / 2)·2, from the two Dense layers' weights
+    const [wm, bm] = m.getLayer('mean').getWeights();
+    const [wv, bv] = m.getLayer('log_var').getWeights();
+    const want = add(add(matmul(xs, wm!), bm!), mul(add(matmul(xs, wv!), bv!).mul(0.5).exp(), 2));
+    const got = m.predict(xs) as Tensor;
+    Array.from(got.values).forEach((v, i) => expect(v).toBeCloseTo(want.values[i]!, 5));
+    // Called on real tensors: the same list reaches call.
+    expect(Array.from((new Combine({}).apply([tensor([[1, 2]]), tensor([[0, 0]])]) as Tensor).values)).toEqual([3, 4]);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const h = await m.fit(xs, randomNormal([4, 2], 0, 1, { seed: 3 }), { epochs: 3, verbose: 0 });
+    expect(h.history.loss.at(-1)!).toBeLessThan(h.history.loss[0]!);
   });
 });
 

@@ -19,6 +19,9 @@ import type { RegularizerIdentifier } from './regularizers.js';
 
 /** The base class for tfjs-style custom layers (exported as `layers.Layer`). */
 export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer<C> {
+  /** A list of inputs reaches `call` as a list (a list of one as the one tensor). */
+  protected override readonly anyArity = true;
+
   constructor(config?: C) {
     super(config ?? ({} as C));
   }

@@ -66,6 +66,11 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
   protected readonly multiInput: boolean = false;
   /** Whether `call` takes one tensor or a list (a recurrent layer's input and initial states). */
   protected readonly listOptional: boolean = false;
+  /**
+   * Whether `call` takes whatever it is given, one tensor or a list, with a list's shapes as a
+   * list for `build` and `computeOutputShape` (tfjs's custom layers: the layer decides).
+   */
+  protected readonly anyArity: boolean = false;
 
   constructor(config: C) {
     config = kerasKeys(config);
@@ -146,7 +151,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
   /** `x` as this layer takes it: one tensor, or a list for a multi-input layer (a list of one is unwrapped, as tfjs does). */
   private arity<T>(x: T | T[]): T | T[] {
     if (Array.isArray(x)) {
-      if (this.multiInput || (this.listOptional && x.length > 1)) return x;
+      if (this.multiInput || ((this.listOptional || this.anyArity) && x.length > 1)) return x;
       if (x.length === 1) return x[0]!;
       throw new Error(`${this.className} '${this.name ?? ''}': takes one input, got a list of ${x.length}`);
     }
