@@ -8,8 +8,11 @@ import { Rng } from '../tensor/random.js';
 import { type Shape, checkShape, fmt, sizeOf } from '../tensor/shape.js';
 import { type Buf, type NestedArray, Tensor, type TensorOptions } from '../tensor/tensor.js';
 
-/** Values accepted by `tensor`: a number, nested arrays of numbers, or a flat typed array. */
-export type TensorInput = number | NestedArray | readonly number[] | Float32Array | Float64Array | Int32Array | Uint8Array;
+/** Nested lists of truth values (tfjs makes a 'bool' tensor of them). */
+export type NestedBooleans = boolean | readonly NestedBooleans[];
+
+/** Values accepted by `tensor`: a number, nested arrays of numbers (or of booleans), or a flat typed array. */
+export type TensorInput = number | NestedArray | readonly number[] | NestedBooleans | Float32Array | Float64Array | Int32Array | Uint8Array;
 
 function inferShape(values: TensorInput): number[] {
   const shape: number[] = [];
@@ -22,11 +25,19 @@ function inferShape(values: TensorInput): number[] {
   return shape;
 }
 
-function flattenInto(values: unknown, shape: readonly number[], depth: number, out: Buf, pos: { i: number }, path: number[]): void {
+/** Leaves are numbers, or all booleans (stored as 1 and 0): `pos.bools` counts the booleans. */
+function flattenInto(values: unknown, shape: readonly number[], depth: number, out: Buf, pos: { i: number; bools: number }, path: number[]): void {
   if (depth === shape.length) {
+    if (typeof values === 'boolean') {
+      if (pos.bools !== pos.i) throw new Error(`tensor: a boolean at [${path.join('][')}] after numbers: give all numbers or all booleans`);
+      pos.bools++;
+      out[pos.i++] = values ? 1 : 0;
+      return;
+    }
     if (typeof values !== 'number') {
       throw new Error(`tensor: expected a number at [${path.join('][')}], got ${Array.isArray(values) ? 'an array (ragged nesting)' : typeof values}`);
     }
+    if (pos.bools > 0) throw new Error(`tensor: a number at [${path.join('][')}] after booleans: give all numbers or all booleans`);
     out[pos.i++] = values;
     return;
   }
@@ -47,6 +58,7 @@ function flattenInto(values: unknown, shape: readonly number[], depth: number, o
 export function tensor(values: TensorInput, shape?: Shape, options: TensorOptions | TfjsDType = {}): Tensor {
   if (typeof options === 'string') return castTo(tensor(values, shape), options, 'tensor');
   const ctx = getContext();
+  if (typeof values === 'boolean') return castTo(tensor(values ? 1 : 0, shape, options), 'bool', 'tensor');
   if (typeof values === 'number') {
     const target = shape ?? [];
     checkShape(target, 'tensor');
@@ -68,15 +80,19 @@ export function tensor(values: TensorInput, shape?: Shape, options: TensorOption
   const inferred = inferShape(values);
   const n = sizeOf(inferred);
   const buf = ctx.backend.alloc(n, ctx.dtype);
-  flattenInto(values, inferred, 0, buf, { i: 0 }, []);
+  const pos = { i: 0, bools: 0 };
+  flattenInto(values, inferred, 0, buf, pos, []);
   const target = shape ?? inferred;
   checkShape(target, 'tensor');
   if (sizeOf(target) !== n) throw new Error(`tensor: shape ${fmt(target)} needs ${sizeOf(target)} values but ${n} were given`);
-  return new Tensor(buf, target, options);
+  const t = new Tensor(buf, target, options);
+  // Truth values make a 'bool' tensor, as in tfjs (`tensor1d([true, false])`).
+  if (n > 0 && pos.bools === n) t.dtypeTag = 'bool';
+  return t;
 }
 
 /** A 0-D tensor. */
-export function scalar(value: number, options: TensorOptions | TfjsDType = {}): Tensor {
+export function scalar(value: number | boolean, options: TensorOptions | TfjsDType = {}): Tensor {
   return tensor(value, [], options);
 }
 

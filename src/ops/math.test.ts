@@ -92,6 +92,15 @@ describe('tfjs op surface by hand', () => {
     expect(v(a).every((x) => Number.isInteger(x) && x >= 0 && x < 10)).toBe(true);
     expect(v(cast(tensor([1.5, -2.5]), 'int32'))).toEqual([1, -2]);
     expect(v(tensor([0.2, 0]).toBool())).toEqual([1, 0]);
+    // Truth values make a bool tensor, as in tfjs (snake-dqn's done flags: tensor1d(batch.map(e => e[3])));
+    const done = tensor1d([true, false, false, true]);
+    expect([done.dtype, ...v(done)]).toEqual(['bool', 1, 0, 0, 1]);
+    expect(v(tensor([[true], [false]], undefined, 'float32'))).toEqual([1, 0]);
+    expect(tensor([[true], [false]], undefined, 'float32').dtype).toBe('float32');
+    expect([scalar(true).dtype, scalar(true).item()]).toEqual(['bool', 1]);
+    expect(v(scalar(1).sub(done.asType('float32')))).toEqual([0, 1, 1, 0]);
+    expect(() => tensor([true, 1] as never)).toThrow('tensor: a number at [1] after booleans: give all numbers or all booleans');
+    expect(() => tensor([[1], [false]] as never)).toThrow('tensor: a boolean at [1][0] after numbers: give all numbers or all booleans');
   });
   test('dtype reads int32 and bool where tfjs does; storage stays float; the compiled step takes int-valued labels', async () => {
     const a = tensor([[1, 9], [5, 2]]);
