@@ -19,7 +19,7 @@ export { nativeBackend, nativeSupported, type NativeBackend, type NativeIsa } fr
 
 export { createContext, getContext, withContext, noGrad, setSeed, ready } from './context/context.js';
 export { tidy, dispose, keep, memory, type TensorContainer, type MemoryInfo } from './context/memory.js';
-export { setBackend, getBackend, util, env, nextFrame, test_util } from './compat/tfjs.js';
+export { setBackend, getBackend, util, env, ENV, nextFrame, test_util } from './compat/tfjs.js';
 export { TensorBuffer, buffer } from './tensor/buffer.js';
 export type { Context } from './context/context.js';
 
@@ -31,7 +31,7 @@ export type { GradCheckOptions, GradCheckResult, GradCheckInputReport } from './
 
 export {
   tensor, scalar, variable, fill, zeros, ones, zerosLike, onesLike, eye, range,
-  randomUniform, randomNormal, truncatedNormal, oneHot, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, linspace,
+  randomUniform, randomNormal, truncatedNormal, multinomial, oneHot, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, linspace,
 } from './ops/creation.js';
 export type { TensorInput, RandomOptions, TfjsDType } from './ops/creation.js';
 export type { TensorLike } from './ops/primitive.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import { env, getBackend, getContext, jsBackend, nativeSupported, nextFrame, setBackend, setSeed, tensor, test_util, util } from '../index.js';
+import { ENV, env, getBackend, getContext, jsBackend, nativeSupported, nextFrame, setBackend, setSeed, tensor, test_util, util } from '../index.js';
 
 describe('tfjs helpers', () => {
   test('backends by tfjs name: cpu is the reference, wasm WebAssembly, tensorflow native; a GPU name gets the fastest with one warning', async () => {
@@ -55,6 +55,8 @@ describe('tfjs helpers', () => {
     expect(env().platformName).toBe('node');
     env().set('DEBUG', true);
     expect(env().get('DEBUG')).toBe(true);
+    // tf.ENV, the older spelling (lstm-text-generation reads ENV.get('IS_BROWSER')), is the same object.
+    expect([ENV.get('DEBUG'), ENV.get('IS_BROWSER')]).toEqual([true, false]);
     env().set('DEBUG', false);
     await nextFrame();
   });

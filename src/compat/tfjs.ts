@@ -113,6 +113,9 @@ export function env(): Environment {
   return environment;
 }
 
+/** tfjs's older spelling of `tf.env()`: the same flags (`tf.ENV.get('IS_BROWSER')`). */
+export const ENV = environment;
+
 /** In-place Fisher–Yates shuffle with the context's generator. */
 function shuffle<T>(array: T[] | Float32Array | Int32Array | Uint8Array): void {
   const rng = getContext().rng;

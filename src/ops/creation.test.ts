@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  eye, fill, oneHot, ones, randomNormal, randomUniform, range, setSeed, tensor, truncatedNormal, variable, zeros, onesLike, createContext, withContext,
+  eye, fill, multinomial, oneHot, ones, randomNormal, randomUniform, range, setSeed, tensor, truncatedNormal, variable, zeros, onesLike, createContext, withContext, type Tensor,
 } from '../index.js';
 
 describe('creation', () => {
@@ -77,5 +77,30 @@ describe('creation', () => {
     // Standard error of the mean: 2/√20000 ≈ 0.014.
     expect(Math.abs(mean - 3)).toBeLessThan(0.06);
     expect(() => randomUniform([2], 1, 0)).toThrow('randomUniform: min (1) must not exceed max (0)');
+  });
+});
+
+describe('multinomial (tfjs tf.multinomial)', () => {
+  test('draws classes in proportion to their probabilities, or to exp(logits); seeded; int32 of [samples] or [batch, samples]', () => {
+    const count = (t: Tensor, classes: number): number[] => {
+      const c = new Array<number>(classes).fill(0);
+      for (const v of t.values) c[v]!++;
+      return c.map((n) => n / t.size);
+    };
+    const probs = tensor([0.2, 0.5, 0.3]);
+    const a = multinomial(probs, 20000, 3, true);
+    expect([a.dtype, ...a.shape]).toEqual(['int32', 20000]);
+    // 20,000 draws: the standard error of a frequency is at most sqrt(0.25/20000) ≈ 0.0035.
+    count(a, 3).forEach((f, k) => expect(Math.abs(f - [0.2, 0.5, 0.3][k]!)).toBeLessThan(0.015));
+    // Unnormalized log-probabilities: log p + any constant gives the same distribution.
+    const b = multinomial(tensor([[Math.log(0.2) + 5, Math.log(0.5) + 5, Math.log(0.3) + 5], [0, 0, 40]]), 20000, 4);
+    expect(b.shape).toEqual([2, 20000]);
+    count(b.slice([0, 0], [1, 20000]), 3).forEach((f, k) => expect(Math.abs(f - [0.2, 0.5, 0.3][k]!)).toBeLessThan(0.015));
+    expect(count(b.slice([1, 0], [1, 20000]), 3)).toEqual([0, 0, 1]);
+    expect(Array.from(multinomial(probs, 50, 9, true).values)).toEqual(Array.from(multinomial(probs, 50, 9, true).values));
+    expect(() => multinomial(tensor([[[1, 2]]]), 1)).toThrow('multinomial: logits must have 1 axis (classes) or 2 (batch, classes), got shape [1,1,2]');
+    expect(() => multinomial(probs, 0)).toThrow('multinomial: numSamples must be an integer ≥ 1, got 0');
+    expect(() => multinomial(tensor([1]), 1)).toThrow('multinomial: needs at least 2 classes, got 1');
+    expect(() => multinomial(tensor([0.5, -0.1]), 1, 1, true)).toThrow('multinomial: row 0 has a probability that is negative or NaN (-0.10000000149011612 at class 1)');
   });
 });

@@ -234,6 +234,45 @@ export function randomUniform(shape: Shape, min = 0, max = 1, options?: RandomOp
   return castTo(t, a.dtype, 'randomUniform');
 }
 
+/**
+ * Draws `numSamples` class indices per row from a categorical distribution (tfjs
+ * `multinomial(logits, numSamples, seed, normalized)`): `logits` [classes] or [batch, classes]
+ * are unnormalized log-probabilities (a softmax is taken), or probabilities that sum to 1 when
+ * `normalized`. An int32 tensor [numSamples] or [batch, numSamples]; seeded by the context's
+ * generator unless given a seed.
+ */
+export function multinomial(logits: Tensor, numSamples: number, seed?: number | null, normalized = false): Tensor {
+  if (logits.rank !== 1 && logits.rank !== 2) throw new Error(`multinomial: logits must have 1 axis (classes) or 2 (batch, classes), got shape ${fmt(logits.shape)}`);
+  if (!Number.isInteger(numSamples) || numSamples < 1) throw new Error(`multinomial: numSamples must be an integer ≥ 1, got ${numSamples}`);
+  const classes = logits.shape[logits.rank - 1]!;
+  if (classes < 2) throw new Error(`multinomial: needs at least 2 classes, got ${classes}`);
+  const rows = logits.rank === 1 ? 1 : logits.shape[0]!;
+  const rng = pickRng(seed === undefined || seed === null ? {} : { seed });
+  const out = emptyTensor(logits.rank === 1 ? [numSamples] : [rows, numSamples]);
+  const p = new Float64Array(classes);
+  for (let r = 0; r < rows; r++) {
+    const row = r * classes;
+    let max = -Infinity;
+    if (!normalized) for (let k = 0; k < classes; k++) max = Math.max(max, logits.values[row + k]!);
+    let total = 0;
+    for (let k = 0; k < classes; k++) {
+      const v = logits.values[row + k]!;
+      p[k] = normalized ? v : Math.exp(v - max);
+      if (!(p[k]! >= 0)) throw new Error(`multinomial: row ${r} ${normalized ? 'has a probability' : 'gives a weight'} that is negative or NaN (${v} at class ${k})`);
+      total += p[k]!;
+    }
+    for (let s = 0; s < numSamples; s++) {
+      // The first class whose running sum passes u·total (the last, against rounding).
+      const u = rng.uniform() * total;
+      let k = 0;
+      for (let acc = p[0]!; acc <= u && k < classes - 1; acc += p[++k]!);
+      out.values[r * numSamples + s] = k;
+    }
+  }
+  out.dtypeTag = 'int32';
+  return out;
+}
+
 /** Normal with the given mean and standard deviation (tfjs's `(shape, mean, stdDev, dtype, seed)` too). */
 export function randomNormal(shape: Shape, mean = 0, stddev = 1, options?: RandomOptions | TfjsDType, seed?: number): Tensor {
   const a = randomArgs(options, seed);
