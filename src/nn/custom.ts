@@ -44,14 +44,14 @@ export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer
    */
   protected override addWeight(
     name: string, shape: readonly number[], dtypeOrInit?: string | InitializerIdentifier,
-    initOrOptions?: InitializerIdentifier | { trainable?: boolean; regularizer?: RegularizerIdentifier | undefined }, regularizer?: RegularizerIdentifier, trainable?: boolean,
+    initOrOptions?: InitializerIdentifier | { trainable?: boolean; regularizer?: RegularizerIdentifier | null | undefined }, regularizer?: RegularizerIdentifier | null, trainable?: boolean,
   ): Tensor {
     const tfjsForm = typeof dtypeOrInit === 'string' && (dtypeOrInit === 'float32' || dtypeOrInit === 'int32' || dtypeOrInit === 'bool');
     if (tfjsForm || dtypeOrInit === undefined) {
       const init = (initOrOptions as InitializerIdentifier | undefined) ?? 'zeros';
       return super.addWeight(name, shape, init, { trainable: trainable ?? true, regularizer });
     }
-    return super.addWeight(name, shape, dtypeOrInit as InitializerIdentifier, (initOrOptions ?? {}) as { trainable?: boolean; regularizer?: RegularizerIdentifier | undefined });
+    return super.addWeight(name, shape, dtypeOrInit as InitializerIdentifier, (initOrOptions ?? {}) as { trainable?: boolean; regularizer?: RegularizerIdentifier | null | undefined });
   }
 }
 

@@ -219,7 +219,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
 
   protected addWeight(
     name: string, shape: readonly number[], initializer: InitializerIdentifier,
-    options: { trainable?: boolean; regularizer?: RegularizerIdentifier | undefined } = {},
+    options: { trainable?: boolean; regularizer?: RegularizerIdentifier | null | undefined } = {},
   ): Tensor {
     const budget = getContext().weightBudget;
     if (budget !== undefined) {

@@ -229,4 +229,11 @@ describe('regularizers by name', () => {
     const d = layers.dense({ units: 1, inputShape: [2], kernelRegularizer: 'l3' });
     expect(() => d.apply(tensor([[0, 0]]))).toThrow("Unknown regularizer 'l3'. Valid regularizers: l1, l2, l1l2");
   });
+  test('null is no regularizer, as in tfjs (jena-weather passes kernelRegularizer: null); an object that is none is refused', () => {
+    const d = layers.dense({ units: 2, inputShape: [2], kernelRegularizer: null as never });
+    d.apply(tensor([[0, 0]]));
+    expect(d.regularizationLoss()).toBeNull();
+    const bad = layers.dense({ units: 1, inputShape: [2], kernelRegularizer: { scale: 1 } as never });
+    expect(() => bad.apply(tensor([[0, 0]]))).toThrow('regularizer: expected a name (\'l1\', \'l2\', \'l1l2\') or a regularizer (regularizers.l2()), got {"scale":1}');
+  });
 });

@@ -44,7 +44,11 @@ export type RegularizerName = keyof typeof REGULARIZER_TABLE | 'l1_l2';
 export type RegularizerIdentifier = RegularizerName | Regularizer;
 
 export function getRegularizer(id: string | Regularizer): Regularizer;
-export function getRegularizer(id: string | Regularizer | undefined): Regularizer | undefined;
-export function getRegularizer(id: string | Regularizer | undefined): Regularizer | undefined {
-  return typeof id === 'string' ? lookup('regularizer', REGULARIZER_TABLE, id)() : id;
+export function getRegularizer(id: string | Regularizer | null | undefined): Regularizer | undefined;
+/** `null` is none, as tfjs takes it (`kernelRegularizer: null`, what tfjs-examples' jena-weather passes). */
+export function getRegularizer(id: string | Regularizer | null | undefined): Regularizer | undefined {
+  if (id === null || id === undefined) return undefined;
+  if (typeof id === 'string') return lookup('regularizer', REGULARIZER_TABLE, id)();
+  if (typeof (id as Partial<Regularizer>).penalty !== 'function') throw new Error(`regularizer: expected a name ('l1', 'l2', 'l1l2') or a regularizer (regularizers.l2()), got ${JSON.stringify(id)}`);
+  return id;
 }

@@ -99,6 +99,12 @@ describe('tfjs op surface by hand', () => {
     expect(tensor([[true], [false]], undefined, 'float32').dtype).toBe('float32');
     expect([scalar(true).dtype, scalar(true).item()]).toEqual(['bool', 1]);
     expect(v(scalar(1).sub(done.asType('float32')))).toEqual([0, 1, 1, 0]);
+    // tfjs 1's strict ops (jena-weather's validation loop): the op, on tensors of one shape only.
+    expect(v(tensor([1, 2]).mulStrict(tensor([3, 4])))).toEqual([3, 8]);
+    expect(v(tensor([1, 2]).divStrict(tensor([4, 8])))).toEqual([0.25, 0.25]);
+    expect(v(tensor([1, 2]).addStrict(tensor([3, 4])))).toEqual([4, 6]);
+    expect(v(tensor([1, 2]).subStrict(tensor([3, 4])))).toEqual([-2, -2]);
+    expect(() => scalar(2).mulStrict(tensor([3, 4]))).toThrow('mulStrict: the two tensors must have the same shape, got [] and [2]');
     expect(() => tensor([true, 1] as never)).toThrow('tensor: a number at [1] after booleans: give all numbers or all booleans');
     expect(() => tensor([[1], [false]] as never)).toThrow('tensor: a boolean at [1][0] after numbers: give all numbers or all booleans');
   });

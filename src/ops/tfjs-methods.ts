@@ -67,6 +67,11 @@ declare module '../tensor/tensor.js' {
     buffer(): Promise<TensorBuffer>;
     /** Prints the tensor (tfjs `print`), with its shape when `verbose`. */
     print(verbose?: boolean): void;
+    /** tfjs 1's `mulStrict` … `divStrict`: the op, on two tensors of one shape (no broadcasting). */
+    addStrict(b: Tensor): Tensor;
+    subStrict(b: Tensor): Tensor;
+    mulStrict(b: Tensor): Tensor;
+    divStrict(b: Tensor): Tensor;
     /** The tensor itself (tfjs's `Variable.read()` / `LayerVariable.read()`). */
     read(): Tensor;
     /** The tensor itself (tfjs's `LayerVariable.val`). */
@@ -125,5 +130,16 @@ p.print = function (verbose = false) {
   const body = JSON.stringify(this.arraySync());
   console.log(verbose ? `Tensor\n  shape: ${fmt(this.shape)}\n  dtype: float32\n  values:\n    ${body}` : `Tensor\n    ${body}`);
 };
+/** `op(a, b)` once their shapes are the same (tfjs 1's strict ops; tfjs 2 removed them, programs written for 1 still call them). */
+const strict = (name: string, op: (a: Tensor, b: Tensor) => Tensor) => function (this: Tensor, b: Tensor): Tensor {
+  if (!(b instanceof Tensor) || b.rank !== this.rank || b.shape.some((d, i) => d !== this.shape[i])) {
+    throw new Error(`${name}: the two tensors must have the same shape, got ${fmt(this.shape)} and ${b instanceof Tensor ? fmt(b.shape) : typeof b}`);
+  }
+  return op(this, b);
+};
+p.addStrict = strict('addStrict', ew.add);
+p.subStrict = strict('subStrict', ew.sub);
+p.mulStrict = strict('mulStrict', ew.mul);
+p.divStrict = strict('divStrict', ew.div);
 p.read = function () { return this; };
 Object.defineProperty(p, 'val', { get(this: Tensor) { return this; }, configurable: true });
