@@ -38,6 +38,13 @@ export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer
   }
 
   /**
+   * tfjs's hook for a layer's call (`this.invokeCallHook(inputs, kwargs)` in custom layers, as
+   * tfjs-examples' custom-layer writes): tfjs runs a debugging hook there when one is set; there
+   * is none here.
+   */
+  protected invokeCallHook(_inputs: unknown, _kwargs?: unknown): void {}
+
+  /**
    * Creates a weight, in tfjs's positional form `(name, shape, dtype, initializer, regularizer,
    * trainable)` or neurite's `(name, shape, initializer, {trainable, regularizer})`. Without an
    * initializer the weight starts at zeros.
