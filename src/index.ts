@@ -53,7 +53,7 @@ export type { MatmulOptions } from './ops/matmul.js';
 export { reshape, transpose, slice, pad, gather, concat, stack, unstack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
 export { sum, mean, max, min, argmax, argmin, logSumExp } from './ops/reduce.js';
 export type { Axes } from './ops/reduce.js';
-export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d, im2col, col2im, window2d } from './ops/conv.js';
+export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, maxPool, avgPool1d, avgPool2d, avgPool, im2col, col2im, window2d } from './ops/conv.js';
 export type { Padding, Size2, WindowOptions, PoolOptions, Window1dOptions, Pool1dOptions } from './ops/conv.js';
 
 // ---- Keras-style models (layers, losses, optimizers, metrics, training) -------------------

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { depthwiseFilterGrad, depthwiseInputGrad, maxPoolGrad } from './conv.js';
 import {
-  type Shape, Tensor, gradCheck, jsBackend, window2d, sum, mul, avgPool1d, avgPool2d, conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, tensor,
+  type Shape, Tensor, gradCheck, jsBackend, window2d, sum, mul, avgPool1d, avgPool2d, avgPool, conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, maxPool, pad, randomNormal, tensor,
 } from '../index.js';
 import { testOp } from '../../test/harness/op.js';
 
@@ -273,5 +273,34 @@ describe('convolution by hand', () => {
     expect(() => conv1d(x, tensor(new Float32Array(1), [1, 1, 1]))).toThrow('conv1d: expected input of rank 3 [batch, length, channels], got shape [1,3,3,1]');
     expect(() => conv2dTranspose(tensor(new Float32Array(4), [1, 2, 2, 1]), tensor(new Float32Array(9), [3, 3, 1, 1]), [1, 9, 9, 1], { strides: 2 }))
       .toThrow('conv2dTranspose: a conv2d with these options maps outputShape [1,9,9,1] to 4×4, not the input\'s 2×2');
+  });
+});
+
+describe("tfjs's positional forms (tfjs-examples' mnist-core: xs.conv2d(w, 1, 'same').relu().maxPool([2, 2], 2, 0))", () => {
+  test('conv2d(x, f, strides, pad, dataFormat, dilations), maxPool and avgPool(x, size, strides, pad), and the tensor methods, equal the options forms', () => {
+    const x = randomNormal([2, 6, 5, 3], 0, 1, { seed: 4 });
+    const f = randomNormal([3, 3, 3, 4], 0, 1, { seed: 5 });
+    const same = (a: Tensor, b: Tensor): void => expect([a.shape, Array.from(a.values)]).toEqual([b.shape, Array.from(b.values)]);
+    same(conv2d(x, f, 1, 'same'), conv2d(x, f, { padding: 'same' }));
+    same(conv2d(x, f, [2, 1], 0, 'NHWC', 1), conv2d(x, f, { strides: [2, 1], padding: 'valid' }));
+    same(x.conv2d(f, 1, 'same', 'NHWC', [2, 2]), conv2d(x, f, { padding: 'same', dilations: 2 }));
+    same(x.conv2d(f), conv2d(x, f));
+    same(maxPool(x, [2, 2], 2, 0), maxPool2d(x, { poolSize: 2, strides: 2 }));
+    same(x.maxPool(3, 1, 'same'), maxPool2d(x, { poolSize: 3, strides: 1, padding: 'same' }));
+    same(x.avgPool([2, 2], 2, 'valid'), avgPool2d(x, { poolSize: 2 }));
+    same(avgPool(x, 3, 1, 'same'), avgPool2d(x, { poolSize: 3, strides: 1, padding: 'same' }));
+    expect(() => conv2d(x, f, 1, 2)).toThrow('conv2d: pad must be \'same\', \'valid\' or 0, got 2');
+    expect(() => conv2d(x, f, 1, 'same', 'NCHW' as never)).toThrow('conv2d: dataFormat must be \'NHWC\' (channels last), got "NCHW"');
+    expect(() => maxPool(x, 2, 2, 'full' as never)).toThrow('maxPool: pad must be \'same\', \'valid\' or 0, got "full"');
+  });
+
+  test("pad's constant value (tfjs pad(x, paddings, constantValue)): inside exactly x, the border the constant; the gradient is x's alone", () => {
+    const x = tensor([[1e-8, 2], [3, 4]], undefined, { requiresGrad: true });
+    const y = x.pad([[1, 0], [0, 1]], 7);
+    // row 0 padding, then [1e-8, 2, 7], [3, 4, 7]
+    expect(Array.from(y.values)).toEqual([7, 7, 7, Math.fround(1e-8), 2, 7, 3, 4, 7]);
+    expect(Array.from(pad(x, [[0, 0], [1, 1]]).values)).toEqual([0, Math.fround(1e-8), 2, 0, 0, 3, 4, 0]);
+    y.mul(tensor([[1, 1, 1], [2, 3, 1], [4, 5, 1]])).sum().backward();
+    expect(Array.from(x.gradOrThrow().values)).toEqual([2, 3, 4, 5]);
   });
 });

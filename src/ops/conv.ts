@@ -49,6 +49,32 @@ function pair(v: Size2 | undefined, fallback: number, what: string, op: string):
   return [p[0]!, p[1]!];
 }
 
+/** tfjs's `pad` argument: 'same', 'valid', or 0 (no padding). */
+export type TfjsPad = 'same' | 'valid' | number;
+
+function isSize(v: unknown): v is Size2 {
+  return typeof v === 'number' || Array.isArray(v);
+}
+
+/** tfjs's positional window arguments as options (NHWC only; a numeric pad of 0 is 'valid'). */
+function tfjsWindow(op: string, strides: Size2, pad: TfjsPad | undefined, dataFormat: string | undefined, dilations: Size2 | undefined): WindowOptions {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') throw new Error(`${op}: dataFormat must be 'NHWC' (channels last), got ${JSON.stringify(dataFormat)}`);
+  if (pad !== 'same' && pad !== 'valid' && pad !== 0) throw new Error(`${op}: pad must be 'same', 'valid' or 0, got ${JSON.stringify(pad)}`);
+  return { strides, padding: pad === 0 ? 'valid' : pad, ...(dilations === undefined ? {} : { dilations }) };
+}
+
+/** tfjs `maxPool(x, filterSize, strides, pad)`: maxPool2d in tfjs's positional form. */
+export function maxPool(xl: TensorLike, filterSize: Size2, strides: Size2, pad: TfjsPad): Tensor {
+  const w = tfjsWindow('maxPool', strides, pad, undefined, undefined);
+  return maxPool2d(xl, { poolSize: filterSize, strides: w.strides!, padding: w.padding as 'same' | 'valid' });
+}
+
+/** tfjs `avgPool(x, filterSize, strides, pad)`: avgPool2d in tfjs's positional form. */
+export function avgPool(xl: TensorLike, filterSize: Size2, strides: Size2, pad: TfjsPad): Tensor {
+  const w = tfjsWindow('avgPool', strides, pad, undefined, undefined);
+  return avgPool2d(xl, { poolSize: filterSize, strides: w.strides!, padding: w.padding as 'same' | 'valid' });
+}
+
 /** The window a kH×kW kernel slides over NHWC images of `shape`; throws on sizes that give no output. */
 export function window2d(op: string, shape: readonly number[], kernel: Size2, options: WindowOptions = {}): Window2d {
   if (shape.length !== 4) throw new Error(`${op}: expected input of rank 4 [batch, height, width, channels], got shape ${fmt(shape)}`);
@@ -124,7 +150,11 @@ function checkFilter(op: string, filter: Tensor, rank: number, inChannels: numbe
  * Computed as im2col(x) [n·outH·outW, kH·kW·inC] · filter [kH·kW·inC, outC].
  * @example conv2d(images, filter, { strides: 2, padding: 'same' })
  */
-export function conv2d(xl: TensorLike, filterl: TensorLike, options: WindowOptions = {}): Tensor {
+export function conv2d(xl: TensorLike, filterl: TensorLike, options?: WindowOptions): Tensor;
+/** tfjs's positional form: `conv2d(x, filter, strides, pad, dataFormat, dilations)`. */
+export function conv2d(xl: TensorLike, filterl: TensorLike, strides: Size2, pad: TfjsPad, dataFormat?: 'NHWC', dilations?: Size2): Tensor;
+export function conv2d(xl: TensorLike, filterl: TensorLike, optionsOrStrides: WindowOptions | Size2 = {}, pad?: TfjsPad, dataFormat?: 'NHWC', dilations?: Size2): Tensor {
+  const options = isSize(optionsOrStrides) ? tfjsWindow('conv2d', optionsOrStrides, pad, dataFormat, dilations) : optionsOrStrides;
   const x = asTensor(xl, 'conv2d');
   const filter = asTensor(filterl, 'conv2d');
   const w = window2d('conv2d', x.shape, filter.rank === 4 ? [filter.shape[0]!, filter.shape[1]!] : 1, options);

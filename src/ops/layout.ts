@@ -6,6 +6,7 @@ import { record, recordGroup } from '../autograd/engine.js';
 import { emptyTensor, getContext } from '../context/context.js';
 import { type Shape, broadcastShapes, checkShape, fmt, normalizeAxis, sameShape, sizeOf } from '../tensor/shape.js';
 import { type Buf, Tensor } from '../tensor/tensor.js';
+import { add, mul, sub } from './elementwise.js';
 import { type TensorLike, asTensor } from './primitive.js';
 
 /**
@@ -74,8 +75,19 @@ export function slice(xl: TensorLike, begin: readonly number[], size?: readonly 
   return record(y, 'slice', [x], (g) => [pad(g, b.map((bi, i) => [bi, x.shape[i]! - bi - s[i]!]))]);
 }
 
-/** Pads with zeros: `paddings[i] = [before, after]` on axis i. */
-export function pad(xl: TensorLike, paddings: ReadonlyArray<readonly [number, number]>): Tensor {
+/**
+ * Pads with zeros, or with `constantValue` (tfjs's third argument): `paddings[i] = [before,
+ * after]` on axis i. A constant is the zero padding plus c where a padding of ones is 0, so the
+ * values inside stay exactly x.
+ */
+export function pad(xl: TensorLike, paddings: ReadonlyArray<readonly [number, number]>, constantValue = 0): Tensor {
+  if (constantValue !== 0) {
+    const x = asTensor(xl, 'pad');
+    const ones = emptyTensor(x.shape);
+    ones.values.fill(1);
+    const inside = pad(ones, paddings);
+    return add(pad(x, paddings), mul(sub(1, inside), constantValue));
+  }
   const x = asTensor(xl, 'pad');
   if (paddings.length !== x.rank) {
     throw new Error(`pad: expected ${x.rank} [before, after] pairs for shape ${fmt(x.shape)}, got ${paddings.length}`);

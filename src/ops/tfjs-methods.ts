@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { TensorBuffer } from '../tensor/buffer.js';
 import { fmt } from '../tensor/shape.js';
 import * as act from './activations.js';
+import * as conv from './conv.js';
 import type { TfjsDType } from './creation.js';
 import * as ew from './elementwise.js';
 import * as lay from './layout.js';
@@ -67,6 +68,14 @@ declare module '../tensor/tensor.js' {
     buffer(): Promise<TensorBuffer>;
     /** Prints the tensor (tfjs `print`), with its shape when `verbose`. */
     print(verbose?: boolean): void;
+    /** tfjs `conv2d(filter, strides, pad, dataFormat, dilations)`, and neurite's options form. */
+    conv2d(filter: TensorLike, strides?: conv.Size2 | conv.WindowOptions, pad?: conv.TfjsPad, dataFormat?: 'NHWC', dilations?: conv.Size2): Tensor;
+    /** tfjs `maxPool(filterSize, strides, pad)`. */
+    maxPool(filterSize: conv.Size2, strides: conv.Size2, pad: conv.TfjsPad): Tensor;
+    /** tfjs `avgPool(filterSize, strides, pad)`. */
+    avgPool(filterSize: conv.Size2, strides: conv.Size2, pad: conv.TfjsPad): Tensor;
+    /** tfjs `pad(paddings, constantValue)`. */
+    pad(paddings: ReadonlyArray<readonly [number, number]>, constantValue?: number): Tensor;
     /** tfjs 1's `mulStrict` … `divStrict`: the op, on two tensors of one shape (no broadcasting). */
     addStrict(b: Tensor): Tensor;
     subStrict(b: Tensor): Tensor;
@@ -137,6 +146,12 @@ const strict = (name: string, op: (a: Tensor, b: Tensor) => Tensor) => function 
   }
   return op(this, b);
 };
+p.pad = function (paddings, constantValue = 0) { return lay.pad(this, paddings, constantValue); };
+p.conv2d = function (filter, strides, pad, dataFormat, dilations) {
+  return strides === undefined || !(typeof strides === 'number' || Array.isArray(strides)) ? conv.conv2d(this, filter, strides as conv.WindowOptions | undefined) : conv.conv2d(this, filter, strides as conv.Size2, pad ?? 'valid', dataFormat, dilations);
+};
+p.maxPool = function (filterSize, strides, pad) { return conv.maxPool(this, filterSize, strides, pad); };
+p.avgPool = function (filterSize, strides, pad) { return conv.avgPool(this, filterSize, strides, pad); };
 p.addStrict = strict('addStrict', ew.add);
 p.subStrict = strict('subStrict', ew.sub);
 p.mulStrict = strict('mulStrict', ew.mul);
