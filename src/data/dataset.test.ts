@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Tensor, data, tensor } from '../index.js';
+import { Tensor, data, layers, sequential, tensor } from '../index.js';
 
 const values = (t: unknown) => Array.from((t as Tensor).values);
 
@@ -42,6 +42,20 @@ describe('tf.data', () => {
     expect(() => data.array([1]).batch(0)).toThrow('Dataset.batch: batchSize must be a positive integer, got 0');
     const back = await data.array(rows).batch(2).unbatch().toArray();
     expect(back).toHaveLength(3);
+  });
+
+  test('a list of tensors is batched item by item, as tfjs does ([features, label] elements, as tfjs-examples\' iris makes them), and trains through fitDataset', async () => {
+    const pairs = data.array([[1, 2, 0], [3, 4, 1], [5, 6, 1]]).map((r) => [tensor(r.slice(0, 2)), tensor([r[2]!])]);
+    const [b] = await pairs.batch(3).toArray() as unknown as Tensor[][];
+    expect(b!.map((t) => t.shape)).toEqual([[3, 2], [3, 1]]);
+    expect([values(b![0]!), values(b![1]!)]).toEqual([[1, 2, 3, 4, 5, 6], [0, 1, 1]]);
+    // A list of numbers is still one tensor's row.
+    expect((await data.array([[1, 2], [3, 4]]).batch(2).toArray())[0]!.shape).toEqual([2, 2]);
+    const m = sequential({ layers: [layers.dense({ units: 1, inputShape: [2] })] });
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const h = await m.fitDataset(pairs.batch(2), { epochs: 2, verbose: 0 });
+    expect(h.history.loss).toHaveLength(2);
+    await expect(data.array([[tensor([1]), tensor([2])], [tensor([3])]]).batch(2).toArray()).rejects.toThrow('Dataset.batch: the elements differ in structure: element is a list of 2 in the first element but not in element 1 of the batch');
   });
 
   test('shuffle: a permutation, the same for the same seed, new each pass, exact with a full buffer', async () => {

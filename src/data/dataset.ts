@@ -45,6 +45,15 @@ function batchRows(rows: unknown[], path = 'element'): unknown {
     return stack(rows as Tensor[], 0);
   }
   if (typeof first === 'number' || typeof first === 'boolean') return tensor(rows.map(Number));
+  // A list holding tensors or objects (tf.data.array(rows).map(r => [features, label]), as
+  // tfjs-examples' iris makes them) is batched item by item, as tfjs does; a list of numbers is
+  // one tensor's row.
+  if (Array.isArray(first) && first.some((v) => v instanceof Tensor || isContainer(v) || typeof v === 'string')) {
+    return first.map((_, i) => batchRows(rows.map((r, b) => {
+      if (!Array.isArray(r) || r.length !== first.length) throw new Error(`Dataset.batch: the elements differ in structure: ${path} is a list of ${first.length} in the first element but not in element ${b} of the batch`);
+      return r[i];
+    }), `${path}[${i}]`));
+  }
   if (Array.isArray(first) || ArrayBuffer.isView(first)) {
     try {
       return tensor(rows.map((r) => (ArrayBuffer.isView(r) ? Array.from(r as Float32Array) : r)) as number[][]);
