@@ -152,7 +152,7 @@ function tfjsTrainingConfig(outputs: readonly string[], r: CompileRecord): JsonO
 }
 
 /** compile's arguments back from a saved record, each part checked. */
-function compileFromRecord(c: JsonObject, outputs: readonly string[], file: string): { loss: string | string[]; metrics: string[] | Record<string, string[]>; lossWeights?: number[] } {
+function compileFromRecord(c: JsonObject, outputs: readonly string[], file: string): CompileRecord {
   const where = `${file}: userDefinedMetadata.neurite.compile`;
   const strings = (v: Json | undefined): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
   const loss = c.loss;

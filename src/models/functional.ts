@@ -207,7 +207,7 @@ export function model(args: FunctionalArgs): Functional {
 function inputMask(masks: ReadonlyArray<Tensor | null>): Tensor | null {
   const present = masks.filter((m): m is Tensor => m !== null);
   if (present.length === 0) return null;
-  const first = masks.find((m): m is Tensor => m !== null)!;
+  const first = present[0]!;
   return present.every((m) => sameShape(m.shape, first.shape)) ? present.reduce((a, b) => mul(a, b)) : (masks[0] ?? null);
 }
 

@@ -11,7 +11,8 @@ import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model, type ModelData } from './model.js';
 import { modelAsLayer } from './model-layer.js';
-import { Node, SymbolicTensor } from '../nn/symbolic.js';
+import { SymbolicTensor } from '../nn/symbolic.js';
+import { input } from './functional.js';
 import { type StepForward, combineLosses, forwardWithLoss } from './step.js';
 import { summaryLines } from './summary.js';
 
@@ -79,13 +80,10 @@ export class Sequential extends Model {
   private graph(what: string): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
     if (this.symbolicGraph !== null && this.symbolicGraph.layers === this.layers.length) return this.symbolicGraph;
     if (this.declaredInput === null || this.layers.length === 0) throw new Error(`Sequential.${what}: the model has no input shape yet (give the first layer an inputShape, or fit it)`);
-    const entry = new InputLayer({ batchShape: this.declaredInput, name: this.inputNames[0] });
-    const node = new Node(entry, [], [this.declaredInput]);
-    entry.inboundNodes.push(node);
-    entry.built = true;
-    let t = node.outputs[0]!;
+    const entry = input({ batchShape: this.declaredInput, name: this.inputNames[0]! });
+    let t = entry;
     for (const l of this.layers) t = l.apply(t) as SymbolicTensor;
-    this.symbolicGraph = { inputs: [node.outputs[0]!], outputs: [t], layers: this.layers.length };
+    this.symbolicGraph = { inputs: [entry], outputs: [t], layers: this.layers.length };
     return this.symbolicGraph;
   }
 

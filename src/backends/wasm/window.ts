@@ -61,17 +61,17 @@ export function nativeWindow(e: WindowExports, resident: (x: Buf) => boolean, al
   const image = (w: Window2d): number => w.inH * w.inW * w.channels * 4;
   const rows = (w: Window2d): number => w.outH * w.outW * w.kH * w.kW * w.channels * 4;
   const pixels = (w: Window2d, c: number): number => w.outH * w.outW * c * 4;
-  /** A depthwise kernel in the module where its three arrays are resident, else the reference's. */
   // The depthwise filter gradient's second half of the batch sums here (assembly/window.ts).
   let half: Float32Array | null = null;
   const halfSums = (n: number): number => {
     if (half === null || half.length < n) half = allocResident(n);
     return half.byteOffset;
   };
-  const depthwise = (kernel: (a: number, b: number, win: number, m: number, out: number) => void, fallback: Kernels['depthwiseConv'], split?: (a: Buf, b: Buf, w: Window2d, m: number, out: Buf) => boolean): Kernels['depthwiseConv'] =>
+  /** A depthwise kernel in the module where its three arrays are resident, else the reference's. */
+  const depthwise = (kernel: (a: number, b: number, win: number, m: number, out: number) => void, fallback: Kernels['depthwiseConv'], split: (a: Buf, b: Buf, w: Window2d, m: number, out: Buf) => boolean): Kernels['depthwiseConv'] =>
     (a, b, w, m, out) => {
       if (a.length + out.length >= NATIVE_MIN && resident(a) && resident(b) && resident(out)) {
-        if (split?.(a, b, w, m, out) !== true) kernel(a.byteOffset, b.byteOffset, place(w), m, out.byteOffset);
+        if (!split(a, b, w, m, out)) kernel(a.byteOffset, b.byteOffset, place(w), m, out.byteOffset);
       } else fallback(a, b, w, m, out);
     };
   return {
