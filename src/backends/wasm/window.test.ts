@@ -35,14 +35,19 @@ describe.runIf(wasmSimdSupported())('the WebAssembly window kernels on two threa
     const alloc = backend.allocResident!;
     const x = alloc(4 * 40 * 40 * 12).fill(1);
     const cols = alloc(w.batch * w.outH * w.outW * 9 * 12);
+    // Each call's second band of two images goes to the worker, or, when the worker is late (a
+    // busy machine: the CI's other test files), runs here: a few tries until one has gone.
     const before = backend.workerBands();
-    backend.kernels.im2col(x, w, 0, cols);
-    backend.kernels.maxPool(x, w, alloc(x.length), alloc(x.length));
-    // Each call's second band of two images went to the worker (or, had it been late, ran here).
+    const pool = alloc(x.length), taps = alloc(x.length);
+    for (let i = 0; i < 20 && backend.workerBands() === before; i++) {
+      backend.kernels.im2col(x, w, 0, cols);
+      backend.kernels.maxPool(x, w, pool, taps);
+    }
     expect(backend.workerBands() - before).toBeGreaterThanOrEqual(1);
     // The depthwise filter gradient's second half of the batch goes to the worker too.
     const between = backend.workerBands();
-    for (let i = 0; i < 4; i++) backend.kernels.depthwiseConvGradFilter(x, alloc(x.length).fill(1), w, 1, alloc(9 * 12));
+    const g = alloc(x.length).fill(1), df = alloc(9 * 12);
+    for (let i = 0; i < 20 && backend.workerBands() === between; i++) backend.kernels.depthwiseConvGradFilter(x, g, w, 1, df);
     expect(backend.workerBands() - between).toBeGreaterThanOrEqual(1);
   });
 
