@@ -39,6 +39,19 @@ function blobs(n: number, seed: number): [Tensor, Tensor] {
   return [x, tensor(y, [n, 1])];
 }
 
+test('default layer names follow Keras and tfjs (to_snake_case): Conv2D is conv2d, not conv2_d', () => {
+  // Keras's to_snake_case: `_` before a capital that starts a lower-case word, then between a
+  // lower-case letter and a capital; these are the names Keras gives (and tfjs before its number).
+  const m = sequential({ layers: [
+    layers.conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3 }), layers.maxPooling2d({ poolSize: 2 }), layers.reLU(), layers.prelu(),
+    layers.conv2dTranspose({ filters: 1, kernelSize: 1 }), layers.globalAveragePooling2d(), layers.repeatVector({ n: 2 }),
+    layers.simpleRNN({ units: 2, returnSequences: true }), layers.lstm({ units: 2, returnSequences: true }), layers.batchNormalization(), layers.conv1d({ filters: 1, kernelSize: 1 }),
+  ] });
+  expect(m.layers.map((l) => l.name)).toEqual([
+    'conv2d', 'max_pooling2d', 're_lu', 'p_re_lu', 'conv2d_transpose', 'global_average_pooling2d', 'repeat_vector', 'simple_rnn', 'lstm', 'batch_normalization', 'conv1d',
+  ]);
+});
+
 describe('the stack as a graph (tfjs Sequential inputs, outputs, layer.output)', () => {
   test('inputs and outputs are symbolic tensors; a functional model cut at an inner layer predicts what the stack computes there', () => {
     setSeed(3);

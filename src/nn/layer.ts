@@ -331,9 +331,13 @@ export function stackShape(layer: Layer, inputShape: SymbolicShape): SymbolicSha
   return out as SymbolicShape;
 }
 
-/** Keras's default layer name: the class name in snake_case (`dense`, `conv2d`), numbered past `taken` (`dense_1`). */
+/**
+ * Keras's default layer name: the class name in snake_case by Keras's (and tfjs's) rule, a `_`
+ * before each capitalised word and between a lower-case letter and a capital (`dense`, `conv2d`,
+ * `max_pooling2d`, `simple_rnn`, `re_lu`), numbered past `taken` (`dense_1`).
+ */
 export function uniqueName(className: string, taken: ReadonlySet<string>, next?: Map<string, number>): string {
-  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  const base = className.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
   // `next` remembers where the numbering of each base got to, so naming n layers is O(n).
   let k = next?.get(base) ?? 0;
   let name = k === 0 ? base : `${base}_${k}`;
