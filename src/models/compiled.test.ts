@@ -361,6 +361,7 @@ describe('everything in the library trains on the compiled step', () => {
     rescaling: () => sequential({ layers: [layers.rescaling({ scale: 2, offset: -1, inputShape: [4] }), layers.dense({ units: 3 }), layers.leakyReLU(), layers.dense({ units: 1 })] }),
     maxout: () => sequential({ layers: [layers.maxout({ units: 2, inputShape: [4] }), layers.dense({ units: 1 })] }),
     input: () => sequential({ layers: [layers.input({ shape: [4] }), layers.dense({ units: 3 }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })] }),
+    inputLayer: () => sequential({ layers: [layers.inputLayer({ inputShape: [4] }), layers.dense({ units: 3 }), layers.dense({ units: 1 })] }),
     conv1d: () => around([4, 1], layers.conv1d({ filters: 2, kernelSize: 2, padding: 'causal', activation: 'relu' })),
     conv2d: () => around([2, 2, 1], layers.conv2d({ filters: 2, kernelSize: 2, padding: 'same', activation: 'relu' })),
     conv2dTranspose: () => around([2, 2, 1], layers.conv2dTranspose({ filters: 2, kernelSize: 2, strides: 2 })),

@@ -205,6 +205,30 @@ describe('functional models', () => {
     expect(lines).toContain('Total params: 106');
   });
 
+  test("tfjs's spellings: layers.input is tf.input (a symbolic tensor), layers.inputLayer the layer; a Sequential takes either first, as Keras's takes keras.Input", () => {
+    setSeed(4);
+    // tfjs-examples translation: tf.layers.input({shape: [null, tokens]}) feeding an LSTM with returnState.
+    const x = layers.input({ shape: [null, 3], name: 'enc' });
+    expect(x.shape).toEqual([null, null, 3]);
+    const [seq, h, c] = layers.lstm({ units: 2, returnState: true }).apply(x) as unknown as SymbolicTensor[];
+    expect([seq!.shape, h!.shape, c!.shape]).toEqual([[null, 2], [null, 2], [null, 2]]);
+    const m = model({ inputs: x, outputs: [h!, c!] });
+    expect((m.predict(randomNormal([4, 5, 3], 0, 1, { seed: 2 })) as Tensor[]).map((t) => t.shape)).toEqual([[4, 2], [4, 2]]);
+    // The same stack three ways: tfjs's inputLayer, Keras's Input, or inputShape on the first layer.
+    const dense = () => layers.dense({ units: 2, kernelInitializer: 'ones', biasInitializer: 'zeros' });
+    const viaLayer = new Sequential({ layers: [layers.inputLayer({ inputShape: [3] }), dense()] });
+    const viaInput = new Sequential({ layers: [input({ shape: 3 }), dense()] });
+    const viaBatch = new Sequential();
+    viaBatch.add(layers.inputLayer({ batchInputShape: [null, 3] }));
+    viaBatch.add(dense());
+    const xs = tensor([[1, 2, 3]]);
+    // ones kernel: each unit sums the row, 1 + 2 + 3 = 6
+    for (const s of [viaLayer, viaInput, viaBatch]) expect(Array.from((s.predict(xs) as Tensor).values)).toEqual([6, 6]);
+    expect(viaInput.inputs[0]!.shape).toEqual([null, 3]);
+    const inner = layers.dense({ units: 1, name: 'd' }).apply(input({ shape: [3] })) as SymbolicTensor;
+    expect(() => new Sequential().add(inner)).toThrow("Sequential.add: expected a layer, a model or an input(), got the output of Dense 'd'; use the functional API (tf.model) for graphs");
+  });
+
   test('errors name what was expected and what was given', () => {
     setSeed(1);
     const a = input({ shape: [2], name: 'a' });
@@ -217,8 +241,11 @@ describe('functional models', () => {
     expect(() => model({ inputs: [a, b], outputs: [] })).toThrow('model: outputs must name at least one symbolic tensor');
     const c = input({ shape: [2], name: 'a' });
     expect(() => model({ inputs: [a, c], outputs: layers.add().apply([a, c]) })).toThrow("model: two layers are named 'a'; layer names must be unique in a model");
-    expect(() => input({})).toThrow('input: give exactly one of shape (without the batch axis) and batchShape (with it), got neither');
-    expect(() => input({ shape: [2], batchShape: [null, 2] })).toThrow('got both');
+    expect(() => input({})).toThrow("input: give exactly one of shape (without the batch axis; inputShape in tfjs's inputLayer) and batchShape (with it; batchInputShape), got none");
+    expect(() => input({ shape: [2], batchShape: [null, 2] })).toThrow('got shape and batchShape');
+    expect(() => layers.inputLayer({ inputShape: [2], batchInputShape: [null, 2] })).toThrow('got inputShape and batchInputShape');
+    // @ts-expect-error sparse inputs are not supported
+    expect(() => input({ shape: [2], sparse: true })).toThrow('input: sparse inputs are not supported, got sparse: true');
 
     const m = model({ inputs: [a, b], outputs: out });
     m.compile({ optimizer: 'sgd', loss: 'mse' });

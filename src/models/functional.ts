@@ -12,7 +12,7 @@
  * const model = tfModel({ inputs: [a, b], outputs: layers.dense({ units: 1 }).apply(h) });
  */
 import { type CallOptions, type Layer, type SymbolicShape, formatShape, maskAfter, uniqueName } from '../nn/layer.js';
-import { InputLayer, type InputConfig } from '../nn/simple.js';
+import { InputLayer } from '../nn/simple.js';
 import { Node, SymbolicTensor, isSymbolic } from '../nn/symbolic.js';
 import { fmt, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -24,14 +24,7 @@ import { reduceLoss } from '../losses/losses.js';
 import { detach } from '../autograd/grad.js';
 import { mul } from '../ops/elementwise.js';
 
-/** A model input: a symbolic tensor of `shape` (batch axis left out) or `batchShape`. */
-export function input(config: InputConfig): SymbolicTensor {
-  const layer = new InputLayer(config);
-  const node = new Node(layer, [], [layer.batchInputShape!]);
-  layer.inboundNodes.push(node);
-  layer.built = true;
-  return node.outputs[0]!;
-}
+export { input } from '../nn/simple.js';
 
 export interface FunctionalArgs {
   inputs: SymbolicTensor | SymbolicTensor[];

@@ -6,7 +6,7 @@
  */
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
 import { applyMasked, formatShape, stackShape, uniqueName } from '../nn/layer.js';
-import { InputLayer } from '../nn/simple.js';
+import { InputLayer, inputLayerOf } from '../nn/simple.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model, type ModelData } from './model.js';
@@ -30,13 +30,21 @@ export class Sequential extends Model {
   private builtShape: SymbolicShape | null = null;
   private builtCount = 0;
 
-  constructor(args: { layers?: Array<Layer | Model>; name?: string } = {}) {
+  constructor(args: { layers?: Array<Layer | Model | SymbolicTensor>; name?: string } = {}) {
     super(args.name ?? 'sequential');
     for (const l of args.layers ?? []) this.add(l);
   }
 
-  /** Appends a layer (or a model, as one layer), naming it (`dense`, `dense_1`…) unless it has a name. */
-  add(layerOrModel: Layer | Model): void {
+  /**
+   * Appends a layer (or a model, as one layer), naming it (`dense`, `dense_1`…) unless it has a
+   * name. First, an `input({shape})` declares the input shape, as in Keras.
+   */
+  add(layerOrModel: Layer | Model | SymbolicTensor): void {
+    if (layerOrModel instanceof SymbolicTensor) {
+      const given = inputLayerOf(layerOrModel);
+      if (given === null) throw new Error(`Sequential.add: expected a layer, a model or an input(), got the output of ${layerOrModel.sourceLayer.className} '${layerOrModel.sourceLayer.name ?? ''}'; use the functional API (tf.model) for graphs`);
+      layerOrModel = given;
+    }
     const layer = layerOrModel instanceof Model ? modelAsLayer(layerOrModel) : layerOrModel;
     if (this.members.has(layer)) throw new Error(`Sequential.add: layer '${layer.name}' is already in the model`);
     if (layer instanceof InputLayer) {
@@ -206,6 +214,6 @@ export class Sequential extends Model {
 }
 
 /** tfjs's factory: `sequential({layers: [...]})`. */
-export function sequential(args: { layers?: Array<Layer | Model>; name?: string } = {}): Sequential {
+export function sequential(args: { layers?: Array<Layer | Model | SymbolicTensor>; name?: string } = {}): Sequential {
   return new Sequential(args);
 }

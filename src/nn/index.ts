@@ -5,7 +5,7 @@ import { BatchNormalization, type BatchNormalizationConfig } from './batchnorm.j
 import { Dense, type DenseConfig } from './dense.js';
 import { Maxout, type MaxoutConfig } from './maxout.js';
 import {
-  Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
+  Activation, type ActivationConfig, Dropout, type DropoutConfig, Flatten, InputLayer, type InputConfig, input, LeakyReLU, type LeakyReLUConfig, Rescaling, type RescalingConfig,
   ELU, type ELUConfig, ReLU, type ReLUConfig, Softmax, type SoftmaxConfig, ThresholdedReLU, type ThresholdedReLUConfig, Masking, type MaskingConfig,
 } from './simple.js';
 import type { Layer, LayerArgs } from './layer.js';
@@ -80,7 +80,9 @@ export const layers = {
   softmax: (config: SoftmaxConfig = {}): Softmax => new Softmax(config),
   rescaling: (config: RescalingConfig): Rescaling => new Rescaling(config),
   maxout: (config: MaxoutConfig): Maxout => new Maxout(config),
-  input: (config: InputConfig): InputLayer => new InputLayer(config),
+  /** A symbolic input (tfjs's `tf.layers.input` is `tf.input`); `inputLayer` makes the layer itself. */
+  input,
+  inputLayer: (config: InputConfig): InputLayer => new InputLayer(config),
   conv1d: (config: ConvConfig): Conv1D => new Conv1D(config),
   conv2d: (config: ConvConfig): Conv2D => new Conv2D(config),
   conv2dTranspose: (config: ConvConfig): Conv2DTranspose => new Conv2DTranspose(config),

@@ -9,6 +9,7 @@ import { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, kerasKeys } from './layer.js';
+import { Node, SymbolicTensor } from './symbolic.js';
 
 export interface ActivationConfig extends LayerArgs {
   activation: ActivationIdentifier;
@@ -224,30 +225,62 @@ export class Rescaling extends Layer<RescalingConfig> {
 
 export interface InputConfig {
   /** Shape without the batch axis (or give `batchShape`). */
-  shape?: readonly number[];
+  shape?: ReadonlyArray<number | null> | number;
   /** Shape with the batch axis, which may be null (tfjs `batchShape`). */
   batchShape?: ReadonlyArray<number | null>;
+  /** tfjs's `inputLayer` spelling of `shape`. */
+  inputShape?: ReadonlyArray<number | null> | number;
+  /** tfjs's `inputLayer` spelling of `batchShape`. */
+  batchInputShape?: ReadonlyArray<number | null>;
   batchSize?: number;
   name?: string;
   /** Only 'float32' (tfjs accepts the key). */
   dtype?: 'float32';
+  /** Only false (tfjs accepts the key). */
+  sparse?: false;
 }
 
-/** Declares a model's input shape (`layers.input({shape: [784]})`); computes nothing. */
+/**
+ * Declares a model's input shape; computes nothing. `layers.inputLayer({inputShape})` makes one
+ * (tfjs), as does `input({shape})` behind the symbolic tensor it returns.
+ */
 export class InputLayer extends Layer<LayerArgs> {
   readonly className = 'InputLayer';
   constructor(config: InputConfig) {
     const c = kerasKeys(config);
-    if ((c.shape === undefined) === (c.batchShape === undefined)) {
-      throw new Error(`input: give exactly one of shape (without the batch axis) and batchShape (with it), got ${c.shape === undefined ? 'neither' : 'both'}`);
+    const given = (['shape', 'inputShape', 'batchShape', 'batchInputShape'] as const).filter((k) => c[k] !== undefined);
+    if (given.length !== 1) {
+      throw new Error(`input: give exactly one of shape (without the batch axis; inputShape in tfjs's inputLayer) and batchShape (with it; batchInputShape), got ${given.length === 0 ? 'none' : given.join(' and ')}`);
     }
     if (c.dtype !== undefined && c.dtype !== 'float32') throw new Error(`input: dtype must be 'float32', got ${JSON.stringify(c.dtype)}`);
+    if (c.sparse !== undefined && c.sparse !== false) throw new Error(`input: sparse inputs are not supported, got sparse: ${JSON.stringify(c.sparse)}`);
+    const shape = c.shape ?? c.inputShape;
+    const batchShape = c.batchShape ?? c.batchInputShape;
+    // A shape may hold null (any length: a sequence's time axis), so it becomes the batch shape.
     super({
-      ...(c.shape === undefined ? { batchInputShape: c.batchShape! } : { inputShape: c.shape }),
-      ...(c.batchSize === undefined ? {} : { batchSize: c.batchSize }), ...(c.name === undefined ? {} : { name: c.name }),
+      batchInputShape: shape === undefined ? batchShape! : [c.batchSize ?? null, ...(typeof shape === 'number' ? [shape] : shape)],
+      ...(c.name === undefined ? {} : { name: c.name }),
     });
   }
   call(x: Tensor): Tensor {
     return x;
   }
+}
+
+/**
+ * A symbolic input of the given shape (tfjs `tf.input` and `tf.layers.input`, Keras
+ * `keras.Input`): where a functional model starts; a Sequential also takes one as its first
+ * layer, as Keras's does.
+ */
+export function input(config: InputConfig): SymbolicTensor {
+  const layer = new InputLayer(config);
+  const node = new Node(layer, [], [layer.batchInputShape!]);
+  layer.inboundNodes.push(node);
+  layer.built = true;
+  return node.outputs[0]!;
+}
+
+/** The input layer behind `x` when `x` is what `input()` returned; otherwise null. */
+export function inputLayerOf(x: unknown): InputLayer | null {
+  return x instanceof SymbolicTensor && x.node.layer instanceof InputLayer && x.node.inputs.length === 0 ? x.node.layer : null;
 }

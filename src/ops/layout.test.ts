@@ -51,6 +51,16 @@ describe('layout ops', () => {
     expect(Array.from(x.grad!.values)).toEqual([2, 1]);
   });
 
+  test("slice with numbers is axis 0's begin and size, the other axes whole (tfjs's x.slice(i, 1) is row i)", () => {
+    const x = tensor([[1, 2], [3, 4], [5, 6]]);
+    expect(x.slice(1, 1).shape).toEqual([1, 2]);
+    expect(Array.from(x.slice(1, 1).values)).toEqual([3, 4]);
+    expect(Array.from(slice(x, 2).values)).toEqual([5, 6]);
+    expect(Array.from(x.slice([1, 1], 2).values)).toEqual([4, 6]);
+    expect(() => slice(x, 'a' as never)).toThrow('slice: expected begin and size as numbers or lists of numbers, got string');
+    expect(() => x.slice(3, 1)).toThrow('slice: begin [3, 0] with size [1, 2] is outside shape [3,2] (axis 0)');
+  });
+
   test('error messages', () => {
     const x = tensor([[1, 2, 3], [4, 5, 6]]);
     expect(() => transpose(x, [0, 0])).toThrow('transpose: perm [0, 0] is not a permutation of the 2 axes of shape [2,3]');

@@ -53,8 +53,14 @@ export function transpose(xl: TensorLike, perm?: readonly number[]): Tensor {
  * A block of `x`: `size[i]` elements from `begin[i]` on each axis (−1 = to the end).
  * Missing trailing entries take the whole axis.
  */
-export function slice(xl: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
+export function slice(xl: TensorLike, beginGiven: number | readonly number[], sizeGiven?: number | readonly number[]): Tensor {
   const x = asTensor(xl, 'slice');
+  // A number is axis 0's begin or size, the other axes whole (tfjs: `x.slice(i, 1)` is row i).
+  const begin = typeof beginGiven === 'number' ? [beginGiven] : beginGiven;
+  const size = typeof sizeGiven === 'number' ? [sizeGiven] : sizeGiven;
+  if (!Array.isArray(begin) || (size !== undefined && !Array.isArray(size))) {
+    throw new Error(`slice: expected begin and size as numbers or lists of numbers, got ${typeof beginGiven}${sizeGiven === undefined ? '' : ` and ${typeof sizeGiven}`}`);
+  }
   if (begin.length > x.rank || (size !== undefined && size.length > x.rank)) {
     throw new Error(`slice: begin [${begin.join(', ')}] / size [${(size ?? []).join(', ')}] have more entries than the rank of shape ${fmt(x.shape)}`);
   }

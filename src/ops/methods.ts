@@ -47,7 +47,7 @@ declare module '../tensor/tensor.js' {
     flatten(): Tensor;
     expandDims(axis?: number): Tensor;
     squeeze(axes?: readonly number[]): Tensor;
-    slice(begin: readonly number[], size?: readonly number[]): Tensor;
+    slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor;
     gather(indices: Tensor | ArrayLike<number>, axis?: number): Tensor;
     sum(axes?: Axes, keepDims?: boolean): Tensor;
     mean(axes?: Axes, keepDims?: boolean): Tensor;
