@@ -99,11 +99,11 @@ export * as metrics from './metrics/functions.js';
 export { Reduction } from './losses/tfjs-losses.js';
 export type { Metric, MetricIdentifier, MetricName, MetricFunction } from './metrics/index.js';
 export { Sequential, sequential, type CompileArgs } from './models/sequential.js';
-export { Model, type TrainStepResult, type ModelData, type Evaluated } from './models/model.js';
+export { Model, Model as LayersModel, type TrainStepResult, type ModelData, type Evaluated } from './models/model.js';
 export { Functional, model, input, type FunctionalArgs } from './models/functional.js';
 export type { FitArgs } from './models/fit.js';
 export type { FitDatasetArgs } from './models/fit-dataset.js';
-export { Callback, History, type CallbackHooks } from './models/callbacks.js';
+export { Callback, CustomCallback, History, type CallbackHooks } from './models/callbacks.js';
 export {
   EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, LearningRateScheduler, CSVLogger,
   type EarlyStoppingOptions, type ReduceLROnPlateauOptions,

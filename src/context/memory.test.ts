@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buffer, dispose, keep, memory, tensor, tidy } from '../index.js';
+import { buffer, dispose, keep, memory, tensor, tidy, type Tensor } from '../index.js';
 
 describe("tfjs's memory API (bookkeeping: neurite frees by garbage collection)", () => {
   test('tidy uncounts what it made except its result and kept tensors; nested tidies hand results out', () => {
@@ -21,6 +21,15 @@ describe("tfjs's memory API (bookkeeping: neurite frees by garbage collection)",
     // A disposed tensor still works (nothing was freed), and disposing twice counts once.
     expect(Array.from(inner!.values)).toEqual([3, 5, 7]);
     inner!.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  test("dispose walks an array's named properties too, as tfjs does (cart-pole keeps gradients by name on an array)", () => {
+    const before = memory().numTensors;
+    const record = Object.assign([] as Tensor[], { 'dense/kernel': [tensor([1]), tensor([2])] });
+    record.push(tensor([3]));
+    expect(memory().numTensors - before).toBe(3);
+    dispose(record);
     expect(memory().numTensors).toBe(before);
   });
 

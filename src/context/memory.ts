@@ -11,11 +11,16 @@ import { getContext } from './context.js';
 /** Something holding tensors: a tensor, or arrays and plain objects of them. */
 export type TensorContainer = Tensor | null | undefined | string | number | boolean | TensorContainer[] | { [key: string]: TensorContainer } | void;
 
-/** Every tensor in `c` (arrays and plain objects searched, to a depth of 64). */
+/**
+ * Every tensor in `c` (arrays and plain objects searched, to a depth of 64). An array's named
+ * properties count too, as tfjs walks them (tfjs-examples cart-pole keeps gradients by variable
+ * name on an array and disposes it).
+ */
 function tensorsIn(c: unknown, out: Set<Tensor>, depth = 0): Set<Tensor> {
   if (c instanceof Tensor) out.add(c);
-  else if (depth < 64 && Array.isArray(c)) for (const v of c) tensorsIn(v, out, depth + 1);
-  else if (depth < 64 && c !== null && typeof c === 'object' && Object.getPrototypeOf(c) === Object.prototype) for (const v of Object.values(c)) tensorsIn(v, out, depth + 1);
+  else if (depth < 64 && c !== null && typeof c === 'object' && (Array.isArray(c) || Object.getPrototypeOf(c) === Object.prototype)) {
+    for (const v of Object.values(c)) tensorsIn(v, out, depth + 1);
+  }
   return out;
 }
 

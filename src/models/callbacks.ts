@@ -32,6 +32,28 @@ export abstract class Callback {
   }
 }
 
+/** Every hook a callback may have. */
+const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const satisfies ReadonlyArray<keyof CallbackHooks>;
+
+/**
+ * A callback made of the hooks given (tfjs `new tf.CustomCallback({onEpochEnd})`): the same as
+ * passing the object itself, for programs that construct one.
+ */
+// The hooks given become the callback's own (declaration merging types them).
+export interface CustomCallback extends CallbackHooks {}
+export class CustomCallback extends Callback {
+  constructor(hooks: CallbackHooks) {
+    super();
+    if (hooks === null || typeof hooks !== 'object') throw new Error(`CustomCallback: expected an object of hooks (onEpochEnd…), got ${hooks === null ? 'null' : typeof hooks}`);
+    for (const name of HOOKS) {
+      const hook = hooks[name];
+      if (hook === undefined) continue;
+      if (typeof hook !== 'function') throw new Error(`CustomCallback: ${name} must be a function, got ${typeof hook}`);
+      this[name] = hook.bind(hooks) as never;
+    }
+  }
+}
+
 type HookName = keyof CallbackHooks;
 
 /**
@@ -51,7 +73,7 @@ export class CallbackList {
         c.setParams(params);
       }
     }
-    const names: HookName[] = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+    const names: readonly HookName[] = HOOKS;
     this.byHook = Object.fromEntries(names.map((n) => [n, list.filter((c) => typeof c[n] === 'function')])) as Record<HookName, CallbackHooks[]>;
     this.hasBatchHooks = this.byHook.onBatchBegin.length > 0 || this.byHook.onBatchEnd.length > 0;
   }

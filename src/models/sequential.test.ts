@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import {
-  Callback, EarlyStopping, type Logs, SGD, callbacks, layers, losses, sequential, setSeed, tensor, train, Adam, oneHot, randomNormal, Tensor, model as functionalModel, type SymbolicTensor,
+  Callback, CustomCallback, EarlyStopping, type Logs, SGD, callbacks, layers, losses, sequential, setSeed, tensor, train, Adam, oneHot, randomNormal, Tensor, model as functionalModel, type SymbolicTensor,
 } from '../index.js';
 
 const XOR_X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
@@ -231,6 +231,16 @@ describe('training', () => {
     await m.fit(tensor([[1], [2], [3]]), tensor([[1], [2], [3]]), { epochs: 10, batchSize: 2, verbose: 0, callbacks: new Recorder(), yieldEvery: 'batch' });
     expect(events).toEqual(['trainBegin', 'epochBegin 0', 'batchEnd 0', 'batchEnd 1', 'epochEnd 0', 'epochBegin 1', 'batchEnd 0', 'batchEnd 1', 'epochEnd 1', 'trainEnd']);
     expect(yieldedBeforeEnd).toBe(true);
+  });
+
+  test("CustomCallback (tfjs) runs the hooks it was given, bound to their object; it refuses what is not a hook", async () => {
+    const m = sequential({ layers: [layers.dense({ units: 1, inputDim: 1 })] });
+    m.compile({ loss: 'mse', optimizer: 'sgd' });
+    const hooks = { seen: [] as string[], onEpochEnd(e: number) { this.seen.push(`epochEnd ${e}`); }, onTrainEnd() { this.seen.push('trainEnd'); } };
+    await m.fit(tensor([[1], [2]]), tensor([[1], [2]]), { epochs: 2, verbose: 0, callbacks: [new CustomCallback(hooks)] });
+    expect(hooks.seen).toEqual(['epochEnd 0', 'epochEnd 1', 'trainEnd']);
+    expect(() => new CustomCallback(null as never)).toThrow('CustomCallback: expected an object of hooks (onEpochEnd…), got null');
+    expect(() => new CustomCallback({ onEpochEnd: 3 } as never)).toThrow('CustomCallback: onEpochEnd must be a function, got number');
   });
 
   test('by default fit yields about every 25 ms even when a batch takes microseconds; with yieldEvery never, not at all', async () => {

@@ -56,6 +56,11 @@ abstract class Conv extends Layer<ConvConfig> {
   bias: Tensor | null = null;
   protected inChannels = 0;
 
+  /** The number of output channels (tfjs's `layer.filters`); undefined for a depthwise convolution. */
+  get filters(): number | undefined {
+    return this.config.filters;
+  }
+
   constructor(config: ConvConfig, private readonly kind: string, needsFilters = true) {
     super(config);
     const label = kind;

@@ -38,6 +38,11 @@ export class Dense extends Layer<DenseConfig> {
     getActivation(config.activation); // fail early on an unknown name
   }
 
+  /** The output width (tfjs's `layer.units`). */
+  get units(): number {
+    return this.config.units;
+  }
+
   private get label(): string {
     return this.name === undefined ? 'dense' : `dense '${this.name}'`;
   }

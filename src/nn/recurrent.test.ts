@@ -37,6 +37,8 @@ describe('recurrent layers by hand', () => {
     l.kernel!.assign([1]);
     l.recurrentKernel!.assign([0.5]);
     expect(Array.from(l.apply(tensor([1, 2, 3], [1, 3, 1])).values)).toEqual([1, 2.5, 4.25]);
+    // Keras's layer.units
+    expect([l.units, layers.lstm({ units: 7 }).units, layers.gru({ units: 3 }).units]).toEqual([1, 7, 3]);
   });
 
   test('lstm cell by hand: one step from zero state', () => {

@@ -106,7 +106,8 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
     this.fusedGate = activationName(config.activation ?? 'tanh') === 'tanh' && (gate === 'sigmoid' || gate === 'hardSigmoid') ? gate : null;
   }
 
-  protected get units(): number {
+  /** The size of the state and output (tfjs's `layer.units`). */
+  get units(): number {
     return this.config.units;
   }
 

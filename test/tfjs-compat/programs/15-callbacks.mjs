@@ -1,5 +1,6 @@
 // The guide "Training: callbacks": tf.callbacks.earlyStopping on val_loss, a custom callback
-// object with onBatchEnd/onEpochEnd and model.stopTraining set from it, onTrainEnd.
+// object with onBatchEnd/onEpochEnd and model.stopTraining set from it, onTrainEnd; a
+// tf.CustomCallback; models as tf.LayersModel (cart-pole tests `instanceof tf.LayersModel`).
 import * as tf from '@tensorflow/tfjs';
 
 export async function run() {
@@ -25,7 +26,14 @@ export async function run() {
       onTrainEnd: async () => { trainEnded = true; },
     },
   });
-  return { earlyStopped: early.epoch.length < 50, stoppedAt: h.epoch.length < 20, batchesPerEpoch: batches / h.epoch.length, trainEnded };
+  const seen = [];
+  await make().fit(x, y, { epochs: 3, verbose: 0, callbacks: [new tf.CustomCallback({ onEpochEnd: async (epoch, logs) => { seen.push(epoch, typeof logs.loss); } })] });
+  const i = tf.input({ shape: [3] });
+  const functional = tf.model({ inputs: i, outputs: tf.layers.dense({ units: 1 }).apply(i) });
+  return {
+    earlyStopped: early.epoch.length < 50, stoppedAt: h.epoch.length < 20, batchesPerEpoch: batches / h.epoch.length, trainEnded,
+    customCallback: seen.join(','), layersModels: [custom instanceof tf.LayersModel, functional instanceof tf.LayersModel, custom instanceof tf.Sequential].join(','),
+  };
 }
 
-export const checks = { earlyStopped: { equal: true }, stoppedAt: { equal: true }, batchesPerEpoch: { equal: true }, trainEnded: { equal: true } };
+export const checks = { earlyStopped: { equal: true }, stoppedAt: { equal: true }, batchesPerEpoch: { equal: true }, trainEnded: { equal: true }, customCallback: { equal: true }, layersModels: { equal: true } };

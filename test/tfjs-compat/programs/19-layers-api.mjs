@@ -1,5 +1,6 @@
 // The guide "Models and layers": model.layers, layer.getWeights()/setWeights(), countParams,
-// getLayer by index, trainable = false freezing a layer during fit, model.weights and .val.
+// getLayer by index, trainable = false freezing a layer during fit, model.weights and .val;
+// layers' own fields (cart-pole reads layer.units to save its network's sizes).
 import * as tf from '@tensorflow/tfjs';
 
 export async function run() {
@@ -20,10 +21,11 @@ export async function run() {
     layers: model.layers.length, params: model.countParams(), trainableWeights: model.trainableWeights.length,
     frozen: frozenBefore.every((v, i) => v === frozenAfter[i]), secondMoved: Array.from(model.layers[1].getWeights()[1].dataSync()),
     losses: h.history.loss, weightVal: Array.from(model.weights[3].val.dataSync()), shapes: model.getWeights().map((w) => w.shape.join('x')).join(' '),
+    fields: [model.layers[0].units, tf.layers.conv2d({ filters: 4, kernelSize: 3 }).filters].join(','),
   };
 }
 
 export const checks = {
   layers: { equal: true }, params: { equal: true }, trainableWeights: { equal: true }, frozen: { equal: true },
-  secondMoved: { rel: 1e-4 }, losses: { rel: 1e-4 }, weightVal: { rel: 1e-4 }, shapes: { equal: true },
+  secondMoved: { rel: 1e-4 }, losses: { rel: 1e-4 }, weightVal: { rel: 1e-4 }, shapes: { equal: true }, fields: { equal: true },
 };
