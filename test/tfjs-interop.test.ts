@@ -93,6 +93,51 @@ describe('TensorFlow.js interop', () => {
   });
 });
 
+describe('quantized weights (tfjs-examples quantization: tensorflowjs_converter --quantization_bytes 1 and 2)', () => {
+  test('a model.json whose weights are stored as uint8 and uint16 with scale and min: neurite and tfjs load it and predict the same', async () => {
+    setSeed(8);
+    const model = sequential({ layers: [layers.dense({ units: 6, activation: 'relu', inputShape: [4] }), layers.dense({ units: 3 })] });
+    const dir = tmp();
+    await model.save(`file://${dir}`);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const floats = new Float32Array(new Uint8Array(readFileSync(join(dir, 'weights.bin'))).buffer);
+    // The converter's scheme: q = round((v − min) / scale), scale = (max − min) / (2^bits − 1);
+    // the reader computes v ≈ q·scale + min. Kernels as uint8, biases as uint16.
+    type Spec = { name: string; shape: number[]; dtype: string; quantization?: { dtype: string; scale: number; min: number } };
+    const specs = json.weightsManifest[0].weights as Spec[];
+    const parts: Uint8Array[] = [];
+    let at = 0;
+    for (const spec of specs) {
+      const n = spec.shape.reduce((a, b) => a * b, 1);
+      const v = floats.subarray(at, at + n);
+      at += n;
+      const bits = spec.name.endsWith('kernel') ? 8 : 16;
+      const min = Math.min(...v);
+      const scale = (Math.max(...v) - min) / (2 ** bits - 1) || 1;
+      const q = (bits === 8 ? new Uint8Array(n) : new Uint16Array(n)).map((_, i) => Math.round((v[i]! - min) / scale));
+      spec.quantization = { dtype: bits === 8 ? 'uint8' : 'uint16', scale, min };
+      parts.push(new Uint8Array(q.buffer));
+    }
+    const bytes = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    parts.reduce((o, p) => (bytes.set(p, o), o + p.length), 0);
+    // As the converter writes it: without neurite's own metadata (its checksum is of the float weights).
+    delete json.userDefinedMetadata;
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    writeFileSync(join(dir, 'weights.bin'), bytes);
+    const quantized = await loadLayersModel(`file://${dir}/model.json`);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs as tf.io.WeightsManifestEntry[], weightData: bytes.buffer }));
+    const probe = randomNormal([5, 4], 0, 1, { seed: 3 });
+    const got = (quantized.predict(probe) as Tensor).values;
+    closeTo(got, await (tfModel.predict(tf.tensor(Array.from(probe.values), [5, 4])) as tf.Tensor).data());
+    // The weights did change: uint8 kernels are off by up to half a step somewhere.
+    expect(Array.from(got)).not.toEqual(Array.from((model.predict(probe) as Tensor).values));
+    // A quantization this reader does not know is named, not guessed at.
+    specs[0]!.quantization!.dtype = 'int4';
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    await expect(loadLayersModel(`file://${dir}/model.json`)).rejects.toThrow(`${join(dir, 'model.json')}: weight "dense/kernel" (weightsManifest[0].weights[0]): unsupported quantization dtype "int4"`);
+  });
+});
+
 describe('training matches TensorFlow.js', () => {
   test('same initial weights and batch order: the same weights after an epoch of SGD (784-30-30-10 on MNIST)', async () => {
     const { datasets, oneHot, SGD } = await import('../src/index.js');

@@ -203,6 +203,12 @@ export abstract class Model implements TrainingModel {
    * tensor for a one-input model, a list in order, or an object keyed by name.
    */
   dataList(x: ModelData, op: string, targets = false): Tensor[] {
+    // A vector is a column, one value per sample, as tfjs and Keras read it (tensor1d targets
+    // for a one-unit output: tfjs-examples website-phishing).
+    return this.dataTensors(x, op, targets).map((t) => (t.rank === 1 ? t.reshape([t.shape[0]!, 1]) : t));
+  }
+
+  private dataTensors(x: ModelData, op: string, targets: boolean): Tensor[] {
     const names = targets ? this.outputNames : this.inputNames;
     const what = targets ? 'targets' : 'inputs';
     if (x instanceof Tensor) {

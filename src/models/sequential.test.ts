@@ -233,6 +233,19 @@ describe('training', () => {
     expect(yieldedBeforeEnd).toBe(true);
   });
 
+  test('a vector of targets (or inputs) is a column, one value per sample, as tfjs and Keras read it: the same training as [n, 1]', async () => {
+    const run = async (y: Tensor, x: Tensor) => {
+      setSeed(5);
+      const m = sequential({ layers: [layers.dense({ units: 3, activation: 'sigmoid', inputShape: [1] }), layers.dense({ units: 1, activation: 'sigmoid' })] });
+      m.compile({ loss: 'binaryCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
+      const h = await m.fit(x, y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0, validationSplit: 0.25 });
+      const ev = m.evaluate(x, y) as Tensor[];
+      return [h.history.loss, h.history.val_acc, ev.map((t) => t.item()), Array.from((m.predict(x) as Tensor).values)];
+    };
+    const column = await run(tensor([[0], [1], [1], [0]]), tensor([[0.1], [0.9], [0.8], [0.2]]));
+    expect(await run(tensor([0, 1, 1, 0]), tensor([0.1, 0.9, 0.8, 0.2]))).toEqual(column);
+  });
+
   test("CustomCallback (tfjs) runs the hooks it was given, bound to their object; it refuses what is not a hook", async () => {
     const m = sequential({ layers: [layers.dense({ units: 1, inputDim: 1 })] });
     m.compile({ loss: 'mse', optimizer: 'sgd' });
@@ -384,7 +397,8 @@ describe('bad input', () => {
   const x = randomNormal([4, 3], 0, 1, { seed: 1 });
 
   test('x and y with different sample counts', async () => {
-    await expect(model().fit(x, tensor([0, 1, 1]), { verbose: 0 })).rejects.toThrow('fit: x has 4 samples (shape [4,3]) but y has 3 (shape [3])');
+    // A vector of targets is read as a column (tfjs and Keras), so the shapes name it so.
+    await expect(model().fit(x, tensor([0, 1, 1]), { verbose: 0 })).rejects.toThrow('fit: x has 4 samples (shape [4,3]) but y has 3 (shape [3,1])');
   });
   test('wrong feature width for the first layer', async () => {
     await expect(model().fit(randomNormal([4, 5]), tensor([0, 1, 1, 0]), { verbose: 0 })).rejects.toThrow('fit: the model expects input of shape (None, 3), got [4,5]');
@@ -397,7 +411,7 @@ describe('bad input', () => {
     const bad = x.clone();
     bad.values[4] = Number.NaN;
     await expect(model().fit(bad, tensor([0, 1, 1, 0]), { verbose: 0 })).rejects.toThrow('fit: x contains NaN at row 1, column 1 (shape [4,3])');
-    await expect(model().fit(x, tensor([0, Infinity, 1, 0]), { verbose: 0 })).rejects.toThrow('fit: y contains Infinity at row 1, column 0 (shape [4])');
+    await expect(model().fit(x, tensor([0, Infinity, 1, 0]), { verbose: 0 })).rejects.toThrow('fit: y contains Infinity at row 1, column 0 (shape [4,1])');
   });
   test('unknown loss, optimizer, activation and metric names list the valid ones', () => {
     const m = sequential({ layers: [layers.dense({ units: 1, inputDim: 1 })] });
