@@ -122,7 +122,7 @@ export {
 
 // ---- saving and loading --------------------------------------------------------------------
 export {
-  saveModel, loadLayersModel, saveWeights, loadWeights, ModelCheckpoint, modelCheckpoint, encodeSafetensors, decodeSafetensors,
+  saveModel, loadLayersModel, modelFromJSON, models, saveWeights, loadWeights, ModelCheckpoint, modelCheckpoint, encodeSafetensors, decodeSafetensors,
   modelToArtifacts, modelFromArtifacts, io, type IOHandler, type ModelArtifacts, type SaveResult, type ModelCheckpointOptions, type SaveOptions, type LoadOptions, type SafeTensor,
 } from './io/index.js';
 /** tfjs-style callback factories: `callbacks.earlyStopping({...})`, `callbacks.modelCheckpoint(path)`… */

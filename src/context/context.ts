@@ -32,7 +32,8 @@ export interface Context {
    * While a model file is read: how many weight values its manifest lists, still unclaimed;
    * a layer asking for more is refused before it allocates.
    */
-  weightBudget?: { remaining: number; file: string };
+  /** Weights layers may still make while a model is read, and what the message says when they run out. */
+  weightBudget?: { remaining: number; file: string; over?: string };
   /** While a model file is read: an unknown config key is an error (default) or, with 'warn', ignored with a warning. */
   unknownKeys?: 'error' | 'warn';
   /**

@@ -12,7 +12,7 @@ import { Model } from '../models/model.js';
 import type { Logs } from '../models/types.js';
 import { fmt } from '../tensor/shape.js';
 import { crc32, pathFromUrl, fsModules, previousVersion, readChecked, removeStaleTemps, writeAtomic, writeAtomicGroup } from './files.js';
-import { type LoadedModel, OPTIMIZER_FILE, WEIGHTS_FILE, type SaveOptions, modelFromArtifacts, modelToArtifacts, namedWeights, readManifest } from './model-format.js';
+import { type LoadedModel, OPTIMIZER_FILE, WEIGHTS_FILE, type SaveOptions, modelFromArtifacts, modelFromTopologyJson, modelToArtifacts, modelTopology, namedWeights, readManifest } from './model-format.js';
 import { MAX_HEADER, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import type { Json, JsonObject } from './topology.js';
 import { type IOHandler, type ModelArtifacts, type SaveResult, type WeightsManifestEntry, artifactsToJson, isHandler } from './handlers.js';
@@ -280,8 +280,40 @@ export class ModelCheckpoint extends Callback {
 
 export const modelCheckpoint = (filepath: string, options?: ModelCheckpointOptions): ModelCheckpoint => new ModelCheckpoint(filepath, options);
 
+/**
+ * A model from its topology, weights freshly initialized (tfjs `tf.models.modelFromJSON`): the
+ * `{modelTopology}` of a model.json or `model.toJSON(null, false)`, or the topology itself (a
+ * JSON string is parsed). Weights come with loadLayersModel; a manifest here is refused.
+ */
+export async function modelFromJSON(config: Json | string, options: { maxParams?: number } = {}): Promise<Sequential | Functional> {
+  const op = 'modelFromJSON';
+  const parse = (v: Json | string): Json => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as Json;
+    } catch (e) {
+      throw new Error(`${op}: the topology is not JSON: ${(e as Error).message}`);
+    }
+  };
+  const given = parse(config);
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new Error(`${op}: expected {modelTopology} or a model topology ({class_name, config}), got ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`);
+  if (given.weightsManifest !== undefined) throw new Error(`${op}: weights are not read here; load the model with loadLayersModel('file://…/model.json') to get them`);
+  const maxParams = options.maxParams ?? MAX_WEIGHTS / 4;
+  if (!Number.isInteger(maxParams) || maxParams < 0) throw new Error(`${op}: maxParams must be an integer ≥ 0, got ${JSON.stringify(maxParams)}`);
+  return modelFromTopologyJson(given.modelTopology === undefined ? given : parse(given.modelTopology as Json), op, maxParams);
+}
+
+/** tfjs's `tf.models` namespace. */
+export const models = { modelFromJSON };
+
 declare module '../models/model.js' {
   interface Model {
+    /**
+     * The model's topology, `{class_name, config, keras_version, backend}`, as a JSON string or,
+     * with `returnString` false, an object (tfjs `model.toJSON(unused, returnString)`); the first
+     * argument is ignored, as tfjs ignores it.
+     */
+    toJSON(unused?: unknown, returnString?: boolean): string | JsonObject;
     /** Saves to `file://dir` in the TensorFlow.js Layers format, or to an IO handler (tfjs `model.save`). */
     save(url: string | IOHandler, options?: SaveOptions): Promise<SaveResult | void>;
     /** Writes the weights as safetensors. */
@@ -293,6 +325,10 @@ declare module '../models/model.js' {
 
 Model.prototype.save = function (this: Model, url: string | IOHandler, options?: SaveOptions) {
   return saveModel(this, url, options);
+};
+Model.prototype.toJSON = function (this: Model, _unused?: unknown, returnString = true) {
+  const topology = modelTopology(this);
+  return returnString ? JSON.stringify(topology) : topology;
 };
 Model.prototype.saveWeights = function (this: Model, file: string) {
   return saveWeights(this, file);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import {
-  Adam, callbacks, decodeSafetensors, input, model as functionalModel, serialization, encodeSafetensors, layers, loadLayersModel, randomNormal, sequential, setSeed, tensor, oneHot, type Sequential, type Tensor,
+  Adam, callbacks, decodeSafetensors, input, models, model as functionalModel, serialization, encodeSafetensors, layers, loadLayersModel, randomNormal, sequential, setSeed, tensor, oneHot, type Sequential, type Tensor,
 } from '../index.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'neurite-io-'));
@@ -543,5 +543,35 @@ describe('a size limit, checked before reading', () => {
     await expect(loadLayersModel(`file://${dir}`, { maxWeightBytes: 63 })).rejects.toThrow(`${join(dir, 'model.json')}: the weights manifest lists 64 bytes of weights, more than the limit of 63 bytes (loadLayersModel's maxWeightBytes option raises it)`);
     await expect(loadLayersModel(`file://${dir}`, { maxWeightBytes: 64 })).resolves.toBeDefined();
     await expect(loadLayersModel(`file://${dir}`, { maxWeightBytes: -1 })).rejects.toThrow('loadLayersModel: maxWeightBytes must be an integer ≥ 0, got -1');
+  });
+});
+
+describe('model.toJSON and models.modelFromJSON (tfjs): the topology alone, fresh weights', () => {
+  test('a functional model and a Sequential come back with the same layers and shapes and new weights; the string form parses to the object form', async () => {
+    setSeed(4);
+    const a = input({ shape: [3], name: 'a' });
+    const h = layers.dense({ units: 4, activation: 'relu', name: 'h' }).apply(a);
+    const g = functionalModel({ inputs: a, outputs: [layers.dense({ units: 2, name: 'o1' }).apply(h), layers.dense({ units: 1, name: 'o2' }).apply(h)] });
+    for (const m of [g, small()]) {
+      const text = m.toJSON() as string;
+      expect(JSON.parse(text)).toEqual(m.toJSON(null, false));
+      const back = await models.modelFromJSON({ modelTopology: m.toJSON(null, false) });
+      expect(back.layers.map((l) => [l.name, l.className])).toEqual(m.layers.map((l) => [l.name, l.className]));
+      expect(back.weights.map((w) => w.shape)).toEqual(m.weights.map((w) => w.shape));
+      expect(Array.from(back.weights[0]!.values)).not.toEqual(Array.from(m.weights[0]!.values));
+      // The topology itself, or as a string, is taken too.
+      expect((await models.modelFromJSON(text)).countParams()).toBe(m.countParams());
+    }
+  });
+
+  test('what it refuses is named', async () => {
+    const t = small().toJSON(null, false);
+    await expect(models.modelFromJSON('{')).rejects.toThrow('modelFromJSON: the topology is not JSON:');
+    await expect(models.modelFromJSON([] as never)).rejects.toThrow('modelFromJSON: expected {modelTopology} or a model topology ({class_name, config}), got an array');
+    await expect(models.modelFromJSON({ modelTopology: t, weightsManifest: [] })).rejects.toThrow("modelFromJSON: weights are not read here; load the model with loadLayersModel('file://…/model.json') to get them");
+    await expect(models.modelFromJSON({ class_name: 'Graph', config: {} })).rejects.toThrow('modelFromJSON: model class "Graph" is not supported (Sequential, Model, Functional)');
+    // dense: 2·3 + 3 = 9 weights, then 3·1 + 1 = 4: a limit of 10 stops at the second kernel.
+    await expect(models.modelFromJSON(t, { maxParams: 10 })).rejects.toThrow("modelFromJSON: layer 'dense_1' needs a kernel of shape [3, 1], more than 10 weights in all (the maxParams option raises the limit)");
+    await expect(models.modelFromJSON(t, { maxParams: -1 })).rejects.toThrow('modelFromJSON: maxParams must be an integer ≥ 0, got -1');
   });
 });

@@ -76,13 +76,17 @@ function layerJson(layer: Layer, inputShape: import('../nn/layer.js').SymbolicSh
   return layerToJson(layer, inputShape);
 }
 
+/** The model's topology as model.json's `modelTopology` holds it (tfjs `model.toJSON`). */
+export function modelTopology(model: Model): JsonObject {
+  return { ...topologyOf(model), keras_version: 'neurite 0.1.0', backend: 'neurite' };
+}
+
 export function modelToArtifacts(model: Model, options: SaveOptions = {}): SavedModel {
-  const topology = topologyOf(model);
   const weights = namedWeights(model);
   const specs: JsonObject[] = weights.map((w) => ({ name: w.name, shape: [...w.value.shape], dtype: 'float32' }));
   const files = new Map<string, Uint8Array>([[WEIGHTS_FILE, concatBytes(weights.map((w) => f32Bytes(w.value.values)))]]);
   const json: JsonObject = {
-    modelTopology: { ...topology, keras_version: 'neurite 0.1.0', backend: 'neurite' },
+    modelTopology: modelTopology(model),
     format: 'layers-model',
     generatedBy: 'neurite 0.1.0',
     convertedBy: null,
@@ -310,6 +314,18 @@ export function modelFromArtifacts(raw: Json, weightData: Uint8Array, file: stri
     if (Object.keys(user).length > 0) model.setUserDefinedMetadata(user);
   }
   return { model, optimizer, rngState };
+}
+
+/**
+ * A model from a topology alone, its weights freshly initialized (tfjs `tf.models.modelFromJSON`
+ * without weights). Its layers may make at most `maxParams` weights, so a topology asking for
+ * units: 1e8 is refused before anything is allocated.
+ */
+export function modelFromTopologyJson(raw: Json, file: string, maxParams: number): Sequential | Functional {
+  const topology = obj(raw, 'modelTopology', file);
+  const t = topology.model_config !== undefined ? obj(topology.model_config, 'modelTopology.model_config', file) : topology;
+  const over = `more than ${maxParams} weights in all (the maxParams option raises the limit)`;
+  return withContext({ weightBudget: { remaining: maxParams, file, over } }, () => named(file, () => modelFromTopology(t, file)));
 }
 
 /**

@@ -225,7 +225,7 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
     if (budget !== undefined) {
       budget.remaining -= shape.reduce((p, d) => p * d, 1);
       if (budget.remaining < 0) {
-        throw new Error(`${budget.file}: layer '${this.name ?? this.className}' needs a ${name} of shape [${shape.join(', ')}], more weights than the file's manifest lists; the topology and the weights do not match`);
+        throw new Error(`${budget.file}: layer '${this.name ?? this.className}' needs a ${name} of shape [${shape.join(', ')}], ${budget.over ?? "more weights than the file's manifest lists; the topology and the weights do not match"}`);
       }
     }
     const init: Initializer = getInitializer(initializer);
