@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import '../index.js';
 import { computeGrads } from '../autograd/engine.js';
 import { gradCheck } from '../autograd/gradcheck.js';
@@ -359,8 +359,24 @@ describe('merge layers', () => {
     }
   });
 
+  test("elementwise merges broadcast as tfjs's do: a lower rank gains axes after the batch axis, sizes of 1 stretch (mnist-acgan: latent [b, 100] times embedding [b, 1, 100])", () => {
+    const latent = input({ shape: [4] });
+    const emb = input({ shape: [1, 4] });
+    expect(layers.multiply().apply([latent, emb]).shape).toEqual([null, 1, 4]);
+    expect(layers.add().apply([input({ shape: [3, 1] }), input({ shape: [3, 5] })]).shape).toEqual([null, 3, 5]);
+    // [[1, 2]] (shape [1, 2]) times [[[3, 4]]] (shape [1, 1, 2]): the first becomes [1, 1, 2], then 1·3, 2·4.
+    const y = layers.multiply().apply([tensor([[1, 2]]), tensor([[[3, 4]]])]);
+    expect(y.shape).toEqual([1, 1, 2]);
+    expect(Array.from(y.values)).toEqual([3, 8]);
+    // Gradients flow back through the broadcast to each input's own shape.
+    const w = randomUniform([2, 3, 3], 0.5, 1.5, { seed: 7 });
+    const res = gradCheck((p, q) => sum(mul(layers.multiply().apply([p!, q!]) as Tensor, w)), [a, sub(b, 0.01).reshape([2, 3, 1]).slice([0, 0, 0], [2, 1, 1]).reshape([2, 1, 1])]);
+    expect(res.passed).toBe(true);
+  });
+
   test('errors', () => {
-    expect(() => layers.add().apply([a, tensor([[1, 2], [3, 4]])])).toThrow('Add: inputs must have the same shape, got (2, 3) and (2, 2)');
+    expect(() => layers.add().apply([a, tensor([[1, 2], [3, 4]])])).toThrow('Add: inputs must have shapes that broadcast together, got (2, 3) and (2, 2)');
+    expect(() => layers.add().apply([a, tensor([[1, 2, 3]])])).toThrow('Add: inputs must have the same batch size, got (2, 3) and (1, 3)');
     expect(() => layers.add().apply([a])).toThrow('Add: needs at least 2 inputs, got 1');
     expect(() => layers.add().apply(a as never)).toThrow("Add '': takes a list of inputs, got one tensor of shape [2,3]");
     expect(() => layers.subtract().apply([a, b, c])).toThrow('Subtract: needs exactly 2 inputs, got 3');
@@ -391,6 +407,44 @@ describe('models nested in models', () => {
     const ae = model({ inputs: inp, outputs: decoder.apply(mean!) as SymbolicTensor, name: 'ae' });
     return { encoder, decoder, ae };
   }
+
+  test('two nested models both named by default are told apart (the later is model_1), as tfjs numbers default names; names the user gave must still differ', () => {
+    setSeed(9);
+    const gx = input({ shape: [2] });
+    const generator = model({ inputs: gx, outputs: layers.dense({ units: 3, name: 'g' }).apply(gx) });
+    const dx = input({ shape: [3] });
+    const discriminator = model({ inputs: dx, outputs: layers.dense({ units: 1, name: 'd' }).apply(dx) });
+    expect([generator.name, discriminator.name]).toEqual(['model', 'model']);
+    const z = input({ shape: [2], name: 'z' });
+    const combined = model({ inputs: z, outputs: discriminator.apply(generator.apply(z) as SymbolicTensor) as SymbolicTensor, name: 'combined' });
+    expect(combined.layers.map((l) => l.name)).toEqual(['z', 'model', 'model_1']);
+    const named = (n: string) => {
+      const i = input({ shape: [2] });
+      return model({ inputs: i, outputs: layers.dense({ units: 2 }).apply(i), name: n });
+    };
+    const [p, q] = [named('twin'), named('twin')];
+    const w = input({ shape: [2], name: 'w' });
+    expect(() => model({ inputs: w, outputs: q.apply(p.apply(w) as SymbolicTensor) as SymbolicTensor })).toThrow("model: two layers are named 'twin'; layer names must be unique in a model");
+  });
+
+  test('a Sequential called on another shape than it declares runs its layers on it, warning once (Keras and tfjs do; mnist-acgan relies on it)', () => {
+    setSeed(10);
+    const stack = new Sequential({ layers: [layers.dense({ units: 6, inputShape: [4] }), layers.reshape({ targetShape: [2, 3] })] });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const x = randomNormal([5, 1, 4], 0, 1, { seed: 1 });
+      // Dense maps the last axis: [5, 1, 4] → [5, 1, 6], reshaped per sample to [2, 3].
+      expect(stack.apply(x).shape).toEqual([5, 2, 3]);
+      stack.apply(x);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toBe("neurite: Sequential 'sequential' was built for input of shape (None, 4) but is called on [5,1,4]; its layers run on that shape");
+      // The layers still refuse what they cannot take, and predict keeps the declared shape.
+      expect(() => stack.apply(randomNormal([5, 3], 0, 1, { seed: 2 }))).toThrow();
+      expect(() => stack.predict(x)).toThrow('predict: the model expects input of shape (None, 4), got [5,1,4]');
+    } finally {
+      warn.mockRestore();
+    }
+  });
 
   test('a composed graph runs its inner models, shares their weights, and trains them', async () => {
     const { encoder, decoder, ae } = autoencoder();

@@ -17,7 +17,7 @@ import { Node, SymbolicTensor, isSymbolic } from '../nn/symbolic.js';
 import { fmt, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model, asList } from './model.js';
-import { modelAsLayer } from './model-layer.js';
+import { ModelLayer, modelAsLayer } from './model-layer.js';
 import { type OutputLoss, type StepForward, combineLosses, outputWithLoss } from './step.js';
 import { functionalSummaryLines } from './summary.js';
 import { reduceLoss } from '../losses/losses.js';
@@ -43,7 +43,7 @@ export class Functional extends Model {
   readonly nodes: readonly Node[];
 
   constructor(args: FunctionalArgs) {
-    super(args.name ?? 'model');
+    super(args.name ?? 'model', args.name === undefined);
     const inputs = asList(args.inputs);
     const outputs = asList(args.outputs);
     for (const [what, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
@@ -65,7 +65,13 @@ export class Functional extends Model {
     const taken = new Set<string>();
     for (const l of layers) {
       if (l.name === undefined) continue;
-      if (taken.has(l.name)) throw new Error(`model: two layers are named '${l.name}'; layer names must be unique in a model`);
+      if (taken.has(l.name)) {
+        // Two nested models both named by default (mnist-acgan's generator and discriminator): number the later one.
+        if (!(l instanceof ModelLayer && l.model.defaultName && l.name === l.model.name)) throw new Error(`model: two layers are named '${l.name}'; layer names must be unique in a model`);
+        let k = 1;
+        while (taken.has(`${l.model.name}_${k}`)) k++;
+        l.name = `${l.model.name}_${k}`;
+      }
       taken.add(l.name);
     }
     for (const l of layers) {

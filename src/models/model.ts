@@ -145,7 +145,12 @@ export abstract class Model implements TrainingModel {
    */
   private readonly programs = new Map<string, { key: readonly unknown[]; byBatch: Map<number, unknown> }>();
 
-  constructor(name: string) {
+  /**
+   * @param defaultName whether `name` is the default ('model', 'sequential') rather than one the
+   *   user gave: a default-named model nested beside another is renamed ('model_1'), as Keras's
+   *   and tfjs's numbered default names never collide.
+   */
+  constructor(name: string, readonly defaultName = false) {
     this.name = name;
   }
 

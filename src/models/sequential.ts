@@ -31,7 +31,7 @@ export class Sequential extends Model {
   private builtCount = 0;
 
   constructor(args: { layers?: Array<Layer | Model | SymbolicTensor>; name?: string } = {}) {
-    super(args.name ?? 'sequential');
+    super(args.name ?? 'sequential', args.name === undefined);
     for (const l of args.layers ?? []) this.add(l);
   }
 
@@ -180,9 +180,25 @@ export class Sequential extends Model {
     if (!ok) throw new Error(`${op}: the model expects input of shape ${formatShape(want)}, got ${fmt(x.shape)}`);
   }
 
-  /** The forward pass, recording gradients (the manual loop's `model(x)`; Keras's `call`). */
+  /** Models already told that they ran on an input of another shape than declared. */
+  private warnedShape = false;
+
+  /**
+   * The forward pass, recording gradients (the manual loop's `model(x)`; Keras's `call`). An
+   * input of another shape than the declared one runs through the layers, which check what
+   * they need, with a warning once, as Keras and tfjs do for a model used as a layer
+   * (mnist-acgan feeds its [b, 100]-declared generator stack a [b, 1, 100] product).
+   */
   call(x: Tensor, options: CallOptions = {}): Tensor {
-    this.checkInput(x, 'apply');
+    try {
+      this.checkInput(x, 'apply');
+    } catch (e) {
+      if (this.layers.length === 0 || this.declaredInput === null) throw e;
+      if (!this.warnedShape) {
+        this.warnedShape = true;
+        console.warn(`neurite: Sequential '${this.name}' was built for input of shape ${formatShape(this.declaredInput)} but is called on ${fmt(x.shape)}; its layers run on that shape`);
+      }
+    }
     let h = x;
     let mask: Tensor | null = null;
     for (const l of this.layers) ({ y: h, mask } = applyMasked(l, h, mask, options));

@@ -4,7 +4,7 @@
  * ops, so gradients and the compiled step come from the ops.
  */
 import { add, div, maximum, minimum, mul, sqrt, sub } from '../ops/elementwise.js';
-import { concat } from '../ops/layout.js';
+import { concat, reshape } from '../ops/layout.js';
 import { matmul } from '../ops/matmul.js';
 import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -18,18 +18,34 @@ abstract class Merge<C extends LayerArgs = LayerArgs> extends Layer<C> {
   /** The output for inputs whose shapes `checkShapes` has passed. */
   protected abstract merge(xs: Tensor[]): Tensor;
 
-  /** Throws unless `shapes` are at least two and agree (an unknown dimension agrees with any). */
+  /** Whether the inputs combine element by element (broadcasting), not by Concatenate's or Dot's rules. */
+  protected readonly elementwise: boolean = true;
+
+  /**
+   * The output shape of an elementwise merge, by tfjs's and Keras's rule: the batch sizes agree,
+   * and the other axes broadcast, aligned at the end (a 1, or an unknown size, meets any), so
+   * [b, 100] with [b, 1, 100] gives [b, 1, 100] (tfjs-examples mnist-acgan multiplies a latent
+   * vector by an embedding so). Throws for fewer than two inputs or sizes that do not broadcast.
+   */
   protected checkShapes(shapes: readonly SymbolicShape[]): SymbolicShape {
     const who = `${this.className}${this.name === undefined ? '' : ` '${this.name}'`}`;
     if (shapes.length < 2) throw new Error(`${who}: needs at least 2 inputs, got ${shapes.length}`);
-    const out = [...shapes[0]!];
+    const batches = [...new Set(shapes.map((s) => s[0] ?? null).filter((d) => d !== null))];
+    let inner: Array<number | null> = shapes[0]!.slice(1);
     for (const s of shapes.slice(1)) {
-      if (s.length !== out.length || s.some((d, i) => d !== null && out[i] !== null && d !== out[i])) {
-        throw new Error(`${who}: inputs must have the same shape, got ${shapes.map(formatShape).join(' and ')}`);
+      const [long, short] = s.length - 1 > inner.length ? [s.slice(1), inner] : [inner, s.slice(1)];
+      const lead = long.length - short.length;
+      const next = long.slice(0, lead);
+      for (let k = 0; k < short.length; k++) {
+        const i = long[lead + k]!, j = short[k]!;
+        if (i === null || j === null) next.push(i === 1 ? j : j === 1 ? i : i ?? j);
+        else if (i !== j && i !== 1 && j !== 1) throw new Error(`${who}: inputs must have shapes that broadcast together, got ${shapes.map(formatShape).join(' and ')}`);
+        else next.push(i === 1 ? j : i);
       }
-      s.forEach((d, i) => (out[i] ??= d));
+      inner = next;
     }
-    return out;
+    if (batches.length > 1) throw new Error(`${who}: inputs must have the same batch size, got ${shapes.map(formatShape).join(' and ')}`);
+    return [batches[0] ?? null, ...inner];
   }
 
   override computeOutputShape(inputShape: SymbolicShape[]): SymbolicShape {
@@ -38,7 +54,10 @@ abstract class Merge<C extends LayerArgs = LayerArgs> extends Layer<C> {
 
   call(xs: Tensor[], _options: CallOptions): Tensor {
     this.checkShapes(xs.map((x) => x.shape));
-    return this.merge(xs);
+    if (!this.elementwise) return this.merge(xs);
+    // Inputs of lower rank gain axes after the batch axis until the ranks agree (tfjs's Merge), then broadcast.
+    const rank = Math.max(...xs.map((x) => x.rank));
+    return this.merge(xs.map((x) => (x.rank < rank ? reshape(x, [x.shape[0]!, ...new Array<number>(rank - x.rank).fill(1), ...x.shape.slice(1)]) : x)));
   }
 
   // A merge gives one output: the overloads say so, so callers need no cast.
@@ -118,6 +137,7 @@ export interface ConcatenateConfig extends LayerArgs {
 /** The inputs joined along one axis; every other dimension must agree. */
 export class Concatenate extends Merge<ConcatenateConfig> {
   readonly className = 'Concatenate';
+  protected override readonly elementwise = false;
 
   constructor(config: ConcatenateConfig = {}) {
     super(config);
@@ -168,6 +188,7 @@ export interface DotConfig extends LayerArgs {
  */
 export class Dot extends Merge<DotConfig> {
   readonly className = 'Dot';
+  protected override readonly elementwise = false;
 
   constructor(config: DotConfig) {
     super(config);
