@@ -203,6 +203,12 @@ describe('functional models', () => {
     expect(row('concatenate')).toMatch(/^concatenate \(Concatenate\) +\(None, 7\) +0 +a\[0\]\[0\], b\[0\]\[0\]$/);
     expect(row('add')).toMatch(/^add \(Add\) +\(None, 6\) +0 +h\[0\]\[0\], skip\[0\]\[0\]$/);
     expect(lines).toContain('Total params: 106');
+    // A layer with several outputs lists each (an LSTM returning its states: output, h, c).
+    const x = input({ shape: [3, 2], name: 'x' });
+    const states = (layers.lstm({ units: 2, returnState: true, name: 'enc' }).apply(x) as unknown as SymbolicTensor[]).slice(1);
+    const enc: string[] = [];
+    model({ inputs: x, outputs: states }).summary((l) => enc.push(l));
+    expect(enc.find((l) => l.startsWith('enc ('))).toMatch(/^enc \(LSTM\) +\[\(None, 2\), \(None, 2\)/);
   });
 
   test("tfjs's spellings: layers.input is tf.input (a symbolic tensor), layers.inputLayer the layer; a Sequential takes either first, as Keras's takes keras.Input", () => {

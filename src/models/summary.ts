@@ -59,7 +59,8 @@ export function summaryLines(name: string, layers: readonly Layer[], inputShape:
 export function functionalSummaryLines(name: string, layers: readonly Layer[], nodes: readonly Node[], inputs: readonly SymbolicTensor[]): string[] {
   return table(name, layers, GRAPH_POSITIONS, ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'], (layer) => {
     const own = layer.inboundNodes.filter((n) => nodes.includes(n) || inputs.some((t) => t.node === n));
-    const shapes = own.flatMap((n) => n.outputs.map((t) => formatShape(t.shape)));
+    // A node with several outputs (an LSTM returning its states) lists them all, as Keras does.
+    const shapes = own.map((n) => (n.outputs.length === 1 ? formatShape(n.outputs[0]!.shape) : `[${n.outputs.map((t) => formatShape(t.shape)).join(', ')}]`));
     const links = own.flatMap((n) => n.inputs.map((t) => `${t.sourceLayer.name}[${t.node.index}][${t.outputIndex}]`));
     return [[...new Set(shapes)].join(', '), links.join(', ')];
   });
