@@ -176,8 +176,13 @@ export class Sequential extends Model {
       this.build([null, ...x.shape.slice(1)]);
       return;
     }
-    const ok = x.rank === want.length && want.every((d, i) => i === 0 || d === null || d === x.shape[i]);
-    if (!ok) throw new Error(`${op}: the model expects input of shape ${formatShape(want)}, got ${fmt(x.shape)}`);
+    if (!this.fitsDeclared(x)) throw new Error(`${op}: the model expects input of shape ${formatShape(want)}, got ${fmt(x.shape)}`);
+  }
+
+  /** Whether `x` has the declared input shape (a declared null takes any size). */
+  private fitsDeclared(x: Tensor): boolean {
+    const want = this.declaredInput;
+    return want !== null && x.rank === want.length && want.every((d, i) => i === 0 || d === null || d === x.shape[i]);
   }
 
   /** Models already told that they ran on an input of another shape than declared. */
@@ -190,14 +195,13 @@ export class Sequential extends Model {
    * (mnist-acgan feeds its [b, 100]-declared generator stack a [b, 1, 100] product).
    */
   call(x: Tensor, options: CallOptions = {}): Tensor {
-    try {
-      this.checkInput(x, 'apply');
-    } catch (e) {
-      if (this.layers.length === 0 || this.declaredInput === null) throw e;
+    if (this.layers.length > 0 && this.declaredInput !== null && !this.fitsDeclared(x)) {
       if (!this.warnedShape) {
         this.warnedShape = true;
         console.warn(`neurite: Sequential '${this.name}' was built for input of shape ${formatShape(this.declaredInput)} but is called on ${fmt(x.shape)}; its layers run on that shape`);
       }
+    } else {
+      this.checkInput(x, 'apply');
     }
     let h = x;
     let mask: Tensor | null = null;
