@@ -74,7 +74,7 @@ export async function fitDatasetLoop(model: Model, dataset: Dataset<unknown>, ar
     path: 'compiled', epochs, initialEpoch: args.initialEpoch ?? 0, steps: known ?? 0, samples: 0, batchSize: 0, verbose, metrics: [...outLossNames, ...metrics.map((m) => m.name)],
   };
   const cbs = new CallbackList([...user, history, ...logger], model, params);
-  if (compiled.optimizer.params.length === 0) compiled.optimizer.params = model.trainableWeights;
+  if (compiled.optimizer.params.length === 0) compiled.optimizer.params = model.stepWeights();
   model.stopTraining = false;
   const quietNaN = user.some((c) => c instanceof TerminateOnNaN);
   let nanWarned = false;

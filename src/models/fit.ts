@@ -142,7 +142,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
   const params: TrainingParams = { path: 'eager', epochs, initialEpoch: args.initialEpoch ?? 0, steps, samples: n, batchSize, verbose, metrics: [...outLossNames, ...metrics.map((m) => m.name)] };
   const cbs = new CallbackList(list, model, params);
   const optimizer = compiled.optimizer;
-  const trainable = model.trainableWeights;
+  const trainable = model.stepWeights();
   if (optimizer.params.length === 0) optimizer.params = trainable;
   const rng = getContext().rng;
   const backend = getContext().backend;
@@ -220,7 +220,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       targets = ys.map((t) => takeRows(t, order, start, end));
       const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
       const inputs = xs.map((t) => takeRows(t, order, start, end));
-      const r = model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb);
+      const r = model.withStepWeights(() => model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb));
       loss = r.loss.item();
       preds = Array.isArray(r.pred) ? r.pred : [r.pred];
       (r.outputLosses ?? []).forEach((t, i) => (outLossSums[i]! += t.item() * (end - start)));

@@ -57,12 +57,12 @@ export class ModelLayer extends Layer {
   }
 
   override get trainable(): boolean {
-    return this.model.layers.some((l) => l.trainable) || this.model.layers.every((l) => l.weights.length === 0);
+    return this.model.trainable;
   }
 
-  /** Freezing the view freezes every layer of the model. */
+  /** Freezing the view freezes the model: every layer of it. */
   override set trainable(value: boolean) {
-    for (const l of this.model.layers) l.trainable = value;
+    this.model.trainable = value;
   }
 
   override countParams(): number {

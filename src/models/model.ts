@@ -294,12 +294,13 @@ export abstract class Model implements TrainingModel {
     const backend = getContext().backend;
     const opt = c.optimizer;
     const inside = update && opt.recordable && !this.runsCustomCode;
-    const key = this.programKey([...xs, ...ys], [...c.losses, ...c.lossWeights, weighted, inside ? opt : null, ...this.trainableWeights]);
+    const trained = this.stepWeights();
+    const key = this.programKey([...xs, ...ys], [...c.losses, ...c.lossWeights, weighted, inside ? opt : null, ...trained]);
     const stepUpdate = inside
       ? { count: opt.stepScalarCount, record: (pairs: ReadonlyArray<readonly [Tensor, Tensor]>, s: ArrayLike<number>) => opt.recordUpdate(pairs, s), next: (out: Float64Array) => opt.nextStepScalars(out), done: () => opt.stepDone() }
       : undefined;
-    return this.cachedProgram('train', key, batch, () =>
-      compileStep({ step: this.stepOf('train'), layers: this.layers, batch, xs, ys, weighted, backend, verify: this.runsCustomCode, ...(stepUpdate === undefined ? {} : { update: stepUpdate }) }, this.trainableWeights));
+    return this.cachedProgram('train', key, batch, () => this.withStepWeights(() =>
+      compileStep({ step: this.stepOf('train'), layers: this.layers, batch, xs, ys, weighted, backend, verify: this.runsCustomCode, ...(stepUpdate === undefined ? {} : { update: stepUpdate }) }, trained)));
   }
 
   private compiledTestStep(xs: Tensor[], ys: Tensor[], batch: number, weighted: boolean): CompiledStep | NotCompiled {
@@ -379,7 +380,61 @@ export abstract class Model implements TrainingModel {
         : Array.isArray(m) && !nested ? outs.map(() => [...(m as readonly MetricIdentifier[])])
           : perOutput<MetricIdentifier | readonly MetricIdentifier[]>(m as readonly (readonly MetricIdentifier[])[] | Record<string, MetricIdentifier | readonly MetricIdentifier[]>, 'metrics', () => false, []).map((v) => (Array.isArray(v) ? [...(v as readonly MetricIdentifier[])] : [v as MetricIdentifier]));
     this.compiledState = { optimizer: getOptimizer(args.optimizer), losses, lossWeights, loss: losses[0]!, metricIds, runEagerly: args.runEagerly ?? false };
-    if (this.compiledState.optimizer.params.length === 0 && this.built) this.compiledState.optimizer.params = this.trainableWeights;
+    this.captured = null;
+    if (this.built) {
+      const trained = this.stepWeights();
+      if (this.compiledState.optimizer.params.length === 0) this.compiledState.optimizer.params = trained;
+    }
+  }
+
+  private captured: { weights: Tensor[]; layers: Layer[]; warned: boolean } | null = null;
+
+  /**
+   * @internal The weights training updates: the trainable ones when the model was compiled (or
+   * first trained, when it was built after), as Keras keeps them. Freezing a layer or the model
+   * afterwards takes effect at the next compile, so a GAN's discriminator, compiled before it
+   * was frozen for the combined model, still trains on its own.
+   */
+  stepWeights(): Tensor[] {
+    const layers = this.layers;
+    const was = this.captured;
+    if (was === null || was.layers.length !== layers.length || was.layers.some((l, i) => l !== layers[i])) {
+      this.captured = { weights: this.trainableWeights, layers: [...layers], warned: false };
+      return this.captured.weights;
+    }
+    const c = was;
+    if (!c.warned) {
+      const now = this.trainableWeights;
+      if (now.length !== c.weights.length || now.some((w, i) => w !== c.weights[i])) {
+        c.warned = true;
+        console.warn(`neurite: ${this.name}: trainable changed since compile (${now.length} trainable weight tensors now, ${c.weights.length} then); training updates the ones it was compiled with, as Keras does: call compile again to train the others`);
+      }
+    }
+    return c.weights;
+  }
+
+  /** @internal Runs `f` with gradients on for every step weight (those of a layer frozen after compile too). */
+  withStepWeights<T>(f: () => T): T {
+    const off = this.stepWeights().filter((w) => !w.requiresGrad);
+    if (off.length === 0) return f();
+    for (const w of off) w.requiresGrad = true;
+    try {
+      return f();
+    } finally {
+      for (const w of off) w.requiresGrad = false;
+    }
+  }
+
+  private trainableFlag = true;
+
+  /** Whether the model trains as a layer of another; setting it freezes or unfreezes every layer (Keras, tfjs). Takes effect at the next compile. */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const l of this.layers) l.trainable = value;
   }
 
   /** Whether every layer has its weights. */
@@ -489,8 +544,8 @@ export abstract class Model implements TrainingModel {
       if (!program.updates) c.optimizer.applyGradients(program.grads);
       return { loss, outputLosses: program.outputLosses.map((t) => t.values[0]!), preds: program.preds, targets: program.ys };
     }
-    const r = this.trainStep(this.unwrap(xs), this.unwrap(ys));
-    c.optimizer.applyGradients(gradientPairs(this.trainableWeights, r.grads));
+    const r = this.withStepWeights(() => this.trainStep(this.unwrap(xs), this.unwrap(ys)));
+    c.optimizer.applyGradients(gradientPairs(this.stepWeights(), r.grads));
     return { loss: r.loss.item(), outputLosses: (r.outputLosses ?? []).map((t) => t.item()), preds: asList(r.pred), targets: ys };
   }
 
@@ -502,7 +557,7 @@ export abstract class Model implements TrainingModel {
     this.checkInputs(xs, 'trainOnBatch');
     checkSampleLists('trainOnBatch', xs, ys);
     ys.forEach((t, i) => checkSparseLabels(this, c.losses[i]!.name, t, 'trainOnBatch', i));
-    if (c.optimizer.params.length === 0) c.optimizer.params = this.trainableWeights;
+    if (c.optimizer.params.length === 0) c.optimizer.params = this.stepWeights();
     const r = this.trainBatch(xs, ys, true);
     if (!Number.isFinite(r.loss)) nonFiniteLoss('trainOnBatch', r.loss, 'this batch', c.optimizer, 'throw', false);
     const metrics = this.makeMetrics();

@@ -301,6 +301,7 @@ describe('training', () => {
     // A frozen model's loss never improves: with patience 1 the rate halves after every
     // epoch but the first: 0.1 → 0.05 → 0.025 → 0.0125 → 0.00625 over 5 epochs.
     m.layers[0]!.trainable = false;
+    m.compile({ loss: 'mse', optimizer: opt }); // freezing takes effect at compile (Keras)
     opt.learningRate = 0.1;
     const r = callbacks.reduceLROnPlateau({ monitor: 'loss', patience: 1, factor: 0.5 });
     const h2 = await m.fit(x, x, { epochs: 5, verbose: 0, callbacks: r });

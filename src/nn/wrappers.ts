@@ -30,6 +30,16 @@ abstract class Wrapper<C extends WrapperConfig> extends Layer<C> {
     return this.inner.flatMap((l) => l.weights);
   }
 
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+
+  /** Freezing the wrapper freezes the layers it wraps (no gradients to their weights), as Keras's wrappers do. */
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    for (const l of this.inner) l.trainable = value;
+  }
+
   override get trainableWeights(): Tensor[] {
     return this.trainable ? this.inner.flatMap((l) => l.trainableWeights) : [];
   }
