@@ -31,7 +31,7 @@ export interface CsvConfig {
   delimWhitespace?: boolean;
 }
 
-type Row = Record<string, number | string>;
+type Row = Record<string, number | string | undefined>;
 
 export class CSVDataset extends Dataset<Row | { xs: Row; ys: Row }> {
   constructor(private readonly records: () => AsyncGenerator<string[]>, private readonly config: CsvConfig, private readonly where: string) {
@@ -71,10 +71,10 @@ export class CSVDataset extends Dataset<Row | { xs: Row; ys: Row }> {
         const raw = cells[names.indexOf(n)]!;
         const c = configs[n] ?? {};
         if (raw.trim() === '') {
-          if (c.required === true) throw new Error(`data.csv: required column '${n}' is empty in ${this.where} line ${line}`);
           if (c.default !== undefined) row[n] = c.default;
-          else if (c.dtype !== 'string') row[n] = Number.NaN;
-          else row[n] = '';
+          else if (c.required === true || c.isLabel === true) throw new Error(`data.csv: ${c.required === true ? 'required' : 'label'} column '${n}' is empty in ${this.where} line ${line}; give it a default in columnConfigs`);
+          // As tfjs: the key with no value (a batch of rows reads it as NaN).
+          else row[n] = undefined;
           continue;
         }
         const v = Number(raw);

@@ -29,6 +29,13 @@ function isContainer(v: unknown): v is Record<string, unknown> {
 /** Stacks the leaves of `rows` (one per element) into tensors with a leading batch axis; objects keep their keys. */
 function batchRows(rows: unknown[], path = 'element'): unknown {
   const first = rows[0];
+  const hole = (r: unknown): boolean => r === undefined || r === null;
+  const missing = rows.findIndex((r) => hole(r) || (Array.isArray(r) && r.some(hole)));
+  if (missing >= 0) {
+    const r = rows[missing];
+    const where = Array.isArray(r) ? `${path}[${r.findIndex(hole)}]` : path;
+    throw new Error(`Dataset.batch: ${where} has no value (${String(Array.isArray(r) ? r.find(hole) : r)}) in element ${missing} of the batch: an empty CSV cell? Give its column a default in data.csv's columnConfigs, or fill it in a map()`);
+  }
   if (isContainer(first)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(first)) {
