@@ -15,6 +15,16 @@ import { Node, SymbolicTensor, isShapeList, isSymbolic } from './symbolic.js';
 /** A shape whose batch (or other) dimensions may be unknown: `[null, 784]`. */
 export type SymbolicShape = ReadonlyArray<number | null>;
 
+/**
+ * Type-level: how many outputs a layer gives for one input, where its config decides ('list'
+ * for a recurrent layer with `returnState: true`, 'either' when the compiler cannot tell). A
+ * layer declares it as `outputKind` (never set at run time); without it, one.
+ */
+export type OutputKind = 'one' | 'list' | 'either';
+
+/** What `apply` gives layer `L` on one input of type `T`: one, a list, or either (by `L`'s `outputKind`). */
+export type Applied<L, T> = 0 extends 1 & L ? T : L extends { readonly outputKind: infer K } ? ([K] extends ['list'] ? T[] : [K] extends ['one'] ? T : T | T[]) : T;
+
 /** Options every layer accepts. */
 export interface LayerArgs {
   name?: string;
@@ -133,8 +143,8 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
    * Builds on first use, then calls. Given symbolic tensors (from `input()`), records the call
    * in the graph instead and returns symbolic outputs: the functional API.
    */
-  apply(x: Tensor, options?: CallOptions): Tensor;
-  apply(x: SymbolicTensor, options?: CallOptions): SymbolicTensor;
+  apply<L>(this: L, x: Tensor, options?: CallOptions): Applied<L, Tensor>;
+  apply<L>(this: L, x: SymbolicTensor, options?: CallOptions): Applied<L, SymbolicTensor>;
   apply(x: Tensor[], options?: CallOptions): Tensor | Tensor[];
   apply(x: SymbolicTensor[], options?: CallOptions): SymbolicTensor | SymbolicTensor[];
   apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], options: CallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {

@@ -19,7 +19,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
 import type { Gate } from '../backends/backend.js';
 import { type InitializerIdentifier, getInitializer } from './initializers.js';
-import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
+import { type Applied, type CallOptions, Layer, type LayerArgs, type OutputKind, type SymbolicShape, formatShape } from './layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 import type { RegularizerIdentifier } from './regularizers.js';
 
@@ -75,7 +75,13 @@ export interface RecurrentCallOptions extends CallOptions {
   initialState?: Tensor[] | SymbolicTensor[];
 }
 
-abstract class Recurrent extends Layer<RecurrentConfig> {
+/** A recurrent config's output kind: the list [output, ...states] with `returnState: true`, one without, either when not known. */
+export type StateKind<C> = [StateOf<C>] extends [never] ? 'one' : [StateOf<C>] extends [true] ? 'list' : [StateOf<C>] extends [false] ? 'one' : 'either';
+type StateOf<C> = 'returnState' extends keyof C ? Exclude<C['returnState' & keyof C], undefined> : never;
+
+abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<RecurrentConfig> {
+  /** Type-level only (see OutputKind): with returnState, `apply` gives [output, ...states]. */
+  declare readonly outputKind: K;
   protected override readonly listOptional = true;
   /** Gate blocks in the kernel: 1 (SimpleRNN), 3 (GRU), 4 (LSTM). */
   protected abstract readonly gates: number;
@@ -174,8 +180,8 @@ abstract class Recurrent extends Layer<RecurrentConfig> {
    * Applies the layer; `initialState` (tfjs's keyword) becomes extra inputs after the sequence,
    * as tfjs and Keras record it in the graph, so a file names them as the node's inputs.
    */
-  override apply(x: Tensor, options?: RecurrentCallOptions): Tensor;
-  override apply(x: SymbolicTensor, options?: RecurrentCallOptions): SymbolicTensor;
+  override apply<L>(this: L, x: Tensor, options?: RecurrentCallOptions): Applied<L, Tensor>;
+  override apply<L>(this: L, x: SymbolicTensor, options?: RecurrentCallOptions): Applied<L, SymbolicTensor>;
   override apply(x: Tensor[], options?: RecurrentCallOptions): Tensor | Tensor[];
   override apply(x: SymbolicTensor[], options?: RecurrentCallOptions): SymbolicTensor | SymbolicTensor[];
   override apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], options: RecurrentCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
@@ -280,10 +286,10 @@ function blocks(z: Tensor, n: number, units: number): Tensor[] {
 }
 
 /** Keras `SimpleRNN`: h = activation(x·W + h·U + b). */
-export class SimpleRNN extends Recurrent {
+export class SimpleRNN<const C extends RecurrentConfig = RecurrentConfig> extends Recurrent<StateKind<C>> {
   readonly className = 'SimpleRNN';
   protected readonly gates = 1;
-  constructor(config: RecurrentConfig) {
+  constructor(config: C) {
     super(config, 'simpleRNN');
   }
   protected step(xt: Tensor, _state: State, hr: Tensor): State {
@@ -295,13 +301,13 @@ export class SimpleRNN extends Recurrent {
  * Keras `LSTM`: z = x·W + h·U + b split into gates i, f, g, o;
  * c = σ(f)·c + σ(i)·tanh(g), h = σ(o)·tanh(c) (σ the recurrent activation).
  */
-export class LSTM extends Recurrent {
+export class LSTM<const C extends RecurrentConfig = RecurrentConfig> extends Recurrent<StateKind<C>> {
   readonly className = 'LSTM';
   protected readonly gates = 4;
   protected override get stateCount(): number {
     return 2;
   }
-  constructor(config: RecurrentConfig) {
+  constructor(config: C) {
     super(config, 'lstm');
   }
   protected override biasInitializer(): InitializerIdentifier {
@@ -343,10 +349,10 @@ export class LSTM extends Recurrent {
  * z = σ(x_z + h·U_z), r = σ(x_r + h·U_r), ĥ = tanh(x_h + (r·h)·U_h), h = z·h + (1 − z)·ĥ;
  * with `resetAfter`, ĥ = tanh(x_h + r·(h·U_h + b_rh)) and the bias is [2, 3·units] (input, recurrent).
  */
-export class GRU extends Recurrent {
+export class GRU<const C extends RecurrentConfig = RecurrentConfig> extends Recurrent<StateKind<C>> {
   readonly className = 'GRU';
   protected readonly gates = 3;
-  constructor(config: RecurrentConfig) {
+  constructor(config: C) {
     super(config, 'gru');
   }
   protected override biasShape(): number[] {

@@ -130,7 +130,9 @@ export interface BidirectionalConfig extends WrapperConfig {
   mergeMode?: MergeMode;
 }
 
-type RNN = SimpleRNN | LSTM | GRU;
+/** A wrapped recurrent layer: one output (the wrapper refuses returnState). */
+type OneOutput = RecurrentConfig & { returnState?: false };
+type RNN = SimpleRNN<OneOutput> | LSTM<OneOutput> | GRU<OneOutput>;
 
 /** A recurrent layer run forwards and backwards over the sequence, the two outputs merged. */
 export class Bidirectional extends Wrapper<BidirectionalConfig> {
@@ -149,7 +151,7 @@ export class Bidirectional extends Wrapper<BidirectionalConfig> {
     if (l.config.returnState === true) throw new Error('bidirectional: a wrapped layer with returnState is not supported yet');
     super(config);
     this.innerName = l.name ?? uniqueName(l.className, new Set());
-    this.forwardLayer = l;
+    this.forwardLayer = l as RNN;
     l.name = `forward_${this.innerName}`;
     // The backward copy reads the sequence from the end (Keras flips goBackwards on a copy of the config).
     const Ctor = l.constructor as new (c: RecurrentConfig) => RNN;

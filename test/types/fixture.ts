@@ -6,7 +6,7 @@
  */
 import {
   type ActivationName, type InitializerName, type LossName, type MetricName, type OptimizerName, type RegularizerName,
-  type Tensor, layers, sequential, tensor, variable,
+  type SymbolicTensor, type Tensor, input, layers, sequential, tensor, variable,
 } from 'neurite';
 
 // Both spellings of every kind of name.
@@ -66,4 +66,22 @@ const g: Tensor = a.gradOrThrow();
 // @ts-expect-error .grad itself may be null
 a.grad.item();
 
-export const used = [names, badActivation, badLoss, loss, mae, g];
+// A recurrent layer's output count follows returnState: the list [output, ...states] with
+// `returnState: true`, one tensor without; a config the compiler cannot read gives either, and
+// tfjs's cast (`as SymbolicTensor[]`) applies.
+const seq = input({ shape: [5, 3] });
+const [encoded, stateH, stateC] = layers.lstm({ units: 4, returnState: true }).apply(seq);
+const states: SymbolicTensor[] = [stateH, stateC];
+const single: SymbolicTensor = layers.gru({ units: 4 }).apply(seq);
+layers.dense({ units: 1 }).apply(single);
+// @ts-expect-error one output is not a list
+const [notAList] = layers.simpleRNN({ units: 2 }).apply(seq);
+declare const returnsState: boolean;
+const either = layers.lstm({ units: 2, returnState: returnsState }).apply(seq);
+// @ts-expect-error either one tensor or a list: the program says which
+layers.dense({ units: 1 }).apply(either);
+const castList = either as SymbolicTensor[];
+const [eagerOut, eagerH] = layers.gru({ units: 2, returnState: true }).apply(tensor([[[1], [2]]]));
+const eager: Tensor[] = [eagerOut, eagerH];
+
+export const used = [names, badActivation, badLoss, loss, mae, g, encoded, states, notAList, castList, eager];
