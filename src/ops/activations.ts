@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { add, clip, div, erf, exp, greater, greaterEqual, lessEqual, minimum, mul, sigmoid, sub, tanh, where, abs } from './elementwise.js';
 import { logSumExp, max, sum } from './reduce.js';
-import { type TensorLike, asTensor } from './primitive.js';
+import { type TensorLike, asTensor, keepInt } from './primitive.js';
 import { noGrad } from '../context/context.js';
 
 /** The hard sigmoid's line 0.2x + 0.5, which hardSigmoid clips to [0, 1]. */
@@ -27,7 +27,7 @@ export function hardSigmoidSlope(x: TensorLike): Tensor {
 /** max(0, x); relu′(0) = 0 (as PyTorch and TensorFlow). */
 export function relu(x: TensorLike): Tensor {
   const t = asTensor(x, 'relu');
-  return where(greater(t, 0), t, 0);
+  return keepInt(where(greater(t, 0), t, 0), t);
 }
 
 /** min(max(0, x), 6). */

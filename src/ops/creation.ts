@@ -151,28 +151,30 @@ export function variable(initial: Tensor | TensorInput, options: { trainable?: b
   return v;
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function fill(shape: Shape, value: number): Tensor {
+/** A tensor of `shape` filled with `value` (tfjs's `dtype`: int32 truncates it, bool makes it 0 or 1). */
+export function fill(shape: Shape, value: number, dtype?: TfjsDType): Tensor {
   checkShape(shape, 'fill');
   const t = emptyTensor(shape);
   if (value !== 0) t.values.fill(value);
-  return t;
+  return dtype === undefined || dtype === 'float32' ? t : castTo(t, dtype, 'fill');
 }
 
-export function zeros(shape: Shape): Tensor {
-  return fill(shape, 0);
+export function zeros(shape: Shape, dtype?: TfjsDType): Tensor {
+  return fill(shape, 0, dtype);
 }
 
-export function ones(shape: Shape): Tensor {
-  return fill(shape, 1);
+export function ones(shape: Shape, dtype?: TfjsDType): Tensor {
+  return fill(shape, 1, dtype);
 }
 
+/** Zeros of `t`'s shape and dtype. */
 export function zerosLike(t: Tensor): Tensor {
-  return fill(t.shape, 0);
+  return fill(t.shape, 0, t.dtypeTag);
 }
 
+/** Ones of `t`'s shape and dtype. */
 export function onesLike(t: Tensor): Tensor {
-  return fill(t.shape, 1);
+  return fill(t.shape, 1, t.dtypeTag);
 }
 
 /** The n×m identity matrix (m defaults to n). */
@@ -182,8 +184,8 @@ export function eye(n: number, m = n): Tensor {
   return t;
 }
 
-/** start, start + step, … up to but excluding stop (NumPy `arange`, tfjs `range`). */
-export function range(start: number, stop?: number, step = 1): Tensor {
+/** start, start + step, … up to but excluding stop (NumPy `arange`, tfjs `range`, with its `dtype`). */
+export function range(start: number, stop?: number, step = 1, dtype?: TfjsDType): Tensor {
   if (stop === undefined) {
     stop = start;
     start = 0;
@@ -192,7 +194,7 @@ export function range(start: number, stop?: number, step = 1): Tensor {
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const t = emptyTensor([n]);
   for (let i = 0; i < n; i++) t.values[i] = start + i * step;
-  return t;
+  return dtype === undefined || dtype === 'float32' ? t : castTo(t, dtype, 'range');
 }
 
 /** Which generator a random op uses: its own seed, a given Rng, or the context's. */

@@ -7,16 +7,21 @@ import { record } from '../autograd/engine.js';
 import { emptyTensor, getContext } from '../context/context.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, asTensor, runBinary, runUnary } from './primitive.js';
+import { type TensorLike, asTensor, intOf, keepInt, runBinary, runUnary } from './primitive.js';
 import type { BinaryOp, UnaryOp } from '../backends/backend.js';
 
 type UnaryRule = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
 type BinaryRule = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null];
 
+/** The unary ops whose result of an int32 tensor is int32 in tfjs (the rest give float32). */
+const KEEPS_INT = new Set<UnaryOp>(['neg', 'abs', 'sign', 'floor', 'ceil', 'round']);
+
 function unaryOp(op: UnaryOp, rule: UnaryRule): (x: TensorLike) => Tensor {
+  const keeps = KEEPS_INT.has(op);
   return (xl) => {
     const x = asTensor(xl, op);
     const y = runUnary(op, x);
+    if (keeps && x.dtypeTag === 'int32') y.dtypeTag = 'int32';
     return record(y, op, [x], (g) => [rule(g, x, y)]);
   };
 }
@@ -25,7 +30,7 @@ function binaryOp(op: BinaryOp, rule: BinaryRule): (a: TensorLike, b: TensorLike
   return (al, bl) => {
     const a = asTensor(al, op);
     const b = asTensor(bl, op);
-    const y = runBinary(op, a, b);
+    const y = keepInt(runBinary(op, a, b), a, b);
     return record(y, op, [a, b], (g) => rule(g, a, b, y));
   };
 }
@@ -50,7 +55,13 @@ export const sub = binaryOp('sub', (g) => [g, neg(g)]);
 /** a · b elementwise, broadcast. d/da = b, d/db = a. */
 export const mul = binaryOp('mul', (g, a, b) => [mul(g, b), mul(g, a)]);
 /** a / b, broadcast. d/da = 1/b, d/db = −a/b² = −y/b. */
-export const div = binaryOp('div', (g, _a, b, y) => [div(g, b), neg(mul(g, div(y, b)))]);
+const realDiv = binaryOp('div', (g, _a, b, y) => [div(g, b), neg(mul(g, div(y, b)))]);
+/** a / b, broadcast; of two int32 tensors, ⌊a / b⌋ (int32), as tfjs divides integers. */
+export function div(al: TensorLike, bl: TensorLike): Tensor {
+  const a = asTensor(al, 'div');
+  const b = asTensor(bl, 'div');
+  return intOf(a, b) ? keepInt(floor(realDiv(a, b)), a, b) : realDiv(a, b);
+}
 /** aᵇ, broadcast. d/da = b·a^(b−1); d/db = aᵇ·ln a (taken as 0 where a ≤ 0). */
 export const pow = binaryOp('pow', (g, a, b, y) => [
   a.requiresGrad ? mul(g, mul(b, pow(a, sub(b, 1)))) : null,
@@ -86,6 +97,7 @@ export function where(condl: TensorLike, al: TensorLike, bl: TensorLike): Tensor
   const shape = broadcastShapes('where', cond.shape, a.shape, b.shape);
   const y = emptyTensor(shape);
   getContext().backend.kernels.where(cond.values, cond.shape, a.values, a.shape, b.values, b.shape, y.values, shape);
+  keepInt(y, a, b);
   return record(y, 'where', [cond, a, b], (g) => [null, where(cond, g, zero()), where(cond, zero(), g)]);
 }
 
@@ -141,5 +153,6 @@ export function reciprocal(x: TensorLike): Tensor {
 /** Limits values to [lo, hi] (`clipByValue` in tfjs). Gradient 1 inside, 0 outside. */
 export function clip(x: TensorLike, lo: number, hi: number): Tensor {
   if (!(lo <= hi)) throw new Error(`clip: min (${lo}) must not exceed max (${hi})`);
-  return minimum(maximum(x, lo), hi);
+  const t = asTensor(x, 'clip');
+  return keepInt(minimum(maximum(t, lo), hi), t);
 }

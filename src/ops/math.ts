@@ -9,7 +9,7 @@ import { type Axes, max, mean, sum } from './reduce.js';
 import { matmul } from './matmul.js';
 import { reshape, transpose } from './layout.js';
 import { type TfjsDType, castTo, tensor } from './creation.js';
-import { type TensorLike, asTensor } from './primitive.js';
+import { type TensorLike, asTensor, keepInt } from './primitive.js';
 
 /** 1/√x. */
 export function rsqrt(x: TensorLike): Tensor {
@@ -99,7 +99,7 @@ export function cumsum(xl: TensorLike, axis = 0, options: CumsumOptions = {}): T
   perm.push(ax);
   const moved = ax === x.rank - 1 ? x : transpose(x, perm);
   const flat = reshape(moved, [-1, n]);
-  const y = reshape(matmul(flat, tensor(t, [n, n])), moved.shape);
+  const y = keepInt(reshape(matmul(flat, tensor(t, [n, n])), moved.shape), x);
   if (ax === x.rank - 1) return y;
   const back = perm.map((_, i) => perm.indexOf(i));
   return transpose(y, back);

@@ -11,6 +11,26 @@ import { Tensor } from '../tensor/tensor.js';
 export type TensorLike = Tensor | number;
 
 /** Numbers become scalar tensors in the current precision; tensors pass through. */
+/**
+ * tfjs's dtype rule for an op that keeps integers (add, mul, max, …): int32 when every input is
+ * int32 or bool and one is int32 (tfjs's upcast), else float32. A number is float32, as tfjs
+ * converts it. Values stay float32 here (exact to 2²⁴); only the tag follows tfjs.
+ */
+export function intOf(...xs: readonly Tensor[]): boolean {
+  let int = false;
+  for (const x of xs) {
+    if (x.dtypeTag === 'int32') int = true;
+    else if (x.dtypeTag !== 'bool') return false;
+  }
+  return int;
+}
+
+/** `y` tagged int32 when `intOf(...xs)`; returns `y`. */
+export function keepInt(y: Tensor, ...xs: readonly Tensor[]): Tensor {
+  if (intOf(...xs)) y.dtypeTag = 'int32';
+  return y;
+}
+
 export function asTensor(x: TensorLike, op = 'op'): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== 'number') throw new Error(`${op}: expected a Tensor or a number, got ${describe(x)}`);

@@ -27,6 +27,8 @@ export function sum(xl: TensorLike, axes?: Axes, keepDims = false): Tensor {
   const x = asTensor(xl, 'sum');
   const ax = normalizeAxes(axes, x.rank, 'sum');
   const y = runReduce('sum', x, ax, keepDims);
+  // tfjs sums integers and truth values to int32.
+  if (x.dtypeTag !== undefined) y.dtypeTag = 'int32';
   const kept = reducedShape(x.shape, ax, true);
   return record(y, 'sum', [x], (g) => [broadcastTo(reshape(g, kept), x.shape)]);
 }
@@ -45,6 +47,7 @@ function extreme(op: 'max' | 'min') {
     const x = asTensor(xl, op);
     const ax = normalizeAxes(axes, x.rank, op);
     const y = runReduce(op, x, ax, keepDims);
+    y.dtypeTag = x.dtypeTag;
     const kept = reducedShape(x.shape, ax, true);
     // Ties share the gradient equally: g · [x = max] / #[x = max].
     return record(y, op, [x], (g) => {
@@ -72,7 +75,7 @@ function argExtreme(op: 'argmax' | 'argmin') {
   };
 }
 
-/** Index of the largest value along `axis` (default last), as float values. No gradient. */
+/** Index of the largest value along `axis` (default last), int32 (stored as float). No gradient. */
 export const argmax = argExtreme('argmax');
 /** Index of the smallest value along `axis` (default last). No gradient. */
 export const argmin = argExtreme('argmin');

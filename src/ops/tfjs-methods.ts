@@ -133,7 +133,7 @@ p.asScalar = function () {
   return lay.reshape(this, []);
 };
 p.array = function () { return Promise.resolve(this.arraySync()); };
-p.bufferSync = function () { return new TensorBuffer(this.shape, 'float32', this.dataSync()); };
+p.bufferSync = function () { return new TensorBuffer(this.shape, this.dtypeTag ?? 'float32', this.dataSync()); };
 p.buffer = function () { return Promise.resolve(this.bufferSync()); };
 p.print = function (verbose = false) {
   const body = JSON.stringify(this.arraySync());

@@ -10,6 +10,9 @@ import { type Shape, checkShape, fmt, sizeOf } from './shape.js';
 export type Buf = Float32Array | Float64Array;
 /** The storage precision. */
 export type DType = 'float32' | 'float64';
+/** What `dataSync()` gives, by dtype (tfjs's): Float32Array, Int32Array (int32) or Uint8Array (bool). */
+export type DataArray = Float32Array | Int32Array | Uint8Array;
+
 /** What `dtype` reads: the storage, or tfjs's int32/bool for integer and truth values (stored as floats). */
 export type TensorDType = DType | 'int32' | 'bool';
 
@@ -135,14 +138,18 @@ export class Tensor {
     return this.node === null;
   }
 
-  /** The values as a flat Float32Array (a copy; the tensor is unaffected by changes to it). */
-  dataSync(): Float32Array {
+  /**
+   * The values as a flat typed array of tfjs's kind for the dtype: Float32Array, Int32Array for
+   * int32, Uint8Array for bool (a copy; the tensor is unaffected by changes to it).
+   */
+  dataSync(): DataArray {
     valueRead('dataSync()');
-    return Float32Array.from(this.values);
+    const tag = this.dtypeTag;
+    return tag === 'int32' ? Int32Array.from(this.values) : tag === 'bool' ? Uint8Array.from(this.values) : Float32Array.from(this.values);
   }
 
   /** tfjs-compatible async read; resolves to the same as `dataSync()`. */
-  data(): Promise<Float32Array> {
+  data(): Promise<DataArray> {
     return Promise.resolve(this.dataSync());
   }
 
