@@ -8,7 +8,7 @@ import { modelCheckpoint } from './io/index.js';
 import { callbacks as coreCallbacks } from './models/builtin-callbacks.js';
 
 export { Tensor } from './tensor/tensor.js';
-export type { Buf, DType, NestedArray, TensorOptions } from './tensor/tensor.js';
+export type { Buf, DataArray, DType, NestedArray, TensorOptions } from './tensor/tensor.js';
 export { Rng } from './tensor/random.js';
 export type { Shape } from './tensor/shape.js';
 
@@ -87,6 +87,7 @@ export { initializers } from './nn/initializers-namespace.js';
 export { serialization, CustomLayer } from './nn/custom.js';
 export type { Initializer, InitializerIdentifier, InitializerName } from './nn/initializers.js';
 export * as regularizers from './nn/regularizers.js';
+export { constraints, type Constraint, type ConstraintIdentifier, type ConstraintName } from './nn/constraints.js';
 export type { Regularizer, RegularizerIdentifier, RegularizerName } from './nn/regularizers.js';
 export { losses, getLoss, lossNames, type LossSpec, type LossIdentifier, type LossName, type LossFunction, type LossOptions } from './losses/index.js';
 export {

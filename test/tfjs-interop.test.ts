@@ -93,6 +93,39 @@ describe('TensorFlow.js interop', () => {
   });
 });
 
+describe('weight constraints, both ways', () => {
+  test('tfjs writes kernelConstraint/biasConstraint/gammaConstraint; neurite reads and applies them, and writes them back as tfjs reads them', async () => {
+    const tfModel = tf.sequential({ layers: [
+      tf.layers.dense({ units: 3, inputShape: [4], kernelConstraint: tf.constraints.maxNorm({ maxValue: 0.4, axis: 0 }), biasConstraint: tf.constraints.nonNeg() }),
+      tf.layers.batchNormalization({ gammaConstraint: tf.constraints.minMaxNorm({ minValue: 0.5, maxValue: 1, rate: 1 }) }),
+      tf.layers.dense({ units: 1, kernelConstraint: tf.constraints.unitNorm({ axis: 0 }) }),
+    ] });
+    const dir = tmp();
+    await saveTfjs(tfModel, dir);
+    const model = await loadLayersModel(`file://${dir}/model.json`);
+    const probe = randomNormal([5, 4], 0, 1, { seed: 2 });
+    closeTo((model.predict(probe) as Tensor).values, await (tfModel.predict(tf.tensor(Array.from(probe.values), [5, 4])) as tf.Tensor).data());
+    // Trained here, each constraint holds after the updates.
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    await model.fit(randomNormal([32, 4], 0, 1, { seed: 3 }), randomNormal([32, 1], 2, 1, { seed: 4 }), { epochs: 3, batchSize: 8, verbose: 0 });
+    const [k1, b1] = model.layers[0]!.getWeights();
+    for (let j = 0; j < 3; j++) expect(Math.hypot(...[0, 1, 2, 3].map((i) => k1!.values[i * 3 + j]!))).toBeLessThanOrEqual(0.4 + 1e-6);
+    expect(Array.from(b1!.values).every((v) => v >= 0)).toBe(true);
+    const k2 = model.layers[2]!.getWeights()[0]!;
+    expect(Math.hypot(...Array.from(k2.values))).toBeCloseTo(1, 5);
+    // Saved by neurite: tfjs reads the same constraints back.
+    const out = tmp();
+    await model.save(`file://${out}`);
+    const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    const back = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: new Uint8Array(readFileSync(join(out, 'weights.bin'))).buffer }));
+    const cfg = back.layers.map((l) => l.getConfig());
+    expect(cfg[0]!.kernelConstraint).toEqual({ className: 'MaxNorm', config: { maxValue: 0.4, axis: 0 } });
+    expect(cfg[0]!.biasConstraint).toEqual({ className: 'NonNeg', config: {} });
+    expect(cfg[1]!.gammaConstraint).toEqual({ className: 'MinMaxNorm', config: { minValue: 0.5, maxValue: 1, rate: 1, axis: 0 } });
+    expect(cfg[2]!.kernelConstraint).toEqual({ className: 'UnitNorm', config: { axis: 0 } });
+  });
+});
+
 describe('quantized weights (tfjs-examples quantization: tensorflowjs_converter --quantization_bytes 1 and 2)', () => {
   test('a model.json whose weights are stored as uint8 and uint16 with scale and min: neurite and tfjs load it and predict the same', async () => {
     setSeed(8);

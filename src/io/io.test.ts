@@ -281,7 +281,10 @@ describe('safe I/O', () => {
     // One flipped bit in a key is an error, not a silent default.
     expect(() => conv({ acti6ation: 'relu' })).toThrow("m.json: layer 0 (Conv2D): unknown config key 'acti6ation'; Conv2D takes filters, kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias");
     expect(() => conv({ groups: 2 })).toThrow("m.json: layer 0 (Conv2D): 'groups' 2 is not supported (only 1)");
-    expect(() => conv({ kernel_constraint: { class_name: 'MaxNorm' } })).toThrow("'kernel_constraint' {\"class_name\":\"MaxNorm\"} is not supported (only null)");
+    expect((conv({ kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 3, axis: [0, 1, 2] } } }).getConfig() as unknown as Record<string, unknown>).kernelConstraint).toMatchObject({ className: 'MaxNorm', config: { maxValue: 3, axis: [0, 1, 2] } });
+    expect(() => conv({ kernel_constraint: { class_name: 'RadialConstraint', config: {} } })).toThrow("m.json: layer 0 (Conv2D): 'kernel_constraint': unknown constraint class 'RadialConstraint' (MaxNorm, MinMaxNorm, NonNeg, UnitNorm)");
+    expect(() => conv({ kernel_constraint: 'max_norm' })).toThrow("m.json: layer 0 (Conv2D): 'kernel_constraint' must be {class_name, config}, got \"max_norm\"");
+    expect(() => conv({ kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 'big' } } })).toThrow("'kernel_constraint': constraint MaxNorm: max_value must be a number, got \"big\"");
     expect(() => conv({ data_format: 'NCHW' })).toThrow("m.json: layer 0 (Conv2D): 'data_format' must be 'channels_last' or 'channels_first', got \"NCHW\"");
     expect(() => conv({ strides: [1.5, 1] })).toThrow("'strides' must be a size or a list of sizes, got [1.5,1]");
     expect(() => conv({ padding: 'full' })).toThrow("'padding' must be 'valid', 'same' or 'causal', got \"full\"");
@@ -411,8 +414,10 @@ describe('strict reading of the first layers too (a flipped bit is an error, not
   test('Dense, Dropout, BatchNormalization: unknown keys, unsupported settings and bad values are named', async () => {
     const { layerFromJson } = await import('./topology.js');
     const read = (cls: string, config: Record<string, unknown>) => () => layerFromJson({ class_name: cls, config } as never, 'm.json', 'layer 1');
-    expect(read('Dense', { units: 2, acti6ation: 'relu' })).toThrow("m.json: layer 1 (Dense): unknown config key 'acti6ation'; Dense takes kernel_regularizer, bias_regularizer, units, activation, use_bias, kernel_initializer, bias_initializer");
-    expect(read('Dense', { units: 2, kernel_constraint: { class_name: 'MaxNorm' } })).toThrow("m.json: layer 1 (Dense): 'kernel_constraint' {\"class_name\":\"MaxNorm\"} is not supported (only null)");
+    expect(read('Dense', { units: 2, acti6ation: 'relu' })).toThrow("m.json: layer 1 (Dense): unknown config key 'acti6ation'; Dense takes kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint, units, activation, use_bias, kernel_initializer, bias_initializer");
+    expect(read('Dense', { units: 2, kernel_constraint: { class_name: 'NonNeg', config: {} } })).not.toThrow();
+    expect(read('Dense', { units: 2, kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 2, axis: 0 }, extra: 1 } })).not.toThrow();
+    expect(read('Dense', { units: 2, bias_constraint: { class_name: 'Frob' } })).toThrow("m.json: layer 1 (Dense): 'bias_constraint': unknown constraint class 'Frob' (MaxNorm, MinMaxNorm, NonNeg, UnitNorm)");
     expect(read('Dense', { units: 2, activation: 'relu', kernel_constraint: null, activity_regularizer: null, dtype: 'float32', name: 'd', trainable: true })).not.toThrow();
     expect(read('Dropout', { rate: 0.5, seed: null, noise_shape: null })).not.toThrow();
     expect(read('Dropout', { rate: 0.5, noise_shape: [1, 2] })).toThrow("m.json: layer 1 (Dropout): 'noise_shape' [1,2] is not supported (only null)");

@@ -14,6 +14,7 @@ import { registeredClass, registeredName } from '../nn/custom.js';
 import { Bidirectional, TimeDistributed } from '../nn/wrappers.js';
 import { Maxout } from '../nn/maxout.js';
 import { getRegularizer, l1l2, type Regularizer, type RegularizerIdentifier } from '../nn/regularizers.js';
+import { type Constraint, type ConstraintIdentifier, constraintFromConfig, constraintJson, getConstraint } from '../nn/constraints.js';
 import { Activation, Dropout, ELU, Flatten, LeakyReLU, Masking, ReLU, Rescaling, Softmax, ThresholdedReLU } from '../nn/simple.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D } from '../nn/noise.js';
 import { LayerNormalization, PReLU } from '../nn/normalization.js';
@@ -88,6 +89,11 @@ function unknownKey(where: string, key: string, known: string): void {
   throw new Error(`${where}: unknown config key '${key}'; ${known}`);
 }
 
+function constraintFieldJson(id: ConstraintIdentifier | null | undefined): Json {
+  const c = getConstraint(id);
+  return c === undefined ? null : constraintJson(c);
+}
+
 function regularizerJson(id: RegularizerIdentifier | undefined): Json {
   const r = getRegularizer(id);
   return r === undefined ? null : { class_name: 'L1L2', config: { l1: r.config.l1, l2: r.config.l2 } };
@@ -106,7 +112,7 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
       units: c.units, activation: activationJson(c.activation), use_bias: c.useBias ?? true,
       kernel_initializer: initializerJson(c.kernelInitializer, 'glorotUniform'), bias_initializer: initializerJson(c.biasInitializer, 'zeros'),
       kernel_regularizer: regularizerJson(c.kernelRegularizer), bias_regularizer: regularizerJson(c.biasRegularizer),
-      activity_regularizer: null, kernel_constraint: null, bias_constraint: null, ...base,
+      activity_regularizer: null, kernel_constraint: constraintFieldJson(c.kernelConstraint), bias_constraint: constraintFieldJson(c.biasConstraint), ...base,
     } };
   }
   if (layer instanceof Dropout) return { class_name: 'Dropout', config: { rate: layer.config.rate, noise_shape: null, seed: layer.config.seed ?? null, ...base } };
@@ -120,7 +126,7 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
       axis: c.axis ?? -1, momentum: c.momentum ?? 0.99, epsilon: c.epsilon ?? 1e-3, center: c.center ?? true, scale: c.scale ?? true,
       beta_initializer: initializerJson(c.betaInitializer, 'zeros'), gamma_initializer: initializerJson(c.gammaInitializer, 'ones'),
       moving_mean_initializer: initializerJson(c.movingMeanInitializer, 'zeros'), moving_variance_initializer: initializerJson(c.movingVarianceInitializer, 'ones'),
-      beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null, ...base,
+      beta_regularizer: null, gamma_regularizer: null, beta_constraint: constraintFieldJson(c.betaConstraint), gamma_constraint: constraintFieldJson(c.gammaConstraint), ...base,
     } };
   }
   if (layer instanceof Maxout) {
@@ -168,19 +174,21 @@ function customConfigJson(layer: Layer): JsonObject {
  * 'sizes' is a number or a list of them; 'sides' ZeroPadding2D/Cropping2D's nested pairs;
  * 'format' a data format (channels_last ⇄ channelsLast).
  */
-type FieldKind = 'int' | 'num' | 'bool' | 'axis' | 'axes' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'interpolation';
+type FieldKind = 'int' | 'num' | 'bool' | 'axis' | 'axes' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'constraint' | 'interpolation';
 
 type LayerCtor = new (config: never) => Layer;
 
 const CONV_FIELDS: Record<string, FieldKind> = {
   filters: 'int', kernelSize: 'sizes', strides: 'sizes', padding: 'padding', dataFormat: 'format', dilationRate: 'sizes', activation: 'activation', useBias: 'bool',
   kernelInitializer: 'initializer', biasInitializer: 'initializer', kernelRegularizer: 'regularizer', biasRegularizer: 'regularizer',
+  kernelConstraint: 'constraint', biasConstraint: 'constraint',
 };
-const DEPTHWISE_FIELDS: Record<string, FieldKind> = { depthMultiplier: 'int', depthwiseInitializer: 'initializer', depthwiseRegularizer: 'regularizer' };
+const DEPTHWISE_FIELDS: Record<string, FieldKind> = { depthMultiplier: 'int', depthwiseInitializer: 'initializer', depthwiseRegularizer: 'regularizer', depthwiseConstraint: 'constraint' };
 const POOL_FIELDS: Record<string, FieldKind> = { poolSize: 'sizes', strides: 'sizes', padding: 'padding', dataFormat: 'format' };
 const RNN_FIELDS: Record<string, FieldKind> = {
   units: 'int', activation: 'activation', useBias: 'bool', kernelInitializer: 'initializer', recurrentInitializer: 'initializer', biasInitializer: 'initializer',
   kernelRegularizer: 'regularizer', recurrentRegularizer: 'regularizer', biasRegularizer: 'regularizer', returnSequences: 'bool', goBackwards: 'bool',
+  kernelConstraint: 'constraint', recurrentConstraint: 'constraint', biasConstraint: 'constraint',
   dropout: 'num', recurrentDropout: 'num', stateful: 'bool', returnState: 'bool', implementation: 'int', unroll: 'bool',
 };
 const GLOBAL_FIELDS: Record<string, FieldKind> = { dataFormat: 'format', keepDims: 'bool' };
@@ -191,7 +199,7 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   Conv2D: { ctor: Conv2D, fields: CONV_FIELDS },
   Conv2DTranspose: { ctor: Conv2DTranspose, fields: CONV_FIELDS },
   DepthwiseConv2D: { ctor: DepthwiseConv2D, fields: { ...CONV_FIELDS, ...DEPTHWISE_FIELDS } },
-  SeparableConv2D: { ctor: SeparableConv2D, fields: { ...CONV_FIELDS, ...DEPTHWISE_FIELDS, pointwiseInitializer: 'initializer', pointwiseRegularizer: 'regularizer' } },
+  SeparableConv2D: { ctor: SeparableConv2D, fields: { ...CONV_FIELDS, ...DEPTHWISE_FIELDS, pointwiseInitializer: 'initializer', pointwiseRegularizer: 'regularizer', pointwiseConstraint: 'constraint' } },
   MaxPooling1D: { ctor: MaxPooling1D, fields: POOL_FIELDS },
   MaxPooling2D: { ctor: MaxPooling2D, fields: POOL_FIELDS },
   AveragePooling1D: { ctor: AveragePooling1D, fields: POOL_FIELDS },
@@ -208,10 +216,10 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   Softmax: { ctor: Softmax, fields: { axis: 'axis' } },
   ThresholdedReLU: { ctor: ThresholdedReLU, fields: { theta: 'num' } },
   Masking: { ctor: Masking, fields: { maskValue: 'num' } },
-  PReLU: { ctor: PReLU, fields: { alphaInitializer: 'initializer', alphaRegularizer: 'regularizer', sharedAxes: 'sizes' } },
+  PReLU: { ctor: PReLU, fields: { alphaInitializer: 'initializer', alphaRegularizer: 'regularizer', alphaConstraint: 'constraint', sharedAxes: 'sizes' } },
   LayerNormalization: {
     ctor: LayerNormalization,
-    fields: { axis: 'axes', epsilon: 'num', center: 'bool', scale: 'bool', betaInitializer: 'initializer', gammaInitializer: 'initializer', betaRegularizer: 'regularizer', gammaRegularizer: 'regularizer' },
+    fields: { axis: 'axes', epsilon: 'num', center: 'bool', scale: 'bool', betaInitializer: 'initializer', gammaInitializer: 'initializer', betaRegularizer: 'regularizer', gammaRegularizer: 'regularizer', betaConstraint: 'constraint', gammaConstraint: 'constraint' },
   },
   GaussianNoise: { ctor: GaussianNoise, fields: { stddev: 'num', seed: 'int' } },
   GaussianDropout: { ctor: GaussianDropout, fields: { rate: 'num', seed: 'int' } },
@@ -220,7 +228,7 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   Reshape: { ctor: Reshape, fields: { targetShape: 'sizes' } },
   Permute: { ctor: Permute, fields: { dims: 'sizes' } },
   RepeatVector: { ctor: RepeatVector, fields: { n: 'int' } },
-  Embedding: { ctor: Embedding, fields: { inputDim: 'int', outputDim: 'int', embeddingsInitializer: 'initializer', embeddingsRegularizer: 'regularizer', inputLength: 'int', maskZero: 'bool' } },
+  Embedding: { ctor: Embedding, fields: { inputDim: 'int', outputDim: 'int', embeddingsInitializer: 'initializer', embeddingsRegularizer: 'regularizer', embeddingsConstraint: 'constraint', inputLength: 'int', maskZero: 'bool' } },
   SimpleRNN: { ctor: SimpleRNN, fields: RNN_FIELDS },
   LSTM: { ctor: LSTM, fields: { ...RNN_FIELDS, recurrentActivation: 'activation', unitForgetBias: 'bool' } },
   GRU: { ctor: GRU, fields: { ...RNN_FIELDS, recurrentActivation: 'activation', resetAfter: 'bool' } },
@@ -252,6 +260,7 @@ function fieldJson(kind: FieldKind, v: unknown): Json {
     case 'activation': return activationJson(v as Parameters<typeof activationName>[0]);
     case 'initializer': return initializerJson(v as InitializerIdentifier, 'zeros');
     case 'regularizer': return regularizerJson(v as RegularizerIdentifier);
+    case 'constraint': return constraintFieldJson(v as ConstraintIdentifier);
     case 'sides': return typeof v === 'number' ? [[v, v], [v, v]] : (v as Json);
     default: return v as Json;
   }
@@ -371,6 +380,17 @@ class Reader {
     return l1l2({ l1: typeof c.l1 === 'number' ? c.l1 : 0, l2: typeof c.l2 === 'number' ? c.l2 : 0 });
   }
 
+  /** A constraint from `{class_name, config}` (MaxNorm, MinMaxNorm, NonNeg, UnitNorm); undefined when null. */
+  constraint(key: string): Constraint | undefined {
+    this.read.add(key);
+    const v = this.config[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'object' || Array.isArray(v) || typeof v.class_name !== 'string') this.fail(`'${key}' must be {class_name, config}, got ${JSON.stringify(v)}`);
+    const cfg = v.config ?? {};
+    if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) this.fail(`'${key}': config must be an object, got ${JSON.stringify(cfg)}`);
+    return constraintFromConfig(v.class_name, cfg as Record<string, unknown>, `${this.file}: ${this.where}: '${key}'`);
+  }
+
   /** A field-table value, checked for its kind; undefined when null (the layer's default). */
   field(key: string, kind: FieldKind): unknown {
     this.read.add(key);
@@ -411,6 +431,7 @@ class Reader {
       case 'activation': return this.str(key);
       case 'initializer': return this.initializer(key, 'zeros');
       case 'regularizer': return this.regularizer(key);
+      case 'constraint': return this.constraint(key);
     }
   }
 
@@ -451,14 +472,21 @@ const EXPLICIT_LAYERS = new Set(['Dense', 'Dropout', 'Activation', 'Flatten', 'L
 
 type Common = { name?: string; trainable: boolean; batchInputShape?: Array<number | null> };
 
+/** `{[key]: v}`, or nothing when v is undefined (an optional config field left out). */
+function orNone<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
+}
+
 function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, file: string, where: string): Layer | { inputShape: Array<number | null> } {
   switch (cls) {
     case 'Dense': {
       const reg = { kernelRegularizer: r.regularizer('kernel_regularizer'), biasRegularizer: r.regularizer('bias_regularizer') };
+      const cons = { kernelConstraint: r.constraint('kernel_constraint'), biasConstraint: r.constraint('bias_constraint') };
       return new Dense({
         ...common, units: r.int('units'), activation: r.activation('activation', 'linear'), useBias: r.bool('use_bias', true),
         kernelInitializer: r.initializer('kernel_initializer', 'glorotUniform'), biasInitializer: r.initializer('bias_initializer', 'zeros'),
         ...(reg.kernelRegularizer ? { kernelRegularizer: reg.kernelRegularizer } : {}), ...(reg.biasRegularizer ? { biasRegularizer: reg.biasRegularizer } : {}),
+        ...orNone('kernelConstraint', cons.kernelConstraint), ...orNone('biasConstraint', cons.biasConstraint),
       });
     }
     case 'Dropout': {
@@ -478,6 +506,7 @@ function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, fil
         ...common, axis, momentum: r.num('momentum', 0.99), epsilon: r.num('epsilon', 1e-3), center: r.bool('center', true), scale: r.bool('scale', true),
         betaInitializer: r.initializer('beta_initializer', 'zeros'), gammaInitializer: r.initializer('gamma_initializer', 'ones'),
         movingMeanInitializer: r.initializer('moving_mean_initializer', 'zeros'), movingVarianceInitializer: r.initializer('moving_variance_initializer', 'ones'),
+        ...orNone('betaConstraint', r.constraint('beta_constraint')), ...orNone('gammaConstraint', r.constraint('gamma_constraint')),
       });
     }
     case 'Maxout': return new Maxout({ ...common, units: r.int('units'), pieces: r.int('pieces', 2), kernelInitializer: r.initializer('kernel_initializer', 'glorotUniform'), biasInitializer: r.initializer('bias_initializer', 'zeros') });

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   ACTIVATIONS, type ActivationName, Adadelta, Adagrad, Adam, AdamW, Adamax, Layer, RMSprop, SGD, type CompileArgs, type FitArgs, type Tensor,
-  Sequential, cosineDecay, exponentialDecay, gather, input, layers, lossNames, model, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, sequential, setSeed, tensor,
+  Sequential, cosineDecay, exponentialDecay, gather, input, layers, lossNames, model, mul, oneHot, optimizerNames, randomNormal, randomUniform, regularizers, constraints, sequential, setSeed, tensor,
   type Model, type SymbolicTensor, type SymbolicShape, initializers,
 } from '../index.js';
 import { getContext } from '../context/context.js';
@@ -404,6 +404,15 @@ describe('everything in the library trains on the compiled step', () => {
     const reg = regularizers[name]({});
     const make = () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4], kernelRegularizer: reg, biasRegularizer: reg }), layers.dropout({ rate: 0.1 }), layers.dense({ units: 1 })] });
     const { eager, compiled } = await both(make, () => ({ optimizer: 'sgd', loss: 'mse' }), X, Y1);
+    expect(compiled.history.params!.path).toBe('compiled');
+    expectSameWeights(compiled.weights, eager.weights);
+  });
+
+  test.each(['maxNorm', 'minMaxNorm', 'nonNeg', 'unitNorm'] as const)('constraint %s (applied inside the program, after the update)', async (name) => {
+    expect(Object.keys(constraints)).toContain(name);
+    const c = constraints[name]({});
+    const make = () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4], kernelConstraint: c, biasConstraint: c }), layers.batchNormalization({ gammaConstraint: c }), layers.dense({ units: 1 })] });
+    const { eager, compiled } = await both(make, () => ({ optimizer: 'adam', loss: 'mse' }), X, Y1);
     expect(compiled.history.params!.path).toBe('compiled');
     expectSameWeights(compiled.weights, eager.weights);
   });

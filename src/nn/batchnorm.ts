@@ -9,6 +9,7 @@ import { assignValues, reshape } from '../ops/layout.js';
 import { mean } from '../ops/reduce.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { ConstraintIdentifier } from './constraints.js';
 import type { InitializerIdentifier } from './initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
 
@@ -25,6 +26,9 @@ export interface BatchNormalizationConfig extends LayerArgs {
   gammaInitializer?: InitializerIdentifier;
   movingMeanInitializer?: InitializerIdentifier;
   movingVarianceInitializer?: InitializerIdentifier;
+  /** Applied after each update (Keras's beta_constraint, gamma_constraint). */
+  betaConstraint?: ConstraintIdentifier | null;
+  gammaConstraint?: ConstraintIdentifier | null;
 }
 
 export class BatchNormalization extends Layer<BatchNormalizationConfig> {
@@ -52,8 +56,8 @@ export class BatchNormalization extends Layer<BatchNormalizationConfig> {
     if (dim === null || dim === undefined) {
       throw new Error(`batchNormalization: axis ${c.axis ?? -1} of input shape ${formatShape(inputShape)} must be known`);
     }
-    if (c.scale ?? true) this.gamma = this.addWeight('gamma', [dim], c.gammaInitializer ?? 'ones');
-    if (c.center ?? true) this.beta = this.addWeight('beta', [dim], c.betaInitializer ?? 'zeros');
+    if (c.scale ?? true) this.gamma = this.addWeight('gamma', [dim], c.gammaInitializer ?? 'ones', { constraint: c.gammaConstraint });
+    if (c.center ?? true) this.beta = this.addWeight('beta', [dim], c.betaInitializer ?? 'zeros', { constraint: c.betaConstraint });
     this.movingMean = this.addWeight('moving_mean', [dim], c.movingMeanInitializer ?? 'zeros', { trainable: false });
     this.movingVariance = this.addWeight('moving_variance', [dim], c.movingVarianceInitializer ?? 'ones', { trainable: false });
     this.built = true;

@@ -14,6 +14,7 @@ import { type ActivationIdentifier, activationName, getActivation } from './acti
 import type { InitializerIdentifier } from './initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
 import type { RegularizerIdentifier } from './regularizers.js';
+import type { ConstraintIdentifier } from './constraints.js';
 
 export type DataFormat = 'channelsLast' | 'channelsFirst';
 
@@ -39,15 +40,23 @@ export interface ConvConfig extends LayerArgs {
   /** Default 'zeros'. */
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's kernel_constraint). */
+  kernelConstraint?: ConstraintIdentifier | null;
   biasRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's bias_constraint). */
+  biasConstraint?: ConstraintIdentifier | null;
   /** DepthwiseConv2D and SeparableConv2D: filters per input channel (default 1). */
   depthMultiplier?: number;
   /** DepthwiseConv2D and SeparableConv2D: default 'glorotUniform'. */
   depthwiseInitializer?: InitializerIdentifier;
   depthwiseRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's depthwise_constraint). */
+  depthwiseConstraint?: ConstraintIdentifier | null;
   /** SeparableConv2D: default 'glorotUniform'. */
   pointwiseInitializer?: InitializerIdentifier;
   pointwiseRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's pointwise_constraint). */
+  pointwiseConstraint?: ConstraintIdentifier | null;
 }
 
 /** Shared lifecycle: option checks, channels-first handling, bias and activation. */
@@ -116,7 +125,7 @@ abstract class Conv extends Layer<ConvConfig> {
 
   protected addBias(units: number): void {
     const c = this.config;
-    if (c.useBias ?? true) this.bias = this.addWeight('bias', [units], c.biasInitializer ?? 'zeros', { regularizer: c.biasRegularizer });
+    if (c.useBias ?? true) this.bias = this.addWeight('bias', [units], c.biasInitializer ?? 'zeros', { regularizer: c.biasRegularizer, constraint: c.biasConstraint });
   }
 
   /** The convolution on channels-last input. */
@@ -178,7 +187,7 @@ export class Conv2D extends Conv {
     this.inChannels = this.channelsOf(inputShape);
     const [kH, kW] = this.sizes('kernelSize');
     const c = this.config;
-    this.kernel = this.addWeight('kernel', [kH!, kW!, this.inChannels, c.filters!], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer });
+    this.kernel = this.addWeight('kernel', [kH!, kW!, this.inChannels, c.filters!], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer, constraint: c.kernelConstraint });
     this.addBias(c.filters!);
     this.built = true;
   }
@@ -207,7 +216,7 @@ export class Conv1D extends Conv {
     this.inChannels = this.channelsOf(inputShape);
     const [k] = this.sizes('kernelSize');
     const c = this.config;
-    this.kernel = this.addWeight('kernel', [k!, this.inChannels, c.filters!], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer });
+    this.kernel = this.addWeight('kernel', [k!, this.inChannels, c.filters!], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer, constraint: c.kernelConstraint });
     this.addBias(c.filters!);
     this.built = true;
   }
@@ -237,7 +246,7 @@ export class Conv2DTranspose extends Conv2D {
     this.inChannels = this.channelsOf(inputShape);
     const [kH, kW] = this.sizes('kernelSize');
     const c = this.config;
-    this.kernel = this.addWeight('kernel', [kH!, kW!, c.filters!, this.inChannels], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer });
+    this.kernel = this.addWeight('kernel', [kH!, kW!, c.filters!, this.inChannels], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer, constraint: c.kernelConstraint });
     this.addBias(c.filters!);
     this.built = true;
   }
@@ -276,7 +285,7 @@ export class DepthwiseConv2D extends Conv {
     this.inChannels = this.channelsOf(inputShape);
     const [kH, kW] = this.sizes('kernelSize');
     const c = this.config;
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', [kH!, kW!, this.inChannels, this.multiplier], c.depthwiseInitializer ?? 'glorotUniform', { regularizer: c.depthwiseRegularizer });
+    this.depthwiseKernel = this.addWeight('depthwise_kernel', [kH!, kW!, this.inChannels, this.multiplier], c.depthwiseInitializer ?? 'glorotUniform', { regularizer: c.depthwiseRegularizer, constraint: c.depthwiseConstraint });
     this.addBias(this.inChannels * this.multiplier);
     this.built = true;
   }
@@ -304,8 +313,8 @@ export class SeparableConv2D extends DepthwiseConv2D {
     this.inChannels = this.channelsOf(inputShape);
     const [kH, kW] = this.sizes('kernelSize');
     const c = this.config;
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', [kH!, kW!, this.inChannels, this.multiplier], c.depthwiseInitializer ?? 'glorotUniform', { regularizer: c.depthwiseRegularizer });
-    this.pointwiseKernel = this.addWeight('pointwise_kernel', [1, 1, this.inChannels * this.multiplier, c.filters!], c.pointwiseInitializer ?? 'glorotUniform', { regularizer: c.pointwiseRegularizer });
+    this.depthwiseKernel = this.addWeight('depthwise_kernel', [kH!, kW!, this.inChannels, this.multiplier], c.depthwiseInitializer ?? 'glorotUniform', { regularizer: c.depthwiseRegularizer, constraint: c.depthwiseConstraint });
+    this.pointwiseKernel = this.addWeight('pointwise_kernel', [1, 1, this.inChannels * this.multiplier, c.filters!], c.pointwiseInitializer ?? 'glorotUniform', { regularizer: c.pointwiseRegularizer, constraint: c.pointwiseConstraint });
     this.addBias(c.filters!);
     this.built = true;
   }

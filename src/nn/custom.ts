@@ -16,6 +16,10 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type InitializerIdentifier } from './initializers.js';
 import { Layer, type LayerArgs } from './layer.js';
 import type { RegularizerIdentifier } from './regularizers.js';
+import type { ConstraintIdentifier } from './constraints.js';
+
+/** neurite's options of a weight: trainable, its penalty and its constraint. */
+type WeightOptions = { trainable?: boolean; regularizer?: RegularizerIdentifier | null | undefined; constraint?: ConstraintIdentifier | null | undefined };
 
 /** The base class for tfjs-style custom layers (exported as `layers.Layer`). */
 export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer<C> {
@@ -46,19 +50,19 @@ export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer
 
   /**
    * Creates a weight, in tfjs's positional form `(name, shape, dtype, initializer, regularizer,
-   * trainable)` or neurite's `(name, shape, initializer, {trainable, regularizer})`. Without an
-   * initializer the weight starts at zeros.
+   * trainable, constraint)` or neurite's `(name, shape, initializer, {trainable, regularizer,
+   * constraint})`. Without an initializer the weight starts at zeros.
    */
   protected override addWeight(
     name: string, shape: readonly number[], dtypeOrInit?: string | InitializerIdentifier,
-    initOrOptions?: InitializerIdentifier | { trainable?: boolean; regularizer?: RegularizerIdentifier | null | undefined }, regularizer?: RegularizerIdentifier | null, trainable?: boolean,
+    initOrOptions?: InitializerIdentifier | WeightOptions, regularizer?: RegularizerIdentifier | null, trainable?: boolean, constraint?: ConstraintIdentifier | null,
   ): Tensor {
     const tfjsForm = typeof dtypeOrInit === 'string' && (dtypeOrInit === 'float32' || dtypeOrInit === 'int32' || dtypeOrInit === 'bool');
     if (tfjsForm || dtypeOrInit === undefined) {
       const init = (initOrOptions as InitializerIdentifier | undefined) ?? 'zeros';
-      return super.addWeight(name, shape, init, { trainable: trainable ?? true, regularizer });
+      return super.addWeight(name, shape, init, { trainable: trainable ?? true, regularizer, constraint });
     }
-    return super.addWeight(name, shape, dtypeOrInit as InitializerIdentifier, (initOrOptions ?? {}) as { trainable?: boolean; regularizer?: RegularizerIdentifier | null | undefined });
+    return super.addWeight(name, shape, dtypeOrInit as InitializerIdentifier, (initOrOptions ?? {}) as WeightOptions);
   }
 }
 

@@ -7,6 +7,7 @@ import { type ActivationIdentifier, activationName, getActivation } from './acti
 import type { InitializerIdentifier } from './initializers.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, lastDim } from './layer.js';
 import type { RegularizerIdentifier } from './regularizers.js';
+import type { ConstraintIdentifier } from './constraints.js';
 
 export interface DenseConfig extends LayerArgs {
   /** Output width. */
@@ -20,7 +21,11 @@ export interface DenseConfig extends LayerArgs {
   /** Default 'zeros'. */
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's kernel_constraint). */
+  kernelConstraint?: ConstraintIdentifier | null;
   biasRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's bias_constraint). */
+  biasConstraint?: ConstraintIdentifier | null;
 }
 
 export class Dense extends Layer<DenseConfig> {
@@ -55,9 +60,9 @@ export class Dense extends Layer<DenseConfig> {
   override build(inputShape: SymbolicShape): void {
     this.inputDim = lastDim(inputShape, this.label);
     const c = this.config;
-    this.kernel = this.addWeight('kernel', [this.inputDim, c.units], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer });
+    this.kernel = this.addWeight('kernel', [this.inputDim, c.units], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer, constraint: c.kernelConstraint });
     if (c.useBias ?? true) {
-      this.bias = this.addWeight('bias', [c.units], c.biasInitializer ?? 'zeros', { regularizer: c.biasRegularizer });
+      this.bias = this.addWeight('bias', [c.units], c.biasInitializer ?? 'zeros', { regularizer: c.biasRegularizer, constraint: c.biasConstraint });
     }
     this.built = true;
   }

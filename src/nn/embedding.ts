@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { InitializerIdentifier } from './initializers.js';
 import { Layer, type LayerArgs, type SymbolicShape } from './layer.js';
 import type { RegularizerIdentifier } from './regularizers.js';
+import type { ConstraintIdentifier } from './constraints.js';
 
 export interface EmbeddingConfig extends LayerArgs {
   /** Number of ids (the vocabulary size): ids are 0 … inputDim − 1. */
@@ -14,6 +15,8 @@ export interface EmbeddingConfig extends LayerArgs {
   /** Default 'randomUniform' (±0.05, as TensorFlow.js). */
   embeddingsInitializer?: InitializerIdentifier;
   embeddingsRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's embeddings_constraint). */
+  embeddingsConstraint?: ConstraintIdentifier | null;
   /** Sequence length, for the output shape of a first layer (Keras `input_length`). */
   inputLength?: number;
   /** Id 0 is padding: the output carries a mask (0 where the id is 0) for the layers after it. */
@@ -46,7 +49,7 @@ export class Embedding extends Layer<EmbeddingConfig> {
 
   override build(_inputShape: SymbolicShape): void {
     const c = this.config;
-    this.embeddings = this.addWeight('embeddings', [c.inputDim, c.outputDim], c.embeddingsInitializer ?? 'randomUniform', { regularizer: c.embeddingsRegularizer });
+    this.embeddings = this.addWeight('embeddings', [c.inputDim, c.outputDim], c.embeddingsInitializer ?? 'randomUniform', { regularizer: c.embeddingsRegularizer, constraint: c.embeddingsConstraint });
     this.built = true;
   }
 

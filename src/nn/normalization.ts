@@ -12,6 +12,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { InitializerIdentifier } from './initializers.js';
 import { Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
 import type { RegularizerIdentifier } from './regularizers.js';
+import type { ConstraintIdentifier } from './constraints.js';
 
 export interface LayerNormalizationConfig extends LayerArgs {
   /** The axis or axes normalized (default −1, the last). */
@@ -23,7 +24,11 @@ export interface LayerNormalizationConfig extends LayerArgs {
   betaInitializer?: InitializerIdentifier;
   gammaInitializer?: InitializerIdentifier;
   betaRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's beta_constraint). */
+  betaConstraint?: ConstraintIdentifier | null;
   gammaRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's gamma_constraint). */
+  gammaConstraint?: ConstraintIdentifier | null;
 }
 
 export class LayerNormalization extends Layer<LayerNormalizationConfig> {
@@ -50,8 +55,8 @@ export class LayerNormalization extends Layer<LayerNormalizationConfig> {
     const dims = this.axes.map((a) => inputShape[a]);
     if (dims.some((d) => d === null || d === undefined)) throw new Error(`layerNormalization: the normalized axes of input shape ${formatShape(inputShape)} must be known`);
     const shape = dims as number[];
-    if (c.scale ?? true) this.gamma = this.addWeight('gamma', shape, c.gammaInitializer ?? 'ones', { regularizer: c.gammaRegularizer });
-    if (c.center ?? true) this.beta = this.addWeight('beta', shape, c.betaInitializer ?? 'zeros', { regularizer: c.betaRegularizer });
+    if (c.scale ?? true) this.gamma = this.addWeight('gamma', shape, c.gammaInitializer ?? 'ones', { regularizer: c.gammaRegularizer, constraint: c.gammaConstraint });
+    if (c.center ?? true) this.beta = this.addWeight('beta', shape, c.betaInitializer ?? 'zeros', { regularizer: c.betaRegularizer, constraint: c.betaConstraint });
     this.built = true;
   }
 
@@ -72,6 +77,8 @@ export interface PReLUConfig extends LayerArgs {
   /** Initial slopes (default zeros: the layer starts as ReLU). */
   alphaInitializer?: InitializerIdentifier;
   alphaRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's alpha_constraint). */
+  alphaConstraint?: ConstraintIdentifier | null;
   /** Axes (1-based, as Keras: 1 is the first after the batch) along which one slope is shared. */
   sharedAxes?: number | number[];
 }
@@ -90,7 +97,7 @@ export class PReLU extends Layer<PReLUConfig> {
     }
     const shape = inputShape.slice(1).map((d, i) => (shared.includes(i + 1) ? 1 : d));
     if (shape.some((d) => d === null)) throw new Error(`prelu: input shape ${formatShape(inputShape)} must be known on every axis that is not shared`);
-    this.alpha = this.addWeight('alpha', shape as number[], c.alphaInitializer ?? 'zeros', { regularizer: c.alphaRegularizer });
+    this.alpha = this.addWeight('alpha', shape as number[], c.alphaInitializer ?? 'zeros', { regularizer: c.alphaRegularizer, constraint: c.alphaConstraint });
     this.built = true;
   }
 

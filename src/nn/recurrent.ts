@@ -22,6 +22,7 @@ import { type InitializerIdentifier, getInitializer } from './initializers.js';
 import { type Applied, type CallOptions, Layer, type LayerArgs, type OutputKind, type SymbolicShape, formatShape } from './layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 import type { RegularizerIdentifier } from './regularizers.js';
+import type { ConstraintIdentifier } from './constraints.js';
 
 export interface RecurrentConfig extends LayerArgs {
   /** Size of the state (and output). */
@@ -39,8 +40,14 @@ export interface RecurrentConfig extends LayerArgs {
   /** Default 'zeros'. */
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's kernel_constraint). */
+  kernelConstraint?: ConstraintIdentifier | null;
   recurrentRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's recurrent_constraint). */
+  recurrentConstraint?: ConstraintIdentifier | null;
   biasRegularizer?: RegularizerIdentifier;
+  /** Applied after each update (Keras's bias_constraint). */
+  biasConstraint?: ConstraintIdentifier | null;
   /** LSTM: forget-gate bias starts at 1 (default false, as TensorFlow.js). */
   unitForgetBias?: boolean;
   /** GRU: apply the reset gate after the recurrent product (Keras's default layout; bias [2, 3·units]). Default false. */
@@ -132,9 +139,9 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
     if (f === null || f === undefined) throw new Error(`${this.kind}: the feature dimension of the input shape ${formatShape(inputShape)} must be known to build the layer`);
     const c = this.config;
     const width = this.gates * this.units;
-    this.kernel = this.addWeight('kernel', [f, width], c.kernelInitializer ?? 'glorotNormal', { regularizer: c.kernelRegularizer });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], c.recurrentInitializer ?? 'orthogonal', { regularizer: c.recurrentRegularizer });
-    if (c.useBias ?? true) this.bias = this.addWeight('bias', this.biasShape(), this.biasInitializer(), { regularizer: c.biasRegularizer });
+    this.kernel = this.addWeight('kernel', [f, width], c.kernelInitializer ?? 'glorotNormal', { regularizer: c.kernelRegularizer, constraint: c.kernelConstraint });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], c.recurrentInitializer ?? 'orthogonal', { regularizer: c.recurrentRegularizer, constraint: c.recurrentConstraint });
+    if (c.useBias ?? true) this.bias = this.addWeight('bias', this.biasShape(), this.biasInitializer(), { regularizer: c.biasRegularizer, constraint: c.biasConstraint });
     if (c.stateful === true) {
       // Made here, before any training step is compiled, so a compiled step updates these very buffers.
       const batch = inputShape[0] ?? this.batchInputShape?.[0] ?? null;

@@ -11,6 +11,7 @@ import { getContext, variablesNamed } from '../context/context.js';
 import { VARIABLES, latestGradVariable, variableGrads } from '../autograd/grad.js';
 import { fmt } from '../tensor/shape.js';
 import type { LearningRateSchedule } from './schedules.js';
+import { constrain } from '../nn/constraints.js';
 
 export interface OptimizerOptions {
   learningRate?: number | LearningRateSchedule;
@@ -97,7 +98,10 @@ export abstract class Optimizer {
    */
   recordUpdate(pairs: ReadonlyArray<readonly [Tensor, Tensor]>, s: ArrayLike<number>): void {
     const clipped = this.clipped(pairs);
-    pairs.forEach(([p, g], i) => this.applyStep(p.values, clipped === null ? g.values : clipped[i]!, this.slotsFor(p), s));
+    pairs.forEach(([p, g], i) => {
+      this.applyStep(p.values, clipped === null ? g.values : clipped[i]!, this.slotsFor(p), s);
+      constrain(p);
+    });
   }
 
   /** @internal The next update's numbers (as writeStepScalars), for a compiled step's replay; `stepDone` then counts it. */
@@ -130,6 +134,8 @@ export abstract class Optimizer {
       const g = clipped === null ? grad.values : clipped[i]!;
       if (g.length !== p.size) throw new Error(`${this.className}: gradient of ${p.name ?? 'a parameter'} has ${g.length} values, parameter shape ${fmt(p.shape)} needs ${p.size}`);
       this.applyStep(p.values, g, this.slotsFor(p), this.scalars);
+      // A weight's constraint (a layer's kernelConstraint) projects it after its update, as Keras's optimizers do.
+      constrain(p);
     }
     this.stepDone();
   }

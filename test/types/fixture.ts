@@ -71,7 +71,7 @@ a.grad.item();
 // tfjs's cast (`as SymbolicTensor[]`) applies.
 const seq = input({ shape: [5, 3] });
 const [encoded, stateH, stateC] = layers.lstm({ units: 4, returnState: true }).apply(seq);
-const states: SymbolicTensor[] = [stateH, stateC];
+const states: SymbolicTensor[] = [stateH!, stateC!];
 const single: SymbolicTensor = layers.gru({ units: 4 }).apply(seq);
 layers.dense({ units: 1 }).apply(single);
 // @ts-expect-error one output is not a list
@@ -82,6 +82,6 @@ const either = layers.lstm({ units: 2, returnState: returnsState }).apply(seq);
 layers.dense({ units: 1 }).apply(either);
 const castList = either as SymbolicTensor[];
 const [eagerOut, eagerH] = layers.gru({ units: 2, returnState: true }).apply(tensor([[[1], [2]]]));
-const eager: Tensor[] = [eagerOut, eagerH];
+const eager: Tensor[] = [eagerOut!, eagerH!];
 
 export const used = [names, badActivation, badLoss, loss, mae, g, encoded, states, notAList, castList, eager];
