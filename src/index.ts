@@ -19,13 +19,13 @@ export { nativeBackend, nativeSupported, type NativeBackend, type NativeIsa } fr
 
 export { createContext, getContext, withContext, noGrad, setSeed, ready } from './context/context.js';
 export { tidy, dispose, keep, memory, type TensorContainer, type MemoryInfo } from './context/memory.js';
-export { setBackend, getBackend, util, env, ENV, nextFrame, test_util } from './compat/tfjs.js';
+export { setBackend, getBackend, util, env, ENV, nextFrame, test_util, enableProdMode, enableDebugMode, disposeVariables, version, time } from './compat/tfjs.js';
 export { TensorBuffer, buffer } from './tensor/buffer.js';
 export type { Context } from './context/context.js';
 
 export { backward, computeGrads } from './autograd/engine.js';
-export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, detach } from './autograd/grad.js';
-export type { ValueAndGrads } from './autograd/grad.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, detach, customGrad } from './autograd/grad.js';
+export type { ValueAndGrads, CustomGradResult } from './autograd/grad.js';
 export { gradCheck, numericalGradient } from './autograd/gradcheck.js';
 export type { GradCheckOptions, GradCheckResult, GradCheckInputReport } from './autograd/gradcheck.js';
 
@@ -42,16 +42,19 @@ export {
 } from './ops/elementwise.js';
 export {
   rsqrt, log1p, expm1, squaredDifference, floorDiv, mod, isNaN, logicalNot, logicalAnd, logicalOr, logicalXor, cumsum, moments, norm, l2Normalize,
-  dot, outerProduct, cast, type CumsumOptions,
+  dot, outerProduct, cast, type CumsumOptions, tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, euclideanNorm,
 } from './ops/math.js';
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync } from './ops/select.js';
 export { image } from './ops/image.js';
-export { matMul, argMax, argMin, clipByValue, print } from './ops/tfjs-functions.js';
+export {
+  matMul, argMax, argMin, clipByValue, print, slice1d, slice2d, slice3d, slice4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d,
+  concat1d, concat2d, concat3d, concat4d, randomStandardNormal, randomUniformInt,
+} from './ops/tfjs-functions.js';
 export { relu, relu6, leakyRelu, elu, selu, softsign, gelu, swish, softmax, logSoftmax } from './ops/activations.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export { reshape, transpose, slice, pad, gather, concat, stack, unstack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
-export { sum, mean, max, min, argmax, argmin, logSumExp } from './ops/reduce.js';
+export { sum, mean, max, min, argmax, argmin, logSumExp, all, any } from './ops/reduce.js';
 export type { Axes } from './ops/reduce.js';
 export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, maxPool, avgPool1d, avgPool2d, avgPool, im2col, col2im, window2d } from './ops/conv.js';
 export type { Padding, Size2, WindowOptions, PoolOptions, Window1dOptions, Pool1dOptions } from './ops/conv.js';

@@ -11,7 +11,7 @@
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { getContext, withContext } from '../context/context.js';
-import { computeGrads } from './engine.js';
+import { computeGrads, record } from './engine.js';
 
 export interface ValueAndGrads {
   value: Tensor;
@@ -158,4 +158,39 @@ export function variableName(v: Tensor, i: number): string {
 /** A tensor with the same values and no graph. */
 export function detach(t: Tensor): Tensor {
   return new Tensor(t.values, t.shape);
+}
+
+/** What `customGrad`'s function returns: the value, and the gradient of each input given dy. */
+export interface CustomGradResult {
+  value: Tensor;
+  gradFunc: (dy: Tensor, saved: Tensor[]) => Tensor | Tensor[];
+}
+
+/**
+ * tfjs `customGrad(f)`: a function whose gradient is given rather than derived, as tfjs's guide
+ * on custom gradients writes it. `f(...inputs, save)` computes the value (not recorded) and may
+ * `save([...tensors])` for the backward pass; `gradFunc(dy, saved)` returns one gradient per input.
+ */
+export function customGrad(f: (...args: never[]) => CustomGradResult): (...inputs: Tensor[]) => Tensor {
+  ensureFunction(f, 'customGrad');
+  const call = f as unknown as (...args: unknown[]) => CustomGradResult;
+  return (...inputs: Tensor[]): Tensor => {
+    for (const [i, x] of inputs.entries()) if (!(x instanceof Tensor)) throw new Error(`customGrad: input ${i} must be a tensor, got ${x === null ? 'null' : typeof x}`);
+    let saved: Tensor[] = [];
+    const save = (ts: Tensor[]): void => {
+      saved = ts;
+    };
+    const r = withContext({ gradEnabled: false }, () => call(...inputs, save));
+    if (r === null || typeof r !== 'object' || !(r.value instanceof Tensor) || typeof r.gradFunc !== 'function') {
+      throw new Error('customGrad: f must return {value, gradFunc}: value a tensor, gradFunc(dy, saved) giving the inputs\' gradients');
+    }
+    // Its own node on a tensor of its own (f may return an input as it is).
+    const value = inputs.includes(r.value) ? r.value.clone() : r.value;
+    return record(value, 'customGrad', inputs, (dy) => {
+      const g = r.gradFunc(dy, saved);
+      const list = Array.isArray(g) ? g : [g];
+      if (list.length !== inputs.length) throw new Error(`customGrad: gradFunc gave ${list.length} gradient${list.length === 1 ? '' : 's'} for ${inputs.length} input${inputs.length === 1 ? '' : 's'}`);
+      return list;
+    });
+  };
 }

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test, vi } from 'vitest';
-import { ENV, env, getBackend, getContext, jsBackend, nativeSupported, nextFrame, setBackend, setSeed, tensor, test_util, util } from '../index.js';
+import { ENV, disposeVariables, env, getBackend, getContext, jsBackend, nativeSupported, nextFrame, setBackend, setSeed, tensor, test_util, time, util, variable, version } from '../index.js';
 
 describe('tfjs helpers', () => {
   test('backends by tfjs name: cpu is the reference, wasm WebAssembly, tensorflow native; a GPU name gets the fastest with one warning', async () => {
@@ -59,6 +60,21 @@ describe('tfjs helpers', () => {
     expect([ENV.get('DEBUG'), ENV.get('IS_BROWSER')]).toEqual([true, false]);
     env().set('DEBUG', false);
     await nextFrame();
+  });
+});
+
+describe('tfjs engine calls', () => {
+  test('version names the package\'s; disposeVariables frees the names; time measures', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+    expect(version.neurite).toBe(pkg.version);
+    expect(pkg.devDependencies['@tensorflow/tfjs']).toBe(`^${version.tfjs}`);
+    variable(1, true, 'engine_v');
+    expect(() => variable(2, true, 'engine_v')).toThrow("variable: a variable named 'engine_v' already exists");
+    disposeVariables();
+    expect(variable(3, true, 'engine_v').item()).toBe(3);
+    const t = await time(() => { for (let i = 0, s = 0; i < 1e5; i++) s += i; });
+    expect(t.wallMs).toBeGreaterThanOrEqual(0);
+    expect(t.kernelMs).toBe(t.wallMs);
   });
 });
 

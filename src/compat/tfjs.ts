@@ -241,3 +241,26 @@ export const test_util = {
     }
   },
 };
+
+/** tfjs's production and debug modes: switches of its engine's checks; neurite's checks always run, so both are no-ops. */
+export function enableProdMode(): void {}
+export function enableDebugMode(): void {}
+
+/**
+ * tfjs `disposeVariables()`: forgets every variable (their names become free for new ones).
+ * Memory is freed by the garbage collector once nothing else holds them.
+ */
+export function disposeVariables(): void {
+  getContext().variables.clear();
+}
+
+/** Versions: neurite's, and the TensorFlow.js API it follows (its compatibility suite runs against tfjs 4.22). */
+export const version = { neurite: '0.1.0', tfjs: '4.22.0', 'tfjs-core': '4.22.0', 'tfjs-layers': '4.22.0', 'tfjs-data': '4.22.0' } as const;
+
+/** tfjs `time(f)`: how long `f` takes, in milliseconds (all of it is kernel time here: kernels run synchronously). */
+export async function time(f: () => void): Promise<{ wallMs: number; kernelMs: number; uploadWaitMs: number; downloadWaitMs: number }> {
+  const t0 = performance.now();
+  f();
+  const ms = performance.now() - t0;
+  return { wallMs: ms, kernelMs: ms, uploadWaitMs: 0, downloadWaitMs: 0 };
+}

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   argMax, cast, ceil, cos, cumsum, dot, expm1, floor, floorDiv, isNaN, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, matMul, mod,
   moments, norm, outerProduct, round, rsqrt, sin, squaredDifference, tensor, tensor1d, tensor2d, tensor3d, linspace, randomUniform, scalar,
+  tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, all, any, slice2d, pad1d, concat2d, randomUniformInt, customGrad, grad, computeGrads,
 } from '../index.js';
 import { BINARY_CASES, UNARY_CASES, testOp } from '../../test/harness/op.js';
 
@@ -19,6 +20,16 @@ testOp('round', { fn: round, cases: UNARY_CASES, elementwise: Math.round, sample
 testOp('rsqrt', { fn: rsqrt, cases: UNARY_CASES, elementwise: (x) => 1 / Math.sqrt(x), sample: positive });
 testOp('log1p', { fn: log1p, cases: UNARY_CASES, elementwise: (x) => Math.log(1 + x), sample: positive });
 testOp('expm1', { fn: expm1, cases: UNARY_CASES, elementwise: (x) => Math.exp(x) - 1 });
+testOp('tan', { fn: tan, cases: UNARY_CASES, elementwise: Math.tan, sample: (r) => 2.4 * r.uniform() - 1.2 });
+testOp('sinh', { fn: sinh, cases: UNARY_CASES, elementwise: Math.sinh });
+testOp('cosh', { fn: cosh, cases: UNARY_CASES, elementwise: Math.cosh });
+testOp('asinh', { fn: asinh, cases: UNARY_CASES, elementwise: Math.asinh, sample: (r) => 6 * r.uniform() - 3 });
+testOp('acosh', { fn: acosh, cases: UNARY_CASES, elementwise: Math.acosh, sample: (r) => 1.2 + 3 * r.uniform() });
+testOp('atanh', { fn: atanh, cases: UNARY_CASES, elementwise: Math.atanh, sample: (r) => 1.6 * r.uniform() - 0.8 });
+// log σ(x) = −log(1 + e⁻ˣ).
+testOp('logSigmoid', { fn: logSigmoid, cases: UNARY_CASES, elementwise: (x) => -Math.log1p(Math.exp(-x)), sample: (r) => 12 * r.uniform() - 6 });
+// b kept away from 0 where the gradient is checked; the zeros are tested below.
+testOp('divNoNan', { fn: divNoNan, cases: BINARY_CASES, elementwise: (a, b) => (b === 0 ? 0 : a / b), sample: (r, i) => (i === 0 ? 4 * r.uniform() - 2 : 0.5 + r.uniform()) });
 testOp('squaredDifference', { fn: squaredDifference, cases: BINARY_CASES, elementwise: (a, b) => (a - b) ** 2 });
 // mod's gradient jumps where a/b is an integer; the sampled values keep a/b off them.
 testOp('mod', { fn: mod, cases: BINARY_CASES, elementwise: (a, b) => a - Math.floor(a / b) * b, sample: (r, i) => (i === 0 ? 0.37 + 3 * r.uniform() : 1.3) });
@@ -137,5 +148,49 @@ describe('tfjs op surface by hand', () => {
     expect(a.split(2).map((t) => v(t))).toEqual([[1, 2], [3, 4]]);
     expect(a.read()).toBe(a);
     expect(a.val).toBe(a);
+  });
+});
+
+describe('tfjs ops beyond the core: values at the edges, and errors', () => {
+  test('divNoNan gives 0 where b is 0, with a finite gradient there; isFinite and isInf are bools', () => {
+    // a/b = [0.5, 0 (b = 0), 0 (0/0)], and d/da of a/b is 1/b = 0.5, 0, 0.
+    const a = tensor([1, 2, 0], [3], { requiresGrad: true });
+    const y = divNoNan(a, tensor([2, 0, 0]));
+    expect(Array.from(y.values)).toEqual([0.5, 0, 0]);
+    expect(Array.from(computeGrads(y.sum()).get(a)!.values)).toEqual([0.5, 0, 0]);
+    const f = isFinite(tensor([1, Infinity, NaN, -Infinity]));
+    expect([f.dtype, ...Array.from(f.dataSync())]).toEqual(['bool', 1, 0, 0, 0]);
+    expect(Array.from(isInf(tensor([1, Infinity, NaN, -Infinity])).values)).toEqual([0, 1, 0, 1]);
+    // log σ(−30) ≈ −30 without σ underflowing to 0 (whose log is −∞).
+    expect(logSigmoid(tensor([-30])).values[0]).toBeCloseTo(-30, 5);
+    expect(Array.from(all(tensor([[1, 2], [3, 0]]), 1).values)).toEqual([1, 0]);
+    expect(Array.from(any(tensor([[0, 0], [0, 5]]), 1).values)).toEqual([0, 1]);
+  });
+
+  test('customGrad: the given gradient, not the derived one; its errors', () => {
+    const op = customGrad((x: import('../index.js').Tensor, save: (t: import('../index.js').Tensor[]) => void) => {
+      save([x]);
+      return { value: x.square(), gradFunc: (dy, saved) => [dy.mul(saved[0]!.abs())] };
+    });
+    // value x², gradient |x| (the guide's example): at [−1, −2, 3] the gradient is [1, 2, 3], not 2x.
+    const x = tensor([-1, -2, 3]);
+    expect(Array.from(op(x).values)).toEqual([1, 4, 9]);
+    expect(Array.from(grad((t) => op(t))(x).values)).toEqual([1, 2, 3]);
+    const bad = customGrad(() => ({ value: 3 }) as never);
+    expect(() => bad(x)).toThrow("customGrad: f must return {value, gradFunc}: value a tensor, gradFunc(dy, saved) giving the inputs' gradients");
+    const two = customGrad((a: import('../index.js').Tensor) => ({ value: a.mul(2), gradFunc: (dy) => [dy, dy] }));
+    expect(() => grad((t) => two(t))(x)).toThrow('customGrad: gradFunc gave 2 gradients for 1 input');
+    expect(() => op(3 as never)).toThrow('customGrad: input 0 must be a tensor, got number');
+  });
+
+  test('ranked aliases check the rank; randomUniformInt its range', () => {
+    expect(Array.from(slice2d(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2]).values)).toEqual([2, 3, 5, 6]);
+    expect(Array.from(pad1d(tensor([1, 2]), [1, 0], 7).values)).toEqual([7, 1, 2]);
+    expect(() => slice2d(tensor([1, 2, 3]), [0, 0], [1, 1])).toThrow('slice2d: expected a tensor of rank 2, got shape [3]');
+    expect(() => concat2d([tensor([[1]]), tensor([1])])).toThrow('concat2d: expected tensors of rank 2, got shape [1]');
+    const ints = randomUniformInt([500], -3, 2, { seed: 1 });
+    expect(ints.dtype).toBe('int32');
+    expect(new Set(ints.dataSync())).toEqual(new Set([-3, -2, -1, 0, 1]));
+    expect(() => randomUniformInt([2], 3, 3)).toThrow('randomUniformInt: minval and maxval must be integers with minval < maxval, got 3 and 3');
   });
 });

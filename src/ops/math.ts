@@ -4,7 +4,7 @@
  */
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { abs, add, div, equal, exp, floor, log, maximum, mul, notEqual, pow, sqrt, square, sub } from './elementwise.js';
+import { abs, add, cos, div, equal, exp, floor, log, maximum, mul, neg, notEqual, pow, sign, sin, softplus, sqrt, square, sub, where } from './elementwise.js';
 import { type Axes, max, mean, sum } from './reduce.js';
 import { matmul } from './matmul.js';
 import { reshape, transpose } from './layout.js';
@@ -164,4 +164,74 @@ export function cast(xl: TensorLike, dtype: TfjsDType): Tensor {
   // Float of int or bool values: the same numbers, read as float32 (no graph: ints have no gradient).
   if (dtype === 'float32') return new Tensor(x.values, x.shape);
   return castTo(x.clone(), dtype, 'cast');
+}
+
+// ---- tfjs's hyperbolic, trigonometric and safe ops, composed (their gradients from the parts) ----
+
+/** tan x = sin x / cos x. */
+export function tan(x: TensorLike): Tensor {
+  const t = asTensor(x, 'tan');
+  return div(sin(t), cos(t));
+}
+
+/** sinh x = (eˣ − e⁻ˣ) / 2. */
+export function sinh(x: TensorLike): Tensor {
+  const t = asTensor(x, 'sinh');
+  return mul(sub(exp(t), exp(neg(t))), 0.5);
+}
+
+/** cosh x = (eˣ + e⁻ˣ) / 2. */
+export function cosh(x: TensorLike): Tensor {
+  const t = asTensor(x, 'cosh');
+  return mul(add(exp(t), exp(neg(t))), 0.5);
+}
+
+/** asinh x = sign(x)·ln(|x| + √(x² + 1)) (odd, so exact for negative x too). */
+export function asinh(x: TensorLike): Tensor {
+  const t = asTensor(x, 'asinh');
+  const a = abs(t);
+  return mul(sign(t), log(add(a, sqrt(add(square(a), 1)))));
+}
+
+/** acosh x = ln(x + √(x² − 1)), x ≥ 1 (NaN below). */
+export function acosh(x: TensorLike): Tensor {
+  const t = asTensor(x, 'acosh');
+  return log(add(t, sqrt(sub(square(t), 1))));
+}
+
+/** atanh x = ½·ln((1 + x)/(1 − x)), |x| < 1. */
+export function atanh(x: TensorLike): Tensor {
+  const t = asTensor(x, 'atanh');
+  return mul(log(div(add(t, 1), sub(1, t))), 0.5);
+}
+
+/** log σ(x) = −softplus(−x), without σ's underflow. */
+export function logSigmoid(x: TensorLike): Tensor {
+  return neg(softplus(neg(asTensor(x, 'logSigmoid'))));
+}
+
+/** a / b, and 0 where b is 0 (tfjs `divNoNan`). */
+export function divNoNan(a: TensorLike, b: TensorLike): Tensor {
+  const at = asTensor(a, 'divNoNan');
+  const bt = asTensor(b, 'divNoNan');
+  const zero = equal(bt, 0);
+  // The quotient by 1 where b is 0, then replaced: no 0/0 on the way (its gradient would be NaN).
+  return where(zero, 0, div(at, where(zero, 1, bt)));
+}
+
+/** 1 where x is finite (not NaN, not ±∞), as a bool tensor. */
+export function isFinite(x: TensorLike): Tensor {
+  const t = asTensor(x, 'isFinite');
+  // x − x is 0 for finite x and NaN for NaN and ±∞.
+  return equal(sub(t, t), 0);
+}
+
+/** 1 where x is +∞ or −∞. */
+export function isInf(x: TensorLike): Tensor {
+  return equal(abs(asTensor(x, 'isInf')), Infinity);
+}
+
+/** √Σx² over `axes` (tfjs `euclideanNorm`). */
+export function euclideanNorm(x: TensorLike, axes?: Axes, keepDims = false): Tensor {
+  return norm(x, 'euclidean', axes, keepDims);
 }

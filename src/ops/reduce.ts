@@ -7,7 +7,7 @@ import { record, setGraphOps } from '../autograd/engine.js';
 import { emptyTensor, getContext, noGrad } from '../context/context.js';
 import { normalizeAxes, normalizeAxis, reducedShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, div, equal, log, mul, exp, sub, where } from './elementwise.js';
+import { add, div, equal, log, mul, exp, notEqual, sub, where } from './elementwise.js';
 import { broadcastTo, reshape } from './layout.js';
 import { type TensorLike, asTensor } from './primitive.js';
 
@@ -62,6 +62,20 @@ function extreme(op: 'max' | 'min') {
 export const max = extreme('max');
 /** Smallest value over `axes` (NaN propagates). Ties share the gradient. */
 export const min = extreme('min');
+
+/** 1 where every value over `axes` is non-zero (tfjs `all`), as a bool tensor. */
+export function all(xl: TensorLike, axes?: Axes, keepDims = false): Tensor {
+  const y = min(notEqual(asTensor(xl, 'all'), 0), axes, keepDims);
+  y.dtypeTag = 'bool';
+  return y;
+}
+
+/** 1 where some value over `axes` is non-zero (tfjs `any`), as a bool tensor. */
+export function any(xl: TensorLike, axes?: Axes, keepDims = false): Tensor {
+  const y = max(notEqual(asTensor(xl, 'any'), 0), axes, keepDims);
+  y.dtypeTag = 'bool';
+  return y;
+}
 
 function argExtreme(op: 'argmax' | 'argmin') {
   return (xl: TensorLike, axis = -1): Tensor => {

@@ -1,0 +1,49 @@
+// The op surface beyond the core set, as the guides and the API reference use it: hyperbolic and
+// trigonometric maps, logSigmoid, divNoNan, isFinite/isInf, euclideanNorm, all/any, the ranked
+// aliases (slice2d, reverse1d, pad2d, concat2d, …), tfjs's random signatures, customGrad as the
+// "custom gradients" guide writes it, and the engine switches programs call.
+import * as tf from '@tensorflow/tfjs';
+
+export async function run() {
+  const x = tf.tensor1d([-1.5, -0.3, 0, 0.4, 2]);
+  const u = tf.tensor1d([-0.9, -0.2, 0, 0.5, 0.8]);
+  const m = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+  const v = (t) => Array.from(t.dataSync());
+  // The guide's custom op: the value x², the gradient given as dy·|x| (not 2x).
+  const customOp = tf.customGrad((t, save) => {
+    save([t]);
+    return { value: t.square(), gradFunc: (dy, saved) => [dy.mul(saved[0].abs())] };
+  });
+  const cx = tf.tensor1d([-1, -2, 3]);
+  const dx = tf.grad((t) => customOp(t))(cx);
+  tf.enableProdMode();
+  tf.variable(tf.scalar(1), true, 'dispose_me');
+  tf.disposeVariables();
+  tf.variable(tf.scalar(2), true, 'dispose_me');
+  const timing = await tf.time(() => m.matMul(m.transpose()));
+  const ints = tf.randomUniformInt([200], 2, 5, { seed: 3 });
+  const iv = v(ints);
+  const normals = tf.randomStandardNormal([2, 3]);
+  return {
+    tan: v(tf.tan(x)), sinh: v(tf.sinh(x)), cosh: v(tf.cosh(x)), asinh: v(tf.asinh(x)), acosh: v(tf.acosh(tf.tensor1d([1, 1.5, 3]))), atanh: v(tf.atanh(u)),
+    logSigmoid: v(tf.logSigmoid(tf.tensor1d([-30, -1, 0, 1, 30]))), divNoNan: v(tf.divNoNan(tf.tensor1d([1, 2, 0, -3]), tf.tensor1d([2, 0, 0, 4]))),
+    isFinite: v(tf.isFinite(tf.tensor1d([1, Infinity, NaN, -Infinity, 0]))), isInf: v(tf.isInf(tf.tensor1d([1, Infinity, NaN, -Infinity, 0]))),
+    euclideanNorm: v(tf.euclideanNorm(m, 1)), all: v(tf.all(tf.tensor2d([[1, 1], [1, 0]], [2, 2], 'bool'), 1)), any: v(tf.any(tf.tensor2d([[0, 0], [1, 0]], [2, 2], 'bool'), 1)),
+    allDtype: tf.all(tf.tensor1d([1, 0], 'bool')).dtype,
+    slice1d: v(tf.slice1d(x, 1, 3)), slice2d: v(tf.slice2d(m, [0, 1], [2, 2])), reverse1d: v(tf.reverse1d(x)), reverse2d: v(tf.reverse2d(m, 1)),
+    pad1d: v(tf.pad1d(tf.tensor1d([1, 2]), [1, 2], 9)), pad2d: v(tf.pad2d(tf.tensor2d([[1]]), [[1, 0], [0, 1]])), concat1d: v(tf.concat1d([tf.tensor1d([1]), tf.tensor1d([2, 3])])),
+    concat2d: v(tf.concat2d([m, m], 1)),
+    customValue: v(customOp(cx)), customGrad: v(dx),
+    randomInt: [ints.dtype, ints.shape.join('x'), Math.min(...iv), Math.max(...iv), iv.every(Number.isInteger)].join(','),
+    randomNormal: [normals.dtype, normals.shape.join('x')].join(','),
+    engine: [typeof tf.version.tfjs, typeof timing.wallMs].join(','),
+  };
+}
+
+const close = { rel: 1e-5 };
+export const checks = {
+  tan: close, sinh: close, cosh: close, asinh: close, acosh: close, atanh: close, logSigmoid: close, divNoNan: { equal: true }, isFinite: { equal: true }, isInf: { equal: true },
+  euclideanNorm: close, all: { equal: true }, any: { equal: true }, allDtype: { equal: true }, slice1d: { equal: true }, slice2d: { equal: true }, reverse1d: { equal: true }, reverse2d: { equal: true },
+  pad1d: { equal: true }, pad2d: { equal: true }, concat1d: { equal: true }, concat2d: { equal: true }, customValue: { equal: true }, customGrad: { equal: true },
+  randomInt: { equal: true }, randomNormal: { equal: true }, engine: { equal: true },
+};
