@@ -8,7 +8,8 @@ import { TensorBuffer } from '../tensor/buffer.js';
 import { fmt } from '../tensor/shape.js';
 import * as act from './activations.js';
 import * as conv from './conv.js';
-import type { TfjsDType } from './creation.js';
+import { type TfjsDType, oneHot, onesLike, zerosLike } from './creation.js';
+import * as image from './image.js';
 import * as ew from './elementwise.js';
 import * as lay from './layout.js';
 import * as m from './math.js';
@@ -81,6 +82,37 @@ declare module '../tensor/tensor.js' {
     subStrict(b: Tensor): Tensor;
     mulStrict(b: Tensor): Tensor;
     divStrict(b: Tensor): Tensor;
+    tan(): Tensor;
+    sinh(): Tensor;
+    cosh(): Tensor;
+    asinh(): Tensor;
+    acosh(): Tensor;
+    atanh(): Tensor;
+    logSigmoid(): Tensor;
+    isFinite(): Tensor;
+    isInf(): Tensor;
+    divNoNan(b: TensorLike): Tensor;
+    euclideanNorm(axes?: number | number[], keepDims?: boolean): Tensor;
+    all(axes?: number | number[], keepDims?: boolean): Tensor;
+    any(axes?: number | number[], keepDims?: boolean): Tensor;
+    logicalXor(b: TensorLike): Tensor;
+    /** tfjs `t.oneHot(depth, onValue, offValue)`: this tensor's values as indices. */
+    oneHot(depth: number, onValue?: number, offValue?: number): Tensor;
+    zerosLike(): Tensor;
+    onesLike(): Tensor;
+    /** This tensor stacked with others along `axis` (tfjs `t.stack(x, axis)`). */
+    stack(other: Tensor | Tensor[], axis?: number): Tensor;
+    broadcastTo(shape: readonly number[]): Tensor;
+    /** This tensor in `other`'s shape (tfjs `reshapeAs`). */
+    reshapeAs(other: Tensor): Tensor;
+    as5D(a: number, b: number, c: number, d: number, e: number): Tensor;
+    /** tfjs `topk(k, sorted)`. */
+    topk(k?: number, sorted?: boolean): { values: Tensor; indices: Tensor };
+    /** tfjs `resizeBilinear(size, alignCorners, halfPixelCenters)` on an image batch. */
+    resizeBilinear(size: readonly [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+    resizeNearestNeighbor(size: readonly [number, number], alignCorners?: boolean, halfPixelCenters?: boolean): Tensor;
+    /** tfjs's check that a tensor is not disposed: neurite's never are (the garbage collector frees them), so it passes. */
+    throwIfDisposed(): void;
     /** The tensor itself (tfjs's `Variable.read()` / `LayerVariable.read()`). */
     read(): Tensor;
     /** The tensor itself (tfjs's `LayerVariable.val`). */
@@ -89,6 +121,31 @@ declare module '../tensor/tensor.js' {
 }
 
 const p = Tensor.prototype;
+p.tan = function () { return m.tan(this); };
+p.sinh = function () { return m.sinh(this); };
+p.cosh = function () { return m.cosh(this); };
+p.asinh = function () { return m.asinh(this); };
+p.acosh = function () { return m.acosh(this); };
+p.atanh = function () { return m.atanh(this); };
+p.logSigmoid = function () { return m.logSigmoid(this); };
+p.isFinite = function () { return m.isFinite(this); };
+p.isInf = function () { return m.isInf(this); };
+p.divNoNan = function (b) { return m.divNoNan(this, b); };
+p.euclideanNorm = function (axes, keepDims) { return m.euclideanNorm(this, axes, keepDims); };
+p.all = function (axes, keepDims) { return red.all(this, axes, keepDims); };
+p.any = function (axes, keepDims) { return red.any(this, axes, keepDims); };
+p.logicalXor = function (b) { return m.logicalXor(this, b); };
+p.oneHot = function (depth, onValue = 1, offValue = 0) { return oneHot(this, depth, onValue, offValue); };
+p.zerosLike = function () { return zerosLike(this); };
+p.onesLike = function () { return onesLike(this); };
+p.stack = function (other, axis = 0) { return lay.stack([this, ...(Array.isArray(other) ? other : [other])], axis); };
+p.broadcastTo = function (shape) { return lay.broadcastTo(this, shape); };
+p.reshapeAs = function (other) { return lay.reshape(this, other.shape); };
+p.as5D = function (a, b, c, d, e) { return lay.reshape(this, [a, b, c, d, e]); };
+p.topk = function (k, sorted) { return sel.topk(this, k, sorted); };
+p.resizeBilinear = function (size, alignCorners, halfPixelCenters) { return image.resizeBilinear(this, size, alignCorners, halfPixelCenters); };
+p.resizeNearestNeighbor = function (size, alignCorners, halfPixelCenters) { return image.resizeNearestNeighbor(this, size, alignCorners, halfPixelCenters); };
+p.throwIfDisposed = function () {};
 p.matMul = function (b, transposeA = false, transposeB = false) { return matmul(this, b, { transposeA, transposeB }); };
 p.argMax = function (axis = 0) { return red.argmax(this, axis); };
 p.argMin = function (axis = 0) { return red.argmin(this, axis); };

@@ -37,6 +37,12 @@ export async function run() {
     randomInt: [ints.dtype, ints.shape.join('x'), Math.min(...iv), Math.max(...iv), iv.every(Number.isInteger)].join(','),
     randomNormal: [normals.dtype, normals.shape.join('x')].join(','),
     engine: [typeof tf.version.tfjs, typeof timing.wallMs].join(','),
+    // The same ops chained as tensor methods.
+    methods: [
+      ...v(x.tan()), ...v(u.atanh()), ...v(x.logSigmoid()), ...v(m.euclideanNorm(0)), ...v(m.reshapeAs(tf.zeros([3, 2]))), ...v(tf.tensor1d([0, 2], 'int32').oneHot(3)),
+      ...v(x.topk(2).values), ...v(m.stack(m).sum(0)), ...v(tf.tensor1d([1, 2]).broadcastTo([2, 2])), ...v(m.zerosLike()), ...v(m.onesLike()),
+      ...v(tf.tensor2d([[1, 0]], [1, 2], 'bool').any(1)), ...v(tf.tensor1d([1, 0]).divNoNan(tf.tensor1d([0, 2]))),
+    ],
   };
 }
 
@@ -45,5 +51,5 @@ export const checks = {
   tan: close, sinh: close, cosh: close, asinh: close, acosh: close, atanh: close, logSigmoid: close, divNoNan: { equal: true }, isFinite: { equal: true }, isInf: { equal: true },
   euclideanNorm: close, all: { equal: true }, any: { equal: true }, allDtype: { equal: true }, slice1d: { equal: true }, slice2d: { equal: true }, reverse1d: { equal: true }, reverse2d: { equal: true },
   pad1d: { equal: true }, pad2d: { equal: true }, concat1d: { equal: true }, concat2d: { equal: true }, customValue: { equal: true }, customGrad: { equal: true },
-  randomInt: { equal: true }, randomNormal: { equal: true }, engine: { equal: true },
+  randomInt: { equal: true }, randomNormal: { equal: true }, engine: { equal: true }, methods: { rel: 1e-5 },
 };
