@@ -42,7 +42,7 @@ export {
 } from './ops/elementwise.js';
 export {
   rsqrt, log1p, expm1, squaredDifference, floorDiv, mod, isNaN, logicalNot, logicalAnd, logicalOr, logicalXor, cumsum, moments, norm, l2Normalize,
-  dot, outerProduct, cast, type CumsumOptions, tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, euclideanNorm,
+  dot, outerProduct, cast, type CumsumOptions, tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, euclideanNorm, prod, cumprod,
 } from './ops/math.js';
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync } from './ops/select.js';
 export { image } from './ops/image.js';

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   argMax, cast, ceil, cos, cumsum, dot, expm1, floor, floorDiv, isNaN, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, matMul, mod,
   moments, norm, outerProduct, round, rsqrt, sin, squaredDifference, tensor, tensor1d, tensor2d, tensor3d, linspace, randomUniform, scalar,
-  tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, all, any, slice2d, pad1d, concat2d, randomUniformInt, customGrad, grad, computeGrads,
+  tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, all, any, slice2d, pad1d, concat2d, randomUniformInt, customGrad, grad, computeGrads, prod, cumprod,
 } from '../index.js';
 import { BINARY_CASES, UNARY_CASES, testOp } from '../../test/harness/op.js';
 
@@ -30,6 +30,24 @@ testOp('atanh', { fn: atanh, cases: UNARY_CASES, elementwise: Math.atanh, sample
 testOp('logSigmoid', { fn: logSigmoid, cases: UNARY_CASES, elementwise: (x) => -Math.log1p(Math.exp(-x)), sample: (r) => 12 * r.uniform() - 6 });
 // b kept away from 0 where the gradient is checked; the zeros are tested below.
 testOp('divNoNan', { fn: divNoNan, cases: BINARY_CASES, elementwise: (a, b) => (b === 0 ? 0 : a / b), sample: (r, i) => (i === 0 ? 4 * r.uniform() - 2 : 0.5 + r.uniform()) });
+testOp('prod over an axis', { fn: (x) => prod(x!, 1), cases: [[[3, 5]], [[2, 4, 3]]], reference: (x) => {
+  const [a, n] = [x!.shape[0]!, x!.shape[1]!];
+  const rest = x!.size / (a * n);
+  const out = new Float64Array(a * rest).fill(1);
+  for (let i = 0; i < a; i++) for (let j = 0; j < n; j++) for (let k = 0; k < rest; k++) out[i * rest + k]! *= x!.values[(i * n + j) * rest + k]!;
+  return { values: out, shape: x!.shape.filter((_, i) => i !== 1) };
+} });
+testOp('prod of all', { fn: (x) => prod(x!), cases: [[[7]], [[2, 3]]], reference: (x) => ({ values: [Array.from(x!.values).reduce((p, v) => p * v, 1)], shape: [] }) });
+testOp('cumprod', { fn: (x) => cumprod(x!, 1), cases: [[[2, 5]], [[3, 7, 2]]], reference: (x) => {
+  const [a, n] = [x!.shape[0]!, x!.shape[1]!];
+  const rest = x!.size / (a * n);
+  const out = new Float64Array(x!.size);
+  for (let i = 0; i < a; i++) for (let k = 0; k < rest; k++) {
+    let p = 1;
+    for (let j = 0; j < n; j++) out[(i * n + j) * rest + k] = p *= x!.values[(i * n + j) * rest + k]!;
+  }
+  return { values: out, shape: x!.shape };
+} });
 testOp('squaredDifference', { fn: squaredDifference, cases: BINARY_CASES, elementwise: (a, b) => (a - b) ** 2 });
 // mod's gradient jumps where a/b is an integer; the sampled values keep a/b off them.
 testOp('mod', { fn: mod, cases: BINARY_CASES, elementwise: (a, b) => a - Math.floor(a / b) * b, sample: (r, i) => (i === 0 ? 0.37 + 3 * r.uniform() : 1.3) });
@@ -181,6 +199,20 @@ describe('tfjs ops beyond the core: values at the edges, and errors', () => {
     const two = customGrad((a: import('../index.js').Tensor) => ({ value: a.mul(2), gradFunc: (dy) => [dy, dy] }));
     expect(() => grad((t) => two(t))(x)).toThrow('customGrad: gradFunc gave 2 gradients for 1 input');
     expect(() => op(3 as never)).toThrow('customGrad: input 0 must be a tensor, got number');
+  });
+
+  test('prod and cumprod: zeros exact, their gradient through a zero, exclusive and reverse, int32 kept', () => {
+    // Π[2, 0, 3] = 0; ∂/∂x₁ = 2·3 = 6 (y/x would be 0/0).
+    const x = tensor([2, 0, 3], [3], { requiresGrad: true });
+    const p = prod(x);
+    expect(p.item()).toBe(0);
+    expect(Array.from(computeGrads(p).get(x)!.values)).toEqual([0, 6, 0]);
+    expect(Array.from(cumprod(tensor([1, 2, 3, 4])).values)).toEqual([1, 2, 6, 24]);
+    expect(Array.from(cumprod(tensor([1, 2, 3, 4]), 0, { exclusive: true }).values)).toEqual([1, 1, 2, 6]);
+    expect(Array.from(cumprod(tensor([1, 2, 3, 4]), 0, { reverse: true }).values)).toEqual([24, 24, 12, 4]);
+    expect(prod(tensor([2, 3], [2], 'int32')).dtype).toBe('int32');
+    expect(prod(tensor([[1, 2], [3, 4]]), 0, true).shape).toEqual([1, 2]);
+    expect(() => cumprod(tensor(2))).toThrow('cumprod: expected a tensor of rank ≥ 1, got a scalar');
   });
 
   test('ranked aliases check the rank; randomUniformInt its range', () => {

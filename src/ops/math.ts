@@ -2,13 +2,14 @@
  * More elementwise and reduction maths, composed from the primitives (so each has its
  * gradient from theirs): the ones TensorFlow.js programs use beyond the core set.
  */
-import { fmt } from '../tensor/shape.js';
+import { fmt, normalizeAxes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { abs, add, cos, div, equal, exp, floor, log, maximum, mul, neg, notEqual, pow, sign, sin, softplus, sqrt, square, sub, where } from './elementwise.js';
 import { type Axes, max, mean, sum } from './reduce.js';
 import { matmul } from './matmul.js';
-import { reshape, transpose } from './layout.js';
-import { type TfjsDType, castTo, tensor } from './creation.js';
+import { pad, reshape, slice, transpose } from './layout.js';
+import { reverse } from './select.js';
+import { type TfjsDType, castTo, fill, tensor } from './creation.js';
 import { type TensorLike, asTensor, keepInt } from './primitive.js';
 
 /** 1/√x. */
@@ -69,6 +70,13 @@ export function logicalXor(a: TensorLike, b: TensorLike): Tensor {
   return notEqual(notEqual(a, 0), notEqual(b, 0));
 }
 
+/** A scan's options from neurite's object or tfjs's positional `(exclusive, reverse)`. */
+function scanOptions(exclusiveOrOptions: CumsumOptions | boolean, reversed: boolean | undefined): CumsumOptions {
+  return typeof exclusiveOrOptions === 'boolean' || reversed !== undefined
+    ? { exclusive: exclusiveOrOptions === true, reverse: reversed === true }
+    : exclusiveOrOptions;
+}
+
 export interface CumsumOptions {
   /** Leave each position's own value out (tfjs `exclusive`). */
   exclusive?: boolean;
@@ -80,7 +88,8 @@ export interface CumsumOptions {
  * Running sums along `axis` (default 0, as tfjs): y_i = Σ_{j≤i} x_j. A product with a
  * triangular matrix of ones, so its gradient is the reversed running sum.
  */
-export function cumsum(xl: TensorLike, axis = 0, options: CumsumOptions = {}): Tensor {
+export function cumsum(xl: TensorLike, axis = 0, exclusiveOrOptions: CumsumOptions | boolean = {}, reversed?: boolean): Tensor {
+  const options = scanOptions(exclusiveOrOptions, reversed);
   const x = asTensor(xl, 'cumsum');
   if (x.rank === 0) throw new Error('cumsum: expected a tensor of rank ≥ 1, got a scalar');
   const ax = axis < 0 ? axis + x.rank : axis;
@@ -234,4 +243,60 @@ export function isInf(x: TensorLike): Tensor {
 /** √Σx² over `axes` (tfjs `euclideanNorm`). */
 export function euclideanNorm(x: TensorLike, axes?: Axes, keepDims = false): Tensor {
   return norm(x, 'euclidean', axes, keepDims);
+}
+
+/** `x` with `axes` moved last and merged: [rest…, n] as [outer, n], and how to undo it. */
+function axesLast(x: Tensor, axes: readonly number[]): { flat: Tensor; kept: number[] } {
+  const rest = [...x.shape.keys()].filter((i) => !axes.includes(i));
+  const perm = [...rest, ...axes];
+  const moved = perm.every((p, i) => p === i) ? x : transpose(x, perm);
+  const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  return { flat: reshape(moved, [x.size / Math.max(1, n), n]), kept: rest.map((i) => x.shape[i]!) };
+}
+
+/**
+ * Π over `axes` (all by default; tfjs `prod`), as a tree of pairwise products (log₂ n muls,
+ * ones padding an odd count): exact with zeros, and its gradient is the muls', not y/x.
+ */
+export function prod(xl: TensorLike, axes?: Axes, keepDims = false): Tensor {
+  const x = asTensor(xl, 'prod');
+  const ax = normalizeAxes(axes, x.rank, 'prod');
+  const { flat, kept } = axesLast(x, ax);
+  let y = flat;
+  while (y.shape[1]! > 1) {
+    const n = y.shape[1]!;
+    if (n % 2 === 1) y = pad(y, [[0, 0], [0, 1]], 1);
+    const halves = reshape(y, [y.shape[0]!, (n + (n % 2)) / 2, 2]);
+    y = reshape(mul(slice(halves, [0, 0, 0], [-1, -1, 1]), slice(halves, [0, 0, 1], [-1, -1, 1])), [y.shape[0]!, (n + (n % 2)) / 2]);
+  }
+  if (y.shape[1] === 0) y = fill([y.shape[0]!, 1], 1);
+  const out = keepInt(reshape(y, keepDims ? x.shape.map((d, i) => (ax.includes(i) ? 1 : d)) : kept), x);
+  return out;
+}
+
+/**
+ * Running products along `axis` (tfjs `cumprod`, with `exclusive` and `reverse`, as options or
+ * tfjs's positional arguments): a doubling
+ * scan, y ← y · (y shifted by 1, 2, 4, … with ones), so log₂ n products, each differentiable.
+ */
+export function cumprod(xl: TensorLike, axis = 0, exclusiveOrOptions: CumsumOptions | boolean = {}, reversed?: boolean): Tensor {
+  const options = scanOptions(exclusiveOrOptions, reversed);
+  const x = asTensor(xl, 'cumprod');
+  if (x.rank === 0) throw new Error('cumprod: expected a tensor of rank ≥ 1, got a scalar');
+  const ax = axis < 0 ? axis + x.rank : axis;
+  if (!Number.isInteger(ax) || ax < 0 || ax >= x.rank) throw new Error(`cumprod: axis ${axis} is out of range for rank ${x.rank}`);
+  const n = x.shape[ax]!;
+  const perm = [...x.shape.keys()].filter((i) => i !== ax);
+  perm.push(ax);
+  const moved = ax === x.rank - 1 ? x : transpose(x, perm);
+  let y = reshape(moved, [-1, n]);
+  const rows = y.shape[0]!;
+  if (options.reverse === true) y = reverse(y, 1);
+  // Exclusive: shift right by one first (a 1 in front, the last value dropped).
+  if (options.exclusive === true && n > 0) y = slice(pad(y, [[0, 0], [1, 0]], 1), [0, 0], [rows, n]);
+  for (let d = 1; d < n; d *= 2) y = mul(y, slice(pad(y, [[0, 0], [d, 0]], 1), [0, 0], [rows, n]));
+  if (options.reverse === true) y = reverse(y, 1);
+  const back = reshape(y, moved.shape);
+  const out = ax === x.rank - 1 ? back : transpose(back, perm.map((_, i) => perm.indexOf(i)));
+  return keepInt(out, x);
 }

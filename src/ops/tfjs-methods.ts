@@ -96,6 +96,8 @@ declare module '../tensor/tensor.js' {
     all(axes?: number | number[], keepDims?: boolean): Tensor;
     any(axes?: number | number[], keepDims?: boolean): Tensor;
     logicalXor(b: TensorLike): Tensor;
+    prod(axes?: number | number[], keepDims?: boolean): Tensor;
+    cumprod(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** tfjs `t.oneHot(depth, onValue, offValue)`: this tensor's values as indices. */
     oneHot(depth: number, onValue?: number, offValue?: number): Tensor;
     zerosLike(): Tensor;
@@ -135,6 +137,8 @@ p.euclideanNorm = function (axes, keepDims) { return m.euclideanNorm(this, axes,
 p.all = function (axes, keepDims) { return red.all(this, axes, keepDims); };
 p.any = function (axes, keepDims) { return red.any(this, axes, keepDims); };
 p.logicalXor = function (b) { return m.logicalXor(this, b); };
+p.prod = function (axes, keepDims) { return m.prod(this, axes, keepDims); };
+p.cumprod = function (axis = 0, exclusive = false, reverse = false) { return m.cumprod(this, axis, { exclusive, reverse }); };
 p.oneHot = function (depth, onValue = 1, offValue = 0) { return oneHot(this, depth, onValue, offValue); };
 p.zerosLike = function () { return zerosLike(this); };
 p.onesLike = function () { return onesLike(this); };

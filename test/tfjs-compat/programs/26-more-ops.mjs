@@ -43,6 +43,9 @@ export async function run() {
       ...v(x.topk(2).values), ...v(m.stack(m).sum(0)), ...v(tf.tensor1d([1, 2]).broadcastTo([2, 2])), ...v(m.zerosLike()), ...v(m.onesLike()),
       ...v(tf.tensor2d([[1, 0]], [1, 2], 'bool').any(1)), ...v(tf.tensor1d([1, 0]).divNoNan(tf.tensor1d([0, 2]))),
     ],
+    prod: [...v(tf.prod(m)), ...v(tf.prod(m, 1)), ...v(m.prod(0, true)), ...v(tf.prod(tf.tensor1d([2, 0, 3])))],
+    prodInt: [tf.prod(tf.tensor1d([2, 3], 'int32')).dtype, ...v(tf.prod(tf.tensor1d([2, 3], 'int32')))].join(','),
+    cumprod: [...v(tf.cumprod(m, 1)), ...v(m.cumprod(0)), ...v(tf.cumprod(tf.tensor1d([1, 2, 3, 4]), 0, true)), ...v(tf.cumprod(tf.tensor1d([1, 2, 3, 4]), 0, false, true))],
   };
 }
 
@@ -51,5 +54,5 @@ export const checks = {
   tan: close, sinh: close, cosh: close, asinh: close, acosh: close, atanh: close, logSigmoid: close, divNoNan: { equal: true }, isFinite: { equal: true }, isInf: { equal: true },
   euclideanNorm: close, all: { equal: true }, any: { equal: true }, allDtype: { equal: true }, slice1d: { equal: true }, slice2d: { equal: true }, reverse1d: { equal: true }, reverse2d: { equal: true },
   pad1d: { equal: true }, pad2d: { equal: true }, concat1d: { equal: true }, concat2d: { equal: true }, customValue: { equal: true }, customGrad: { equal: true },
-  randomInt: { equal: true }, randomNormal: { equal: true }, engine: { equal: true }, methods: { rel: 1e-5 },
+  randomInt: { equal: true }, randomNormal: { equal: true }, engine: { equal: true }, methods: { rel: 1e-5 }, prod: { rel: 1e-6 }, prodInt: { equal: true }, cumprod: { rel: 1e-6 },
 };
