@@ -70,6 +70,23 @@ export function logicalXor(a: TensorLike, b: TensorLike): Tensor {
   return notEqual(notEqual(a, 0), notEqual(b, 0));
 }
 
+/**
+ * A scan along `axis` (cumsum, cumprod) as one over the rows of a [rows, n] matrix: `scan` gets
+ * `x` with the axis moved last and the others merged, and its result goes back to x's layout.
+ */
+function alongRows(op: string, xl: TensorLike, axis: number, scan: (rows: Tensor, n: number) => Tensor): Tensor {
+  const x = asTensor(xl, op);
+  if (x.rank === 0) throw new Error(`${op}: expected a tensor of rank ≥ 1, got a scalar`);
+  const ax = axis < 0 ? axis + x.rank : axis;
+  if (!Number.isInteger(ax) || ax < 0 || ax >= x.rank) throw new Error(`${op}: axis ${axis} is out of range for rank ${x.rank}`);
+  const n = x.shape[ax]!;
+  const perm = [...x.shape.keys()].filter((i) => i !== ax);
+  perm.push(ax);
+  const moved = ax === x.rank - 1 ? x : transpose(x, perm);
+  const y = keepInt(reshape(scan(reshape(moved, [-1, n]), n), moved.shape), x);
+  return ax === x.rank - 1 ? y : transpose(y, perm.map((_, i) => perm.indexOf(i)));
+}
+
 /** A scan's options from neurite's object or tfjs's positional `(exclusive, reverse)`. */
 function scanOptions(exclusiveOrOptions: CumsumOptions | boolean, reversed: boolean | undefined): CumsumOptions {
   return typeof exclusiveOrOptions === 'boolean' || reversed !== undefined
@@ -90,28 +107,17 @@ export interface CumsumOptions {
  */
 export function cumsum(xl: TensorLike, axis = 0, exclusiveOrOptions: CumsumOptions | boolean = {}, reversed?: boolean): Tensor {
   const options = scanOptions(exclusiveOrOptions, reversed);
-  const x = asTensor(xl, 'cumsum');
-  if (x.rank === 0) throw new Error('cumsum: expected a tensor of rank ≥ 1, got a scalar');
-  const ax = axis < 0 ? axis + x.rank : axis;
-  if (!Number.isInteger(ax) || ax < 0 || ax >= x.rank) throw new Error(`cumsum: axis ${axis} is out of range for rank ${x.rank}`);
-  const n = x.shape[ax]!;
-  // T[j][i] = 1 where x_j counts in y_i.
-  const t = new Float32Array(n * n);
-  for (let j = 0; j < n; j++) {
-    for (let i = 0; i < n; i++) {
-      const counts = options.reverse === true ? (options.exclusive === true ? j > i : j >= i) : options.exclusive === true ? j < i : j <= i;
-      if (counts) t[j * n + i] = 1;
+  return alongRows('cumsum', xl, axis, (rows, n) => {
+    // T[j][i] = 1 where x_j counts in y_i.
+    const t = new Float32Array(n * n);
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const counts = options.reverse === true ? (options.exclusive === true ? j > i : j >= i) : options.exclusive === true ? j < i : j <= i;
+        if (counts) t[j * n + i] = 1;
+      }
     }
-  }
-  // Move the axis last, multiply, move it back.
-  const perm = [...x.shape.keys()].filter((i) => i !== ax);
-  perm.push(ax);
-  const moved = ax === x.rank - 1 ? x : transpose(x, perm);
-  const flat = reshape(moved, [-1, n]);
-  const y = keepInt(reshape(matmul(flat, tensor(t, [n, n])), moved.shape), x);
-  if (ax === x.rank - 1) return y;
-  const back = perm.map((_, i) => perm.indexOf(i));
-  return transpose(y, back);
+    return matmul(rows, tensor(t, [n, n]));
+  });
 }
 
 /** Mean and (population) variance over `axes` (tfjs `tf.moments`). */
@@ -281,22 +287,12 @@ export function prod(xl: TensorLike, axes?: Axes, keepDims = false): Tensor {
  */
 export function cumprod(xl: TensorLike, axis = 0, exclusiveOrOptions: CumsumOptions | boolean = {}, reversed?: boolean): Tensor {
   const options = scanOptions(exclusiveOrOptions, reversed);
-  const x = asTensor(xl, 'cumprod');
-  if (x.rank === 0) throw new Error('cumprod: expected a tensor of rank ≥ 1, got a scalar');
-  const ax = axis < 0 ? axis + x.rank : axis;
-  if (!Number.isInteger(ax) || ax < 0 || ax >= x.rank) throw new Error(`cumprod: axis ${axis} is out of range for rank ${x.rank}`);
-  const n = x.shape[ax]!;
-  const perm = [...x.shape.keys()].filter((i) => i !== ax);
-  perm.push(ax);
-  const moved = ax === x.rank - 1 ? x : transpose(x, perm);
-  let y = reshape(moved, [-1, n]);
-  const rows = y.shape[0]!;
-  if (options.reverse === true) y = reverse(y, 1);
-  // Exclusive: shift right by one first (a 1 in front, the last value dropped).
-  if (options.exclusive === true && n > 0) y = slice(pad(y, [[0, 0], [1, 0]], 1), [0, 0], [rows, n]);
-  for (let d = 1; d < n; d *= 2) y = mul(y, slice(pad(y, [[0, 0], [d, 0]], 1), [0, 0], [rows, n]));
-  if (options.reverse === true) y = reverse(y, 1);
-  const back = reshape(y, moved.shape);
-  const out = ax === x.rank - 1 ? back : transpose(back, perm.map((_, i) => perm.indexOf(i)));
-  return keepInt(out, x);
+  return alongRows('cumprod', xl, axis, (rows, n) => {
+    const r = rows.shape[0]!;
+    let y = options.reverse === true ? reverse(rows, 1) : rows;
+    // Exclusive: shift right by one first (a 1 in front, the last value dropped).
+    if (options.exclusive === true && n > 0) y = slice(pad(y, [[0, 0], [1, 0]], 1), [0, 0], [r, n]);
+    for (let d = 1; d < n; d *= 2) y = mul(y, slice(pad(y, [[0, 0], [d, 0]], 1), [0, 0], [r, n]));
+    return options.reverse === true ? reverse(y, 1) : y;
+  });
 }
