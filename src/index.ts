@@ -43,8 +43,9 @@ export {
 export {
   rsqrt, log1p, expm1, squaredDifference, floorDiv, mod, isNaN, logicalNot, logicalAnd, logicalOr, logicalXor, cumsum, moments, norm, l2Normalize,
   dot, outerProduct, cast, type CumsumOptions, tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, euclideanNorm, prod, cumprod,
+  batchNorm, diag, meshgrid, unsortedSegmentSum, gatherND,
 } from './ops/math.js';
-export { topk, split, tile, reverse, whereAsync, booleanMaskAsync } from './ops/select.js';
+export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
 export { image } from './ops/image.js';
 export {
   matMul, argMax, argMin, clipByValue, print, slice1d, slice2d, slice3d, slice4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d,

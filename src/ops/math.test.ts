@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   argMax, cast, ceil, cos, cumsum, dot, expm1, floor, floorDiv, isNaN, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, matMul, mod,
   moments, norm, outerProduct, round, rsqrt, sin, squaredDifference, tensor, tensor1d, tensor2d, tensor3d, linspace, randomUniform, scalar,
-  tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, all, any, slice2d, pad1d, concat2d, randomUniformInt, customGrad, grad, computeGrads, prod, cumprod,
+  tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, all, any, slice2d, pad1d, concat2d, randomUniformInt, customGrad, grad, computeGrads, prod, cumprod, batchNorm, diag, meshgrid, unsortedSegmentSum, gatherND, unique,
 } from '../index.js';
 import { BINARY_CASES, UNARY_CASES, testOp } from '../../test/harness/op.js';
 
@@ -47,6 +47,24 @@ testOp('cumprod', { fn: (x) => cumprod(x!, 1), cases: [[[2, 5]], [[3, 7, 2]]], r
     for (let j = 0; j < n; j++) out[(i * n + j) * rest + k] = p *= x!.values[(i * n + j) * rest + k]!;
   }
   return { values: out, shape: x!.shape };
+} });
+testOp('batchNorm', { fn: (x, m, v, o, s) => batchNorm(x!, m!, v!, o!, s!), cases: [[[4, 3], [3], [3], [3], [3]]], sample: (r, i) => (i === 2 ? 0.5 + r.uniform() : 2 * r.uniform() - 1),
+  reference: (x, m, v, o, s) => ({ values: Array.from(x!.values, (xv, j) => ((xv - m!.values[j % 3]!) * s!.values[j % 3]!) / Math.sqrt(v!.values[j % 3]! + 0.001) + o!.values[j % 3]!), shape: x!.shape }) });
+testOp('diag', { fn: (x) => diag(x!), cases: [[[3]], [[2, 2]]], reference: (x) => {
+  const n = x!.size;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) out[i * n + i] = x!.values[i]!;
+  return { values: out, shape: [...x!.shape, ...x!.shape] };
+} });
+// Rows 0, 2 and 3 go to segment 1, row 1 to segment 0; segment 2 gets none.
+testOp('unsortedSegmentSum', { fn: (x) => unsortedSegmentSum(x!, [1, 0, 1, 1], 3), cases: [[[4, 2]]], reference: (x) => {
+  const v = x!.values;
+  return { values: [v[2]!, v[3]!, v[0]! + v[4]! + v[6]!, v[1]! + v[5]! + v[7]!, 0, 0], shape: [3, 2] };
+} });
+// x [3, 2, 2]; the tuples (2, 1) and (0, 0) pick rows x[2][1] and x[0][0].
+testOp('gatherND', { fn: (x) => gatherND(x!, [[2, 1], [0, 0]]), cases: [[[3, 2, 2]]], reference: (x) => {
+  const v = x!.values;
+  return { values: [v[10]!, v[11]!, v[0]!, v[1]!], shape: [2, 2] };
 } });
 testOp('squaredDifference', { fn: squaredDifference, cases: BINARY_CASES, elementwise: (a, b) => (a - b) ** 2 });
 // mod's gradient jumps where a/b is an integer; the sampled values keep a/b off them.
@@ -213,6 +231,21 @@ describe('tfjs ops beyond the core: values at the edges, and errors', () => {
     expect(prod(tensor([2, 3], [2], 'int32')).dtype).toBe('int32');
     expect(prod(tensor([[1, 2], [3, 4]]), 0, true).shape).toEqual([1, 2]);
     expect(() => cumprod(tensor(2))).toThrow('cumprod: expected a tensor of rank ≥ 1, got a scalar');
+  });
+
+  test('unique, meshgrid; gatherND and unsortedSegmentSum errors', () => {
+    const u = unique(tensor([4, 2, 4, 7, 2]));
+    expect(Array.from(u.values.values)).toEqual([4, 2, 7]);
+    expect([u.indices.dtype, ...Array.from(u.indices.dataSync())]).toEqual(['int32', 0, 1, 0, 2, 1]);
+    expect(Array.from(unique(tensor([[1, 2], [3, 4], [1, 2]])).values.values)).toEqual([1, 2, 3, 4]);
+    // 'xy': both [2, 3], x along the rows; 'ij': both [3, 2].
+    const [gx, gy] = meshgrid(tensor([1, 2, 3]), tensor([10, 20]));
+    expect(gx!.arraySync()).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(gy!.arraySync()).toEqual([[10, 10, 10], [20, 20, 20]]);
+    expect(meshgrid(tensor([1, 2, 3]), tensor([10, 20]), { indexing: 'ij' })[0]!.shape).toEqual([3, 2]);
+    expect(() => gatherND(tensor([1, 2]), [[0, 0]])).toThrow('gatherND: index tuples of length 2 for a tensor of rank 1 (shape [2])');
+    expect(() => unsortedSegmentSum(tensor([[1], [2]]), [0], 2)).toThrow('unsortedSegmentSum: segmentIds must be a vector of 2 ids (one per row of x), got shape [1]');
+    expect(() => unsortedSegmentSum(tensor([[1], [2]]), [0, 5], 2)).toThrow('oneHot: index 5 at position 1 is out of range [0, 2)');
   });
 
   test('ranked aliases check the rank; randomUniformInt its range', () => {

@@ -7,9 +7,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { abs, add, cos, div, equal, exp, floor, log, maximum, mul, neg, notEqual, pow, sign, sin, softplus, sqrt, square, sub, where } from './elementwise.js';
 import { type Axes, max, mean, sum } from './reduce.js';
 import { matmul } from './matmul.js';
-import { pad, reshape, slice, transpose } from './layout.js';
+import { gather, pad, reshape, slice, transpose } from './layout.js';
 import { reverse } from './select.js';
-import { type TfjsDType, castTo, fill, tensor } from './creation.js';
+import { type TfjsDType, castTo, fill, oneHot, tensor } from './creation.js';
 import { type TensorLike, asTensor, keepInt } from './primitive.js';
 
 /** 1/√x. */
@@ -295,4 +295,75 @@ export function cumprod(xl: TensorLike, axis = 0, exclusiveOrOptions: CumsumOpti
     for (let d = 1; d < n; d *= 2) y = mul(y, slice(pad(y, [[0, 0], [d, 0]], 1), [0, 0], [r, n]));
     return options.reverse === true ? reverse(y, 1) : y;
   });
+}
+
+/**
+ * (x − mean)·scale/√(variance + ε) + offset (tfjs `batchNorm`: the statistics given; ε 0.001
+ * by default), broadcast.
+ */
+export function batchNorm(xl: TensorLike, meanl: TensorLike, variancel: TensorLike, offset?: TensorLike, scale?: TensorLike, varianceEpsilon = 0.001): Tensor {
+  let y = div(sub(asTensor(xl, 'batchNorm'), meanl), sqrt(add(variancel, varianceEpsilon)));
+  if (scale !== undefined && scale !== null) y = mul(y, scale);
+  return offset !== undefined && offset !== null ? add(y, offset) : y;
+}
+
+/** A tensor of shape [...x.shape, ...x.shape] with x on its diagonal (tfjs `diag`): a vector becomes a diagonal matrix. */
+export function diag(xl: TensorLike): Tensor {
+  const x = asTensor(xl, 'diag');
+  const n = x.size;
+  const eye = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) eye[i * n + i] = 1;
+  return keepInt(reshape(mul(reshape(x, [n, 1]), tensor(eye, [n, n])), [...x.shape, ...x.shape]), x);
+}
+
+/**
+ * Coordinate grids of two vectors (tfjs `meshgrid`): with 'xy' indexing (the default) both of
+ * shape [y.length, x.length], x varying along the rows; with 'ij', [x.length, y.length].
+ */
+export function meshgrid(xl: TensorLike, yl?: TensorLike, options: { indexing?: 'xy' | 'ij' } = {}): Tensor[] {
+  const x = reshape(asTensor(xl, 'meshgrid'), [-1]);
+  const y = reshape(yl === undefined ? x : asTensor(yl, 'meshgrid'), [-1]);
+  const indexing = options.indexing ?? 'xy';
+  if (indexing !== 'xy' && indexing !== 'ij') throw new Error(`meshgrid: indexing must be 'xy' or 'ij', got ${JSON.stringify(indexing)}`);
+  const [nx, ny] = [x.size, y.size];
+  if (indexing === 'xy') return [keepInt(mul(reshape(x, [1, nx]), fill([ny, 1], 1)), x), keepInt(mul(reshape(y, [ny, 1]), fill([1, nx], 1)), y)];
+  return [keepInt(mul(reshape(x, [nx, 1]), fill([1, ny], 1)), x), keepInt(mul(reshape(y, [1, ny]), fill([nx, 1], 1)), y)];
+}
+
+/**
+ * Sums of x's rows by segment (tfjs `unsortedSegmentSum`): out[s] = Σ x[i] over the i with
+ * segmentIds[i] = s, for s < numSegments. A product with the ids' one-hot matrix, so it is
+ * differentiable in x.
+ */
+export function unsortedSegmentSum(xl: TensorLike, segmentIds: Tensor | ArrayLike<number>, numSegments: number): Tensor {
+  const x = asTensor(xl, 'unsortedSegmentSum');
+  if (x.rank === 0) throw new Error('unsortedSegmentSum: expected a tensor of rank ≥ 1, got a scalar');
+  const ids = segmentIds instanceof Tensor ? segmentIds : tensor(Array.from(segmentIds));
+  if (ids.rank !== 1 || ids.shape[0] !== x.shape[0]) throw new Error(`unsortedSegmentSum: segmentIds must be a vector of ${x.shape[0]} ids (one per row of x), got shape ${fmt(ids.shape)}`);
+  const n = x.shape[0]!;
+  const rows = reshape(x, [n, n === 0 ? 0 : x.size / n]);
+  const summed = matmul(oneHot(ids, numSegments), rows, { transposeA: true });
+  return keepInt(reshape(summed, [numSegments, ...x.shape.slice(1)]), x);
+}
+
+/**
+ * Slices of x picked by index tuples (tfjs `gatherND`): indices [..., k] name positions in x's
+ * first k axes; the result is [...indices.shape[:-1], ...x.shape[k:]]. A gather over x's rows
+ * at the tuples' flat positions, so differentiable in x.
+ */
+export function gatherND(xl: TensorLike, indicesl: Tensor | number[] | number[][]): Tensor {
+  const x = asTensor(xl, 'gatherND');
+  const indices = indicesl instanceof Tensor ? indicesl : tensor(indicesl as number[][]);
+  if (indices.rank === 0) throw new Error('gatherND: indices must have at least one axis (the index tuples along the last)');
+  const k = indices.shape[indices.rank - 1]!;
+  if (k > x.rank) throw new Error(`gatherND: index tuples of length ${k} for a tensor of rank ${x.rank} (shape ${fmt(x.shape)})`);
+  const strides = x.shape.slice(0, k).map((_, i) => x.shape.slice(i + 1, k).reduce((p, d) => p * d, 1));
+  const lead = indices.shape.slice(0, -1);
+  const tuples = reshape(indices, [-1, k]);
+  const flat = reshape(matmul(tuples, tensor(strides, [k, 1])), [-1]);
+  const inner = x.shape.slice(k);
+  const rowsOf = reshape(x, [x.shape.slice(0, k).reduce((p, d) => p * d, 1), inner.reduce((p, d) => p * d, 1)]);
+  const picked = gather(rowsOf, flat, 0);
+  picked.dtypeTag = x.dtypeTag;
+  return reshape(picked, [...lead, ...inner]);
 }

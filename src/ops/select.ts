@@ -137,3 +137,33 @@ export async function booleanMaskAsync(xl: TensorLike, maskl: TensorLike, axis =
   for (let i = 0; i < mask.size; i++) if (mask.values[i] !== 0) keep.push(i);
   return gather(flat, Int32Array.from(keep), ax);
 }
+
+/**
+ * The distinct values along axis 0 in order of first appearance, and for each input row the
+ * index of its value (tfjs `unique`, axis 0; indices int32). Computed on values: it stops a
+ * recording, as topk does.
+ */
+export function unique(xl: TensorLike): { values: Tensor; indices: Tensor } {
+  const x = asTensor(xl, 'unique');
+  if (x.rank === 0) throw new Error('unique: expected a tensor of rank ≥ 1, got a scalar');
+  notTraceable('unique (values chosen from values)');
+  const n = x.shape[0]!;
+  const width = n === 0 ? 0 : x.size / n;
+  const first = new Map<string, number>();
+  const keep: number[] = [];
+  const indices = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const key = Array.from(x.values.subarray(i * width, (i + 1) * width)).join(',');
+    let k = first.get(key);
+    if (k === undefined) {
+      first.set(key, (k = keep.length));
+      keep.push(i);
+    }
+    indices[i] = k;
+  }
+  const idx = tensor(indices, [n]);
+  idx.dtypeTag = 'int32';
+  const values = gather(x, keep, 0);
+  values.dtypeTag = x.dtypeTag;
+  return { values, indices: idx };
+}

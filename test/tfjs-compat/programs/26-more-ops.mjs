@@ -45,6 +45,12 @@ export async function run() {
     ],
     prod: [...v(tf.prod(m)), ...v(tf.prod(m, 1)), ...v(m.prod(0, true)), ...v(tf.prod(tf.tensor1d([2, 0, 3])))],
     prodInt: [tf.prod(tf.tensor1d([2, 3], 'int32')).dtype, ...v(tf.prod(tf.tensor1d([2, 3], 'int32')))].join(','),
+    batchNorm: v(tf.batchNorm(m, tf.tensor1d([1, 2, 3]), tf.tensor1d([0.5, 1, 2]), tf.tensor1d([0.1, 0, -0.1]), tf.tensor1d([2, 1, 0.5]))),
+    diag: v(tf.diag(tf.tensor1d([1, 2, 3]))),
+    meshgrid: tf.meshgrid(tf.tensor1d([1, 2, 3]), tf.tensor1d([10, 20])).flatMap(v),
+    segmentSum: v(tf.unsortedSegmentSum(m, tf.tensor1d([1, 1], 'int32'), 3)),
+    gatherND: v(tf.gatherND(tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]), tf.tensor2d([[1, 0], [0, 1]], [2, 2], 'int32'))),
+    unique: (() => { const r = tf.unique(tf.tensor1d([4, 2, 4, 7, 2])); return [...v(r.values), ...v(r.indices), r.indices.dtype].join(','); })(),
     cumprod: [...v(tf.cumprod(m, 1)), ...v(m.cumprod(0)), ...v(tf.cumprod(tf.tensor1d([1, 2, 3, 4]), 0, true)), ...v(tf.cumprod(tf.tensor1d([1, 2, 3, 4]), 0, false, true))],
   };
 }
@@ -54,5 +60,5 @@ export const checks = {
   tan: close, sinh: close, cosh: close, asinh: close, acosh: close, atanh: close, logSigmoid: close, divNoNan: { equal: true }, isFinite: { equal: true }, isInf: { equal: true },
   euclideanNorm: close, all: { equal: true }, any: { equal: true }, allDtype: { equal: true }, slice1d: { equal: true }, slice2d: { equal: true }, reverse1d: { equal: true }, reverse2d: { equal: true },
   pad1d: { equal: true }, pad2d: { equal: true }, concat1d: { equal: true }, concat2d: { equal: true }, customValue: { equal: true }, customGrad: { equal: true },
-  randomInt: { equal: true }, randomNormal: { equal: true }, engine: { equal: true }, methods: { rel: 1e-5 }, prod: { rel: 1e-6 }, prodInt: { equal: true }, cumprod: { rel: 1e-6 },
+  randomInt: { equal: true }, randomNormal: { equal: true }, engine: { equal: true }, methods: { rel: 1e-5 }, prod: { rel: 1e-6 }, prodInt: { equal: true }, cumprod: { rel: 1e-6 }, batchNorm: { rel: 1e-5 }, diag: { equal: true }, meshgrid: { equal: true }, segmentSum: { equal: true }, gatherND: { equal: true }, unique: { equal: true },
 };
