@@ -46,6 +46,7 @@ export {
   batchNorm, diag, meshgrid, unsortedSegmentSum, gatherND,
 } from './ops/math.js';
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
+export { dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand } from './ops/extended.js';
 export { image } from './ops/image.js';
 export {
   matMul, argMax, argMin, clipByValue, print, slice1d, slice2d, slice3d, slice4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d,

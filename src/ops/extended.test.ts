@@ -1,0 +1,72 @@
+// The extended op surface: each against a reference written here and its gradient against
+// float64 central differences (the op harness); their errors name what was expected.
+import { describe, expect, test } from 'vitest';
+import { tensor } from '../index.js';
+import { testOp } from '../../test/harness/op.js';
+import { bandPart, depthToSpace, dropout, frame, inTopKAsync, mirrorPad, movingAverage, rand, setdiff1dAsync, stridedSlice } from './extended.js';
+
+const idx = (shape: number[], flat: number): number[] => shape.map((_, i) => Math.floor(flat / shape.slice(i + 1).reduce((p, d) => p * d, 1)) % shape[i]!);
+
+testOp('linalg.bandPart', { fn: (x) => bandPart(x!, 1, 0), cases: [[[4, 5]], [[2, 3, 3]]], reference: (x) => ({
+  values: Array.from(x!.values, (v, f) => {
+    const [i, j] = idx([...x!.shape], f).slice(-2) as [number, number];
+    return i - j <= 1 && j - i <= 0 ? v : 0;
+  }), shape: x!.shape }) });
+// reflect [a, b, c] by [2, 1] → [c, b, a, b, c, b].
+testOp('mirrorPad reflect', { fn: (x) => mirrorPad(x!, [[2, 1]], 'reflect'), cases: [[[3]]], reference: (x) => {
+  const [a, b, c] = Array.from(x!.values);
+  return { values: [c!, b!, a!, b!, c!, b!], shape: [6] };
+} });
+// symmetric [[a, b], [c, d]] by [[1, 0], [0, 1]] → [[a, b, b], [a, b, b], [c, d, d]].
+testOp('mirrorPad symmetric', { fn: (x) => mirrorPad(x!, [[1, 0], [0, 1]], 'symmetric'), cases: [[[2, 2]]], reference: (x) => {
+  const [a, b, c, d] = Array.from(x!.values) as number[];
+  return { values: [a!, b!, b!, a!, b!, b!, c!, d!, d!], shape: [3, 3] };
+} });
+// [1, 1, 2, 4] with block 2: the pixel's channels (c0 c1 | c2 c3) become the 2×2 block [[c0, c1], [c2, c3]].
+testOp('depthToSpace', { fn: (x) => depthToSpace(x!, 2), cases: [[[1, 1, 2, 4]]], reference: (x) => {
+  const v = Array.from(x!.values);
+  return { values: [v[0]!, v[1]!, v[4]!, v[5]!, v[2]!, v[3]!, v[6]!, v[7]!], shape: [1, 2, 4, 1] };
+} });
+testOp('stridedSlice', { fn: (x) => stridedSlice(x!, [0, 1], [4, 5], [2, 2]), cases: [[[4, 5]]], reference: (x) => {
+  const v = Array.from(x!.values);
+  return { values: [v[1]!, v[3]!, v[11]!, v[13]!], shape: [2, 2] };
+} });
+testOp('signal.frame', { fn: (x) => frame(x!, 3, 2), cases: [[[7]]], reference: (x) => {
+  const v = Array.from(x!.values);
+  return { values: [v[0]!, v[1]!, v[2]!, v[2]!, v[3]!, v[4]!, v[4]!, v[5]!, v[6]!], shape: [3, 3] };
+} });
+// v + (x − v)(1 − d)/(1 − d²) at decay d = 0.5, step 2.
+testOp('movingAverage', { fn: (v, x) => movingAverage(v!, x!, 0.5, 2), cases: [[[3], [3]]], reference: (v, x) => ({
+  values: Array.from(v!.values, (a, i) => a + ((x!.values[i]! - a) * 0.5) / 0.75), shape: [3] }) });
+// The same seed gives the same mask, so the op is a fixed function for the check: values kept are x/0.6.
+testOp('dropout (seeded)', { fn: (x) => dropout(x!, 0.4, undefined, 7), cases: [[[5, 4]]], reference: (x) => {
+  const y = dropout(x!, 0.4, undefined, 7);
+  return { values: Array.from(x!.values, (v, i) => (y.values[i] === 0 ? 0 : v / 0.6)), shape: x!.shape };
+} });
+
+describe('extended ops: edges and errors', () => {
+  test('dropout keeps about 1 − rate of the values, shares the mask over noiseShape 1s; rate 0 is the identity', () => {
+    const x = tensor(new Float32Array(4000).fill(1), [400, 10]);
+    const y = dropout(x, 0.25, [400, 1], 3);
+    const rows = Array.from({ length: 400 }, (_, r) => Array.from(y.values.subarray(r * 10, r * 10 + 10)));
+    expect(rows.every((row) => row.every((v) => v === row[0]))).toBe(true);
+    const kept = rows.filter((row) => row[0] !== 0).length / 400;
+    expect(Math.abs(kept - 0.75)).toBeLessThan(0.07);
+    expect(dropout(x, 0)).toBe(x);
+    expect(() => dropout(x, 1)).toThrow('dropout: rate must be in [0, 1), got 1');
+    expect(() => dropout(x, 0.5, [400, 3])).toThrow("dropout: noiseShape [400,3] must match x's shape [400,10] with 1s where the mask is shared");
+  });
+
+  test('errors name what was expected', async () => {
+    expect(() => bandPart(tensor([1, 2]), 0, 0)).toThrow('linalg.bandPart: expected a tensor of rank ≥ 2, got shape [2]');
+    expect(() => mirrorPad(tensor([1, 2]), [[2, 0]], 'reflect')).toThrow("mirrorPad: padding [2, 0] on axis 0 of size 2 must be whole numbers of at most 1 in 'reflect' mode");
+    expect(() => mirrorPad(tensor([1, 2]), [[1, 0]], 'wrap' as never)).toThrow("mirrorPad: mode must be 'reflect' or 'symmetric', got \"wrap\"");
+    expect(() => depthToSpace(tensor(new Float32Array(6), [1, 1, 1, 6]), 2)).toThrow('depthToSpace: blockSize must be an integer ≥ 2 whose square divides the channels (6), got 2');
+    expect(() => stridedSlice(tensor([1, 2, 3]), [0], [3], [0])).toThrow('stridedSlice: strides must be positive integers, got 0 on axis 0');
+    expect(() => frame(tensor([[1]]), 1, 1)).toThrow('signal.frame: expected a 1-D signal, got shape [1,1]');
+    expect(() => movingAverage(tensor([1]), tensor([2]), 0.9)).toThrow('movingAverage: zeroDebias (the default) needs the step; give it, or zeroDebias: false');
+    await expect(inTopKAsync(tensor([[1, 2]]), tensor([0]), 3)).rejects.toThrow('inTopKAsync: k must be an integer in [1, 2], got 3');
+    await expect(setdiff1dAsync(tensor([[1]]), tensor([1]))).rejects.toThrow('setdiff1dAsync: expected two 1-D tensors, got shapes [1,1] and [1]');
+    expect(() => rand([2], 3 as never)).toThrow('rand: randFunction must be a function giving one value per call');
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * More of tfjs's op surface, composed from the primitives (so each has its gradient from
+ * theirs): the dropout op, `linalg.bandPart`, `mirrorPad`, `depthToSpace`, `stridedSlice`, the
+ * window functions and `frame` of `tf.signal`, `movingAverage`; and the value-reading
+ * `setdiff1dAsync` and `inTopKAsync`, which run eagerly.
+ */
+import { notTraceable } from '../context/context.js';
+import { fmt } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { type RandomOptions, randomUniform, tensor } from './creation.js';
+import { add, div, greaterEqual, mul, sub } from './elementwise.js';
+import { concat, gather, reshape, slice, transpose } from './layout.js';
+import { type TensorLike, asTensor } from './primitive.js';
+import { reverse } from './select.js';
+
+/**
+ * tfjs `dropout(x, rate, noiseShape, seed)`: each value kept with probability 1 − rate and
+ * scaled by 1/(1 − rate), the mask broadcast over `noiseShape`'s 1s (inverted dropout).
+ */
+export function dropout(xl: TensorLike, rate: number, noiseShape?: readonly number[], seed?: number | string): Tensor {
+  const x = asTensor(xl, 'dropout');
+  if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${rate}`);
+  if (rate === 0) return x;
+  const shape = noiseShape ?? x.shape;
+  if (shape.length !== x.rank || shape.some((d, i) => d !== 1 && d !== x.shape[i])) throw new Error(`dropout: noiseShape ${fmt(shape)} must match x's shape ${fmt(x.shape)} with 1s where the mask is shared`);
+  const options: RandomOptions = seed === undefined ? {} : { seed: typeof seed === 'number' ? seed : stringSeed(seed) };
+  const keep = greaterEqual(randomUniform(shape, 0, 1, options), rate);
+  return mul(x, div(keep, 1 - rate));
+}
+
+function stringSeed(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * The band of the last two axes kept, the rest zeroed (tfjs `linalg.bandPart`): entry (i, j)
+ * stays when i − j ≤ numLower and j − i ≤ numUpper, a negative bound keeping that whole
+ * triangle. bandPart(x, −1, 0) is the lower triangle (a causal mask's shape).
+ */
+export function bandPart(xl: TensorLike, numLower: number, numUpper: number): Tensor {
+  const x = asTensor(xl, 'linalg.bandPart');
+  if (x.rank < 2) throw new Error(`linalg.bandPart: expected a tensor of rank ≥ 2, got shape ${fmt(x.shape)}`);
+  if (!Number.isInteger(numLower) || !Number.isInteger(numUpper)) throw new Error(`linalg.bandPart: numLower and numUpper must be integers, got ${numLower} and ${numUpper}`);
+  const [m, n] = x.shape.slice(-2) as [number, number];
+  const band = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) band[i * n + j] = (numLower < 0 || i - j <= numLower) && (numUpper < 0 || j - i <= numUpper) ? 1 : 0;
+  }
+  return mul(x, tensor(band, [m, n]));
+}
+
+export const linalg = { bandPart };
+
+/**
+ * Padding by mirroring the edges (tfjs `mirrorPad`): 'reflect' leaves the edge out of the
+ * mirror ([1, 2, 3] padded by 2 → [3, 2, 1, 2, 3, 2, 1]), 'symmetric' repeats it
+ * ([2, 1, 1, 2, 3, 3, 2]). Slices and concatenations, so the gradient folds back onto the edges.
+ */
+export function mirrorPad(xl: TensorLike, paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric'): Tensor {
+  let x = asTensor(xl, 'mirrorPad');
+  if (mode !== 'reflect' && mode !== 'symmetric') throw new Error(`mirrorPad: mode must be 'reflect' or 'symmetric', got ${JSON.stringify(mode)}`);
+  if (paddings.length !== x.rank) throw new Error(`mirrorPad: ${paddings.length} paddings for a tensor of rank ${x.rank}`);
+  const shift = mode === 'reflect' ? 1 : 0;
+  paddings.forEach(([before, after], axis) => {
+    const d = x.shape[axis]!;
+    if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0 || before > d - shift || after > d - shift) {
+      throw new Error(`mirrorPad: padding [${before}, ${after}] on axis ${axis} of size ${d} must be whole numbers of at most ${d - shift} in '${mode}' mode`);
+    }
+    if (before === 0 && after === 0) return;
+    const part = (start: number, size: number): Tensor => reverse(slice(x, x.shape.map((_, i) => (i === axis ? start : 0)), x.shape.map((s, i) => (i === axis ? size : s))), axis);
+    const pieces: Tensor[] = [];
+    if (before > 0) pieces.push(part(shift, before));
+    pieces.push(x);
+    if (after > 0) pieces.push(part(d - shift - after, after));
+    x = concat(pieces, axis);
+  });
+  return x;
+}
+
+/**
+ * Blocks of depth moved into space (tfjs `depthToSpace`, NHWC): [b, h, w, c·s²] → [b, h·s, w·s, c],
+ * each pixel's channels read as an s×s block, row by row.
+ */
+export function depthToSpace(xl: TensorLike, blockSize: number, dataFormat: 'NHWC' = 'NHWC'): Tensor {
+  const x = asTensor(xl, 'depthToSpace');
+  if (dataFormat !== 'NHWC') throw new Error(`depthToSpace: only NHWC is supported, got ${dataFormat}`);
+  if (x.rank !== 4) throw new Error(`depthToSpace: expected a 4-D tensor [batch, height, width, channels], got shape ${fmt(x.shape)}`);
+  const [b, h, w, c] = x.shape as [number, number, number, number];
+  const s = blockSize;
+  if (!Number.isInteger(s) || s < 2 || c % (s * s) !== 0) throw new Error(`depthToSpace: blockSize must be an integer ≥ 2 whose square divides the channels (${c}), got ${blockSize}`);
+  const out = c / (s * s);
+  return reshape(transpose(reshape(x, [b, h, w, s, s, out]), [0, 1, 3, 2, 4, 5]), [b, h * s, w * s, out]);
+}
+
+/**
+ * Every `strides[i]`-th entry from begin to end along each axis (tfjs `stridedSlice` with its
+ * beginMask, endMask and shrinkAxisMask; negative positions count from the end; positive
+ * strides). A gather per axis, so differentiable.
+ */
+export function stridedSlice(xl: TensorLike, begin: readonly number[], end: readonly number[], strides?: readonly number[], beginMask = 0, endMask = 0, ellipsisMask = 0, newAxisMask = 0, shrinkAxisMask = 0): Tensor {
+  let x = asTensor(xl, 'stridedSlice');
+  if (ellipsisMask !== 0 || newAxisMask !== 0) throw new Error('stridedSlice: ellipsisMask and newAxisMask are not supported');
+  const kept: number[] = [];
+  for (let axis = 0; axis < x.rank; axis++) {
+    const d = x.shape[axis]!;
+    const step = strides?.[axis] ?? 1;
+    if (!Number.isInteger(step) || step < 1) throw new Error(`stridedSlice: strides must be positive integers, got ${step} on axis ${axis}`);
+    const at = (v: number | undefined, fallback: number): number => (v === undefined ? fallback : Math.min(d, Math.max(0, v < 0 ? v + d : v)));
+    const lo = (beginMask >> axis) & 1 ? 0 : at(begin[axis], 0);
+    const shrink = ((shrinkAxisMask >> axis) & 1) === 1;
+    const hi = shrink ? lo + 1 : (endMask >> axis) & 1 ? d : at(end[axis], d);
+    const picked: number[] = [];
+    for (let i = lo; i < hi; i += step) picked.push(i);
+    if (!(picked.length === hi - lo && step === 1 && lo === 0 && hi === d)) x = gather(x, picked, axis);
+    if (!shrink) kept.push(x.shape[axis]!);
+  }
+  return reshape(x, kept);
+}
+
+/** tfjs `signal.hannWindow(n)`: 0.5 − 0.5·cos(2πk/(n − 1)), periodic as tfjs makes it (denominator n). */
+export function hannWindow(n: number): Tensor {
+  return cosineWindow(n, 0.5, 0.5, 'hannWindow');
+}
+
+/** tfjs `signal.hammingWindow(n)`: 0.54 − 0.46·cos(2πk/n). */
+export function hammingWindow(n: number): Tensor {
+  return cosineWindow(n, 0.54, 0.46, 'hammingWindow');
+}
+
+function cosineWindow(n: number, a: number, b: number, op: string): Tensor {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`signal.${op}: the length must be a positive integer, got ${n}`);
+  // tfjs's windows are periodic: the denominator is n (with n even) as TensorFlow's.
+  const even = n % 2 === 0 ? n : n - 1;
+  return tensor(Float32Array.from({ length: n }, (_, k) => (n === 1 ? 1 : a - b * Math.cos((2 * Math.PI * k) / even))), [n]);
+}
+
+/**
+ * Frames of a signal (tfjs `signal.frame(signal, frameLength, frameStep, padEnd, padValue)`):
+ * [frames, frameLength] windows every frameStep samples; with padEnd, the last frames filled
+ * with padValue past the end.
+ */
+export function frame(signall: TensorLike, frameLength: number, frameStep: number, padEnd = false, padValue = 0): Tensor {
+  const x = asTensor(signall, 'signal.frame');
+  if (x.rank !== 1) throw new Error(`signal.frame: expected a 1-D signal, got shape ${fmt(x.shape)}`);
+  if (!Number.isInteger(frameLength) || frameLength < 1 || !Number.isInteger(frameStep) || frameStep < 1) throw new Error(`signal.frame: frameLength and frameStep must be positive integers, got ${frameLength} and ${frameStep}`);
+  const n = x.size;
+  const count = padEnd ? Math.ceil(n / frameStep) : n < frameLength ? 0 : Math.floor((n - frameLength) / frameStep) + 1;
+  const need = (count - 1) * frameStep + frameLength;
+  const padded = padEnd && need > n ? concat([x, tensor(new Float32Array(need - n).fill(padValue), [need - n])], 0) : x;
+  const idx: number[] = [];
+  for (let f = 0; f < count; f++) for (let j = 0; j < frameLength; j++) idx.push(f * frameStep + j);
+  return reshape(gather(padded, idx, 0), [count, frameLength]);
+}
+
+export const signal = { hannWindow, hammingWindow, frame };
+
+/**
+ * tfjs `movingAverage(v, x, decay, step, zeroDebias)`: v + (x − v)·(1 − decay), the update
+ * divided by 1 − decay^step when zeroDebias (the default, which needs the step).
+ */
+export function movingAverage(vl: TensorLike, xl: TensorLike, decay: number, step?: number, zeroDebias = true): Tensor {
+  const v = asTensor(vl, 'movingAverage');
+  let update = mul(sub(asTensor(xl, 'movingAverage'), v), 1 - decay);
+  if (zeroDebias) {
+    if (step === undefined) throw new Error('movingAverage: zeroDebias (the default) needs the step; give it, or zeroDebias: false');
+    update = div(update, 1 - decay ** step);
+  }
+  return add(v, update);
+}
+
+/** tfjs `setdiff1dAsync(x, y)`: x's values not in y, in x's order, and their positions in x (int32). */
+export async function setdiff1dAsync(xl: TensorLike, yl: TensorLike): Promise<[Tensor, Tensor]> {
+  const x = asTensor(xl, 'setdiff1dAsync');
+  const y = asTensor(yl, 'setdiff1dAsync');
+  if (x.rank !== 1 || y.rank !== 1) throw new Error(`setdiff1dAsync: expected two 1-D tensors, got shapes ${fmt(x.shape)} and ${fmt(y.shape)}`);
+  notTraceable('setdiff1dAsync (values chosen from values)');
+  const drop = new Set(y.values);
+  const at: number[] = [];
+  for (let i = 0; i < x.size; i++) if (!drop.has(x.values[i]!)) at.push(i);
+  const values = gather(x, at, 0);
+  values.dtypeTag = x.dtypeTag;
+  const indices = tensor(at, [at.length]);
+  indices.dtypeTag = 'int32';
+  return [values, indices];
+}
+
+/** tfjs `inTopKAsync(predictions, targets, k)`: whether each row's target class is among its k largest (a bool vector). */
+export async function inTopKAsync(predictionsl: TensorLike, targetsl: TensorLike, k = 1): Promise<Tensor> {
+  const p = asTensor(predictionsl, 'inTopKAsync');
+  const t = asTensor(targetsl, 'inTopKAsync');
+  if (p.rank !== 2 || t.rank !== 1 || t.shape[0] !== p.shape[0]) throw new Error(`inTopKAsync: expected predictions [batch, classes] and targets [batch], got shapes ${fmt(p.shape)} and ${fmt(t.shape)}`);
+  const [rows, classes] = p.shape as [number, number];
+  if (!Number.isInteger(k) || k < 1 || k > classes) throw new Error(`inTopKAsync: k must be an integer in [1, ${classes}], got ${k}`);
+  notTraceable('inTopKAsync (computed from values)');
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const target = t.values[r]!;
+    const v = p.values[r * classes + target]!;
+    let above = 0;
+    for (let c = 0; c < classes; c++) if (p.values[r * classes + c]! > v) above++;
+    out[r] = above < k ? 1 : 0;
+  }
+  const y = tensor(out, [rows]);
+  y.dtypeTag = 'bool';
+  return y;
+}
+
+/** tfjs `rand(shape, randFunction)`: a tensor filled by calling `randFunction` for each value. */
+export function rand(shape: readonly number[], randFunction: () => number): Tensor {
+  const n = shape.reduce((p, d) => p * d, 1);
+  if (typeof randFunction !== 'function') throw new Error('rand: randFunction must be a function giving one value per call');
+  return new Tensor(Float32Array.from({ length: n }, () => randFunction()), shape);
+}

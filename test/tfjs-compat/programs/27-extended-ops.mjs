@@ -1,0 +1,34 @@
+// Ops of the API reference beyond the core (transformers' causal masks with linalg.bandPart,
+// image padding with mirrorPad, super-resolution's depthToSpace, stridedSlice, tf.signal's
+// windows and frames, movingAverage, the dropout op, setdiff1dAsync, inTopKAsync, rand).
+import * as tf from '@tensorflow/tfjs';
+
+export async function run() {
+  const v = (t) => Array.from(t.dataSync());
+  const m = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+  const img = tf.tensor4d(Array.from({ length: 16 }, (_, i) => i), [1, 2, 2, 4]);
+  const x = tf.ones([200, 10]);
+  const d = tf.dropout(x, 0.3);
+  const dv = v(d);
+  const [diff, at] = await tf.setdiff1dAsync(tf.tensor1d([1, 2, 3, 4, 5, 6]), tf.tensor1d([2, 4, 9]));
+  let k = 0;
+  return {
+    causal: v(tf.linalg.bandPart(tf.ones([4, 4]), -1, 0)), band: v(tf.linalg.bandPart(m, 1, 1)), upper: v(tf.linalg.bandPart(m, 0, -1)),
+    reflect: v(tf.mirrorPad(tf.tensor1d([1, 2, 3]), [[2, 2]], 'reflect')), symmetric: v(tf.mirrorPad(m, [[1, 1], [2, 0]], 'symmetric')),
+    depthToSpace: v(tf.depthToSpace(img, 2)), depthShape: tf.depthToSpace(img, 2).shape.join('x'),
+    strided: v(tf.stridedSlice(m, [0, 1], [3, 4], [2, 2])), stridedShrink: v(tf.stridedSlice(m, [1, 0], [2, 4], [1, 1], 0, 0, 0, 0, 1)), stridedMasks: v(tf.stridedSlice(m, [1, 1], [0, 3], [1, 1], 2, 1)),
+    hann: v(tf.signal.hannWindow(6)), hamming: v(tf.signal.hammingWindow(5)), frames: v(tf.signal.frame(tf.range(0, 10), 4, 3)), framesPad: v(tf.signal.frame(tf.range(0, 10), 4, 3, true, -1)),
+    movingAverage: v(tf.movingAverage(tf.tensor1d([1, 2]), tf.tensor1d([3, 6]), 0.9, 2)), movingAverageRaw: v(tf.movingAverage(tf.tensor1d([1, 2]), tf.tensor1d([3, 6]), 0.9, undefined, false)),
+    dropoutValues: [...new Set(dv.map((z) => +z.toFixed(5)))].sort().join(','), dropoutRate: Math.abs(dv.filter((z) => z === 0).length / dv.length - 0.3) < 0.05,
+    setdiff: [...v(diff), ...v(at), at.dtype].join(','),
+    inTopK: v(await tf.inTopKAsync(tf.tensor2d([[0.1, 0.8, 0.1], [0.5, 0.2, 0.3]]), tf.tensor1d([1, 1], 'int32'), 2)),
+    rand: v(tf.rand([2, 2], () => k++)),
+  };
+}
+
+const same = { equal: true };
+export const checks = {
+  causal: same, band: same, upper: same, reflect: same, symmetric: same, depthToSpace: same, depthShape: same, strided: same, stridedShrink: same, stridedMasks: same,
+  hann: { rel: 1e-6 }, hamming: { rel: 1e-6 }, frames: same, framesPad: same, movingAverage: { rel: 1e-6 }, movingAverageRaw: { rel: 1e-6 },
+  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same,
+};
