@@ -38,12 +38,12 @@ export type { TensorLike } from './ops/primitive.js';
 export {
   add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, sign, reciprocal, clip,
   greater, greaterEqual, less, lessEqual, equal, notEqual, where,
-  sigmoid, tanh, softplus, erf, step, floor, ceil, round, sin, cos,
+  sigmoid, tanh, softplus, erf, step, floor, ceil, round, sin, cos, atan,
 } from './ops/elementwise.js';
 export {
   rsqrt, log1p, expm1, squaredDifference, floorDiv, mod, isNaN, logicalNot, logicalAnd, logicalOr, logicalXor, cumsum, moments, norm, l2Normalize,
   dot, outerProduct, cast, type CumsumOptions, tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, euclideanNorm, prod, cumprod,
-  batchNorm, diag, meshgrid, unsortedSegmentSum, gatherND,
+  batchNorm, diag, meshgrid, unsortedSegmentSum, gatherND, asin, acos, atan2,
 } from './ops/math.js';
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
 export { dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand } from './ops/extended.js';
@@ -52,7 +52,7 @@ export {
   matMul, argMax, argMin, clipByValue, print, slice1d, slice2d, slice3d, slice4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d,
   concat1d, concat2d, concat3d, concat4d, randomStandardNormal, randomUniformInt,
 } from './ops/tfjs-functions.js';
-export { relu, relu6, leakyRelu, elu, selu, softsign, gelu, swish, softmax, logSoftmax } from './ops/activations.js';
+export { relu, relu6, leakyRelu, prelu, elu, selu, softsign, gelu, swish, softmax, logSoftmax } from './ops/activations.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export { reshape, transpose, slice, pad, gather, concat, stack, unstack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';

@@ -13,7 +13,7 @@ import type { Buf, DType } from '../tensor/tensor.js';
 export type Distribution = 'uniform' | 'normal' | 'truncatedNormal';
 
 /** Elementwise functions of one input. `step`, `sign`, `floor`, `ceil` and `round` have zero gradient. */
-export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sigmoid', 'tanh', 'softplus', 'erf', 'step', 'floor', 'ceil', 'round', 'sin', 'cos'] as const;
+export const UNARY_OPS = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sigmoid', 'tanh', 'softplus', 'erf', 'step', 'floor', 'ceil', 'round', 'sin', 'cos', 'atan'] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** Elementwise functions of two inputs with NumPy broadcasting; comparisons give 0/1. */

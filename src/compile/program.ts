@@ -14,7 +14,7 @@ export type KernelName = keyof Kernels;
 export const WRITES: Record<KernelName, { out: readonly number[]; inPlace?: true; returns?: true }> = {
   neg: { out: [1] }, exp: { out: [1] }, log: { out: [1] }, sqrt: { out: [1] }, abs: { out: [1] }, sign: { out: [1] },
   sigmoid: { out: [1] }, tanh: { out: [1] }, softplus: { out: [1] }, erf: { out: [1] }, step: { out: [1] },
-  floor: { out: [1] }, ceil: { out: [1] }, round: { out: [1] }, sin: { out: [1] }, cos: { out: [1] },
+  floor: { out: [1] }, ceil: { out: [1] }, round: { out: [1] }, sin: { out: [1] }, cos: { out: [1] }, atan: { out: [1] },
   add: { out: [4] }, sub: { out: [4] }, mul: { out: [4] }, div: { out: [4] }, pow: { out: [4] }, maximum: { out: [4] }, minimum: { out: [4] },
   greater: { out: [4] }, greaterEqual: { out: [4] }, less: { out: [4] }, lessEqual: { out: [4] }, equal: { out: [4] }, notEqual: { out: [4] },
   sum: { out: [3] }, max: { out: [3] }, min: { out: [3] },

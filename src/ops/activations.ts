@@ -30,6 +30,12 @@ export function relu(x: TensorLike): Tensor {
   return keepInt(where(greater(t, 0), t, 0), t);
 }
 
+/** x where x > 0, α·x elsewhere, α a tensor broadcast against x (tfjs `prelu`; the PReLU layer learns α). */
+export function prelu(x: TensorLike, alpha: TensorLike): Tensor {
+  const t = asTensor(x, 'prelu');
+  return where(greater(t, 0), t, mul(t, alpha));
+}
+
 /** min(max(0, x), 6). */
 export function relu6(x: TensorLike): Tensor {
   return minimum(relu(x), 6);

@@ -137,6 +137,8 @@ export const round = unaryOp('round', (g) => emptyTensor(g.shape));
 export const sin = unaryOp('sin', (g, x) => mul(g, cos(x)));
 /** cos x. d/dx = −sin x. */
 export const cos = unaryOp('cos', (g, x) => neg(mul(g, sin(x))));
+/** arctan x. d/dx = 1/(1 + x²). */
+export const atan = unaryOp('atan', (g, x) => div(g, add(mul(x, x), 1)));
 
 // ---- composites (no backward of their own) ------------------------------------------------
 /** x². */

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   argMax, cast, ceil, cos, cumsum, dot, expm1, floor, floorDiv, isNaN, log1p, logicalAnd, logicalNot, logicalOr, logicalXor, matMul, mod,
   moments, norm, outerProduct, round, rsqrt, sin, squaredDifference, tensor, tensor1d, tensor2d, tensor3d, linspace, randomUniform, scalar,
-  tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, all, any, slice2d, pad1d, concat2d, randomUniformInt, customGrad, grad, computeGrads, prod, cumprod, batchNorm, diag, meshgrid, unsortedSegmentSum, gatherND, unique,
+  tan, sinh, cosh, asinh, acosh, atanh, logSigmoid, divNoNan, isFinite, isInf, all, any, slice2d, pad1d, concat2d, randomUniformInt, customGrad, grad, computeGrads, prod, cumprod, batchNorm, diag, meshgrid, unsortedSegmentSum, gatherND, unique, atan, asin, acos, atan2, prelu,
 } from '../index.js';
 import { BINARY_CASES, UNARY_CASES, testOp } from '../../test/harness/op.js';
 
@@ -20,6 +20,12 @@ testOp('round', { fn: round, cases: UNARY_CASES, elementwise: Math.round, sample
 testOp('rsqrt', { fn: rsqrt, cases: UNARY_CASES, elementwise: (x) => 1 / Math.sqrt(x), sample: positive });
 testOp('log1p', { fn: log1p, cases: UNARY_CASES, elementwise: (x) => Math.log(1 + x), sample: positive });
 testOp('expm1', { fn: expm1, cases: UNARY_CASES, elementwise: (x) => Math.exp(x) - 1 });
+testOp('atan', { fn: atan, cases: UNARY_CASES, elementwise: Math.atan, sample: (r) => 8 * r.uniform() - 4 });
+testOp('asin', { fn: asin, cases: UNARY_CASES, elementwise: Math.asin, sample: (r) => 1.8 * r.uniform() - 0.9 });
+testOp('acos', { fn: acos, cases: UNARY_CASES, elementwise: Math.acos, sample: (r) => 1.8 * r.uniform() - 0.9 });
+// Both signs of b (all four quadrants), b kept off 0 where atan2 turns by π.
+testOp('atan2', { fn: atan2, cases: BINARY_CASES, elementwise: Math.atan2, sample: (r, i) => (i === 0 ? 4 * r.uniform() - 2 : (r.uniform() < 0.5 ? -1 : 1) * (0.3 + r.uniform())) });
+testOp('prelu', { fn: (x, a) => prelu(x!, a!), cases: [[[4, 3], [3]]], elementwise: (x, a) => (x > 0 ? x : a * x), sample: (r, i) => (i === 0 ? (r.uniform() < 0.5 ? -1 : 1) * (0.1 + r.uniform()) : 0.1 + 0.3 * r.uniform()) });
 testOp('tan', { fn: tan, cases: UNARY_CASES, elementwise: Math.tan, sample: (r) => 2.4 * r.uniform() - 1.2 });
 testOp('sinh', { fn: sinh, cases: UNARY_CASES, elementwise: Math.sinh });
 testOp('cosh', { fn: cosh, cases: UNARY_CASES, elementwise: Math.cosh });
@@ -217,6 +223,13 @@ describe('tfjs ops beyond the core: values at the edges, and errors', () => {
     const two = customGrad((a: import('../index.js').Tensor) => ({ value: a.mul(2), gradFunc: (dy) => [dy, dy] }));
     expect(() => grad((t) => two(t))(x)).toThrow('customGrad: gradFunc gave 2 gradients for 1 input');
     expect(() => op(3 as never)).toThrow('customGrad: input 0 must be a tensor, got number');
+  });
+
+  test('atan2 on the axes: (0, −1) is π, (±1, 0) is ±π/2, (0, 0) is 0, as Math.atan2', () => {
+    const a = tensor([0, 1, -1, 0, -0.5]);
+    const b = tensor([-1, 0, 0, 0, -2]);
+    Array.from(atan2(a, b).values).forEach((v, i) => expect(v).toBeCloseTo(Math.atan2(a.values[i]!, b.values[i]!), 6));
+    expect(asin(tensor([1])).values[0]).toBeCloseTo(Math.PI / 2, 6);
   });
 
   test('prod and cumprod: zeros exact, their gradient through a zero, exclusive and reverse, int32 kept', () => {

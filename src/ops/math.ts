@@ -4,7 +4,7 @@
  */
 import { fmt, normalizeAxes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { abs, add, cos, div, equal, exp, floor, log, maximum, mul, neg, notEqual, pow, sign, sin, softplus, sqrt, square, sub, where } from './elementwise.js';
+import { abs, add, atan, cos, div, equal, exp, floor, greater, greaterEqual, less, log, maximum, mul, neg, notEqual, pow, sign, sin, softplus, sqrt, square, sub, where } from './elementwise.js';
 import { type Axes, max, mean, sum } from './reduce.js';
 import { matmul } from './matmul.js';
 import { gather, pad, reshape, slice, transpose } from './layout.js';
@@ -366,4 +366,29 @@ export function gatherND(xl: TensorLike, indicesl: Tensor | number[] | number[][
   const picked = gather(rowsOf, flat, 0);
   picked.dtypeTag = x.dtypeTag;
   return reshape(picked, [...lead, ...inner]);
+}
+
+/** arcsin x = atan(x/√(1 − x²)), |x| ≤ 1 (±π/2 at ±1, NaN beyond). */
+export function asin(x: TensorLike): Tensor {
+  const t = asTensor(x, 'asin');
+  return atan(div(t, sqrt(sub(1, square(t)))));
+}
+
+/** arccos x = π/2 − arcsin x. */
+export function acos(x: TensorLike): Tensor {
+  return sub(Math.PI / 2, asin(asTensor(x, 'acos')));
+}
+
+/**
+ * The angle of the point (b, a) (tfjs `atan2(a, b)`, in (−π, π]): atan(a/b), moved by ±π when
+ * b < 0, ±π/2 when b = 0. Its gradient is atan's, b/(a² + b²) and −a/(a² + b²), away from 0.
+ */
+export function atan2(a: TensorLike, b: TensorLike): Tensor {
+  const at = asTensor(a, 'atan2');
+  const bt = asTensor(b, 'atan2');
+  const base = atan(div(at, where(equal(bt, 0), 1, bt)));
+  const up = where(greaterEqual(at, 0), Math.PI, -Math.PI);
+  const left = add(base, up);
+  const vertical = mul(sign(at), Math.PI / 2);
+  return where(greater(bt, 0), base, where(less(bt, 0), left, vertical));
 }

@@ -76,6 +76,7 @@ export const unaryKernels: Record<UnaryOp, UnaryKernel> = {
   }),
   sin: unary(Math.sin),
   cos: unary(Math.cos),
+  atan: unary(Math.atan),
 };
 
 function binary(f: (a: number, b: number) => number): BinaryKernel {

@@ -23,6 +23,10 @@ export async function run() {
     setdiff: [...v(diff), ...v(at), at.dtype].join(','),
     inTopK: v(await tf.inTopKAsync(tf.tensor2d([[0.1, 0.8, 0.1], [0.5, 0.2, 0.3]]), tf.tensor1d([1, 1], 'int32'), 2)),
     rand: v(tf.rand([2, 2], () => k++)),
+    inverseTrig: [...v(tf.atan(tf.tensor1d([-3, 0, 0.5]))), ...v(tf.asin(tf.tensor1d([-1, 0.2, 0.9]))), ...v(tf.acos(tf.tensor1d([-0.5, 0, 1])))],
+    atan2: v(tf.atan2(tf.tensor1d([1, 1, -1, -1, 0, 2]), tf.tensor1d([1, -1, 1, -1, -3, 0]))),
+    prelu: v(tf.prelu(tf.tensor2d([[-2, 3], [4, -5]]), tf.tensor1d([0.1, 0.5]))),
+    methodsMore: [...v(tf.tensor1d([0.5]).atan()), ...v(tf.tensor1d([0.5]).erf()), ...v(img.depthToSpace(2)), ...v(m.stridedSlice([0, 0], [3, 4], [1, 3])), ...v(m.mirrorPad([[0, 0], [1, 1]], 'reflect'))],
   };
 }
 
@@ -30,5 +34,5 @@ const same = { equal: true };
 export const checks = {
   causal: same, band: same, upper: same, reflect: same, symmetric: same, depthToSpace: same, depthShape: same, strided: same, stridedShrink: same, stridedMasks: same,
   hann: { rel: 1e-6 }, hamming: { rel: 1e-6 }, frames: same, framesPad: same, movingAverage: { rel: 1e-6 }, movingAverageRaw: { rel: 1e-6 },
-  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same,
+  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same, inverseTrig: { rel: 1e-5 }, atan2: { rel: 1e-5 }, prelu: { rel: 1e-6 }, methodsMore: { rel: 1e-5 },
 };
