@@ -46,11 +46,14 @@ export {
   batchNorm, diag, meshgrid, unsortedSegmentSum, gatherND, asin, acos, atan2,
 } from './ops/math.js';
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
-export { dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand } from './ops/extended.js';
+export {
+  dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, searchSorted,
+  lowerBound, upperBound, bincount,
+} from './ops/extended.js';
 export { image } from './ops/image.js';
 export {
   matMul, argMax, argMin, clipByValue, print, slice1d, slice2d, slice3d, slice4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d,
-  concat1d, concat2d, concat3d, concat4d, randomStandardNormal, randomUniformInt,
+  concat1d, concat2d, concat3d, concat4d, randomStandardNormal, randomUniformInt, clone, batchNorm2d, batchNorm3d, batchNorm4d,
 } from './ops/tfjs-functions.js';
 export { relu, relu6, leakyRelu, prelu, elu, selu, softsign, gelu, swish, softmax, logSoftmax } from './ops/activations.js';
 export { matmul } from './ops/matmul.js';

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { tensor } from '../index.js';
 import { testOp } from '../../test/harness/op.js';
-import { bandPart, depthToSpace, dropout, frame, inTopKAsync, mirrorPad, movingAverage, rand, setdiff1dAsync, stridedSlice } from './extended.js';
+import { addN, bandPart, bincount, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
 
 const idx = (shape: number[], flat: number): number[] => shape.map((_, i) => Math.floor(flat / shape.slice(i + 1).reduce((p, d) => p * d, 1)) % shape[i]!);
 
@@ -44,7 +44,29 @@ testOp('dropout (seeded)', { fn: (x) => dropout(x!, 0.4, undefined, 7), cases: [
   return { values: Array.from(x!.values, (v, i) => (y.values[i] === 0 ? 0 : v / 0.6)), shape: x!.shape };
 } });
 
+// Tuples (0), (2), (0) into [4, 2]: row 0 gets u0 + u2, row 2 gets u1.
+testOp('scatterND', { fn: (u) => scatterND([[0], [2], [0]], u!, [4, 2]), cases: [[[3, 2]]], reference: (u) => {
+  const v = Array.from(u!.values);
+  return { values: [v[0]! + v[4]!, v[1]! + v[5]!, 0, 0, v[2]!, v[3]!, 0, 0], shape: [4, 2] };
+} });
+testOp('addN', { fn: (a, b, c) => addN([a!, b!, c!]), cases: [[[2, 3], [2, 3], [2, 3]]], elementwise: (a, b) => a + b, reference: (a, b, c) => ({ values: Array.from(a!.values, (v, i) => v + b!.values[i]! + c!.values[i]!), shape: a!.shape }) });
+
 describe('extended ops: edges and errors', () => {
+  test('searchSorted and bincount by hand; their errors and those of addN, ensureShape, scatterND', () => {
+    // In [1, 3, 3, 7]: 0 goes at 0, 3 at 1 (left) or 3 (right), 8 at 4.
+    expect(Array.from(searchSorted(tensor([1, 3, 3, 7]), tensor([0, 3, 8])).dataSync())).toEqual([0, 1, 4]);
+    expect(Array.from(searchSorted(tensor([1, 3, 3, 7]), tensor([0, 3, 8]), 'right').dataSync())).toEqual([0, 3, 4]);
+    expect(Array.from(bincount(tensor([1, 1, 3, 0]), null, 5).values)).toEqual([1, 2, 0, 1, 0]);
+    expect(() => bincount(tensor([1, -1]), null, 3)).toThrow('bincount: values must be integers ≥ 0, got -1 at 1');
+    expect(() => addN([])).toThrow('addN: expected a non-empty list of tensors');
+    expect(() => addN([tensor([1]), tensor([1, 2])])).toThrow('addN: the tensors must have one shape, got [1] and [2]');
+    expect(ensureShape(tensor([[1, 2]]), [null, 2]).shape).toEqual([1, 2]);
+    expect(() => ensureShape(tensor([[1, 2]]), [1, 3])).toThrow('ensureShape: the shape of the tensor [1,2] does not match the expected shape [1,3]');
+    expect(() => scatterND([[5]], tensor([[1, 2]]), [4, 2])).toThrow('scatterND: index 5 of tuple 0 is out of range [0, 4) on axis 0');
+    expect(() => scatterND([[1]], tensor([1, 2, 3]), [4, 2])).toThrow('scatterND: 1 index tuples need updates of 1 × [2], got shape [3]');
+  });
+
+
   test('dropout keeps about 1 − rate of the values, shares the mask over noiseShape 1s; rate 0 is the identity', () => {
     const x = tensor(new Float32Array(4000).fill(1), [400, 10]);
     const y = dropout(x, 0.25, [400, 1], 3);

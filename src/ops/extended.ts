@@ -1,8 +1,9 @@
 /**
  * More of tfjs's op surface, composed from the primitives (so each has its gradient from
  * theirs): the dropout op, `linalg.bandPart`, `mirrorPad`, `depthToSpace`, `stridedSlice`, the
- * window functions and `frame` of `tf.signal`, `movingAverage`; and the value-reading
- * `setdiff1dAsync` and `inTopKAsync`, which run eagerly.
+ * window functions and `frame` of `tf.signal`, `movingAverage`, `addN`, `scatterND`; and the
+ * value-reading `setdiff1dAsync`, `inTopKAsync`, `searchSorted` and `bincount`, which run
+ * eagerly (a recording stops at them).
  */
 import { notTraceable } from '../context/context.js';
 import { fmt } from '../tensor/shape.js';
@@ -11,6 +12,7 @@ import { type RandomOptions, randomUniform, tensor } from './creation.js';
 import { add, div, greaterEqual, mul, sub } from './elementwise.js';
 import { concat, gather, reshape, slice, transpose } from './layout.js';
 import { type TensorLike, asTensor } from './primitive.js';
+import { unsortedSegmentSum } from './math.js';
 import { reverse } from './select.js';
 
 /**
@@ -212,4 +214,107 @@ export function rand(shape: readonly number[], randFunction: () => number): Tens
   const n = shape.reduce((p, d) => p * d, 1);
   if (typeof randFunction !== 'function') throw new Error('rand: randFunction must be a function giving one value per call');
   return new Tensor(Float32Array.from({ length: n }, () => randFunction()), shape);
+}
+
+/** Σ of a list of tensors of one shape (tfjs `addN`). */
+export function addN(list: readonly TensorLike[]): Tensor {
+  if (!Array.isArray(list) || list.length === 0) throw new Error('addN: expected a non-empty list of tensors');
+  const ts = list.map((t) => asTensor(t, 'addN'));
+  const bad = ts.find((t) => t.shape.length !== ts[0]!.shape.length || t.shape.some((d, i) => d !== ts[0]!.shape[i]));
+  if (bad !== undefined) throw new Error(`addN: the tensors must have one shape, got ${fmt(ts[0]!.shape)} and ${fmt(bad.shape)}`);
+  return ts.slice(1).reduce((s, t) => add(s, t), ts[0]!);
+}
+
+/** tfjs `ensureShape(x, shape)`: x itself when its shape matches (null matches any size), else an error. */
+export function ensureShape(xl: TensorLike, shape: ReadonlyArray<number | null>): Tensor {
+  const x = asTensor(xl, 'ensureShape');
+  if (shape.length !== x.rank || shape.some((d, i) => d !== null && d !== x.shape[i])) {
+    throw new Error(`ensureShape: the shape of the tensor ${fmt(x.shape)} does not match the expected shape [${shape.map((d) => (d === null ? 'null' : d)).join(',')}]`);
+  }
+  return x;
+}
+
+/**
+ * A tensor of `shape` with `updates` added at index tuples (tfjs `scatterND`: zeros elsewhere;
+ * repeated tuples add up). A segment sum over the tuples' flat positions, so differentiable in
+ * the updates.
+ */
+export function scatterND(indicesl: Tensor | number[] | number[][], updatesl: TensorLike, shape: readonly number[]): Tensor {
+  const indices = indicesl instanceof Tensor ? indicesl : tensor(indicesl as number[][]);
+  const updates = asTensor(updatesl, 'scatterND');
+  if (indices.rank === 0) throw new Error('scatterND: indices must have at least one axis (the index tuples along the last)');
+  const k = indices.shape[indices.rank - 1]!;
+  if (k > shape.length) throw new Error(`scatterND: index tuples of length ${k} for a shape of rank ${shape.length}`);
+  const tuples = indices.size / Math.max(1, k);
+  const inner = shape.slice(k);
+  const width = inner.reduce((p, d) => p * d, 1);
+  if (updates.size !== tuples * width) throw new Error(`scatterND: ${tuples} index tuples need updates of ${tuples} × ${fmt(inner)}, got shape ${fmt(updates.shape)}`);
+  const outer = shape.slice(0, k).reduce((p, d) => p * d, 1);
+  const flat = new Float32Array(tuples);
+  for (let t = 0; t < tuples; t++) {
+    let at = 0;
+    for (let j = 0; j < k; j++) {
+      const i = indices.values[t * k + j]!;
+      if (!Number.isInteger(i) || i < 0 || i >= shape[j]!) throw new Error(`scatterND: index ${i} of tuple ${t} is out of range [0, ${shape[j]}) on axis ${j}`);
+      at = at * shape[j]! + i;
+    }
+    flat[t] = at;
+  }
+  return reshape(unsortedSegmentSum(reshape(updates, [tuples, width]), tensor(flat, [tuples]), outer), shape);
+}
+
+/**
+ * For each value, its insertion position in each sorted row of `sorted` (tfjs `searchSorted`:
+ * 'left' the first position, 'right' the last; `lowerBound`, `upperBound`), int32.
+ */
+export function searchSorted(sortedl: TensorLike, valuesl: TensorLike, side: 'left' | 'right' = 'left'): Tensor {
+  const sorted = asTensor(sortedl, 'searchSorted');
+  const values = asTensor(valuesl, 'searchSorted');
+  if (sorted.rank === 0 || values.rank === 0) throw new Error('searchSorted: expected tensors of rank ≥ 1');
+  if (side !== 'left' && side !== 'right') throw new Error(`searchSorted: side must be 'left' or 'right', got ${JSON.stringify(side)}`);
+  const n = sorted.shape[sorted.rank - 1]!;
+  const rows = sorted.size / Math.max(1, n);
+  const m = values.shape[values.rank - 1]!;
+  if (values.size / Math.max(1, m) !== rows) throw new Error(`searchSorted: sorted has ${rows} rows and values ${values.size / Math.max(1, m)}; they must match`);
+  notTraceable('searchSorted (positions found from values)');
+  const out = new Float32Array(values.size);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < m; j++) {
+      const v = values.values[r * m + j]!;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const s = sorted.values[r * n + mid]!;
+        if (side === 'left' ? s < v : s <= v) lo = mid + 1;
+        else hi = mid;
+      }
+      out[r * m + j] = lo;
+    }
+  }
+  const y = new Tensor(out, values.shape);
+  y.dtypeTag = 'int32';
+  return y;
+}
+
+export const lowerBound = (sorted: TensorLike, values: TensorLike): Tensor => searchSorted(sorted, values, 'left');
+export const upperBound = (sorted: TensorLike, values: TensorLike): Tensor => searchSorted(sorted, values, 'right');
+
+/** Counts (or summed weights) of each integer in [0, size) (tfjs `bincount(x, weights, size)`), x a vector. */
+export function bincount(xl: TensorLike, weightsl: TensorLike | null | undefined, size: number): Tensor {
+  const x = asTensor(xl, 'bincount');
+  if (x.rank !== 1) throw new Error(`bincount: expected a 1-D tensor of integers, got shape ${fmt(x.shape)}`);
+  if (!Number.isInteger(size) || size < 0) throw new Error(`bincount: size must be an integer ≥ 0, got ${size}`);
+  const w = weightsl === null || weightsl === undefined ? null : asTensor(weightsl, 'bincount');
+  if (w !== null && w.size !== 0 && w.size !== x.size) throw new Error(`bincount: weights must have x's ${x.size} values (or none), got ${w.size}`);
+  notTraceable('bincount (counted from values)');
+  const out = new Float32Array(size);
+  for (let i = 0; i < x.size; i++) {
+    const v = x.values[i]!;
+    if (!Number.isInteger(v) || v < 0) throw new Error(`bincount: values must be integers ≥ 0, got ${v} at ${i}`);
+    if (v < size) out[v] = out[v]! + (w === null || w.size === 0 ? 1 : w.values[i]!);
+  }
+  const y = new Tensor(out, [size]);
+  if (w === null || w.size === 0) y.dtypeTag = x.dtypeTag === 'int32' ? 'int32' : undefined;
+  return y;
 }

@@ -12,6 +12,7 @@ import { concat, pad, slice } from './layout.js';
 import { reverse } from './select.js';
 import { type TfjsDType, randomNormal, randomUniform } from './creation.js';
 import { fmt, type Shape } from '../tensor/shape.js';
+import { batchNorm } from './math.js';
 import { argmax, argmin } from './reduce.js';
 
 /** tfjs `tf.matMul(a, b, transposeA, transposeB)`. */
@@ -94,3 +95,20 @@ function hashSeed(s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
 }
+
+/** tfjs `clone(x)`: a copy of x (its own storage; the gradient passes through). */
+export function clone(x: TensorLike): Tensor {
+  return asTensor(x, 'clone').clone();
+}
+
+/** tfjs's batchNorm2d … batchNorm4d: `batchNorm` on an input of that rank. */
+function rankedBatchNorm(name: string, rank: number) {
+  return (x: TensorLike, mean: TensorLike, variance: TensorLike, offset?: TensorLike, scale?: TensorLike, varianceEpsilon?: number): Tensor => {
+    const t = asTensor(x, name);
+    if (t.rank !== rank) throw new Error(`${name}: expected a tensor of rank ${rank}, got shape ${fmt(t.shape)}`);
+    return batchNorm(t, mean, variance, offset, scale, varianceEpsilon);
+  };
+}
+export const batchNorm2d = rankedBatchNorm('batchNorm2d', 2);
+export const batchNorm3d = rankedBatchNorm('batchNorm3d', 3);
+export const batchNorm4d = rankedBatchNorm('batchNorm4d', 4);

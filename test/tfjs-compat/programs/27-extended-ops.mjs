@@ -23,6 +23,13 @@ export async function run() {
     setdiff: [...v(diff), ...v(at), at.dtype].join(','),
     inTopK: v(await tf.inTopKAsync(tf.tensor2d([[0.1, 0.8, 0.1], [0.5, 0.2, 0.3]]), tf.tensor1d([1, 1], 'int32'), 2)),
     rand: v(tf.rand([2, 2], () => k++)),
+    addN: v(tf.addN([m, m, tf.onesLike(m)])),
+    ensureShape: tf.ensureShape(m, [3, 4]).shape.join('x'),
+    scatterND: v(tf.scatterND(tf.tensor2d([[0], [2], [0]], [3, 1], 'int32'), tf.tensor2d([[1, 2], [3, 4], [5, 6]]), [4, 2])),
+    searchSorted: [...v(tf.searchSorted(tf.tensor1d([1, 3, 3, 7]), tf.tensor1d([0, 3, 8]))), ...v(tf.searchSorted(tf.tensor1d([1, 3, 3, 7]), tf.tensor1d([0, 3, 8]), 'right')), ...v(tf.lowerBound(tf.tensor1d([1, 2]), tf.tensor1d([2]))), ...v(tf.upperBound(tf.tensor1d([1, 2]), tf.tensor1d([2])))],
+    bincount: [...v(tf.bincount(tf.tensor1d([1, 1, 3, 0], 'int32'), tf.tensor1d([]), 5)), ...v(tf.bincount(tf.tensor1d([1, 1, 3, 0], 'int32'), tf.tensor1d([0.5, 1, 2, 3]), 3))],
+    clone: v(tf.clone(m)),
+    batchNorm4d: v(tf.batchNorm4d(img, tf.tensor1d([6, 7, 8, 9]), tf.tensor1d([1, 2, 3, 4]), undefined, undefined, 0.01)),
     inverseTrig: [...v(tf.atan(tf.tensor1d([-3, 0, 0.5]))), ...v(tf.asin(tf.tensor1d([-1, 0.2, 0.9]))), ...v(tf.acos(tf.tensor1d([-0.5, 0, 1])))],
     atan2: v(tf.atan2(tf.tensor1d([1, 1, -1, -1, 0, 2]), tf.tensor1d([1, -1, 1, -1, -3, 0]))),
     prelu: v(tf.prelu(tf.tensor2d([[-2, 3], [4, -5]]), tf.tensor1d([0.1, 0.5]))),
@@ -34,5 +41,5 @@ const same = { equal: true };
 export const checks = {
   causal: same, band: same, upper: same, reflect: same, symmetric: same, depthToSpace: same, depthShape: same, strided: same, stridedShrink: same, stridedMasks: same,
   hann: { rel: 1e-6 }, hamming: { rel: 1e-6 }, frames: same, framesPad: same, movingAverage: { rel: 1e-6 }, movingAverageRaw: { rel: 1e-6 },
-  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same, inverseTrig: { rel: 1e-5 }, atan2: { rel: 1e-5 }, prelu: { rel: 1e-6 }, methodsMore: { rel: 1e-5 },
+  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same, inverseTrig: { rel: 1e-5 }, atan2: { rel: 1e-5 }, prelu: { rel: 1e-6 }, methodsMore: { rel: 1e-5 }, addN: same, ensureShape: same, scatterND: same, searchSorted: same, bincount: same, clone: same, batchNorm4d: { rel: 1e-5 },
 };
