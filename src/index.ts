@@ -48,7 +48,7 @@ export {
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
 export {
   dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, searchSorted,
-  lowerBound, upperBound, bincount,
+  lowerBound, upperBound, bincount, localResponseNormalization, spaceToBatchND, batchToSpaceND,
 } from './ops/extended.js';
 export { image } from './ops/image.js';
 export {
@@ -61,7 +61,7 @@ export type { MatmulOptions } from './ops/matmul.js';
 export { reshape, transpose, slice, pad, gather, concat, stack, unstack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
 export { sum, mean, max, min, argmax, argmin, logSumExp, all, any } from './ops/reduce.js';
 export type { Axes } from './ops/reduce.js';
-export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, maxPool, avgPool1d, avgPool2d, avgPool, im2col, col2im, window2d } from './ops/conv.js';
+export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxPool1d, maxPool2d, maxPool, avgPool1d, avgPool2d, avgPool, im2col, col2im, window2d } from './ops/conv.js';
 export type { Padding, Size2, WindowOptions, PoolOptions, Window1dOptions, Pool1dOptions } from './ops/conv.js';
 
 // ---- Keras-style models (layers, losses, optimizers, metrics, training) -------------------

@@ -196,12 +196,24 @@ export function conv2dTranspose(xl: TensorLike, filterl: TensorLike, outputShape
  * Depthwise 2-D convolution: each input channel convolved with its own `multiplier` filters,
  * x [batch, h, w, C] with filter [kH, kW, C, M] → [batch, outH, outW, C·M] (channel c·M + m).
  */
-export function depthwiseConv2d(xl: TensorLike, filterl: TensorLike, options: WindowOptions = {}): Tensor {
+export function depthwiseConv2d(xl: TensorLike, filterl: TensorLike, options?: WindowOptions): Tensor;
+/** tfjs's positional form: `depthwiseConv2d(x, filter, strides, pad, dataFormat, dilations)`. */
+export function depthwiseConv2d(xl: TensorLike, filterl: TensorLike, strides: Size2, pad: TfjsPad, dataFormat?: 'NHWC', dilations?: Size2): Tensor;
+export function depthwiseConv2d(xl: TensorLike, filterl: TensorLike, optionsOrStrides: WindowOptions | Size2 = {}, pad?: TfjsPad, dataFormat?: 'NHWC', dilations?: Size2): Tensor {
+  const options = isSize(optionsOrStrides) ? tfjsWindow('depthwiseConv2d', optionsOrStrides, pad, dataFormat, dilations) : optionsOrStrides;
   const x = asTensor(xl, 'depthwiseConv2d');
   const filter = asTensor(filterl, 'depthwiseConv2d');
   const w = window2d('depthwiseConv2d', x.shape, filter.rank === 4 ? [filter.shape[0]!, filter.shape[1]!] : 1, options);
   checkFilter('depthwiseConv2d', filter, 4, w.channels, 2);
   return depthwise(x, filter, w);
+}
+
+/**
+ * tfjs `separableConv2d(x, depthwiseFilter, pointwiseFilter, strides, pad, dilation)`: a
+ * depthwise convolution, then a 1×1 convolution mixing its channels (the SeparableConv2D layer's maths).
+ */
+export function separableConv2d(xl: TensorLike, depthwiseFilter: TensorLike, pointwiseFilter: TensorLike, strides: Size2 = 1, pad: TfjsPad = 'valid', dilation: Size2 = 1, dataFormat: 'NHWC' = 'NHWC'): Tensor {
+  return conv2d(depthwiseConv2d(xl, depthwiseFilter, strides, pad, dataFormat, dilation), pointwiseFilter, 1, 'valid');
 }
 
 /*

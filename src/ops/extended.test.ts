@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { tensor } from '../index.js';
 import { testOp } from '../../test/harness/op.js';
-import { addN, bandPart, bincount, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
+import { addN, bandPart, batchToSpaceND, localResponseNormalization, spaceToBatchND, bincount, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
 
 const idx = (shape: number[], flat: number): number[] => shape.map((_, i) => Math.floor(flat / shape.slice(i + 1).reduce((p, d) => p * d, 1)) % shape[i]!);
 
@@ -51,6 +51,20 @@ testOp('scatterND', { fn: (u) => scatterND([[0], [2], [0]], u!, [4, 2]), cases: 
 } });
 testOp('addN', { fn: (a, b, c) => addN([a!, b!, c!]), cases: [[[2, 3], [2, 3], [2, 3]]], elementwise: (a, b) => a + b, reference: (a, b, c) => ({ values: Array.from(a!.values, (v, i) => v + b!.values[i]! + c!.values[i]!), shape: a!.shape }) });
 
+// Channels (a, b, c) with radius 1: each over its neighbours' squares, (1 + 0.5·Σ)^0.75.
+testOp('localResponseNormalization', { fn: (x) => localResponseNormalization(x!, 1, 1, 0.5, 0.75), cases: [[[1, 2, 1, 3]]], reference: (x) => {
+  const v = Array.from(x!.values);
+  const out = v.map((xv, i) => {
+    const [p, c] = [Math.floor(i / 3), i % 3];
+    let s = 0;
+    for (let k = Math.max(0, c - 1); k <= Math.min(2, c + 1); k++) s += v[p * 3 + k]! ** 2;
+    return xv / (1 + 0.5 * s) ** 0.75;
+  });
+  return { values: out, shape: x!.shape };
+} });
+// spaceToBatchND then batchToSpaceND with the same blocks and zero crops is the identity.
+testOp('spaceToBatchND ∘ batchToSpaceND', { fn: (x) => batchToSpaceND(spaceToBatchND(x!, [2, 2], [[0, 0], [0, 0]]), [2, 2], [[0, 0], [0, 0]]), cases: [[[2, 4, 2, 3]]], reference: (x) => ({ values: x!.values, shape: x!.shape }) });
+
 describe('extended ops: edges and errors', () => {
   test('searchSorted and bincount by hand; their errors and those of addN, ensureShape, scatterND', () => {
     // In [1, 3, 3, 7]: 0 goes at 0, 3 at 1 (left) or 3 (right), 8 at 4.
@@ -90,5 +104,8 @@ describe('extended ops: edges and errors', () => {
     await expect(inTopKAsync(tensor([[1, 2]]), tensor([0]), 3)).rejects.toThrow('inTopKAsync: k must be an integer in [1, 2], got 3');
     await expect(setdiff1dAsync(tensor([[1]]), tensor([1]))).rejects.toThrow('setdiff1dAsync: expected two 1-D tensors, got shapes [1,1] and [1]');
     expect(() => rand([2], 3 as never)).toThrow('rand: randFunction must be a function giving one value per call');
+    expect(() => spaceToBatchND(tensor(new Float32Array(9), [1, 3, 3, 1]), [2, 2], [[0, 0], [0, 0]])).toThrow('spaceToBatchND: padded spatial axis 1 (3) must be a multiple of its block size 2');
+    expect(() => batchToSpaceND(tensor(new Float32Array(12), [3, 2, 2, 1]), [2, 2], [[0, 0], [0, 0]])).toThrow('batchToSpaceND: the batch (3) must be a multiple of the block size product 4');
+    expect(() => localResponseNormalization(tensor([1, 2]))).toThrow('localResponseNormalization: expected a 3-D or 4-D tensor, got shape [2]');
   });
 });

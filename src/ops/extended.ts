@@ -9,8 +9,8 @@ import { notTraceable } from '../context/context.js';
 import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type RandomOptions, randomUniform, tensor } from './creation.js';
-import { add, div, greaterEqual, mul, sub } from './elementwise.js';
-import { concat, gather, reshape, slice, transpose } from './layout.js';
+import { add, div, greaterEqual, mul, pow, sub } from './elementwise.js';
+import { concat, gather, pad, reshape, slice, transpose } from './layout.js';
 import { type TensorLike, asTensor } from './primitive.js';
 import { unsortedSegmentSum } from './math.js';
 import { reverse } from './select.js';
@@ -317,4 +317,68 @@ export function bincount(xl: TensorLike, weightsl: TensorLike | null | undefined
   const y = new Tensor(out, [size]);
   if (w === null || w.size === 0) y.dtypeTag = x.dtypeTag === 'int32' ? 'int32' : undefined;
   return y;
+}
+
+/**
+ * tfjs `localResponseNormalization(x, depthRadius, bias, alpha, beta)` over the last axis:
+ * x / (bias + alpha·Σ x²)^beta, the sum over the 2·depthRadius + 1 channels around each.
+ */
+export function localResponseNormalization(xl: TensorLike, depthRadius = 5, bias = 1, alpha = 1, beta = 0.5): Tensor {
+  const x = asTensor(xl, 'localResponseNormalization');
+  if (x.rank !== 4 && x.rank !== 3) throw new Error(`localResponseNormalization: expected a 3-D or 4-D tensor, got shape ${fmt(x.shape)}`);
+  if (!Number.isInteger(depthRadius) || depthRadius < 0) throw new Error(`localResponseNormalization: depthRadius must be an integer ≥ 0, got ${depthRadius}`);
+  const c = x.shape[x.rank - 1]!;
+  const sq = mul(x, x);
+  const padded = pad(sq, x.shape.map((_, i) => (i === x.rank - 1 ? [depthRadius, depthRadius] as const : [0, 0] as const)));
+  let total: Tensor | null = null;
+  for (let k = 0; k <= 2 * depthRadius; k++) {
+    const part = slice(padded, x.shape.map((_, i) => (i === x.rank - 1 ? k : 0)), [...x.shape.slice(0, -1), c]);
+    total = total === null ? part : add(total, part);
+  }
+  return div(x, pow(add(mul(total!, alpha), bias), beta));
+}
+
+/** The block shape and its paddings or crops checked against x's spatial axes. */
+function blocks(op: string, x: Tensor, blockShape: readonly number[], sides: ReadonlyArray<readonly [number, number]>, what: string): number {
+  const m = blockShape.length;
+  if (m < 1 || x.rank < m + 1) throw new Error(`${op}: blockShape [${blockShape.join(', ')}] needs a tensor of rank ≥ ${m + 1}, got shape ${fmt(x.shape)}`);
+  if (!blockShape.every((b) => Number.isInteger(b) && b >= 1)) throw new Error(`${op}: blockShape must be positive integers, got [${blockShape.join(', ')}]`);
+  if (sides.length !== m || !sides.every((p) => p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0))) throw new Error(`${op}: ${what} must be ${m} pairs of integers ≥ 0, got ${JSON.stringify(sides)}`);
+  return m;
+}
+
+/**
+ * tfjs `spaceToBatchND(x, blockShape, paddings)`: the spatial axes (1 … M) padded, cut into
+ * blocks, and the blocks moved to the batch axis: [b, h, w, c] → [b·bh·bw, h'/bh, w'/bw, c].
+ */
+export function spaceToBatchND(xl: TensorLike, blockShape: readonly number[], paddings: ReadonlyArray<readonly [number, number]>): Tensor {
+  const x = asTensor(xl, 'spaceToBatchND');
+  const m = blocks('spaceToBatchND', x, blockShape, paddings, 'paddings');
+  const p = pad(x, x.shape.map((_, i) => (i >= 1 && i <= m ? paddings[i - 1]! : [0, 0] as const)));
+  const spatial = p.shape.slice(1, m + 1);
+  spatial.forEach((d, i) => {
+    if (d % blockShape[i]! !== 0) throw new Error(`spaceToBatchND: padded spatial axis ${i + 1} (${d}) must be a multiple of its block size ${blockShape[i]}`);
+  });
+  const b = p.shape[0]!;
+  const rest = p.shape.slice(m + 1);
+  // [b, h/bh, bh, w/bw, bw, …rest] → [bh, bw, b, h/bh, w/bw, …rest].
+  const split = [b, ...spatial.flatMap((d, i) => [d / blockShape[i]!, blockShape[i]!]), ...rest];
+  const perm = [...blockShape.map((_, i) => 2 + 2 * i), 0, ...blockShape.map((_, i) => 1 + 2 * i), ...rest.map((_, i) => 1 + 2 * m + i)];
+  return reshape(transpose(reshape(p, split), perm), [b * blockShape.reduce((q, v) => q * v, 1), ...spatial.map((d, i) => d / blockShape[i]!), ...rest]);
+}
+
+/** tfjs `batchToSpaceND(x, blockShape, crops)`: spaceToBatchND's inverse, then the crops taken off. */
+export function batchToSpaceND(xl: TensorLike, blockShape: readonly number[], crops: ReadonlyArray<readonly [number, number]>): Tensor {
+  const x = asTensor(xl, 'batchToSpaceND');
+  const m = blocks('batchToSpaceND', x, blockShape, crops, 'crops');
+  const prodBlock = blockShape.reduce((q, v) => q * v, 1);
+  if (x.shape[0]! % prodBlock !== 0) throw new Error(`batchToSpaceND: the batch (${x.shape[0]}) must be a multiple of the block size product ${prodBlock}`);
+  const b = x.shape[0]! / prodBlock;
+  const spatial = x.shape.slice(1, m + 1);
+  const rest = x.shape.slice(m + 1);
+  // [bh, bw, b, h, w, …rest] → [b, h, bh, w, bw, …rest].
+  const split = [...blockShape, b, ...spatial, ...rest];
+  const perm = [m, ...spatial.flatMap((_, i) => [m + 1 + i, i]), ...rest.map((_, i) => 2 * m + 1 + i)];
+  const full = reshape(transpose(reshape(x, split), perm), [b, ...spatial.map((d, i) => d * blockShape[i]!), ...rest]);
+  return slice(full, full.shape.map((_, i) => (i >= 1 && i <= m ? crops[i - 1]![0] : 0)), full.shape.map((d, i) => (i >= 1 && i <= m ? d - crops[i - 1]![0] - crops[i - 1]![1] : -1)));
 }

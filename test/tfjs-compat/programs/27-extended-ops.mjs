@@ -30,6 +30,12 @@ export async function run() {
     bincount: [...v(tf.bincount(tf.tensor1d([1, 1, 3, 0], 'int32'), tf.tensor1d([]), 5)), ...v(tf.bincount(tf.tensor1d([1, 1, 3, 0], 'int32'), tf.tensor1d([0.5, 1, 2, 3]), 3))],
     clone: v(tf.clone(m)),
     batchNorm4d: v(tf.batchNorm4d(img, tf.tensor1d([6, 7, 8, 9]), tf.tensor1d([1, 2, 3, 4]), undefined, undefined, 0.01)),
+    separable: v(tf.separableConv2d(tf.tensor4d(Array.from({ length: 2 * 5 * 5 * 2 }, (_, i) => Math.sin(i)), [2, 5, 5, 2]), tf.tensor4d(Array.from({ length: 3 * 3 * 2 * 2 }, (_, i) => Math.cos(i)), [3, 3, 2, 2]), tf.tensor4d([0.5, -1, 2, 0.25, 1, 1, -0.5, 0.75], [1, 1, 4, 2]), 1, 'same')),
+    depthwisePositional: v(tf.depthwiseConv2d(img, tf.ones([1, 1, 4, 1]), 1, 'valid')),
+    lrn: v(tf.localResponseNormalization(tf.tensor4d(Array.from({ length: 2 * 2 * 2 * 6 }, (_, i) => Math.sin(i)), [2, 2, 2, 6]), 2, 1, 0.5, 0.75)),
+    spaceToBatch: v(tf.spaceToBatchND(tf.tensor4d(Array.from({ length: 2 * 4 * 4 * 1 }, (_, i) => i), [2, 4, 4, 1]), [2, 2], [[0, 0], [0, 0]])),
+    spaceToBatchPad: tf.spaceToBatchND(tf.tensor4d(Array.from({ length: 3 * 3 }, (_, i) => i), [1, 3, 3, 1]), [2, 2], [[1, 0], [0, 1]]).shape.join('x'),
+    batchToSpace: v(tf.batchToSpaceND(tf.tensor4d(Array.from({ length: 8 * 2 * 2 }, (_, i) => i), [8, 2, 2, 1]), [2, 2], [[0, 1], [1, 0]])),
     inverseTrig: [...v(tf.atan(tf.tensor1d([-3, 0, 0.5]))), ...v(tf.asin(tf.tensor1d([-1, 0.2, 0.9]))), ...v(tf.acos(tf.tensor1d([-0.5, 0, 1])))],
     atan2: v(tf.atan2(tf.tensor1d([1, 1, -1, -1, 0, 2]), tf.tensor1d([1, -1, 1, -1, -3, 0]))),
     prelu: v(tf.prelu(tf.tensor2d([[-2, 3], [4, -5]]), tf.tensor1d([0.1, 0.5]))),
@@ -41,5 +47,5 @@ const same = { equal: true };
 export const checks = {
   causal: same, band: same, upper: same, reflect: same, symmetric: same, depthToSpace: same, depthShape: same, strided: same, stridedShrink: same, stridedMasks: same,
   hann: { rel: 1e-6 }, hamming: { rel: 1e-6 }, frames: same, framesPad: same, movingAverage: { rel: 1e-6 }, movingAverageRaw: { rel: 1e-6 },
-  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same, inverseTrig: { rel: 1e-5 }, atan2: { rel: 1e-5 }, prelu: { rel: 1e-6 }, methodsMore: { rel: 1e-5 }, addN: same, ensureShape: same, scatterND: same, searchSorted: same, bincount: same, clone: same, batchNorm4d: { rel: 1e-5 },
+  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same, inverseTrig: { rel: 1e-5 }, atan2: { rel: 1e-5 }, prelu: { rel: 1e-6 }, methodsMore: { rel: 1e-5 }, addN: same, ensureShape: same, scatterND: same, searchSorted: same, bincount: same, clone: same, batchNorm4d: { rel: 1e-5 }, separable: { rel: 1e-4 }, depthwisePositional: same, lrn: { rel: 1e-5 }, spaceToBatch: same, spaceToBatchPad: same, batchToSpace: same,
 };
