@@ -24,3 +24,22 @@ describe('image resizing', () => {
     expect(() => image.resizeNearestNeighbor(tensor([[[1]]]), [0, 2])).toThrow('image.resizeNearestNeighbor: size must be [newHeight, newWidth] of positive integers, got [0,2]');
   });
 });
+
+describe('flips and colour conversions', () => {
+  test('by hand, their gradients by central differences, their errors', () => {
+    // One 1×2 image of two RGB pixels: flipped, the pixels swap; the luma of (1, 0, 0) is 0.2989.
+    const x = tensor([1, 0, 0, 0, 1, 0], [1, 1, 2, 3]);
+    expect(Array.from(image.flipLeftRight(x).values)).toEqual([0, 1, 0, 1, 0, 0]);
+    const g = image.rgbToGrayscale(x);
+    expect(g.shape).toEqual([1, 1, 2, 1]);
+    expect(Array.from(g.values).map((v) => +v.toFixed(4))).toEqual([0.2989, 0.587]);
+    expect(image.grayscaleToRGB(g).shape).toEqual([1, 1, 2, 3]);
+    const r = randomUniform([2, 2, 3, 3], 0, 1, { seed: 3 });
+    for (const f of [image.flipLeftRight, image.rgbToGrayscale, (t: typeof r) => image.grayscaleToRGB(image.rgbToGrayscale(t))]) {
+      expect(gradCheck((t) => sum(mul(f(t), f(t))), [r]).passed).toBe(true);
+    }
+    expect(() => image.flipLeftRight(tensor([1, 2]))).toThrow('image.flipLeftRight: expected a batch of images [batch, height, width, channels], got shape [2]');
+    expect(() => image.rgbToGrayscale(tensor([[1, 2]]))).toThrow('image.rgbToGrayscale: the last axis must hold 3 channels (RGB), got shape [1,2]');
+    expect(() => image.grayscaleToRGB(tensor([[1, 2]]))).toThrow('image.grayscaleToRGB: the last axis must hold 1 channel, got shape [1,2]');
+  });
+});

@@ -1,14 +1,15 @@
 /**
  * `tf.image`: resizing images ([batch, h, w, c] or [h, w, c]) by bilinear interpolation or to
- * the nearest pixel, with TensorFlow's `alignCorners` and `halfPixelCenters` conventions. Both
- * are gathers of rows and columns (and, for bilinear, a blend of them), so gradients flow back
- * to the pixels they read.
+ * the nearest pixel, with TensorFlow's `alignCorners` and `halfPixelCenters` conventions; flips
+ * and colour conversions. All are gathers of rows and columns (bilinear blends them; grayscale
+ * is a product with the luma weights), so gradients flow back to the pixels they read.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/shape.js';
 import { tensor } from './creation.js';
 import { add, mul, sub } from './elementwise.js';
 import { gather, reshape } from './layout.js';
+import { matmul } from './matmul.js';
 import { type TensorLike, asTensor } from './primitive.js';
 
 function checkImages(x: Tensor, size: readonly [number, number], op: string): Tensor {
@@ -65,5 +66,29 @@ export function resizeNearestNeighbor(images: TensorLike, size: readonly [number
   return x0.rank === 3 ? reshape(out, out.shape.slice(1)) : out;
 }
 
+/** Each image mirrored left to right (tfjs `image.flipLeftRight`, a batch [b, h, w, c]). */
+export function flipLeftRight(images: TensorLike): Tensor {
+  const x = asTensor(images, 'image.flipLeftRight');
+  if (x.rank !== 4) throw new Error(`image.flipLeftRight: expected a batch of images [batch, height, width, channels], got shape ${fmt(x.shape)}`);
+  const w = x.shape[2]!;
+  return gather(x, Array.from({ length: w }, (_, i) => w - 1 - i), 2);
+}
+
+/** Luma from RGB (tfjs `image.rgbToGrayscale`): 0.2989·r + 0.5870·g + 0.1140·b, one channel kept. */
+export function rgbToGrayscale(images: TensorLike): Tensor {
+  const x = asTensor(images, 'image.rgbToGrayscale');
+  if (x.rank < 2 || x.shape[x.rank - 1] !== 3) throw new Error(`image.rgbToGrayscale: the last axis must hold 3 channels (RGB), got shape ${fmt(x.shape)}`);
+  const weights = tensor([0.2989, 0.587, 0.114], [3, 1]);
+  const flat = reshape(x, [-1, 3]);
+  return reshape(matmul(flat, weights), [...x.shape.slice(0, -1), 1]);
+}
+
+/** One channel repeated into three (tfjs `image.grayscaleToRGB`). */
+export function grayscaleToRGB(images: TensorLike): Tensor {
+  const x = asTensor(images, 'image.grayscaleToRGB');
+  if (x.rank < 2 || x.shape[x.rank - 1] !== 1) throw new Error(`image.grayscaleToRGB: the last axis must hold 1 channel, got shape ${fmt(x.shape)}`);
+  return gather(x, [0, 0, 0], x.rank - 1);
+}
+
 /** tfjs's `tf.image`. */
-export const image = { resizeBilinear, resizeNearestNeighbor };
+export const image = { resizeBilinear, resizeNearestNeighbor, flipLeftRight, rgbToGrayscale, grayscaleToRGB };

@@ -1,5 +1,5 @@
 // tf.image.resizeBilinear and resizeNearestNeighbor with each corner convention, on a batch and
-// on a single image, up and down.
+// on a single image, up and down; flipLeftRight, rgbToGrayscale and grayscaleToRGB.
 import * as tf from '@tensorflow/tfjs';
 
 export async function run() {
@@ -13,7 +13,11 @@ export async function run() {
     out[`nearestDown_${a}_${h}`] = Array.from(tf.image.resizeNearestNeighbor(single, [3, 2], a, h).dataSync());
   }
   out.shape = tf.image.resizeBilinear(single, [2, 3]).shape;
+  const rgb = tf.tensor4d(Array.from({ length: 2 * 2 * 3 * 3 }, (_, i) => (i * 37) % 255), [2, 2, 3, 3]);
+  out.flip = Array.from(tf.image.flipLeftRight(rgb).dataSync());
+  out.gray = Array.from(tf.image.rgbToGrayscale(rgb).dataSync());
+  out.toRGB = Array.from(tf.image.grayscaleToRGB(tf.image.rgbToGrayscale(rgb)).dataSync());
   return out;
 }
 
-export const checks = Object.fromEntries([...['bilinearUp', 'bilinearDown', 'nearestUp', 'nearestDown'].flatMap((k) => [[false, false], [true, false], [false, true]].map(([a, h]) => [`${k}_${a}_${h}`, { abs: 1e-4 }])), ['shape', { equal: true }]]);
+export const checks = Object.fromEntries([...['bilinearUp', 'bilinearDown', 'nearestUp', 'nearestDown'].flatMap((k) => [[false, false], [true, false], [false, true]].map(([a, h]) => [`${k}_${a}_${h}`, { abs: 1e-4 }])), ['shape', { equal: true }], ['flip', { equal: true }], ['gray', { rel: 1e-5 }], ['toRGB', { rel: 1e-5 }]]);
