@@ -48,7 +48,7 @@ export {
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
 export {
   dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, searchSorted,
-  lowerBound, upperBound, bincount, localResponseNormalization, spaceToBatchND, batchToSpaceND,
+  lowerBound, upperBound, bincount, localResponseNormalization, spaceToBatchND, batchToSpaceND, einsum,
 } from './ops/extended.js';
 export { image } from './ops/image.js';
 export {

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { tensor } from '../index.js';
 import { testOp } from '../../test/harness/op.js';
-import { addN, bandPart, batchToSpaceND, localResponseNormalization, spaceToBatchND, bincount, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
+import { addN, bandPart, batchToSpaceND, einsum, localResponseNormalization, spaceToBatchND, bincount, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
 
 const idx = (shape: number[], flat: number): number[] => shape.map((_, i) => Math.floor(flat / shape.slice(i + 1).reduce((p, d) => p * d, 1)) % shape[i]!);
 
@@ -65,7 +65,31 @@ testOp('localResponseNormalization', { fn: (x) => localResponseNormalization(x!,
 // spaceToBatchND then batchToSpaceND with the same blocks and zero crops is the identity.
 testOp('spaceToBatchND ∘ batchToSpaceND', { fn: (x) => batchToSpaceND(spaceToBatchND(x!, [2, 2], [[0, 0], [0, 0]]), [2, 2], [[0, 0], [0, 0]]), cases: [[[2, 4, 2, 3]]], reference: (x) => ({ values: x!.values, shape: x!.shape }) });
 
+testOp('einsum bij,bjk->bik', { fn: (a, b) => einsum('bij,bjk->bik', a!, b!), cases: [[[2, 3, 4], [2, 4, 2]]], reference: (a, b) => {
+  const out = new Float64Array(2 * 3 * 2);
+  for (let n = 0; n < 2; n++) for (let i = 0; i < 3; i++) for (let k = 0; k < 2; k++) {
+    let s = 0;
+    for (let j = 0; j < 4; j++) s += a!.values[(n * 3 + i) * 4 + j]! * b!.values[(n * 4 + j) * 2 + k]!;
+    out[(n * 3 + i) * 2 + k] = s;
+  }
+  return { values: out, shape: [2, 3, 2] };
+} });
+// 'ij,i->j': Σᵢ aᵢⱼ·vᵢ, then the output's one index.
+testOp('einsum ij,i->j', { fn: (a, v) => einsum('ij,i->j', a!, v!), cases: [[[3, 4], [3]]], reference: (a, v) => ({
+  values: [0, 1, 2, 3].map((j) => [0, 1, 2].reduce((s, i) => s + a!.values[i * 4 + j]! * v!.values[i]!, 0)), shape: [4] }) });
+
 describe('extended ops: edges and errors', () => {
+  test('einsum: implicit output, sums of an operand\'s own index; its errors', () => {
+    // 'ij,jk' with no arrow: the indices seen once, sorted ('ik').
+    expect(einsum('ij,jk', tensor([[1, 2]]), tensor([[3], [4]])).arraySync()).toEqual([[11]]);
+    // 'ij,k->k': a's two indices summed out first (Σa = 10), times each b.
+    expect(Array.from(einsum('ij,k->k', tensor([[1, 2], [3, 4]]), tensor([1, 2])).values)).toEqual([10, 20]);
+    expect(() => einsum('ij,jk->ik', tensor([[1]]))).toThrow("einsum: 'ij,jk->ik' names 2 operands, got 1 (one or two are supported)");
+    expect(() => einsum('ii->i', tensor([[1]]))).toThrow("einsum: operand 0's indices 'ii' must be letters, each once");
+    expect(() => einsum('ij,jk->ik', tensor([[1, 2]]), tensor([[1, 2]]))).toThrow("einsum: index 'j' is 2 in one place and 1 in another");
+    expect(() => einsum('ij->iz', tensor([[1]]))).toThrow("einsum: the output 'iz' must be distinct letters of the inputs");
+  });
+
   test('searchSorted and bincount by hand; their errors and those of addN, ensureShape, scatterND', () => {
     // In [1, 3, 3, 7]: 0 goes at 0, 3 at 1 (left) or 3 (right), 8 at 4.
     expect(Array.from(searchSorted(tensor([1, 3, 3, 7]), tensor([0, 3, 8])).dataSync())).toEqual([0, 1, 4]);

@@ -13,6 +13,8 @@ import { add, div, greaterEqual, mul, pow, sub } from './elementwise.js';
 import { concat, gather, pad, reshape, slice, transpose } from './layout.js';
 import { type TensorLike, asTensor } from './primitive.js';
 import { unsortedSegmentSum } from './math.js';
+import { matmul } from './matmul.js';
+import { sum } from './reduce.js';
 import { reverse } from './select.js';
 
 /**
@@ -381,4 +383,59 @@ export function batchToSpaceND(xl: TensorLike, blockShape: readonly number[], cr
   const perm = [m, ...spatial.flatMap((_, i) => [m + 1 + i, i]), ...rest.map((_, i) => 2 * m + 1 + i)];
   const full = reshape(transpose(reshape(x, split), perm), [b, ...spatial.map((d, i) => d * blockShape[i]!), ...rest]);
   return slice(full, full.shape.map((_, i) => (i >= 1 && i <= m ? crops[i - 1]![0] : 0)), full.shape.map((d, i) => (i >= 1 && i <= m ? d - crops[i - 1]![0] - crops[i - 1]![1] : -1)));
+}
+
+/**
+ * tfjs `einsum(equation, ...tensors)` for one or two operands, each index at most once per
+ * operand ('ij,jk->ik', 'bij,bjk->bik', 'ij->ji', 'i,i->'): indices summed where the output
+ * leaves them out. Transposes, reshapes and one batched product, so differentiable.
+ */
+export function einsum(equation: string, ...operands: TensorLike[]): Tensor {
+  const eq = equation.replace(/\s/g, '');
+  const arrow = eq.indexOf('->');
+  const lhs = arrow < 0 ? eq : eq.slice(0, arrow);
+  const terms = lhs.split(',');
+  if (terms.length !== operands.length || terms.length < 1 || terms.length > 2) throw new Error(`einsum: '${equation}' names ${terms.length} operand${terms.length === 1 ? '' : 's'}, got ${operands.length} (one or two are supported)`);
+  const counts = new Map<string, number>();
+  for (const t of terms) for (const c of t) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const out = arrow < 0 ? [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join('') : eq.slice(arrow + 2);
+  const xs = operands.map((o) => asTensor(o, 'einsum'));
+  terms.forEach((t, i) => {
+    if (!/^[a-zA-Z]*$/.test(t) || new Set(t).size !== t.length) throw new Error(`einsum: operand ${i}'s indices '${t}' must be letters, each once`);
+    if (t.length !== xs[i]!.rank) throw new Error(`einsum: operand ${i} has rank ${xs[i]!.rank} but '${t}' names ${t.length} axes`);
+  });
+  if (!/^[a-zA-Z]*$/.test(out) || new Set(out).size !== out.length || [...out].some((c) => !counts.has(c))) throw new Error(`einsum: the output '${out}' must be distinct letters of the inputs`);
+  const size = new Map<string, number>();
+  terms.forEach((t, i) => [...t].forEach((c, a) => {
+    const d = xs[i]!.shape[a]!;
+    if (size.has(c) && size.get(c) !== d) throw new Error(`einsum: index '${c}' is ${size.get(c)} in one place and ${d} in another`);
+    size.set(c, d);
+  }));
+  // An index in one operand only and not in the output is summed out of it first.
+  const own = (t: string, x: Tensor, other: string): [string, Tensor] => {
+    const drop = [...t].map((c, a) => (!other.includes(c) && !out.includes(c) ? a : -1)).filter((a) => a >= 0);
+    return drop.length === 0 ? [t, x] : [[...t].filter((_, a) => !drop.includes(a)).join(''), sum(x, drop)];
+  };
+  const dims = (s: string): number[] => [...s].map((c) => size.get(c)!);
+  const arrange = (t: string, x: Tensor, order: string): Tensor => {
+    const perm = [...order].map((c) => t.indexOf(c));
+    return perm.every((p, i) => p === i) ? x : transpose(x, perm);
+  };
+  if (terms.length === 1) {
+    const [t, x] = own(terms[0]!, xs[0]!, '');
+    return reshape(arrange(t, x, out), dims(out));
+  }
+  const [ta, a] = own(terms[0]!, xs[0]!, terms[1]!);
+  const [tb, b] = own(terms[1]!, xs[1]!, terms[0]!);
+  const batch = [...ta].filter((c) => tb.includes(c) && out.includes(c)).join('');
+  const contract = [...ta].filter((c) => tb.includes(c) && !out.includes(c)).join('');
+  const freeA = [...ta].filter((c) => !tb.includes(c)).join('');
+  const freeB = [...tb].filter((c) => !ta.includes(c)).join('');
+  const n = (s: string): number => dims(s).reduce((p, d) => p * d, 1);
+  // [batch, freeA, contract] · [batch, contract, freeB] → [batch, freeA, freeB].
+  const A = reshape(arrange(ta, a, batch + freeA + contract), [n(batch), n(freeA), n(contract)]);
+  const B = reshape(arrange(tb, b, batch + contract + freeB), [n(batch), n(contract), n(freeB)]);
+  const got = batch + freeA + freeB;
+  const y = reshape(matmul(A, B), dims(got));
+  return reshape(arrange(got, y, out), dims(out));
 }

@@ -36,6 +36,16 @@ export async function run() {
     spaceToBatch: v(tf.spaceToBatchND(tf.tensor4d(Array.from({ length: 2 * 4 * 4 * 1 }, (_, i) => i), [2, 4, 4, 1]), [2, 2], [[0, 0], [0, 0]])),
     spaceToBatchPad: tf.spaceToBatchND(tf.tensor4d(Array.from({ length: 3 * 3 }, (_, i) => i), [1, 3, 3, 1]), [2, 2], [[1, 0], [0, 1]]).shape.join('x'),
     batchToSpace: v(tf.batchToSpaceND(tf.tensor4d(Array.from({ length: 8 * 2 * 2 }, (_, i) => i), [8, 2, 2, 1]), [2, 2], [[0, 1], [1, 0]])),
+    einsum: (() => {
+      const a = tf.tensor3d(Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.sin(i)), [2, 3, 4]);
+      const b = tf.tensor3d(Array.from({ length: 2 * 4 * 5 }, (_, i) => Math.cos(i)), [2, 4, 5]);
+      const p = tf.tensor2d([[1, 2], [3, 4]]);
+      const q = tf.tensor1d([1, -1, 2]);
+      return [
+        ...v(tf.einsum('bij,bjk->bik', a, b)), ...v(tf.einsum('ij,jk->ik', p, p)), ...v(tf.einsum('ij->ji', p)), ...v(tf.einsum('i,i->', q, q)),
+        ...v(tf.einsum('i,j->ij', q, q)), ...v(tf.einsum('ij,j->i', tf.ones([2, 3]), q)), ...v(tf.einsum('ij->i', p)), ...v(tf.einsum('bij,bkj->bik', a, a)),
+      ];
+    })(),
     inverseTrig: [...v(tf.atan(tf.tensor1d([-3, 0, 0.5]))), ...v(tf.asin(tf.tensor1d([-1, 0.2, 0.9]))), ...v(tf.acos(tf.tensor1d([-0.5, 0, 1])))],
     atan2: v(tf.atan2(tf.tensor1d([1, 1, -1, -1, 0, 2]), tf.tensor1d([1, -1, 1, -1, -3, 0]))),
     prelu: v(tf.prelu(tf.tensor2d([[-2, 3], [4, -5]]), tf.tensor1d([0.1, 0.5]))),
@@ -47,5 +57,5 @@ const same = { equal: true };
 export const checks = {
   causal: same, band: same, upper: same, reflect: same, symmetric: same, depthToSpace: same, depthShape: same, strided: same, stridedShrink: same, stridedMasks: same,
   hann: { rel: 1e-6 }, hamming: { rel: 1e-6 }, frames: same, framesPad: same, movingAverage: { rel: 1e-6 }, movingAverageRaw: { rel: 1e-6 },
-  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same, inverseTrig: { rel: 1e-5 }, atan2: { rel: 1e-5 }, prelu: { rel: 1e-6 }, methodsMore: { rel: 1e-5 }, addN: same, ensureShape: same, scatterND: same, searchSorted: same, bincount: same, clone: same, batchNorm4d: { rel: 1e-5 }, separable: { rel: 1e-4 }, depthwisePositional: same, lrn: { rel: 1e-5 }, spaceToBatch: same, spaceToBatchPad: same, batchToSpace: same,
+  dropoutValues: same, dropoutRate: same, setdiff: same, inTopK: same, rand: same, inverseTrig: { rel: 1e-5 }, atan2: { rel: 1e-5 }, prelu: { rel: 1e-6 }, methodsMore: { rel: 1e-5 }, addN: same, ensureShape: same, scatterND: same, searchSorted: same, bincount: same, clone: same, batchNorm4d: { rel: 1e-5 }, separable: { rel: 1e-4 }, depthwisePositional: same, lrn: { rel: 1e-5 }, spaceToBatch: same, spaceToBatchPad: same, batchToSpace: same, einsum: { rel: 1e-5 },
 };
