@@ -24,6 +24,7 @@ import {
 } from '../nn/pooling.js';
 import { Embedding } from '../nn/embedding.js';
 import { GRU, LSTM, SimpleRNN } from '../nn/recurrent.js';
+import { StackedRNN } from '../nn/rnn.js';
 import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from '../nn/reshaping.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from '../nn/merge.js';
 
@@ -147,6 +148,9 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
     const inner = layerToJson(layer.forwardLayer, null);
     (inner.config as JsonObject).name = layer.innerName;
     return { class_name: 'Bidirectional', config: { layer: inner, merge_mode: layer.config.mergeMode ?? 'concat', ...base } };
+  }
+  if (layer instanceof StackedRNN) {
+    throw new Error(`save: layer '${layer.name}' (tf.layers.rnn over ${layer.cells.length} stacked cells) cannot be saved in the TensorFlow.js format yet; stack the recurrent layers instead (lstm({returnSequences: true}), then the next), which compute the same`);
   }
   const registered = registeredName(layer);
   if (registered !== undefined) return { class_name: registered, config: { ...customConfigJson(layer), ...base } };

@@ -18,6 +18,7 @@ import { Embedding, type EmbeddingConfig } from './embedding.js';
 import { AlphaDropout, type AlphaDropoutConfig, GaussianDropout, GaussianNoise, type GaussianNoiseConfig, type RateConfig, SpatialDropout1D } from './noise.js';
 import { LayerNormalization, type LayerNormalizationConfig, PReLU, type PReLUConfig } from './normalization.js';
 import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
+import { type CellConfig, RNNCell, type RNNConfig, StackedRNNCells, rnn } from './rnn.js';
 import { Conv1D, Conv2D, Conv2DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, type GlobalPoolingConfig,
@@ -106,6 +107,12 @@ export const layers = {
   simpleRNN: <const C extends RecurrentConfig>(config: C): SimpleRNN<C> => new SimpleRNN(config),
   lstm: <const C extends RecurrentConfig>(config: C): LSTM<C> => new LSTM(config),
   gru: <const C extends RecurrentConfig>(config: C): GRU<C> => new GRU(config),
+  /** tfjs's generic recurrent layer over a cell or stacked cells (see nn/rnn.ts). */
+  rnn: (config: RNNConfig): Layer => rnn(config),
+  simpleRNNCell: (config: CellConfig): RNNCell => new RNNCell('SimpleRNNCell', config),
+  lstmCell: (config: CellConfig): RNNCell => new RNNCell('LSTMCell', config),
+  gruCell: (config: CellConfig): RNNCell => new RNNCell('GRUCell', config),
+  stackedRNNCells: (config: { cells: RNNCell[] }): StackedRNNCells => new StackedRNNCells(config?.cells),
   add: mergeFactory((c: LayerArgs) => new Add(c), {}),
   subtract: mergeFactory((c: LayerArgs) => new Subtract(c), {}),
   multiply: mergeFactory((c: LayerArgs) => new Multiply(c), {}),

@@ -141,3 +141,23 @@ describe('which recurrent layers step through the fused cells', () => {
     expect(calls.some((c) => /^(lstmCell|gruCell|gruGates|gruOutput)/.test(c.kernel))).toBe(false);
   });
 });
+
+// tfjs's rnn over stacked cells: an LSTM cell feeding a GRU cell, read from the end.
+testLayer('rnn over stacked cells (lstmCell → gruCell, goBackwards)', {
+  make: () => layers.rnn({ cell: [layers.lstmCell({ units: 3, recurrentActivation: 'sigmoid' }), layers.gruCell({ units: 2 })], returnSequences: true, goBackwards: true }),
+  input: [2, 4, 2], output: [2, 4, 2], params: (2 * 12 + 3 * 12 + 12) + (3 * 6 + 2 * 6 + 6),
+  weightNames: ['lstm_cell/kernel', 'lstm_cell/recurrent_kernel', 'lstm_cell/bias', 'gru_cell/kernel', 'gru_cell/recurrent_kernel', 'gru_cell/bias'],
+});
+
+describe('rnn over cells', () => {
+  test('one cell is its layer; stacked cells save with a clear refusal; bad cells are named', async () => {
+    const one = layers.rnn({ cell: layers.gruCell({ units: 2, resetAfter: true }), returnSequences: true, name: 'g' });
+    expect([one.className, one.name, (one.config as { resetAfter?: boolean; returnSequences?: boolean }).resetAfter, (one.config as { returnSequences?: boolean }).returnSequences]).toEqual(['GRU', 'g', true, true]);
+    const m = sequential({ layers: [layers.rnn({ cell: [layers.lstmCell({ units: 2 }), layers.gruCell({ units: 2 })], inputShape: [3, 2] })] });
+    expect(() => m.toJSON(null, false)).toThrow("save: layer 'rnn' (tf.layers.rnn over 2 stacked cells) cannot be saved in the TensorFlow.js format yet; stack the recurrent layers instead (lstm({returnSequences: true}), then the next), which compute the same");
+    expect(() => layers.rnn({ cell: layers.dense({ units: 2 }) as never })).toThrow('rnn: config.cell must be a cell (lstmCell, gruCell, simpleRNNCell), a list of them or stackedRNNCells');
+    expect(() => layers.lstmCell({ units: 0 })).toThrow('LSTMCell: units must be a positive integer, got 0');
+    expect(() => layers.stackedRNNCells({ cells: [] })).toThrow('stackedRNNCells: cells must be a non-empty list of cells (lstmCell, gruCell, simpleRNNCell)');
+    expect(layers.lstmCell({ units: 3 }).stateSize).toEqual([3, 3]);
+  });
+});

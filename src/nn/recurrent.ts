@@ -60,7 +60,7 @@ export interface RecurrentConfig extends LayerArgs {
   dropout?: number;
   /** Fraction of the state dropped before the recurrent product in training (one mask for every step). */
   recurrentDropout?: number;
-  /** Not supported yet; must be false. */
+  /** Carry the final state into the next call (or batch), for the batch size the model declares, until resetStates(). Default false. */
   stateful?: boolean;
   /** Also give the final state: [output, h] ([output, h, c] for LSTM). Default false. */
   returnState?: boolean;

@@ -16,7 +16,7 @@ export interface WrapperConfig extends LayerArgs {
 }
 
 /** Weights of a wrapper: its inner layers'. */
-abstract class Wrapper<C extends WrapperConfig> extends Layer<C> {
+export abstract class Wrapper<C extends LayerArgs> extends Layer<C> {
   protected abstract get inner(): Layer[];
 
   /** Whether files name the inner layers' weights under their own names (Bidirectional) or the wrapper's alone (TimeDistributed). */
