@@ -146,7 +146,7 @@ describe('which recurrent layers step through the fused cells', () => {
 testLayer('rnn over stacked cells (lstmCell → gruCell, goBackwards)', {
   make: () => layers.rnn({ cell: [layers.lstmCell({ units: 3, recurrentActivation: 'sigmoid' }), layers.gruCell({ units: 2 })], returnSequences: true, goBackwards: true }),
   input: [2, 4, 2], output: [2, 4, 2], params: (2 * 12 + 3 * 12 + 12) + (3 * 6 + 2 * 6 + 6),
-  weightNames: ['lstm_cell/kernel', 'lstm_cell/recurrent_kernel', 'lstm_cell/bias', 'gru_cell/kernel', 'gru_cell/recurrent_kernel', 'gru_cell/bias'],
+  weightNames: ['RNNCell_0/kernel', 'RNNCell_0/recurrent_kernel', 'RNNCell_0/bias', 'RNNCell_1/kernel', 'RNNCell_1/recurrent_kernel', 'RNNCell_1/bias'],
 });
 
 describe('rnn over cells', () => {

@@ -3,13 +3,14 @@
  * `lstmCell`, `gruCell` or `simpleRNNCell`, or a list of them (`stackedRNNCells`). One cell is
  * that cell's layer (an `lstm` with the cell's settings and the rnn's sequence options, the same
  * maths and weights); stacked cells run as that many layers, each step's output the next cell's
- * input, which is what stacking cells computes: every inner layer but the last returns its
+ * input, which is what stacking cells computes (weights named as tfjs's files name them,
+ * <rnn>/RNNCell_<i>/kernel): every inner layer but the last returns its
  * sequence, and `returnState` gives the last output, then the cells' final states, the last
  * cell's first (tfjs's and Keras's order for stacked cells).
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { registerVariable } from '../context/context.js';
-import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, stackShape, uniqueName } from './layer.js';
+import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, stackShape } from './layer.js';
 import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
 import { Wrapper } from './wrappers.js';
 
@@ -73,14 +74,9 @@ export class StackedRNN extends Wrapper<RNNConfig> {
     super(config);
     const cells = cellsOf(config.cell);
     const last = cells.length - 1;
-    const taken = new Set<string>();
     this.cells = cells.map((c, i) => cellLayer(c, {
-      // tfjs's cell names ('lstm_cell', 'gru_cell_1'): the weights are <rnn>/<cell>/kernel.
-      name: c.config.name ?? (() => {
-        const n = uniqueName(c.className, taken);
-        taken.add(n);
-        return n;
-      })(),
+      // tfjs's names for stacked cells: its files name the weights <rnn>/RNNCell_<i>/kernel.
+      name: `RNNCell_${i}`,
       returnSequences: i < last ? true : config.returnSequences ?? false,
       returnState: config.returnState ?? false,
       // The first reads the sequence from its end; it then gives its outputs in that order, which the next reads as they come.

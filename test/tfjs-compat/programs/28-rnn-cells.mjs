@@ -22,6 +22,8 @@ export async function run() {
     fill(model);
     out[name] = v(model.predict(x));
     out[`${name}Shapes`] = model.getWeights().map((w) => w.shape.join('x')).join(' ');
+    // The weights' names below the layer's own (tfjs numbers its layer names: rnn_RNN1).
+    out[`${name}Names`] = model.layers[model.layers.length - 1].weights.map((w) => w.name.split('/').slice(1).join('/')).join(' ');
   }
   // returnState of stacked cells: the last output, then each cell's final state.
   const inp = tf.input({ shape: [5, 2] });
@@ -36,5 +38,5 @@ export async function run() {
 
 const close = { rel: 1e-4, abs: 1e-5 };
 export const checks = {
-  single: close, list: close, stacked: close, singleShapes: { equal: true }, listShapes: { equal: true }, stackedShapes: { equal: true }, stateShapes: { equal: true }, states: close,
+  single: close, list: close, stacked: close, singleShapes: { equal: true }, listShapes: { equal: true }, stackedShapes: { equal: true }, singleNames: { equal: true }, listNames: { equal: true }, stackedNames: { equal: true }, stateShapes: { equal: true }, states: close,
 };
