@@ -11,7 +11,7 @@
 import { getContext } from '../context/context.js';
 import { stack, unstack } from '../ops/layout.js';
 import { tensor } from '../ops/creation.js';
-import { Rng } from '../tensor/random.js';
+import { Rng, seedOf } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** An iterator in tfjs's form (`await it.next()` gives `{value, done}`). */
@@ -26,16 +26,18 @@ function isContainer(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor) && !ArrayBuffer.isView(v);
 }
 
+const isHole = (r: unknown): boolean => r === undefined || r === null;
+
+/** A value missing from a batch's element, and what to do about it. */
+function missingValue(where: string, value: unknown, element: number): Error {
+  return new Error(`Dataset.batch: ${where} has no value (${String(value)}) in element ${element} of the batch: an empty CSV cell? Give its column a default in data.csv's columnConfigs, or fill it in a map()`);
+}
+
 /** Stacks the leaves of `rows` (one per element) into tensors with a leading batch axis; objects keep their keys. */
 function batchRows(rows: unknown[], path = 'element'): unknown {
   const first = rows[0];
-  const hole = (r: unknown): boolean => r === undefined || r === null;
-  const missing = rows.findIndex((r) => hole(r) || (Array.isArray(r) && r.some(hole)));
-  if (missing >= 0) {
-    const r = rows[missing];
-    const where = Array.isArray(r) ? `${path}[${r.findIndex(hole)}]` : path;
-    throw new Error(`Dataset.batch: ${where} has no value (${String(Array.isArray(r) ? r.find(hole) : r)}) in element ${missing} of the batch: an empty CSV cell? Give its column a default in data.csv's columnConfigs, or fill it in a map()`);
-  }
+  const missing = rows.findIndex(isHole);
+  if (missing >= 0) throw missingValue(path, rows[missing], missing);
   if (isContainer(first)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(first)) {
@@ -65,6 +67,12 @@ function batchRows(rows: unknown[], path = 'element'): unknown {
     try {
       return tensor(rows.map((r) => (ArrayBuffer.isView(r) ? Array.from(r as Float32Array) : r)) as number[][]);
     } catch (e) {
+      // A missing value inside a row: said as one (looked for here, off the batches that convert).
+      const at = rows.findIndex((r) => Array.isArray(r) && r.some(isHole));
+      if (at >= 0) {
+        const r = rows[at] as unknown[];
+        throw missingValue(`${path}[${r.findIndex(isHole)}]`, r.find(isHole), at);
+      }
       throw new Error(`Dataset.batch: ${path}: ${(e as Error).message}`);
     }
   }
@@ -157,7 +165,7 @@ export class Dataset<T> {
    */
   shuffle(bufferSize: number, seed?: number | string, reshuffleEachIteration = true): Dataset<T> {
     if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new Error(`Dataset.shuffle: bufferSize must be a positive integer, got ${bufferSize}`);
-    const base = seed === undefined ? Math.floor(getContext().rng.uniform() * 2 ** 31) : typeof seed === 'number' ? seed : [...seed].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+    const base = seed === undefined ? Math.floor(getContext().rng.uniform() * 2 ** 31) : typeof seed === 'number' ? seed : seedOf(seed);
     let pass = 0;
     return this.derive(async function* (src) {
       const rng = new Rng(reshuffleEachIteration ? base + 7919 * pass++ : base);

@@ -25,6 +25,7 @@ import {
 import { Embedding } from '../nn/embedding.js';
 import { GRU, LSTM, SimpleRNN } from '../nn/recurrent.js';
 import { StackedRNN } from '../nn/rnn.js';
+import { optional } from '../tensor/options.js';
 import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from '../nn/reshaping.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from '../nn/merge.js';
 
@@ -476,11 +477,6 @@ const EXPLICIT_LAYERS = new Set(['Dense', 'Dropout', 'Activation', 'Flatten', 'L
 
 type Common = { name?: string; trainable: boolean; batchInputShape?: Array<number | null> };
 
-/** `{[key]: v}`, or nothing when v is undefined (an optional config field left out). */
-function orNone<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
-  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
-}
-
 function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, file: string, where: string): Layer | { inputShape: Array<number | null> } {
   switch (cls) {
     case 'Dense': {
@@ -490,7 +486,7 @@ function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, fil
         ...common, units: r.int('units'), activation: r.activation('activation', 'linear'), useBias: r.bool('use_bias', true),
         kernelInitializer: r.initializer('kernel_initializer', 'glorotUniform'), biasInitializer: r.initializer('bias_initializer', 'zeros'),
         ...(reg.kernelRegularizer ? { kernelRegularizer: reg.kernelRegularizer } : {}), ...(reg.biasRegularizer ? { biasRegularizer: reg.biasRegularizer } : {}),
-        ...orNone('kernelConstraint', cons.kernelConstraint), ...orNone('biasConstraint', cons.biasConstraint),
+        ...optional('kernelConstraint', cons.kernelConstraint), ...optional('biasConstraint', cons.biasConstraint),
       });
     }
     case 'Dropout': {
@@ -510,7 +506,7 @@ function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, fil
         ...common, axis, momentum: r.num('momentum', 0.99), epsilon: r.num('epsilon', 1e-3), center: r.bool('center', true), scale: r.bool('scale', true),
         betaInitializer: r.initializer('beta_initializer', 'zeros'), gammaInitializer: r.initializer('gamma_initializer', 'ones'),
         movingMeanInitializer: r.initializer('moving_mean_initializer', 'zeros'), movingVarianceInitializer: r.initializer('moving_variance_initializer', 'ones'),
-        ...orNone('betaConstraint', r.constraint('beta_constraint')), ...orNone('gammaConstraint', r.constraint('gamma_constraint')),
+        ...optional('betaConstraint', r.constraint('beta_constraint')), ...optional('gammaConstraint', r.constraint('gamma_constraint')),
       });
     }
     case 'Maxout': return new Maxout({ ...common, units: r.int('units'), pieces: r.int('pieces', 2), kernelInitializer: r.initializer('kernel_initializer', 'glorotUniform'), biasInitializer: r.initializer('bias_initializer', 'zeros') });

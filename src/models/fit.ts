@@ -220,7 +220,7 @@ export async function fitLoop(model: Model, xAll: Tensor[], yAll: Tensor[], args
       targets = ys.map((t) => takeRows(t, order, start, end));
       const wb = weights === undefined ? undefined : takeRows(weights, order, start, end);
       const inputs = xs.map((t) => takeRows(t, order, start, end));
-      const r = model.withStepWeights(() => model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb));
+      const r = model.withStepWeights(() => model.trainStep(inputs.length === 1 ? inputs[0]! : inputs, targets.length === 1 ? targets[0]! : targets, wb), trainable);
       loss = r.loss.item();
       preds = Array.isArray(r.pred) ? r.pred : [r.pred];
       (r.outputLosses ?? []).forEach((t, i) => (outLossSums[i]! += t.item() * (end - start)));

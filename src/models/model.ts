@@ -300,7 +300,7 @@ export abstract class Model implements TrainingModel {
       ? { count: opt.stepScalarCount, record: (pairs: ReadonlyArray<readonly [Tensor, Tensor]>, s: ArrayLike<number>) => opt.recordUpdate(pairs, s), next: (out: Float64Array) => opt.nextStepScalars(out), done: () => opt.stepDone() }
       : undefined;
     return this.cachedProgram('train', key, batch, () => this.withStepWeights(() =>
-      compileStep({ step: this.stepOf('train'), layers: this.layers, batch, xs, ys, weighted, backend, verify: this.runsCustomCode, ...(stepUpdate === undefined ? {} : { update: stepUpdate }) }, trained)));
+      compileStep({ step: this.stepOf('train'), layers: this.layers, batch, xs, ys, weighted, backend, verify: this.runsCustomCode, ...(stepUpdate === undefined ? {} : { update: stepUpdate }) }, trained), trained));
   }
 
   private compiledTestStep(xs: Tensor[], ys: Tensor[], batch: number, weighted: boolean): CompiledStep | NotCompiled {
@@ -413,9 +413,9 @@ export abstract class Model implements TrainingModel {
     return c.weights;
   }
 
-  /** @internal Runs `f` with gradients on for every step weight (those of a layer frozen after compile too). */
-  withStepWeights<T>(f: () => T): T {
-    const off = this.stepWeights().filter((w) => !w.requiresGrad);
+  /** @internal Runs `f` with gradients on for every step weight (those of a layer frozen after compile too), `trained` when the caller has them. */
+  withStepWeights<T>(f: () => T, trained: readonly Tensor[] = this.stepWeights()): T {
+    const off = trained.filter((w) => !w.requiresGrad);
     if (off.length === 0) return f();
     for (const w of off) w.requiresGrad = true;
     try {
@@ -544,8 +544,9 @@ export abstract class Model implements TrainingModel {
       if (!program.updates) c.optimizer.applyGradients(program.grads);
       return { loss, outputLosses: program.outputLosses.map((t) => t.values[0]!), preds: program.preds, targets: program.ys };
     }
-    const r = this.withStepWeights(() => this.trainStep(this.unwrap(xs), this.unwrap(ys)));
-    c.optimizer.applyGradients(gradientPairs(this.stepWeights(), r.grads));
+    const trained = this.stepWeights();
+    const r = this.withStepWeights(() => this.trainStep(this.unwrap(xs), this.unwrap(ys)), trained);
+    c.optimizer.applyGradients(gradientPairs(trained, r.grads));
     return { loss: r.loss.item(), outputLosses: (r.outputLosses ?? []).map((t) => t.item()), preds: asList(r.pred), targets: ys };
   }
 

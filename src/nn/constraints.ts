@@ -13,6 +13,7 @@ import { getContext, noGrad } from '../context/context.js';
 import { add, clip, div, greaterEqual, mul, sqrt, square, where } from '../ops/elementwise.js';
 import { sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { optional } from '../tensor/options.js';
 import { lookup } from './names.js';
 
 const EPSILON = 1e-7;
@@ -120,16 +121,12 @@ export function constraintFromConfig(className: string, config: Record<string, u
   };
   const axis = config.axis === undefined || config.axis === null ? undefined : (config.axis as Axis);
   switch (className) {
-    case 'MaxNorm': return maxNorm({ ...opt('maxValue', num('max_value', 'maxValue')), ...opt('axis', axis) });
-    case 'MinMaxNorm': return minMaxNorm({ ...opt('minValue', num('min_value', 'minValue')), ...opt('maxValue', num('max_value', 'maxValue')), ...opt('rate', num('rate', 'rate')), ...opt('axis', axis) });
-    case 'UnitNorm': return unitNorm(opt('axis', axis));
+    case 'MaxNorm': return maxNorm({ ...optional('maxValue', num('max_value', 'maxValue')), ...optional('axis', axis) });
+    case 'MinMaxNorm': return minMaxNorm({ ...optional('minValue', num('min_value', 'minValue')), ...optional('maxValue', num('max_value', 'maxValue')), ...optional('rate', num('rate', 'rate')), ...optional('axis', axis) });
+    case 'UnitNorm': return unitNorm(optional('axis', axis));
     case 'NonNeg': return nonNeg();
     default: throw new Error(`${where}: unknown constraint class '${className}' (MaxNorm, MinMaxNorm, NonNeg, UnitNorm)`);
   }
-}
-
-function opt<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
-  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
 }
 
 /** A constraint's file form (tfjs's Layers format): class name and Keras's snake_case config. */

@@ -10,7 +10,7 @@ import { fmt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Initializer, type InitializerIdentifier, getInitializer } from './initializers.js';
 import { type Regularizer, type RegularizerIdentifier, getRegularizer } from './regularizers.js';
-import { type Constraint, type ConstraintIdentifier, getConstraint, setConstraint } from './constraints.js';
+import { type ConstraintIdentifier, getConstraint, setConstraint } from './constraints.js';
 import { Node, SymbolicTensor, isShapeList, isSymbolic } from './symbolic.js';
 
 /** A shape whose batch (or other) dimensions may be unknown: `[null, 784]`. */
@@ -56,8 +56,6 @@ export interface LayerWeight {
   readonly value: Tensor;
   readonly trainable: boolean;
   readonly regularizer: Regularizer | undefined;
-  /** Applied after each update of the weight (Keras's kernel_constraint). */
-  readonly constraint?: Constraint | undefined;
 }
 
 export function formatShape(shape: SymbolicShape): string {
@@ -246,9 +244,9 @@ export abstract class Layer<C extends LayerArgs = LayerArgs> {
     const value = new Tensor(init.init(shape, getContext().rng), shape, { requiresGrad: trainable && this.trainable });
     value.name = `${this.name ?? this.className.toLowerCase()}/${name}`;
     registerVariable(value);
-    const constraint = getConstraint(options.constraint);
-    setConstraint(value, constraint);
-    this.weightList.push({ name, value, trainable, regularizer: getRegularizer(options.regularizer), constraint });
+    // The constraint lives with the weight itself (constraints.ts), where the optimizer finds it.
+    setConstraint(value, getConstraint(options.constraint));
+    this.weightList.push({ name, value, trainable, regularizer: getRegularizer(options.regularizer) });
     return value;
   }
 

@@ -5,7 +5,8 @@
  */
 import { getContext } from '../context/context.js';
 import { randomNormal, randomUniform } from '../ops/creation.js';
-import { add, div, greaterEqual, mul, sub } from '../ops/elementwise.js';
+import { add, greaterEqual, mul, sub } from '../ops/elementwise.js';
+import { dropoutMask } from '../ops/extended.js';
 import { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
@@ -121,6 +122,6 @@ export class SpatialDropout1D extends RateLayer<RateConfig> {
     const r = this.config.rate;
     if (x.rank !== 3) throw new Error(`spatialDropout1d: expected input [batch, steps, channels], got [${x.shape.join(', ')}]`);
     const u = randomUniform([x.shape[0]!, 1, x.shape[2]!], 0, 1, { rng: this.rng });
-    return mul(x, div(greaterEqual(u, r), 1 - r));
+    return mul(x, dropoutMask(u, r));
   }
 }

@@ -11,7 +11,8 @@
 import { gruCell, gruGates, gruOutput, lstmCell } from '../ops/recurrent.js';
 import { getContext, noGrad } from '../context/context.js';
 import { randomUniform, zeros } from '../ops/creation.js';
-import { add, div, greaterEqual, mul, sub } from '../ops/elementwise.js';
+import { add, mul, sub } from '../ops/elementwise.js';
+import { dropoutMask } from '../ops/extended.js';
 import { assignValues, reshape, slice, stack, unstack } from '../ops/layout.js';
 import { matmul } from '../ops/matmul.js';
 import { fmt } from '../tensor/shape.js';
@@ -175,7 +176,7 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
 
   /** A dropout mask for `shape`, scaled by 1/(1 − rate), drawn from the context's generator. */
   private mask(shape: number[], rate: number): Tensor {
-    return div(greaterEqual(randomUniform(shape, 0, 1, { rng: getContext().rng }), rate), 1 - rate);
+    return dropoutMask(randomUniform(shape, 0, 1, { rng: getContext().rng }), rate);
   }
 
   /** The number of state tensors: 1 (h), 2 for LSTM (h, c). */

@@ -1,7 +1,8 @@
 /** Layers without weights: Activation, Flatten, LeakyReLU, ELU, ReLU, ThresholdedReLU, Softmax, Dropout, Masking, Rescaling, and the Input spec. */
 import { getContext } from '../context/context.js';
 import { elu, leakyRelu, relu, softmax } from '../ops/activations.js';
-import { add, div, greater, greaterEqual, minimum, mul, notEqual } from '../ops/elementwise.js';
+import { add, greater, minimum, mul, notEqual } from '../ops/elementwise.js';
+import { dropoutMask } from '../ops/extended.js';
 import { max } from '../ops/reduce.js';
 import { expandDims, reshape } from '../ops/layout.js';
 import { randomUniform } from '../ops/creation.js';
@@ -160,7 +161,7 @@ export class Dropout extends Layer<DropoutConfig> {
     const rate = this.config.rate;
     if (!(options.training ?? false) || rate === 0) return x;
     const u = randomUniform(x.shape, 0, 1, { rng: this.rng ?? getContext().rng });
-    return mul(x, div(greaterEqual(u, rate), 1 - rate));
+    return mul(x, dropoutMask(u, rate));
   }
 }
 

@@ -60,7 +60,8 @@ const realDiv = binaryOp('div', (g, _a, b, y) => [div(g, b), neg(mul(g, div(y, b
 export function div(al: TensorLike, bl: TensorLike): Tensor {
   const a = asTensor(al, 'div');
   const b = asTensor(bl, 'div');
-  return intOf(a, b) ? keepInt(floor(realDiv(a, b)), a, b) : realDiv(a, b);
+  // realDiv of two int32 tensors is tagged int32, and floor keeps the tag.
+  return intOf(a, b) ? floor(realDiv(a, b)) : realDiv(a, b);
 }
 /** aᵇ, broadcast. d/da = b·a^(b−1); d/db = aᵇ·ln a (taken as 0 where a ≤ 0). */
 export const pow = binaryOp('pow', (g, a, b, y) => [

@@ -7,6 +7,7 @@
  */
 import { notTraceable } from '../context/context.js';
 import { fmt } from '../tensor/shape.js';
+import { seedOf } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type RandomOptions, randomUniform, tensor } from './creation.js';
 import { add, div, greaterEqual, mul, pow, sub } from './elementwise.js';
@@ -27,15 +28,13 @@ export function dropout(xl: TensorLike, rate: number, noiseShape?: readonly numb
   if (rate === 0) return x;
   const shape = noiseShape ?? x.shape;
   if (shape.length !== x.rank || shape.some((d, i) => d !== 1 && d !== x.shape[i])) throw new Error(`dropout: noiseShape ${fmt(shape)} must match x's shape ${fmt(x.shape)} with 1s where the mask is shared`);
-  const options: RandomOptions = seed === undefined ? {} : { seed: typeof seed === 'number' ? seed : stringSeed(seed) };
-  const keep = greaterEqual(randomUniform(shape, 0, 1, options), rate);
-  return mul(x, div(keep, 1 - rate));
+  const options: RandomOptions = seed === undefined ? {} : { seed: typeof seed === 'number' ? seed : seedOf(seed) };
+  return mul(x, dropoutMask(randomUniform(shape, 0, 1, options), rate));
 }
 
-function stringSeed(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
+/** Inverted dropout's mask from uniform draws u: 1/(1 − rate) where u ≥ rate, else 0 (the dropout layers' and the op's). */
+export function dropoutMask(u: Tensor, rate: number): Tensor {
+  return div(greaterEqual(u, rate), 1 - rate);
 }
 
 /**

@@ -16,18 +16,16 @@ export type TensorLike = Tensor | number;
  * int32 or bool and one is int32 (tfjs's upcast), else float32. A number is float32, as tfjs
  * converts it. Values stay float32 here (exact to 2²⁴); only the tag follows tfjs.
  */
-export function intOf(...xs: readonly Tensor[]): boolean {
-  let int = false;
-  for (const x of xs) {
-    if (x.dtypeTag === 'int32') int = true;
-    else if (x.dtypeTag !== 'bool') return false;
-  }
-  return int;
+export function intOf(a: Tensor, b?: Tensor): boolean {
+  // Fixed arguments, not a rest list: every elementwise op asks, and a list would be allocated each time.
+  const ta = a.dtypeTag;
+  const tb = b === undefined ? ta : b.dtypeTag;
+  return ta !== undefined && tb !== undefined && (ta === 'int32' || tb === 'int32');
 }
 
-/** `y` tagged int32 when `intOf(...xs)`; returns `y`. */
-export function keepInt(y: Tensor, ...xs: readonly Tensor[]): Tensor {
-  if (intOf(...xs)) y.dtypeTag = 'int32';
+/** `y` tagged int32 when `intOf(a, b)`; returns `y`. */
+export function keepInt(y: Tensor, a: Tensor, b?: Tensor): Tensor {
+  if (intOf(a, b)) y.dtypeTag = 'int32';
   return y;
 }
 

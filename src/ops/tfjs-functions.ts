@@ -12,6 +12,7 @@ import { concat, pad, slice } from './layout.js';
 import { reverse } from './select.js';
 import { type TfjsDType, randomNormal, randomUniform } from './creation.js';
 import { fmt, type Shape } from '../tensor/shape.js';
+import { seedOf } from '../tensor/random.js';
 import { batchNorm } from './math.js';
 import { argmax, argmin } from './reduce.js';
 
@@ -83,17 +84,10 @@ export function randomStandardNormal(shape: Shape, dtype?: TfjsDType, seed?: num
 /** Integers uniform in [minval, maxval) (tfjs `randomUniformInt`), int32. */
 export function randomUniformInt(shape: Shape, minval: number, maxval: number, options: { seed?: number | string } = {}): Tensor {
   if (!Number.isInteger(minval) || !Number.isInteger(maxval) || !(minval < maxval)) throw new Error(`randomUniformInt: minval and maxval must be integers with minval < maxval, got ${minval} and ${maxval}`);
-  const seed = typeof options.seed === 'string' ? hashSeed(options.seed) : options.seed;
+  const seed = typeof options.seed === 'string' ? seedOf(options.seed) : options.seed;
   const t = floor(randomUniform(shape, minval, maxval, seed === undefined ? {} : { seed }));
   t.dtypeTag = 'int32';
   return t;
-}
-
-/** A string seed as a number (FNV-1a): tfjs takes either. */
-function hashSeed(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
 }
 
 /** tfjs `clone(x)`: a copy of x (its own storage; the gradient passes through). */

@@ -8,6 +8,11 @@
  * rng.uniform(); // in [0, 1)
  * rng.normal();  // N(0, 1)
  */
+/** A string seed as a number (tfjs takes either): the rule `Dataset.shuffle` has always used. */
+export function seedOf(seed: string): number {
+  return [...seed].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+}
+
 export class Rng {
   // State as int32 in a typed array, the spare normal as a number and a flag: fields whose
   // representation never changes, so V8's optimized code for them is never thrown away
