@@ -18,6 +18,12 @@
 //   depthwise(kind, a, b, window, multiplier, out, threads): depthwise convolution and its adjoints
 //   maxPool(kind, a, taps, window, out, threads): max pooling (kind 0) and its gradient (kind 1)
 //   conv(kind, a, b, window, n, out, threads, isa): a convolution's three products without im2col's matrix
+//   adagradUpdate(p, g, a, len, lr, eps, threads), adadeltaUpdate(p, g, eg, ed, len, lr, rho, eps, threads),
+//   adamaxUpdate(p, g, m, u, len, lr, b1, b2, eps, corr, threads), scaleUpdate(p, len, k, threads)
+//   binary(op, layout, a, b, out, rows, n, threads): arithmetic and comparisons (arith.h's codes and layouts)
+//   select(cond, a, b, out, layout, threads): where
+//   reduce(op, x, out, outer, len, inner, threads): sum, max or min along the middle axis of [outer, len, inner]
+//   biasAct(z, bias | null, rows, n, act, threads), actGrad(a, dz, len, act, threads): a Dense layer's fused kernels
 //   fillUniform(state, out, a, b)
 //   gatherRows(src, width, dst, order, start, end), allFinite(x) -> boolean: fit's batches and its input check
 #include <node_api.h>
@@ -28,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "arith.h"
 #include "conv.h"
 #include "gemm.h"
 #include "pool.h"
@@ -252,21 +259,6 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// unary(op, x, out): out[i] = f(x[i]) for op 0 exp, 1 log, 2 sigmoid, 3 tanh, 4 softplus.
-napi_value Unary(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  if (!args(env, info, "unary", "(op, x, out)", argv)) return nullptr;
-  int64_t op = -1;
-  if (!integer(env, argv[0], &op) || op < 0 || op >= neurite::UNARY_COUNT) return fail(env, "unary: op must be an integer in [0, " + std::to_string(neurite::UNARY_COUNT) + ")");
-  float *x, *out;
-  size_t nx = 0, nout = 0;
-  if (!floatArray(env, argv[1], &x, &nx)) return fail(env, "unary: x must be a Float32Array");
-  if (!floatArray(env, argv[2], &out, &nout)) return fail(env, "unary: out must be a Float32Array");
-  if (nout < nx) return fail(env, "unary: out has " + std::to_string(nout) + " values, x " + std::to_string(nx));
-  neurite::unary(static_cast<neurite::Unary>(op), x, out, static_cast<int64_t>(nx));
-  return nullptr;
-}
-
 /** Reads N Float32Arrays into ptr, each of at least need[i] values, or throws naming the function and the argument. */
 template <size_t N>
 bool sizedArrays(napi_env env, const napi_value (&argv)[N], const char* fn, const char* const (&names)[N], const int64_t (&need)[N], float* (&ptr)[N]) {
@@ -282,6 +274,195 @@ bool sizedArrays(napi_env env, const napi_value (&argv)[N], const char* fn, cons
     }
   }
   return true;
+}
+
+/** Reads argument v as an integer in [lo, hi], or throws "<fn>: <what>". */
+bool intIn(napi_env env, napi_value v, int64_t lo, int64_t hi, int64_t* out, const std::string& what) {
+  if (integer(env, v, out) && *out >= lo && *out <= hi) return true;
+  fail(env, what);
+  return false;
+}
+
+bool numbers(napi_env env, const napi_value* argv, size_t count, double* out, const char* what) {
+  for (size_t i = 0; i < count; i++)
+    if (napi_get_value_double(env, argv[i], &out[i]) != napi_ok) {
+      fail(env, what);
+      return false;
+    }
+  return true;
+}
+
+/**
+ * An update's arguments laid out (arrays…, len, numbers…, threads): A Float32Arrays of at least
+ * len values, then len, R numbers and the thread count; or throws naming the function and what
+ * is wrong (`numbers`: how the message names them).
+ */
+template <size_t A, size_t R>
+bool updateArgs(napi_env env, napi_callback_info info, const char* fn, const char* signature, const char* const (&names)[A], const char* numbersWhat,
+                float* (&ptr)[A], int64_t* len, double (&real)[R], int64_t* threads) {
+  napi_value argv[A + R + 2];
+  if (!args(env, info, fn, signature, argv)) return false;
+  if (!intIn(env, argv[A], 0, INT64_MAX, len, std::string(fn) + ": len must be an integer ≥ 0") ||
+      !numbers(env, argv + A + 1, R, real, (std::string(fn) + ": " + numbersWhat).c_str()) || !threadsArg(env, argv[A + R + 1], fn, threads))
+    return false;
+  for (size_t i = 0; i < A; i++)
+    if (!floatArg(env, argv[i], fn, names[i], *len, &ptr[i])) return false;
+  return true;
+}
+
+// adagradUpdate(p, g, a, len, lr, eps, threads)
+napi_value AdagradUpdate(napi_env env, napi_callback_info info) {
+  float* p[3];
+  int64_t len = 0, threads = 1;
+  double r[2];
+  if (!updateArgs(env, info, "adagradUpdate", "(p, g, a, len, lr, eps, threads)", {"p", "g", "a"}, "lr and eps must be numbers", p, &len, r, &threads)) return nullptr;
+  overRange(len, threads, [&](int64_t lo, int64_t hi) { neurite::adagrad(p[0], p[1], p[2], lo, hi, r[0], r[1]); });
+  return nullptr;
+}
+
+// adadeltaUpdate(p, g, eg, ed, len, lr, rho, eps, threads)
+napi_value AdadeltaUpdate(napi_env env, napi_callback_info info) {
+  float* p[4];
+  int64_t len = 0, threads = 1;
+  double r[3];
+  if (!updateArgs(env, info, "adadeltaUpdate", "(p, g, eg, ed, len, lr, rho, eps, threads)", {"p", "g", "eg", "ed"}, "lr, rho and eps must be numbers", p, &len, r, &threads)) return nullptr;
+  overRange(len, threads, [&](int64_t lo, int64_t hi) { neurite::adadelta(p[0], p[1], p[2], p[3], lo, hi, r[0], r[1], r[2]); });
+  return nullptr;
+}
+
+// adamaxUpdate(p, g, m, u, len, lr, b1, b2, eps, corr, threads)
+napi_value AdamaxUpdate(napi_env env, napi_callback_info info) {
+  float* p[4];
+  int64_t len = 0, threads = 1;
+  double r[5];
+  if (!updateArgs(env, info, "adamaxUpdate", "(p, g, m, u, len, lr, b1, b2, eps, corr, threads)", {"p", "g", "m", "u"}, "lr, b1, b2, eps and corr must be numbers", p, &len, r, &threads)) return nullptr;
+  overRange(len, threads, [&](int64_t lo, int64_t hi) { neurite::adamax(p[0], p[1], p[2], p[3], lo, hi, r[0], r[1], r[2], r[3], r[4]); });
+  return nullptr;
+}
+
+// scaleUpdate(p, len, k, threads)
+napi_value ScaleUpdate(napi_env env, napi_callback_info info) {
+  float* p[1];
+  int64_t len = 0, threads = 1;
+  double k[1];
+  if (!updateArgs(env, info, "scaleUpdate", "(p, len, k, threads)", {"p"}, "k must be a number", p, &len, k, &threads)) return nullptr;
+  overRange(len, threads, [&](int64_t lo, int64_t hi) { neurite::scale(p[0], lo, hi, k[0]); });
+  return nullptr;
+}
+
+/** Bands for an elementwise kernel over `span` units of `size` values each: one per thread from UPDATE_THREAD_MIN values. */
+template <typename Fn>
+void elementwiseBands(int64_t span, int64_t size, int64_t threads, Fn fn) {
+  inBands(span, span * size >= UPDATE_THREAD_MIN && span > 1 ? static_cast<int>(threads) : 1, size >= 16 ? 1 : 16, fn);
+}
+
+// binary(op, layout, a, b, out, rows, n, threads)
+napi_value BinaryOp(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!args(env, info, "binary", "(op, layout, a, b, out, rows, n, threads)", argv)) return nullptr;
+  int64_t op = 0, layout = 0, rows = 0, n = 0, threads = 1;
+  if (!intIn(env, argv[0], 0, neurite::BINARY_COUNT - 1, &op, "binary: op must be an integer in [0, " + std::to_string(neurite::BINARY_COUNT) + ")") ||
+      !intIn(env, argv[1], 0, neurite::LAYOUT_COUNT - 1, &layout, "binary: layout must be an integer in [0, " + std::to_string(neurite::LAYOUT_COUNT) + ")") ||
+      !intIn(env, argv[5], 0, INT32_MAX, &rows, "binary: rows and n must be integers in [0, 2^31)") || !intIn(env, argv[6], 0, INT32_MAX, &n, "binary: rows and n must be integers in [0, 2^31)") ||
+      !threadsArg(env, argv[7], "binary", &threads))
+    return nullptr;
+  const int64_t len = rows * n;
+  // What each operand holds in each layout: all values, one, one row, one per row.
+  const int64_t aNeed[7] = {len, len, 1, len, n, len, rows};
+  const int64_t bNeed[7] = {len, 1, len, n, len, rows, len};
+  const napi_value arrays[3] = {argv[2], argv[3], argv[4]};
+  float* p[3];
+  if (!sizedArrays(env, arrays, "binary", {"a", "b", "out"}, {aNeed[layout], bNeed[layout], len}, p)) return nullptr;
+  const auto code = static_cast<neurite::Binary>(op);
+  const int lay = static_cast<int>(layout);
+  if (len == 0) return nullptr;
+  if (layout <= 2) elementwiseBands(len, 1, threads, [&](int64_t lo, int64_t hi) { neurite::binary(code, lay, p[0], p[1], p[2], n, lo, hi); });
+  else elementwiseBands(rows, n, threads, [&](int64_t lo, int64_t hi) { neurite::binary(code, lay, p[0], p[1], p[2], n, lo, hi); });
+  return nullptr;
+}
+
+// select(cond, a, b, out, layout, threads)
+napi_value Select(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!args(env, info, "select", "(cond, a, b, out, layout, threads)", argv)) return nullptr;
+  int64_t layout = 0, threads = 1;
+  if (!intIn(env, argv[4], 0, 2, &layout, "select: layout must be 0 (all alike), 1 (b one value) or 2 (a one value)") || !threadsArg(env, argv[5], "select", &threads)) return nullptr;
+  float* out = nullptr;
+  size_t n = 0;
+  if (!floatArray(env, argv[3], &out, &n)) return fail(env, "select: out must be a Float32Array");
+  const int64_t len = static_cast<int64_t>(n);
+  const napi_value arrays[3] = {argv[0], argv[1], argv[2]};
+  float* p[3];
+  if (!sizedArrays(env, arrays, "select", {"cond", "a", "b"}, {len, layout == 2 ? 1 : len, layout == 1 ? 1 : len}, p)) return nullptr;
+  if (len == 0) return nullptr;
+  elementwiseBands(len, 1, threads, [&](int64_t lo, int64_t hi) { neurite::select(p[0], p[1], p[2], out, static_cast<int>(layout), lo, hi); });
+  return nullptr;
+}
+
+// reduce(op, x, out, outer, len, inner, threads)
+napi_value ReduceOp(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!args(env, info, "reduce", "(op, x, out, outer, len, inner, threads)", argv)) return nullptr;
+  int64_t op = 0, dims[3], threads = 1;
+  if (!intIn(env, argv[0], 0, neurite::REDUCE_COUNT - 1, &op, "reduce: op must be 0 (sum), 1 (max) or 2 (min)")) return nullptr;
+  for (int i = 0; i < 3; i++)
+    if (!intIn(env, argv[3 + i], 0, INT32_MAX, &dims[i], "reduce: outer, len and inner must be integers in [0, 2^31)")) return nullptr;
+  if (!threadsArg(env, argv[6], "reduce", &threads)) return nullptr;
+  const int64_t outer = dims[0], len = dims[1], inner = dims[2];
+  const napi_value arrays[2] = {argv[1], argv[2]};
+  float* p[2];
+  if (!sizedArrays(env, arrays, "reduce", {"x", "out"}, {outer * len * inner, outer * inner}, p)) return nullptr;
+  const auto code = static_cast<neurite::Reduce>(op);
+  const bool big = outer * len * inner >= UPDATE_THREAD_MIN;
+  // By outer rows where there are several; one outer row (a bias gradient) by bands of columns.
+  if (outer > 1 || inner == 1) inBands(outer, big && outer > 1 ? static_cast<int>(threads) : 1, 1, [&](int64_t lo, int64_t hi) { neurite::reduce(code, p[0], p[1], len, inner, lo, hi, 0, inner); });
+  else inBands(inner, big && inner >= 32 ? static_cast<int>(threads) : 1, 16, [&](int64_t lo, int64_t hi) { neurite::reduce(code, p[0], p[1], len, inner, 0, outer, lo, hi); });
+  return nullptr;
+}
+
+// biasAct(z, bias | null, rows, n, act, threads)
+napi_value BiasAct(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!args(env, info, "biasAct", "(z, bias, rows, n, act, threads)", argv)) return nullptr;
+  int64_t rows = 0, n = 0, act = 0, threads = 1;
+  if (!intIn(env, argv[2], 0, INT32_MAX, &rows, "biasAct: rows and n must be integers in [0, 2^31)") || !intIn(env, argv[3], 0, INT32_MAX, &n, "biasAct: rows and n must be integers in [0, 2^31)") ||
+      !intIn(env, argv[4], 0, 3, &act, "biasAct: act must be 0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)") || !threadsArg(env, argv[5], "biasAct", &threads))
+    return nullptr;
+  napi_valuetype bt;
+  napi_typeof(env, argv[1], &bt);
+  float *z, *bias = nullptr;
+  if (!floatArg(env, argv[0], "biasAct", "z", rows * n, &z) || (bt != napi_null && !floatArg(env, argv[1], "biasAct", "bias", n, &bias))) return nullptr;
+  elementwiseBands(rows, n, threads, [&](int64_t lo, int64_t hi) { neurite::biasAct(z, bias, n, static_cast<neurite::Act>(act), lo, hi); });
+  return nullptr;
+}
+
+// actGrad(a, dz, len, act, threads)
+napi_value ActGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!args(env, info, "actGrad", "(a, dz, len, act, threads)", argv)) return nullptr;
+  int64_t len = 0, act = 0, threads = 1;
+  if (!intIn(env, argv[2], 0, INT64_MAX, &len, "actGrad: len must be an integer ≥ 0") || !intIn(env, argv[3], 0, 3, &act, "actGrad: act must be 0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)") ||
+      !threadsArg(env, argv[4], "actGrad", &threads))
+    return nullptr;
+  float *a, *dz;
+  if (!floatArg(env, argv[0], "actGrad", "a", len, &a) || !floatArg(env, argv[1], "actGrad", "dz", len, &dz)) return nullptr;
+  elementwiseBands(len, 1, threads, [&](int64_t lo, int64_t hi) { neurite::actGrad(a, dz, static_cast<neurite::Act>(act), lo, hi); });
+  return nullptr;
+}
+
+// unary(op, x, out): out[i] = f(x[i]) for op 0 exp, 1 log, 2 sigmoid, 3 tanh, 4 softplus.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, "unary", "(op, x, out)", argv)) return nullptr;
+  int64_t op = -1;
+  if (!integer(env, argv[0], &op) || op < 0 || op >= neurite::UNARY_COUNT) return fail(env, "unary: op must be an integer in [0, " + std::to_string(neurite::UNARY_COUNT) + ")");
+  float *x, *out;
+  size_t nx = 0, nout = 0;
+  if (!floatArray(env, argv[1], &x, &nx)) return fail(env, "unary: x must be a Float32Array");
+  if (!floatArray(env, argv[2], &out, &nout)) return fail(env, "unary: out must be a Float32Array");
+  if (nout < nx) return fail(env, "unary: out has " + std::to_string(nout) + " values, x " + std::to_string(nx));
+  neurite::unary(static_cast<neurite::Unary>(op), x, out, static_cast<int64_t>(nx));
+  return nullptr;
 }
 
 /**
@@ -655,6 +836,15 @@ napi_value Init(napi_env env, napi_value exports) {
       {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv", nullptr, Conv, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adagradUpdate", nullptr, AdagradUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adadeltaUpdate", nullptr, AdadeltaUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamaxUpdate", nullptr, AdamaxUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scaleUpdate", nullptr, ScaleUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, BinaryOp, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"select", nullptr, Select, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reduce", nullptr, ReduceOp, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"biasAct", nullptr, BiasAct, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"actGrad", nullptr, ActGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fillUniform", nullptr, FillUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

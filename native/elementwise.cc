@@ -338,6 +338,50 @@ NEURITE_CLONES bool allFinite(const float* x, int64_t n) {
   return true;
 }
 
+namespace {
+template <Act A>
+NEURITE_INLINE void biasActOf(float* __restrict z, const float* __restrict bias, int64_t n, int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; r++) {
+    float* __restrict row = z + r * n;
+    for (int64_t j = 0; j < n; j++) {
+      const float v = bias == nullptr ? row[j] : row[j] + bias[j];
+      if (A == Act::Relu) row[j] = v > 0 || v != v ? v : 0.0f;
+      else if (A == Act::Sigmoid) row[j] = static_cast<float>(sigmoid(v));
+      else if (A == Act::Tanh) row[j] = static_cast<float>(tanhOf(v));
+      else row[j] = v;
+    }
+  }
+}
+
+template <Act A>
+NEURITE_INLINE void actGradOf(const float* __restrict a, float* __restrict dz, int64_t lo, int64_t hi) {
+  for (int64_t i = lo; i < hi; i++) {
+    const double ai = a[i], d = dz[i];
+    if (A == Act::Relu) dz[i] = a[i] > 0 ? dz[i] : 0.0f;
+    else if (A == Act::Tanh) dz[i] = static_cast<float>(d * (1 - ai * ai));
+    else if (A == Act::Sigmoid) dz[i] = static_cast<float>(d * ai * (1 - ai));
+  }
+}
+}  // namespace
+
+NEURITE_CLONES void biasAct(float* z, const float* bias, int64_t n, Act act, int64_t r0, int64_t r1) {
+  switch (act) {
+    case Act::Linear: if (bias != nullptr) biasActOf<Act::Linear>(z, bias, n, r0, r1); break;
+    case Act::Relu: biasActOf<Act::Relu>(z, bias, n, r0, r1); break;
+    case Act::Sigmoid: biasActOf<Act::Sigmoid>(z, bias, n, r0, r1); break;
+    case Act::Tanh: biasActOf<Act::Tanh>(z, bias, n, r0, r1); break;
+  }
+}
+
+NEURITE_CLONES void actGrad(const float* a, float* dz, Act act, int64_t lo, int64_t hi) {
+  switch (act) {
+    case Act::Relu: actGradOf<Act::Relu>(a, dz, lo, hi); break;
+    case Act::Sigmoid: actGradOf<Act::Sigmoid>(a, dz, lo, hi); break;
+    case Act::Tanh: actGradOf<Act::Tanh>(a, dz, lo, hi); break;
+    case Act::Linear: break;
+  }
+}
+
 void unary(Unary op, const float* x, float* out, int64_t n) {
   switch (op) {
     case Unary::Exp: expLoop(x, out, n); break;

@@ -13,6 +13,19 @@ constexpr int UNARY_COUNT = 5;
 
 void unary(Unary op, const float* x, float* out, int64_t n);
 
+/** Activation codes of the fused Dense kernels, as the WebAssembly backend's (ACT_CODES). */
+enum class Act { Linear = 0, Relu = 1, Sigmoid = 2, Tanh = 3 };
+
+/**
+ * z[r][j] ← act(z[r][j] + bias[j]) for rows [r0, r1) of rows×n (bias null for none): the bias
+ * added in float32 and relu as the reference's (bit for bit: NaN stays, −0 becomes +0); sigmoid
+ * and tanh as this file's (within a float32 ulp of the reference's).
+ */
+void biasAct(float* z, const float* bias, int64_t n, Act act, int64_t r0, int64_t r1);
+
+/** dz ← dz ⊙ act′ on values [lo, hi), written from the activation's output a: the reference's arithmetic (float64, rounded once), bit for bit. */
+void actGrad(const float* a, float* dz, Act act, int64_t lo, int64_t hi);
+
 /** Whether none of x's n values is NaN or ±∞ (fit's check of its data, vectorized). */
 bool allFinite(const float* x, int64_t n);
 

@@ -62,6 +62,47 @@ NEURITE_CLONES void adamLoop(float* __restrict p, const float* __restrict g, flo
   }
 }
 
+// Adagrad, Adadelta, Adamax and AdamW's decay as the reference writes them: float64 arithmetic in
+// its order, each state value rounded to float32 when stored and read back as stored.
+NEURITE_CLONES void adagradLoop(float* __restrict p, const float* __restrict g, float* __restrict a, int64_t lo, int64_t hi, double lr, double eps) {
+  for (int64_t i = lo; i < hi; i++) {
+    const double gi = g[i];
+    const float ai = static_cast<float>(a[i] + gi * gi);
+    a[i] = ai;
+    p[i] = static_cast<float>(p[i] - (lr * gi) / std::sqrt(ai + eps));
+  }
+}
+
+NEURITE_CLONES void adadeltaLoop(float* __restrict p, const float* __restrict g, float* __restrict eg, float* __restrict ed, int64_t lo, int64_t hi, double lr, double rho, double eps) {
+  const double c = 1 - rho;
+  for (int64_t i = lo; i < hi; i++) {
+    const double gi = g[i];
+    const float egi = static_cast<float>(rho * eg[i] + c * gi * gi);
+    eg[i] = egi;
+    const double delta = (-std::sqrt(ed[i] + eps) / std::sqrt(egi + eps)) * gi;
+    ed[i] = static_cast<float>(rho * ed[i] + c * delta * delta);
+    p[i] = static_cast<float>(p[i] + lr * delta);
+  }
+}
+
+NEURITE_CLONES void adamaxLoop(float* __restrict p, const float* __restrict g, float* __restrict m, float* __restrict u, int64_t lo, int64_t hi, double lr, double b1, double b2, double eps, double corr) {
+  const double c = 1 - b1;
+  for (int64_t i = lo; i < hi; i++) {
+    const double gi = g[i];
+    const float mi = static_cast<float>(m[i] + (gi - m[i]) * c);
+    m[i] = mi;
+    // As JavaScript's Math.max: NaN wins.
+    const double bu = b2 * u[i], ag = std::fabs(gi);
+    const float ui = static_cast<float>(bu != bu || ag != ag ? NAN : (bu > ag ? bu : ag));
+    u[i] = ui;
+    p[i] = static_cast<float>(p[i] - (lr * mi) / (corr * (ui + eps)));
+  }
+}
+
+NEURITE_CLONES void scaleLoop(float* __restrict p, int64_t lo, int64_t hi, double k) {
+  for (int64_t i = lo; i < hi; i++) p[i] = static_cast<float>(p[i] * k);
+}
+
 inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
 
 inline uint32_t next(uint32_t* s) {
@@ -97,6 +138,16 @@ void sgd(float* p, const float* g, float* v, int64_t lo, int64_t hi, double lr, 
 void adam(float* p, const float* g, float* m, float* v, int64_t lo, int64_t hi, double alpha, double b1, double b2, double eps) {
   adamLoop(p, g, m, v, lo, hi, static_cast<float>(alpha), static_cast<float>(1 - b1), static_cast<float>(1 - b2), static_cast<float>(eps));
 }
+
+void adagrad(float* p, const float* g, float* a, int64_t lo, int64_t hi, double lr, double eps) { adagradLoop(p, g, a, lo, hi, lr, eps); }
+
+void adadelta(float* p, const float* g, float* eg, float* ed, int64_t lo, int64_t hi, double lr, double rho, double eps) { adadeltaLoop(p, g, eg, ed, lo, hi, lr, rho, eps); }
+
+void adamax(float* p, const float* g, float* m, float* u, int64_t lo, int64_t hi, double lr, double b1, double b2, double eps, double corr) {
+  adamaxLoop(p, g, m, u, lo, hi, lr, b1, b2, eps, corr);
+}
+
+void scale(float* p, int64_t lo, int64_t hi, double k) { scaleLoop(p, lo, hi, k); }
 
 void fillUniform(uint32_t* state, float* out, int64_t len, double a, double b) {
   uint32_t s[4] = {state[0], state[1], state[2], state[3]};

@@ -1,18 +1,20 @@
 /**
- * The native backend (Node only): the WebAssembly backend's memory and kernels, with the matrix
- * products, where training spends its time, in a C++ addon built from source at install
- * (`native/`, node-gyp and Node-API): packed, register-blocked micro-kernels for AVX-512 or
- * AVX2+FMA chosen at load for this CPU (plain C++ elsewhere), split across the addon's own
- * thread pool. The addon reads the operands where they are — WebAssembly memory for resident
+ * The native backend (Node only): the WebAssembly backend's memory and its sequencer of tiny
+ * programs, with every kernel that backend runs natively in a C++ addon built from source at
+ * install (`native/`, node-gyp and Node-API) instead: the matrix products (packed,
+ * register-blocked micro-kernels for AVX-512 or AVX2+FMA chosen at load for this CPU, plain C++
+ * elsewhere), convolution, pooling, the recurrent cells, elementwise arithmetic, reductions and
+ * every optimizer's update, split across the addon's own thread pool. The addon reads the operands where they are — WebAssembly memory for resident
  * arrays, JavaScript memory otherwise — so nothing is copied per call.
  *
  * Where the addon did not build (no compiler at install) or cannot load, `nativeAddon()` says
  * why and the default backend is the WebAssembly one.
  */
-import type { Backend, Kernels, UnaryOp, Window2d } from '../backend.js';
+import type { Backend, BinaryOp, Kernels, ReduceOp, UnaryOp, Window2d } from '../backend.js';
 import { batchPlan } from '../batch.js';
 import { jsBackend } from '../js/index.js';
-import { NATIVE_MIN, type WasmOptions, wasmBackend } from '../wasm/index.js';
+import { BINARY_CODES, binaryLayout, selectLayout } from '../wasm/elementwise.js';
+import { ACT_CODES, NATIVE_MIN, type WasmOptions, wasmBackend } from '../wasm/index.js';
 import { WINDOW_FIELDS, writeWindow } from '../wasm/window.js';
 import type { Buf } from '../../tensor/tensor.js';
 
@@ -46,6 +48,17 @@ interface Addon {
   maxPool(kind: 0 | 1, a: Float32Array, taps: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   col2im(cols: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   fillUniform(state: Int32Array, out: Float32Array, a: number, b: number): void;
+  adagradUpdate(p: Float32Array, g: Float32Array, a: Float32Array, len: number, lr: number, eps: number, threads: number): void;
+  adadeltaUpdate(p: Float32Array, g: Float32Array, eg: Float32Array, ed: Float32Array, len: number, lr: number, rho: number, eps: number, threads: number): void;
+  adamaxUpdate(p: Float32Array, g: Float32Array, m: Float32Array, u: Float32Array, len: number, lr: number, b1: number, b2: number, eps: number, corr: number, threads: number): void;
+  scaleUpdate(p: Float32Array, len: number, k: number, threads: number): void;
+  /** op and layout as the WebAssembly module's (src/backends/wasm/elementwise.ts BINARY_CODES, binaryLayout). */
+  binary(op: number, layout: number, a: Float32Array, b: Float32Array, out: Float32Array, rows: number, n: number, threads: number): void;
+  select(cond: Float32Array, a: Float32Array, b: Float32Array, out: Float32Array, layout: number, threads: number): void;
+  /** op 0 sum, 1 max, 2 min along the middle axis of x as [outer, len, inner]. */
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, len: number, inner: number, threads: number): void;
+  biasAct(z: Float32Array, bias: Float32Array | null, rows: number, n: number, act: number, threads: number): void;
+  actGrad(a: Float32Array, dz: Float32Array, len: number, act: number, threads: number): void;
 }
 
 /** Where `npm ci` / `npm install` builds the addon (scripts/build-native.mjs), from the package root. */
@@ -122,6 +135,40 @@ const ISA_LEVELS: Record<NativeIsa, number> = { generic: 0, avx2: 1, avx512: 2 }
 
 /** The maps the addon computes, in its op-code order (native/elementwise.h). */
 const NATIVE_UNARY = ['exp', 'log', 'sigmoid', 'tanh', 'softplus'] as const;
+
+/** The reductions the addon computes, in its op-code order (native/arith.h). */
+const NATIVE_REDUCE = ['sum', 'max', 'min'] as const;
+
+/** The arithmetic and comparisons the addon computes (native/arith.h, the WebAssembly module's codes). */
+const NATIVE_BINARY = Object.keys(BINARY_CODES) as Array<keyof typeof BINARY_CODES>;
+
+/**
+ * Reducing `axes` (sorted) of `shape` as one block: x seen as [outer, len, inner] reduced along
+ * its middle axis, written into `into`; false where the axes are not one run. The last axes
+ * (inner 1) first, as the reference tells them apart: it sums those in float64 (the addon too).
+ * Plain loops: this runs on every call of a compiled step, which must not allocate.
+ */
+export function reduceBlock(shape: readonly number[], axes: readonly number[], into: number[]): boolean {
+  const rank = shape.length;
+  let trailing = true;
+  for (let i = 0; i < axes.length; i++) if (axes[axes.length - 1 - i] !== rank - 1 - i) trailing = false;
+  const first = axes.length === 0 ? rank : axes[0]!;
+  for (let i = 1; i < axes.length; i++) if (axes[i] !== first + i) return false;
+  const last = trailing ? rank : first + axes.length;
+  let outer = 1, len = 1, inner = 1;
+  for (let d = 0; d < rank; d++) {
+    if (d < first) outer *= shape[d]!;
+    else if (d < last) len *= shape[d]!;
+    else inner *= shape[d]!;
+  }
+  // Inner 1 past axes that are not the last ones (size-1 axes after them): the addon would sum
+  // those in float64, the reference (its general walk) in float32.
+  if (!trailing && inner === 1) return false;
+  into[0] = outer;
+  into[1] = len;
+  into[2] = inner;
+  return true;
+}
 
 /** Products below this many multiply-adds run in the reference kernel: the call would cost more. */
 export const NATIVE_MATMUL_MIN = 1024;
@@ -275,7 +322,76 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else wasm.kernels.convGradInput(g, b, w, n, out);
   };
 
-  const native = [...NATIVE_UNARY, 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'softmaxCrossEntropy', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gruGates', 'gruGatesGrad', 'gruOutput', 'gruOutputGrad'];
+  // Arithmetic and comparisons (same shapes, a scalar, a row or a value per row broadcast), where,
+  // and reductions along one run of axes: the reference's results bit for bit (native/arith.h).
+  const binary = (op: BinaryOp & keyof typeof BINARY_CODES): Kernels[BinaryOp] => {
+    const code = BINARY_CODES[op];
+    const fallback = wasm.kernels[op];
+    return (a, aShape, b, bShape, out, outShape) => {
+      const n = out.length;
+      if (n >= NATIVE_MIN && isF32(a) && isF32(b) && isF32(out)) {
+        const layout = binaryLayout(a.length, aShape, b.length, bShape, outShape, n);
+        if (layout >= 0) {
+          const rowLen = layout >= 3 ? outShape[outShape.length - 1]! : n;
+          addon.binary(code, layout, a, b, out, n / rowLen, rowLen, threads);
+          return;
+        }
+      }
+      fallback(a, aShape, b, bShape, out, outShape);
+    };
+  };
+  const arithmetic = Object.fromEntries(NATIVE_BINARY.map((op) => [op, binary(op)])) as Pick<Kernels, (typeof NATIVE_BINARY)[number]>;
+  const where: Kernels['where'] = (cond, cShape, a, aShape, b, bShape, out, outShape) => {
+    const n = out.length;
+    const layout = selectLayout(cond, a, b, n);
+    if (layout >= 0 && n >= NATIVE_MIN && isF32(cond) && isF32(a) && isF32(b) && isF32(out)) addon.select(cond, a, b, out, layout, threads);
+    else wasm.kernels.where(cond, cShape, a, aShape, b, bShape, out, outShape);
+  };
+  const block = [0, 0, 0];
+  const reduce = (op: ReduceOp): Kernels[ReduceOp] => {
+    const code = NATIVE_REDUCE.indexOf(op);
+    const fallback = wasm.kernels[op];
+    return (x, shape, axes, out) => {
+      if (x.length >= NATIVE_MIN && out.length > 0 && isF32(x) && isF32(out) && reduceBlock(shape, axes, block)) addon.reduce(code, x, out, block[0]!, block[1]!, block[2]!, threads);
+      else fallback(x, shape, axes, out);
+    };
+  };
+  const reductions = Object.fromEntries(NATIVE_REDUCE.map((op) => [op, reduce(op)])) as Pick<Kernels, ReduceOp>;
+
+  // A Dense layer's fused kernels (compile/fuse.ts): bias and activation, its derivative, the bias
+  // gradient (the column sums of the reference, float32 row by row: the addon's reduce).
+  const biasAct: Kernels['biasAct'] = (z, bias, rows, n, act) => {
+    if (rows * n >= NATIVE_MIN) addon.biasAct(z, bias, rows, n, ACT_CODES[act], threads);
+    else wasm.kernels.biasAct(z, bias, rows, n, act);
+  };
+  const actGrad: Kernels['actGrad'] = (a, dz, len, act) => {
+    if (len >= NATIVE_MIN) addon.actGrad(a, dz, len, ACT_CODES[act], threads);
+    else wasm.kernels.actGrad(a, dz, len, act);
+  };
+  const biasGrad: Kernels['biasGrad'] = (dz, db, rows, n) => {
+    if (rows * n >= NATIVE_MIN && n > 0) addon.reduce(0, dz, db, 1, rows, n, threads);
+    else wasm.kernels.biasGrad(dz, db, rows, n);
+  };
+
+  // The other optimizers' updates, in the reference's float64 arithmetic (native/update.h).
+  const adagradUpdate: Kernels['adagradUpdate'] = (p, g, a, len, lr, eps) => {
+    if (len >= NATIVE_MIN && isF32(p) && isF32(g)) addon.adagradUpdate(p, g, a, len, lr, eps, threads);
+    else reference.adagradUpdate(p, g, a, len, lr, eps);
+  };
+  const adadeltaUpdate: Kernels['adadeltaUpdate'] = (p, g, eg, ed, len, lr, rho, eps) => {
+    if (len >= NATIVE_MIN && isF32(p) && isF32(g)) addon.adadeltaUpdate(p, g, eg, ed, len, lr, rho, eps, threads);
+    else reference.adadeltaUpdate(p, g, eg, ed, len, lr, rho, eps);
+  };
+  const adamaxUpdate: Kernels['adamaxUpdate'] = (p, g, m, u, len, lr, b1, b2, eps, corr) => {
+    if (len >= NATIVE_MIN && isF32(p) && isF32(g)) addon.adamaxUpdate(p, g, m, u, len, lr, b1, b2, eps, corr, threads);
+    else reference.adamaxUpdate(p, g, m, u, len, lr, b1, b2, eps, corr);
+  };
+  const scaleUpdate: Kernels['scaleUpdate'] = (p, len, k) => {
+    if (len >= NATIVE_MIN && isF32(p)) addon.scaleUpdate(p, len, k, threads);
+    else reference.scaleUpdate(p, len, k);
+  };
+
+  const native = [...NATIVE_UNARY, ...NATIVE_BINARY, 'where', ...NATIVE_REDUCE, 'biasAct', 'actGrad', 'biasGrad', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'softmaxCrossEntropy', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gruGates', 'gruGatesGrad', 'gruOutput', 'gruOutputGrad'];
   return {
     // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
     // call per kernel would cost more than the work), with these kernels in place of its own.
@@ -283,7 +399,7 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
     gatherRows: (src, width, dst, order, start, end) => addon.gatherRows(src, width, dst, order, start, end),
     allFinite: (x) => addon.allFinite(x),
-    kernels: { ...wasm.kernels, ...maps, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad, gruGates, gruGatesGrad, gruOutput, gruOutputGrad },
+    kernels: { ...wasm.kernels, ...maps, ...arithmetic, where, ...reductions, biasAct, actGrad, biasGrad, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad, gruGates, gruGatesGrad, gruOutput, gruOutputGrad },
     isa,
     isas: info.isas,
     threads,

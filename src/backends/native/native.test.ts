@@ -4,7 +4,9 @@ import { checkCells } from '../../../test/harness/cells.js';
 import { jsBackend } from '../js/index.js';
 import { Rng } from '../../tensor/random.js';
 import { gatherRows } from '../../models/data.js';
-import { type NativeIsa, NATIVE_MATMUL_MIN, nativeAddon, nativeBackend, nativeSupported } from './index.js';
+import { BINARY_OPS, REDUCE_OPS } from '../backend.js';
+import { broadcastShapes, type Shape } from '../../tensor/shape.js';
+import { type NativeIsa, NATIVE_MATMUL_MIN, nativeAddon, nativeBackend, nativeSupported, reduceBlock } from './index.js';
 
 // Where the addon built (every CI run: `npm ci` builds it), every instruction set this CPU runs
 // is checked against the reference; without it (no compiler) the file says so. Under CI the
@@ -88,7 +90,7 @@ describe.runIf(nativeSupported())('native backend', () => {
     close(got, want, 30, 'batched');
   });
 
-  test('SGD (plain, momentum, Nesterov), Adam and RMSprop (plain, momentum, centered) equal the reference bit for bit, 1 and 2 threads', () => {
+  test('SGD (plain, momentum, Nesterov), Adam, RMSprop (plain, momentum, centered), Adagrad, Adadelta, Adamax and AdamW\'s decay equal the reference bit for bit, 1 and 2 threads', () => {
     for (const threads of [1, 2]) {
       const be = nativeBackend({ threads });
       // Odd lengths, and one past the threading threshold (1 << 16) that is not a multiple of 16.
@@ -111,6 +113,131 @@ describe.runIf(nativeSupported())('native backend', () => {
         for (const [mu, centered] of [[0, false], [0.9, false], [0, true], [0.5, true]] as const) {
           run(`rmsprop mu=${mu} centered=${centered}`, (k, [p, s, m, avg], g) => k.rmspropUpdate(p!, g, s!, m!, avg!, n, 0.01, 0.9, mu, 1e-7, centered), 3);
         }
+        run('adagrad', (k, [p, a], g) => k.adagradUpdate(p!, g, a!, n, 0.01, 1e-7), 1);
+        run('adadelta', (k, [p, eg, ed], g) => k.adadeltaUpdate(p!, g, eg!, ed!, n, 1, 0.95, 1e-7), 2);
+        run('adamax', (k, [p, m, u], g) => k.adamaxUpdate(p!, g, m!, u!, n, 0.002, 0.9, 0.999, 1e-7, 1 - 0.9 ** 3), 2);
+        run('scale (AdamW decay)', (k, [p], g) => k.scaleUpdate(p!, n, 1 - 0.001 * g[0]!), 0);
+      }
+    }
+  });
+
+  // Values where float32 arithmetic has its edges: signed zeros, infinities, NaN, subnormals, the
+  // largest finite value, and magnitudes whose sums lose bits in float32 but not in float64.
+  const EDGES = [0, -0, Infinity, -Infinity, Number.NaN, 1e-45, -1e-45, 3.4028234663852886e38, -3.4028234663852886e38, 1, -1, 16777216, 1e8, -1e8, 0.1];
+  const edgy = (n: number, k: number): Float32Array => {
+    const x = fill(n, 4);
+    for (let i = k % 7; i < n; i += 7) x[i] = EDGES[(i + k) % EDGES.length]!;
+    return x;
+  };
+  const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+
+  test('arithmetic and comparisons in every layout (alike, a scalar, a row, a value per row, either side) equal the reference bit for bit, 1 and 2 threads, in place too', () => {
+    // 9×130 (rows not a multiple of the vector width) and 70×1000 (past the threading threshold); and one broadcast no layout covers, which falls back.
+    const pairs = (m: number, n: number): Array<[Shape, Shape]> => [[[m, n], [m, n]], [[m, n], []], [[], [m, n]], [[m, n], [n]], [[n], [m, n]], [[m, n], [m, 1]], [[m, 1], [m, n]], [[2, m, 1], [1, 1, n]]];
+    for (const threads of [1, 2]) {
+      const be = nativeBackend({ threads });
+      for (const [m, n] of [[9, 130], [70, 1000]] as const) {
+        for (const [as, bs] of pairs(m, n)) {
+          const os = broadcastShapes('test', as, bs);
+          const a = edgy(size(as), 1), b = edgy(size(bs), 2);
+          for (const op of BINARY_OPS) {
+            if (op === 'pow' || op === 'maximum' || op === 'minimum') continue;
+            const want = new Float32Array(size(os));
+            const got = new Float32Array(size(os)).fill(7);
+            ref[op](a, as, b, bs, want, os);
+            be.kernels[op](a, as, b, bs, got, os);
+            sameBits(got, want, `${op} [${as}] with [${bs}], ${threads} thread(s)`);
+            if (size(as) === size(os)) {
+              const inPlace = Float32Array.from(a);
+              be.kernels[op](inPlace, as, b, bs, inPlace, os);
+              sameBits(inPlace, want, `${op} [${as}] with [${bs}] in place`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('where, every layout: the reference bit for bit (NaN conditions count as true)', () => {
+    for (const threads of [1, 2]) {
+      const be = nativeBackend({ threads });
+      for (const n of [67, 70001]) {
+        const cond = edgy(n, 3).map((v, i) => (i % 3 === 0 ? 0 : v));
+        for (const [as, bs] of [[[n], [n]], [[n], []], [[], [n]]] as Array<[Shape, Shape]>) {
+          const a = edgy(size(as), 4), b = edgy(size(bs), 5);
+          const want = new Float32Array(n);
+          const got = new Float32Array(n);
+          ref.where(cond, [n], a, as, b, bs, want, [n]);
+          be.kernels.where(cond, [n], a, as, b, bs, got, [n]);
+          sameBits(got, want, `where [${as}] [${bs}], n=${n}, ${threads} thread(s)`);
+        }
+      }
+    }
+  });
+
+  test('sum, max and min along any axes equal the reference bit for bit: float64 sums along the last axes, float32 elsewhere, NaN and ±0 as it keeps them', () => {
+    const cases: Array<[Shape, number[]]> = [
+      [[64, 33], [1]], [[64, 33], [0]], [[64, 33], [0, 1]], [[5, 7, 9], [1]], [[5, 7, 9], [1, 2]], [[5, 7, 9], [0, 1]], [[4, 5, 1], [1]], [[5, 7, 9], [0, 2]], [[6, 11], []],
+      [[3, 70000], [1]], [[70000, 3], [0]], [[200, 400], [0]], [[200, 2, 400], [1]],
+    ];
+    for (const threads of [1, 2]) {
+      const be = nativeBackend({ threads });
+      for (const [shape, axes] of cases) {
+        const x = edgy(size(shape), 6);
+        // Mostly finite rows, so that most sums are numbers whose rounding tells the two accumulators apart.
+        for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!) && i % 5 !== 0) x[i] = 1e8;
+        const outLen = size(shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+        for (const op of REDUCE_OPS) {
+          const want = new Float32Array(outLen);
+          const got = new Float32Array(outLen).fill(7);
+          ref[op](x, shape, axes, want);
+          be.kernels[op](x, shape, axes, got);
+          sameBits(got, want, `${op} of [${shape}] along [${axes}], ${threads} thread(s)`);
+        }
+      }
+    }
+    // The blocks the addon is given: the last axes, leading or middle runs; a run followed by size-1 axes, or two runs, are the reference's.
+    const b = [0, 0, 0];
+    expect(reduceBlock([5, 7, 9], [1, 2], b) && b).toEqual([5, 63, 1]);
+    expect(reduceBlock([5, 7, 9], [0, 1], b) && b).toEqual([1, 35, 9]);
+    expect(reduceBlock([5, 7, 9], [1], b) && b).toEqual([5, 7, 9]);
+    expect(reduceBlock([4, 5, 1], [1], b)).toBe(false);
+    expect(reduceBlock([5, 7, 9], [0, 2], b)).toBe(false);
+  });
+
+  test('a Dense layer\'s fused kernels: bias + linear or relu, the derivatives and the bias gradient bit for bit; bias + sigmoid or tanh within a float32 ulp', () => {
+    for (const threads of [1, 2]) {
+      const be = nativeBackend({ threads });
+      for (const [rows, n] of [[7, 13], [300, 260]] as const) {
+        const z0 = edgy(rows * n, 7);
+        for (const bias of [null, edgy(n, 8)]) {
+          for (const act of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+            const want = Float32Array.from(z0);
+            const got = Float32Array.from(z0);
+            ref.biasAct(want, bias, rows, n, act);
+            be.kernels.biasAct(got, bias, rows, n, act);
+            const label = `biasAct ${act} ${rows}×${n}${bias === null ? ' without bias' : ''}, ${threads} thread(s)`;
+            if (act === 'linear' || act === 'relu') sameBits(got, want, label);
+            else {
+              for (let i = 0; i < want.length; i++) {
+                const w = want[i]!, g = got[i]!;
+                if (Number.isNaN(w) ? !Number.isNaN(g) : !(Math.abs(g - w) <= 1.2e-7 * Math.max(Math.abs(w), 1e-30))) expect.fail(`${label}: element ${i} is ${g}, the reference ${w}`);
+              }
+            }
+            // The derivative from the activation's output (want), on gradients with edges.
+            const dzWant = edgy(rows * n, 9);
+            const dzGot = Float32Array.from(dzWant);
+            ref.actGrad(want, dzWant, rows * n, act);
+            be.kernels.actGrad(want, dzGot, rows * n, act);
+            sameBits(dzGot, dzWant, `actGrad ${act} ${rows}×${n}, ${threads} thread(s)`);
+          }
+        }
+        const dz = edgy(rows * n, 10).map((v) => (Number.isFinite(v) ? v : 1e8));
+        const dbWant = new Float32Array(n);
+        const dbGot = new Float32Array(n).fill(7);
+        ref.biasGrad(dz, dbWant, rows, n);
+        be.kernels.biasGrad(dz, dbGot, rows, n);
+        sameBits(dbGot, dbWant, `biasGrad ${rows}×${n}, ${threads} thread(s)`);
       }
     }
   });
@@ -337,6 +464,25 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.conv!(0, f, f, win, 1, f, 1, 7)).toThrow(/conv: isa must be an integer in \[0, \d\]/);
     expect(() => addon.maxPool!(0, f, new Float32Array(3), win, f, 1)).toThrow('maxPool: taps has 3 values, the update needs 4');
     expect(() => addon.maxPool!(1, new Float64Array(4), f, win, f, 1)).toThrow('maxPool: g must be a Float32Array');
+    expect(() => addon.adagradUpdate!(f, f, f, 4, 0.1, 1e-7)).toThrow('adagradUpdate expects 7 arguments (p, g, a, len, lr, eps, threads), got 6');
+    expect(() => addon.adagradUpdate!(f, f, new Float32Array(3), 4, 0.1, 1e-7, 1)).toThrow('adagradUpdate: a has 3 values, the update needs 4');
+    expect(() => addon.adadeltaUpdate!(f, f, f, f, -1, 1, 0.95, 1e-7, 1)).toThrow('adadeltaUpdate: len must be an integer ≥ 0');
+    expect(() => addon.adadeltaUpdate!(f, f, f, f, 4, 1, 'rho', 1e-7, 1)).toThrow('adadeltaUpdate: lr, rho and eps must be numbers');
+    expect(() => addon.adamaxUpdate!(f, f, f, new Float64Array(4), 4, 1, 0.9, 0.999, 1e-7, 0.1, 1)).toThrow('adamaxUpdate: u must be a Float32Array');
+    expect(() => addon.scaleUpdate!(f, 4, 0.5, 0)).toThrow('scaleUpdate: threads must be an integer in [1, 64]');
+    expect(() => addon.binary!(10, 0, f, f, f, 2, 2, 1)).toThrow('binary: op must be an integer in [0, 10)');
+    expect(() => addon.binary!(0, 7, f, f, f, 2, 2, 1)).toThrow('binary: layout must be an integer in [0, 7)');
+    expect(() => addon.binary!(0, 3, f, new Float32Array(1), f, 2, 2, 1)).toThrow('binary: b has 1 values, needs 2');
+    expect(() => addon.binary!(0, 0, f, f, new Float32Array(2), 2, 2, 1)).toThrow('binary: out has 2 values, needs 4');
+    expect(() => addon.binary!(0, 0, f, f, f, -2, 2, 1)).toThrow('binary: rows and n must be integers in [0, 2^31)');
+    expect(() => addon.select!(f, f, f, f, 3, 1)).toThrow('select: layout must be 0 (all alike), 1 (b one value) or 2 (a one value)');
+    expect(() => addon.select!(new Float32Array(2), f, f, f, 0, 1)).toThrow('select: cond has 2 values, needs 4');
+    expect(() => addon.reduce!(3, f, f, 1, 4, 1, 1)).toThrow('reduce: op must be 0 (sum), 1 (max) or 2 (min)');
+    expect(() => addon.reduce!(0, f, f, 2, 4, 1, 1)).toThrow('reduce: x has 4 values, needs 8');
+    expect(() => addon.reduce!(0, f, new Float32Array(0), 1, 4, 1, 1)).toThrow('reduce: out has 0 values, needs 1');
+    expect(() => addon.biasAct!(f, new Float32Array(1), 2, 2, 1, 1)).toThrow('biasAct: bias has 1 values, the update needs 2');
+    expect(() => addon.biasAct!(f, null, 2, 2, 4, 1)).toThrow('biasAct: act must be 0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)');
+    expect(() => addon.actGrad!(f, new Float32Array(2), 4, 1, 1)).toThrow('actGrad: dz has 2 values, the update needs 4');
   });
 
   test('nativeBackend refuses an instruction set this CPU lacks, naming those it runs', () => {
@@ -353,5 +499,8 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(be.wasmKernels).not.toContain('maxPool');
     expect(be.nativeKernels).toEqual(expect.arrayContaining(['depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter']));
     expect(be.wasmKernels).not.toContain('gemm');
+    // Every kernel the WebAssembly backend makes native runs in the addon here.
+    expect(be.wasmKernels).toEqual([]);
+    expect(be.nativeKernels).toEqual(expect.arrayContaining(['add', 'mul', 'where', 'sum', 'max', 'biasAct', 'actGrad', 'biasGrad', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate']));
   });
 });

@@ -27,7 +27,7 @@ export interface ElementwiseExports {
 export const NATIVE_MIN = 64;
 
 /** assembly/elementwise.ts's op codes. */
-const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, greater: 4, greaterEqual: 5, less: 6, lessEqual: 7, equal: 8, notEqual: 9 } as const;
+export const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, greater: 4, greaterEqual: 5, less: 6, lessEqual: 7, equal: 8, notEqual: 9 } as const;
 type NativeBinary = keyof typeof BINARY_CODES;
 
 /**

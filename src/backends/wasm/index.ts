@@ -145,7 +145,7 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(8, cores));
 }
 
-const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+export const ACT_CODES: Record<StepActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
 
 /** Creates the WebAssembly backend; throws where WebAssembly SIMD is unavailable. */
 export function wasmBackend(options: WasmOptions = {}): WasmBackend {
