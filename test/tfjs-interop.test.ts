@@ -91,6 +91,27 @@ describe('TensorFlow.js interop', () => {
     const got = await (tfModel.predict(tf.tensor(Array.from(probe.values), [5, 4])) as tf.Tensor).data();
     closeTo(got, expected);
   });
+
+  test('an explicit inputLayer is one of a Sequential\'s layers on both sides, through files both ways', async () => {
+    // tfjs lists tf.layers.inputLayer in model.layers and writes it first in the file.
+    const tfModel = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [3], name: 'pixels' }), tf.layers.dense({ units: 2, activation: 'tanh', name: 'out' })] });
+    expect(tfModel.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Dense']);
+    const dir = tmp();
+    await saveTfjs(tfModel, dir);
+    const model = await loadLayersModel(`file://${dir}/model.json`);
+    expect(model.layers.map((l) => `${l.className} ${l.name}`)).toEqual(['InputLayer pixels', 'Dense out']);
+    const probe = [0.5, -1, 2, 1, 0, -0.25];
+    const expected = await (tfModel.predict(tf.tensor(probe, [2, 3])) as tf.Tensor).data();
+    closeTo((model.predict(tensor(probe, [2, 3])) as Tensor).values, expected);
+    // And back: tfjs reads neurite's file with the InputLayer listed again.
+    const back = tmp();
+    await model.save(`file://${back}`);
+    const json = JSON.parse(readFileSync(join(back, 'model.json'), 'utf8'));
+    const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
+    const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+    expect(again.layers.map((l) => `${l.getClassName()} ${l.name}`)).toEqual(['InputLayer pixels', 'Dense out']);
+    closeTo(await (again.predict(tf.tensor(probe, [2, 3])) as tf.Tensor).data(), expected);
+  });
 });
 
 describe('weight constraints, both ways', () => {

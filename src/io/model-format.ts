@@ -65,9 +65,15 @@ function topologyOf(model: Model): JsonObject {
   if (model instanceof Functional) return { class_name: 'Model', config: functionalConfig(model) };
   if (model instanceof Sequential) {
     if (!model.built || model.inputShape === null) throw new Error('save: the model must be built (give the first layer an inputShape, or fit it) before saving');
-    return { class_name: 'Sequential', config: { name: model.name, layers: model.layers.map((l, i) => layerJson(l, i === 0 ? model.inputShape : null)) } };
+    // An explicit input layer is written as tfjs writes it, its shape then on it alone.
+    return { class_name: 'Sequential', config: { name: model.name, layers: model.layers.map((l, i) => (l instanceof InputLayer ? inputLayerJson(l) : layerJson(l, i === 0 ? model.inputShape : null))) } };
   }
   throw new Error(`save: only Sequential and functional models can be saved, got a ${model.constructor.name}`);
+}
+
+/** An input layer's `{class_name, config}`, as tfjs and Keras write it. */
+function inputLayerJson(layer: InputLayer): { class_name: string; config: JsonObject } {
+  return { class_name: 'InputLayer', config: { batch_input_shape: [...layer.batchInputShape!], dtype: 'float32', sparse: false, name: layer.name! } };
 }
 
 /** A layer's `{class_name, config}`, a nested model's topology for a model used as a layer. */
@@ -367,13 +373,15 @@ function sequentialFromTopology(t: JsonObject, file: string, depth = 0): Sequent
     }
     const made = layerFromJson(l, file, `layer ${i}`);
     if ('inputShape' in made) {
+      // Listed among the layers, as tfjs loads it.
       if (model.layers.length > 0) throw new Error(`${file}: layer ${i}: an InputLayer must come first`);
-      model.build(made.inputShape);
+      const name = (l as { config?: { name?: unknown } }).config?.name;
+      model.add(new InputLayer({ batchInputShape: made.inputShape, ...(typeof name === 'string' ? { name } : {}) }));
       return;
     }
     model.add(made);
   });
-  if (model.layers.length === 0) throw new Error(`${file}: the model has no layers`);
+  if (model.layers.every((x) => x instanceof InputLayer)) throw new Error(`${file}: the model has no layers`);
   if (model.inputShape === null) throw new Error(`${file}: the first layer declares no input shape (batch_input_shape)`);
   model.build(model.inputShape);
   return model;
@@ -392,9 +400,7 @@ function functionalConfig(model: Functional): JsonObject {
   // A nested model's node 0 is, in Keras and tfjs, the model's own construction: its uses count from 1.
   const ref = (t: SymbolicTensor): Json[] => [t.sourceLayer.name!, nodeIndexIn(t.node, inModel) + (t.sourceLayer instanceof ModelLayer ? 1 : 0), t.outputIndex];
   const layers = model.layers.map((layer): JsonObject => {
-    if (layer instanceof InputLayer) {
-      return { name: layer.name!, class_name: 'InputLayer', config: { batch_input_shape: [...layer.batchInputShape!], dtype: 'float32', sparse: false, name: layer.name! }, inbound_nodes: [] };
-    }
+    if (layer instanceof InputLayer) return { name: layer.name!, ...inputLayerJson(layer), inbound_nodes: [] };
     const { class_name, config } = layerJson(layer, null);
     const nodes = layer.inboundNodes.filter((n) => inModel.has(n)).map((n) => n.inputs.map((t) => [...ref(t), { ...(n.kwargs as JsonObject) }]));
     return { name: layer.name!, class_name: class_name!, config: config!, inbound_nodes: nodes };

@@ -17,6 +17,8 @@ import type { SymbolicTensor } from '../nn/symbolic.js';
 import type { SymbolicShape } from '../nn/layer.js';
 import { Functional, input, model } from './functional.js';
 import { Sequential } from './sequential.js';
+import { artifactsInfo, fromMemory, type ModelArtifacts, withSaveHandler } from '../io/handlers.js';
+import { loadLayersModel } from '../io/index.js';
 
 /** Two inputs, two outputs: a [4] and b [3]; a shared Dense(5) on a twice … (see the body). */
 function twoByTwo() {
@@ -233,6 +235,52 @@ describe('functional models', () => {
     expect(viaInput.inputs[0]!.shape).toEqual([null, 3]);
     const inner = layers.dense({ units: 1, name: 'd' }).apply(input({ shape: [3] })) as SymbolicTensor;
     expect(() => new Sequential().add(inner)).toThrow("Sequential.add: expected a layer, a model or an input(), got the output of Dense 'd'; use the functional API (tf.model) for graphs");
+  });
+
+  test("an input layer given as a layer is one of a Sequential's layers, as in tfjs (Keras's Input is not); it saves and loads as one", async () => {
+    setSeed(3);
+    // Measured with @tensorflow/tfjs 4.22: sequential({layers: [inputLayer({inputShape: [3]}), dense]}) has
+    // layers [InputLayer, Dense], inputs[0] is the input layer's output, and toJSON lists both.
+    const dense = () => layers.dense({ units: 2, kernelInitializer: 'ones', biasInitializer: 'zeros' });
+    const viaLayer = new Sequential({ layers: [layers.inputLayer({ inputShape: [3], name: 'pixels' }), dense()] });
+    expect(viaLayer.layers.map((l) => l.className)).toEqual(['InputLayer', 'Dense']);
+    expect(viaLayer.getLayer(undefined, 1).className).toBe('Dense');
+    expect(viaLayer.inputNames).toEqual(['pixels']);
+    expect(viaLayer.inputs[0]).toBe(viaLayer.layers[0]!.output);
+    expect(viaLayer.countParams()).toBe(8);
+    const unnamed = new Sequential();
+    unnamed.add(layers.inputLayer({ batchInputShape: [null, 3] }));
+    unnamed.add(dense());
+    expect(unnamed.layers.map((l) => l.name)).toEqual(['input', 'dense']);
+    // Keras's Input only declares the shape.
+    expect(new Sequential({ layers: [input({ shape: 3 }), dense()] }).layers.map((l) => l.className)).toEqual(['Dense']);
+    // It computes nothing: predict, fit (compiled), and a summary row of its own (as tfjs prints one).
+    const x = tensor([[1, 2, 3], [0, 1, 0]]);
+    // ones kernel: each unit sums the row: 6 and 1
+    expect(Array.from(viaLayer.predict(x).values)).toEqual([6, 6, 1, 1]);
+    viaLayer.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const h = await viaLayer.fit(x, tensor([[1, 0], [0, 1]]), { epochs: 2, verbose: 0 });
+    expect(h.params!.path).toBe('compiled');
+    const lines: string[] = [];
+    viaLayer.summary((l) => lines.push(l));
+    expect(lines.some((l) => /^pixels \(InputLayer\)\s+\(None, 3\)\s+0\s*$/.test(l))).toBe(true);
+    // Saved with the InputLayer first (as tfjs writes it), loaded with it listed again.
+    let saved: ModelArtifacts | undefined;
+    await viaLayer.save(withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: artifactsInfo(a) };
+    }));
+    const topo = saved!.modelTopology as { config: { layers: Array<{ class_name: string; config: { batch_input_shape?: unknown } }> } };
+    expect(topo.config.layers.map((l) => l.class_name)).toEqual(['InputLayer', 'Dense']);
+    expect(topo.config.layers[0]!.config.batch_input_shape).toEqual([null, 3]);
+    expect(topo.config.layers[1]!.config.batch_input_shape).toBeUndefined();
+    const back = await loadLayersModel(fromMemory(saved!));
+    expect(back.layers.map((l) => `${l.className} ${l.name}`)).toEqual(['InputLayer pixels', 'Dense dense']);
+    expect(Array.from((back.predict(x) as Tensor).values)).toEqual(Array.from(viaLayer.predict(x).values));
+    // Nothing after the input layer: what the error says.
+    const empty = new Sequential({ layers: [layers.inputLayer({ inputShape: [3] })] });
+    expect(() => empty.predict(x)).toThrow('predict: the model has no layers after its input layer');
+    expect(() => empty.add(layers.inputLayer({ inputShape: [3] }))).toThrow('Sequential.add: an input layer must come first');
   });
 
   test('errors name what was expected and what was given', () => {

@@ -6,7 +6,7 @@
  */
 import type { CallOptions, Layer, SymbolicShape } from '../nn/layer.js';
 import { applyMasked, formatShape, stackShape, uniqueName } from '../nn/layer.js';
-import { InputLayer, inputLayerOf } from '../nn/simple.js';
+import { InputLayer, inputLayerOf, symbolicInput } from '../nn/simple.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Model, type ModelData } from './model.js';
@@ -40,33 +40,55 @@ export class Sequential extends Model {
    * name. First, an `input({shape})` declares the input shape, as in Keras.
    */
   add(layerOrModel: Layer | Model | SymbolicTensor): void {
+    // An input() declares the shape; an input layer given as a layer is also one of the layers.
+    const given = layerOrModel instanceof SymbolicTensor;
     if (layerOrModel instanceof SymbolicTensor) {
-      const given = inputLayerOf(layerOrModel);
-      if (given === null) throw new Error(`Sequential.add: expected a layer, a model or an input(), got the output of ${layerOrModel.sourceLayer.className} '${layerOrModel.sourceLayer.name ?? ''}'; use the functional API (tf.model) for graphs`);
-      layerOrModel = given;
+      const inputOf = inputLayerOf(layerOrModel);
+      if (inputOf === null) throw new Error(`Sequential.add: expected a layer, a model or an input(), got the output of ${layerOrModel.sourceLayer.className} '${layerOrModel.sourceLayer.name ?? ''}'; use the functional API (tf.model) for graphs`);
+      layerOrModel = inputOf;
     }
     const layer = layerOrModel instanceof Model ? modelAsLayer(layerOrModel) : layerOrModel;
     if (this.members.has(layer)) throw new Error(`Sequential.add: layer '${layer.name}' is already in the model`);
     if (layer instanceof InputLayer) {
       if (this.layers.length > 0) throw new Error('Sequential.add: an input layer must come first');
       this.declaredInput = layer.batchInputShape;
+      // tfjs lists an input layer given as one (`tf.layers.inputLayer`) among the model's layers;
+      // an `input()` (Keras's `keras.Input`) only declares the shape, as Keras does.
+      if (!given) {
+        if (layer.name === undefined) layer.name = uniqueName('Input', this.names, this.numbering);
+        symbolicInput(layer);
+        this.keep(layer);
+      }
       return;
     }
-    if (this.layers.length === 0 && this.declaredInput === null) this.declaredInput = layer.batchInputShape;
-    else if (this.layers.length > 0 && layer.batchInputShape !== null) {
+    const stacked = this.stacked;
+    if (stacked === 0 && this.declaredInput === null) this.declaredInput = layer.batchInputShape;
+    else if (stacked > 0 && layer.batchInputShape !== null) {
       throw new Error(`Sequential.add: only the first layer may declare an input shape; '${layer.className}' declares ${formatShape(layer.batchInputShape)}`);
     }
-    if (layer.name === undefined) {
-      layer.name = uniqueName(layer.className, this.names, this.numbering);
-    } else if (this.names.has(layer.name)) {
-      throw new Error(`Sequential.add: a layer named '${layer.name}' is already in the model`);
-    }
+    if (layer.name === undefined) layer.name = uniqueName(layer.className, this.names, this.numbering);
+    this.keep(layer);
+    if (this.declaredInput !== null) this.build(this.declaredInput);
+  }
+
+  private keep(layer: Layer): void {
+    if (this.names.has(layer.name!)) throw new Error(`Sequential.add: a layer named '${layer.name}' is already in the model`);
     layer.syncWeightNames();
     this.layers.push(layer);
     this.members.add(layer);
-    this.names.add(layer.name);
+    this.names.add(layer.name!);
     this.layersChanged();
-    if (this.declaredInput !== null) this.build(this.declaredInput);
+  }
+
+  /** The explicit input layer at the bottom of the stack (`tf.layers.inputLayer`), if one was added. */
+  private get inputLayer(): InputLayer | null {
+    const first = this.layers[0];
+    return first instanceof InputLayer ? first : null;
+  }
+
+  /** The layers that compute: all but an explicit input layer. */
+  private get stacked(): number {
+    return this.layers.length - (this.inputLayer === null ? 0 : 1);
   }
 
   /**
@@ -88,9 +110,10 @@ export class Sequential extends Model {
   private graph(what: string): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
     if (this.symbolicGraph !== null && this.symbolicGraph.layers === this.layers.length) return this.symbolicGraph;
     if (this.declaredInput === null || this.layers.length === 0) throw new Error(`Sequential.${what}: the model has no input shape yet (give the first layer an inputShape, or fit it)`);
-    const entry = input({ batchShape: this.declaredInput, name: this.inputNames[0]! });
+    const explicit = this.inputLayer;
+    const entry = explicit === null ? input({ batchShape: this.declaredInput, name: this.inputNames[0]! }) : symbolicInput(explicit);
     let t = entry;
-    for (const l of this.layers) t = l.apply(t) as SymbolicTensor;
+    for (const l of this.layers) if (l !== explicit) t = l.apply(t) as SymbolicTensor;
     this.symbolicGraph = { inputs: [entry], outputs: [t], layers: this.layers.length };
     return this.symbolicGraph;
   }
@@ -100,9 +123,9 @@ export class Sequential extends Model {
     return this.declaredInput;
   }
 
-  /** tfjs's name for a stack's input: the first layer's, with `_input`. */
+  /** tfjs's name for a stack's input: its input layer's, else the first layer's with `_input`. */
   get inputNames(): string[] {
-    return [`${this.layers[0]?.name ?? this.name}_input`];
+    return [this.inputLayer?.name ?? `${this.layers[0]?.name ?? this.name}_input`];
   }
 
   /** A stack's output is its last layer's. */
@@ -170,7 +193,7 @@ export class Sequential extends Model {
 
   /** @internal */
   checkInput(x: Tensor, op: string): void {
-    if (this.layers.length === 0) throw new Error(`${op}: the model has no layers`);
+    if (this.stacked === 0) throw new Error(`${op}: the model has no layers${this.inputLayer === null ? '' : ' after its input layer'}`);
     const want = this.declaredInput;
     if (want === null) {
       this.build([null, ...x.shape.slice(1)]);

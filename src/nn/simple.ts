@@ -274,11 +274,16 @@ export class InputLayer extends Layer<LayerArgs> {
  * layer, as Keras's does.
  */
 export function input(config: InputConfig): SymbolicTensor {
-  const layer = new InputLayer(config);
-  const node = new Node(layer, [], [layer.batchInputShape!]);
-  layer.inboundNodes.push(node);
-  layer.built = true;
-  return node.outputs[0]!;
+  return symbolicInput(new InputLayer(config));
+}
+
+/** The symbolic tensor an input layer gives: its node, made on first use (a Sequential's explicit input layer, whose `output` is its `inputs[0]`). */
+export function symbolicInput(layer: InputLayer): SymbolicTensor {
+  if (layer.inboundNodes.length === 0) {
+    layer.inboundNodes.push(new Node(layer, [], [layer.batchInputShape!]));
+    layer.built = true;
+  }
+  return layer.inboundNodes[0]!.outputs[0]!;
 }
 
 /** The input layer behind `x` when `x` is what `input()` returned; otherwise null. */
