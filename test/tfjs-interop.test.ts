@@ -29,6 +29,15 @@ async function saveTfjs(model: tf.LayersModel, dir: string, legacy = false): Pro
   }));
 }
 
+/** Saves a neurite model with its file:// handler and loads the files in tfjs. */
+async function loadInTfjs(model: { save(url: string): Promise<unknown> }): Promise<tf.LayersModel> {
+  const dir = tmp();
+  await model.save(`file://${dir}`);
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  const weightData = new Uint8Array(readFileSync(join(dir, 'weights.bin'))).buffer;
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+}
+
 function tfjsModel(): tf.Sequential {
   const m = tf.sequential();
   m.add(tf.layers.rescaling({ scale: 0.5, offset: -0.25, inputShape: [2, 3] }));
@@ -104,11 +113,7 @@ describe('TensorFlow.js interop', () => {
     const expected = await (tfModel.predict(tf.tensor(probe, [2, 3])) as tf.Tensor).data();
     closeTo((model.predict(tensor(probe, [2, 3])) as Tensor).values, expected);
     // And back: tfjs reads neurite's file with the InputLayer listed again.
-    const back = tmp();
-    await model.save(`file://${back}`);
-    const json = JSON.parse(readFileSync(join(back, 'model.json'), 'utf8'));
-    const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
-    const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+    const again = await loadInTfjs(model);
     expect(again.layers.map((l) => `${l.getClassName()} ${l.name}`)).toEqual(['InputLayer pixels', 'Dense out']);
     closeTo(await (again.predict(tf.tensor(probe, [2, 3])) as tf.Tensor).data(), expected);
   });
@@ -688,5 +693,46 @@ describe('wrappers (tfjs-examples addition-rnn: repeatVector + timeDistributed; 
     const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
     const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
     closeTo(await (again.predict(tf.tensor(x, [3, 5, 3])) as tf.Tensor).data(), expected);
+  });
+});
+
+describe('tf.layers.rnn over cells (one cell, stacked cells) in files, both ways', () => {
+  const cases: Array<[string, () => tf.layers.Layer]> = [
+    ['one LSTM cell, returning its sequence', () => tf.layers.rnn({ cell: tf.layers.lstmCell({ units: 3 }), returnSequences: true, inputShape: [5, 2] })],
+    ['a GRU cell stacked on a simpleRNN cell, read from the end', () => tf.layers.rnn({ cell: [tf.layers.gruCell({ units: 2 }), tf.layers.simpleRNNCell({ units: 4, activation: 'relu' })], goBackwards: true, inputShape: [5, 2] })],
+    ['stackedRNNCells of two LSTM cells', () => tf.layers.rnn({ cell: tf.layers.stackedRNNCells({ cells: [tf.layers.lstmCell({ units: 3 }), tf.layers.lstmCell({ units: 2, recurrentActivation: 'sigmoid' })] }), inputShape: [5, 2] })],
+  ];
+  for (const [what, make] of cases) {
+    test(`${what}: tfjs → neurite predicts the same, weights under tfjs's names, and neurite → tfjs again`, async () => {
+      const tfModel = tf.sequential({ layers: [make(), tf.layers.dense({ units: 1 })] });
+      const x = Array.from({ length: 3 * 5 * 2 }, (_, i) => Math.cos(i * 0.41));
+      const expected = await (tfModel.predict(tf.tensor(x, [3, 5, 2])) as tf.Tensor).data();
+      const dir = tmp();
+      await saveTfjs(tfModel, dir);
+      const model = await loadLayersModel(`file://${dir}/model.json`);
+      closeTo((model.predict(tensor(x, [3, 5, 2])) as Tensor).values, expected);
+      expect(model.weights.map((w) => w.name)).toEqual(tfModel.weights.map((w) => w.name));
+      const again = await loadInTfjs(model);
+      closeTo(await (again.predict(tf.tensor(x, [3, 5, 2])) as tf.Tensor).data(), expected);
+    });
+  }
+
+  test('a file whose copy of the cell beside it disagrees, or a cell class not supported, is refused with what differs', async () => {
+    const tfModel = tf.sequential({ layers: [tf.layers.rnn({ cell: tf.layers.lstmCell({ units: 3 }), inputShape: [5, 2] })] });
+    const dir = tmp();
+    await saveTfjs(tfModel, dir);
+    const file = join(dir, 'model.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const layer = json.modelTopology.config.layers[0];
+    layer.config.units = 4;
+    writeFileSync(file, JSON.stringify(json));
+    await expect(loadLayersModel(`file://${file}`)).rejects.toThrow(`${file}: layer 0 (RNN): 'units' 4 differs from the cell's 3`);
+    layer.config.units = 3;
+    layer.config.cell.class_name = 'ConvLSTM2DCell';
+    writeFileSync(file, JSON.stringify(json));
+    await expect(loadLayersModel(`file://${file}`)).rejects.toThrow(`${file}: layer 0 (RNN): cell: cell class 'ConvLSTM2DCell' is not supported (LSTMCell, GRUCell, SimpleRNNCell, or StackedRNNCells of them)`);
+    layer.config.cell = { class_name: 'StackedRNNCells', config: { cells: [] } };
+    writeFileSync(file, JSON.stringify(json));
+    await expect(loadLayersModel(`file://${file}`)).rejects.toThrow(`${file}: layer 0 (RNN): StackedRNNCells: 'cells' must be a non-empty list of cells`);
   });
 });

@@ -24,7 +24,7 @@ import {
 } from '../nn/pooling.js';
 import { Embedding } from '../nn/embedding.js';
 import { GRU, LSTM, SimpleRNN } from '../nn/recurrent.js';
-import { StackedRNN } from '../nn/rnn.js';
+import { type CellConfig, RNNCell, StackedRNN, rnn } from '../nn/rnn.js';
 import { optional } from '../tensor/options.js';
 import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from '../nn/reshaping.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from '../nn/merge.js';
@@ -151,11 +151,28 @@ export function layerToJson(layer: Layer, inputShape: SymbolicShape | null): Jso
     return { class_name: 'Bidirectional', config: { layer: inner, merge_mode: layer.config.mergeMode ?? 'concat', ...base } };
   }
   if (layer instanceof StackedRNN) {
-    throw new Error(`save: layer '${layer.name}' (tf.layers.rnn over ${layer.cells.length} stacked cells) cannot be saved in the TensorFlow.js format yet; stack the recurrent layers instead (lstm({returnSequences: true}), then the next), which compute the same`);
+    // As tfjs writes tf.layers.rnn over stacked cells (without its copy of the cells beside `cell`,
+    // which tfjs ignores on reading and Keras would refuse).
+    const c = layer.config;
+    return { class_name: 'RNN', config: {
+      cell: { class_name: 'StackedRNNCells', config: { cells: layer.cells.map(cellJson) } },
+      return_sequences: c.returnSequences ?? false, return_state: c.returnState ?? false, go_backwards: c.goBackwards ?? false, stateful: c.stateful ?? false, unroll: c.unroll ?? false, ...base,
+    } };
   }
   const registered = registeredName(layer);
   if (registered !== undefined) return { class_name: registered, config: { ...customConfigJson(layer), ...base } };
   throw new Error(`save: layer '${layer.name}' of class ${layer.className} cannot be serialized; a custom layer needs serialization.registerClass(${layer.constructor.name}) and a static className`);
+}
+
+/** The recurrent layer's options that belong to the rnn around a cell, not to the cell. */
+const SEQUENCE_KEYS = ['return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll'];
+
+/** A stacked cell's `{class_name, config}` (LSTMCell, GRUCell, SimpleRNNCell) from the layer that runs it. */
+function cellJson(layer: Layer): JsonObject {
+  const { class_name, config } = layerToJson(layer, null) as { class_name: string; config: JsonObject };
+  const cell: JsonObject = {};
+  for (const [k, v] of Object.entries(config)) if (!SEQUENCE_KEYS.includes(k) && k !== 'batch_input_shape') cell[k] = v;
+  return { class_name: `${class_name}Cell`, config: cell };
 }
 
 /** A registered custom layer's getConfig() with snake_case keys (as tfjs writes them); values must be JSON. */
@@ -274,7 +291,7 @@ function fieldJson(kind: FieldKind, v: unknown): Json {
 
 // ---- reading --------------------------------------------------------------------------------
 
-export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer', 'TimeDistributed', 'Bidirectional', ...Object.keys(FIELD_LAYERS)];
+export const SUPPORTED_LAYERS = ['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer', 'TimeDistributed', 'Bidirectional', 'RNN', ...Object.keys(FIELD_LAYERS)];
 
 class Reader {
   /** The keys read so far: what the layer takes. */
@@ -473,6 +490,47 @@ export function layerFromJson(json: Json, file: string, where: string): Layer | 
   return made;
 }
 
+/** The recurrent layer that runs each cell class of a file. */
+const CELL_LAYERS: Record<string, string> = { LSTMCell: 'LSTM', GRUCell: 'GRU', SimpleRNNCell: 'SimpleRNN' };
+
+const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * tfjs's `tf.layers.rnn` over a cell or stacked cells (class RNN, its `cell` an LSTMCell,
+ * GRUCell, SimpleRNNCell or StackedRNNCells): the layer `layers.rnn` makes for them, each cell's
+ * settings read as its recurrent layer's. tfjs also copies the cell's config (or the stacked
+ * cells) beside `cell`: each copied key must agree with the cell, so that a file edited in one
+ * place is not read as the other.
+ */
+function rnnFromJson(cfg: JsonObject, r: Reader, common: Common, file: string, where: string): Layer {
+  const at = `${file}: ${where} (RNN)`;
+  const cell = cfg.cell;
+  if (!isObject(cell) || typeof cell.class_name !== 'string' || !isObject(cell.config)) throw new Error(`${at}: 'cell' must be {class_name, config}, got ${JSON.stringify(cell ?? null)}`);
+  const stacked = cell.class_name === 'StackedRNNCells';
+  const list = stacked ? cell.config.cells : [cell];
+  if (!Array.isArray(list) || list.length === 0) throw new Error(`${at}: StackedRNNCells: 'cells' must be a non-empty list of cells`);
+  const options = { returnSequences: r.bool('return_sequences', false), returnState: r.bool('return_state', false), goBackwards: r.bool('go_backwards', false), stateful: r.bool('stateful', false), unroll: r.bool('unroll', false) };
+  r.read.add('cell');
+  const copies: JsonObject = stacked ? { cells: cell.config.cells ?? null } : cell.config;
+  for (const [key, value] of Object.entries(cfg)) {
+    if (r.read.has(key) || COMMON_KEYS.has(key)) continue;
+    if (key in copies) {
+      if (JSON.stringify(copies[key]) !== JSON.stringify(value)) throw new Error(`${at}: '${key}' ${JSON.stringify(value)} differs from the cell's ${JSON.stringify(copies[key])}`);
+    } else unknownKey(at, key, `RNN takes cell, ${SEQUENCE_KEYS.join(', ')}`);
+  }
+  const cells = list.map((c, i) => {
+    const label = stacked ? `cell ${i}` : 'cell';
+    if (!isObject(c) || typeof c.class_name !== 'string' || !isObject(c.config)) throw new Error(`${at}: ${label} must be {class_name, config}`);
+    const layerClass = CELL_LAYERS[c.class_name];
+    if (layerClass === undefined) throw new Error(`${at}: ${label}: cell class '${c.class_name}' is not supported (${Object.keys(CELL_LAYERS).join(', ')}, or StackedRNNCells of them)`);
+    for (const key of SEQUENCE_KEYS) if (key in c.config) throw new Error(`${at}: ${label} (${c.class_name}): '${key}' belongs to the RNN, not to its cell`);
+    const parsed = layerFromJson({ class_name: layerClass, config: c.config }, file, `${where} (RNN) ${label}`) as Layer;
+    const { name: _name, trainable: _trainable, batchInputShape: _shape, ...settings } = parsed.config as CellConfig & { name?: string; trainable?: boolean; batchInputShape?: unknown };
+    return new RNNCell(c.class_name as ConstructorParameters<typeof RNNCell>[0], settings);
+  });
+  return rnn({ ...common, ...options, cell: stacked ? cells : cells[0]! });
+}
+
 const EXPLICIT_LAYERS = new Set(['Dense', 'Dropout', 'Activation', 'Flatten', 'LeakyReLU', 'Rescaling', 'BatchNormalization', 'Maxout', 'InputLayer']);
 
 type Common = { name?: string; trainable: boolean; batchInputShape?: Array<number | null> };
@@ -522,6 +580,7 @@ function buildLayer(cls: string, cfg: JsonObject, r: Reader, common: Common, fil
       if (mode !== 'concat' && mode !== 'sum' && mode !== 'mul' && mode !== 'ave') throw new Error(`${file}: ${where} (Bidirectional): merge_mode ${JSON.stringify(mode)} is not supported (concat, sum, mul, ave)`);
       return new Bidirectional({ ...common, layer: inner, mergeMode: mode });
     }
+    case 'RNN': return rnnFromJson(cfg, r, common, file, where);
     case 'InputLayer': {
       const s = common.batchInputShape;
       if (s === undefined) throw new Error(`${file}: ${where} (InputLayer): missing 'batch_input_shape'`);

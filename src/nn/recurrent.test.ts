@@ -150,11 +150,17 @@ testLayer('rnn over stacked cells (lstmCell → gruCell, goBackwards)', {
 });
 
 describe('rnn over cells', () => {
-  test('one cell is its layer; stacked cells save with a clear refusal; bad cells are named', async () => {
+  test('one cell is its layer; stacked cells save as tfjs writes them (class RNN over StackedRNNCells); bad cells are named', async () => {
     const one = layers.rnn({ cell: layers.gruCell({ units: 2, resetAfter: true }), returnSequences: true, name: 'g' });
     expect([one.className, one.name, (one.config as { resetAfter?: boolean; returnSequences?: boolean }).resetAfter, (one.config as { returnSequences?: boolean }).returnSequences]).toEqual(['GRU', 'g', true, true]);
     const m = sequential({ layers: [layers.rnn({ cell: [layers.lstmCell({ units: 2 }), layers.gruCell({ units: 2 })], inputShape: [3, 2] })] });
-    expect(() => m.toJSON(null, false)).toThrow("save: layer 'rnn' (tf.layers.rnn over 2 stacked cells) cannot be saved in the TensorFlow.js format yet; stack the recurrent layers instead (lstm({returnSequences: true}), then the next), which compute the same");
+    const written = (m.toJSON(null, false) as { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } }).config.layers[0]!;
+    expect(written.class_name).toBe('RNN');
+    expect(written.config).toMatchObject({ return_sequences: false, go_backwards: false, batch_input_shape: [null, 3, 2], cell: { class_name: 'StackedRNNCells' } });
+    const cells = (written.config.cell as { config: { cells: Array<{ class_name: string; config: Record<string, unknown> }> } }).config.cells;
+    expect(cells.map((c) => `${c.class_name} ${c.config.units}`)).toEqual(['LSTMCell 2', 'GRUCell 2']);
+    // The sequence options are the rnn's alone.
+    expect(cells.every((c) => !('return_sequences' in c.config) && !('batch_input_shape' in c.config))).toBe(true);
     expect(() => layers.rnn({ cell: layers.dense({ units: 2 }) as never })).toThrow('rnn: config.cell must be a cell (lstmCell, gruCell, simpleRNNCell), a list of them or stackedRNNCells');
     expect(() => layers.lstmCell({ units: 0 })).toThrow('LSTMCell: units must be a positive integer, got 0');
     expect(() => layers.stackedRNNCells({ cells: [] })).toThrow('stackedRNNCells: cells must be a non-empty list of cells (lstmCell, gruCell, simpleRNNCell)');
