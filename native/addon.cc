@@ -24,6 +24,8 @@
 //   select(cond, a, b, out, layout, threads): where
 //   reduce(op, x, out, outer, len, inner, threads): sum, max or min along the middle axis of [outer, len, inner]
 //   biasAct(z, bias | null, rows, n, act, threads), actGrad(a, dz, len, act, threads): a Dense layer's fused kernels
+//   gather(x, outer, len, inner, indices, out), scatterAdd(g, outer, len, inner, indices, out) -> the first bad
+//     index's position or −1 (nothing written then): an embedding's rows and their gradient
 //   fillUniform(state, out, a, b)
 //   gatherRows(src, width, dst, order, start, end), allFinite(x) -> boolean: fit's batches and its input check
 #include <node_api.h>
@@ -37,6 +39,7 @@
 #include "arith.h"
 #include "conv.h"
 #include "gemm.h"
+#include "layout.h"
 #include "pool.h"
 #include "elementwise.h"
 #include "update.h"
@@ -450,6 +453,43 @@ napi_value ActGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+/**
+ * gather(x, outer, len, inner, indices, out) and scatterAdd(g, outer, len, inner, indices, out):
+ * indices a Float32Array (a tensor's values) or an Int32Array; returns the first position whose
+ * index is not an integer in [0, len), writing nothing, or −1 once done.
+ */
+napi_value Rows(napi_env env, napi_callback_info info, bool scatter) {
+  const char* fn = scatter ? "scatterAdd" : "gather";
+  napi_value argv[6];
+  if (!args(env, info, fn, scatter ? "(g, outer, len, inner, indices, out)" : "(x, outer, len, inner, indices, out)", argv)) return nullptr;
+  int64_t dims[3];
+  for (int i = 0; i < 3; i++)
+    if (!intIn(env, argv[1 + i], 0, INT32_MAX, &dims[i], std::string(fn) + ": outer, len and inner must be integers in [0, 2^31)")) return nullptr;
+  const int64_t outer = dims[0], len = dims[1], inner = dims[2];
+  void* raw = nullptr;
+  size_t q = 0;
+  const bool ints = typedArray(env, argv[4], napi_int32_array, &raw, &q);
+  if (!ints && !typedArray(env, argv[4], napi_float32_array, &raw, &q)) return fail(env, std::string(fn) + ": indices must be a Float32Array or an Int32Array");
+  const int64_t rows = static_cast<int64_t>(q);
+  const napi_value arrays[2] = {argv[0], argv[5]};
+  float* p[2];
+  const int64_t source = outer * (scatter ? rows : len) * inner, target = outer * (scatter ? len : rows) * inner;
+  if (!sizedArrays(env, arrays, fn, {scatter ? "g" : "x", "out"}, {source, target}, p)) return nullptr;
+  const int64_t bad = ints ? neurite::badIndex(static_cast<int32_t*>(raw), rows, len) : neurite::badIndex(static_cast<float*>(raw), rows, len);
+  if (bad < 0) {
+    if (scatter && ints) neurite::scatterAdd(p[0], outer, len, inner, static_cast<int32_t*>(raw), rows, p[1]);
+    else if (scatter) neurite::scatterAdd(p[0], outer, len, inner, static_cast<float*>(raw), rows, p[1]);
+    else if (ints) neurite::gather(p[0], outer, len, inner, static_cast<int32_t*>(raw), rows, p[1]);
+    else neurite::gather(p[0], outer, len, inner, static_cast<float*>(raw), rows, p[1]);
+  }
+  napi_value r;
+  napi_create_int64(env, bad, &r);
+  return r;
+}
+
+napi_value Gather(napi_env env, napi_callback_info info) { return Rows(env, info, false); }
+napi_value ScatterAdd(napi_env env, napi_callback_info info) { return Rows(env, info, true); }
+
 // unary(op, x, out): out[i] = f(x[i]) for op 0 exp, 1 log, 2 sigmoid, 3 tanh, 4 softplus.
 napi_value Unary(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -845,6 +885,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"reduce", nullptr, ReduceOp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"biasAct", nullptr, BiasAct, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"actGrad", nullptr, ActGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gather", nullptr, Gather, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scatterAdd", nullptr, ScatterAdd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fillUniform", nullptr, FillUniform, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -48,6 +48,9 @@ interface Addon {
   maxPool(kind: 0 | 1, a: Float32Array, taps: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   col2im(cols: Float32Array, window: Int32Array, out: Float32Array, threads: number): void;
   fillUniform(state: Int32Array, out: Float32Array, a: number, b: number): void;
+  /** Returns the first position whose index is not an integer in [0, len) (nothing written then), else −1. */
+  gather(x: Float32Array, outer: number, len: number, inner: number, indices: Float32Array | Int32Array, out: Float32Array): number;
+  scatterAdd(g: Float32Array, outer: number, len: number, inner: number, indices: Float32Array | Int32Array, out: Float32Array): number;
   adagradUpdate(p: Float32Array, g: Float32Array, a: Float32Array, len: number, lr: number, eps: number, threads: number): void;
   adadeltaUpdate(p: Float32Array, g: Float32Array, eg: Float32Array, ed: Float32Array, len: number, lr: number, rho: number, eps: number, threads: number): void;
   adamaxUpdate(p: Float32Array, g: Float32Array, m: Float32Array, u: Float32Array, len: number, lr: number, b1: number, b2: number, eps: number, corr: number, threads: number): void;
@@ -373,6 +376,33 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else wasm.kernels.biasGrad(dz, db, rows, n);
   };
 
+  // An embedding's rows and their gradient (gather and scatterAdd along one axis): a copy per row,
+  // where JavaScript's subarray-and-set cost ~100 ns a row; indices checked before anything is written.
+  const around = [0, 0, 0];
+  const split = (shape: readonly number[], axis: number): void => {
+    let outer = 1, inner = 1;
+    for (let d = 0; d < shape.length; d++) if (d < axis) outer *= shape[d]!; else if (d > axis) inner *= shape[d]!;
+    around[0] = outer;
+    around[1] = shape[axis]!;
+    around[2] = inner;
+  };
+  const outOfRange = (op: string, indices: ArrayLike<number>, at: number, len: number): Error => new Error(`${op}: index ${indices[at]} at position ${at} is out of range [0, ${len})`);
+  const indexArray = (i: Int32Array | Buf): i is Float32Array | Int32Array => i.BYTES_PER_ELEMENT === 4;
+  const gather: Kernels['gather'] = (x, shape, indices, axis, out) => {
+    if (out.length >= NATIVE_MIN && isF32(x) && isF32(out) && indexArray(indices)) {
+      split(shape, axis);
+      const bad = addon.gather(x, around[0]!, around[1]!, around[2]!, indices, out);
+      if (bad >= 0) throw outOfRange('gather', indices, bad, around[1]!);
+    } else reference.gather(x, shape, indices, axis, out);
+  };
+  const scatterAdd: Kernels['scatterAdd'] = (g, indices, axis, out, outShape) => {
+    if (out.length >= NATIVE_MIN && isF32(g) && isF32(out) && indexArray(indices)) {
+      split(outShape, axis);
+      const bad = addon.scatterAdd(g, around[0]!, around[1]!, around[2]!, indices, out);
+      if (bad >= 0) throw outOfRange('scatterAdd', indices, bad, around[1]!);
+    } else reference.scatterAdd(g, indices, axis, out, outShape);
+  };
+
   // The other optimizers' updates, in the reference's float64 arithmetic (native/update.h).
   const adagradUpdate: Kernels['adagradUpdate'] = (p, g, a, len, lr, eps) => {
     if (len >= NATIVE_MIN && isF32(p) && isF32(g)) addon.adagradUpdate(p, g, a, len, lr, eps, threads);
@@ -391,7 +421,7 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     else reference.scaleUpdate(p, len, k);
   };
 
-  const native = [...NATIVE_UNARY, ...NATIVE_BINARY, 'where', ...NATIVE_REDUCE, 'biasAct', 'actGrad', 'biasGrad', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'softmaxCrossEntropy', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gruGates', 'gruGatesGrad', 'gruOutput', 'gruOutputGrad'];
+  const native = [...NATIVE_UNARY, ...NATIVE_BINARY, 'where', ...NATIVE_REDUCE, 'biasAct', 'actGrad', 'biasGrad', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'gather', 'scatterAdd', 'im2col', 'col2im', 'conv', 'convGradFilter', 'convGradInput', 'maxPool', 'maxPoolGrad', 'depthwiseConv', 'depthwiseConvGradInput', 'depthwiseConvGradFilter', 'matmul', 'gemm', 'sgdUpdate', 'adamUpdate', 'rmspropUpdate', 'fillRandom', 'softmaxCrossEntropy', 'lstmCell', 'lstmCellGrad', 'gruCell', 'gruCellGrad', 'gruGates', 'gruGatesGrad', 'gruOutput', 'gruOutputGrad'];
   return {
     // The WebAssembly backend's memory, threads and one-call step for tiny Dense stacks (where a
     // call per kernel would cost more than the work), with these kernels in place of its own.
@@ -399,7 +429,7 @@ export function nativeBackend(options: NativeOptions = {}): NativeBackend {
     name: `native ${isa}${threads > 1 ? ` (${threads} threads)` : ''}`,
     gatherRows: (src, width, dst, order, start, end) => addon.gatherRows(src, width, dst, order, start, end),
     allFinite: (x) => addon.allFinite(x),
-    kernels: { ...wasm.kernels, ...maps, ...arithmetic, where, ...reductions, biasAct, actGrad, biasGrad, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad, gruGates, gruGatesGrad, gruOutput, gruOutputGrad },
+    kernels: { ...wasm.kernels, ...maps, ...arithmetic, where, ...reductions, biasAct, actGrad, biasGrad, adagradUpdate, adadeltaUpdate, adamaxUpdate, scaleUpdate, gather, scatterAdd, im2col, col2im, conv, convGradFilter, convGradInput, maxPool, maxPoolGrad, depthwiseConv, depthwiseConvGradInput, depthwiseConvGradFilter, matmul, gemm, sgdUpdate, adamUpdate, rmspropUpdate, fillRandom, softmaxCrossEntropy, lstmCell, lstmCellGrad, gruCell, gruCellGrad, gruGates, gruGatesGrad, gruOutput, gruOutputGrad },
     isa,
     isas: info.isas,
     threads,

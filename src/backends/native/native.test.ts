@@ -242,6 +242,42 @@ describe.runIf(nativeSupported())('native backend', () => {
     }
   });
 
+  test('gather and scatterAdd along any axis equal the reference bit for bit (float and int32 indices, repeated ones summed in order); a bad index is refused before anything is written', () => {
+    const be = nativeBackend();
+    for (const [shape, axis] of [[[10000, 16], 0], [[3, 50, 7], 1], [[4, 5, 33], 2]] as Array<[number[], number]>) {
+      const len = shape[axis]!;
+      const q = 97;
+      const idx = Float32Array.from({ length: q }, (_, i) => (i * 31 + 7) % len);
+      idx[5] = idx[3]!;
+      const x = edgy(size(shape), 11).map((v) => (Number.isFinite(v) ? v : 3));
+      const outShape = shape.map((d, i) => (i === axis ? q : d));
+      for (const indices of [idx, Int32Array.from(idx)]) {
+        const want = new Float32Array(size(outShape));
+        const got = new Float32Array(size(outShape)).fill(7);
+        ref.gather(x, shape, indices, axis, want);
+        be.kernels.gather(x, shape, indices, axis, got);
+        sameBits(got, want, `gather [${shape}] along ${axis}`);
+        const g = edgy(size(outShape), 12).map((v) => (Number.isFinite(v) ? v : 1e8));
+        const sWant = new Float32Array(size(shape));
+        const sGot = new Float32Array(size(shape)).fill(7);
+        ref.scatterAdd(g, indices, axis, sWant, shape);
+        be.kernels.scatterAdd(g, indices, axis, sGot, shape);
+        sameBits(sGot, sWant, `scatterAdd into [${shape}] along ${axis}`);
+      }
+    }
+    const x = fill(100 * 4);
+    const out = new Float32Array(20 * 4).fill(7);
+    for (const bad of [100, -1, 2.5, Number.NaN]) {
+      const indices = Float32Array.from({ length: 20 }, (_, i) => i);
+      indices[13] = bad;
+      expect(() => be.kernels.gather(x, [100, 4], indices, 0, out)).toThrow(`gather: index ${bad} at position 13 is out of range [0, 100)`);
+      expect(() => ref.gather(x, [100, 4], indices, 0, out)).toThrow(`gather: index ${bad} at position 13 is out of range [0, 100)`);
+      expect(() => be.kernels.scatterAdd(out, indices, 0, x, [100, 4])).toThrow(`scatterAdd: index ${bad} at position 13 is out of range [0, 100)`);
+    }
+    expect(out.every((v) => v === 7)).toBe(true);
+    expect(() => be.kernels.gather(x, [100, 4], Int32Array.from({ length: 20 }, (_, i) => (i === 4 ? 100 : i)), 0, out)).toThrow('gather: index 100 at position 4 is out of range [0, 100)');
+  });
+
   test('exp, log, sigmoid, tanh and softplus: within one float32 ulp of the reference, edges (±0, ±∞, NaN, overflow) as the reference', () => {
     const be = nativeBackend();
     const edges = [-1000, -88.8, -20, -1e-8, 0, -0, 1e-8, 0.5, 20, 88.8, 1000, Number.NaN, Infinity, -Infinity];
@@ -483,6 +519,10 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(() => addon.biasAct!(f, new Float32Array(1), 2, 2, 1, 1)).toThrow('biasAct: bias has 1 values, the update needs 2');
     expect(() => addon.biasAct!(f, null, 2, 2, 4, 1)).toThrow('biasAct: act must be 0 (linear), 1 (relu), 2 (sigmoid) or 3 (tanh)');
     expect(() => addon.actGrad!(f, new Float32Array(2), 4, 1, 1)).toThrow('actGrad: dz has 2 values, the update needs 4');
+    expect(() => addon.gather!(f, 1, 4, 1, [0, 1], f)).toThrow('gather: indices must be a Float32Array or an Int32Array');
+    expect(() => addon.gather!(f, 1, 4, 1, new Float32Array(5), f)).toThrow('gather: out has 4 values, needs 5');
+    expect(() => addon.scatterAdd!(f, -1, 4, 1, f, f)).toThrow('scatterAdd: outer, len and inner must be integers in [0, 2^31)');
+    expect(() => addon.scatterAdd!(new Float32Array(2), 1, 4, 1, f, f)).toThrow('scatterAdd: g has 2 values, needs 4');
   });
 
   test('nativeBackend refuses an instruction set this CPU lacks, naming those it runs', () => {
@@ -501,6 +541,6 @@ describe.runIf(nativeSupported())('native backend', () => {
     expect(be.wasmKernels).not.toContain('gemm');
     // Every kernel the WebAssembly backend makes native runs in the addon here.
     expect(be.wasmKernels).toEqual([]);
-    expect(be.nativeKernels).toEqual(expect.arrayContaining(['add', 'mul', 'where', 'sum', 'max', 'biasAct', 'actGrad', 'biasGrad', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate']));
+    expect(be.nativeKernels).toEqual(expect.arrayContaining(['add', 'mul', 'where', 'sum', 'max', 'biasAct', 'actGrad', 'biasGrad', 'adagradUpdate', 'adadeltaUpdate', 'adamaxUpdate', 'scaleUpdate', 'gather', 'scatterAdd']));
   });
 });
