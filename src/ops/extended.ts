@@ -37,24 +37,7 @@ export function dropoutMask(u: Tensor, rate: number): Tensor {
   return div(greaterEqual(u, rate), 1 - rate);
 }
 
-/**
- * The band of the last two axes kept, the rest zeroed (tfjs `linalg.bandPart`): entry (i, j)
- * stays when i − j ≤ numLower and j − i ≤ numUpper, a negative bound keeping that whole
- * triangle. bandPart(x, −1, 0) is the lower triangle (a causal mask's shape).
- */
-export function bandPart(xl: TensorLike, numLower: number, numUpper: number): Tensor {
-  const x = asTensor(xl, 'linalg.bandPart');
-  if (x.rank < 2) throw new Error(`linalg.bandPart: expected a tensor of rank ≥ 2, got shape ${fmt(x.shape)}`);
-  if (!Number.isInteger(numLower) || !Number.isInteger(numUpper)) throw new Error(`linalg.bandPart: numLower and numUpper must be integers, got ${numLower} and ${numUpper}`);
-  const [m, n] = x.shape.slice(-2) as [number, number];
-  const band = new Float32Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) band[i * n + j] = (numLower < 0 || i - j <= numLower) && (numUpper < 0 || j - i <= numUpper) ? 1 : 0;
-  }
-  return mul(x, tensor(band, [m, n]));
-}
-
-export const linalg = { bandPart };
+export { bandPart, linalg } from './linalg.js';
 
 /**
  * Padding by mirroring the edges (tfjs `mirrorPad`): 'reflect' leaves the edge out of the
