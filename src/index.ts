@@ -62,6 +62,7 @@ export { reshape, transpose, slice, pad, gather, concat, stack, unstack, expandD
 export { sum, mean, max, min, argmax, argmin, logSumExp, all, any } from './ops/reduce.js';
 export type { Axes } from './ops/reduce.js';
 export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxPool1d, maxPool2d, maxPool, avgPool1d, avgPool2d, avgPool, im2col, col2im, window2d } from './ops/conv.js';
+export { conv3d, conv3dTranspose, maxPool3d, avgPool3d } from './ops/conv3d.js';
 export type { Padding, Size2, WindowOptions, PoolOptions, Window1dOptions, Pool1dOptions } from './ops/conv.js';
 
 // ---- Keras-style models (layers, losses, optimizers, metrics, training) -------------------
@@ -81,9 +82,9 @@ export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, t
 export { SymbolicTensor, Node } from './nn/symbolic.js';
 export { SimpleRNN, LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';
 export { TimeDistributed, Bidirectional, type WrapperConfig, type BidirectionalConfig, type MergeMode } from './nn/wrappers.js';
-export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, type ConvConfig, type DataFormat } from './nn/conv.js';
+export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv3D, Conv3DTranspose, type ConvConfig, type DataFormat } from './nn/conv.js';
 export {
-  MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+  MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   type PoolingConfig, type GlobalPoolingConfig,
 } from './nn/pooling.js';
 export {

@@ -293,6 +293,16 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       // (no upSampling2d here: tfjs 4.22's, with channelsFirst, outputs shape [n, c, NaN, NaN] in either interpolation)
       tf.layers.globalMaxPooling2d({ dataFormat: 'channelsFirst' }),
     ] })],
+    ['volumes', [4, 5, 6, 2], () => tf.sequential({ layers: [
+      tf.layers.conv3d({ filters: 3, kernelSize: [2, 3, 3], strides: [1, 2, 1], padding: 'same', activation: 'relu', inputShape: [4, 5, 6, 2], biasInitializer: 'randomNormal' }),
+      tf.layers.maxPooling3d({ poolSize: [2, 2, 2], strides: 1 }),
+      tf.layers.conv3d({ filters: 2, kernelSize: 2, dilationRate: [1, 1, 2], biasInitializer: 'randomNormal' }),
+      tf.layers.conv3dTranspose({ filters: 3, kernelSize: 3, strides: 2, biasInitializer: 'randomNormal' }),
+      tf.layers.averagePooling3d({ poolSize: 3, strides: 2, padding: 'same' }),
+      tf.layers.conv3dTranspose({ filters: 2, kernelSize: 2, strides: [2, 1, 2], padding: 'same' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3 }),
+    ] })],
     ['sequences', [10, 3], () => tf.sequential({ layers: [
       tf.layers.conv1d({ filters: 4, kernelSize: 3, dilationRate: 2, activation: 'relu', inputShape: [10, 3], biasInitializer: 'randomNormal' }),
       tf.layers.maxPooling1d({ poolSize: 2 }),

@@ -18,9 +18,9 @@ import { type Constraint, type ConstraintIdentifier, constraintFromConfig, const
 import { Activation, Dropout, ELU, Flatten, LeakyReLU, Masking, ReLU, Rescaling, Softmax, ThresholdedReLU } from '../nn/simple.js';
 import { AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D } from '../nn/noise.js';
 import { LayerNormalization, PReLU } from '../nn/normalization.js';
-import { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from '../nn/conv.js';
+import { Conv1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, DepthwiseConv2D, SeparableConv2D } from '../nn/conv.js';
 import {
-  AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
+  AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
 } from '../nn/pooling.js';
 import { Embedding } from '../nn/embedding.js';
 import { GRU, LSTM, SimpleRNN } from '../nn/recurrent.js';
@@ -226,6 +226,10 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   MaxPooling2D: { ctor: MaxPooling2D, fields: POOL_FIELDS },
   AveragePooling1D: { ctor: AveragePooling1D, fields: POOL_FIELDS },
   AveragePooling2D: { ctor: AveragePooling2D, fields: POOL_FIELDS },
+  Conv3D: { ctor: Conv3D, fields: CONV_FIELDS },
+  Conv3DTranspose: { ctor: Conv3DTranspose, fields: CONV_FIELDS },
+  MaxPooling3D: { ctor: MaxPooling3D, fields: POOL_FIELDS },
+  AveragePooling3D: { ctor: AveragePooling3D, fields: POOL_FIELDS },
   GlobalMaxPooling1D: { ctor: GlobalMaxPooling1D, fields: GLOBAL_FIELDS },
   GlobalMaxPooling2D: { ctor: GlobalMaxPooling2D, fields: GLOBAL_FIELDS },
   GlobalAveragePooling1D: { ctor: GlobalAveragePooling1D, fields: GLOBAL_FIELDS },

@@ -38,6 +38,20 @@ testLayer('separableConv2d', {
   make: () => layers.separableConv2d({ filters: 4, kernelSize: 2, strides: 2 }),
   input: [2, 5, 4, 3], output: [2, 2, 2, 4], params: 2 * 2 * 3 + 3 * 4 + 4, weightNames: ['depthwise_kernel', 'pointwise_kernel', 'bias'],
 });
+testLayer('conv3d same, strides [1, 2, 2], relu', {
+  make: () => layers.conv3d({ filters: 3, kernelSize: [2, 3, 3], strides: [1, 2, 2], padding: 'same', activation: 'relu' }),
+  input: [2, 3, 4, 5, 2], output: [2, 3, 2, 3, 3], params: 2 * 3 * 3 * 2 * 3 + 3, weightNames: ['kernel', 'bias'],
+});
+testLayer('conv3d dilated, channelsFirst', {
+  make: () => layers.conv3d({ filters: 2, kernelSize: 2, dilationRate: 2, dataFormat: 'channelsFirst', activation: 'tanh' }),
+  input: [1, 2, 3, 4, 3], output: [1, 2, 1, 2, 1], params: 2 * 2 * 2 * 2 * 2 + 2, weightNames: ['kernel', 'bias'],
+});
+testLayer('conv3dTranspose strides 2 valid', {
+  make: () => layers.conv3dTranspose({ filters: 2, kernelSize: 3, strides: 2 }),
+  input: [1, 2, 1, 2, 3], output: [1, 5, 3, 5, 2], params: 3 * 3 * 3 * 2 * 3 + 2, weightNames: ['kernel', 'bias'],
+});
+testLayer('maxPooling3d', { make: () => layers.maxPooling3d({ poolSize: 2 }), input: [2, 4, 5, 4, 2], output: [2, 2, 2, 2, 2], params: 0, weightNames: [] });
+testLayer('averagePooling3d same strides 1, channelsFirst', { make: () => layers.averagePooling3d({ poolSize: [2, 3, 2], strides: 1, padding: 'same', dataFormat: 'channelsFirst' }), input: [1, 2, 3, 3, 2], output: [1, 2, 3, 3, 2], params: 0, weightNames: [] });
 testLayer('maxPooling2d', { make: () => layers.maxPooling2d({ poolSize: 2 }), input: [2, 5, 4, 3], output: [2, 2, 2, 3], params: 0, weightNames: [] });
 testLayer('maxPooling2d same strides 1', { make: () => layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }), input: [1, 4, 3, 2], output: [1, 4, 3, 2], params: 0, weightNames: [] });
 testLayer('averagePooling2d same', { make: () => layers.averagePooling2d({ poolSize: [2, 3], padding: 'same' }), input: [2, 5, 4, 2], output: [2, 3, 2, 2], params: 0, weightNames: [] });
@@ -108,6 +122,10 @@ describe('convolution layers', () => {
     built.build([null, 2, 2, 3]);
     expect(() => built.apply(tensor(new Float32Array(8), [1, 2, 2, 2]))).toThrow('conv2d: expected input of rank 4 with 3 channels (channelsLast), got [1,2,2,2]');
     expect(() => layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 0 })).toThrow('depthwiseConv2d: depthMultiplier must be a positive integer, got 0');
+    expect(() => layers.conv3d({ filters: 2, kernelSize: [3, 3] })).toThrow('conv3d: kernelSize must be a positive integer or 3 of them, got [3,3]');
+    expect(() => layers.conv3d({ filters: 2, kernelSize: 3 }).build([null, 5, 5, 1])).toThrow('conv3d: expected input of rank 5 (batch, depth, height, width, channels), got shape (None, 5, 5, 1)');
+    expect(() => layers.conv3dTranspose({ filters: 2, kernelSize: 2, dilationRate: 2 })).toThrow('conv3dTranspose: dilationRate other than 1 is not supported (as in TensorFlow.js)');
+    expect(() => layers.maxPooling3d({ poolSize: [2, 2] })).toThrow('maxPooling3d: poolSize must be a positive integer or 3 of them, got [2,2]');
     expect(() => layers.maxPooling2d({ padding: 'causal' as never })).toThrow("maxPooling2d: padding must be 'valid' or 'same', got \"causal\"");
     expect(() => layers.cropping2D({ cropping: 2 }).apply(tensor(new Float32Array(16), [1, 4, 4, 1]))).toThrow('cropping2D: cropping 2 + 2 leaves nothing of size 4 (axis 1 of [1,4,4,1])');
     expect(() => layers.zeroPadding2d({ padding: -1 })).toThrow('zeroPadding2d: padding must be n, [height, width] or [[top, bottom], [left, right]] of non-negative integers, got -1');

@@ -1,12 +1,14 @@
 /**
  * Convolution layers, as in TensorFlow.js and Keras: Conv1D, Conv2D, Conv2DTranspose,
- * DepthwiseConv2D, SeparableConv2D. Channels last by default; `dataFormat: 'channelsFirst'`
+ * DepthwiseConv2D, SeparableConv2D, Conv3D, Conv3DTranspose. Channels last by default; `dataFormat: 'channelsFirst'`
  * transposes in and out. Weights in the tfjs/Keras layouts, so files load both ways:
  * kernel [kH, kW, in, filters] (Conv2DTranspose: [kH, kW, filters, in]), depthwise_kernel
- * [kH, kW, in, depthMultiplier], pointwise_kernel [1, 1, in·depthMultiplier, filters].
+ * [kH, kW, in, depthMultiplier], pointwise_kernel [1, 1, in·depthMultiplier, filters]; the 3-D
+ * kernels [kD, kH, kW, in, filters] (Conv3DTranspose: [kD, kH, kW, filters, in]).
  */
 import { add } from '../ops/elementwise.js';
 import { type Padding, conv1d, conv2d, conv2dTranspose, depthwiseConv2d } from '../ops/conv.js';
+import { conv3d, conv3dTranspose } from '../ops/conv3d.js';
 import { transpose } from '../ops/layout.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -59,9 +61,16 @@ export interface ConvConfig extends LayerArgs {
   pointwiseConstraint?: ConstraintIdentifier | null;
 }
 
+/** The permutation taking channels-first input of `rank` spatial axes to channels last. */
+export const toChannelsLast = (rank: number): number[] => [0, ...Array.from({ length: rank }, (_, i) => i + 2), 1];
+/** Its inverse: channels last back to channels first. */
+export const toChannelsFirst = (rank: number): number[] => [0, rank + 1, ...Array.from({ length: rank }, (_, i) => i + 1)];
+
+const SPATIAL = ['length', 'height, width', 'depth, height, width'];
+
 /** Shared lifecycle: option checks, channels-first handling, bias and activation. */
 abstract class Conv extends Layer<ConvConfig> {
-  abstract readonly rank: 1 | 2;
+  abstract readonly rank: 1 | 2 | 3;
   bias: Tensor | null = null;
   protected inChannels = 0;
 
@@ -116,7 +125,7 @@ abstract class Conv extends Layer<ConvConfig> {
   /** The input's channel count from a shape with the batch axis. */
   protected channelsOf(shape: SymbolicShape): number {
     if (shape.length !== this.rank + 2) {
-      throw new Error(`${this.label}: expected input of rank ${this.rank + 2} (batch, ${this.rank === 2 ? 'height, width' : 'length'}, channels), got shape ${formatShape(shape)}`);
+      throw new Error(`${this.label}: expected input of rank ${this.rank + 2} (batch, ${SPATIAL[this.rank - 1]}, channels), got shape ${formatShape(shape)}`);
     }
     const c = this.channelsFirst ? shape[1] : shape[shape.length - 1];
     if (c === null || c === undefined) throw new Error(`${this.label}: the channel dimension of the input shape ${formatShape(shape)} must be known to build the layer`);
@@ -136,11 +145,11 @@ abstract class Conv extends Layer<ConvConfig> {
     if (x.rank !== this.rank + 2 || (this.channelsFirst ? s[1] : s[s.length - 1]) !== this.inChannels) {
       throw new Error(`${this.label}: expected input of rank ${this.rank + 2} with ${this.inChannels} channels (${this.config.dataFormat ?? 'channelsLast'}), got ${fmt(x.shape)}`);
     }
-    const last = this.channelsFirst ? transpose(x, this.rank === 2 ? [0, 2, 3, 1] : [0, 2, 1]) : x;
+    const last = this.channelsFirst ? transpose(x, toChannelsLast(this.rank)) : x;
     let y = this.convolve(last);
     if (this.bias !== null) y = add(y, this.bias);
     y = getActivation(this.config.activation)(y);
-    return this.channelsFirst ? transpose(y, this.rank === 2 ? [0, 3, 1, 2] : [0, 2, 1]) : y;
+    return this.channelsFirst ? transpose(y, toChannelsFirst(this.rank)) : y;
   }
 
   /** Output sizes along the spatial axes, as the ops compute them. */
@@ -325,5 +334,72 @@ export class SeparableConv2D extends DepthwiseConv2D {
 
   protected override outChannels(): number {
     return this.config.filters!;
+  }
+}
+
+/** 3-D convolution layer (Keras `Conv3D`) over volumes [batch, depth, height, width, channels]. */
+export class Conv3D extends Conv {
+  readonly className: string = 'Conv3D';
+  readonly rank = 3;
+  kernel: Tensor | null = null;
+
+  constructor(config: ConvConfig, label = 'conv3d') {
+    super(config, label);
+    this.checkSizes();
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    this.inChannels = this.channelsOf(inputShape);
+    const c = this.config;
+    this.kernel = this.addWeight('kernel', [...this.sizes('kernelSize'), ...this.kernelChannels()], c.kernelInitializer ?? 'glorotUniform', { regularizer: c.kernelRegularizer, constraint: c.kernelConstraint });
+    this.addBias(c.filters!);
+    this.built = true;
+  }
+
+  /** The kernel's last two axes: [in, filters]. */
+  protected kernelChannels(): [number, number] {
+    return [this.inChannels, this.config.filters!];
+  }
+
+  protected convolve(x: Tensor): Tensor {
+    const o = this.options3();
+    return conv3d(x, this.kernel!, o.strides, o.padding, 'NDHWC', o.dilations);
+  }
+
+  protected options3(): { strides: [number, number, number]; dilations: [number, number, number]; padding: 'valid' | 'same' } {
+    const [s0, s1, s2] = this.sizes('strides');
+    const [d0, d1, d2] = this.sizes('dilationRate');
+    return { strides: [s0!, s1!, s2!], dilations: [d0!, d1!, d2!], padding: (this.config.padding ?? 'valid') as 'valid' | 'same' };
+  }
+
+  protected outChannels(): number {
+    return this.config.filters!;
+  }
+}
+
+/** Transposed 3-D convolution (Keras `Conv3DTranspose`): Conv3D's gradient with respect to its input, which upsamples. */
+export class Conv3DTranspose extends Conv3D {
+  override readonly className = 'Conv3DTranspose';
+
+  constructor(config: ConvConfig) {
+    super(config, 'conv3dTranspose');
+    if (this.sizes('dilationRate').some((d) => d !== 1)) throw new Error(`${this.label}: dilationRate other than 1 is not supported (as in TensorFlow.js)`);
+  }
+
+  protected override kernelChannels(): [number, number] {
+    return [this.config.filters!, this.inChannels];
+  }
+
+  protected override outSpatial(spatial: ReadonlyArray<number | null>): Array<number | null> {
+    const k = this.sizes('kernelSize');
+    const s = this.sizes('strides');
+    const valid = (this.config.padding ?? 'valid') === 'valid';
+    return spatial.map((n, i) => (n === null ? null : n * s[i]! + (valid ? Math.max(k[i]! - s[i]!, 0) : 0)));
+  }
+
+  protected override convolve(x: Tensor): Tensor {
+    const out = this.outSpatial(x.shape.slice(1, 4)) as number[];
+    const o = this.options3();
+    return conv3dTranspose(x, this.kernel!, [x.shape[0]!, ...out, this.config.filters!], o.strides, o.padding);
   }
 }

@@ -19,10 +19,10 @@ import { AlphaDropout, type AlphaDropoutConfig, GaussianDropout, GaussianNoise, 
 import { LayerNormalization, type LayerNormalizationConfig, PReLU, type PReLUConfig } from './normalization.js';
 import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
 import { type CellConfig, RNNCell, type RNNConfig, StackedRNNCells, rnn } from './rnn.js';
-import { Conv1D, Conv2D, Conv2DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
+import { Conv1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, type GlobalPoolingConfig,
-  MaxPooling1D, MaxPooling2D, type PoolingConfig,
+  AveragePooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D, type PoolingConfig,
 } from './pooling.js';
 import {
   Cropping2D, type Cropping2DConfig, Permute, type PermuteConfig, RepeatVector, type RepeatVectorConfig, Reshape, type ReshapeConfig,
@@ -47,8 +47,8 @@ function mergeFactory<C extends LayerArgs, L extends Layer<C>>(make: (config: C)
 /** The library's layer classes: their code is known to compute through ops only. */
 export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
   Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, ELU, ReLU, Softmax, Rescaling, Maxout, InputLayer,
-  Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
-  MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+  Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv3D, Conv3DTranspose,
+  MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, TimeDistributed, Bidirectional,
   ThresholdedReLU, Masking, PReLU, LayerNormalization, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D,
@@ -58,6 +58,7 @@ const maxPooling1d = (config: PoolingConfig = {}): MaxPooling1D => new MaxPoolin
 const maxPooling2d = (config: PoolingConfig = {}): MaxPooling2D => new MaxPooling2D(config);
 const averagePooling1d = (config: PoolingConfig = {}): AveragePooling1D => new AveragePooling1D(config);
 const averagePooling2d = (config: PoolingConfig = {}): AveragePooling2D => new AveragePooling2D(config);
+const averagePooling3d = (config: PoolingConfig = {}): AveragePooling3D => new AveragePooling3D(config);
 const globalMaxPooling1d = (config: GlobalPoolingConfig = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(config);
 const globalMaxPooling2d = (config: GlobalPoolingConfig = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(config);
 
@@ -89,10 +90,14 @@ export const layers = {
   conv2dTranspose: (config: ConvConfig): Conv2DTranspose => new Conv2DTranspose(config),
   depthwiseConv2d: (config: ConvConfig): DepthwiseConv2D => new DepthwiseConv2D(config),
   separableConv2d: (config: ConvConfig): SeparableConv2D => new SeparableConv2D(config),
+  conv3d: (config: ConvConfig): Conv3D => new Conv3D(config),
+  conv3dTranspose: (config: ConvConfig): Conv3DTranspose => new Conv3DTranspose(config),
   maxPooling1d, maxPool1d: maxPooling1d,
   maxPooling2d, maxPool2d: maxPooling2d,
   averagePooling1d, avgPool1d: averagePooling1d, avgPooling1d: averagePooling1d,
   averagePooling2d, avgPool2d: averagePooling2d, avgPooling2d: averagePooling2d,
+  maxPooling3d: (config: PoolingConfig = {}): MaxPooling3D => new MaxPooling3D(config),
+  averagePooling3d, avgPool3d: averagePooling3d, avgPooling3d: averagePooling3d,
   globalMaxPooling1d, globalMaxPool1d: globalMaxPooling1d,
   globalMaxPooling2d, globalMaxPool2d: globalMaxPooling2d,
   globalAveragePooling1d: (config: GlobalPoolingConfig = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(config),

@@ -1,14 +1,15 @@
 /**
- * Pooling layers (Keras names): MaxPooling1D/2D and AveragePooling1D/2D slide a window with
+ * Pooling layers (Keras names): MaxPooling1D/2D/3D and AveragePooling1D/2D/3D slide a window with
  * strides (default: the pool size); the global ones reduce every spatial position.
  */
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../ops/conv.js';
+import { avgPool3d, maxPool3d } from '../ops/conv3d.js';
 import { div, maximum, mul } from '../ops/elementwise.js';
 import { expandDims, transpose } from '../ops/layout.js';
 import { max, mean, sum } from '../ops/reduce.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { DataFormat } from './conv.js';
+import { type DataFormat, toChannelsFirst, toChannelsLast } from './conv.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
 
 export interface PoolingConfig extends LayerArgs {
@@ -23,7 +24,7 @@ export interface PoolingConfig extends LayerArgs {
 }
 
 abstract class Pooling extends Layer<PoolingConfig> {
-  abstract readonly rank: 1 | 2;
+  abstract readonly rank: 1 | 2 | 3;
   abstract readonly kind: 'max' | 'avg';
 
   constructor(config: PoolingConfig, readonly label: string) {
@@ -33,6 +34,12 @@ abstract class Pooling extends Layer<PoolingConfig> {
     if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast' && config.dataFormat !== 'channelsFirst') {
       throw new Error(`${label}: dataFormat must be 'channelsLast' or 'channelsFirst', got ${JSON.stringify(config.dataFormat)}`);
     }
+  }
+
+  /** The size options checked when the layer is made (subclasses call it once `rank` is set). */
+  protected checkSizes(): void {
+    this.sizes('poolSize');
+    this.sizes('strides');
   }
 
   protected sizes(key: 'poolSize' | 'strides'): number[] {
@@ -53,16 +60,20 @@ abstract class Pooling extends Layer<PoolingConfig> {
     const k = this.sizes('poolSize');
     const s = this.sizes('strides');
     const padding = this.config.padding ?? 'valid';
-    const cl = this.channelsFirst ? transpose(x, this.rank === 2 ? [0, 2, 3, 1] : [0, 2, 1]) : x;
+    const cl = this.channelsFirst ? transpose(x, toChannelsLast(this.rank)) : x;
     let y: Tensor;
-    if (this.rank === 2) {
+    if (this.rank === 3) {
+      const k3 = [k[0]!, k[1]!, k[2]!] as const;
+      const s3 = [s[0]!, s[1]!, s[2]!] as const;
+      y = this.kind === 'max' ? maxPool3d(cl, k3, s3, padding) : avgPool3d(cl, k3, s3, padding);
+    } else if (this.rank === 2) {
       const o = { poolSize: [k[0]!, k[1]!] as const, strides: [s[0]!, s[1]!] as const, padding };
       y = this.kind === 'max' ? maxPool2d(cl, o) : avgPool2d(cl, o);
     } else {
       const o = { poolSize: k[0]!, strides: s[0]!, padding };
       y = this.kind === 'max' ? maxPool1d(cl, o) : avgPool1d(cl, o);
     }
-    return this.channelsFirst ? transpose(y, this.rank === 2 ? [0, 3, 1, 2] : [0, 2, 1]) : y;
+    return this.channelsFirst ? transpose(y, toChannelsFirst(this.rank)) : y;
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -84,6 +95,7 @@ export class MaxPooling2D extends Pooling {
   readonly kind = 'max';
   constructor(config: PoolingConfig = {}) {
     super(config, 'maxPooling2d');
+    this.checkSizes();
   }
 }
 
@@ -94,6 +106,29 @@ export class AveragePooling2D extends Pooling {
   readonly kind = 'avg';
   constructor(config: PoolingConfig = {}) {
     super(config, 'averagePooling2d');
+    this.checkSizes();
+  }
+}
+
+/** Keras `MaxPooling3D` over volumes [batch, depth, height, width, channels]. */
+export class MaxPooling3D extends Pooling {
+  readonly className = 'MaxPooling3D';
+  readonly rank = 3;
+  readonly kind = 'max';
+  constructor(config: PoolingConfig = {}) {
+    super(config, 'maxPooling3d');
+    this.checkSizes();
+  }
+}
+
+/** Keras `AveragePooling3D` (padding not counted in the mean). */
+export class AveragePooling3D extends Pooling {
+  readonly className = 'AveragePooling3D';
+  readonly rank = 3;
+  readonly kind = 'avg';
+  constructor(config: PoolingConfig = {}) {
+    super(config, 'averagePooling3d');
+    this.checkSizes();
   }
 }
 
@@ -104,6 +139,7 @@ export class MaxPooling1D extends Pooling {
   readonly kind = 'max';
   constructor(config: PoolingConfig = {}) {
     super(config, 'maxPooling1d');
+    this.checkSizes();
   }
 }
 
@@ -114,6 +150,7 @@ export class AveragePooling1D extends Pooling {
   readonly kind = 'avg';
   constructor(config: PoolingConfig = {}) {
     super(config, 'averagePooling1d');
+    this.checkSizes();
   }
 }
 
