@@ -239,6 +239,11 @@ export class Conv1D extends Conv {
   }
 }
 
+/** A transposed convolution's output sizes: n·stride ('same') or n·stride + max(k − stride, 0) ('valid'). */
+function transposedSizes(spatial: ReadonlyArray<number | null>, k: number[], s: number[], padding: Padding): Array<number | null> {
+  return spatial.map((n, i) => (n === null ? null : n * s[i]! + (padding === 'valid' ? Math.max(k[i]! - s[i]!, 0) : 0)));
+}
+
 /**
  * Transposed 2-D convolution (Keras `Conv2DTranspose`): the gradient of Conv2D with respect to
  * its input, which upsamples: output size n·stride ('same') or n·stride + max(k − stride, 0) ('valid').
@@ -261,10 +266,7 @@ export class Conv2DTranspose extends Conv2D {
   }
 
   protected override outSpatial(spatial: ReadonlyArray<number | null>): Array<number | null> {
-    const k = this.sizes('kernelSize');
-    const s = this.sizes('strides');
-    const valid = (this.config.padding ?? 'valid') === 'valid';
-    return spatial.map((n, i) => (n === null ? null : n * s[i]! + (valid ? Math.max(k[i]! - s[i]!, 0) : 0)));
+    return transposedSizes(spatial, this.sizes('kernelSize'), this.sizes('strides'), this.config.padding ?? 'valid');
   }
 
   protected override convolve(x: Tensor): Tensor {
@@ -391,10 +393,7 @@ export class Conv3DTranspose extends Conv3D {
   }
 
   protected override outSpatial(spatial: ReadonlyArray<number | null>): Array<number | null> {
-    const k = this.sizes('kernelSize');
-    const s = this.sizes('strides');
-    const valid = (this.config.padding ?? 'valid') === 'valid';
-    return spatial.map((n, i) => (n === null ? null : n * s[i]! + (valid ? Math.max(k[i]! - s[i]!, 0) : 0)));
+    return transposedSizes(spatial, this.sizes('kernelSize'), this.sizes('strides'), this.config.padding ?? 'valid');
   }
 
   protected override convolve(x: Tensor): Tensor {
