@@ -81,6 +81,7 @@ export { Embedding, type EmbeddingConfig } from './nn/embedding.js';
 export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, type ConcatenateConfig, type DotConfig } from './nn/merge.js';
 export { SymbolicTensor, Node } from './nn/symbolic.js';
 export { SimpleRNN, LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';
+export { ConvLSTM2D, type ConvLSTM2DConfig } from './nn/convlstm.js';
 export { TimeDistributed, Bidirectional, type WrapperConfig, type BidirectionalConfig, type MergeMode } from './nn/wrappers.js';
 export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv3D, Conv3DTranspose, type ConvConfig, type DataFormat } from './nn/conv.js';
 export {

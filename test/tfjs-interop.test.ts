@@ -303,6 +303,17 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       tf.layers.flatten(),
       tf.layers.dense({ units: 3 }),
     ] })],
+    ['convolutional LSTMs', [3, 6, 5, 2], () => tf.sequential({ layers: [
+      tf.layers.convLstm2d({ filters: 3, kernelSize: 3, padding: 'same', returnSequences: true, inputShape: [3, 6, 5, 2], biasInitializer: 'randomNormal' }),
+      tf.layers.convLstm2d({ filters: 2, kernelSize: [2, 3], strides: [2, 1], dilationRate: 1, goBackwards: true, recurrentActivation: 'sigmoid', unitForgetBias: true }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2 }),
+    ] })],
+    ['dilated convolutional recurrence, channels first (untrained: tfjs has no dilated gradient)', [2, 2, 7, 6], () => tf.sequential({ layers: [
+      tf.layers.convLstm2d({ filters: 2, kernelSize: 2, dilationRate: 2, dataFormat: 'channelsFirst', returnSequences: true, inputShape: [2, 2, 7, 6], biasInitializer: 'randomNormal' }),
+      tf.layers.reshape({ targetShape: [2 * 2 * 5 * 4] }),
+      tf.layers.dense({ units: 2 }),
+    ] })],
     ['sequences', [10, 3], () => tf.sequential({ layers: [
       tf.layers.conv1d({ filters: 4, kernelSize: 3, dilationRate: 2, activation: 'relu', inputShape: [10, 3], biasInitializer: 'randomNormal' }),
       tf.layers.maxPooling1d({ poolSize: 2 }),

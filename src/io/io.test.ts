@@ -269,9 +269,9 @@ describe('safe I/O', () => {
 
   test('unknown layer classes list the supported ones', async () => {
     const { dir, json } = await saved();
-    (json.modelTopology as { config: { layers: Array<{ class_name: string }> } }).config.layers[1]!.class_name = 'ConvLSTM2D';
+    (json.modelTopology as { config: { layers: Array<{ class_name: string }> } }).config.layers[1]!.class_name = 'MultiHeadAttention';
     const file = rewrite(dir, json);
-    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'ConvLSTM2D'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, Rescaling, BatchNormalization, Maxout, InputLayer, TimeDistributed, Bidirectional, RNN, Conv1D, Conv2D`);
+    await expect(loadLayersModel(file)).rejects.toThrow(`${file}: layer 1: unknown layer class 'MultiHeadAttention'; supported: Dense, Dropout, Activation, Flatten, LeakyReLU, Rescaling, BatchNormalization, Maxout, InputLayer, TimeDistributed, Bidirectional, RNN, Conv1D, Conv2D`);
   });
 
   test('convolution and pooling configs are read strictly: unknown keys, unsupported settings and bad values are named', async () => {

@@ -24,6 +24,7 @@ import {
 } from '../nn/pooling.js';
 import { Embedding } from '../nn/embedding.js';
 import { GRU, LSTM, SimpleRNN } from '../nn/recurrent.js';
+import { ConvLSTM2D } from '../nn/convlstm.js';
 import { type CellConfig, RNNCell, StackedRNN, rnn } from '../nn/rnn.js';
 import { optional } from '../tensor/options.js';
 import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from '../nn/reshaping.js';
@@ -258,6 +259,10 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
   SimpleRNN: { ctor: SimpleRNN, fields: RNN_FIELDS },
   LSTM: { ctor: LSTM, fields: { ...RNN_FIELDS, recurrentActivation: 'activation', unitForgetBias: 'bool' } },
   GRU: { ctor: GRU, fields: { ...RNN_FIELDS, recurrentActivation: 'activation', resetAfter: 'bool' } },
+  ConvLSTM2D: {
+    ctor: ConvLSTM2D,
+    fields: { ...Object.fromEntries(Object.entries(RNN_FIELDS).filter(([k]) => k !== 'units')), recurrentActivation: 'activation', unitForgetBias: 'bool', filters: 'int', kernelSize: 'sizes', strides: 'sizes', padding: 'padding', dataFormat: 'format', dilationRate: 'sizes' },
+  },
   Add: { ctor: Add, fields: {} },
   Subtract: { ctor: Subtract, fields: {} },
   Multiply: { ctor: Multiply, fields: {} },

@@ -388,6 +388,8 @@ describe('everything in the library trains on the compiled step', () => {
     lstmCell: () => around([2, 2], layers.rnn({ cell: layers.lstmCell({ units: 3 }), returnSequences: true })),
     gruCell: () => around([2, 2], layers.rnn({ cell: layers.gruCell({ units: 3, resetAfter: true }) })),
     simpleRNNCell: () => around([2, 2], layers.rnn({ cell: layers.simpleRNNCell({ units: 3 }), returnSequences: true })),
+    convLstm2d: () => around([2, 1, 2, 1], layers.convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', returnSequences: true, dropout: 0.2, recurrentDropout: 0.2 })),
+    convLstm2dCell: () => around([2, 1, 2, 1], layers.rnn({ cell: layers.convLstm2dCell({ filters: 2, kernelSize: [1, 2] }) })),
     stackedRNNCells: () => around([2, 2], layers.rnn({ cell: layers.stackedRNNCells({ cells: [layers.simpleRNNCell({ units: 2 }), layers.lstmCell({ units: 3 })] }) })),
     ...Object.fromEntries((['add', 'subtract', 'multiply', 'average', 'maximum', 'minimum', 'concatenate'] as const).map((f) => [f, () => merged((a, b) => layers[f]().apply([a, b]))])),
     dot: () => merged((a, b) => layers.dot({ axes: 1, normalize: true }).apply([a, b])),

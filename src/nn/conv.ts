@@ -68,6 +68,25 @@ export const toChannelsFirst = (rank: number): number[] => [0, rank + 1, ...Arra
 
 const SPATIAL = ['length', 'height, width', 'depth, height, width'];
 
+/** A convolution's output sizes along its spatial axes (null stays unknown), as the ops compute them. */
+export function convSizes(sizes: ReadonlyArray<number | null>, k: number[], s: number[], d: number[], padding: Padding): Array<number | null> {
+  return sizes.map((n, i) => {
+    if (n === null) return null;
+    if (padding !== 'valid') return Math.ceil(n / s[i]!);
+    return Math.floor((n - ((k[i]! - 1) * d[i]! + 1)) / s[i]!) + 1;
+  });
+}
+
+/** A per-axis size option (kernelSize, strides, dilationRate, poolSize) as `rank` positive integers, checked. */
+export function sizeList(label: string, key: string, v: number | readonly number[] | undefined, rank: number): number[] {
+  const given = v ?? 1;
+  const list = typeof given === 'number' ? new Array<number>(rank).fill(given) : [...given];
+  if (list.length !== rank || !list.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new Error(`${label}: ${key} must be a positive integer or ${rank} of them, got ${JSON.stringify(given)}`);
+  }
+  return list;
+}
+
 /** Shared lifecycle: option checks, channels-first handling, bias and activation. */
 abstract class Conv extends Layer<ConvConfig> {
   abstract readonly rank: 1 | 2 | 3;
@@ -110,12 +129,7 @@ abstract class Conv extends Layer<ConvConfig> {
 
   /** A per-axis size option as `rank` numbers, checked. */
   protected sizes(key: 'kernelSize' | 'strides' | 'dilationRate'): number[] {
-    const v = this.config[key] ?? 1;
-    const list = typeof v === 'number' ? new Array<number>(this.rank).fill(v) : [...v];
-    if (list.length !== this.rank || !list.every((d) => Number.isInteger(d) && d >= 1)) {
-      throw new Error(`${this.label}: ${key} must be a positive integer or ${this.rank} of them, got ${JSON.stringify(v)}`);
-    }
-    return list;
+    return sizeList(this.label, key, this.config[key], this.rank);
   }
 
   protected get channelsFirst(): boolean {
@@ -154,15 +168,7 @@ abstract class Conv extends Layer<ConvConfig> {
 
   /** Output sizes along the spatial axes, as the ops compute them. */
   protected outSpatial(sizes: ReadonlyArray<number | null>): Array<number | null> {
-    const k = this.sizes('kernelSize');
-    const s = this.sizes('strides');
-    const d = this.sizes('dilationRate');
-    const padding = this.config.padding ?? 'valid';
-    return sizes.map((n, i) => {
-      if (n === null) return null;
-      if (padding !== 'valid') return Math.ceil(n / s[i]!);
-      return Math.floor((n - ((k[i]! - 1) * d[i]! + 1)) / s[i]!) + 1;
-    });
+    return convSizes(sizes, this.sizes('kernelSize'), this.sizes('strides'), this.sizes('dilationRate'), this.config.padding ?? 'valid');
   }
 
   protected abstract outChannels(): number;

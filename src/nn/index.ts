@@ -18,7 +18,8 @@ import { Embedding, type EmbeddingConfig } from './embedding.js';
 import { AlphaDropout, type AlphaDropoutConfig, GaussianDropout, GaussianNoise, type GaussianNoiseConfig, type RateConfig, SpatialDropout1D } from './noise.js';
 import { LayerNormalization, type LayerNormalizationConfig, PReLU, type PReLUConfig } from './normalization.js';
 import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
-import { type CellConfig, RNNCell, type RNNConfig, StackedRNNCells, rnn } from './rnn.js';
+import { type CellConfig, type ConvCellConfig, RNNCell, type RNNConfig, StackedRNNCells, rnn } from './rnn.js';
+import { ConvLSTM2D, type ConvLSTM2DConfig } from './convlstm.js';
 import { Conv1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, type GlobalPoolingConfig,
@@ -49,7 +50,7 @@ export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
   Dense, Activation, Dropout, BatchNormalization, Flatten, LeakyReLU, ELU, ReLU, Softmax, Rescaling, Maxout, InputLayer,
   Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv3D, Conv3DTranspose,
   MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
-  ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU,
+  ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU, ConvLSTM2D,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, TimeDistributed, Bidirectional,
   ThresholdedReLU, Masking, PReLU, LayerNormalization, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D,
 ]);
@@ -117,6 +118,8 @@ export const layers = {
   simpleRNNCell: (config: CellConfig): RNNCell => new RNNCell('SimpleRNNCell', config),
   lstmCell: (config: CellConfig): RNNCell => new RNNCell('LSTMCell', config),
   gruCell: (config: CellConfig): RNNCell => new RNNCell('GRUCell', config),
+  convLstm2d: (config: ConvLSTM2DConfig): ConvLSTM2D => new ConvLSTM2D(config),
+  convLstm2dCell: (config: ConvCellConfig): RNNCell => new RNNCell('ConvLSTM2DCell', config),
   stackedRNNCells: (config: { cells: RNNCell[] }): StackedRNNCells => new StackedRNNCells(config?.cells),
   add: mergeFactory((c: LayerArgs) => new Add(c), {}),
   subtract: mergeFactory((c: LayerArgs) => new Subtract(c), {}),

@@ -9,7 +9,7 @@ import { expandDims, transpose } from '../ops/layout.js';
 import { max, mean, sum } from '../ops/reduce.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type DataFormat, toChannelsFirst, toChannelsLast } from './conv.js';
+import { type DataFormat, sizeList, toChannelsFirst, toChannelsLast } from './conv.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, formatShape } from './layer.js';
 
 export interface PoolingConfig extends LayerArgs {
@@ -44,11 +44,7 @@ abstract class Pooling extends Layer<PoolingConfig> {
 
   protected sizes(key: 'poolSize' | 'strides'): number[] {
     const v = key === 'strides' ? (this.config.strides ?? this.config.poolSize ?? 2) : (this.config.poolSize ?? 2);
-    const list = typeof v === 'number' ? new Array<number>(this.rank).fill(v) : [...v];
-    if (list.length !== this.rank || !list.every((d) => Number.isInteger(d) && d >= 1)) {
-      throw new Error(`${this.label}: ${key} must be a positive integer or ${this.rank} of them, got ${JSON.stringify(v)}`);
-    }
-    return list;
+    return sizeList(this.label, key, v, this.rank);
   }
 
   private get channelsFirst(): boolean {

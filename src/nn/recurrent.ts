@@ -15,7 +15,7 @@ import { add, mul, sub } from '../ops/elementwise.js';
 import { dropoutMask } from '../ops/extended.js';
 import { assignValues, reshape, slice, stack, unstack } from '../ops/layout.js';
 import { matmul } from '../ops/matmul.js';
-import { fmt } from '../tensor/shape.js';
+import { fmt, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationIdentifier, activationName, getActivation } from './activations.js';
 import type { Gate } from '../backends/backend.js';
@@ -135,13 +135,8 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
 
   override build(input: SymbolicShape | SymbolicShape[]): void {
     const inputShape = (Array.isArray(input[0]) ? input[0] : input) as SymbolicShape;
-    if (inputShape.length !== 3) throw new Error(`${this.kind}: expected input of rank 3 (batch, time, features), got shape ${formatShape(inputShape)}`);
-    const f = inputShape[2];
-    if (f === null || f === undefined) throw new Error(`${this.kind}: the feature dimension of the input shape ${formatShape(inputShape)} must be known to build the layer`);
     const c = this.config;
-    const width = this.gates * this.units;
-    this.kernel = this.addWeight('kernel', [f, width], c.kernelInitializer ?? 'glorotNormal', { regularizer: c.kernelRegularizer, constraint: c.kernelConstraint });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], c.recurrentInitializer ?? 'orthogonal', { regularizer: c.recurrentRegularizer, constraint: c.recurrentConstraint });
+    this.buildWeights(inputShape);
     if (c.useBias ?? true) this.bias = this.addWeight('bias', this.biasShape(), this.biasInitializer(), { regularizer: c.biasRegularizer, constraint: c.biasConstraint });
     if (c.stateful === true) {
       // Made here, before any training step is compiled, so a compiled step updates these very buffers.
@@ -149,9 +144,53 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
       if (batch === null) {
         throw new Error(`${this.kind}: a stateful layer needs to know its batch size: give the model's first layer batchInputShape [batch, …] (or batchSize), as tfjs requires`);
       }
-      this.kept = Array.from({ length: this.stateCount }, () => zeros([batch, this.units]));
+      const shape = this.stateShapeOf([batch, ...inputShape.slice(1)]);
+      if (shape.some((d) => d === null)) throw new Error(`${this.kind}: a stateful layer needs to know its state's shape, got ${formatShape(shape)} from the input shape ${formatShape(inputShape)}`);
+      this.kept = Array.from({ length: this.stateCount }, () => zeros(shape as number[]));
     }
     this.built = true;
+  }
+
+  /** The kernel [features, gates·units] and recurrent kernel [units, gates·units] for input of `inputShape`. */
+  protected buildWeights(inputShape: SymbolicShape): void {
+    if (inputShape.length !== 3) throw new Error(`${this.kind}: expected input of rank 3 (batch, time, features), got shape ${formatShape(inputShape)}`);
+    const f = inputShape[2];
+    if (f === null || f === undefined) throw new Error(`${this.kind}: the feature dimension of the input shape ${formatShape(inputShape)} must be known to build the layer`);
+    const c = this.config;
+    const width = this.gates * this.units;
+    this.kernel = this.addWeight('kernel', [f, width], c.kernelInitializer ?? 'glorotNormal', { regularizer: c.kernelRegularizer, constraint: c.kernelConstraint });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], c.recurrentInitializer ?? 'orthogonal', { regularizer: c.recurrentRegularizer, constraint: c.recurrentConstraint });
+  }
+
+  /** The shape of each state for input of `inputShape` [batch, time, …]: [batch, units]. */
+  protected stateShapeOf(inputShape: SymbolicShape): SymbolicShape {
+    return [inputShape[0] ?? null, this.units];
+  }
+
+  /** The state's shape in words, for messages. */
+  protected get stateLabel(): string {
+    return `[batch, ${this.units}]`;
+  }
+
+  /** Refuses input the kernel cannot take. */
+  protected checkInput(x: Tensor): void {
+    if (x.rank !== 3 || x.shape[2] !== this.kernel!.shape[0]) {
+      throw new Error(`${this.kind}: expected input of shape [batch, time, ${this.kernel!.shape[0]}], got ${fmt(x.shape)}`);
+    }
+  }
+
+  /** Every step's input product x·kernel + bias at once: [batch, time, gates·units]. */
+  protected projectInput(x: Tensor): Tensor {
+    const [batch, time, features] = x.shape as [number, number, number];
+    let xw = matmul(reshape(x, [batch * time, features]), this.kernel!);
+    const b = this.inputBias();
+    if (b !== null) xw = add(xw, b);
+    return reshape(xw, [batch, time, this.gates * this.units]);
+  }
+
+  /** The state's product with the recurrent kernel. */
+  protected recurrentProduct(h: Tensor): Tensor {
+    return matmul(h, this.recurrentKernel!);
   }
 
   protected biasShape(): number[] {
@@ -170,8 +209,8 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
   /** One step: `xt` is this step's x·kernel + bias [batch, gates·units], `hr` the (dropped-out) state. */
   protected abstract step(xt: Tensor, state: State, hr: Tensor): State;
 
-  protected initialState(batch: number): State {
-    return { h: zeros([batch, this.units]), c: null };
+  protected initialState(shape: number[]): State {
+    return { h: zeros(shape), c: null };
   }
 
   /** A dropout mask for `shape`, scaled by 1/(1 − rate), drawn from the context's generator. */
@@ -201,25 +240,20 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
   call(input: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[] {
     const [x, ...given] = Array.isArray(input) ? input : [input];
     if (x === undefined) throw new Error(`${this.kind}: no input`);
-    if (x.rank !== 3 || x.shape[2] !== this.kernel!.shape[0]) {
-      throw new Error(`${this.kind}: expected input of shape [batch, time, ${this.kernel!.shape[0]}], got ${fmt(x.shape)}`);
-    }
-    const [batch, time, features] = x.shape as [number, number, number];
+    this.checkInput(x);
+    const [batch, time] = x.shape as [number, number];
     if (time === 0) throw new Error(`${this.kind}: the input has no time steps (shape ${fmt(x.shape)})`);
     const training = options.training ?? false;
     const c = this.config;
-    const width = this.gates * this.units;
-    const dropped = training && (c.dropout ?? 0) > 0 ? mul(x, this.mask([batch, 1, features], c.dropout!)) : x;
-    let xw = matmul(reshape(dropped, [batch * time, features]), this.kernel!);
-    const b = this.inputBias();
-    if (b !== null) xw = add(xw, b);
-    const steps = unstack(reshape(xw, [batch, time, width]), 1);
-    const recurrentMask = training && (c.recurrentDropout ?? 0) > 0 ? this.mask([batch, this.units], c.recurrentDropout!) : null;
-    let state = this.initialState(batch);
+    const dropped = training && (c.dropout ?? 0) > 0 ? mul(x, this.mask([batch, 1, ...x.shape.slice(2)], c.dropout!)) : x;
+    const steps = unstack(this.projectInput(dropped), 1);
+    const stateShape = this.stateShapeOf(x.shape) as number[];
+    const recurrentMask = training && (c.recurrentDropout ?? 0) > 0 ? this.mask(stateShape, c.recurrentDropout!) : null;
+    let state = this.initialState(stateShape);
     if (given.length > 0) {
-      if (given.length !== this.stateCount) throw new Error(`${this.kind}: initialState must be ${this.stateCount === 2 ? '[h, c]' : '[h]'} (${this.stateCount} tensor${this.stateCount === 1 ? '' : 's'} of shape [batch, ${this.units}]), got ${given.length}`);
+      if (given.length !== this.stateCount) throw new Error(`${this.kind}: initialState must be ${this.stateCount === 2 ? '[h, c]' : '[h]'} (${this.stateCount} tensor${this.stateCount === 1 ? '' : 's'} of shape ${this.stateLabel}), got ${given.length}`);
       for (const s of given) {
-        if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== this.units) throw new Error(`${this.kind}: each initial state must have shape [${batch}, ${this.units}], got ${fmt(s.shape)}`);
+        if (!sameShape(s.shape, stateShape)) throw new Error(`${this.kind}: each initial state must have shape [${stateShape.join(', ')}], got ${fmt(s.shape)}`);
       }
       state = { h: given[0]!, c: given[1] ?? null };
     } else if (c.stateful === true) {
@@ -234,7 +268,8 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
     if (mask !== null && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time)) {
       throw new Error(`${this.kind}: the input's mask must have shape [${batch}, ${time}] (batch, time), got ${fmt(mask.shape)}`);
     }
-    const stepMasks = mask === null ? null : unstack(reshape(mask, [batch, time, 1]), 1);
+    // One mask value per sample, broadcast over the state's other axes.
+    const stepMasks = mask === null ? null : unstack(reshape(mask, [batch, time, ...stateShape.slice(1).map(() => 1)]), 1);
     const keep = (m: Tensor, next: Tensor, prev: Tensor): Tensor => add(mul(next, m), mul(prev, sub(1, m)));
     const outputs: Tensor[] = [];
     for (let s = 0; s < time; s++) {
@@ -263,11 +298,12 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
   resetStates(states?: Tensor[]): void {
     if (this.config.stateful !== true) throw new Error(`${this.kind}: resetStates is for stateful layers (stateful: true)`);
     if (states !== undefined) {
-      const batch = states[0]?.shape[0];
-      if (states.length !== this.stateCount || states.some((t) => t.rank !== 2 || t.shape[0] !== batch || t.shape[1] !== this.units)) {
-        throw new Error(`${this.kind}: resetStates takes ${this.stateCount === 2 ? '[h, c]' : '[h]'}, each [batch, ${this.units}], got ${states.map((t) => fmt(t.shape)).join(', ') || 'none'}`);
+      const first = states[0]?.shape ?? [];
+      const fits = (t: Tensor): boolean => sameShape(t.shape, first) && t.shape[t.rank - 1] === this.units && (this.kept === null ? t.rank === 2 : sameShape(t.shape.slice(1), this.kept[0]!.shape.slice(1)));
+      if (states.length !== this.stateCount || !states.every(fits)) {
+        throw new Error(`${this.kind}: resetStates takes ${this.stateCount === 2 ? '[h, c]' : '[h]'}, each ${this.stateLabel}, got ${states.map((t) => fmt(t.shape)).join(', ') || 'none'}`);
       }
-      if (this.kept === null || this.kept[0]!.shape[0] !== batch) this.kept = states.map(() => zeros([batch!, this.units]));
+      if (this.kept === null || this.kept[0]!.shape[0] !== first[0]) this.kept = states.map(() => zeros(first));
       noGrad(() => this.kept!.forEach((k, i) => assignValues(k, states[i]!)));
       return;
     }
@@ -281,16 +317,17 @@ abstract class Recurrent<K extends OutputKind = 'either'> extends Layer<Recurren
 
   override computeOutputShape(input: SymbolicShape | SymbolicShape[]): SymbolicShape | SymbolicShape[] {
     const inputShape = (Array.isArray(input[0]) ? input[0] : input) as SymbolicShape;
-    const batch = inputShape[0] ?? null;
-    const out: SymbolicShape = this.config.returnSequences === true ? [batch, inputShape[1] ?? null, this.units] : [batch, this.units];
+    const state = this.stateShapeOf(inputShape);
+    const out: SymbolicShape = this.config.returnSequences === true ? [state[0] ?? null, inputShape[1] ?? null, ...state.slice(1)] : state;
     if (this.config.returnState !== true) return out;
-    return [out, ...Array.from({ length: this.stateCount }, () => [batch, this.units])];
+    return [out, ...Array.from({ length: this.stateCount }, () => state)];
   }
 }
 
-/** The gates of a [batch, n·units] tensor: n blocks of units columns (one op; its gradient one stack). */
+/** The gates of a [batch, …, n·units] tensor: n blocks of units along the last axis (one op; its gradient one stack). */
 function blocks(z: Tensor, n: number, units: number): Tensor[] {
-  return unstack(reshape(z, [z.shape[0]!, n, units]), 1);
+  const lead = z.shape.slice(0, -1);
+  return unstack(reshape(z, [...lead, n, units]), lead.length);
 }
 
 /** Keras `SimpleRNN`: h = activation(x·W + h·U + b). */
@@ -301,7 +338,7 @@ export class SimpleRNN<const C extends RecurrentConfig = RecurrentConfig> extend
     super(config, 'simpleRNN');
   }
   protected step(xt: Tensor, _state: State, hr: Tensor): State {
-    return { h: this.act(add(xt, matmul(hr, this.recurrentKernel!))), c: null };
+    return { h: this.act(add(xt, this.recurrentProduct(hr))), c: null };
   }
 }
 
@@ -310,13 +347,13 @@ export class SimpleRNN<const C extends RecurrentConfig = RecurrentConfig> extend
  * c = σ(f)·c + σ(i)·tanh(g), h = σ(o)·tanh(c) (σ the recurrent activation).
  */
 export class LSTM<const C extends RecurrentConfig = RecurrentConfig> extends Recurrent<StateKind<C>> {
-  readonly className = 'LSTM';
+  readonly className: string = 'LSTM';
   protected readonly gates = 4;
   protected override get stateCount(): number {
     return 2;
   }
-  constructor(config: C) {
-    super(config, 'lstm');
+  constructor(config: C, kind = 'lstm') {
+    super(config, kind);
   }
   protected override biasInitializer(): InitializerIdentifier {
     const base = super.biasInitializer();
@@ -333,15 +370,22 @@ export class LSTM<const C extends RecurrentConfig = RecurrentConfig> extends Rec
       },
     };
   }
-  protected override initialState(batch: number): State {
-    return { h: zeros([batch, this.units]), c: zeros([batch, this.units]) };
+  protected override initialState(shape: number[]): State {
+    return { h: zeros(shape), c: zeros(shape) };
   }
   protected step(xt: Tensor, state: State, hr: Tensor): State {
     const u = this.units;
-    const z = add(xt, matmul(hr, this.recurrentKernel!));
+    const z = add(xt, this.recurrentProduct(hr));
     if (this.fusedGate !== null) {
-      const [h, c] = lstmCell(z, state.c!, this.fusedGate);
-      return { h, c };
+      // The cell is elementwise per position: a state of more axes (ConvLSTM2D's) runs as rows.
+      const shape = state.c!.shape;
+      if (shape.length === 2) {
+        const [h, c] = lstmCell(z, state.c!, this.fusedGate);
+        return { h, c };
+      }
+      const rows = state.c!.size / u;
+      const [h, c] = lstmCell(reshape(z, [rows, 4 * u]), reshape(state.c!, [rows, u]), this.fusedGate);
+      return { h: reshape(h, shape), c: reshape(c, shape) };
     }
     const [zi, zf, zg, zo] = blocks(z, 4, u) as [Tensor, Tensor, Tensor, Tensor];
     const i = this.gate(zi);

@@ -12,22 +12,37 @@ import type { Tensor } from '../tensor/tensor.js';
 import { registerVariable } from '../context/context.js';
 import { type CallOptions, Layer, type LayerArgs, type SymbolicShape, stackShape } from './layer.js';
 import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
+import { ConvLSTM2D, type ConvLSTM2DConfig } from './convlstm.js';
 import { Wrapper } from './wrappers.js';
 
 /** A cell's settings: a recurrent layer's, without the sequence options (those are the rnn's). */
 export type CellConfig = Omit<RecurrentConfig, 'returnSequences' | 'returnState' | 'goBackwards' | 'stateful' | 'unroll' | 'inputShape' | 'batchInputShape' | 'inputDim'>;
 
-const CELLS = { SimpleRNNCell: SimpleRNN, LSTMCell: LSTM, GRUCell: GRU } as const;
+/** A ConvLSTM2D cell's settings: the layer's, without the sequence options. */
+export type ConvCellConfig = Omit<ConvLSTM2DConfig, 'returnSequences' | 'returnState' | 'goBackwards' | 'stateful' | 'unroll' | 'inputShape' | 'batchInputShape' | 'inputDim'>;
 
-/** A recurrent cell (tfjs `lstmCell`, `gruCell`, `simpleRNNCell`): what one step computes. */
+const CELLS = { SimpleRNNCell: SimpleRNN, LSTMCell: LSTM, GRUCell: GRU, ConvLSTM2DCell: ConvLSTM2D } as const;
+
+/**
+ * A recurrent cell (tfjs `lstmCell`, `gruCell`, `simpleRNNCell`, `convLstm2dCell`): what one
+ * step computes. `rnn({cell})` over a ConvLSTM2D cell is a convLstm2d layer (tfjs's own rnn
+ * refuses one: it expects rank-3 input).
+ */
 export class RNNCell {
-  constructor(readonly className: keyof typeof CELLS, readonly config: CellConfig) {
-    if (!Number.isInteger(config.units) || config.units < 1) throw new Error(`${className}: units must be a positive integer, got ${config.units}`);
+  constructor(readonly className: keyof typeof CELLS, readonly config: CellConfig | ConvCellConfig) {
+    const size = this.size;
+    const key = className === 'ConvLSTM2DCell' ? 'filters' : 'units';
+    if (!Number.isInteger(size) || size < 1) throw new Error(`${className}: ${key} must be a positive integer, got ${size}`);
   }
 
-  /** The state's sizes: [units], or [units, units] (h and c) for an LSTM cell. */
+  /** units, or a ConvLSTM2D cell's filters. */
+  private get size(): number {
+    return this.className === 'ConvLSTM2DCell' ? (this.config as ConvCellConfig).filters : (this.config as CellConfig).units;
+  }
+
+  /** The state's sizes: [units], or [units, units] (h and c) for an LSTM cell (filters for a ConvLSTM2D cell). */
   get stateSize(): number[] {
-    return this.className === 'LSTMCell' ? [this.config.units, this.config.units] : [this.config.units];
+    return this.className === 'SimpleRNNCell' || this.className === 'GRUCell' ? [this.size] : [this.size, this.size];
   }
 }
 
@@ -36,6 +51,7 @@ export class StackedRNNCells {
   readonly className = 'StackedRNNCells';
   constructor(readonly cells: RNNCell[]) {
     if (!Array.isArray(cells) || cells.length === 0 || !cells.every((c) => c instanceof RNNCell)) throw new Error('stackedRNNCells: cells must be a non-empty list of cells (lstmCell, gruCell, simpleRNNCell)');
+    if (cells.some((c) => c.className === 'ConvLSTM2DCell')) throw new Error('stackedRNNCells: ConvLSTM2D cells cannot be stacked (as in tfjs); stack convLstm2d layers instead');
   }
 }
 
@@ -57,7 +73,7 @@ function cellsOf(cell: unknown): RNNCell[] {
 
 /** The layer of one cell with the rnn's sequence options. */
 function cellLayer(cell: RNNCell, options: Omit<RNNConfig, 'cell'>): Layer {
-  const Ctor = CELLS[cell.className] as new (c: RecurrentConfig) => Layer;
+  const Ctor = CELLS[cell.className] as unknown as new (c: RecurrentConfig) => Layer;
   const { name: _name, ...settings } = cell.config;
   void _name;
   return new Ctor({ ...settings, ...options } as RecurrentConfig);
