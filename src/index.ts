@@ -48,7 +48,7 @@ export {
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
 export {
   dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, searchSorted,
-  lowerBound, upperBound, bincount, localResponseNormalization, spaceToBatchND, batchToSpaceND, einsum,
+  lowerBound, upperBound, bincount, denseBincount, math, localResponseNormalization, spaceToBatchND, batchToSpaceND, einsum,
 } from './ops/extended.js';
 export { image } from './ops/image.js';
 export {
@@ -82,6 +82,9 @@ export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, t
 export { SymbolicTensor, Node } from './nn/symbolic.js';
 export { SimpleRNN, LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';
 export { ConvLSTM2D, type ConvLSTM2DConfig } from './nn/convlstm.js';
+export {
+  CategoryEncoding, type CategoryEncodingConfig, type CategoryEncodingCallOptions, type CategoryOutputMode, CenterCrop, type CenterCropConfig, type Interpolation, RandomWidth, type RandomWidthConfig, Resizing, type ResizingConfig,
+} from './nn/preprocessing.js';
 export { TimeDistributed, Bidirectional, type WrapperConfig, type BidirectionalConfig, type MergeMode } from './nn/wrappers.js';
 export { Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv3D, Conv3DTranspose, type ConvConfig, type DataFormat } from './nn/conv.js';
 export {

@@ -371,6 +371,11 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       tf.layers.simpleRNN({ units: 4, returnSequences: true, biasInitializer: 'randomNormal' }),
       tf.layers.lstm({ units: 2 }),
     ] })],
+    // (tfjs 4.22 overwrites a CategoryEncoding's input shape with numTokens, so in a model it works only where they are equal)
+    ['category encoding', [4], () => tf.sequential({ layers: [
+      tf.layers.categoryEncoding({ numTokens: 4, outputMode: 'count', inputShape: [4] }),
+      tf.layers.dense({ units: 3, biasInitializer: 'randomNormal' }),
+    ] })],
     ['GRU and SimpleRNN', [5, 3], () => tf.sequential({ layers: [
       tf.layers.gru({ units: 4, returnSequences: true, inputShape: [5, 3], biasInitializer: 'randomNormal' }),
       tf.layers.simpleRNN({ units: 3, returnSequences: true, activation: 'relu', biasInitializer: 'randomNormal' }),
@@ -384,7 +389,7 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       const size = shape.reduce((p, d) => p * d, 1);
       // Ids in [0, 11) for the embedding model; smooth values otherwise.
       // (for the Masking model every third step of every sample is all zeros: padding)
-      const input = Array.from({ length: 3 * size }, (_, i) => (name.startsWith('embedding') ? (i * 7) % 11 : name.startsWith('masking') && Math.floor(i / 3) % 3 === 1 ? 0 : Math.sin(i * 0.37) * 2));
+      const input = Array.from({ length: 3 * size }, (_, i) => (name.startsWith('embedding') ? (i * 7) % 11 : name.startsWith('category') ? (i * 3) % 4 : name.startsWith('masking') && Math.floor(i / 3) % 3 === 1 ? 0 : Math.sin(i * 0.37) * 2));
       // The recurrent models are trained a little by tfjs first, so their weights are tfjs's own
       // updates, not only its initializers (tfjs cannot train the dilated convolutions above).
       const xs = tf.tensor(input, [3, ...shape]);
@@ -404,6 +409,36 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       const weightData = new Uint8Array(readFileSync(join(back, 'weights.bin'))).buffer;
       const again = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
       closeTo(await (again.predict(tf.tensor(input, [3, ...shape])) as tf.Tensor).data(), expected);
+    });
+  }
+});
+
+describe('image preprocessing layers in files, both ways (tfjs 4.22 computes them only outside models)', () => {
+  // tfjs's Resizing gives an output shape without the batch axis and its CenterCrop overwrites
+  // its input's shape, so tfjs cannot predict with a model holding one: its layer is applied alone.
+  const x = Array.from({ length: 2 * 7 * 6 * 2 }, (_, i) => Math.sin(i * 0.37) * 2);
+  const CASES: Array<[string, Record<string, unknown>]> = [
+    ['Resizing', { height: 4, width: 9 }],
+    ['Resizing', { height: 3, width: 2, interpolation: 'nearest', cropToAspectRatio: true }],
+    ['CenterCrop', { height: 5, width: 3 }],
+    ['CenterCrop', { height: 9, width: 4 }],
+  ];
+  const make = { Resizing: [tf.layers.resizing, ntLayers.resizing], CenterCrop: [tf.layers.centerCrop, ntLayers.centerCrop] } as const;
+  for (const [cls, config] of CASES) {
+    const [tfMake, ntMake] = make[cls as keyof typeof make];
+    test(`${cls} ${JSON.stringify(config)}: neurite → tfjs and tfjs → neurite give tfjs's values`, async () => {
+      const expected = await ((tfMake as (c: unknown) => tf.layers.Layer)(config).apply(tf.tensor(x, [2, 7, 6, 2])) as tf.Tensor).data();
+      const m = sequential({ layers: [(ntMake as (c: unknown) => ReturnType<typeof ntLayers.resizing>)({ ...config, inputShape: [7, 6, 2] })] });
+      closeTo((m.predict(tensor(x, [2, 7, 6, 2])) as Tensor).values, expected);
+      const inTfjs = await loadInTfjs(m);
+      expect(inTfjs.layers.map((l) => l.getClassName())).toEqual([cls]);
+      closeTo(await (inTfjs.layers[0]!.apply(tf.tensor(x, [2, 7, 6, 2])) as tf.Tensor).data(), expected);
+      const tfModel = tf.sequential({ layers: [tf.layers.reshape({ targetShape: [7, 6, 2], inputShape: [84] }), (tfMake as (c: unknown) => tf.layers.Layer)(config)] });
+      const dir = tmp();
+      await saveTfjs(tfModel, dir);
+      const loaded = await loadLayersModel(`file://${dir}/model.json`);
+      expect(loaded.layers.map((l) => l.className)).toEqual(['Reshape', cls]);
+      closeTo((loaded.predict(tensor(x, [2, 84])) as Tensor).values, expected);
     });
   }
 });

@@ -25,6 +25,7 @@ import {
 import { Embedding } from '../nn/embedding.js';
 import { GRU, LSTM, SimpleRNN } from '../nn/recurrent.js';
 import { ConvLSTM2D } from '../nn/convlstm.js';
+import { CategoryEncoding, CenterCrop, RandomWidth, Resizing } from '../nn/preprocessing.js';
 import { type CellConfig, RNNCell, StackedRNN, rnn } from '../nn/rnn.js';
 import { optional } from '../tensor/options.js';
 import { Cropping2D, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D } from '../nn/reshaping.js';
@@ -197,7 +198,7 @@ function customConfigJson(layer: Layer): JsonObject {
  * 'sizes' is a number or a list of them; 'sides' ZeroPadding2D/Cropping2D's nested pairs;
  * 'format' a data format (channels_last ⇄ channelsLast).
  */
-type FieldKind = 'int' | 'num' | 'bool' | 'axis' | 'axes' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'constraint' | 'interpolation';
+type FieldKind = 'int' | 'num' | 'bool' | 'axis' | 'axes' | 'sizes' | 'sides' | 'padding' | 'format' | 'activation' | 'initializer' | 'regularizer' | 'constraint' | 'interpolation' | 'mode' | 'factor';
 
 type LayerCtor = new (config: never) => Layer;
 
@@ -263,6 +264,10 @@ const FIELD_LAYERS: Record<string, { ctor: LayerCtor; fields: Record<string, Fie
     ctor: ConvLSTM2D,
     fields: { ...Object.fromEntries(Object.entries(RNN_FIELDS).filter(([k]) => k !== 'units')), recurrentActivation: 'activation', unitForgetBias: 'bool', filters: 'int', kernelSize: 'sizes', strides: 'sizes', padding: 'padding', dataFormat: 'format', dilationRate: 'sizes' },
   },
+  Resizing: { ctor: Resizing, fields: { height: 'int', width: 'int', interpolation: 'interpolation', cropToAspectRatio: 'bool' } },
+  CenterCrop: { ctor: CenterCrop, fields: { height: 'int', width: 'int' } },
+  CategoryEncoding: { ctor: CategoryEncoding, fields: { numTokens: 'int', outputMode: 'mode' } },
+  RandomWidth: { ctor: RandomWidth, fields: { factor: 'factor', interpolation: 'interpolation', seed: 'int' } },
   Add: { ctor: Add, fields: {} },
   Subtract: { ctor: Subtract, fields: {} },
   Multiply: { ctor: Multiply, fields: {} },
@@ -293,6 +298,8 @@ function fieldJson(kind: FieldKind, v: unknown): Json {
     case 'regularizer': return regularizerJson(v as RegularizerIdentifier);
     case 'constraint': return constraintFieldJson(v as ConstraintIdentifier);
     case 'sides': return typeof v === 'number' ? [[v, v], [v, v]] : (v as Json);
+    // tfjs reads only its own spellings ('multiHot', not Keras's 'multi_hot').
+    case 'mode': return String(v).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     default: return v as Json;
   }
 }
@@ -459,6 +466,12 @@ class Reader {
         return f === 'channels_first' ? 'channelsFirst' : 'channelsLast';
       }
       case 'interpolation': return this.str(key);
+      case 'mode': return this.str(key);
+      case 'factor': {
+        const num = (x: Json): boolean => typeof x === 'number' && Number.isFinite(x);
+        if (!(num(v) || (Array.isArray(v) && v.length === 2 && v.every(num)))) this.fail(`'${key}' must be a number or [lower, upper], got ${JSON.stringify(v)}`);
+        return v;
+      }
       case 'activation': return this.str(key);
       case 'initializer': return this.initializer(key, 'zeros');
       case 'regularizer': return this.regularizer(key);

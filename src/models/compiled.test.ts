@@ -396,16 +396,26 @@ describe('everything in the library trains on the compiled step', () => {
     Layer: () => sequential({ layers: [layers.dense({ units: 3, inputShape: [4], activation: 'tanh' }), new TfjsScale(), layers.dense({ units: 1 })] }),
     timeDistributed: () => around([2, 2], layers.timeDistributed({ layer: layers.dense({ units: 3, activation: 'tanh' }) })),
     bidirectional: () => around([2, 2], layers.bidirectional({ layer: layers.lstm({ units: 2, returnSequences: true, recurrentDropout: 0.2 }) })),
+    resizing: () => around([2, 2, 1], layers.resizing({ height: 3, width: 2 })),
+    centerCrop: () => around([2, 2, 1], layers.centerCrop({ height: 1, width: 2 })),
+    categoryEncoding: () => sequential({ layers: [layers.categoryEncoding({ numTokens: 5, outputMode: 'count', inputShape: [4] }), layers.dense({ units: 3, activation: 'tanh' }), layers.dense({ units: 1 })] }),
+    randomWidth: () => sequential({ layers: [
+      layers.dense({ units: 4, inputShape: [4], activation: 'tanh' }), layers.reshape({ targetShape: [2, 2, 1] }), layers.randomWidth({ factor: 0.4, seed: 2 }),
+      layers.conv2d({ filters: 2, kernelSize: 1 }), layers.globalAveragePooling2d(), layers.dense({ units: 1 }),
+    ] }),
   };
+  /** Layers whose step cannot be recorded, and the reason fit reports. */
+  const EAGER: Record<string, string> = { randomWidth: 'the step could not be compiled: randomWidth (a random width for each batch)' };
   /** Integer ids in [0, 5) for the embedding. */
   const IDS = tensor(Array.from({ length: 24 }, (_, i) => [i % 5, (i * 3) % 5, (i * 7) % 5, 4 - (i % 5)]));
   test('every layer factory has a model here', () => {
     expect(Object.keys(LAYER_MODELS).sort()).toEqual(Object.keys(layers).sort());
   });
   test.each(Object.keys(LAYER_MODELS))('layer %s', async (name) => {
-    const x = name === 'flatten' ? X.reshape([24, 2, 2]) : name === 'embedding' ? IDS : X;
+    const x = name === 'flatten' ? X.reshape([24, 2, 2]) : name === 'embedding' || name === 'categoryEncoding' ? IDS : X;
     const { eager, compiled } = await both(LAYER_MODELS[name]!, () => ({ optimizer: 'rmsprop', loss: 'mse' }), x, Y1);
-    expect(compiled.history.params!.path).toBe('compiled');
+    expect(compiled.history.params!.path).toBe(EAGER[name] === undefined ? 'compiled' : 'eager');
+    expect(compiled.history.params!.pathReason).toBe(EAGER[name]);
     expectSameWeights(compiled.weights, eager.weights);
   });
 

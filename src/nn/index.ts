@@ -20,6 +20,7 @@ import { LayerNormalization, type LayerNormalizationConfig, PReLU, type PReLUCon
 import { GRU, LSTM, type RecurrentConfig, SimpleRNN } from './recurrent.js';
 import { type CellConfig, type ConvCellConfig, RNNCell, type RNNConfig, StackedRNNCells, rnn } from './rnn.js';
 import { ConvLSTM2D, type ConvLSTM2DConfig } from './convlstm.js';
+import { CategoryEncoding, type CategoryEncodingConfig, CenterCrop, type CenterCropConfig, RandomWidth, type RandomWidthConfig, Resizing, type ResizingConfig } from './preprocessing.js';
 import { Conv1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, type ConvConfig, DepthwiseConv2D, SeparableConv2D } from './conv.js';
 import {
   AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, type GlobalPoolingConfig,
@@ -53,6 +54,7 @@ export const BUILTIN_LAYERS: ReadonlySet<unknown> = new Set([
   ZeroPadding2D, Cropping2D, UpSampling2D, Reshape, Permute, RepeatVector, Embedding, SimpleRNN, LSTM, GRU, ConvLSTM2D,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, TimeDistributed, Bidirectional,
   ThresholdedReLU, Masking, PReLU, LayerNormalization, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D,
+  Resizing, CenterCrop, CategoryEncoding, RandomWidth,
 ]);
 
 const maxPooling1d = (config: PoolingConfig = {}): MaxPooling1D => new MaxPooling1D(config);
@@ -82,6 +84,10 @@ export const layers = {
   masking: (config: MaskingConfig = {}): Masking => new Masking(config),
   softmax: (config: SoftmaxConfig = {}): Softmax => new Softmax(config),
   rescaling: (config: RescalingConfig): Rescaling => new Rescaling(config),
+  resizing: (config: ResizingConfig): Resizing => new Resizing(config),
+  centerCrop: (config: CenterCropConfig): CenterCrop => new CenterCrop(config),
+  categoryEncoding: (config: CategoryEncodingConfig): CategoryEncoding => new CategoryEncoding(config),
+  randomWidth: (config: RandomWidthConfig): RandomWidth => new RandomWidth(config),
   maxout: (config: MaxoutConfig): Maxout => new Maxout(config),
   /** A symbolic input (tfjs's `tf.layers.input` is `tf.input`); `inputLayer` makes the layer itself. */
   input,

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { tensor } from '../index.js';
 import { testOp } from '../../test/harness/op.js';
-import { addN, bandPart, batchToSpaceND, einsum, localResponseNormalization, spaceToBatchND, bincount, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
+import { addN, bandPart, batchToSpaceND, einsum, localResponseNormalization, spaceToBatchND, bincount, denseBincount, math, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
 
 const idx = (shape: number[], flat: number): number[] => shape.map((_, i) => Math.floor(flat / shape.slice(i + 1).reduce((p, d) => p * d, 1)) % shape[i]!);
 
@@ -104,6 +104,37 @@ describe('extended ops: edges and errors', () => {
     expect(() => scatterND([[1]], tensor([1, 2, 3]), [4, 2])).toThrow('scatterND: 1 index tuples need updates of 1 × [2], got shape [3]');
   });
 
+
+  test('denseBincount by hand: rows, weights, binary, values past size uncounted; its errors', () => {
+    const x = tensor([[1, 1, 3, 7], [0, 2, 2, 2]], undefined, 'int32');
+    // Row 0 has 1 twice and 3 once (7 ≥ size 5 is not counted); row 1 has 0 once and 2 three times.
+    const counts = denseBincount(x, [], 5);
+    expect(Array.from(counts.values)).toEqual([0, 2, 0, 1, 0, 1, 0, 3, 0, 0]);
+    expect(counts.shape).toEqual([2, 5]);
+    expect(counts.dtype).toBe('int32');
+    expect(Array.from(denseBincount(x, null, 5, true).values)).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 0, 0]);
+    // Weighted: row 0 → bin 1 gets 0.5 + 1, bin 3 gets 2; row 1 → bin 0 gets 3, bin 2 gets 4 + 5 + 6.
+    const w = denseBincount(x, tensor([[0.5, 1, 2, 9], [3, 4, 5, 6]]), 4);
+    expect(Array.from(w.values)).toEqual([0, 1.5, 0, 2, 3, 0, 15, 0]);
+    expect(w.dtype).toBe('float32');
+    // A vector is one row, binary there too (tfjs 4.22's 1-D kernel counts instead).
+    expect(Array.from(denseBincount(tensor([4, 4, 1]), [], 5, true).values)).toEqual([0, 1, 0, 0, 1]);
+    expect(() => denseBincount(tensor([[[1]]]), [], 2)).toThrow('denseBincount: expected a 1-D or 2-D tensor of integers, got shape [1,1,1]');
+    expect(() => denseBincount(tensor([1, 0.5]), [], 2)).toThrow('denseBincount: values must be integers ≥ 0, got 0.5 at 1');
+    expect(() => denseBincount(tensor([1]), tensor([1, 2]), 2)).toThrow("denseBincount: weights must have x's 1 values (or none), got 2");
+    expect(() => denseBincount(tensor([1]), [], -1)).toThrow('denseBincount: size must be an integer ≥ 0, got -1');
+  });
+
+  test('math.confusionMatrix by hand; its errors', () => {
+    // Pairs (true, predicted): (0,0) (1,2) (2,2) (1,1) (0,2) (1,2) → row 0: [1, 0, 1], row 1: [0, 1, 2], row 2: [0, 0, 1].
+    const m = math.confusionMatrix(tensor([0, 1, 2, 1, 0, 1]), tensor([0, 2, 2, 1, 2, 2]), 3);
+    expect(Array.from(m.values)).toEqual([1, 0, 1, 0, 1, 2, 0, 0, 1]);
+    expect(m.dtype).toBe('int32');
+    expect(() => math.confusionMatrix(tensor([0, 3]), tensor([0, 1]), 3)).toThrow('gather: index 3 at position 1 is out of range [0, 3)');
+    expect(() => math.confusionMatrix(tensor([0, 1]), tensor([0]), 3)).toThrow('math.confusionMatrix: labels and predictions must be as long, got 2 and 1');
+    expect(() => math.confusionMatrix(tensor([[0]]), tensor([0]), 3)).toThrow('math.confusionMatrix: labels and predictions must be 1-D, got shapes [1,1] and [1]');
+    expect(() => math.confusionMatrix(tensor([0]), tensor([0]), 0)).toThrow('math.confusionMatrix: numClasses must be a positive integer, got 0');
+  });
 
   test('dropout keeps about 1 − rate of the values, shares the mask over noiseShape 1s; rate 0 is the identity', () => {
     const x = tensor(new Float32Array(4000).fill(1), [400, 10]);

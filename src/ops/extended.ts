@@ -9,7 +9,7 @@ import { notTraceable } from '../context/context.js';
 import { fmt } from '../tensor/shape.js';
 import { seedOf } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type RandomOptions, randomUniform, tensor } from './creation.js';
+import { type RandomOptions, eye, randomUniform, tensor } from './creation.js';
 import { add, div, greaterEqual, mul, pow, sub } from './elementwise.js';
 import { concat, gather, pad, reshape, slice, transpose } from './layout.js';
 import { type TensorLike, asTensor } from './primitive.js';
@@ -284,24 +284,69 @@ export function searchSorted(sortedl: TensorLike, valuesl: TensorLike, side: 'le
 export const lowerBound = (sorted: TensorLike, values: TensorLike): Tensor => searchSorted(sorted, values, 'left');
 export const upperBound = (sorted: TensorLike, values: TensorLike): Tensor => searchSorted(sorted, values, 'right');
 
+/** A weight per value, or none: null, undefined or tfjs's `[]`. */
+type Weights = TensorLike | readonly [] | null | undefined;
+
 /** Counts (or summed weights) of each integer in [0, size) (tfjs `bincount(x, weights, size)`), x a vector. */
-export function bincount(xl: TensorLike, weightsl: TensorLike | null | undefined, size: number): Tensor {
+export function bincount(xl: TensorLike, weightsl: Weights, size: number): Tensor {
   const x = asTensor(xl, 'bincount');
   if (x.rank !== 1) throw new Error(`bincount: expected a 1-D tensor of integers, got shape ${fmt(x.shape)}`);
-  if (!Number.isInteger(size) || size < 0) throw new Error(`bincount: size must be an integer ≥ 0, got ${size}`);
-  const w = weightsl === null || weightsl === undefined ? null : asTensor(weightsl, 'bincount');
-  if (w !== null && w.size !== 0 && w.size !== x.size) throw new Error(`bincount: weights must have x's ${x.size} values (or none), got ${w.size}`);
-  notTraceable('bincount (counted from values)');
-  const out = new Float32Array(size);
-  for (let i = 0; i < x.size; i++) {
-    const v = x.values[i]!;
-    if (!Number.isInteger(v) || v < 0) throw new Error(`bincount: values must be integers ≥ 0, got ${v} at ${i}`);
-    if (v < size) out[v] = out[v]! + (w === null || w.size === 0 ? 1 : w.values[i]!);
+  return counted('bincount', x, weightsl, size, false);
+}
+
+/**
+ * tfjs `denseBincount(x, weights, size, binaryOutput)`: bincount of a vector, or of each row of
+ * a matrix ([rows, size] out); with binaryOutput, 1 where an integer occurs (weights unused).
+ * Values ≥ size are not counted, as TensorFlow's.
+ */
+export function denseBincount(xl: TensorLike, weightsl: Weights, size: number, binaryOutput = false): Tensor {
+  const x = asTensor(xl, 'denseBincount');
+  if (x.rank !== 1 && x.rank !== 2) throw new Error(`denseBincount: expected a 1-D or 2-D tensor of integers, got shape ${fmt(x.shape)}`);
+  return counted('denseBincount', x, weightsl, size, binaryOutput);
+}
+
+/** Each row of x (a vector is one row) counted into `size` bins: the one loop behind bincount and denseBincount. */
+function counted(op: string, x: Tensor, weightsl: Weights, size: number, binary: boolean): Tensor {
+  if (!Number.isInteger(size) || size < 0) throw new Error(`${op}: size must be an integer ≥ 0, got ${size}`);
+  const w = weightsl === null || weightsl === undefined || (Array.isArray(weightsl) && weightsl.length === 0) ? null : asTensor(weightsl as TensorLike, op);
+  const weighted = w !== null && w.size !== 0 && !binary;
+  if (w !== null && w.size !== 0 && w.size !== x.size) throw new Error(`${op}: weights must have x's ${x.size} values (or none), got ${w.size}`);
+  notTraceable(`${op} (counted from values)`);
+  const rows = x.rank === 2 ? x.shape[0]! : 1;
+  const len = x.rank === 2 ? x.shape[1]! : x.size;
+  const out = new Float32Array(rows * size);
+  for (let r = 0; r < rows; r++) {
+    for (let i = r * len; i < (r + 1) * len; i++) {
+      const v = x.values[i]!;
+      if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: values must be integers ≥ 0, got ${v} at ${i}`);
+      if (v >= size) continue;
+      const o = r * size + v;
+      out[o] = binary ? 1 : out[o]! + (weighted ? w.values[i]! : 1);
+    }
   }
-  const y = new Tensor(out, [size]);
-  if (w === null || w.size === 0) y.dtypeTag = x.dtypeTag === 'int32' ? 'int32' : undefined;
+  const y = new Tensor(out, x.rank === 2 ? [rows, size] : [size]);
+  if (!weighted) y.dtypeTag = x.dtypeTag === 'int32' ? 'int32' : undefined;
   return y;
 }
+
+/**
+ * tfjs `math.confusionMatrix(labels, predictions, numClasses)`: [numClasses, numClasses] int32,
+ * row = true class, column = predicted, each cell how many samples; the product of the two
+ * one-hot matrices, so a class out of range is refused as a gather's index.
+ */
+function confusionMatrix(labelsL: TensorLike, predictionsL: TensorLike, numClasses: number): Tensor {
+  const labels = asTensor(labelsL, 'math.confusionMatrix');
+  const predictions = asTensor(predictionsL, 'math.confusionMatrix');
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`math.confusionMatrix: numClasses must be a positive integer, got ${numClasses}`);
+  if (labels.rank !== 1 || predictions.rank !== 1) throw new Error(`math.confusionMatrix: labels and predictions must be 1-D, got shapes ${fmt(labels.shape)} and ${fmt(predictions.shape)}`);
+  if (labels.size !== predictions.size) throw new Error(`math.confusionMatrix: labels and predictions must be as long, got ${labels.size} and ${predictions.size}`);
+  const id = eye(numClasses);
+  const y = matmul(gather(id, labels), gather(id, predictions), { transposeA: true });
+  y.dtypeTag = 'int32';
+  return y;
+}
+
+export const math = { confusionMatrix };
 
 /**
  * tfjs `localResponseNormalization(x, depthRadius, bias, alpha, beta)` over the last axis:

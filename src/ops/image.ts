@@ -119,12 +119,12 @@ export function cropAndResize(imageL: TensorLike, boxesL: TensorLike, boxIndL: T
     const b = boxInd.values[i]!;
     if (!Number.isInteger(b) || b < 0 || b >= batch) throw new Error(`image.cropAndResize: boxInd[${i}] is ${b}, the batch has ${batch} images`);
     const [y1, x1, y2, x2] = [0, 1, 2, 3].map((k) => boxes.values[i * 4 + k]!) as [number, number, number, number];
-    const hs = ch > 1 ? ((y2 - y1) * (h - 1)) / (ch - 1) : 0;
-    const ws = cw > 1 ? ((x2 - x1) * (w - 1)) / (cw - 1) : 0;
+    const ys = cropPositions(y1, y2, h, ch);
+    const xs = cropPositions(x1, x2, w, cw);
     for (let yi = 0; yi < ch; yi++) {
-      const sy = ch > 1 ? y1 * (h - 1) + yi * hs : 0.5 * (y1 + y2) * (h - 1);
+      const sy = ys[yi]!;
       for (let xi = 0; xi < cw; xi++) {
-        const sx = cw > 1 ? x1 * (w - 1) + xi * ws : 0.5 * (x1 + x2) * (w - 1);
+        const sx = xs[xi]!;
         const o = ((i * ch + yi) * cw + xi) * c;
         if (sy < 0 || sy > h - 1 || sx < 0 || sx > w - 1) {
           out.fill(extrapolationValue, o, o + c);
@@ -146,6 +146,15 @@ export function cropAndResize(imageL: TensorLike, boxesL: TensorLike, boxIndL: T
     }
   }
   return tensor(out, [count, ch, cw, c]);
+}
+
+/**
+ * Where cropAndResize samples along an axis of `inSize` pixels: `outSize` positions from corner
+ * `lo` to `hi` (fractions of the axis; one sample takes the middle), as TensorFlow spaces them.
+ */
+export function cropPositions(lo: number, hi: number, inSize: number, outSize: number): Float64Array {
+  const step = outSize > 1 ? ((hi - lo) * (inSize - 1)) / (outSize - 1) : 0;
+  return Float64Array.from({ length: outSize }, (_, i) => (outSize > 1 ? lo * (inSize - 1) + i * step : 0.5 * (lo + hi) * (inSize - 1)));
 }
 
 /** Intersection over union of boxes i and j ([y1, x1, y2, x2], corners in either order); 0 where either has no area. */
