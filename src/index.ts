@@ -31,7 +31,7 @@ export type { GradCheckOptions, GradCheckResult, GradCheckInputReport } from './
 
 export {
   tensor, scalar, variable, fill, zeros, ones, zerosLike, onesLike, eye, range,
-  randomUniform, randomNormal, truncatedNormal, multinomial, oneHot, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, linspace,
+  randomUniform, randomNormal, randomGamma, truncatedNormal, multinomial, oneHot, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, linspace,
 } from './ops/creation.js';
 export type { TensorInput, RandomOptions, TfjsDType } from './ops/creation.js';
 export type { TensorLike } from './ops/primitive.js';
@@ -47,7 +47,7 @@ export {
 } from './ops/math.js';
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
 export {
-  dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, searchSorted,
+  dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, tensorScatterUpdate, searchSorted,
   lowerBound, upperBound, bincount, denseBincount, math, localResponseNormalization, spaceToBatchND, batchToSpaceND, einsum,
 } from './ops/extended.js';
 export { image } from './ops/image.js';
@@ -81,6 +81,7 @@ export { Embedding, type EmbeddingConfig } from './nn/embedding.js';
 export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, type ConcatenateConfig, type DotConfig } from './nn/merge.js';
 export { SymbolicTensor, Node } from './nn/symbolic.js';
 export { SimpleRNN, LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';
+export { basicLSTMCell, multiRNNCell, type LSTMCellFunc } from './ops/recurrent.js';
 export { ConvLSTM2D, type ConvLSTM2DConfig } from './nn/convlstm.js';
 export {
   CategoryEncoding, type CategoryEncodingConfig, type CategoryEncodingCallOptions, type CategoryOutputMode, CenterCrop, type CenterCropConfig, type Interpolation, RandomWidth, type RandomWidthConfig, Resizing, type ResizingConfig,

@@ -376,6 +376,10 @@ describe('TensorFlow.js interop: convolution, pooling and reshaping layers', () 
       tf.layers.categoryEncoding({ numTokens: 4, outputMode: 'count', inputShape: [4] }),
       tf.layers.dense({ units: 3, biasInitializer: 'randomNormal' }),
     ] })],
+    ['IRNN (a SimpleRNN from an identity recurrent kernel)', [5, 3], () => tf.sequential({ layers: [
+      tf.layers.simpleRNN({ units: 4, activation: 'relu', recurrentInitializer: tf.initializers.identity({ gain: 0.9 }), kernelInitializer: 'randomNormal', inputShape: [5, 3] }),
+      tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.identity({ gain: 1 }) as never }),
+    ] })],
     ['GRU and SimpleRNN', [5, 3], () => tf.sequential({ layers: [
       tf.layers.gru({ units: 4, returnSequences: true, inputShape: [5, 3], biasInitializer: 'randomNormal' }),
       tf.layers.simpleRNN({ units: 3, returnSequences: true, activation: 'relu', biasInitializer: 'randomNormal' }),

@@ -161,8 +161,9 @@ export const util = {
     else result.push(arr as T);
     return result;
   },
-  arraysEqual(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
-    if (a.length !== b.length) return false;
+  arraysEqual(a: ArrayLike<unknown> | null | undefined, b: ArrayLike<unknown> | null | undefined): boolean {
+    if (a === b) return true;
+    if (a === null || a === undefined || b === null || b === undefined || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   },
@@ -182,7 +183,214 @@ export const util = {
   /** `x` limited to [min, max]. */
   clamp(min: number, x: number, max: number): number {
     return Math.max(min, Math.min(x, max));
+  },  /** Shapes equal, else an error starting with `prefix` (tfjs's message). */
+  assertShapesMatch(a: readonly number[], b: readonly number[], prefix = ''): void {
+    if (!util.arraysEqual(a, b)) throw new Error(`${prefix} Shapes ${a} and ${b} must match`);
   },
+  assertNonNull(a: unknown): void {
+    if (a === null || a === undefined) throw new Error('The input to the tensor constructor must be a non-null value.');
+  },
+  assertNonNegativeIntegerDimensions(shape: readonly number[]): void {
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`Tensor must have a shape comprised of positive integers but got shape [${shape}].`);
+  },
+  /** arraysEqual, where null in either matches anything (shapes with unknown sizes). */
+  arraysEqualWithNull(a: ArrayLike<number | null> | null | undefined, b: ArrayLike<number | null> | null | undefined): boolean {
+    if (a === b) return true;
+    if (a === null || a === undefined || b === null || b === undefined || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== null && b[i] !== null && a[i] !== b[i]) return false;
+    return true;
+  },
+  bytesPerElement(dtype: string): number {
+    if (dtype === 'float32' || dtype === 'int32') return 4;
+    if (dtype === 'complex64') return 8;
+    if (dtype === 'bool') return 1;
+    throw new Error(`Unknown dtype ${dtype}`);
+  },
+  /** Total UTF-8 bytes of encoded strings. */
+  bytesFromStringArray(arr: readonly Uint8Array[] | null | undefined): number {
+    return (arr ?? []).reduce((n, s) => n + s.length, 0);
+  },
+  /** Row-major strides of all but the last axis (whose stride is 1), as tfjs lists them. */
+  computeStrides(shape: readonly number[]): number[] {
+    const strides: number[] = [];
+    for (let i = shape.length - 2, s = 1; i >= 0; i--) strides[i] = s *= shape[i + 1]!;
+    return strides;
+  },
+  /** Flat index of a position, from computeStrides' strides. */
+  locToIndex(locs: readonly number[], rank: number, strides: readonly number[]): number {
+    if (rank === 0) return 0;
+    let index = locs[locs.length - 1]!;
+    for (let i = 0; i < locs.length - 1; i++) index += strides[i]! * locs[i]!;
+    return index;
+  },
+  /** Position of a flat index, from computeStrides' strides. */
+  indexToLoc(index: number, rank: number, strides: readonly number[]): number[] {
+    if (rank === 0) return [];
+    const locs = new Array<number>(rank);
+    for (let i = 0; i < rank - 1; i++) {
+      locs[i] = Math.floor(index / strides[i]!);
+      index -= locs[i]! * strides[i]!;
+    }
+    locs[rank - 1] = index;
+    return locs;
+  },
+  distSquared(a: ArrayLike<number>, b: ArrayLike<number>): number {
+    let total = 0;
+    for (let i = 0; i < a.length; i++) total += (Number(a[i]) - Number(b[i])) ** 2;
+    return total;
+  },
+  /** The platform's fetch (Node 18+ and browsers have one). */
+  fetch(path: string, init?: RequestInit): Promise<Response> {
+    return globalThis.fetch(path, init);
+  },
+  /** A zeroed typed array for a dtype (float32, int32, bool; string gives a plain array). */
+  getArrayFromDType(dtype: string | undefined, size: number): Float32Array | Int32Array | Uint8Array | string[] {
+    if (dtype === 'string') return new Array<string>(size);
+    return util.makeZerosTypedArray(size, dtype);
+  },
+  getTypedArrayFromDType(dtype: string | undefined, size: number): Float32Array | Int32Array | Uint8Array | string[] {
+    return util.getArrayFromDType(dtype, size);
+  },
+  makeZerosTypedArray(size: number, dtype?: string): Float32Array | Int32Array | Uint8Array {
+    if (dtype === undefined || dtype === null || dtype === 'float32' || dtype === 'complex64') return new Float32Array(size);
+    if (dtype === 'int32') return new Int32Array(size);
+    if (dtype === 'bool') return new Uint8Array(size);
+    throw new Error(`Unknown data type ${dtype}`);
+  },
+  makeOnesTypedArray(size: number, dtype?: string): Float32Array | Int32Array | Uint8Array {
+    return util.makeZerosTypedArray(size, dtype).fill(1);
+  },
+  makeZerosNestedTypedArray(shape: readonly number[], dtype?: string): unknown {
+    return util.toNestedArray(shape, util.makeZerosTypedArray(sizeOf(shape), dtype));
+  },
+  /** Flat values as nested arrays of `shape` (a scalar shape gives the number). */
+  toNestedArray(shape: readonly number[], a: ArrayLike<unknown>): unknown {
+    if (shape.length === 0) return a[0];
+    const size = sizeOf(shape);
+    if (size === 0) return [];
+    if (size !== a.length) throw new Error(`[${shape}] does not match the input size ${a.length}.`);
+    const nest = (offset: number, dims: readonly number[]): unknown[] => {
+      if (dims.length === 1) return Array.from({ length: dims[0]! }, (_, i) => a[offset + i]);
+      const len = sizeOf(dims.slice(1));
+      return Array.from({ length: dims[0]! }, (_, i) => nest(offset + i * len, dims.slice(1)));
+    };
+    return nest(0, shape);
+  },
+  /** Nested numbers as a typed array of the dtype (bool: 1 where the value rounds to non-zero). */
+  toTypedArray(a: unknown, dtype?: string): Float32Array | Int32Array | Uint8Array {
+    if (dtype === 'string') throw new Error('Cannot convert a string[] to a TypedArray');
+    const flat = Array.isArray(a) ? util.flatten<number>(a) : (a as ArrayLike<number>);
+    if ((flat instanceof Float32Array && (dtype ?? 'float32') === 'float32') || (flat instanceof Int32Array && dtype === 'int32') || (flat instanceof Uint8Array && dtype === 'bool')) return flat;
+    if (dtype === 'bool') return Uint8Array.from(flat as ArrayLike<number>, (v) => (Math.round(v) !== 0 ? 1 : 0));
+    if (dtype === 'int32') return Int32Array.from(flat as ArrayLike<number>);
+    if (dtype === undefined || dtype === 'float32' || dtype === 'complex64') return Float32Array.from(flat as ArrayLike<number>);
+    throw new Error(`Unknown data type ${dtype}`);
+  },
+  /** The dtype tfjs infers for values: int32 from Int32Array/Uint8Array, bool, string, else float32. */
+  inferDtype(values: unknown): 'float32' | 'int32' | 'bool' | 'string' {
+    if (Array.isArray(values)) return util.inferDtype(values[0]);
+    if (values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray) return 'int32';
+    if (typeof values === 'string' || values instanceof String) return 'string';
+    if (typeof values === 'boolean') return 'bool';
+    return 'float32';
+  },
+  /** The shape with its one −1 (if any) filled in from `size`. */
+  inferFromImplicitShape(shape: readonly number[], size: number): number[] {
+    let known = 1;
+    let implicit = -1;
+    shape.forEach((d, i) => {
+      if (d >= 0) known *= d;
+      else if (d === -1) {
+        if (implicit !== -1) throw new Error(`Shapes can only have 1 implicit size. Found -1 at dim ${implicit} and dim ${i}`);
+        implicit = i;
+      } else throw new Error(`Shapes can not be < 0. Found ${d} at dim ${i}`);
+    });
+    if (implicit === -1) {
+      if (size > 0 && size !== known) throw new Error(`Size(${size}) must match the product of shape ${shape}`);
+      return [...shape];
+    }
+    if (known === 0) throw new Error(`Cannot infer the missing size in [${shape}] when there are 0 elements`);
+    if (size % known !== 0) throw new Error(`The implicit shape can't be a fractional number. Got ${size} / ${known}`);
+    const out = [...shape];
+    out[implicit] = size / known;
+    return out;
+  },
+  /** Axes (all when null) checked against the rank and made non-negative. */
+  parseAxisParam(axis: number | readonly number[] | null | undefined, shape: readonly number[]): number[] {
+    const rank = shape.length;
+    const axes = axis === null || axis === undefined ? shape.map((_, i) => i) : ([] as number[]).concat(axis);
+    if (!axes.every((a) => a >= -rank && a < rank)) throw new Error(`All values in axis param must be in range [-${rank}, ${rank}) but got axis ${axes}`);
+    if (!axes.every((a) => Number.isInteger(a))) throw new Error(`All values in axis param must be integers but got axis ${axes}`);
+    return axes.map((a) => (a < 0 ? rank + a : a));
+  },
+  /** The shape without its 1s (only those of `axis` when given), and the axes kept. */
+  squeezeShape(shape: readonly number[], axis?: number | readonly number[]): { newShape: number[]; keptDims: number[] } {
+    const axes = axis === undefined || (Array.isArray(axis) && axis.length === 0) ? null : util.parseAxisParam(axis, shape);
+    const newShape: number[] = [];
+    const keptDims: number[] = [];
+    shape.forEach((d, i) => {
+      if (axes !== null && axes.includes(i) && d !== 1) throw new Error(`Can't squeeze axis ${i} since its dim '${d}' is not 1`);
+      if (d !== 1 || (axes !== null && !axes.includes(i))) {
+        newShape.push(d);
+        keptDims.push(i);
+      }
+    });
+    return { newShape, keptDims };
+  },
+  isScalarShape: (shape: readonly number[]): boolean => shape.length === 0,
+  isInt: (a: number): boolean => a % 1 === 0,
+  isNumber: (v: unknown): v is number => typeof v === 'number',
+  isString: (v: unknown): boolean => typeof v === 'string' || v instanceof String,
+  isBoolean: (v: unknown): v is boolean => typeof v === 'boolean',
+  isFunction: (f: unknown): boolean => typeof f === 'function',
+  isPromise: (v: unknown): boolean => typeof (v as { then?: unknown } | null)?.then === 'function',
+  isValidDtype: (d: string): boolean => ['bool', 'complex64', 'float32', 'int32', 'string'].includes(d),
+  /** Whether converting values of `from` to `to` can lose information (tfjs's table). */
+  hasEncodingLoss(from: string, to: string): boolean {
+    if (to === 'complex64') return false;
+    if (to === 'float32' && from !== 'complex64') return false;
+    if (to === 'int32' && from !== 'float32' && from !== 'complex64') return false;
+    return !(to === 'bool' && from === 'bool');
+  },
+  /** The first divisor of size from start up (size itself when none). */
+  nearestDivisor(size: number, start: number): number {
+    for (let i = start; i < size; i++) if (size % i === 0) return i;
+    return size;
+  },
+  nearestLargerEven: (v: number): number => (v % 2 === 0 ? v : v + 1),
+  /** A uniform number in [a, b) from the context's seeded generator (tfjs: Math.random). */
+  randUniform: (a: number, b: number): number => {
+    const r = getContext().rng.uniform();
+    return b * r + (1 - r) * a;
+  },
+  /** Resolves once check() holds, trying again after delay(tries) ms; rejects after maxTries. */
+  repeatedTry(check: () => boolean, delay: (tries: number) => number = () => 0, maxTries?: number, schedule: (fn: () => void, ms: number) => void = (fn, ms) => setTimeout(fn, ms)): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let tries = 0;
+      const attempt = (): void => {
+        if (check()) return resolve();
+        tries++;
+        if (maxTries !== undefined && tries >= maxTries) return reject(new Error(`util.repeatedTry: still false after ${tries} tries`));
+        schedule(attempt, delay(tries));
+      };
+      attempt();
+    });
+  },
+  rightPad: (a: string, size: number): string => a.padEnd(size, ' '),
+  /** [w, h] near a square holding `size` values. */
+  sizeToSquarishShape(size: number): [number, number] {
+    const width = Math.ceil(Math.sqrt(size));
+    return [width, Math.ceil(size / width)];
+  },
+  sum(arr: ArrayLike<number>): number {
+    let total = 0;
+    for (let i = 0; i < arr.length; i++) total += arr[i]!;
+    return total;
+  },
+  swap<T>(object: { [k: number]: T }, left: number, right: number): void {
+    [object[left], object[right]] = [object[right]!, object[left]!];
+  },
+  tanh: Math.tanh,
 };
 
 /** A tensor's values, or nested numbers flattened, for test_util. */

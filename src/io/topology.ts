@@ -71,7 +71,7 @@ function activationJson(id: Parameters<typeof activationName>[0]): string {
 const INIT_CLASS: Record<string, string> = {
   glorotUniform: 'GlorotUniform', glorotNormal: 'GlorotNormal', heNormal: 'HeNormal', heUniform: 'HeUniform',
   lecunNormal: 'LecunNormal', lecunUniform: 'LecunUniform', randomNormal: 'RandomNormal', randomUniform: 'RandomUniform',
-  truncatedNormal: 'TruncatedNormal', zeros: 'Zeros', ones: 'Ones', constant: 'Constant', orthogonal: 'Orthogonal',
+  truncatedNormal: 'TruncatedNormal', zeros: 'Zeros', ones: 'Ones', constant: 'Constant', orthogonal: 'Orthogonal', identity: 'Identity',
   varianceScaling: 'VarianceScaling',
 };
 
@@ -401,6 +401,7 @@ class Reader {
       case 'TruncatedNormal': return init.truncatedNormalInit({ mean: n('mean', 0), stddev: n('stddev', 0.05) });
       case 'Constant': return init.constant(n('value', 0));
       case 'Orthogonal': return init.orthogonal({ gain: n('gain', 1) });
+      case 'Identity': return init.identity({ gain: n('gain', 1) });
       default: {
         const name = Object.keys(INIT_CLASS).find((k) => INIT_CLASS[k] === cls);
         if (name === undefined) this.fail(`unknown initializer class '${cls}'; supported: ${Object.values(INIT_CLASS).join(', ')}`);

@@ -3,8 +3,10 @@
  * Fan-in/fan-out follow Keras: for a [in, out] kernel, fanIn = in, fanOut = out; for higher
  * ranks the leading axes are a receptive field that multiplies both.
  */
+import { getContext } from '../context/context.js';
 import type { Rng } from '../tensor/random.js';
 import { type Shape, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
 import { type Spellings, lookup } from './names.js';
 
 /** Fills a new array of `shape` with initial values. */
@@ -13,6 +15,13 @@ export interface Initializer {
   init(shape: Shape, rng: Rng): Float32Array;
   /** Serializable options (Keras `get_config`). */
   readonly config: Record<string, number>;
+  /** tfjs's `initializer.apply(shape)`: a tensor of initial values, drawn from the context's generator. */
+  apply?(shape: Shape, dtype?: 'float32'): Tensor;
+}
+
+/** The initializer with tfjs's `apply`. */
+function initializer(i: Omit<Initializer, 'apply'>): Initializer {
+  return { ...i, apply: (shape) => new Tensor(i.init(shape, getContext().rng), shape) };
 }
 
 /** Keras's TruncatedNormal stddev correction: std of N(0,1) truncated to ±2. */
@@ -27,14 +36,14 @@ export function fans(shape: Shape): [number, number] {
 }
 
 function make(name: string, config: Record<string, number>, draw: (shape: Shape, rng: Rng) => (rng: Rng) => number): Initializer {
-  return {
+  return initializer({
     name,
     config,
     init(shape, rng) {
       const f = draw(shape, rng);
       return Float32Array.from({ length: sizeOf(shape) }, () => f(rng));
     },
-  };
+  });
 }
 
 function truncated(rng: Rng): number {
@@ -103,7 +112,7 @@ export const onesInit = (): Initializer => make('ones', {}, () => () => 1);
  */
 export function orthogonal(options: { gain?: number } = {}): Initializer {
   const gain = options.gain ?? 1;
-  return {
+  return initializer({
     name: 'orthogonal',
     config: { gain },
     init(shape, rng) {
@@ -133,14 +142,30 @@ export function orthogonal(options: { gain?: number } = {}): Initializer {
       }
       return out;
     },
-  };
+  });
+}
+
+/** gain · the identity matrix (Keras `Identity`; tfjs's, which takes square matrices only); 2-D kernels. */
+export function identity(options: { gain?: number } = {}): Initializer {
+  const gain = options.gain ?? 1;
+  return initializer({
+    name: 'identity',
+    config: { gain },
+    init(shape) {
+      if (shape.length !== 2) throw new Error(`initializer identity: only 2-D kernels have an identity, got shape [${shape.join(', ')}]`);
+      const [rows, cols] = shape as [number, number];
+      const out = new Float32Array(rows * cols);
+      for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = gain;
+      return out;
+    },
+  });
 }
 
 const INITIALIZER_TABLE = {
   glorotUniform, glorotNormal, heNormal, heUniform, lecunNormal, lecunUniform,
   randomNormal: () => randomNormalInit(), randomUniform: () => randomUniformInit(),
   truncatedNormal: () => truncatedNormalInit(), zeros: zerosInit, ones: onesInit,
-  constant: () => constant(0), orthogonal: () => orthogonal(),
+  constant: () => constant(0), orthogonal: () => orthogonal(), identity: () => identity(),
 } satisfies Record<string, () => Initializer>;
 const INITIALIZERS: Readonly<Record<string, () => Initializer>> = INITIALIZER_TABLE;
 type InitializerKey = keyof typeof INITIALIZER_TABLE;
@@ -165,4 +190,5 @@ export const tfjsInitializers = {
   constant: (v: number | { value: number } = 0): Initializer => constant(typeof v === 'number' ? v : v.value),
   leCunNormal: lecunNormal,
   leCunUniform: lecunUniform,
+  identity: (o: { gain?: number } = {}): Initializer => identity(o),
 };

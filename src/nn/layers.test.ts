@@ -156,6 +156,17 @@ describe('layer behaviour', () => {
       expect(d).toBeCloseTo(a === b ? 1 : 0, 5);
     }
     expect(() => init.getInitializer('glorot')).toThrow("Unknown initializer 'glorot'. Valid initializers: glorotUniform");
+    // Identity: gain on the diagonal, rectangular as Keras's; 2-D only.
+    expect(Array.from(init.identity({ gain: 2 }).init([2, 3], rng))).toEqual([2, 0, 0, 0, 2, 0]);
+    expect(Array.from(init.getInitializer('identity').init([2, 2], rng))).toEqual([1, 0, 0, 1]);
+    expect(() => init.identity().init([2, 2, 2], rng)).toThrow('initializer identity: only 2-D kernels have an identity, got shape [2, 2, 2]');
+    // tfjs's apply(shape): a tensor, drawn from the context's generator (so seeded by setSeed).
+    setSeed(4);
+    const t = init.glorotUniform().apply!([30, 20]);
+    setSeed(4);
+    expect(Array.from(init.glorotUniform().apply!([30, 20]).values)).toEqual(Array.from(t.values));
+    expect(t.shape).toEqual([30, 20]);
+    expect(Math.max(...Array.from(t.values, Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / 50));
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  eye, fill, multinomial, oneHot, ones, randomNormal, randomUniform, range, setSeed, tensor, truncatedNormal, variable, zeros, onesLike, createContext, withContext, type Tensor,
+  eye, fill, multinomial, oneHot, ones, randomGamma, randomNormal, randomUniform, range, setSeed, tensor, truncatedNormal, variable, zeros, onesLike, createContext, withContext, type Tensor,
 } from '../index.js';
 
 describe('creation', () => {
@@ -77,6 +77,32 @@ describe('creation', () => {
     // Standard error of the mean: 2/√20000 ≈ 0.014.
     expect(Math.abs(mean - 3)).toBeLessThan(0.06);
     expect(() => randomUniform([2], 1, 0)).toThrow('randomUniform: min (1) must not exceed max (0)');
+  });
+});
+
+describe('randomGamma (tfjs tf.randomGamma)', () => {
+  const moments = (t: Tensor): [number, number] => {
+    const v = Array.from(t.values);
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    return [m, v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length];
+  };
+  test('mean alpha/beta and variance alpha/beta², alpha above and below 1; seeded; positive', () => {
+    // Gamma(2.5, 2): mean 1.25, variance 0.625; 20,000 draws put the mean within ±0.03 (5 standard errors).
+    const [m, v] = moments(randomGamma([20000], 2.5, 2, 'float32', 7));
+    expect(Math.abs(m - 1.25)).toBeLessThan(0.03);
+    expect(Math.abs(v - 0.625)).toBeLessThan(0.05);
+    // Gamma(0.5, 1): mean 0.5, variance 0.5 (the boosted branch).
+    const small = randomGamma([20000], 0.5, 1, 'float32', 8);
+    const [m2, v2] = moments(small);
+    expect(Math.abs(m2 - 0.5)).toBeLessThan(0.03);
+    expect(Math.abs(v2 - 0.5)).toBeLessThan(0.06);
+    expect(Array.from(small.values).every((x) => x >= 0)).toBe(true);
+    expect(Array.from(randomGamma([5], 3, 1, 'float32', 9).values)).toEqual(Array.from(randomGamma([5], 3, 1, 'float32', 9).values));
+    expect(randomGamma([2, 3], 1).shape).toEqual([2, 3]);
+  });
+  test('errors', () => {
+    expect(() => randomGamma([2], 0)).toThrow('randomGamma: alpha must be a number > 0, got 0');
+    expect(() => randomGamma([2], 1, -1)).toThrow('randomGamma: beta must be a number > 0, got -1');
   });
 });
 

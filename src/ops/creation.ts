@@ -237,6 +237,37 @@ export function randomUniform(shape: Shape, min = 0, max = 1, options?: RandomOp
 }
 
 /**
+ * Gamma(alpha, beta) draws (tfjs `randomGamma(shape, alpha, beta, dtype, seed)`: mean alpha/beta),
+ * by Marsaglia and Tsang's method (alpha < 1 boosted: Gamma(alpha + 1)·U^(1/alpha)).
+ */
+export function randomGamma(shape: Shape, alpha: number, beta = 1, options?: RandomOptions | TfjsDType, seed?: number): Tensor {
+  if (!(alpha > 0 && Number.isFinite(alpha))) throw new Error(`randomGamma: alpha must be a number > 0, got ${alpha}`);
+  if (!(beta > 0 && Number.isFinite(beta))) throw new Error(`randomGamma: beta must be a number > 0, got ${beta}`);
+  const a = randomArgs(options, seed);
+  checkShape(shape, 'randomGamma');
+  const rng = pickRng(a.options);
+  const t = emptyTensor(shape);
+  const boost = alpha < 1;
+  const d = (boost ? alpha + 1 : alpha) - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (let i = 0; i < t.size; i++) {
+    let g: number;
+    for (;;) {
+      const x = rng.normal();
+      const v = (1 + c * x) ** 3;
+      if (v <= 0) continue;
+      const u = rng.uniform();
+      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
+        g = d * v;
+        break;
+      }
+    }
+    t.values[i] = (boost ? g * rng.uniform() ** (1 / alpha) : g) / beta;
+  }
+  return a.dtype === 'int32' ? castTo(t, 'int32', 'randomGamma') : t;
+}
+
+/**
  * Draws `numSamples` class indices per row from a categorical distribution (tfjs
  * `multinomial(logits, numSamples, seed, normalized)`): `logits` [classes] or [batch, classes]
  * are unnormalized log-probabilities (a softmax is taken), or probabilities that sum to 1 when

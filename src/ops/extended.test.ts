@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { tensor } from '../index.js';
 import { testOp } from '../../test/harness/op.js';
-import { addN, bandPart, batchToSpaceND, einsum, localResponseNormalization, spaceToBatchND, bincount, denseBincount, math, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
+import { addN, bandPart, batchToSpaceND, einsum, localResponseNormalization, spaceToBatchND, bincount, denseBincount, math, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, tensorScatterUpdate, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
 
 const idx = (shape: number[], flat: number): number[] => shape.map((_, i) => Math.floor(flat / shape.slice(i + 1).reduce((p, d) => p * d, 1)) % shape[i]!);
 
@@ -48,6 +48,11 @@ testOp('dropout (seeded)', { fn: (x) => dropout(x!, 0.4, undefined, 7), cases: [
 testOp('scatterND', { fn: (u) => scatterND([[0], [2], [0]], u!, [4, 2]), cases: [[[3, 2]]], reference: (u) => {
   const v = Array.from(u!.values);
   return { values: [v[0]! + v[4]!, v[1]! + v[5]!, 0, 0, v[2]!, v[3]!, 0, 0], shape: [4, 2] };
+} });
+// Tuples (0), (2), (0) into x [4, 2]: row 0 takes the last of its two updates (u2), row 2 takes u1, rows 1 and 3 keep x's.
+testOp('tensorScatterUpdate', { fn: (x, u) => tensorScatterUpdate(x!, [[0], [2], [0]], u!), cases: [[[4, 2], [3, 2]]], reference: (x, u) => {
+  const [a, v] = [Array.from(x!.values), Array.from(u!.values)];
+  return { values: [v[4]!, v[5]!, a[2]!, a[3]!, v[2]!, v[3]!, a[6]!, a[7]!], shape: [4, 2] };
 } });
 testOp('addN', { fn: (a, b, c) => addN([a!, b!, c!]), cases: [[[2, 3], [2, 3], [2, 3]]], elementwise: (a, b) => a + b, reference: (a, b, c) => ({ values: Array.from(a!.values, (v, i) => v + b!.values[i]! + c!.values[i]!), shape: a!.shape }) });
 
@@ -102,6 +107,9 @@ describe('extended ops: edges and errors', () => {
     expect(() => ensureShape(tensor([[1, 2]]), [1, 3])).toThrow('ensureShape: the shape of the tensor [1,2] does not match the expected shape [1,3]');
     expect(() => scatterND([[5]], tensor([[1, 2]]), [4, 2])).toThrow('scatterND: index 5 of tuple 0 is out of range [0, 4) on axis 0');
     expect(() => scatterND([[1]], tensor([1, 2, 3]), [4, 2])).toThrow('scatterND: 1 index tuples need updates of 1 × [2], got shape [3]');
+    // Element tuples (1, 0) and (0, 1) of a 2×2: the rest stays.
+    expect(Array.from(tensorScatterUpdate(tensor([[1, 2], [3, 4]]), [[1, 0], [0, 1]], tensor([9, 8])).values)).toEqual([1, 8, 9, 4]);
+    expect(() => tensorScatterUpdate(tensor([[1, 2]]), [[1]], tensor([[5, 6]]))).toThrow('tensorScatterUpdate: index 1 of tuple 0 is out of range [0, 1) on axis 0');
   });
 
 

@@ -219,32 +219,57 @@ export function ensureShape(xl: TensorLike, shape: ReadonlyArray<number | null>)
 }
 
 /**
+ * The flat row (over the first k axes of `shape`) of each index tuple, checked, and the update
+ * rows those tuples take: the addressing scatterND and tensorScatterUpdate share.
+ */
+function tupleRows(op: string, indicesl: Tensor | number[] | number[][], updatesl: TensorLike, shape: readonly number[]): { rows: Float32Array; updates: Tensor; outer: number } {
+  const indices = indicesl instanceof Tensor ? indicesl : tensor(indicesl as number[][]);
+  const updates = asTensor(updatesl, op);
+  if (indices.rank === 0) throw new Error(`${op}: indices must have at least one axis (the index tuples along the last)`);
+  const k = indices.shape[indices.rank - 1]!;
+  if (k > shape.length) throw new Error(`${op}: index tuples of length ${k} for a shape of rank ${shape.length}`);
+  const tuples = indices.size / Math.max(1, k);
+  const inner = shape.slice(k);
+  const width = inner.reduce((p, d) => p * d, 1);
+  if (updates.size !== tuples * width) throw new Error(`${op}: ${tuples} index tuples need updates of ${tuples} × ${fmt(inner)}, got shape ${fmt(updates.shape)}`);
+  const rows = new Float32Array(tuples);
+  for (let t = 0; t < tuples; t++) {
+    let at = 0;
+    for (let j = 0; j < k; j++) {
+      const i = indices.values[t * k + j]!;
+      if (!Number.isInteger(i) || i < 0 || i >= shape[j]!) throw new Error(`${op}: index ${i} of tuple ${t} is out of range [0, ${shape[j]}) on axis ${j}`);
+      at = at * shape[j]! + i;
+    }
+    rows[t] = at;
+  }
+  return { rows, updates: reshape(updates, [tuples, width]), outer: shape.slice(0, k).reduce((p, d) => p * d, 1) };
+}
+
+/**
  * A tensor of `shape` with `updates` added at index tuples (tfjs `scatterND`: zeros elsewhere;
  * repeated tuples add up). A segment sum over the tuples' flat positions, so differentiable in
  * the updates.
  */
 export function scatterND(indicesl: Tensor | number[] | number[][], updatesl: TensorLike, shape: readonly number[]): Tensor {
-  const indices = indicesl instanceof Tensor ? indicesl : tensor(indicesl as number[][]);
-  const updates = asTensor(updatesl, 'scatterND');
-  if (indices.rank === 0) throw new Error('scatterND: indices must have at least one axis (the index tuples along the last)');
-  const k = indices.shape[indices.rank - 1]!;
-  if (k > shape.length) throw new Error(`scatterND: index tuples of length ${k} for a shape of rank ${shape.length}`);
-  const tuples = indices.size / Math.max(1, k);
-  const inner = shape.slice(k);
-  const width = inner.reduce((p, d) => p * d, 1);
-  if (updates.size !== tuples * width) throw new Error(`scatterND: ${tuples} index tuples need updates of ${tuples} × ${fmt(inner)}, got shape ${fmt(updates.shape)}`);
-  const outer = shape.slice(0, k).reduce((p, d) => p * d, 1);
-  const flat = new Float32Array(tuples);
-  for (let t = 0; t < tuples; t++) {
-    let at = 0;
-    for (let j = 0; j < k; j++) {
-      const i = indices.values[t * k + j]!;
-      if (!Number.isInteger(i) || i < 0 || i >= shape[j]!) throw new Error(`scatterND: index ${i} of tuple ${t} is out of range [0, ${shape[j]}) on axis ${j}`);
-      at = at * shape[j]! + i;
-    }
-    flat[t] = at;
-  }
-  return reshape(unsortedSegmentSum(reshape(updates, [tuples, width]), tensor(flat, [tuples]), outer), shape);
+  const { rows, updates, outer } = tupleRows('scatterND', indicesl, updatesl, shape);
+  return reshape(unsortedSegmentSum(updates, tensor(rows, [rows.length]), outer), shape);
+}
+
+/**
+ * tfjs `tensorScatterUpdate(tensor, indices, updates)`: the tensor with the slices at the index
+ * tuples replaced by the updates (a repeated tuple: the last one's, as tfjs writes them in
+ * order). Composed as x·(1 − written) + scatter of the kept updates, so differentiable in both.
+ */
+export function tensorScatterUpdate(tensorl: TensorLike, indicesl: Tensor | number[] | number[][], updatesl: TensorLike): Tensor {
+  const x = asTensor(tensorl, 'tensorScatterUpdate');
+  const { rows, updates, outer } = tupleRows('tensorScatterUpdate', indicesl, updatesl, x.shape);
+  const last = new Map<number, number>();
+  rows.forEach((r, t) => last.set(r, t));
+  const at = tensor(Float32Array.from(last.keys()), [last.size]);
+  const width = updates.shape[1]!;
+  const written = unsortedSegmentSum(tensor(new Float32Array(last.size * width).fill(1), [last.size, width]), at, outer);
+  const kept = unsortedSegmentSum(gather(updates, Int32Array.from(last.values()), 0), at, outer);
+  return reshape(add(mul(reshape(x, [outer, width]), sub(1, written)), kept), x.shape);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { add, computeGrads, concat, gradCheck, hardSigmoid, matmul, mul, randomNormal, sigmoid, slice, sub, sum, tanh, tensor, variable, zeros } from '../index.js';
-import { gruCell, gruGates, gruOutput, lstmCell } from './recurrent.js';
+import { basicLSTMCell, gruCell, gruGates, gruOutput, lstmCell, multiRNNCell } from './recurrent.js';
 
 /** The cell composed from ops, as the LSTM layer computes it without the fused kernel. */
 function composed(z: ReturnType<typeof tensor>, cPrev: ReturnType<typeof tensor>, units: number): [ReturnType<typeof tensor>, ReturnType<typeof tensor>] {
@@ -240,5 +240,45 @@ describe('the GRU resetting before its product: gruGates, the product, gruOutput
     expect(() => gruGates(zeros([2, 6]), zeros([2, 3]), zeros([2, 2]))).toThrow('gruGates: x must be [batch, 3·units], inner [batch, 2·units] and hr [batch, units], got x [2,6], inner [2,3] and hr [2,2]');
     expect(() => gruOutput(zeros([2, 6]), zeros([2, 2]), zeros([2, 2]), zeros([2, 1]))).toThrow('gruOutput: x must be [batch, 3·units] and q, h, z [batch, units], got x [2,6], q [2,2], h [2,2] and z [2,1]');
     expect(() => gruGates(zeros([1, 3]), zeros([1, 2]), zeros([1, 1]), 'relu' as 'sigmoid')).toThrow('gruGates: the gate activation must be one of sigmoid, hardSigmoid, got relu');
+  });
+});
+
+describe('basicLSTMCell and multiRNNCell (tfjs core API)', () => {
+  /** TensorFlow's BasicLSTMCell in ops: blocks i, j, f, o of [data, h]·W + b; c' = σ(i)·tanh(j) + c·σ(f + forgetBias), h' = tanh(c')·σ(o). */
+  function reference(fb: number, w: ReturnType<typeof tensor>, b: ReturnType<typeof tensor>, x: ReturnType<typeof tensor>, c: ReturnType<typeof tensor>, h: ReturnType<typeof tensor>) {
+    const u = h.shape[1]!;
+    const z = add(matmul(concat([x, h], 1), w), b);
+    const block = (k: number) => slice(z, [0, k * u], [x.shape[0]!, u]);
+    const newC = add(mul(sigmoid(block(0)), tanh(block(1))), mul(c, sigmoid(add(block(2), fb))));
+    return [newC, mul(tanh(newC), sigmoid(block(3)))];
+  }
+  const x = randomNormal([3, 2], 0, 1, { seed: 31 });
+  const [c, h] = [randomNormal([3, 4], 0, 1, { seed: 32 }), randomNormal([3, 4], 0, 1, { seed: 33 })];
+  const w = randomNormal([6, 16], 0, 0.5, { seed: 34 });
+  const b = randomNormal([16], 0, 0.5, { seed: 35 });
+  test('equals the formula in ops (gate order i, j, f, o; forgetBias on f)', () => {
+    const [newC, newH] = basicLSTMCell(tensor(1), w, b, x, c, h);
+    const [rc, rh] = reference(1, w, b, x, c, h);
+    Array.from(newC.values).forEach((v, i) => expect(v).toBeCloseTo(rc!.values[i]!, 5));
+    Array.from(newH.values).forEach((v, i) => expect(v).toBeCloseTo(rh!.values[i]!, 5));
+  });
+  test('its gradients through data, kernel, bias and both states agree with central differences', () => {
+    expect(gradCheck((a, k, bb, cc, hh) => concat(basicLSTMCell(tensor(0.5), k, bb, a, cc, hh), 1), [x, w, b, c, h]).passed).toBe(true);
+  });
+  test("multiRNNCell stacks: cell 2 takes cell 1's new h; states come back as [c's, h's]", () => {
+    const w2 = randomNormal([8, 16], 0, 0.5, { seed: 36 });
+    const cell1 = (d: ReturnType<typeof tensor>, cc: ReturnType<typeof tensor>, hh: ReturnType<typeof tensor>) => basicLSTMCell(tensor(1), w, b, d, cc, hh);
+    const cell2 = (d: ReturnType<typeof tensor>, cc: ReturnType<typeof tensor>, hh: ReturnType<typeof tensor>) => basicLSTMCell(tensor(1), w2, b, d, cc, hh);
+    const [cs, hs] = multiRNNCell([cell1, cell2], x, [c, c], [h, h]);
+    const [c1, h1] = cell1(x, c, h);
+    const [c2, h2] = cell2(h1, c, h);
+    expect([cs, hs].flat().map((t) => Array.from(t.values))).toEqual([c1, c2, h1, h2].map((t) => Array.from(t.values)));
+  });
+  test('errors', () => {
+    expect(() => basicLSTMCell(tensor(1), w, b, x, c, zeros([3, 3]))).toThrow('basicLSTMCell: expected data [batch, inputs] and c, h [batch, units], got data [3,2], c [3,4], h [3,3]');
+    expect(() => basicLSTMCell(tensor(1), zeros([5, 16]), b, x, c, h)).toThrow('basicLSTMCell: lstmKernel must be [inputs + units, 4·units] = [6, 16], got [5,16]');
+    expect(() => basicLSTMCell(tensor(1), w, zeros([8]), x, c, h)).toThrow('basicLSTMCell: lstmBias must have 4·units = 16 values, got shape [8]');
+    expect(() => basicLSTMCell(tensor([1, 2]), w, b, x, c, h)).toThrow('basicLSTMCell: forgetBias must be a scalar, got shape [2]');
+    expect(() => multiRNNCell([], x, [], [])).toThrow('multiRNNCell: expected a state c[i], h[i] for each of the cells, got 0 cells, 0 c and 0 h');
   });
 });

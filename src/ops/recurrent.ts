@@ -12,7 +12,9 @@ import type { Tensor } from '../tensor/tensor.js';
 import { GATES, type Gate } from '../backends/backend.js';
 import { hardSigmoid, hardSigmoidSlope } from './activations.js';
 import { add, mul, sigmoid, sub, tanh } from './elementwise.js';
-import { concat, slice } from './layout.js';
+import { concat, reshape, slice } from './layout.js';
+import { matmul } from './matmul.js';
+import { type TensorLike, asTensor } from './primitive.js';
 import { zeros } from './creation.js';
 
 /** The gate activation and its derivative at x, in ops: σ(x) and σ(1 − σ), or hardSigmoid and its slope. */
@@ -199,4 +201,52 @@ function gruOutputGradOps(x: Tensor, q: Tensor, h: Tensor, z: Tensor, d: Tensor,
   const dhp = mul(mul(d, sub(1, z)), sub(1, mul(hc, hc)));
   const none = zeros([rows, 2 * units]);
   return [concat([none, dhp], 1), dhp, mul(d, z), mul(d, sub(h, hc))];
+}
+
+/**
+ * tfjs `basicLSTMCell(forgetBias, lstmKernel, lstmBias, data, c, h)`: one step of TensorFlow's
+ * BasicLSTMCell, whose kernel [inputs + units, 4·units] holds the blocks i, j (candidate), f, o
+ * and whose forget gate gets forgetBias added: z = [data, h]·kernel + bias, then lstmCell's step
+ * on z's blocks reordered to i, f + forgetBias, j, o (logistic gates). Returns [newC, newH].
+ */
+export function basicLSTMCell(forgetBias: TensorLike, lstmKernel: TensorLike, lstmBias: TensorLike, data: TensorLike, c: TensorLike, h: TensorLike): [Tensor, Tensor] {
+  const op = 'basicLSTMCell';
+  const [fb, kernel, bias, x, c0, h0] = [forgetBias, lstmKernel, lstmBias, data, c, h].map((t) => asTensor(t, op)) as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+  const rows = x.shape[0]!;
+  const units = h0.shape[1]!;
+  if (x.rank !== 2 || h0.rank !== 2 || c0.rank !== 2 || h0.shape[0] !== rows || c0.shape[0] !== rows || c0.shape[1] !== units) {
+    throw new Error(`${op}: expected data [batch, inputs] and c, h [batch, units], got data ${fmt(x.shape)}, c ${fmt(c0.shape)}, h ${fmt(h0.shape)}`);
+  }
+  if (kernel.rank !== 2 || kernel.shape[0] !== x.shape[1]! + units || kernel.shape[1] !== 4 * units) {
+    throw new Error(`${op}: lstmKernel must be [inputs + units, 4·units] = [${x.shape[1]! + units}, ${4 * units}], got ${fmt(kernel.shape)}`);
+  }
+  if (bias.size !== 4 * units) throw new Error(`${op}: lstmBias must have 4·units = ${4 * units} values, got shape ${fmt(bias.shape)}`);
+  if (fb.size !== 1) throw new Error(`${op}: forgetBias must be a scalar, got shape ${fmt(fb.shape)}`);
+  const z = add(matmul(concat([x, h0], 1), kernel), reshape(bias, [4 * units]));
+  const block = (k: number): Tensor => slice(z, [0, k * units], [rows, units]);
+  const [newH, newC] = lstmCell(concat([block(0), add(block(2), reshape(fb, [])), block(1), block(3)], 1), c0, 'sigmoid');
+  return [newC, newH];
+}
+
+/** A step function of basicLSTMCell's shape: (data, c, h) → [newC, newH]. */
+export type LSTMCellFunc = (data: Tensor, c: Tensor, h: Tensor) => [Tensor, Tensor];
+
+/**
+ * tfjs `multiRNNCell(lstmCells, data, c, h)`: cells stacked, each given the previous one's new
+ * h as its data and its own c[i], h[i]; returns [the new c's, the new h's].
+ */
+export function multiRNNCell(lstmCells: readonly LSTMCellFunc[], data: TensorLike, c: readonly Tensor[], h: readonly Tensor[]): [Tensor[], Tensor[]] {
+  if (!Array.isArray(lstmCells) || lstmCells.length === 0 || c.length !== lstmCells.length || h.length !== lstmCells.length) {
+    throw new Error(`multiRNNCell: expected a state c[i], h[i] for each of the cells, got ${Array.isArray(lstmCells) ? lstmCells.length : 'no list of'} cells, ${c?.length} c and ${h?.length} h`);
+  }
+  let input = asTensor(data, 'multiRNNCell');
+  const newC: Tensor[] = [];
+  const newH: Tensor[] = [];
+  lstmCells.forEach((cell, i) => {
+    const [ci, hi] = cell(input, c[i]!, h[i]!);
+    newC.push(ci);
+    newH.push(hi);
+    input = hi;
+  });
+  return [newC, newH];
 }
