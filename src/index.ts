@@ -61,7 +61,7 @@ export type { MatmulOptions } from './ops/matmul.js';
 export { reshape, transpose, slice, pad, gather, concat, stack, unstack, expandDims, squeeze, broadcastTo, flatten } from './ops/layout.js';
 export { sum, mean, max, min, argmax, argmin, logSumExp, all, any } from './ops/reduce.js';
 export type { Axes } from './ops/reduce.js';
-export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxPool1d, maxPool2d, maxPool, avgPool1d, avgPool2d, avgPool, im2col, col2im, window2d } from './ops/conv.js';
+export { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxPool1d, maxPool2d, maxPool, avgPool1d, avgPool2d, avgPool, im2col, col2im, window2d, dilation2d, pool, maxPoolWithArgmax } from './ops/conv.js';
 export { conv3d, conv3dTranspose, maxPool3d, avgPool3d } from './ops/conv3d.js';
 export type { Padding, Size2, WindowOptions, PoolOptions, Window1dOptions, Pool1dOptions } from './ops/conv.js';
 

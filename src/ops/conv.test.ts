@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { depthwiseFilterGrad, depthwiseInputGrad, maxPoolGrad } from './conv.js';
 import {
-  type Shape, Tensor, gradCheck, jsBackend, window2d, sum, mul, avgPool1d, avgPool2d, avgPool, conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, maxPool, pad, randomNormal, tensor,
+  type Shape, Tensor, gradCheck, jsBackend, window2d, sum, mul, dilation2d, pool, maxPoolWithArgmax, avgPool1d, avgPool2d, avgPool, conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool1d, maxPool2d, maxPool, pad, randomNormal, tensor,
 } from '../index.js';
 import { testOp } from '../../test/harness/op.js';
 
@@ -42,20 +42,25 @@ function conv2dRef(x: Tensor, w: Tensor, s: [number, number], d: [number, number
   return { values, shape: [N, gh.out, gw.out, F] };
 }
 
-function poolRef(x: Tensor, k: [number, number], s: [number, number], padding: Pad, kind: 'max' | 'avg'): Ref {
+/**
+ * Pooling by the definition. Dilated windows (d) with `zeros` count the taps in the padding as
+ * zeros (TensorFlow's space-to-batch pooling); otherwise only the taps inside the image count.
+ */
+function poolRef(x: Tensor, k: [number, number], s: [number, number], padding: Pad, kind: 'max' | 'avg', d: [number, number] = [1, 1], zeros = false): Ref {
   const [N, H, W, C] = x.shape as number[] as [number, number, number, number];
-  const gh = geometry(H, k[0], s[0], 1, padding);
-  const gw = geometry(W, k[1], s[1], 1, padding);
+  const gh = geometry(H, k[0], s[0], d[0], padding);
+  const gw = geometry(W, k[1], s[1], d[1], padding);
   const values: number[] = [];
   for (let n = 0; n < N; n++) for (let i = 0; i < gh.out; i++) for (let j = 0; j < gw.out; j++) for (let c = 0; c < C; c++) {
     let best = -Infinity;
     let total = 0;
     let count = 0;
     for (let ky = 0; ky < k[0]; ky++) for (let kx = 0; kx < k[1]; kx++) {
-      const y = i * s[0] - gh.before + ky;
-      const xx = j * s[1] - gw.before + kx;
-      if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
-      const v = at4(x, n, y, xx, c);
+      const y = i * s[0] - gh.before + ky * d[0];
+      const xx = j * s[1] - gw.before + kx * d[1];
+      const outside = y < 0 || y >= H || xx < 0 || xx >= W;
+      if (outside && !zeros) continue;
+      const v = outside ? 0 : at4(x, n, y, xx, c);
       best = Math.max(best, v);
       total += v;
       count++;
@@ -105,6 +110,67 @@ for (const [k, s, padding] of [[[2, 2], [2, 2], 'valid'], [[3, 3], [2, 2], 'same
     reference: (x) => poolRef(x!, k, s, padding, 'avg'),
   });
 }
+
+// tf.pool: strided, or dilated (with 'same', the padding's zeros are taps: TensorFlow's space-to-batch form).
+for (const [k, kind, padding, d, st] of [
+  [[2, 2], 'max', 'valid', [2, 2], [1, 1]], [[2, 3], 'avg', 'valid', [1, 2], [1, 1]], [[3, 3], 'avg', 'same', [2, 2], [1, 1]],
+  [[2, 3], 'max', 'same', [3, 2], [1, 1]], [[2, 2], 'avg', 'same', [1, 1], [2, 2]],
+] as Array<[[number, number], 'max' | 'avg', Pad, [number, number], [number, number]]>) {
+  testOp(`pool ${kind} ${k} ${padding} dilations ${d} strides ${st}`, {
+    fn: (x) => pool(x!, k, kind, padding, d, st),
+    cases: [[[2, 7, 6, 2]]],
+    reference: (x) => poolRef(x!, k, st, padding, kind, d, d[0] > 1 || d[1] > 1),
+  });
+}
+
+/** Morphological dilation by the definition: the max over the window's taps inside the image of x + filter. */
+function dilationRef(x: Tensor, f: Tensor, s: [number, number], d: [number, number], padding: Pad): Ref {
+  const [N, H, W, C] = x.shape as number[] as [number, number, number, number];
+  const [KH, KW] = f.shape as number[] as [number, number];
+  const gh = geometry(H, KH, s[0], d[0], padding);
+  const gw = geometry(W, KW, s[1], d[1], padding);
+  const values: number[] = [];
+  for (let n = 0; n < N; n++) for (let i = 0; i < gh.out; i++) for (let j = 0; j < gw.out; j++) for (let c = 0; c < C; c++) {
+    let best = -Infinity;
+    for (let ky = 0; ky < KH; ky++) for (let kx = 0; kx < KW; kx++) {
+      const y = i * s[0] - gh.before + ky * d[0];
+      const xx = j * s[1] - gw.before + kx * d[1];
+      if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+      best = Math.max(best, at4(x, n, y, xx, c) + f.values[(ky * KW + kx) * C + c]!);
+    }
+    values.push(best);
+  }
+  return { values, shape: [N, gh.out, gw.out, C] };
+}
+
+for (const [fShape, st, d, padding] of [[[3, 3, 2], [1, 1], [1, 1], 'same'], [[2, 3, 2], [2, 1], [1, 1], 'valid'], [[2, 2, 2], [1, 1], [2, 2], 'same']] as Array<[Shape, [number, number], [number, number], Pad]>) {
+  testOp(`dilation2d ${fShape} strides ${st} dilations ${d} ${padding}`, {
+    fn: (x, f) => dilation2d(x!, f!, st, padding, d),
+    cases: [[[2, 5, 6, 2], fShape]],
+    reference: (x, f) => dilationRef(x!, f!, st, d, padding),
+  });
+}
+
+describe('maxPoolWithArgmax and the window ops\' errors', () => {
+  test('indexes by hand: (y·W + x)·C + c, the batch in them when asked', () => {
+    // A 2×4 image, one channel, two images: 2×2 windows with stride 2 → maxima at (1, 1) and (0, 3) of each.
+    const x = tensor([[[[0], [1], [2], [9]], [[3], [8], [4], [5]]], [[[0], [1], [2], [9]], [[3], [8], [4], [5]]]]);
+    const { result, indexes } = maxPoolWithArgmax(x, 2, 2, 'valid');
+    expect(Array.from(result.values)).toEqual([8, 9, 8, 9]);
+    expect(Array.from(indexes.values)).toEqual([5, 3, 5, 3]);
+    expect(indexes.dtype).toBe('int32');
+    // With the batch: image 1's positions are offset by H·W·C = 8.
+    expect(Array.from(maxPoolWithArgmax(x, 2, 2, 'valid', true).indexes.values)).toEqual([5, 3, 13, 11]);
+  });
+  test('errors', () => {
+    const x = tensor(new Float32Array(2 * 4 * 4 * 2), [2, 4, 4, 2]);
+    expect(() => dilation2d(x, tensor(new Float32Array(8), [2, 2, 2, 1]))).toThrow('dilation2d: filter must be [filterHeight, filterWidth, 2] (the input\'s channels), got [2,2,2,1]');
+    expect(() => dilation2d(tensor([1, 2]), tensor(new Float32Array(4), [2, 2, 1]))).toThrow('dilation2d: expected images [batch, height, width, channels] or [height, width, channels], got shape [2]');
+    expect(() => pool(x, 2, 'min' as never, 'valid')).toThrow(`pool: poolingType must be 'max' or 'avg', got "min"`);
+    expect(() => pool(x, 2, 'max', 'valid', 2, 2)).toThrow('pool: either the strides or the dilations must be 1, got strides 2 and dilations 2');
+    expect(() => maxPoolWithArgmax(tensor(new Float32Array(4), [2, 2, 1]), 2, 2, 'valid')).toThrow('maxPoolWithArgmax: expected images [batch, height, width, channels], got shape [2,2,1]');
+  });
+});
 
 /** 1-D cases through the 2-D references on [n, 1, length, c]. */
 const image = (t: Tensor): Tensor => new Tensor(t.values, [t.shape[0]!, 1, t.shape[1]!, t.shape[2]!]);

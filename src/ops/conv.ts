@@ -12,15 +12,16 @@
  */
 import type { Window2d } from '../backends/backend.js';
 import { record } from '../autograd/engine.js';
-import { emptyTensor, getContext } from '../context/context.js';
+import { emptyTensor, getContext, notTraceable } from '../context/context.js';
 import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { range } from './creation.js';
-import { div, equal, mul } from './elementwise.js';
+import { add, div, equal, mul } from './elementwise.js';
 import { reshape } from './layout.js';
 import { matmul } from './matmul.js';
 import { type TensorLike, asTensor } from './primitive.js';
-import { sum } from './reduce.js';
+import { max, sum } from './reduce.js';
+import { batchToSpaceND, spaceToBatchND } from './extended.js';
 
 /**
  * 'valid': windows inside the input only; 'same': zero padding so the output has
@@ -265,12 +266,16 @@ function poolWindow(op: string, shape: readonly number[], options: PoolOptions):
  */
 export function maxPool2d(xl: TensorLike, options: PoolOptions = {}): Tensor {
   const x = asTensor(xl, 'maxPool2d');
-  const w = poolWindow('maxPool2d', x.shape, options);
+  return maxPoolWithTaps(x, poolWindow('maxPool2d', x.shape, options)).y;
+}
+
+/** The max pooling kernel: the output and, per output, the tap (within its window) chosen. */
+function maxPoolWithTaps(x: Tensor, w: Window2d): { y: Tensor; taps: Tensor } {
   const shape = [w.batch, w.outH, w.outW, w.channels];
   const y = emptyTensor(shape);
   const taps = emptyTensor(shape);
   getContext().backend.kernels.maxPool(x.values, w, y.values, taps.values);
-  return record(y, 'maxPool2d', [x], (g) => [maxPoolGrad(g, taps, w)]);
+  return { y: record(y, 'maxPool2d', [x], (g) => [maxPoolGrad(g, taps, w)]), taps };
 }
 
 /**
@@ -319,6 +324,97 @@ function tapsInside(w: Window2d): Tensor | number {
     for (let ox = 0; ox < w.outW; ox++) counts.values[oy * w.outW + ox] = rowsIn * inside(ox, w.strideW, w.padLeft, w.kW, w.dilationW, w.inW);
   }
   return counts;
+}
+
+// ---- tfjs's other window ops: dilation2d, pool, maxPoolWithArgmax -------------------------------
+
+/** The most negative float32: the fill for taps outside the image where a max is taken. */
+const LOWEST = -3.4028234663852886e38;
+
+/** [h, w, c] or [batch, h, w, c] as a batch, and whether to drop the batch axis after. */
+function imageBatch(op: string, xl: TensorLike): [Tensor, boolean] {
+  const x = asTensor(xl, op);
+  if (x.rank !== 3 && x.rank !== 4) throw new Error(`${op}: expected images [batch, height, width, channels] or [height, width, channels], got shape ${fmt(x.shape)}`);
+  return x.rank === 3 ? [reshape(x, [1, ...x.shape]), true] : [x, false];
+}
+
+const dropBatch = (y: Tensor, was3: boolean): Tensor => (was3 ? reshape(y, y.shape.slice(1)) : y);
+
+/** [batch, outH, outW, kH·kW, C]: every window's taps, `fill` outside the image. */
+function taps(x: Tensor, w: Window2d, fill: number): Tensor {
+  return reshape(im2col(x, w, fill), [w.batch, w.outH, w.outW, w.kH * w.kW, w.channels]);
+}
+
+/**
+ * tfjs `dilation2d(x, filter, strides, pad, dilations)`: grayscale morphological dilation, each
+ * output the max over its window of x + filter[dy, dx, c] (filter [fH, fW, C]; taps outside the
+ * image do not count). A max over im2col's rows, so differentiable in x and the filter.
+ */
+export function dilation2d(xl: TensorLike, filterl: TensorLike, strides: Size2 = 1, pad: 'valid' | 'same' = 'valid', dilations: Size2 = 1, dataFormat: 'NHWC' = 'NHWC'): Tensor {
+  const op = 'dilation2d';
+  const [x, was3] = imageBatch(op, xl);
+  const filter = asTensor(filterl, op);
+  if (filter.rank !== 3 || filter.shape[2] !== x.shape[3]) throw new Error(`${op}: filter must be [filterHeight, filterWidth, ${x.shape[3]}] (the input's channels), got ${fmt(filter.shape)}`);
+  const w = window2d(op, x.shape, [filter.shape[0]!, filter.shape[1]!], tfjsWindow(op, strides, pad, dataFormat, dilations));
+  const k = w.kH * w.kW;
+  return dropBatch(max(add(taps(x, w, LOWEST), reshape(filter, [1, 1, 1, k, w.channels])), 3), was3);
+}
+
+/**
+ * tfjs `pool(x, windowShape, poolingType, pad, dilations, strides)`: max or average pooling,
+ * either strided or with dilated windows. Undilated, the taps inside the image count; dilated,
+ * it is TensorFlow's space-to-batch form (the image split into dilation² interleaved grids,
+ * each zero-padded and pooled 'valid', then put back), so with 'same' the padding's zeros are
+ * taps too, as in TensorFlow and tfjs.
+ */
+export function pool(xl: TensorLike, windowShape: Size2, poolingType: 'max' | 'avg', pad: TfjsPad, dilations: Size2 = 1, strides: Size2 = 1): Tensor {
+  const op = 'pool';
+  const [x, was3] = imageBatch(op, xl);
+  if (poolingType !== 'max' && poolingType !== 'avg') throw new Error(`${op}: poolingType must be 'max' or 'avg', got ${JSON.stringify(poolingType)}`);
+  const w = window2d(op, x.shape, windowShape, tfjsWindow(op, strides, pad, undefined, dilations));
+  const [dH, dW] = [w.dilationH, w.dilationW];
+  if ((w.strideH > 1 || w.strideW > 1) && (dH > 1 || dW > 1)) throw new Error(`${op}: either the strides or the dilations must be 1, got strides ${JSON.stringify(strides)} and dilations ${JSON.stringify(dilations)}`);
+  const pooled = (t: Tensor, win: Window2d): Tensor => (poolingType === 'max' ? max(taps(t, win, LOWEST), 3) : div(sum(taps(t, win, 0), 3), tapsInside(win)));
+  if (dH === 1 && dW === 1) return dropBatch(pooled(x, w), was3);
+  // Each axis padded by its dilated window's reach ('same'), then up to a multiple of the dilation.
+  const sides = ([k, d, n]: [number, number, number]): [[number, number], [number, number]] => {
+    const reach = pad === 'same' ? (k - 1) * d : 0;
+    const extra = (d - (n % d)) % d;
+    return [[Math.floor(reach / 2), reach - Math.floor(reach / 2) + extra], [0, extra]];
+  };
+  const [padH, cropH] = sides([w.kH, dH, w.inH]);
+  const [padW, cropW] = sides([w.kW, dW, w.inW]);
+  const grids = spaceToBatchND(x, [dH, dW], [padH, padW]);
+  const y = pooled(grids, window2d(op, grids.shape, [w.kH, w.kW], { padding: 'valid' }));
+  return dropBatch(batchToSpaceND(y, [dH, dW], [cropH, cropW]), was3);
+}
+
+/**
+ * tfjs `maxPoolWithArgmax(x, filterSize, strides, pad, includeBatchInIndex)`: max pooling and,
+ * per output, the flat index of the value chosen ((y·W + x)·C + c, with the batch
+ * (b·H + y) when includeBatchInIndex; the first on ties), int32.
+ */
+export function maxPoolWithArgmax(xl: TensorLike, filterSize: Size2, strides: Size2, pad: TfjsPad, includeBatchInIndex = false): { result: Tensor; indexes: Tensor } {
+  const op = 'maxPoolWithArgmax';
+  const x = asTensor(xl, op);
+  if (x.rank !== 4) throw new Error(`${op}: expected images [batch, height, width, channels], got shape ${fmt(x.shape)}`);
+  const o = tfjsWindow(op, strides, pad, undefined, undefined);
+  const w = poolWindow(op, x.shape, { poolSize: filterSize, strides: o.strides!, padding: o.padding as 'same' | 'valid' });
+  const { y, taps: chosen } = maxPoolWithTaps(x, w);
+  notTraceable(`${op} (its indexes are computed from the chosen taps)`);
+  const indexes = emptyTensor(y.shape);
+  for (let i = 0; i < y.size; i++) {
+    const c = i % w.channels;
+    const ox = Math.floor(i / w.channels) % w.outW;
+    const oy = Math.floor(i / (w.channels * w.outW)) % w.outH;
+    const b = Math.floor(i / (w.channels * w.outW * w.outH));
+    const t = chosen.values[i]!;
+    const iy = oy * w.strideH - w.padTop + Math.floor(t / w.kW) * w.dilationH;
+    const ix = ox * w.strideW - w.padLeft + (t % w.kW) * w.dilationW;
+    indexes.values[i] = ((includeBatchInIndex ? b * w.inH + iy : iy) * w.inW + ix) * w.channels + c;
+  }
+  indexes.dtypeTag = 'int32';
+  return { result: y, indexes };
 }
 
 // ---- 1-D: the 2-D ops on [batch, 1, length, C] ----------------------------------------------------
