@@ -108,3 +108,81 @@ describe('nonMaxSuppression', () => {
     expect(() => image.nonMaxSuppressionWithScore(boxes, scores, 2, 1.5)).toThrow('image.nonMaxSuppressionWithScore: iouThreshold must be in [0, 1], got 1.5');
   });
 });
+
+describe('image.transform', () => {
+  // A 1×1×4 row 0, 10, 20, 30 (one channel): output x reads input a0·x + a2.
+  const row = tensor([0, 10, 20, 30], [1, 1, 4, 1]);
+  const shift = (a2: number) => tensor([[1, 0, a2, 0, 1, 0, 0, 0]]);
+  test('by hand: an identity, a shift by 1 (the last pixel filled), a half-pixel shift blended', () => {
+    expect(Array.from(image.transform(row, tensor([[1, 0, 0, 0, 1, 0, 0, 0]])).values)).toEqual([0, 10, 20, 30]);
+    expect(Array.from(image.transform(row, shift(1), 'nearest', 'constant', -1).values)).toEqual([10, 20, 30, -1]);
+    // Bilinear at x + 0.5: halfway between neighbours; the last reads 30 and the fill 0 half each.
+    expect(Array.from(image.transform(row, shift(0.5), 'bilinear').values)).toEqual([5, 15, 25, 15]);
+  });
+  test('fill modes on a shift by −2: constant, nearest (edge repeated), reflect (dcba|abcd), wrap (abcd|abcd)', () => {
+    const at = (mode: 'constant' | 'nearest' | 'reflect' | 'wrap') => Array.from(image.transform(row, shift(-2), 'nearest', mode, 7).values);
+    expect(at('constant')).toEqual([7, 7, 0, 10]);
+    expect(at('nearest')).toEqual([0, 0, 0, 10]);
+    // Sources −2, −1 reflect to 1, 0.
+    expect(at('reflect')).toEqual([10, 0, 0, 10]);
+    // Sources −2, −1 wrap by TensorFlow's rule (−x + 4·(⌊x/3⌋ + 1)): 2, 3.
+    expect(at('wrap')).toEqual([20, 30, 0, 10]);
+  });
+  test('one transform per image; outputShape; the gradient reaches the pixels read', () => {
+    const two = tensor([0, 10, 20, 30, 1, 2, 3, 4], [2, 1, 4, 1]);
+    const y = image.transform(two, tensor([[1, 0, 1, 0, 1, 0, 0, 0], [1, 0, -1, 0, 1, 0, 0, 0]]));
+    expect(Array.from(y.values)).toEqual([10, 20, 30, 0, 0, 1, 2, 3]);
+    expect(image.transform(row, shift(0), 'nearest', 'constant', 0, [2, 3]).shape).toEqual([1, 2, 3, 1]);
+    const x = randomUniform([1, 3, 4, 2], 0, 1, { seed: 5 });
+    const warp = tensor([[0.9, 0.1, 0.2, -0.1, 1.1, 0.3, 0.02, -0.03]]);
+    expect(gradCheck((a) => image.transform(a!, warp, 'bilinear', 'reflect'), [x]).passed).toBe(true);
+  });
+  test('errors', () => {
+    expect(() => image.transform(tensor([1]), shift(0))).toThrow('image.transform: expected images [batch, height, width, channels], got shape [1]');
+    expect(() => image.transform(row, tensor([[1, 0, 0]]))).toThrow('image.transform: transforms must be [1, 8] or [1, 8], got shape [1,3]');
+    expect(() => image.transform(row, shift(0), 'cubic' as never)).toThrow(`image.transform: interpolation must be 'nearest' or 'bilinear', got "cubic"`);
+    expect(() => image.transform(row, shift(0), 'nearest', 'mirror' as never)).toThrow(`image.transform: fillMode must be 'constant', 'reflect', 'wrap' or 'nearest', got "mirror"`);
+    expect(() => image.transform(row, shift(0), 'nearest', 'constant', 0, [0, 2])).toThrow('image.transform: outputShape must be [height, width] of positive integers, got [0,2]');
+  });
+});
+
+describe('image.rotateWithOffset, threshold, nonMaxSuppressionPadded', () => {
+  test('a quarter turn about the centre of a 4×4: output (x, y) reads input (4 − y, x); row 0 falls outside', () => {
+    const x = tensor(Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
+    const y = Array.from(image.rotateWithOffset(x, Math.PI / 2, -1).values);
+    // Output row y, column x ← input row x, column 4 − y (value 4x + 4 − y + 1), −1 where 4 − y = 4.
+    const expected = Array.from({ length: 16 }, (_, i) => {
+      const [r, c] = [Math.floor(i / 4), i % 4];
+      return r === 0 ? -1 : 4 * c + (4 - r) + 1;
+    });
+    expect(y).toEqual(expected);
+    expect(Array.from(image.rotateWithOffset(x, 0).values)).toEqual(Array.from(x.values));
+  });
+  test('per-channel fill: [r, g, b], alpha 255', () => {
+    const rgba = tensor(new Float32Array(2 * 2 * 4).fill(1), [1, 2, 2, 4]);
+    // A half turn about the corner (0, 0): pixel (0, 0) stays, every other source is outside.
+    expect(Array.from(image.rotateWithOffset(rgba, Math.PI, [10, 20, 30], 0).values)).toEqual([1, 1, 1, 1, 10, 20, 30, 255, 10, 20, 30, 255, 10, 20, 30, 255]);
+  });
+  test('threshold: binary at threshValue·255, inverted; Otsu splits a two-level image between its levels', () => {
+    const gray = tensor([10, 200, 130, 120], [2, 2, 1]);
+    const y = image.threshold(gray);
+    expect(Array.from(y.values)).toEqual([0, 255, 255, 0]);
+    expect(y.dtype).toBe('int32');
+    expect(Array.from(image.threshold(gray, 'binary', true, 0.6).values)).toEqual([255, 0, 255, 255]);
+    // Levels 40 and 180: any cut in [40, 179] separates them with the same variance; the first, 40, is chosen.
+    const twoLevel = tensor([40, 40, 180, 40, 180, 180], [2, 3, 1]);
+    expect(Array.from(image.threshold(twoLevel, 'otsu').values)).toEqual([0, 0, 255, 0, 255, 255]);
+    // RGB through its luma (0.2989, 0.587, 0.114): pure green 200 → 117.4 > 0.45·255 = 114.75.
+    expect(Array.from(image.threshold(tensor([0, 200, 0], [1, 1, 3]), 'binary', false, 0.45).values)).toEqual([255]);
+    expect(() => image.threshold(tensor(new Float32Array(8), [2, 2, 2]))).toThrow('image.threshold: expected an image [height, width, 3 or 1], got shape [2,2,2]');
+    expect(() => image.threshold(gray, 'mean' as never)).toThrow(`image.threshold: method must be 'binary' or 'otsu', got "mean"`);
+  });
+  test('nonMaxSuppressionPadded: zeros after the kept, up to maxOutputSize (at most the number of boxes)', () => {
+    const boxes = tensor([[0, 0, 1, 1], [0, 0.05, 1, 1.05], [3, 3, 4, 4]]);
+    const scores = tensor([0.9, 0.8, 0.7]);
+    const r = image.nonMaxSuppressionPadded(boxes, scores, 5, 0.5, -Infinity, true);
+    expect(Array.from(r.selectedIndices.values)).toEqual([0, 2, 0]);
+    expect(r.validOutputs.item()).toBe(2);
+    expect(Array.from(image.nonMaxSuppressionPadded(boxes, scores, 5).selectedIndices.values)).toEqual([0, 2]);
+  });
+});

@@ -7,8 +7,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/shape.js';
 import { tensor } from './creation.js';
-import { add, mul, sub } from './elementwise.js';
-import { gather, reshape } from './layout.js';
+import { add, greater, lessEqual, mul, sub } from './elementwise.js';
+import { concat, gather, reshape } from './layout.js';
 import { matmul } from './matmul.js';
 import { type TensorLike, asTensor } from './primitive.js';
 import { notTraceable } from '../context/context.js';
@@ -251,8 +251,184 @@ export async function nonMaxSuppressionWithScoreAsync(boxes: TensorLike, scores:
   return nonMaxSuppressionWithScore(boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, softNmsSigma);
 }
 
+/** nonMaxSuppression, its indices padded with 0 to maxOutputSize when asked, and how many are real (tfjs `image.nonMaxSuppressionPadded`). */
+export function nonMaxSuppressionPadded(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = Number.NEGATIVE_INFINITY, padToMaxOutputSize = false): { selectedIndices: Tensor; validOutputs: Tensor } {
+  const kept = suppress('image.nonMaxSuppressionPadded', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, 0).indices;
+  const valid = tensor(kept.length);
+  valid.dtypeTag = 'int32';
+  // Padded to maxOutputSize, or to the number of boxes when there are fewer (tfjs's clamp).
+  const size = Math.min(maxOutputSize, asTensor(boxes, 'image.nonMaxSuppressionPadded').shape[0]!);
+  return { selectedIndices: int32(padToMaxOutputSize ? [...kept, ...new Array<number>(size - kept.length).fill(0)] : kept), validOutputs: valid };
+}
+
+export async function nonMaxSuppressionPaddedAsync(boxes: TensorLike, scores: TensorLike, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = Number.NEGATIVE_INFINITY, padToMaxOutputSize = false): Promise<{ selectedIndices: Tensor; validOutputs: Tensor }> {
+  return nonMaxSuppressionPadded(boxes, scores, maxOutputSize, iouThreshold, scoreThreshold, padToMaxOutputSize);
+}
+
+/**
+ * Output pixels [batch, outH, outW, c] read from the image's pixels: sample k of pixel p is row
+ * rows[k][p] of the image's [b·h·w, c] pixels (a row past the end reads `fill`), weighted by
+ * weights[k][p]. Gathers, so the gradient flows back to the pixels read.
+ */
+function sampled(img: Tensor, outShape: readonly number[], rows: Int32Array[], weights: Float32Array[] | null, fill: ArrayLike<number>): Tensor {
+  const [b, h, w, c] = img.shape as [number, number, number, number];
+  const pixels = concat([reshape(img, [b * h * w, c]), tensor(Float32Array.from(fill), [1, c])], 0);
+  let out: Tensor | null = null;
+  rows.forEach((r, k) => {
+    const picked = gather(pixels, r, 0);
+    const term = weights === null ? picked : mul(picked, tensor(weights[k]!, [r.length, 1]));
+    out = out === null ? term : add(out, term);
+  });
+  return reshape(out!, outShape);
+}
+
+type FillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
+
+/** A source coordinate outside [0, len) mapped back in as the fill mode says (TensorFlow's image_ops rules). */
+function mapCoord(v: number, len: number, mode: FillMode): number {
+  if (mode === 'constant') return v;
+  if (mode === 'nearest') return Math.min(Math.max(v, 0), len - 1);
+  if (v >= 0 && v <= len - 1) return v;
+  if (len <= 1) return 0;
+  let u = v;
+  if (mode === 'reflect') {
+    // [abcd] → [dcba|abcd|dcba].
+    const period = 2 * len;
+    if (u < 0) {
+      if (u < period) u = period * Math.trunc(-u / period) + u;
+      u = u < -len ? u + period : -u - 1;
+    } else {
+      u -= period * Math.trunc(u / period);
+      if (u >= len) u = period - u - 1;
+    }
+  } else {
+    // wrap [abcd] → [abcd|abcd|abcd], with TensorFlow's (len − 1) period count.
+    u = u < 0 ? u + len * (Math.trunc(-u / (len - 1)) + 1) : u - len * Math.trunc(u / (len - 1));
+  }
+  return Math.min(Math.max(u, 0), len - 1);
+}
+
+/**
+ * tfjs `image.transform(images, transforms, interpolation, fillMode, fillValue, outputShape)`:
+ * each image resampled through a projective transform [a0, a1, a2, b0, b1, b2, c0, c1] (one per
+ * image, or one for all) mapping output (x, y) to input ((a0·x + a1·y + a2)/k, (b0·x + b1·y + b2)/k),
+ * k = c0·x + c1·y + 1; outside the image, the fill mode. Differentiable in the images.
+ */
+export function transform(imagesL: TensorLike, transformsL: TensorLike, interpolation: 'nearest' | 'bilinear' = 'nearest', fillMode: FillMode = 'constant', fillValue = 0, outputShape?: readonly [number, number]): Tensor {
+  const op = 'image.transform';
+  const img = asTensor(imagesL, op);
+  const t = asTensor(transformsL, op);
+  if (img.rank !== 4) throw new Error(`${op}: expected images [batch, height, width, channels], got shape ${fmt(img.shape)}`);
+  const [b, h, w, c] = img.shape as [number, number, number, number];
+  if (t.rank !== 2 || t.shape[1] !== 8 || (t.shape[0] !== 1 && t.shape[0] !== b)) throw new Error(`${op}: transforms must be [${b}, 8] or [1, 8], got shape ${fmt(t.shape)}`);
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new Error(`${op}: interpolation must be 'nearest' or 'bilinear', got ${JSON.stringify(interpolation)}`);
+  if (!['constant', 'reflect', 'wrap', 'nearest'].includes(fillMode)) throw new Error(`${op}: fillMode must be 'constant', 'reflect', 'wrap' or 'nearest', got ${JSON.stringify(fillMode)}`);
+  const [oh, ow] = outputShape ?? [h, w];
+  if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh < 1 || ow < 1) throw new Error(`${op}: outputShape must be [height, width] of positive integers, got ${JSON.stringify(outputShape)}`);
+  notTraceable(`${op} (reads the transforms)`);
+  const n = b * oh * ow;
+  const taps = interpolation === 'nearest' ? 1 : 4;
+  const rows = Array.from({ length: taps }, () => new Int32Array(n).fill(b * h * w));
+  const weights = interpolation === 'nearest' ? null : Array.from({ length: 4 }, () => new Float32Array(n));
+  for (let i = 0; i < b; i++) {
+    const m = t.values.subarray(t.shape[0] === 1 ? 0 : i * 8, (t.shape[0] === 1 ? 0 : i * 8) + 8);
+    const read = (yy: number, xx: number): number => (yy >= 0 && yy < h && xx >= 0 && xx < w ? (i * h + yy) * w + xx : b * h * w);
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const p = (i * oh + oy) * ow + ox;
+        const k = m[6]! * ox + m[7]! * oy + 1;
+        if (k === 0) {
+          if (weights !== null) weights[0]![p] = 1;
+          continue;
+        }
+        const x = mapCoord((m[0]! * ox + m[1]! * oy + m[2]!) / k, w, fillMode);
+        const y = mapCoord((m[3]! * ox + m[4]! * oy + m[5]!) / k, h, fillMode);
+        if (weights === null) {
+          rows[0]![p] = read(Math.round(y), Math.round(x));
+          continue;
+        }
+        const [y0, x0] = [Math.floor(y), Math.floor(x)];
+        const corners = [[y0, x0, (y0 + 1 - y) * (x0 + 1 - x)], [y0, x0 + 1, (y0 + 1 - y) * (x - x0)], [y0 + 1, x0, (y - y0) * (x0 + 1 - x)], [y0 + 1, x0 + 1, (y - y0) * (x - x0)]] as const;
+        corners.forEach(([yy, xx, wt], q) => {
+          rows[q]![p] = read(yy, xx);
+          weights[q]![p] = wt;
+        });
+      }
+    }
+  }
+  return sampled(img, [b, oh, ow, c], rows, weights, new Array<number>(c).fill(fillValue));
+}
+
+/**
+ * tfjs `image.rotateWithOffset(images, radians, fillValue, center)`: each image turned by
+ * `radians` about `center` (a fraction of width and height, or [x, y] fractions), each output
+ * pixel the input's nearest to its rotated position; outside, fillValue (a number, or per
+ * channel [r, g, b] with alpha 255).
+ */
+export function rotateWithOffset(imagesL: TensorLike, radians: number, fillValue: number | readonly [number, number, number] = 0, center: number | readonly [number, number] = 0.5): Tensor {
+  const op = 'image.rotateWithOffset';
+  const img = asTensor(imagesL, op);
+  if (img.rank !== 4) throw new Error(`${op}: expected images [batch, height, width, channels], got shape ${fmt(img.shape)}`);
+  if (!Number.isFinite(radians)) throw new Error(`${op}: radians must be a finite number, got ${radians}`);
+  const [b, h, w, c] = img.shape as [number, number, number, number];
+  const cx = w * (typeof center === 'number' ? center : center[0]);
+  const cy = h * (typeof center === 'number' ? center : center[1]);
+  const [sin, cos] = [Math.sin(radians), Math.cos(radians)];
+  const rows = new Int32Array(b * h * w);
+  for (let i = 0; i < b; i++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const sx = Math.round((x - cx) * cos - (y - cy) * sin + cx);
+        const sy = Math.round((x - cx) * sin + (y - cy) * cos + cy);
+        rows[(i * h + y) * w + x] = sx >= 0 && sx < w && sy >= 0 && sy < h ? (i * h + sy) * w + sx : b * h * w;
+      }
+    }
+  }
+  const fill = Array.from({ length: c }, (_, ch) => (typeof fillValue === 'number' ? fillValue : ch === 3 ? 255 : fillValue[ch] ?? 0));
+  return sampled(img, img.shape, [rows], null, fill);
+}
+
+/**
+ * tfjs `image.threshold(image, method, inverted, threshValue)`: an image [h, w, 3 or 1] to black
+ * and white, int32 255 where its luma is above threshValue·255 ('binary') or above Otsu's
+ * threshold ('otsu': the histogram split with the largest between-class variance); inverted
+ * swaps them.
+ */
+export function threshold(imageL: TensorLike, method: 'binary' | 'otsu' = 'binary', inverted = false, threshValue = 0.5): Tensor {
+  const op = 'image.threshold';
+  const img = asTensor(imageL, op);
+  if (img.rank !== 3 || (img.shape[2] !== 3 && img.shape[2] !== 1)) throw new Error(`${op}: expected an image [height, width, 3 or 1], got shape ${fmt(img.shape)}`);
+  if (method !== 'binary' && method !== 'otsu') throw new Error(`${op}: method must be 'binary' or 'otsu', got ${JSON.stringify(method)}`);
+  const gray = img.shape[2] === 3 ? rgbToGrayscale(img) : img;
+  let cut = threshValue * 255;
+  if (method === 'otsu') {
+    notTraceable(`${op} (Otsu's threshold is chosen from the values)`);
+    const hist = new Float64Array(256);
+    for (const v of gray.values) {
+      // tfjs's round: halves to even.
+      const f = Math.floor(v);
+      const bin = v - f === 0.5 ? f + (f % 2 === 0 ? 0 : 1) : Math.round(v);
+      if (bin >= 0 && bin < 256) hist[bin]! += 1;
+    }
+    const total = img.shape[0]! * img.shape[1]!;
+    let best = 0;
+    cut = -1;
+    for (let t = 0; t < 255; t++) {
+      let [n1, s1, n2, s2] = [0, 0, 0, 0];
+      for (let v = 0; v <= t; v++) [n1, s1] = [n1 + hist[v]!, s1 + v * hist[v]!];
+      for (let v = t + 1; v < 256; v++) [n2, s2] = [n2 + hist[v]!, s2 + v * hist[v]!];
+      const between = (n1 / total) * (n2 / total) * (s1 / n1 - s2 / n2) ** 2;
+      if (between > best) [best, cut] = [between, t];
+    }
+  }
+  const y = mul(inverted ? lessEqual(gray, cut) : greater(gray, cut), 255);
+  y.dtypeTag = 'int32';
+  return y;
+}
+
 /** tfjs's `tf.image`. */
 export const image = {
   resizeBilinear, resizeNearestNeighbor, flipLeftRight, rgbToGrayscale, grayscaleToRGB, cropAndResize,
   nonMaxSuppression, nonMaxSuppressionAsync, nonMaxSuppressionWithScore, nonMaxSuppressionWithScoreAsync,
+  nonMaxSuppressionPadded, nonMaxSuppressionPaddedAsync, transform, rotateWithOffset, threshold,
 };
