@@ -237,6 +237,29 @@ describe('custom layers', () => {
     await expect(f.save(`file://${tmp()}`)).rejects.toThrow("save: custom layer 'with_function' (WithFunction): config 'f' is not plain JSON (getConfig() must return numbers, strings, booleans, lists and objects)");
     expect(() => serialization.registerClass(class extends layers.Layer { call(x: Tensor) { return x; } } as never)).toThrow('has no static className');
   });
+  test("getRegisteredName, SerializationMap, Serializable: tfjs's names ('Custom>' unless a package is given)", () => {
+    class Named extends layers.Layer {
+      static className = 'NamedLayer';
+      call(x: Tensor) { return x; }
+    }
+    class Packaged extends layers.Layer {
+      static className = 'Packaged';
+      call(x: Tensor) { return x; }
+    }
+    serialization.registerClass(Named as never);
+    serialization.registerClass(Packaged as never, 'mypkg', 'Pkg');
+    expect(serialization.getRegisteredName(Named)).toBe('Custom>NamedLayer');
+    expect(serialization.getRegisteredName(Packaged)).toBe('mypkg>Pkg');
+    expect(serialization.getRegisteredName(class { static className = 'Loose'; })).toBe('Loose');
+    expect(serialization.SerializationMap.getMap().classNameMap.NamedLayer![0]).toBe(Named);
+    class Scale extends serialization.Serializable {
+      static className = 'Scale';
+      constructor(readonly config: { k: number }) { super(); }
+      getConfig() { return { k: this.config.k }; }
+    }
+    const s = serialization.Serializable.fromConfig(Scale, { k: 2 });
+    expect([s.getClassName(), s.getConfig()]).toEqual(['Scale', { k: 2 }]);
+  });
 });
 
 describe('safe I/O', () => {

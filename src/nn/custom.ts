@@ -70,14 +70,47 @@ export abstract class CustomLayer<C extends LayerArgs = LayerArgs> extends Layer
 export type LayerClass = (new (config: never) => Layer) & { className?: string; fromConfig?: (cls: unknown, config: Record<string, unknown>) => Layer };
 
 const registry = new Map<string, LayerClass>();
+/** Each registered class's full name, tfjs's 'package>name' ('Custom>MyLayer' by default). */
+const fullNames = new Map<unknown, string>();
 
 /** Registers a custom layer class by its static `className`, so model files can name it (tfjs `serialization.registerClass`). */
-export function registerClass(cls: LayerClass, _pkg?: string, name?: string): LayerClass {
+export function registerClass<C extends LayerClass>(cls: C, pkg?: string, name?: string): C {
   const key = name ?? cls.className;
   if (typeof cls !== 'function') throw new Error('registerClass: expected a layer class');
   if (typeof key !== 'string' || key === '') throw new Error(`registerClass: class ${cls.name} has no static className; add \`static className = '${cls.name}'\``);
   registry.set(key, cls);
+  fullNames.set(cls, `${pkg ?? 'Custom'}>${key}`);
   return cls;
+}
+
+/** tfjs `serialization.getRegisteredName(cls)`: 'package>name' for a registered class, else its className. */
+export function getRegisteredName(cls: { className?: string }): string | undefined {
+  return fullNames.get(cls) ?? cls.className;
+}
+
+/**
+ * tfjs `serialization.Serializable`: a base for classes that are saved by name and config
+ * (getClassName reads the static className; fromConfig constructs).
+ */
+export abstract class Serializable {
+  getClassName(): string {
+    return (this.constructor as { className?: string }).className ?? this.constructor.name;
+  }
+  abstract getConfig(): Record<string, unknown>;
+  static fromConfig<T>(cls: new (config: never) => T, config: Record<string, unknown>): T {
+    return new cls(config as never);
+  }
+}
+
+/** tfjs `serialization.SerializationMap`: the registered classes by className. */
+export class SerializationMap {
+  private constructor(readonly classNameMap: Record<string, [LayerClass, LayerClass['fromConfig']]>) {}
+  static getMap(): SerializationMap {
+    return new SerializationMap(Object.fromEntries([...registry].map(([name, cls]) => [name, [cls, cls.fromConfig] as [LayerClass, LayerClass['fromConfig']]])));
+  }
+  static register(cls: LayerClass): void {
+    registerClass(cls);
+  }
 }
 
 /** The registered class of this name, if any. */
@@ -92,4 +125,4 @@ export function registeredName(layer: Layer): string | undefined {
 }
 
 /** tfjs's `tf.serialization`. */
-export const serialization = { registerClass };
+export const serialization = { registerClass, getRegisteredName, Serializable, SerializationMap };
