@@ -36,7 +36,7 @@ export {
 export type { TensorInput, RandomOptions, TfjsDType } from './ops/creation.js';
 export type { TensorLike } from './ops/primitive.js';
 export {
-  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, abs, sign, reciprocal, clip,
+  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, sqrt, square, sign, reciprocal, clip,
   greater, greaterEqual, less, lessEqual, equal, notEqual, where,
   sigmoid, tanh, softplus, erf, step, floor, ceil, round, sin, cos, atan,
 } from './ops/elementwise.js';
@@ -47,10 +47,12 @@ export {
 } from './ops/math.js';
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
 export {
-  dropout, linalg, mirrorPad, depthToSpace, stridedSlice, signal, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, tensorScatterUpdate, searchSorted,
+  dropout, linalg, mirrorPad, depthToSpace, stridedSlice, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, tensorScatterUpdate, searchSorted,
   lowerBound, upperBound, bincount, denseBincount, math, localResponseNormalization, spaceToBatchND, batchToSpaceND, einsum,
 } from './ops/extended.js';
 export { image } from './ops/image.js';
+export { abs, complex, real, imag, spectral, signal } from './ops/spectral.js';
+export { ComplexTensor } from './tensor/complex.js';
 export {
   matMul, argMax, argMin, clipByValue, print, slice1d, slice2d, slice3d, slice4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d,
   concat1d, concat2d, concat3d, concat4d, randomStandardNormal, randomUniformInt, clone, batchNorm2d, batchNorm3d, batchNorm4d,

@@ -41,6 +41,7 @@ export function asTensor(x: TensorLike, op = 'op'): Tensor {
 
 export function describe(x: unknown): string {
   if (x === null) return 'null';
+  if ((x as { dtype?: unknown } | undefined)?.dtype === 'complex64') return 'a complex64 tensor (take tf.real, tf.imag or tf.abs of it first)';
   if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
   return typeof x;
 }
