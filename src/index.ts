@@ -19,7 +19,10 @@ export { nativeBackend, nativeSupported, type NativeBackend, type NativeIsa } fr
 
 export { createContext, getContext, withContext, noGrad, setSeed, ready } from './context/context.js';
 export { tidy, dispose, keep, memory, type TensorContainer, type MemoryInfo } from './context/memory.js';
-export { setBackend, getBackend, util, env, ENV, nextFrame, test_util, enableProdMode, enableDebugMode, disposeVariables, version, time } from './compat/tfjs.js';
+export {
+  setBackend, getBackend, util, env, ENV, nextFrame, test_util, enableProdMode, enableDebugMode, disposeVariables, version, time, upcastType, sumOutType, op, deprecationWarn,
+  disableDeprecationWarnings,
+} from './compat/tfjs.js';
 export { TensorBuffer, buffer } from './tensor/buffer.js';
 export type { Context } from './context/context.js';
 
@@ -48,10 +51,10 @@ export {
 export { topk, split, tile, reverse, whereAsync, booleanMaskAsync, unique } from './ops/select.js';
 export {
   dropout, linalg, mirrorPad, depthToSpace, stridedSlice, movingAverage, setdiff1dAsync, inTopKAsync, rand, addN, ensureShape, scatterND, tensorScatterUpdate, searchSorted,
-  lowerBound, upperBound, bincount, denseBincount, math, localResponseNormalization, spaceToBatchND, batchToSpaceND, einsum,
+  lowerBound, upperBound, bincount, denseBincount, math, sparseToDense, bitwiseAnd, broadcastArgs, cosineWindowOf as cosineWindow, localResponseNormalization, spaceToBatchND, batchToSpaceND, einsum,
 } from './ops/extended.js';
 export { image } from './ops/image.js';
-export { abs, complex, real, imag, spectral, signal } from './ops/spectral.js';
+export { abs, complex, real, imag, spectral, signal, fft, ifft, rfft, irfft, enclosingPowerOfTwo } from './ops/spectral.js';
 export { ComplexTensor } from './tensor/complex.js';
 export {
   matMul, argMax, argMin, clipByValue, print, slice1d, slice2d, slice3d, slice4d, reverse1d, reverse2d, reverse3d, reverse4d, pad1d, pad2d, pad3d, pad4d,

@@ -472,3 +472,45 @@ export async function time(f: () => void): Promise<{ wallMs: number; kernelMs: n
   const ms = performance.now() - t0;
   return { wallMs: ms, kernelMs: ms, uploadWaitMs: 0, downloadWaitMs: 0 };
 }
+
+type DType = 'float32' | 'int32' | 'bool' | 'complex64' | 'string';
+const UPCAST: Record<string, Record<string, DType>> = {
+  float32: { float32: 'float32', int32: 'float32', bool: 'float32', complex64: 'complex64' },
+  int32: { float32: 'float32', int32: 'int32', bool: 'int32', complex64: 'complex64' },
+  bool: { float32: 'float32', int32: 'int32', bool: 'bool', complex64: 'complex64' },
+  complex64: { float32: 'complex64', int32: 'complex64', bool: 'complex64', complex64: 'complex64' },
+};
+
+/** tfjs `upcastType(a, b)`: the dtype an op of two dtypes gives (bool < int32 < float32 < complex64). */
+export function upcastType(a: DType, b: DType): DType {
+  if (a === 'string' || b === 'string') {
+    if (a === 'string' && b === 'string') return 'string';
+    throw new Error(`Can not upcast ${a} with ${b}`);
+  }
+  const t = UPCAST[a]?.[b];
+  if (t === undefined) throw new Error(`upcastType: unknown dtypes ${JSON.stringify(a)} and ${JSON.stringify(b)}`);
+  return t;
+}
+
+/** tfjs `sumOutType(dtype)`: the dtype of a sum (bools sum to int32). */
+export function sumOutType(dtype: DType): DType {
+  return upcastType(dtype, 'int32');
+}
+
+/** tfjs `op({name: f})`: f as a named op (neurite names ops by their functions, so f itself, checked). */
+export function op<F extends (...args: never[]) => unknown>(f: Record<string, F>): F {
+  const keys = Object.keys(f);
+  if (keys.length !== 1) throw new Error(`op: expected an object with a single key (the op's name) mapping to a function, got ${keys.length} keys`);
+  const fn = f[keys[0]!]!;
+  if (typeof fn !== 'function') throw new Error(`op: '${keys[0]}' must map to a function, got ${typeof fn}`);
+  return fn;
+}
+
+let deprecationWarnings = true;
+/** tfjs `deprecationWarn(message)`: a console warning, unless disableDeprecationWarnings() was called. */
+export function deprecationWarn(message: string): void {
+  if (deprecationWarnings) console.warn(`${message} You can disable deprecation warnings with tf.disableDeprecationWarnings().`);
+}
+export function disableDeprecationWarnings(): void {
+  deprecationWarnings = false;
+}

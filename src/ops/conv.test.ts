@@ -162,6 +162,18 @@ describe('maxPoolWithArgmax and the window ops\' errors', () => {
     // With the batch: image 1's positions are offset by H·W·C = 8.
     expect(Array.from(maxPoolWithArgmax(x, 2, 2, 'valid', true).indexes.values)).toEqual([5, 3, 13, 11]);
   });
+  test("tfjs's positional conv1d and conv2dTranspose equal the options forms; their errors", async () => {
+    const { conv1d: c1, conv2dTranspose: c2t } = await import('../index.js');
+    const seq = randomNormal([2, 7, 3], 0, 1, { seed: 1 });
+    const f = randomNormal([3, 3, 2], 0, 1, { seed: 2 });
+    expect(Array.from(c1(seq, f, 2, 'same').values)).toEqual(Array.from(c1(seq, f, { stride: 2, padding: 'same' }).values));
+    expect(Array.from(c1(seq, f, 1, 'valid', 'NWC', 2).values)).toEqual(Array.from(c1(seq, f, { dilation: 2 }).values));
+    const img = randomNormal([1, 3, 3, 2], 0, 1, { seed: 3 });
+    const ft = randomNormal([2, 2, 4, 2], 0, 1, { seed: 4 });
+    expect(Array.from(c2t(img, ft, [1, 6, 6, 4], 2, 'same').values)).toEqual(Array.from(c2t(img, ft, [1, 6, 6, 4], { strides: 2, padding: 'same' }).values));
+    expect(() => c1(seq, f, 1, 'full' as never)).toThrow(`conv1d: pad must be 'same', 'valid', 'causal' or 0, got "full"`);
+    expect(() => c1(seq, f, 1, 'same', 'NCW' as never)).toThrow(`conv1d: dataFormat must be 'NWC' (channels last), got "NCW"`);
+  });
   test('errors', () => {
     const x = tensor(new Float32Array(2 * 4 * 4 * 2), [2, 4, 4, 2]);
     expect(() => dilation2d(x, tensor(new Float32Array(8), [2, 2, 2, 1]))).toThrow('dilation2d: filter must be [filterHeight, filterWidth, 2] (the input\'s channels), got [2,2,2,1]');

@@ -174,7 +174,11 @@ export function conv2d(xl: TensorLike, filterl: TensorLike, optionsOrStrides: Wi
  * [batch, outH, outW, outC], where conv2d with the same filter and options maps outputShape
  * back to x's shape. Computed as col2im(x · filterᵀ).
  */
-export function conv2dTranspose(xl: TensorLike, filterl: TensorLike, outputShape: readonly number[], options: WindowOptions = {}): Tensor {
+export function conv2dTranspose(xl: TensorLike, filterl: TensorLike, outputShape: readonly number[], options?: WindowOptions): Tensor;
+/** tfjs's positional form: `conv2dTranspose(x, filter, outputShape, strides, pad)`. */
+export function conv2dTranspose(xl: TensorLike, filterl: TensorLike, outputShape: readonly number[], strides: Size2, pad: TfjsPad): Tensor;
+export function conv2dTranspose(xl: TensorLike, filterl: TensorLike, outputShape: readonly number[], optionsOrStrides: WindowOptions | Size2 = {}, pad?: TfjsPad): Tensor {
+  const options = isSize(optionsOrStrides) ? tfjsWindow('conv2dTranspose', optionsOrStrides, pad ?? 'valid', undefined, undefined) : optionsOrStrides;
   const x = asTensor(xl, 'conv2dTranspose');
   const filter = asTensor(filterl, 'conv2dTranspose');
   const full = outputShape.length === 3 ? [x.shape[0]!, ...outputShape] : [...outputShape];
@@ -439,7 +443,16 @@ function asSequence(y: Tensor): Tensor {
  * 1-D convolution: x [batch, length, inC] with filter [k, inC, outC] → [batch, outLength, outC].
  * @example conv1d(seq, filter, { padding: 'causal', dilation: 2 })
  */
-export function conv1d(xl: TensorLike, filterl: TensorLike, options: Window1dOptions = {}): Tensor {
+export function conv1d(xl: TensorLike, filterl: TensorLike, options?: Window1dOptions): Tensor;
+/** tfjs's positional form: `conv1d(x, filter, stride, pad, dataFormat, dilation)`. */
+export function conv1d(xl: TensorLike, filterl: TensorLike, stride: number, pad: TfjsPad | 'causal', dataFormat?: 'NWC', dilation?: number): Tensor;
+export function conv1d(xl: TensorLike, filterl: TensorLike, optionsOrStride: Window1dOptions | number = {}, pad?: TfjsPad | 'causal', dataFormat?: 'NWC', dilation?: number): Tensor {
+  let options: Window1dOptions;
+  if (typeof optionsOrStride === 'number') {
+    if (dataFormat !== undefined && dataFormat !== 'NWC') throw new Error(`conv1d: dataFormat must be 'NWC' (channels last), got ${JSON.stringify(dataFormat)}`);
+    if (pad !== 'same' && pad !== 'valid' && pad !== 'causal' && pad !== 0) throw new Error(`conv1d: pad must be 'same', 'valid', 'causal' or 0, got ${JSON.stringify(pad)}`);
+    options = { stride: optionsOrStride, padding: pad === 0 ? 'valid' : pad, ...(dilation === undefined ? {} : { dilation }) };
+  } else options = optionsOrStride;
   const x = asTensor(xl, 'conv1d');
   const filter = asTensor(filterl, 'conv1d');
   if (filter.rank !== 3) throw new Error(`conv1d: expected a filter of rank 3 [kernelSize, inChannels, outChannels], got shape ${fmt(filter.shape)}`);

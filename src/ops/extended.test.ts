@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { tensor } from '../index.js';
 import { testOp } from '../../test/harness/op.js';
-import { addN, bandPart, batchToSpaceND, einsum, localResponseNormalization, spaceToBatchND, bincount, denseBincount, math, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, tensorScatterUpdate, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
+import { addN, bandPart, batchToSpaceND, einsum, localResponseNormalization, spaceToBatchND, bincount, denseBincount, math, depthToSpace, dropout, ensureShape, frame, inTopKAsync, mirrorPad, movingAverage, rand, scatterND, tensorScatterUpdate, sparseToDense, bitwiseAnd, broadcastArgs, searchSorted, setdiff1dAsync, stridedSlice } from './extended.js';
 
 const idx = (shape: number[], flat: number): number[] => shape.map((_, i) => Math.floor(flat / shape.slice(i + 1).reduce((p, d) => p * d, 1)) % shape[i]!);
 
@@ -131,6 +131,19 @@ describe('extended ops: edges and errors', () => {
     expect(() => denseBincount(tensor([1, 0.5]), [], 2)).toThrow('denseBincount: values must be integers ≥ 0, got 0.5 at 1');
     expect(() => denseBincount(tensor([1]), tensor([1, 2]), 2)).toThrow("denseBincount: weights must have x's 1 values (or none), got 2");
     expect(() => denseBincount(tensor([1]), [], -1)).toThrow('denseBincount: size must be an integer ≥ 0, got -1');
+  });
+
+  test('sparseToDense, bitwiseAnd, broadcastArgs by hand; their errors', () => {
+    // Index 4 → 10, 1 → 20, 2 → 30 in a vector of −1s.
+    expect(Array.from(sparseToDense([4, 1, 2], tensor([10, 20, 30]), [6], -1).values)).toEqual([-1, 20, 30, -1, 10, -1]);
+    expect(Array.from(sparseToDense([[0, 1], [2, 0]], tensor(5), [3, 2]).values)).toEqual([0, 5, 0, 0, 5, 0]);
+    expect(() => sparseToDense([1, 2], tensor([1, 2, 3]), [4])).toThrow('sparseToDense: sparseValues must be a scalar or one value per index (2), got shape [3]');
+    // 12 & 10 = 0b1000, 7 & 3 = 3, 255 & 15 = 15.
+    expect(Array.from(bitwiseAnd(tensor([12, 7, 255], undefined, 'int32'), tensor([10, 3, 15], undefined, 'int32')).values)).toEqual([8, 3, 15]);
+    expect(() => bitwiseAnd(tensor([1]), tensor([1], undefined, 'int32'))).toThrow('bitwiseAnd: both tensors must be int32, got float32 and int32');
+    expect(() => bitwiseAnd(tensor([1], undefined, 'int32'), tensor([1, 2], undefined, 'int32'))).toThrow('bitwiseAnd: the shapes must match, got [1] and [2]');
+    expect(Array.from(broadcastArgs(tensor([2, 1, 3]), tensor([4, 1])).values)).toEqual([2, 4, 3]);
+    expect(() => broadcastArgs(tensor([[2]]), tensor([1]))).toThrow('broadcastArgs: expected two shapes (1-D tensors), got shapes [1,1] and [1]');
   });
 
   test('math.confusionMatrix by hand; its errors', () => {

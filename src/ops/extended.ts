@@ -6,10 +6,10 @@
  * eagerly (a recording stops at them).
  */
 import { notTraceable } from '../context/context.js';
-import { fmt } from '../tensor/shape.js';
+import { broadcastShapes, fmt } from '../tensor/shape.js';
 import { seedOf } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type RandomOptions, eye, randomUniform, tensor } from './creation.js';
+import { type RandomOptions, eye, fill, randomUniform, tensor } from './creation.js';
 import { add, div, greaterEqual, mul, pow, sub } from './elementwise.js';
 import { concat, gather, pad, reshape, slice, transpose } from './layout.js';
 import { type TensorLike, asTensor } from './primitive.js';
@@ -138,6 +138,11 @@ export function frame(signall: TensorLike, frameLength: number, frameStep: numbe
   const idx: number[] = [];
   for (let f = 0; f < count; f++) for (let j = 0; j < frameLength; j++) idx.push(f * frameStep + j);
   return reshape(gather(padded, idx, 0), [count, frameLength]);
+}
+
+/** tfjs `cosineWindow(windowLength, a, b)`: a − b·cos(2πk/N), the periodic window behind hann (0.5, 0.5) and hamming (0.54, 0.46). */
+export function cosineWindowOf(windowLength: number, a: number, b: number): Tensor {
+  return cosineWindow(windowLength, a, b, 'cosineWindow');
 }
 
 export const signal = { hannWindow, hammingWindow, frame };
@@ -270,6 +275,42 @@ export function tensorScatterUpdate(tensorl: TensorLike, indicesl: Tensor | numb
   const written = unsortedSegmentSum(tensor(new Float32Array(last.size * width).fill(1), [last.size, width]), at, outer);
   const kept = unsortedSegmentSum(gather(updates, Int32Array.from(last.values()), 0), at, outer);
   return reshape(add(mul(reshape(x, [outer, width]), sub(1, written)), kept), x.shape);
+}
+
+/**
+ * tfjs `sparseToDense(sparseIndices, sparseValues, outputShape, defaultValue)`: a dense tensor of
+ * defaultValue with sparseValues (one per index, or one for all) at sparseIndices ([n] for a
+ * vector, [n, rank] otherwise; a repeated index: its last value). Differentiable in the values.
+ */
+export function sparseToDense(sparseIndicesl: Tensor | number[] | number[][], sparseValuesl: TensorLike, outputShape: readonly number[], defaultValue = 0): Tensor {
+  const indices = sparseIndicesl instanceof Tensor ? sparseIndicesl : tensor(sparseIndicesl as number[][]);
+  const values = asTensor(sparseValuesl, 'sparseToDense');
+  const tuples = indices.rank <= 1 ? reshape(indices, [indices.size, 1]) : indices;
+  const n = tuples.shape[0]!;
+  if (values.size !== 1 && values.size !== n) throw new Error(`sparseToDense: sparseValues must be a scalar or one value per index (${n}), got shape ${fmt(values.shape)}`);
+  const updates = values.size === 1 ? mul(fill([n], 1), reshape(values, [])) : reshape(values, [n]);
+  return tensorScatterUpdate(fill(outputShape, defaultValue), tuples, updates);
+}
+
+/** tfjs `bitwiseAnd(x, y)`: the bitwise and of two int32 tensors of one shape. */
+export function bitwiseAnd(xl: TensorLike, yl: TensorLike): Tensor {
+  const [x, y] = [asTensor(xl, 'bitwiseAnd'), asTensor(yl, 'bitwiseAnd')];
+  if (x.dtype !== 'int32' || y.dtype !== 'int32') throw new Error(`bitwiseAnd: both tensors must be int32, got ${x.dtype} and ${y.dtype}`);
+  if (x.shape.length !== y.shape.length || x.shape.some((d, i) => d !== y.shape[i])) throw new Error(`bitwiseAnd: the shapes must match, got ${fmt(x.shape)} and ${fmt(y.shape)}`);
+  notTraceable('bitwiseAnd (computed on integer values)');
+  const out = new Tensor(Float32Array.from(x.values, (v, i) => v & y.values[i]!), x.shape);
+  out.dtypeTag = 'int32';
+  return out;
+}
+
+/** tfjs `broadcastArgs(s0, s1)`: the shape two shapes (1-D int32 tensors) broadcast to, int32. */
+export function broadcastArgs(s0l: TensorLike, s1l: TensorLike): Tensor {
+  const [a, b] = [asTensor(s0l, 'broadcastArgs'), asTensor(s1l, 'broadcastArgs')];
+  if (a.rank !== 1 || b.rank !== 1) throw new Error(`broadcastArgs: expected two shapes (1-D tensors), got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  const shape = broadcastShapes('broadcastArgs', Array.from(a.values), Array.from(b.values));
+  const out = tensor(shape, [shape.length]);
+  out.dtypeTag = 'int32';
+  return out;
 }
 
 /**

@@ -136,7 +136,7 @@ export function irfft(x: ComplexTensor): Tensor {
 }
 
 /** The power of two at or above n. */
-const enclosingPowerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(n));
+export const enclosingPowerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(n));
 
 /**
  * tfjs `signal.stft(signal, frameLength, frameStep, fftLength, windowFn)`: the short-time

@@ -8,7 +8,7 @@ import { TensorBuffer } from '../tensor/buffer.js';
 import { fmt } from '../tensor/shape.js';
 import * as act from './activations.js';
 import * as conv from './conv.js';
-import { type TfjsDType, oneHot, onesLike, zerosLike } from './creation.js';
+import { type TfjsDType, oneHot, onesLike, variable, zerosLike } from './creation.js';
 import * as image from './image.js';
 import * as ew from './elementwise.js';
 import * as ext from './extended.js';
@@ -131,10 +131,45 @@ declare module '../tensor/tensor.js' {
     read(): Tensor;
     /** The tensor itself (tfjs's `LayerVariable.val`). */
     readonly val: Tensor;
+    // tfjs's chained forms of ops (the op with this tensor first).
+    conv1d(filter: TensorLike, stride: number, pad: 'same' | 'valid' | 'causal' | number, dataFormat?: 'NWC', dilation?: number): Tensor;
+    conv2dTranspose(filter: TensorLike, outputShape: readonly number[], strides: conv.Size2, pad: conv.TfjsPad): Tensor;
+    depthwiseConv2d(filter: TensorLike, strides: conv.Size2, pad: conv.TfjsPad, dataFormat?: 'NHWC', dilations?: conv.Size2): Tensor;
+    separableConv2d(depthwiseFilter: TensorLike, pointwiseFilter: TensorLike, strides?: conv.Size2, pad?: conv.TfjsPad, dilation?: conv.Size2, dataFormat?: 'NHWC'): Tensor;
+    dilation2d(filter: TensorLike, strides?: conv.Size2, pad?: 'valid' | 'same', dilations?: conv.Size2): Tensor;
+    pool(windowShape: conv.Size2, poolingType: 'max' | 'avg', pad: conv.TfjsPad, dilations?: conv.Size2, strides?: conv.Size2): Tensor;
+    localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor;
+    spaceToBatchND(blockShape: readonly number[], paddings: ReadonlyArray<readonly [number, number]>): Tensor;
+    batchToSpaceND(blockShape: readonly number[], crops: ReadonlyArray<readonly [number, number]>): Tensor;
+    unique(): { values: Tensor; indices: Tensor };
+    /** tfjs `x.where(condition, b)`: this tensor where condition holds, b elsewhere. */
+    where(condition: TensorLike, b: TensorLike): Tensor;
+    /** tfjs `x.variable(trainable, name)`: a variable initialized to this tensor. */
+    variable(trainable?: boolean, name?: string): Tensor;
+    /** tfjs `await x.bytes()`: the values' bytes (of the dtype's typed array). */
+    bytes(): Promise<Uint8Array>;
+    /** tfjs's `Variable.trainable`: whether gradients are taken for it (requiresGrad). */
+    trainable: boolean;
   }
 }
 
 const p = Tensor.prototype;
+p.conv1d = function (filter, stride, pad, dataFormat, dilation) { return conv.conv1d(this, filter, stride, pad, dataFormat, dilation); };
+p.conv2dTranspose = function (filter, outputShape, strides, pad) { return conv.conv2dTranspose(this, filter, outputShape, strides, pad); };
+p.depthwiseConv2d = function (filter, strides, pad, dataFormat, dilations) { return conv.depthwiseConv2d(this, filter, strides, pad, dataFormat, dilations); };
+p.separableConv2d = function (depthwiseFilter, pointwiseFilter, strides, pad, dilation, dataFormat) { return conv.separableConv2d(this, depthwiseFilter, pointwiseFilter, strides, pad, dilation, dataFormat); };
+p.dilation2d = function (filter, strides, pad, dilations) { return conv.dilation2d(this, filter, strides, pad, dilations); };
+p.pool = function (windowShape, poolingType, pad, dilations, strides) { return conv.pool(this, windowShape, poolingType, pad, dilations, strides); };
+p.localResponseNormalization = function (depthRadius, bias, alpha, beta) { return ext.localResponseNormalization(this, depthRadius, bias, alpha, beta); };
+p.spaceToBatchND = function (blockShape, paddings) { return ext.spaceToBatchND(this, blockShape, paddings); };
+p.batchToSpaceND = function (blockShape, crops) { return ext.batchToSpaceND(this, blockShape, crops); };
+p.unique = function () { return sel.unique(this); };
+p.where = function (condition, b) { return ew.where(condition, this, b); };
+p.variable = function (trainable, name) { return variable(this, { trainable: trainable ?? true, ...(name === undefined ? {} : { name }) }); };
+p.bytes = function () {
+  const d = this.dataSync();
+  return Promise.resolve(new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength)));
+};
 p.tan = function () { return m.tan(this); };
 p.atan = function () { return ew.atan(this); };
 p.asin = function () { return m.asin(this); };
@@ -242,3 +277,8 @@ p.mulStrict = strict('mulStrict', ew.mul);
 p.divStrict = strict('divStrict', ew.div);
 p.read = function () { return this; };
 Object.defineProperty(p, 'val', { get(this: Tensor) { return this; }, configurable: true });
+Object.defineProperty(p, 'trainable', {
+  get(this: Tensor) { return this.requiresGrad; },
+  set(this: Tensor, on: boolean) { this.requiresGrad = on; },
+  configurable: true,
+});
